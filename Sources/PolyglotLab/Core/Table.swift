@@ -1,0 +1,93 @@
+// A table of results: the common currency between analysis (score, improvement, agreement,
+// routing statistics, training histories), export (CSV/JSON) and plotting.
+
+public struct Table: Equatable, Sendable {
+    public enum Cell: Equatable, Sendable {
+        case text(String)
+        case int(Int)
+        case number(Double)
+        case missing
+
+        public var double: Double? {
+            switch self {
+            case .int(let i): Double(i)
+            case .number(let d): d.isNaN ? nil : d
+            default: nil
+            }
+        }
+
+        public var text: String {
+            switch self {
+            case .text(let s): s
+            case .int(let i): String(i)
+            case .number(let d): Table.format(d)
+            case .missing: ""
+            }
+        }
+    }
+
+    public var title: String
+    public var columns: [String]
+    public var rows: [[Cell]]
+    /// Lines printed under the table (formulas, excluded counts, notes on missing cells).
+    public var notes: [String]
+
+    public init(title: String, columns: [String], rows: [[Cell]] = [], notes: [String] = []) {
+        precondition(rows.allSatisfy { $0.count == columns.count }, "every row needs one cell per column")
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.notes = notes
+    }
+
+    public func columnIndex(_ name: String) -> Int? { columns.firstIndex(of: name) }
+
+    public func column(_ name: String) -> [Cell]? {
+        guard let i = columnIndex(name) else { return nil }
+        return rows.map { $0[i] }
+    }
+
+    /// Numbers in tables are shown with 2 decimals (scores are on a 1–10 scale).
+    public static func format(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        let r = (d * 100).rounded() / 100
+        var s = String(r)
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < 2 { s += String(repeating: "0", count: 2 - decimals) }
+        }
+        return s == "-0.00" ? "0.00" : s
+    }
+
+    /// Aligned plain-text rendering: text left-aligned, numbers right-aligned.
+    public func render() -> String {
+        let cells = rows.map { $0.map(\.text) }
+        var widths = columns.map { $0.count }
+        for r in cells { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func line(_ values: [String], numeric: [Bool]) -> String {
+            values.enumerated().map { i, v in
+                let pad = String(repeating: " ", count: widths[i] - v.count)
+                return numeric[i] ? pad + v : v + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        let numeric = columns.indices.map { i in
+            rows.contains { if case .text = $0[i] { return false } else { return true } }
+                && !rows.contains { if case .text = $0[i] { return true } else { return false } }
+        }
+        var out: [String] = []
+        if !title.isEmpty { out.append(title) }
+        out.append(line(columns, numeric: numeric))
+        out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+        for r in cells { out.append(line(r, numeric: numeric)) }
+        out.append(contentsOf: notes)
+        return out.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

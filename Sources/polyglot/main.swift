@@ -1,0 +1,2 @@
+import PolyglotLang
+print("polyglot")
