@@ -1,0 +1,214 @@
+// The single source of truth for every command: the interpreter checks arguments against it,
+// `help` prints it, the REPL completes from it and `docs/commands.md` is generated from it.
+
+public enum ParameterType: Equatable {
+    case any, int, number, string, bool, list, record, stringList
+    /// A word written bare or quoted: `help tune`, `help "tune"`.
+    case name
+    case object(String)  // a lab object of this typeName
+
+    var description: String {
+        switch self {
+        case .any: "any value"
+        case .int: "an integer"
+        case .number: "a number"
+        case .string: "a string"
+        case .bool: "a boolean"
+        case .list: "a list"
+        case .record: "a record"
+        case .stringList: "a list of strings"
+        case .name: "a name"
+        case .object(let t): "a \(t)"
+        }
+    }
+
+    /// Checks (and widens int → number) a value for this type; nil when it does not fit.
+    func accept(_ v: Value) -> Value? {
+        switch (self, v) {
+        case (.any, _): return v
+        case (.int, .int): return v
+        case (.number, .int(let i)): return .float(Double(i))
+        case (.number, .float): return v
+        case (.string, .string), (.name, .string): return v
+        case (.bool, .bool): return v
+        case (.list, .list): return v
+        case (.record, .record): return v
+        case (.stringList, .list(let xs)) where xs.allSatisfy({ if case .string = $0 { true } else { false } }):
+            return v
+        case (.object(let t), .object(let o)) where o.typeName == t: return v
+        default: return nil
+        }
+    }
+}
+
+public struct Parameter {
+    public var name: String
+    public var type: ParameterType
+    /// nil: required. `.none` is a valid default meaning "not given".
+    public var defaultValue: Value?
+    public var doc: String
+
+    public init(_ name: String, _ type: ParameterType, default defaultValue: Value? = nil, _ doc: String) {
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.doc = doc
+    }
+}
+
+public struct CommandSpec {
+    /// One word, or two for a sub-command (`load dataset`).
+    public var name: String
+    public var category: String
+    public var summary: String
+    public var positionals: [Parameter]
+    /// The last positional takes any number of values (`print a b c`).
+    public var variadic: Bool
+    public var keywords: [Parameter]
+    public var example: String
+    /// Longer text for `help NAME` (rubrics, formulas).
+    public var details: String
+    public var run: (Invocation) throws -> Value
+
+    public init(_ name: String, category: String, summary: String, positionals: [Parameter] = [],
+                variadic: Bool = false, keywords: [Parameter] = [], example: String, details: String = "",
+                run: @escaping (Invocation) throws -> Value) {
+        self.name = name
+        self.category = category
+        self.summary = summary
+        self.positionals = positionals
+        self.variadic = variadic
+        self.keywords = keywords
+        self.example = example
+        self.details = details
+        self.run = run
+    }
+
+    public var usage: String {
+        var parts = [name]
+        for (i, p) in positionals.enumerated() {
+            let dots = variadic && i == positionals.count - 1 ? "…" : ""
+            parts.append(p.defaultValue == nil ? p.name.uppercased() + dots : "[\(p.name.uppercased())\(dots)]")
+        }
+        for k in keywords {
+            parts.append(k.defaultValue == nil ? "\(k.name): …" : "[\(k.name): \(k.defaultValue!.repr)]")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// The text of `help NAME`.
+    public var help: String {
+        var out = ["\(name) — \(summary)", "", "usage: \(usage)"]
+        if !positionals.isEmpty {
+            out.append("")
+            for p in positionals {
+                let req = p.defaultValue == nil ? "required" : "default \(p.defaultValue!.repr)"
+                out.append("  \(p.name.uppercased())  \(p.doc) (\(p.type.description), \(req))")
+            }
+        }
+        if !keywords.isEmpty {
+            out.append("")
+            for k in keywords {
+                let req = k.defaultValue == nil ? "required" : "default \(k.defaultValue!.repr)"
+                out.append("  \(k.name):  \(k.doc) (\(k.type.description), \(req))")
+            }
+        }
+        if !details.isEmpty { out += ["", details] }
+        out += ["", "example:", "  " + example.replacingOccurrences(of: "\n", with: "\n  ")]
+        return out.joined(separator: "\n")
+    }
+}
+
+/// The checked arguments of one command call, with typed accessors.
+public struct Invocation {
+    public let session: Session
+    public let spec: CommandSpec
+    public let span: Span
+    public let positional: [Value]
+    public let keywords: [String: Value]
+    let argumentSpans: [String: Span]
+
+    public func value(_ name: String) -> Value {
+        if let v = keywords[name] { return v }
+        if let i = spec.positionals.firstIndex(where: { $0.name == name }), i < positional.count { return positional[i] }
+        return .none
+    }
+
+    public func span(of name: String) -> Span { argumentSpans[name] ?? span }
+
+    public func error(_ message: String, at name: String? = nil, notes: [String] = []) -> PolyglotError {
+        PolyglotError.runtime(message, at: name.map { span(of: $0) } ?? span, notes: notes)
+    }
+
+    public func string(_ name: String) -> String? {
+        if case .string(let s) = value(name) { return s }
+        return nil
+    }
+
+    public func int(_ name: String) -> Int? {
+        if case .int(let i) = value(name) { return i }
+        return nil
+    }
+
+    public func double(_ name: String) -> Double? { value(name).double }
+
+    public func bool(_ name: String) -> Bool? {
+        if case .bool(let b) = value(name) { return b }
+        return nil
+    }
+
+    public func strings(_ name: String) -> [String]? {
+        guard case .list(let xs) = value(name) else { return nil }
+        return xs.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+
+    public func object<T: LabObject>(_ name: String, as type: T.Type) -> T? {
+        if case .object(let o) = value(name) { return o as? T }
+        return nil
+    }
+}
+
+public final class CommandRegistry {
+    public private(set) var commands: [String: CommandSpec] = [:]
+
+    public init() {}
+
+    public func register(_ spec: CommandSpec) {
+        precondition(commands[spec.name] == nil, "command '\(spec.name)' registered twice")
+        commands[spec.name] = spec
+    }
+
+    public func register(_ specs: [CommandSpec]) { specs.forEach(register) }
+
+    /// Names a call can start with: `load` for `load dataset`.
+    public var headWords: [String] { Array(Set(commands.keys.map { String($0.split(separator: " ")[0]) })).sorted() }
+
+    public func subcommands(of head: String) -> [CommandSpec] {
+        commands.values.filter { $0.name.hasPrefix(head + " ") }.sorted { $0.name < $1.name }
+    }
+
+    public var sorted: [CommandSpec] { commands.values.sorted { $0.name < $1.name } }
+
+    /// The generated command reference (`docs/commands.md`).
+    public func markdownReference() -> String {
+        var out = "# Command reference\n\nGenerated from the command registry by `polyglot docs`; do not edit by hand.\n"
+        let categories = Dictionary(grouping: sorted, by: \.category).keys.sorted()
+        for category in categories {
+            out += "\n## \(category)\n"
+            for spec in sorted where spec.category == category {
+                out += "\n### `\(spec.name)`\n\n\(spec.summary)\n\n```\n\(spec.usage)\n```\n"
+                let params = spec.positionals.map { ($0.name.uppercased(), $0) } + spec.keywords.map { ("\($0.name):", $0) }
+                if !params.isEmpty {
+                    out += "\n| argument | type | default | meaning |\n|---|---|---|---|\n"
+                    for (label, p) in params {
+                        let d = p.defaultValue.map { "`\($0.repr)`" } ?? "required"
+                        out += "| `\(label)` | \(p.type.description) | \(d) | \(p.doc) |\n"
+                    }
+                }
+                if !spec.details.isEmpty { out += "\n\(spec.details)\n" }
+                out += "\nExample:\n\n```\n\(spec.example)\n```\n"
+            }
+        }
+        return out
+    }
+}

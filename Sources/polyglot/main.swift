@@ -1,2 +1,0 @@
-import PolyglotLang
-print("polyglot")
