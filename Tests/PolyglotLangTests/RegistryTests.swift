@@ -1,0 +1,43 @@
+import XCTest
+@testable import PolyglotLang
+
+final class RegistryTests: XCTestCase {
+    func testEveryCommandHasHelpWithExampleThatParses() throws {
+        let s = makeSession()
+        for spec in s.registry.sorted {
+            XCTAssertFalse(spec.summary.isEmpty, spec.name)
+            XCTAssertTrue(spec.help.contains("usage: \(spec.name)"), spec.name)
+            XCTAssertNoThrow(try Parser.parse(spec.example, file: "example", isCallable: s.isCallable), spec.name)
+        }
+    }
+
+    func testHelpNamesKeywordsWithDefaults() {
+        let out = pg("help range").output.joined(separator: "\n")
+        XCTAssertTrue(out.contains("usage: range END [START] [step: 1]"), out)
+        XCTAssertTrue(out.contains("step:  increment (an integer, default 1)"), out)
+    }
+
+    /// docs/commands.md is generated from the registry and must not drift from it.
+    func testCommandReferenceIsCurrent() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("docs/commands.md"), encoding: .utf8)
+        XCTAssertEqual(file, CommandRegistry.standard().markdownReference(),
+                       "docs/commands.md is stale: run `make docs`")
+    }
+}
+
+final class CompleterTests: XCTestCase {
+    func testCompletesCommandsKeywordsVariablesAndPaths() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg-comp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("notes.pg").path, contents: Data())
+        let s = Session(baseDirectory: dir)
+        _ = s.execute("let results = 1\nlet rate = 2", file: "t")
+        let c = Completer(session: s)
+        XCTAssertEqual(c.complete(line: "ran", cursor: 3).candidates, ["range"])
+        XCTAssertEqual(c.complete(line: "range 5 st", cursor: 10).candidates, ["step:"])
+        XCTAssertEqual(c.complete(line: "print re", cursor: 8).candidates, ["results"])
+        XCTAssertEqual(c.complete(line: "use \"no", cursor: 7), Completion(wordStart: 5, candidates: ["notes.pg"]))
+        XCTAssertEqual(c.complete(line: "use \"da", cursor: 7).candidates, ["data/"])
+    }
+}
