@@ -135,7 +135,7 @@ enum CoreCommands {
             if shown.count > 60 { shown = String(shown.prefix(57)) + "…" }
             out.append("\(name): \(v.typeName) = \(shown)")
         }
-        for name in s.functions.keys.sorted() {
+        for name in s.functions.keys.sorted() where !s.libraryFunctions.contains(name) {
             out.append("fn \(name)(\(s.functions[name]!.parameters.joined(separator: ", ")))")
         }
         s.emit(out.isEmpty ? "(nothing defined yet)" : out.joined(separator: "\n"))

@@ -27,6 +27,8 @@ public final class Session {
     public let registry: CommandRegistry
     public var globals: [String: Value] = [:]
     public var functions: [String: FunctionDecl] = [:]
+    /// Functions that came from the stdlib (not listed by `vars`).
+    public private(set) var libraryFunctions: Set<String> = []
     /// The seed the session started with (written in a saved notebook's header).
     public let initialSeed: UInt64
     public private(set) var seed: UInt64
@@ -123,6 +125,7 @@ public final class Session {
         for f in files.filter({ $0.pathExtension == "pg" }).sorted(by: { $0.lastPathComponent < $1.lastPathComponent }) {
             try use(f)
         }
+        libraryFunctions.formUnion(functions.keys)
     }
 
     public func resolve(_ path: String) -> URL {

@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+
+/// The built `polyglot` next to the test bundle.
+let polyglotBinary: URL = {
+    var dir = Bundle.main.bundleURL
+    if dir.pathExtension == "xctest" { dir.deleteLastPathComponent() }
+    return dir.appendingPathComponent("polyglot")
+}()
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the binary to completion with the given arguments and stdin.
+func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = polyglotBinary
+    p.arguments = args
+    if let cwd { p.currentDirectoryURL = cwd }
+    let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+    p.standardInput = inPipe
+    p.standardOutput = outPipe
+    p.standardError = errPipe
+    try p.run()
+    inPipe.fileHandleForWriting.write(Data(stdin.utf8))
+    try inPipe.fileHandleForWriting.close()
+    let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+    let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                         stderr: String(decoding: err, as: UTF8.self))
+}
+
+func temporaryDirectory(_ name: String) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// The REPL on a real pseudo-terminal: the child is a session leader whose controlling terminal is
+/// the pty, so Ctrl-C typed into it raises SIGINT exactly as at a keyboard.
+final class PseudoTerminal {
+    let pid: pid_t
+    private let master: Int32
+    private(set) var transcript = ""
+
+    init(arguments: [String], environment: [String: String]) throws {
+        var m: Int32 = 0, s: Int32 = 0
+        var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
+        guard openpty(&m, &s, nil, nil, &size) == 0 else { throw POSIXError(.ENOTTY) }
+        master = m
+        let slaveName = String(cString: ttyname(s))
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        posix_spawnattr_setflags(&attr, 0x80)  // POSIX_SPAWN_SETSID (glibc, needs _GNU_SOURCE in C)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addclose(&actions, m)
+        posix_spawn_file_actions_addclose(&actions, s)
+        posix_spawn_file_actions_addopen(&actions, 0, slaveName, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        let argv = ([polyglotBinary.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, polyglotBinary.path, &actions, &attr, argv, envp)
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+        close(s)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        pid = child
+    }
+
+    func send(_ text: String) {
+        _ = text.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
+    }
+
+    /// Characters of the transcript already matched by `expect`.
+    private var matched = 0
+
+    /// Reads until `text` appears after the previous match.
+    @discardableResult
+    func expect(_ text: String, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        let start = matched
+        let deadline = Date().addingTimeInterval(timeout)
+        func found() -> Bool {
+            let rest = String(transcript.dropFirst(start))
+            guard let r = rest.range(of: text) else { return false }
+            matched = start + rest.distance(from: rest.startIndex, to: r.upperBound)
+            return true
+        }
+        while Date() < deadline {
+            if found() { return true }
+            var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            if poll(&fds, 1, 100) > 0 {
+                var buf = [UInt8](repeating: 0, count: 4096)
+                let n = read(master, &buf, buf.count)
+                if n <= 0 { break }
+                transcript += String(decoding: buf[0..<n], as: UTF8.self)
+            }
+        }
+        if found() { return true }
+        XCTFail("expected \(text.debugDescription) in terminal output; got \(String(transcript.dropFirst(start)).debugDescription)",
+                file: file, line: line)
+        return false
+    }
+
+    func waitForExit(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while Date() < deadline {
+            if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xff }
+            var buf = [UInt8](repeating: 0, count: 4096)
+            var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            if poll(&fds, 1, 50) > 0 {
+                let n = read(master, &buf, buf.count)
+                if n > 0 { transcript += String(decoding: buf[0..<n], as: UTF8.self) }
+            }
+        }
+        kill(pid, SIGKILL)
+        return nil
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(master)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import XCTest
+
+final class CLITests: XCTestCase {
+    func testVersionAndHelp() throws {
+        let v = try runPolyglot(["--version"])
+        XCTAssertEqual(v.status, 0)
+        XCTAssertEqual(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")
+        let h = try runPolyglot(["help"])
+        XCTAssertEqual(h.status, 0)
+        XCTAssertTrue(h.stdout.contains("replay"), h.stdout)
+    }
+
+    func testTypoExitsOneNamingLineAndColumn() throws {
+        let dir = try temporaryDirectory("pg-cli")
+        let file = dir.appendingPathComponent("typo.pg")
+        try "let x = 1\nlett y = 2\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try runPolyglot(["run", file.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("typo.pg:2:1: error: unknown command 'lett'"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("did you mean 'let'?"), r.stderr)
+    }
+
+    func testRunPrintsOutputsAndReplayRewritesThenChecks() throws {
+        let dir = try temporaryDirectory("pg-cli")
+        let file = dir.appendingPathComponent("nb.pg")
+        try "# polyglot notebook v1 · seed 3\n# %%\nlet xs = [1, 2, 3]\nsum xs\n#> 999\n".write(to: file, atomically: true, encoding: .utf8)
+        let run = try runPolyglot(["run", file.path])
+        XCTAssertEqual(run.status, 0)
+        XCTAssertEqual(run.stdout, "6\n")
+        let check = try runPolyglot(["replay", "--check", file.path])
+        XCTAssertEqual(check.status, 1)
+        XCTAssertTrue(check.stdout.contains("-#> 999\n+#> 6"), check.stdout)
+        XCTAssertEqual(try runPolyglot(["replay", file.path]).status, 0)
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8),
+                       "# polyglot notebook v1 · seed 3\n# %%\nlet xs = [1, 2, 3]\nsum xs\n#> 6\n")
+        XCTAssertEqual(try runPolyglot(["replay", "--check", file.path]).status, 0)
+    }
+
+    func testFailingReplayLeavesTheNotebookUntouched() throws {
+        let dir = try temporaryDirectory("pg-cli")
+        let file = dir.appendingPathComponent("nb.pg")
+        let text = "# %%\n1 + 1\n#> 2\n# %%\n1 / 0\n"
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try runPolyglot(["replay", file.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("nb.pg:5:3: error: division by zero"), r.stderr)
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), text)
+    }
+
+    func testPipedStdinRunsWithoutLibedit() throws {
+        let r = try runPolyglot([], stdin: "let x = 20\nx * 2 + 2\nfn f(a) {\n  a + 1\n}\nf(1)\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "42\n2\n")
+        let bad = try runPolyglot([], stdin: "nope nope\n1\n")
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.stdout, "1\n", "the session goes on after an error")
+    }
+
+    func testDemoNotebookReplays() throws {
+        let r = try runPolyglot(["replay", "--check", repositoryRoot.appendingPathComponent("notebooks/00-tour.pg").path])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    }
+}
+
+final class ReplTerminalTests: XCTestCase {
+    func testHistoryCompletionCtrlCAndCtrlD() throws {
+        let home = try temporaryDirectory("pg-home")
+        let env = ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
+                   "POLYGLOT_HISTORY": home.appendingPathComponent("history").path]
+        do {
+            let t = try PseudoTerminal(arguments: [], environment: env)
+            t.expect("pg> ")
+            t.send("let alpha_value = 41\r")
+            t.expect("pg> ")
+            // Completion of a variable, then of a keyword of the command being typed.
+            t.send("alpha_v\t + 1\r")
+            t.expect("42")
+            t.send("range 4 st\t2\r")
+            t.expect("[0, 2]")
+            // Ctrl-C interrupts a long computation and keeps the session.
+            t.send("for i in range 5000000 { let t = i }\r")
+            Thread.sleep(forTimeInterval: 0.5)
+            t.send("\u{03}")
+            t.expect("error: interrupted")
+            t.send("alpha_value\r")
+            t.expect("41")
+            // Ctrl-C at the prompt abandons the line.
+            t.send("let lost = 1\u{03}")
+            t.expect("^C")
+            t.send("vars\r")
+            t.expect("alpha_value: integer = 41")
+            t.expect("pg> ")
+            XCTAssertFalse(t.transcript.contains("lost: integer"))
+            // Ctrl-D offers to save the unsaved cells.
+            t.send("\u{04}")
+            t.expect("unsaved cell(s)")
+            t.send(home.appendingPathComponent("saved.pg").path + "\r")
+            XCTAssertEqual(t.waitForExit(), 0)
+        }
+        let saved = try String(contentsOf: home.appendingPathComponent("saved.pg"), encoding: .utf8)
+        XCTAssertTrue(saved.contains("# %%\nalpha_value  + 1\n#> 42\n"), saved)
+        // libedit writes spaces in its history file as \040.
+        let history = try String(contentsOf: home.appendingPathComponent("history"), encoding: .utf8)
+            .replacingOccurrences(of: "\\040", with: " ")
+        XCTAssertTrue(history.contains("let alpha_value = 41"), history)
+        // A new session recalls the history with the Up arrow.
+        let t2 = try PseudoTerminal(arguments: [], environment: env)
+        t2.expect("pg> ")
+        t2.send("\u{1B}[A")
+        t2.expect("vars")
+        t2.send("\r")
+        t2.expect("nothing defined yet")
+        t2.expect("pg> ")
+        t2.send("\u{04}")
+        t2.expect("unsaved cell(s)")
+        t2.send("\r")
+        XCTAssertEqual(t2.waitForExit(), 0)
+    }
+}
