@@ -7,6 +7,7 @@ extension CommandRegistry {
     public static func standard() -> CommandRegistry {
         let r = CommandRegistry()
         r.register(CoreCommands.all)
+        r.register(tableCommands)
         return r
     }
 }

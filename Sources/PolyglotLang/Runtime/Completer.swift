@@ -68,7 +68,7 @@ public struct Completer {
         let shownDir = String(partial.dropLast(prefix.count))
         let matches = entries.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().map { name -> String in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: dirURL.appendingPathComponent(name).path, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: dirURL.appendingPathComponent(name).path, isDirectory: &isDir)
             return shownDir + name + (isDir.boolValue ? "/" : "")
         }
         return Completion(wordStart: start, candidates: matches)

@@ -1,0 +1,38 @@
+// Tables made by hand: the same currency as score, improvement and agreement tables.
+
+import PolyglotLab
+
+extension CommandRegistry {
+    static let tableCommands: [CommandSpec] = [table]
+
+    static let table = CommandSpec(
+        "table", category: "tables",
+        summary: "Make a table from a list of records with the same fields (missing fields are empty cells).",
+        positionals: [Parameter("rows", .list, "records, one per row")],
+        keywords: [Parameter("title", .string, default: .string(""), "a title shown above the table")],
+        example: "table [{lang: \"en\", score: 6.1}, {lang: \"de\", score: 5.4}] title: \"scores\"") { inv in
+        guard case .list(let rows) = inv.value("rows") else { return .none }
+        var columns: [String] = []
+        var records: [Record] = []
+        for (i, row) in rows.enumerated() {
+            guard case .record(let r) = row else {
+                throw inv.error("row \(i) is \(row.typeName), not a record", at: "rows",
+                                notes: ["expected a list of records such as {lang: \"en\", score: 6.1}"])
+            }
+            for k in r.keys where !columns.contains(k) { columns.append(k) }
+            records.append(r)
+        }
+        var cells: [[Table.Cell]] = []
+        for (i, r) in records.enumerated() {
+            cells.append(try columns.map { c in
+                let v = r[c] ?? .none
+                guard let cell = v.cell else {
+                    throw inv.error("row \(i), field '\(c)' is \(v.typeName); a table cell is a string, a number or none",
+                                    at: "rows")
+                }
+                return cell
+            })
+        }
+        return .object(TableObject(Table(title: inv.string("title")!, columns: columns, rows: cells)))
+    }
+}
