@@ -76,10 +76,10 @@ public enum DataBench {
         defer { try? handle.close() }
         for i in 0..<items {
             let hasInput = rng.next() % 10 < 4  // about 40% of Bactrian-X records have an input
-            out.raw("{\"instruction\":"); text(bytesPerRecord / 6, into: &out)
+            out.raw("{\"instruction\":"); text(bytesPerRecord / 5, into: &out)
             out.raw(",\"input\":")
-            if hasInput { text(bytesPerRecord / 6, into: &out) } else { out.raw("\"\"") }
-            out.raw(",\"output\":"); text(bytesPerRecord * (hasInput ? 1 : 2) / 3, into: &out)
+            if hasInput { text(bytesPerRecord / 5, into: &out) } else { out.raw("\"\"") }
+            out.raw(",\"output\":"); text(bytesPerRecord * (hasInput ? 2 : 3) / 4 - 60, into: &out)
             out.raw(",\"id\":"); out.string("alpaca-\(i)"); out.raw("}\n")
             if out.bytes.count > 1 << 22 || i == items - 1 {
                 try handle.write(contentsOf: out.bytes)

@@ -8,7 +8,8 @@ import Foundation
 public enum OnError: String, Sendable {
     /// Stop at the first bad record (default).
     case fail
-    /// Skip bad records; the summary reports their count and first locations.
+    /// Skip bad records; the summary reports their count and first locations. Whole-file problems
+    /// (empty, not JSON, a syntax error inside a JSON array) still fail.
     case skip
 }
 
@@ -46,6 +47,7 @@ public enum DatasetLoader {
         var records: [LocatedRecord] = []
         var skipped: [DataError] = []
         for result in results {
+            if let fatal = result.fatal { throw fatal }
             if options.onError == .fail, let first = result.errors.first { throw first }
             skipped += result.errors
             records += result.records
@@ -109,7 +111,7 @@ public enum DatasetLoader {
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             box.set(i, RecordFileParser(path: files[i], options: options).parse())
         }
-        return box.results.map { $0 ?? FileResult(records: [], errors: []) }
+        return box.results.map { $0 ?? FileResult() }
     }
 
     private final class ResultBox: @unchecked Sendable {
@@ -201,7 +203,9 @@ struct LocatedRecord {
 }
 
 struct FileResult {
-    var records: [LocatedRecord]
-    /// In fail mode at most one error, after which parsing stopped.
-    var errors: [DataError]
+    var records: [LocatedRecord] = []
+    /// Bad records; in fail mode at most one, after which parsing stopped.
+    var errors: [DataError] = []
+    /// A problem with the whole file (unreadable, empty, not JSON, broken array): fails the load in any mode.
+    var fatal: DataError?
 }

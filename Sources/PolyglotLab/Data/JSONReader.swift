@@ -212,7 +212,7 @@ struct JSONScanner {
                 guard let u = Unicode.Scalar(scalar) else { position = i - 6; throw fail("invalid \\u escape") }
                 buffer.append(contentsOf: Unicode.UTF8.encode(u).map { Array($0) } ?? [])
             default:
-                position = i - 1
+                position = i - 2
                 throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))' in string")
             }
         }

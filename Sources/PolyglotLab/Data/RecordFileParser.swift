@@ -20,7 +20,7 @@ struct RecordFileParser {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            return FileResult(records: [], errors: [DataError(file: path, "cannot read file: \(error.localizedDescription)")])
+            return FileResult(fatal: DataError(file: path, "cannot read file: \(error.localizedDescription)"))
         }
         return data.withUnsafeBytes { raw in
             parse(raw.bindMemory(to: UInt8.self))
@@ -32,15 +32,15 @@ struct RecordFileParser {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.position = 3 }  // UTF-8 byte order mark
         scanner.skipWhitespace()
         guard !scanner.atEnd else {
-            return FileResult(records: [], errors: [DataError(file: path, "file is empty; expected a JSON array or JSON Lines records")])
+            return FileResult(fatal: DataError(file: path, "file is empty; expected a JSON array or JSON Lines records"))
         }
         switch bytes[scanner.position] {
         case UInt8(ascii: "["): return parseArray(scanner)
         case UInt8(ascii: "{"): return parseLines(bytes, from: scanner.position)
         default:
             let (line, column) = lineAndColumn(of: scanner.position, in: bytes)
-            return FileResult(records: [], errors: [DataError(file: path, line: line, column: column,
-                "expected '[' (JSON array) or '{' (JSON Lines record), found \(scanner.describeByte())")])
+            return FileResult(fatal: DataError(file: path, line: line, column: column,
+                "expected '[' (JSON array) or '{' (JSON Lines record), found \(scanner.describeByte())"))
         }
     }
 
@@ -48,7 +48,7 @@ struct RecordFileParser {
 
     /// JSON Lines: one record per line; blank lines are allowed.
     private func parseLines(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> FileResult {
-        var result = FileResult(records: [], errors: [])
+        var result = FileResult()
         var lineStart = 0
         var line = 1
         // Lines before `start` are blank (a BOM or whitespace); count them so numbers stay right.
@@ -72,10 +72,10 @@ struct RecordFileParser {
         return result
     }
 
-    /// A JSON array of records. A syntax error ends the file (the next element cannot be found);
-    /// a well-formed but invalid record is skippable.
+    /// A JSON array of records. A syntax error is fatal even when skipping (the next element cannot
+    /// be found); a well-formed but invalid record is skippable.
     private func parseArray(_ start: JSONScanner) -> FileResult {
-        var result = FileResult(records: [], errors: [])
+        var result = FileResult()
         var scanner = start
         scanner.position += 1  // [
         var line = 1
@@ -105,8 +105,8 @@ struct RecordFileParser {
                 } catch {
                     let (l, c) = lineAndColumn(of: error.offset, in: scanner.bytes)
                     let at = l == elementLine ? "column \(c)" : "line \(l), column \(c)"
-                    result.errors.append(DataError(file: path, line: elementLine,
-                        "array element starting here is malformed at \(at): \(error.message)"))
+                    result.fatal = DataError(file: path, line: elementLine,
+                        "array element starting here is malformed at \(at): \(error.message)")
                     return result
                 }
             }
@@ -114,7 +114,7 @@ struct RecordFileParser {
         scanner.skipWhitespace()
         if !scanner.atEnd {
             let (l, c) = lineAndColumn(of: scanner.position, in: scanner.bytes)
-            result.errors.append(DataError(file: path, line: l, column: c, "unexpected \(scanner.describeByte()) after the closing ']' of the array"))
+            result.fatal = DataError(file: path, line: l, column: c, "unexpected \(scanner.describeByte()) after the closing ']' of the array")
         }
         return result
     }
