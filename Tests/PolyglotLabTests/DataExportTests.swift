@@ -73,6 +73,21 @@ final class DataExportTests: DataTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.jsonl")), "nothing is written on failure")
     }
 
+    func testLLaMAFactoryEntriesAreValidJSONNamingTheExportedFields() throws {
+        for format in ExportFormat.allCases {
+            let text = DatasetExporter.llamaFactoryEntry(name: "limax_\(format)", fileName: "limax.jsonl", format: format)
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]])
+            let entry = try XCTUnwrap(json["limax_\(format)"])
+            XCTAssertEqual(entry["file_name"] as? String, "limax.jsonl")
+            let columns = try XCTUnwrap(entry["columns"] as? [String: String])
+            switch format {
+            case .alpaca: XCTAssertEqual(columns["prompt"], "instruction"); XCTAssertNil(entry["formatting"])
+            case .sharegpt: XCTAssertEqual(columns["messages"], "conversations"); XCTAssertEqual(entry["formatting"] as? String, "sharegpt")
+            case .messages: XCTAssertEqual((entry["tags"] as? [String: String])?["role_tag"], "role")
+            }
+        }
+    }
+
     func testExportWritesAtomicallyAndReplacesOldFiles() throws {
         let data = try sample()
         let target = path("atomic/train.jsonl")

@@ -195,6 +195,15 @@ final class DataLoaderTests: DataTestCase {
         XCTAssertEqual(skipped.warnings.first, "skipped 1 bad record: \(arr):2: field \"instruction\": expected string, found number")
     }
 
+    func testByteOrderMarkCRLFAndEscapedUnicode() throws {
+        let text = "\u{FEFF}\r\n{\"instruction\": \"caf\\u00e9\", \"output\": \"ok\", \"id\": 1}\r\n\r\n{\"instruction\": \"b\", \"output\": \"ok\", \"id\": 2}\r\n"
+        let p = try write("crlf_fr.jsonl", text)
+        let data = try DatasetLoader.load(p)
+        XCTAssertEqual(data.item("1")?.translations[.fr]?.conversation.userTurns, ["café"])
+        XCTAssertEqual(data.item("1")?.translations[.fr]?.location?.line, 2)
+        XCTAssertEqual(data.item("2")?.translations[.fr]?.location?.line, 4)
+    }
+
     func testFormatOverrideRejectsOtherRecords() throws {
         let p = try write("f_en.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}\n")
         XCTAssertEqual(try DatasetLoader.load(p, options: LoadOptions(format: .messages)).itemCount, 1)

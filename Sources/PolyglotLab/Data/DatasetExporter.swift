@@ -42,6 +42,24 @@ public enum DatasetExporter {
         }
     }
 
+    /// The `dataset_info.json` entry LLaMA-Factory needs for an export (`fileName` relative to its
+    /// `dataset_dir`; a folder works for the per-language layout). TRL and axolotl need no entry:
+    /// `messages` is their default field.
+    public static func llamaFactoryEntry(name: String, fileName: String, format: ExportFormat) -> String {
+        var out = JSONWriter()
+        out.raw("{"); out.string(name); out.raw(": {\"file_name\": "); out.string(fileName)
+        switch format {
+        case .alpaca:
+            out.raw(", \"columns\": {\"prompt\": \"instruction\", \"query\": \"input\", \"response\": \"output\", \"system\": \"system\", \"history\": \"history\"}")
+        case .sharegpt:
+            out.raw(", \"formatting\": \"sharegpt\", \"columns\": {\"messages\": \"conversations\", \"system\": \"system\"}")
+        case .messages:
+            out.raw(", \"formatting\": \"sharegpt\", \"columns\": {\"messages\": \"messages\"}, \"tags\": {\"role_tag\": \"role\", \"content_tag\": \"content\", \"user_tag\": \"user\", \"assistant_tag\": \"assistant\", \"system_tag\": \"system\"}")
+        }
+        out.raw("}}")
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
     private static func write(_ examples: [Example], format: ExportFormat, systemPrompt: Bool, to url: URL) throws {
         var out = JSONWriter()
         out.bytes.reserveCapacity(examples.count * 1024)
