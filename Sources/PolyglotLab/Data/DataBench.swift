@@ -36,7 +36,7 @@ public enum DataBench {
     /// Writes `itemsPerLanguage` Bactrian-style records per language (about `bytesPerRecord` each)
     /// into a fresh temp folder, loads it with `DatasetLoader`, removes the folder and reports.
     public static func run(itemsPerLanguage: Int = 64_000, languages: [Lang] = Lang.allCases,
-                           bytesPerRecord: Int = 940, seed: UInt64 = 1) throws -> DataBenchResult {
+                           bytesPerRecord: Int = 980, seed: UInt64 = 1) throws -> DataBenchResult {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("polyglot-bench-data-\(UUID().uuidString)")
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -59,13 +59,15 @@ public enum DataBench {
     static func writeSyntheticFile(_ url: URL, lang: Lang, items: Int, bytesPerRecord: Int, seed: UInt64) throws -> Int {
         var rng = SeededRNG(seed: seed, stream: "bench.data.\(lang.rawValue)")
         let words = vocabulary[lang] ?? []
+        let wordBytes = words.map { Array($0.utf8) }
+        var scratch: [UInt8] = []
         func text(_ targetBytes: Int, into out: inout JSONWriter) {
-            var s = ""
-            while s.utf8.count < targetBytes {
-                let w = words[Int(rng.next() % UInt64(words.count))]
-                s += s.isEmpty ? w : (rng.next() % 17 == 0 ? "\n" : " ") + w
+            scratch.removeAll(keepingCapacity: true)
+            while scratch.count < targetBytes {
+                if !scratch.isEmpty { scratch.append(rng.next() % 17 == 0 ? 0x0A : 0x20) }
+                scratch += wordBytes[Int(rng.next() % UInt64(wordBytes.count))]
             }
-            out.string(s)
+            out.string(String(decoding: scratch, as: UTF8.self))
         }
         var out = JSONWriter()
         var total = 0

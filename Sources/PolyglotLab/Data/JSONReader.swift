@@ -165,8 +165,11 @@ struct JSONScanner {
     private mutating func parseEscapedString(start: Int, firstEscape: Int) throws(JSONSyntaxError) -> String {
         var buffer = [UInt8](bytes[start..<firstEscape])
         var i = firstEscape
+        var runStart = firstEscape  // plain bytes since the last escape are copied in one go
         while i < end {
             let b = bytes[i]
+            if b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b >= 0x20 { i += 1; continue }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
             if b == UInt8(ascii: "\"") {
                 position = i + 1
                 guard let s = buffer.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
@@ -176,7 +179,6 @@ struct JSONScanner {
                 return s
             }
             if b < 0x20 { position = i; throw fail("control character \(describeByte()) inside a string (must be escaped)") }
-            guard b == UInt8(ascii: "\\") else { buffer.append(b); i += 1; continue }
             guard i + 1 < end else { break }
             let e = bytes[i + 1]
             i += 2
@@ -210,11 +212,12 @@ struct JSONScanner {
                     throw fail("unpaired surrogate \\u\(String(scalar, radix: 16)) in string")
                 }
                 guard let u = Unicode.Scalar(scalar) else { position = i - 6; throw fail("invalid \\u escape") }
-                buffer.append(contentsOf: Unicode.UTF8.encode(u).map { Array($0) } ?? [])
+                Unicode.UTF8.encode(u) { buffer.append($0) }
             default:
                 position = i - 2
                 throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))' in string")
             }
+            runStart = i
         }
         position = end
         throw fail("unexpected end of input inside a string")
