@@ -28,11 +28,14 @@ struct SessionOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No ANSI colours (also when NO_COLOR is set).")
     var noColor = false
 
+    /// Notebooks run in their own folder, so relative paths in them mean the same on every machine.
     func makeSession(baseDirectory: URL) throws -> Session {
+        let library = noStdlib ? nil : Stdlib.locate()
+        FileManager.default.changeCurrentDirectoryPath(baseDirectory.path)
         let session = Session(seed: seed, baseDirectory: baseDirectory)
         Terminal.useColor = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && Terminal.stdoutIsTTY
         session.progress = Terminal.progress
-        if !noStdlib, let lib = Stdlib.locate() {
+        if let lib = library {
             do {
                 try session.loadLibrary(lib)
             } catch let e as PolyglotError {

@@ -57,9 +57,15 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(bad.stdout, "1\n", "the session goes on after an error")
     }
 
-    func testDemoNotebookReplays() throws {
-        let r = try runPolyglot(["replay", "--check", repositoryRoot.appendingPathComponent("notebooks/00-tour.pg").path])
-        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    /// Every notebook shipped in notebooks/ replays with its recorded outputs.
+    func testNotebooksReplay() throws {
+        let folder = repositoryRoot.appendingPathComponent("notebooks")
+        let notebooks = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".pg") }.sorted()
+        XCTAssertTrue(notebooks.contains("00-tour.pg"))
+        for name in notebooks {
+            let r = try runPolyglot(["replay", "--check", folder.appendingPathComponent(name).path])
+            XCTAssertEqual(r.status, 0, "\(name):\n" + r.stdout + r.stderr)
+        }
     }
 }
 

@@ -8,6 +8,7 @@ extension CommandRegistry {
         let r = CommandRegistry()
         r.register(CoreCommands.all)
         r.register(tableCommands)
+        r.register(dataCommands)
         return r
     }
 }

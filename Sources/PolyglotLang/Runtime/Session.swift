@@ -128,6 +128,13 @@ public final class Session {
         libraryFunctions.formUnion(functions.keys)
     }
 
+    /// A path as lab code should open it: unchanged when relative paths already resolve against the
+    /// session's folder (the CLI runs in the notebook's folder), so provenance shows what was written.
+    public func openablePath(_ path: String) -> String {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        return cwd == baseDirectory.standardizedFileURL && !path.hasPrefix("~/") ? path : resolve(path).path
+    }
+
     public func resolve(_ path: String) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
         if path.hasPrefix("~/") {

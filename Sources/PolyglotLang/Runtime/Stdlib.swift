@@ -5,7 +5,12 @@
 import Foundation
 
 public enum Stdlib {
-    public static func locate(executable: String = CommandLine.arguments[0]) -> URL? {
+    /// The running binary (Linux: /proc/self/exe, immune to later `chdir`).
+    public static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    public static func locate(executable: String = Stdlib.executablePath) -> URL? {
         let fm = FileManager.default
         if let env = ProcessInfo.processInfo.environment["POLYGLOT_STDLIB"], !env.isEmpty {
             return URL(fileURLWithPath: env)

@@ -1,0 +1,202 @@
+// Instruction data: `load dataset`, `compose`, `sample`, `split`, `shuffle`, `show`.
+
+import Foundation
+import PolyglotLab
+
+public final class DatasetObject: LabObject {
+    public let dataset: Dataset
+    public init(_ dataset: Dataset) { self.dataset = dataset }
+
+    public var typeName: String { "dataset" }
+    public func display() -> String { dataset.summary().render() }
+    public var fieldNames: [String] { ["name", "items", "examples", "langs", "provenance", "summary"] }
+
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "name": return .string(dataset.name)
+        case "items": return .int(dataset.itemCount)
+        case "examples": return .int(dataset.exampleCount)
+        case "langs": return .list(dataset.languages.map { .string($0.rawValue) })
+        case "provenance": return .string(dataset.provenance.description)
+        case "summary": return .object(TableObject(dataset.summary()))
+        default: return nil
+        }
+    }
+}
+
+extension Invocation {
+    /// A `langs:`-style list of language codes, checked.
+    func languages(_ name: String) throws -> [Lang] {
+        guard let codes = strings(name) else { return [] }
+        return try codes.map { code in
+            guard let l = Lang.parse(code) else {
+                throw error("unknown language '\(code)'", at: name, notes: ["expected some of \"en\", \"de\", \"fr\", \"it\", \"es\""])
+            }
+            return l
+        }
+    }
+
+    /// `seed:` when given, else the next seed of the session (so a replay draws the same).
+    func seed(_ name: String = "seed") throws -> UInt64 {
+        guard let s = int(name) else { return session.nextSeed() }
+        guard s >= 0 else { throw error("seed must be non-negative", at: name) }
+        return UInt64(s)
+    }
+
+    func dataset(_ name: String) -> Dataset { object(name, as: DatasetObject.self)!.dataset }
+
+    /// Runs a lab call and turns its errors into diagnostics at this command.
+    func lab<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as PolyglotError {
+            throw e
+        } catch {
+            throw self.error("\(error)")
+        }
+    }
+}
+
+extension CommandRegistry {
+    static let dataCommands: [CommandSpec] = [loadDataset, compose, sample, split, shuffle, show, export]
+
+    static let seedKeyword = Parameter("seed", .int, default: Value.none, "seed of the random draw (default: the session's next)")
+
+    static let loadDataset = CommandSpec(
+        "load dataset", category: "data",
+        summary: "Read an instruction dataset: one file per language, a folder of them, or records with a language field.",
+        positionals: [Parameter("path", .any, "a file, a folder, or a list of them (JSON array or JSONL)")],
+        keywords: [
+            Parameter("format", .string, default: Value.none, "alpaca | lima | sharegpt | messages (default: detected per record)"),
+            Parameter("lang", .string, default: Value.none, "language of every file (default: from the file name or a field)"),
+            Parameter("field", .string, default: Value.none, "record field holding the language (default: lang or language)"),
+            Parameter("on_error", .string, default: .string("fail"), "\"fail\" at the first bad record, or \"skip\" and report"),
+            Parameter("name", .string, default: Value.none, "dataset name (default: the path's base name)"),
+        ],
+        example: "let limax = load dataset \"data/tiny-limax\"",
+        details: """
+        Formats: Bactrian-X/Alpaca {instruction, input, output, id}; LIMA/Lima-X {conversations: [user, assistant, …]};
+        ShareGPT {conversations: [{from, value}]}; chat messages {messages: [{role, content}]}. Items are aligned across
+        languages by id (or by line order when records have no id). Bad records are reported with file:line.
+        """) { inv in
+        var paths: [String]
+        switch inv.value("path") {
+        case .string(let p): paths = [p]
+        case .list: paths = inv.strings("path") ?? []
+        case let v: throw inv.error("path must be a string or a list of strings, got \(v.typeName)", at: "path")
+        }
+        paths = paths.map { inv.session.openablePath($0) }
+        var options = LoadOptions()
+        if let f = inv.string("format") {
+            guard let format = RecordFormat.parse(f) else {
+                throw inv.error("unknown format '\(f)'", at: "format",
+                                notes: ["expected one of: \(RecordFormat.allCases.map(\.rawValue).joined(separator: ", "))"])
+            }
+            options.format = format
+        }
+        if let l = inv.string("lang") {
+            guard let lang = Lang.parse(l) else { throw inv.error("unknown language '\(l)'", at: "lang") }
+            options.language = lang
+        }
+        options.languageField = inv.string("field")
+        guard let onError = OnError(rawValue: inv.string("on_error")!) else {
+            throw inv.error("on_error must be \"fail\" or \"skip\"", at: "on_error")
+        }
+        options.onError = onError
+        options.name = inv.string("name")
+        let data = try inv.lab { try DatasetLoader.load(paths, options: options) }
+        return .object(DatasetObject(data))
+    }
+
+    static let compose = CommandSpec(
+        "compose", category: "data",
+        summary: "A language composition of a dataset: monolingual, parallel (every item in every language) or sampled.",
+        positionals: [Parameter("data", .object("dataset"), "a loaded dataset")],
+        keywords: [
+            Parameter("langs", .stringList, default: Value.none, "languages, e.g. [\"de\", \"fr\"] (default: all of the dataset's)"),
+            Parameter("mode", .string, default: .string("parallel"), "\"parallel\" (items × languages) or \"sampled\" (each item once)"),
+            Parameter("balanced", .bool, default: .bool(false), "sampled: language counts differ by at most one"),
+            Parameter("weights", .record, default: Value.none, "sampled: language weights, e.g. {en: 0.5, de: 0.5}"),
+            seedKeyword,
+        ],
+        example: "let endefrites = compose limax langs: [\"en\", \"de\", \"fr\", \"it\", \"es\"] mode: \"parallel\"") { inv in
+        let data = inv.dataset("data")
+        let langs = inv.value("langs") == .none ? data.languages : try inv.languages("langs")
+        let composed: Dataset
+        if case .record(let r) = inv.value("weights") {
+            var weights: [Lang: Double] = [:]
+            for (k, v) in r.fields {
+                guard let l = Lang.parse(k), let w = v.double else {
+                    throw inv.error("weights need language keys and number values, got \(k): \(v.repr)", at: "weights")
+                }
+                weights[l] = w
+            }
+            let seed = try inv.seed()
+            composed = try inv.lab { try data.sampled(weights: weights, seed: seed) }
+        } else {
+            switch inv.string("mode")! {
+            case "parallel": composed = try inv.lab { try data.parallel(langs) }
+            case "sampled":
+                let seed = try inv.seed()
+                composed = try inv.lab { try data.sampled(langs, seed: seed, balanced: inv.bool("balanced")!) }
+            case let m: throw inv.error("unknown mode '\(m)'", at: "mode", notes: ["expected \"parallel\" or \"sampled\""])
+            }
+        }
+        return .object(DatasetObject(composed))
+    }
+
+    static let sample = CommandSpec(
+        "sample", category: "data",
+        summary: "The same N item ids in every language (how a -small variant is made), or N per language.",
+        positionals: [Parameter("data", .object("dataset"), "a dataset")],
+        keywords: [Parameter("n", .int, "number of items"),
+                   Parameter("per_lang", .bool, default: .bool(false), "draw ids independently per language"), seedKeyword],
+        example: "let small = sample limax n: 4") { inv in
+        let data = inv.dataset("data"), seed = try inv.seed()
+        return .object(DatasetObject(try inv.lab { try data.sample(n: inv.int("n")!, seed: seed, perLang: inv.bool("per_lang")!) }))
+    }
+
+    static let split = CommandSpec(
+        "split", category: "data",
+        summary: "Split by item id into {train, val}: no item is in both.",
+        positionals: [Parameter("data", .object("dataset"), "a dataset")],
+        keywords: [Parameter("val", .number, default: .float(0.1), "validation share (0–1) or, when ≥ 1, a count of items"),
+                   seedKeyword],
+        example: "let parts = split limax val: 0.25\nparts.train") { inv in
+        let data = inv.dataset("data"), seed = try inv.seed()
+        let v = inv.double("val")!
+        let (train, val) = try inv.lab {
+            v >= 1 ? try data.split(validationCount: Int(v), seed: seed) : try data.split(validation: v, seed: seed)
+        }
+        return .record(Record([("train", .object(DatasetObject(train))), ("val", .object(DatasetObject(val)))]))
+    }
+
+    static let shuffle = CommandSpec(
+        "shuffle", category: "data", summary: "The same dataset with its items in a seeded random order.",
+        positionals: [Parameter("data", .object("dataset"), "a dataset")], keywords: [seedKeyword],
+        example: "let mixed = shuffle limax seed: 3") { inv in
+        let data = inv.dataset("data"), seed = try inv.seed()
+        return .object(DatasetObject(data.shuffled(seed: seed)))
+    }
+
+    static let show = CommandSpec(
+        "show", category: "data",
+        summary: "Print an object in full: a dataset's provenance and size table (and its first examples), a table, …",
+        positionals: [Parameter("value", .any, "a dataset, table or other value")],
+        keywords: [Parameter("examples", .int, default: .int(0), "datasets: also print this many examples")],
+        example: "show limax examples: 2") { inv in
+        let s = inv.session
+        guard case .object(let o) = inv.value("value") else {
+            s.emit(inv.value("value").repr)
+            return .none
+        }
+        s.emit(o.display())
+        if let d = o as? DatasetObject {
+            for ex in d.dataset.examples.prefix(max(0, inv.int("examples")!)) {
+                s.emit("[\(ex.itemID) · \(ex.lang.code)]" + (ex.location.map { " \($0)" } ?? ""))
+                for m in ex.conversation.messages { s.emit("  \(m.role.rawValue): \(m.content)") }
+            }
+        }
+        return .none
+    }
+}
