@@ -116,10 +116,12 @@ extension BPETokenizer {
         guard type == "ByteLevel" else {
             throw reader.error("\(key).type", "expected \"ByteLevel\", found \"\(type)\" (only GPT-2 byte-level BPE is supported)")
         }
+        // The ByteLevel decoder ignores its options; the pre-tokenizer's must match what is built in.
+        guard key.hasPrefix("pre_tokenizer") else { return }
         if component["add_prefix_space"] as? Bool == true {
             throw reader.error("\(key).add_prefix_space", "expected false")
         }
-        if component["use_regex"] as? Bool == false, key.hasPrefix("pre_tokenizer") {
+        if component["use_regex"] as? Bool == false {
             throw reader.error("\(key).use_regex", "expected true (the GPT-2 split is built in)")
         }
     }
