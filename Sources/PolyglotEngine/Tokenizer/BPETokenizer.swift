@@ -27,10 +27,11 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
     /// Special tokens, longest first, so that matching prefers the longest token at a position.
     let specialsByLength: [(bytes: [UInt8], id: Int)]
 
-    // Word → ids cache shared by all encode calls (a corpus repeats its words, so most pre-tokens hit).
+    // Word → ids cache shared by encode calls (a corpus repeats its words, so most pre-tokens hit). A call
+    // that finds the cache busy (another thread is encoding) uses a private cache instead of waiting.
     private let cacheLock = NSLock()
-    private var wordCache: [[UInt8]: [Int32]] = [:]
-    private static let cacheLimit = 250_000
+    private var sharedCache = WordCache()
+    private static let cacheLimit = 500_000
 
     public var vocabSize: Int { tokenBytes.count }
     /// Number of merge rules.
@@ -94,49 +95,61 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
         var ids: [Int] = []
         ids.reserveCapacity(text.utf8.count / 3)
         text.withUTF8 { utf8 in
-            let matchSpecials = allowSpecial && !specialsByLength.isEmpty
-            var segmentStart = 0
-            var i = 0
-            while matchSpecials, i < utf8.count {
-                guard let special = specialsByLength.first(where: { Self.hasPrefix(utf8, at: i, $0.bytes) }) else {
-                    i += 1
-                    continue
-                }
-                encodeOrdinary(UnsafeBufferPointer(rebasing: utf8[segmentStart..<i]), &ids)
-                ids.append(special.id)
-                i += special.bytes.count
-                segmentStart = i
+            if cacheLock.try() {
+                defer { cacheLock.unlock() }
+                if sharedCache.count > Self.cacheLimit { sharedCache.removeAll() }
+                encode(utf8, allowSpecial: allowSpecial, cache: &sharedCache, into: &ids)
+            } else {
+                var privateCache = WordCache()
+                encode(utf8, allowSpecial: allowSpecial, cache: &privateCache, into: &ids)
             }
-            encodeOrdinary(UnsafeBufferPointer(rebasing: utf8[segmentStart...]), &ids)
         }
         return ids
+    }
+
+    private func encode(_ utf8: UnsafeBufferPointer<UInt8>, allowSpecial: Bool, cache: inout WordCache,
+                        into ids: inout [Int]) {
+        Self.forEachSegment(of: utf8, splittingAt: allowSpecial ? specialsByLength : []) { segment in
+            PreTokenizer.forEachPiece(in: segment) { range in
+                if range.count == 1 {
+                    ids.append(Int(byteIds[Int(segment[range.lowerBound])]))
+                    return
+                }
+                let word = UnsafeBufferPointer(rebasing: segment[range])
+                if !cache.append(word, to: &ids) {
+                    let pieceIds = applyMerges(Array(word))
+                    cache.insert(word, pieceIds)
+                    for id in pieceIds { ids.append(Int(id)) }
+                }
+            }
+        } special: { id in
+            ids.append(id)
+        }
+    }
+
+    /// Splits `utf8` at occurrences of `specials` (longest match first at each position), reporting the
+    /// text between them to `ordinary` (possibly empty) and each match to `special`.
+    static func forEachSegment(of utf8: UnsafeBufferPointer<UInt8>, splittingAt specials: [(bytes: [UInt8], id: Int)],
+                               _ ordinary: (UnsafeBufferPointer<UInt8>) -> Void, special: (Int) -> Void) {
+        var segmentStart = 0
+        var i = 0
+        while !specials.isEmpty, i < utf8.count {
+            guard let match = specials.first(where: { hasPrefix(utf8, at: i, $0.bytes) }) else {
+                i += 1
+                continue
+            }
+            ordinary(UnsafeBufferPointer(rebasing: utf8[segmentStart..<i]))
+            special(match.id)
+            i += match.bytes.count
+            segmentStart = i
+        }
+        ordinary(UnsafeBufferPointer(rebasing: utf8[segmentStart...]))
     }
 
     private static func hasPrefix(_ utf8: UnsafeBufferPointer<UInt8>, at i: Int, _ bytes: [UInt8]) -> Bool {
         guard !bytes.isEmpty, utf8.count - i >= bytes.count else { return false }
         for k in 0..<bytes.count where utf8[i + k] != bytes[k] { return false }
         return true
-    }
-
-    /// Encodes text that contains no special tokens, appending to `ids`.
-    private func encodeOrdinary(_ utf8: UnsafeBufferPointer<UInt8>, _ ids: inout [Int]) {
-        PreTokenizer.forEachPiece(in: utf8) { range in
-            if range.count == 1 {
-                ids.append(Int(byteIds[Int(utf8[range.lowerBound])]))
-                return
-            }
-            let word = Array(utf8[range])
-            cacheLock.lock()
-            let cached = wordCache[word]
-            cacheLock.unlock()
-            let pieceIds = cached ?? applyMerges(word)
-            if cached == nil {
-                cacheLock.lock()
-                if wordCache.count < Self.cacheLimit { wordCache[word] = pieceIds }
-                cacheLock.unlock()
-            }
-            for id in pieceIds { ids.append(Int(id)) }
-        }
     }
 
     /// Candidate merge in `applyMerges`: the heap pops the lowest rank, then the leftmost position.
@@ -216,7 +229,35 @@ extension BPETokenizer {
     /// Empties the word cache (so a benchmark measures cold encoding).
     func clearCache() {
         cacheLock.lock()
-        wordCache.removeAll()
+        sharedCache.removeAll()
         cacheLock.unlock()
+    }
+}
+
+/// Pre-token bytes → token ids, stored flat.
+struct WordCache {
+    private var words = ByteSliceTable()
+    private var idStarts: [Int] = [0]  // ids of word i are ids[idStarts[i]..<idStarts[i + 1]]
+    private var ids: [Int32] = []
+
+    var count: Int { words.count }
+
+    /// Appends the cached ids of `word` to `output`; false when the word is not cached.
+    func append(_ word: UnsafeBufferPointer<UInt8>, to output: inout [Int]) -> Bool {
+        guard let index = words.index(of: word) else { return false }
+        for k in idStarts[index]..<idStarts[index + 1] { output.append(Int(ids[k])) }
+        return true
+    }
+
+    mutating func insert(_ word: UnsafeBufferPointer<UInt8>, _ wordIds: [Int32]) {
+        guard words.insert(word).inserted else { return }
+        ids += wordIds
+        idStarts.append(ids.count)
+    }
+
+    mutating func removeAll() {
+        words.removeAll()
+        idStarts = [0]
+        ids.removeAll(keepingCapacity: true)
     }
 }

@@ -64,34 +64,22 @@ extension BPETokenizer {
 
     /// Distinct pre-tokens of the corpus (as bytes) with their counts, in order of first occurrence.
     static func countWords(_ texts: [String], specialTokens: [String]) -> [(bytes: [UInt8], count: Int)] {
-        var index: [[UInt8]: Int] = [:]
-        var words: [(bytes: [UInt8], count: Int)] = []
+        let specials = specialTokens.enumerated().map { (bytes: Array($0.element.utf8), id: $0.offset) }
+            .sorted { $0.bytes.count > $1.bytes.count }
+        var table = ByteSliceTable(capacity: 1 << 16)
+        var counts: [Int] = []
         for text in texts {
-            for segment in split(text, removing: specialTokens) {
-                var segment = segment
-                segment.withUTF8 { utf8 in
-                    PreTokenizer.forEachPiece(in: utf8) { range in
-                        let word = Array(utf8[range])
-                        if let i = index[word] {
-                            words[i].count += 1
-                        } else {
-                            index[word] = words.count
-                            words.append((word, 1))
-                        }
+            var text = text
+            text.withUTF8 { utf8 in
+                forEachSegment(of: utf8, splittingAt: specials) { segment in
+                    PreTokenizer.forEachPiece(in: segment) { range in
+                        let (index, inserted) = table.insert(UnsafeBufferPointer(rebasing: segment[range]))
+                        if inserted { counts.append(1) } else { counts[index] += 1 }
                     }
-                }
+                } special: { _ in }
             }
         }
-        return words
-    }
-
-    /// `text` cut at every occurrence of the special tokens (which are dropped).
-    private static func split(_ text: String, removing specialTokens: [String]) -> [String] {
-        var segments = [text]
-        for token in specialTokens where text.contains(token) {
-            segments = segments.flatMap { $0.components(separatedBy: token) }
-        }
-        return segments
+        return counts.indices.map { (table.key(at: $0), counts[$0]) }
     }
 }
 
