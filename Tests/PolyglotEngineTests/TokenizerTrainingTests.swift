@@ -118,7 +118,10 @@ final class TokenizerTrainingTests: XCTestCase {
         var tokenizer: BPETokenizer?
         let elapsed = clock.measure { tokenizer = try? BPETokenizer.train(texts: corpus, target: .merges(2000)) }
         let trained = try XCTUnwrap(tokenizer)
-        print("train 13 MB, \(trained.mergeCount) merges: \(elapsed)")
+        let throughput = trained.encodingThroughput(of: corpus.joined(), passes: 1)
+        print(String(format: "train 13 MB, %d merges: %.2f s; encode: %.2f MB/s, %.2f bytes/token", trained.mergeCount,
+                     Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                     throughput.megabytesPerSecond, Double(throughput.bytes) / Double(throughput.tokens)))
         XCTAssertLessThan(elapsed, .seconds(20))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 // The encoder's word cache and the trainer's word counter look up millions of pre-tokens. A Swift
 // Dictionary keyed by [UInt8] would allocate an array per lookup and hash byte by byte through Hasher;
 // this table hashes the slice in place (FNV-1a) and keeps all keys in one byte arena.
@@ -30,8 +32,10 @@ struct ByteSliceTable {
     private func matches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = keyStarts[index]
         guard keyStarts[index + 1] - start == key.count else { return false }
-        for k in 0..<key.count where keyBytes[start + k] != key[k] { return false }
-        return true
+        guard let keyBase = key.baseAddress else { return true }  // both empty
+        return keyBytes.withUnsafeBufferPointer { stored in
+            stored.baseAddress.map { memcmp($0 + start, keyBase, key.count) == 0 } ?? false
+        }
     }
 
     /// The index of `key`, or nil.

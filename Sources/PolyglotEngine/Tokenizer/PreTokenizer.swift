@@ -12,8 +12,9 @@
 enum PreTokenizer {
     enum CharClass: UInt8 { case letter, number, whitespace, other }
 
-    /// Class of each ASCII byte, computed once.
-    private static let asciiClass: [CharClass] = (0..<128).map { classify(UInt32($0)) }
+    /// Class of every scalar below U+0800 (all one- and two-byte UTF-8 sequences: ASCII, Latin, Greek,
+    /// Cyrillic, …), computed once; rarer scalars are classified on the fly.
+    private static let smallScalarClass: [CharClass] = (0..<0x800).map { classify(UInt32($0)) }
 
     static func classify(_ value: UInt32) -> CharClass {
         guard let scalar = Unicode.Scalar(value) else { return .other }
@@ -35,13 +36,12 @@ enum PreTokenizer {
         offsets.reserveCapacity(utf8.count + 1)
         classes.reserveCapacity(utf8.count)
         asciiBytes.reserveCapacity(utf8.count)
-        var nonASCIICache: [UInt32: CharClass] = [:]
         var i = 0
         while i < utf8.count {
             let lead = utf8[i]
             offsets.append(i)
             if lead < 0x80 {
-                classes.append(asciiClass[Int(lead)])
+                classes.append(smallScalarClass[Int(lead)])
                 asciiBytes.append(lead)
                 i += 1
                 continue
@@ -53,13 +53,7 @@ enum PreTokenizer {
                 value = value << 6 | UInt32(utf8[i + k] & 0x3F)
                 k += 1
             }
-            if let cached = nonASCIICache[value] {
-                classes.append(cached)
-            } else {
-                let cls = classify(value)
-                nonASCIICache[value] = cls
-                classes.append(cls)
-            }
+            classes.append(value < 0x800 ? smallScalarClass[Int(value)] : classify(value))
             asciiBytes.append(0)
             i += k
         }
