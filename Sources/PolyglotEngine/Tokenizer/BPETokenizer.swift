@@ -109,6 +109,7 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
 
     private func encode(_ utf8: UnsafeBufferPointer<UInt8>, allowSpecial: Bool, cache: inout WordCache,
                         into ids: inout [Int]) {
+        let byteIds = self.byteIds  // one retain per call instead of one per pre-token
         Self.forEachSegment(of: utf8, splittingAt: allowSpecial ? specialsByLength : []) { segment in
             PreTokenizer.forEachPiece(in: segment) { range in
                 if range.count == 1 {
@@ -245,7 +246,10 @@ struct WordCache {
     /// Appends the cached ids of `word` to `output`; false when the word is not cached.
     func append(_ word: UnsafeBufferPointer<UInt8>, to output: inout [Int]) -> Bool {
         guard let index = words.index(of: word) else { return false }
-        for k in idStarts[index]..<idStarts[index + 1] { output.append(Int(ids[k])) }
+        let range = idStarts[index]..<idStarts[index + 1]
+        ids.withUnsafeBufferPointer { stored in
+            for k in range { output.append(Int(stored[k])) }
+        }
         return true
     }
 

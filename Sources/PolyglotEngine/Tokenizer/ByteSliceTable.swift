@@ -1,5 +1,3 @@
-import Foundation
-
 // The encoder's word cache and the trainer's word counter look up millions of pre-tokens. A Swift
 // Dictionary keyed by [UInt8] would allocate an array per lookup and hash byte by byte through Hasher;
 // this table hashes the slice in place (FNV-1a) and keeps all keys in one byte arena.
@@ -29,48 +27,48 @@ struct ByteSliceTable {
         return h ^ (h >> 29)
     }
 
-    private func matches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = keyStarts[index]
-        guard keyStarts[index + 1] - start == key.count else { return false }
-        guard let keyBase = key.baseAddress else { return true }  // both empty
-        return keyBytes.withUnsafeBufferPointer { stored in
-            stored.baseAddress.map { memcmp($0 + start, keyBase, key.count) == 0 } ?? false
+    /// The index of `key`, or nil.
+    func index(of key: UnsafeBufferPointer<UInt8>) -> Int? { find(key, hash: Self.hash(key)) }
+
+    private func find(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
+        slots.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { hashes in
+                keyStarts.withUnsafeBufferPointer { starts in
+                    keyBytes.withUnsafeBufferPointer { bytes in
+                        let mask = slots.count - 1
+                        var slot = Int(truncatingIfNeeded: h) & mask
+                        while slots[slot] >= 0 {
+                            let index = Int(slots[slot])
+                            if hashes[index] == h, Self.equal(key, bytes, starts[index], starts[index + 1]) { return index }
+                            slot = (slot + 1) & mask
+                        }
+                        return nil
+                    }
+                }
+            }
         }
     }
 
-    /// The index of `key`, or nil.
-    func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
-        let h = Self.hash(key)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 {
-            let index = Int(slots[slot])
-            if hashes[index] == h, matches(index, key) { return index }
-            slot = (slot + 1) & mask
-        }
-        return nil
+    /// Whether `key` equals `bytes[start..<end]`.
+    private static func equal(_ key: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeBufferPointer<UInt8>,
+                              _ start: Int, _ end: Int) -> Bool {
+        guard end - start == key.count else { return false }
+        for k in 0..<key.count where bytes[start + k] != key[k] { return false }
+        return true
     }
 
     /// The index of `key`, adding it (with the next index) when absent.
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool) {
         let h = Self.hash(key)
-        var mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 {
-            let index = Int(slots[slot])
-            if hashes[index] == h, matches(index, key) { return (index, false) }
-            slot = (slot + 1) & mask
-        }
+        if let index = find(key, hash: h) { return (index, false) }
         let index = hashes.count
         hashes.append(h)
         keyBytes.append(contentsOf: key)
         keyStarts.append(keyBytes.count)
-        if (index + 1) * 2 > slots.count {  // keep the load factor at most 1/2
-            grow()
-            mask = slots.count - 1
-            slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        }
+        if (index + 1) * 2 > slots.count { grow() }  // keep the load factor at most 1/2
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(index)
         return (index, true)
     }

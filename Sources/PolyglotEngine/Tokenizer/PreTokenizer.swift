@@ -36,6 +36,7 @@ enum PreTokenizer {
         offsets.reserveCapacity(utf8.count + 1)
         classes.reserveCapacity(utf8.count)
         asciiBytes.reserveCapacity(utf8.count)
+        let smallScalarClass = Self.smallScalarClass  // hoisted: a static is a lazy global, checked per access
         var i = 0
         while i < utf8.count {
             let lead = utf8[i]
