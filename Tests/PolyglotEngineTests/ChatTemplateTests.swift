@@ -36,6 +36,7 @@ final class ChatTemplateTests: XCTestCase {
         // Trained tokens decode to exactly the replies, each followed by its <|end|>.
         let trained = zip(encoding.ids, encoding.lossMask).filter { $0.1 == 1 }.map(\.0)
         XCTAssertEqual(try tok.decode(trained), "Die Hauptstadt von Frankreich ist Paris.<|end|>Rom 😀<|end|>")
+        XCTAssertEqual(try tok.decode(trained, skippingSpecial: true), "Die Hauptstadt von Frankreich ist Paris.Rom 😀")
         // Same ids as encoding the rendered text with special tokens allowed (how `tokenizers` would see it).
         XCTAssertEqual(tok.encode(t.render(conversation, addGenerationPrompt: false), allowSpecial: true), ids)
         XCTAssertEqual(t.render(Array(conversation.prefix(2)), addGenerationPrompt: true),

@@ -80,6 +80,43 @@ final class TokenizerJSONTests: XCTestCase {
         XCTAssertThrowsError(try BPETokenizer(contentsOf: URL(fileURLWithPath: "/nonexistent/tokenizer.json")))
     }
 
+    func testIgnoreMergesEmitsWholeVocabularyWords() throws {
+        let tokenizer = try BPETokenizer.train(texts: ["ab ab ab cd cd"], target: .merges(10))
+        var root = try XCTUnwrap(JSONSerialization.jsonObject(with: tokenizer.huggingFaceJSON()) as? [String: Any])
+        var model = try XCTUnwrap(root["model"] as? [String: Any])
+        var vocab = try XCTUnwrap(model["vocab"] as? [String: Int])
+        vocab["xyz"] = tokenizer.vocabSize  // a word no merge can build
+        model["vocab"] = vocab
+        for (flag, expected) in [(true, [tokenizer.vocabSize]), (false, [120, 121, 122])] {
+            model["ignore_merges"] = flag
+            root["model"] = model
+            let loaded = try BPETokenizer(huggingFaceJSON: JSONSerialization.data(withJSONObject: root))
+            XCTAssertEqual(loaded.encode("xyz"), expected)
+            XCTAssertEqual(loaded.encode("ab cd"), [256, 259])
+        }
+    }
+
+    func testVocabularyProblemsAreReported() throws {
+        let tokenizer = try BPETokenizer.train(texts: ["ab ab ab cd cd"], target: .merges(10))
+        var root = try XCTUnwrap(JSONSerialization.jsonObject(with: tokenizer.huggingFaceJSON()) as? [String: Any])
+        var model = try XCTUnwrap(root["model"] as? [String: Any])
+        var vocab = try XCTUnwrap(model["vocab"] as? [String: Int])
+        vocab["Ġab"] = nil  // the result of merge 2, and a hole in the ids
+        model["vocab"] = vocab
+        root["model"] = model
+        XCTAssertThrowsError(try BPETokenizer(huggingFaceJSON: JSONSerialization.data(withJSONObject: root), path: "v.json")) { error in
+            XCTAssertEqual("\(error)", "v.json:model.vocab: ids must be contiguous from 0; id 258 is missing")
+        }
+        vocab["Ġab"] = 258
+        vocab["a"] = nil
+        vocab["zz"] = 97
+        model["vocab"] = vocab
+        root["model"] = model
+        XCTAssertThrowsError(try BPETokenizer(huggingFaceJSON: JSONSerialization.data(withJSONObject: root), path: "v.json")) { error in
+            XCTAssertEqual("\(error)", "v.json:model.merges[0]: token \"a\" is not in model.vocab")
+        }
+    }
+
     // MARK: - Cross-check with the Hugging Face `tokenizers` Python library
 
     private static let python = """

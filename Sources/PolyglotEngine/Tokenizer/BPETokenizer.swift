@@ -53,7 +53,7 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
         var byteIds = [Int32](repeating: -1, count: 256)
         for b in 0..<256 {
             guard let id = idsByBytes[[UInt8(b)]] else {
-                throw TokenizerError.invalidTrainingRequest(
+                throw TokenizerError.invalidVocabulary(
                     "byte 0x\(String(b, radix: 16)) has no token; a byte-level vocabulary needs all 256 bytes")
             }
             byteIds[b] = id
@@ -64,7 +64,7 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
             guard tokenBytes.indices.contains(Int(merge.left)), tokenBytes.indices.contains(Int(merge.right)),
                   let result = idsByBytes[tokenBytes[Int(merge.left)] + tokenBytes[Int(merge.right)]]
             else {
-                throw TokenizerError.invalidTrainingRequest(
+                throw TokenizerError.invalidVocabulary(
                     "merge \(rank) (\(merge.left), \(merge.right)) has no token for its concatenation")
             }
             let key = Self.pairKey(merge.left, merge.right)

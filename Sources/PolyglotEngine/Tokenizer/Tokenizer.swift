@@ -21,6 +21,13 @@ extension Tokenizer {
         String(decoding: try decodeBytes(ids), as: UTF8.self)
     }
 
+    /// The text behind `ids`, leaving out special tokens when `skippingSpecial` (e.g. a reply's closing <|end|>).
+    public func decode(_ ids: [Int], skippingSpecial: Bool) throws -> String {
+        guard skippingSpecial else { return try decode(ids) }
+        let special = Set(specialTokens.values)
+        return try decode(ids.filter { !special.contains($0) })
+    }
+
     /// The id of a special token, or a thrown error naming the missing token.
     public func specialTokenId(_ token: String) throws -> Int {
         guard let id = specialTokens[token] else { throw TokenizerError.missingSpecialToken(token) }
@@ -44,6 +51,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unknownTokenId(Int, vocabSize: Int)
     case missingSpecialToken(String)
     case invalidTrainingRequest(String)
+    case invalidVocabulary(String)
     case invalidFile(path: String, location: String, message: String)
 
     public var description: String {
@@ -54,6 +62,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "the tokenizer has no special token \(token); HINT: train it with the chat special tokens"
         case let .invalidTrainingRequest(message):
             return "invalid tokenizer training request: \(message)"
+        case let .invalidVocabulary(message):
+            return "invalid vocabulary: \(message)"
         case let .invalidFile(path, location, message):
             return "\(path):\(location): \(message)"
         }
