@@ -169,7 +169,8 @@ final class TokenizerJSONTests: XCTestCase {
     static func randomStrings(count: Int, seed: UInt64) -> [String] {
         let pieces = [" ", "  ", "\n", "\r\n", "\t", "\u{A0}", "\u{3000}", "\u{2028}", "'", "'s", "'re", "'LL", "'ve",
                       "a", "Z", "ß", "é", "e\u{301}", "ñ", "1", "42", "²", "½", "Ⅻ", ".", "...", "¿", "«", "—", "😀",
-                      "👩‍💻", "🇩🇪", "中", "日本", "\u{0}", "\u{1}", "\u{7F}", "\u{FEFF}", "<", "|", "-", "_"]
+                      "👩‍💻", "🇩🇪", "中", "日本", "\u{0}", "\u{1}", "\u{7F}", "\u{FEFF}", "<", "|", "-", "_",
+                      "𝐀", "𝟙", "क्षि", "ﬁ", "Ⓐ", "ǅ", "ا\u{64B}", "\u{85}", "\u{200B}", "\u{180E}", "x\u{308}"]
         var rng = SeededRNG(seed: seed)
         return (0..<count).map { _ in
             (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()

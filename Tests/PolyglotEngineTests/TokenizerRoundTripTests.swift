@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import PolyglotEngine
 
@@ -60,6 +61,25 @@ final class TokenizerRoundTripTests: XCTestCase {
         XCTAssertEqual(Array(special[1..<(special.count - tokenizer.encode("<|end").count - 1)]), tokenizer.encode("Hallo"))
         XCTAssertEqual(try tokenizer.decode(special), text)
         XCTAssertEqual(try tokenizer.decode(plain), text)
+    }
+
+    func testConcurrentEncodesAgreeWithSerialEncoding() throws {
+        let tokenizer = try BPETokenizer.train(texts: TokenizerFixtures.multilingualSentences, target: .merges(300))
+        let texts = TokenizerFixtures.syntheticCorpus(bytes: 40_000, seed: 9)
+        let serial = texts.map { tokenizer.encode($0) }
+        tokenizer.clearCache()
+        let results = ResultBox(count: texts.count)
+        DispatchQueue.concurrentPerform(iterations: texts.count) { i in results.set(i, tokenizer.encode(texts[i])) }
+        XCTAssertEqual(results.values, serial)
+    }
+
+    /// Thread-safe slots for results computed in parallel.
+    private final class ResultBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var storage: [[Int]]
+        init(count: Int) { storage = Array(repeating: [], count: count) }
+        func set(_ i: Int, _ value: [Int]) { lock.lock(); storage[i] = value; lock.unlock() }
+        var values: [[Int]] { lock.lock(); defer { lock.unlock() }; return storage }
     }
 
     func testPriorityMergesMatchNaiveLowestRankLoop() throws {
