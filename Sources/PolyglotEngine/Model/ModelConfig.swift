@@ -40,7 +40,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         self.intermediateSize = intermediateSize; self.maxPositionEmbeddings = maxPositionEmbeddings
         self.ropeTheta = ropeTheta; self.rmsNormEps = rmsNormEps; self.tieWordEmbeddings = tieWordEmbeddings
         self.numLocalExperts = experts; self.numExpertsPerTok = experts > 0 ? expertsPerToken : 0
-        self.routerAuxLossCoef = routerAuxLossCoef
+        self.routerAuxLossCoef = experts > 0 ? routerAuxLossCoef : 0
         self.architectures = [experts > 0 ? "MixtralForCausalLM" : "LlamaForCausalLM"]
         self.modelType = experts > 0 ? "mixtral" : "llama"
     }
