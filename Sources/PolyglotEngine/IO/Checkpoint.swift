@@ -1,0 +1,96 @@
+// A checkpoint is a directory: config.json (HF names) + model.safetensors (HF tensor names) + optional extras.
+import Foundation
+
+/// Saving and loading model directories in the HF layout.
+public enum Checkpoint {
+    /// Writes `model` (and `extraFiles`, e.g. "tokenizer.json") to `dir` atomically: temp dir, then rename.
+    public static func save(_ model: Transformer, to dir: URL, extraFiles: [String: Data] = [:]) throws {
+        let fm = FileManager.default
+        let parent = dir.deletingLastPathComponent()
+        let tmp = parent.appendingPathComponent(".\(dir.lastPathComponent).tmp-\(UUID().uuidString)")
+        do {
+            try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+            let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(model.config).write(to: tmp.appendingPathComponent("config.json"))
+            let tensors = try model.layout.specs.map { spec in
+                (name: spec.name, tensor: try Tensor(shape: spec.shape, data: model.params.toArray(offset: spec.offset, count: spec.count)))
+            }
+            try SafeTensors.encode(tensors, metadata: ["format": "pt"]).write(to: tmp.appendingPathComponent("model.safetensors"))
+            for (name, data) in extraFiles {
+                guard !name.contains("/"), name != "config.json", name != "model.safetensors", !name.isEmpty else {
+                    throw EngineError.checkpoint("extra file name \"\(name)\" must be a plain file name other than the model files")
+                }
+                try data.write(to: tmp.appendingPathComponent(name))
+            }
+            if fm.fileExists(atPath: dir.path) {
+                let old = parent.appendingPathComponent(".\(dir.lastPathComponent).old-\(UUID().uuidString)")
+                try fm.moveItem(at: dir, to: old)
+                try fm.moveItem(at: tmp, to: dir)
+                try? fm.removeItem(at: old)
+            } else {
+                try fm.moveItem(at: tmp, to: dir)
+            }
+        } catch {
+            try? fm.removeItem(at: tmp)
+            if let e = error as? EngineError { throw e }
+            throw EngineError.io("\(dir.path): cannot write checkpoint (\(error.localizedDescription))")
+        }
+    }
+
+    /// Reads the model config of a checkpoint directory.
+    public static func loadConfig(from dir: URL) throws -> ModelConfig {
+        let url = dir.appendingPathComponent("config.json")
+        let data = try read(url)
+        do { return try JSONDecoder().decode(ModelConfig.self, from: data) } catch let e as EngineError {
+            throw EngineError.checkpoint("\(url.path): \(e)")
+        } catch {
+            throw EngineError.checkpoint("\(url.path): not a valid config (\(error))")
+        }
+    }
+
+    /// Loads a model; every parameter must be present with the right shape (F32/F16/BF16), and no tensor may be left over.
+    public static func load(from dir: URL) throws -> Transformer {
+        let config = try loadConfig(from: dir)
+        let model = try Transformer(config: config, seed: 0)
+        let url = dir.appendingPathComponent("model.safetensors")
+        let file = try SafeTensors.File(data: try read(url), source: url.path)
+        var expected = Set<String>()
+        for spec in model.layout.specs {
+            expected.insert(spec.name)
+            guard let entry = file.entries[spec.name] else {
+                throw EngineError.checkpoint("\(url.path): missing tensor \"\(spec.name)\" (shape \(spec.shape))")
+            }
+            guard entry.shape == spec.shape else {
+                throw EngineError.checkpoint("\(url.path): tensor \"\(spec.name)\" has shape \(entry.shape), expected \(spec.shape)")
+            }
+            model.params.copy(from: try file.tensor(spec.name).data, offset: spec.offset)
+        }
+        // HF may store a tied lm_head and rotary buffers; anything else unexpected is an error.
+        let leftover = file.entries.keys.filter {
+            !expected.contains($0) && !($0 == "lm_head.weight" && config.tieWordEmbeddings) && !$0.hasSuffix("rotary_emb.inv_freq")
+        }.sorted()
+        guard leftover.isEmpty else {
+            throw EngineError.checkpoint("\(url.path): unexpected tensors \(leftover.prefix(5).joined(separator: ", ")) for this config. HINT: check model_type/num_local_experts in config.json")
+        }
+        return model
+    }
+
+    /// The bytes of an extra file stored next to the model (e.g. "tokenizer.json").
+    public static func extraFile(named name: String, in dir: URL) throws -> Data {
+        try read(dir.appendingPathComponent(name))
+    }
+
+    /// Writes a freshly initialised checkpoint of a preset (see `ModelConfig.presetNames`) and returns the model.
+    @discardableResult
+    public static func writeFresh(preset: String, seed: UInt64, to dir: URL, extraFiles: [String: Data] = [:]) throws -> Transformer {
+        let model = try Transformer(config: try ModelConfig.preset(named: preset), seed: seed)
+        try save(model, to: dir, extraFiles: extraFiles)
+        return model
+    }
+
+    private static func read(_ url: URL) throws -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            throw EngineError.io("\(url.path): cannot read (\(error.localizedDescription))")
+        }
+    }
+}

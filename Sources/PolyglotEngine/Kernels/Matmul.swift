@@ -1,0 +1,68 @@
+// Dims legend: N rows (B·T tokens), C input channels, OC output channels.
+// Transpose convention (stated once): a weight is (OC, C) row-major and `out = inp · Wᵀ`, as in HF/PyTorch.
+import CBLAS
+
+/// C(M,N) = op(A)·op(B) + beta·C in row-major storage, split across cores along M
+/// (each worker calls single-threaded OpenBLAS on its row block).
+func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
+           A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
+           C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+    if M == 0 || N == 0 { return }
+    if K == 0 {
+        for i in 0..<M { for j in 0..<N { C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j] } }
+        return
+    }
+    let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
+    if M == 1 && !transA {
+        // Decode path: a matrix-vector product (sgemm at M=1 is ~10x slower per perf.md).
+        if transB {  // c(N) = B(N,K)·a
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(N), Int32(K), 1, B, Int32(ldb), A, 1, beta, C, 1)
+        } else {     // c(N) = B(K,N)ᵀ·a
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(K), Int32(N), 1, B, Int32(ldb), A, 1, beta, C, 1)
+        }
+        return
+    }
+    // Row blocks of op(A): rows of A when not transposed, columns of A when transposed.
+    let flops = M * N * K
+    let minRows = flops > 1 << 18 ? 16 : M
+    Parallel.ranges(M, minChunk: minRows) { r in
+        let aBlock = transA ? A + r.lowerBound : A + r.lowerBound * lda
+        cblas_sgemm(CblasRowMajor, ta, tb, Int32(r.count), Int32(N), Int32(K), 1,
+                    aBlock, Int32(lda), B, Int32(ldb), beta, C + r.lowerBound * ldc, Int32(ldc))
+    }
+}
+
+/// Naive triple loop with the same contract as `sgemm`, in Double: the reference the BLAS path is tested against.
+func sgemmReference(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
+                    A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
+                    C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+    for i in 0..<M {
+        for j in 0..<N {
+            var s = 0.0
+            for p in 0..<K {
+                let a = transA ? A[p * lda + i] : A[i * lda + p]
+                let b = transB ? B[j * ldb + p] : B[p * ldb + j]
+                s += Double(a) * Double(b)
+            }
+            C[i * ldc + j] = Float(s) + (beta == 0 ? 0 : beta * C[i * ldc + j])
+        }
+    }
+}
+
+/// out(N,OC) = inp(N,C) · weight(OC,C)ᵀ
+func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                   N: Int, C: Int, OC: Int) {
+    sgemm(transA: false, transB: true, M: N, N: OC, K: C, A: inp, lda: C, B: weight, ldb: C, C: out, ldc: OC, beta: 0)
+}
+
+/// Inverts `out = inp · Wᵀ`: dinp(N,C) += dout·W, dweight(OC,C) += doutᵀ·inp (either may be nil to skip).
+func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
+                    dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                    N: Int, C: Int, OC: Int) {
+    if let dinp {
+        sgemm(transA: false, transB: false, M: N, N: C, K: OC, A: dout, lda: OC, B: weight, ldb: C, C: dinp, ldc: C, beta: 1)
+    }
+    if let dweight {
+        sgemm(transA: true, transB: false, M: OC, N: C, K: N, A: dout, lda: OC, B: inp, ldb: C, C: dweight, ldc: C, beta: 1)
+    }
+}

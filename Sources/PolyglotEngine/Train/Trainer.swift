@@ -1,0 +1,196 @@
+// Training loop: seeded data order, padded batches, gradient accumulation, global-norm clipping, AdamW,
+// warm-up + cosine schedule, cancellation between steps, and resumable optimizer state.
+import Foundation
+
+/// Hyper-parameters of a training run.
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    public var learningRate: Float = 3e-4
+    public var warmupSteps: Int = 0
+    public var totalSteps: Int = 100
+    public var minLearningRateRatio: Float = 0.1
+    public var weightDecay: Float = 0.0
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.95
+    public var epsilon: Float = 1e-8
+    /// Global-norm clipping threshold (≤ 0 disables clipping).
+    public var gradClip: Float = 1.0
+    /// Sequences per micro-batch.
+    public var batchSize: Int = 8
+    /// Positions per sequence (T); longer sequences are truncated, shorter ones padded.
+    public var sequenceLength: Int = 128
+    /// Micro-batches per optimizer step.
+    public var accumulationSteps: Int = 1
+    /// Seed of the data order.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    var schedule: LearningRateSchedule {
+        LearningRateSchedule(peak: learningRate, warmupSteps: warmupSteps, totalSteps: totalSteps, minRatio: minLearningRateRatio)
+    }
+}
+
+/// What one optimizer step did.
+public struct StepReport: Sendable, Equatable {
+    public var step: Int
+    /// Mean cross-entropy over masked-in target tokens.
+    public var loss: Double
+    /// MoE load-balancing loss (mean over layers; 0 for dense), added to the objective × router_aux_loss_coef.
+    public var auxLoss: Double
+    /// Global gradient norm before clipping.
+    public var gradNorm: Double
+    public var learningRate: Float
+    /// Non-padding tokens processed per second (forward + backward + update).
+    public var tokensPerSecond: Double
+    public var maskedTokens: Int
+}
+
+/// Trains a model (full fine-tuning, or LoRA when the model has adapters) on a fixed set of sequences.
+public final class Trainer {
+    public let model: Transformer
+    public let config: TrainingConfig
+    let data: [TrainingSequence]
+    let optimizer: AdamW
+    /// Optimizer steps completed.
+    public var step: Int { optimizer.step }
+
+    /// Throws on an empty data set, bad hyper-parameters or sequences out of the vocabulary.
+    public init(model: Transformer, data: [TrainingSequence], config: TrainingConfig) throws {
+        guard !data.isEmpty else { throw EngineError.invalidInput("training needs at least one sequence") }
+        guard config.batchSize > 0, config.accumulationSteps > 0, config.sequenceLength > 0, config.totalSteps > 0 else {
+            throw EngineError.invalidInput("batchSize, accumulationSteps, sequenceLength and totalSteps must be > 0")
+        }
+        guard config.sequenceLength <= model.config.maxPositionEmbeddings else {
+            throw EngineError.invalidInput("sequenceLength \(config.sequenceLength) exceeds max_position_embeddings \(model.config.maxPositionEmbeddings)")
+        }
+        self.model = model; self.config = config; self.data = data
+        if let lora = model.lora {
+            optimizer = AdamW(count: lora.params.count, ranges: [0..<lora.params.count], decayMask: [true],
+                              beta1: config.beta1, beta2: config.beta2, eps: config.epsilon, weightDecay: config.weightDecay)
+        } else {
+            let specs = model.layout.specs.filter { !($0.name == "lm_head.weight" && model.config.tieWordEmbeddings) }
+            optimizer = AdamW(count: model.layout.total, ranges: specs.map { $0.offset..<($0.offset + $0.count) },
+                              decayMask: specs.map(\.decays), beta1: config.beta1, beta2: config.beta2,
+                              eps: config.epsilon, weightDecay: config.weightDecay)
+        }
+    }
+
+    /// Sequences of micro-batch `micro` of optimizer step `step`: a fresh seeded permutation per epoch.
+    func microBatch(step: Int, micro: Int) -> [TrainingSequence] {
+        let B = config.batchSize, first = (step * config.accumulationSteps + micro) * B
+        var epochPerm: (epoch: Int, perm: [Int]) = (-1, [])
+        return (first..<(first + B)).map { i in
+            let epoch = i / data.count
+            if epoch != epochPerm.epoch {
+                var rng = SeededRNG(seed: config.seed, stream: "data-epoch-\(epoch)")
+                epochPerm = (epoch, Array(data.indices).shuffled(using: &rng))
+            }
+            return data[epochPerm.perm[i % data.count]]
+        }
+    }
+
+    /// One optimizer step over `accumulationSteps` micro-batches.
+    @discardableResult
+    public func trainStep() throws -> StepReport {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let s = optimizer.step
+        let batches = try (0..<config.accumulationSteps).map {
+            try Batch(sequences: microBatch(step: s, micro: $0), T: config.sequenceLength, vocabSize: model.config.vocabSize)
+        }
+        // Normalise by the masked tokens of the whole step so accumulation equals one big batch.
+        let masked = batches.reduce(Float(0)) { $0 + $1.maskedTokens }
+        let auxWeight = model.config.isMoE ? Float(model.config.routerAuxLossCoef) / Float(config.accumulationSteps) : 0
+        model.zeroGrad()
+        var loss = 0.0, aux = 0.0, tokens = 0
+        for batch in batches {
+            let r = try model.forwardBackward(batch, normalizer: masked, auxWeight: auxWeight, backward: true, collectRouting: true)
+            loss += r.loss - Double(auxWeight) * r.aux
+            aux += r.aux / Double(config.accumulationSteps)
+            tokens += batch.validTokens
+        }
+        let (params, grads) = trainable
+        let norm = globalNorm(grads, count: optimizer.m.count)
+        let clip: Float = config.gradClip > 0 && norm > Double(config.gradClip) ? config.gradClip / Float(norm) : 1
+        let lr = config.schedule.rate(at: s)
+        optimizer.update(params: params, grads: grads, lr: lr, gradScale: clip)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return StepReport(step: optimizer.step, loss: loss, auxLoss: aux, gradNorm: norm, learningRate: lr,
+                          tokensPerSecond: Double(tokens) / max(seconds, 1e-9), maskedTokens: Int(masked))
+    }
+
+    /// Runs until `totalSteps`, polling `shouldCancel` between steps; returns the reports of the steps run.
+    public func train(shouldCancel: () -> Bool = { false }, onStep: (StepReport) -> Void = { _ in }) throws -> [StepReport] {
+        var reports: [StepReport] = []
+        while optimizer.step < config.totalSteps && !shouldCancel() {
+            let r = try trainStep()
+            reports.append(r)
+            onStep(r)
+        }
+        return reports
+    }
+
+    /// Mean masked cross-entropy of `sequences` (no gradients).
+    public func evaluate(_ sequences: [TrainingSequence]) throws -> Double {
+        try Self.evaluate(model: model, sequences, batchSize: config.batchSize, T: config.sequenceLength)
+    }
+
+    /// Mean masked cross-entropy of `sequences` under `model`.
+    public static func evaluate(model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int) throws -> Double {
+        var total = 0.0, count: Float = 0
+        var i = 0
+        while i < sequences.count {
+            let batch = try Batch(sequences: Array(sequences[i..<min(i + batchSize, sequences.count)]), T: T,
+                                  vocabSize: model.config.vocabSize)
+            total += try model.forwardBackward(batch, normalizer: 1, auxWeight: 0, backward: false).loss
+            count += batch.maskedTokens
+            i += batchSize
+        }
+        return count > 0 ? total / Double(count) : 0
+    }
+
+    private var trainable: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
+        if let lora = model.lora { return (lora.params.ptr, lora.grads.ptr) }
+        return (model.params.ptr, model.ensureGrads().ptr)
+    }
+
+    private func globalNorm(_ g: UnsafePointer<Float>, count: Int) -> Double {
+        var s = 0.0, i = 0
+        while i < count { let n = min(4096, count - i); s += Double(Vec.dot(g + i, g + i, n)); i += n }
+        return s.squareRoot()
+    }
+
+    // MARK: Resumable state
+
+    /// Saves optimizer moments and step (plus LoRA adapters) to `url` (a safetensors file, written atomically).
+    public func saveState(to url: URL) throws {
+        var tensors = [(name: "adamw.m", tensor: try Tensor(shape: [optimizer.m.count], data: optimizer.m.toArray())),
+                       (name: "adamw.v", tensor: try Tensor(shape: [optimizer.v.count], data: optimizer.v.toArray()))]
+        if let lora = model.lora { tensors.append((name: "lora.params", tensor: try Tensor(shape: [lora.params.count], data: lora.params.toArray()))) }
+        try atomicWrite(try SafeTensors.encode(tensors, metadata: ["step": String(optimizer.step)]), to: url)
+    }
+
+    /// Restores what `saveState` wrote; the model weights come from the checkpoint saved alongside.
+    public func loadState(from url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw EngineError.io("\(url.path): cannot read (\(error.localizedDescription))") }
+        let file = try SafeTensors.File(data: data, source: url.path)
+        guard let s = file.metadata["step"], let step = Int(s), step >= 0 else {
+            throw EngineError.checkpoint("\(url.path): __metadata__ needs an integer \"step\"")
+        }
+        for (name, buf) in [("adamw.m", optimizer.m), ("adamw.v", optimizer.v)] {
+            let t = try file.tensor(name)
+            guard t.count == buf.count else {
+                throw EngineError.checkpoint("\(url.path): tensor \"\(name)\" has \(t.count) values, expected \(buf.count)")
+            }
+            buf.copy(from: t.data)
+        }
+        if let lora = model.lora {
+            let t = try file.tensor("lora.params")
+            guard t.count == lora.params.count else {
+                throw EngineError.checkpoint("\(url.path): tensor \"lora.params\" has \(t.count) values, expected \(lora.params.count)")
+            }
+            lora.params.copy(from: t.data)
+        }
+        optimizer.step = step
+    }
+}

@@ -1,0 +1,101 @@
+import XCTest
+@testable import PolyglotEngine
+
+/// Central finite-difference checks of every kernel's backward (relative error < 1e-2 in Float32).
+final class KernelGradientTests: XCTestCase {
+    func testRMSNorm() {
+        let N = 4, C = 8
+        let x = GradCheck.random(N * C, seed: 1), wgt = GradCheck.random(C, seed: 2), w = GradCheck.random(N * C, seed: 3)
+        let out = FloatBuffer(count: N * C), rstd = FloatBuffer(count: N)
+        func loss() -> Double {
+            rmsnormForward(out: out.ptr, rstd: rstd.ptr, inp: x.ptr, weight: wgt.ptr, N: N, C: C, eps: 1e-5)
+            return GradCheck.weightedSum(out.ptr, w.ptr, N * C)
+        }
+        _ = loss()
+        let dx = FloatBuffer(count: N * C), dw = FloatBuffer(count: C)
+        rmsnormBackward(dinp: dx.ptr, dweight: dw.ptr, dout: w.ptr, inp: x.ptr, weight: wgt.ptr, rstd: rstd.ptr, N: N, C: C)
+        XCTAssertLessThan(GradCheck.relativeError(x: x.ptr, analytic: dx.ptr, indices: Array(0..<(N * C)), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(GradCheck.relativeError(x: wgt.ptr, analytic: dw.ptr, indices: Array(0..<C), h: 1e-3, loss: loss), 1e-2)
+    }
+
+    func testRopeIsARotationAndItsBackwardIsTheTranspose() {
+        let rows = 3, H = 2, D = 8
+        let table = RopeTable(maxPositions: 16, headDim: D, theta: 10_000)
+        let x = GradCheck.random(rows * H * D, seed: 1), w = GradCheck.random(rows * H * D, seed: 2)
+        let y = FloatBuffer(count: rows * H * D)
+        let pos: (Int) -> Int = { 2 + 3 * $0 }
+        func loss() -> Double {
+            y.copy(from: x.toArray())
+            ropeForward(x: y.ptr, rows: rows, heads: H, headDim: D, position: pos, table: table)
+            return GradCheck.weightedSum(y.ptr, w.ptr, rows * H * D)
+        }
+        _ = loss()
+        let dx = FloatBuffer(count: rows * H * D); dx.copy(from: w.toArray())
+        ropeBackward(dx: dx.ptr, rows: rows, heads: H, headDim: D, position: pos, table: table)
+        XCTAssertLessThan(GradCheck.relativeError(x: x.ptr, analytic: dx.ptr, indices: Array(0..<(rows * H * D)), loss: loss), 1e-2)
+        // Position 0 is the identity; rotate-half pairs element i with i + D/2.
+        let z = GradCheck.random(D, seed: 4), before = z.toArray()
+        ropeForward(x: z.ptr, rows: 1, heads: 1, headDim: D, position: { _ in 0 }, table: table)
+        XCTAssertEqual(z.toArray(), before)
+    }
+
+    func testCausalGroupedQueryAttention() {
+        let B = 2, T = 5, H = 4, Hkv = 2, D = 4
+        let q = GradCheck.random(B * T * H * D, seed: 1), k = GradCheck.random(B * T * Hkv * D, seed: 2)
+        let v = GradCheck.random(B * T * Hkv * D, seed: 3), w = GradCheck.random(B * T * H * D, seed: 4)
+        let out = FloatBuffer(count: B * T * H * D), probs = FloatBuffer(count: B * H * T * T)
+        func loss() -> Double {
+            attentionForward(out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv, D: D)
+            return GradCheck.weightedSum(out.ptr, w.ptr, B * T * H * D)
+        }
+        _ = loss()
+        // Causality: no probability mass on future positions.
+        for bh in 0..<(B * H) { for t in 0..<T { for j in (t + 1)..<T where j < T { XCTAssertEqual(probs.ptr[(bh * T + t) * T + j], 0) } } }
+        let dq = FloatBuffer(count: q.count), dk = FloatBuffer(count: k.count), dv = FloatBuffer(count: v.count)
+        attentionBackward(dq: dq.ptr, dk: dk.ptr, dv: dv.ptr, dout: w.ptr, q: q.ptr, k: k.ptr, v: v.ptr, probs: probs.ptr,
+                          B: B, T: T, H: H, Hkv: Hkv, D: D)
+        XCTAssertLessThan(GradCheck.relativeError(x: q.ptr, analytic: dq.ptr, indices: Array(0..<q.count), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(GradCheck.relativeError(x: k.ptr, analytic: dk.ptr, indices: Array(0..<k.count), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(GradCheck.relativeError(x: v.ptr, analytic: dv.ptr, indices: Array(0..<v.count), h: 1e-3, loss: loss), 1e-2)
+    }
+
+    func testSwiGLU() {
+        let n = 40
+        let g = GradCheck.random(n, seed: 1), u = GradCheck.random(n, seed: 2), w = GradCheck.random(n, seed: 3)
+        let h = FloatBuffer(count: n)
+        func loss() -> Double {
+            swigluForward(h: h.ptr, gate: g.ptr, up: u.ptr, count: n)
+            return GradCheck.weightedSum(h.ptr, w.ptr, n)
+        }
+        _ = loss()
+        let dg = FloatBuffer(count: n), du = FloatBuffer(count: n)
+        swigluBackward(dgate: dg.ptr, dup: du.ptr, dh: w.ptr, gate: g.ptr, up: u.ptr, count: n)
+        XCTAssertLessThan(GradCheck.relativeError(x: g.ptr, analytic: dg.ptr, indices: Array(0..<n), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(GradCheck.relativeError(x: u.ptr, analytic: du.ptr, indices: Array(0..<n), h: 1e-3, loss: loss), 1e-2)
+    }
+
+    func testCrossEntropyWithLossMask() {
+        let N = 4, V = 7
+        let logits = GradCheck.random(N * V, seed: 1, scale: 2)
+        let targets: [Int32] = [1, 6, 0, 3], weights: [Float] = [0.5, 0, 0.25, 0.25]
+        func loss() -> Double {
+            let copy = FloatBuffer(count: N * V); copy.copy(from: logits.toArray())
+            return crossEntropyForwardBackward(dlogits: nil, logits: copy.ptr, targets: targets, weights: weights, N: N, V: V)
+        }
+        let d = FloatBuffer(count: N * V); d.copy(from: logits.toArray())
+        let l = crossEntropyForwardBackward(dlogits: d.ptr, logits: d.ptr, targets: targets, weights: weights, N: N, V: V)
+        XCTAssertEqual(l, loss(), accuracy: 1e-9)
+        XCTAssertLessThan(GradCheck.relativeError(x: logits.ptr, analytic: d.ptr, indices: Array(0..<(N * V)), h: 1e-3, loss: loss), 1e-2)
+        for i in 0..<V { XCTAssertEqual(d.ptr[V + i], 0, "masked-out row gets no gradient") }
+    }
+
+    func testEmbeddingAccumulatesRepeatedTokens() {
+        let C = 3, tokens: [Int32] = [2, 0, 2]
+        let dout = GradCheck.random(3 * C, seed: 1), dtable = FloatBuffer(count: 4 * C)
+        embeddingBackward(dtable: dtable.ptr, dout: dout.ptr, tokens: tokens, N: 3, C: C)
+        for c in 0..<C {
+            XCTAssertEqual(dtable.ptr[2 * C + c], dout.ptr[c] + dout.ptr[2 * C + c], accuracy: 1e-6)
+            XCTAssertEqual(dtable.ptr[C + c], 0)
+        }
+    }
+}
