@@ -41,6 +41,8 @@ public final class Session {
     public var baseDirectory: URL
     /// Called for every output line as it is produced (the REPL and `run` print it).
     public var echo: (OutputLine) -> Void = { _ in }
+    /// Asks the person at the REPL for a line (interactive `chat`, `annotate`); nil outside the REPL.
+    public var readLine: ((String) -> String?)?
     /// Transient progress (bars, ETA) for a terminal; never recorded.
     public var progress: (String) -> Void = { _ in }
     private var captured: [OutputLine] = []

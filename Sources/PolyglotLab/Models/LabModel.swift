@@ -1,0 +1,122 @@
+// A model as the study handles it: transformer weights, the tokenizer and chat template they were
+// trained with, where the model came from (provenance) and its training history.
+
+import Foundation
+import PolyglotEngine
+
+/// One point of a loss curve (for `plot … kind: "lines"`).
+public struct TrainingPoint: Equatable, Sendable {
+    public var run: String
+    public var step: Int
+    public var split: String  // "train" | "val"
+    public var loss: Double
+}
+
+public final class LabModel {
+    public var name: String
+    public let transformer: Transformer
+    public let tokenizer: BPETokenizer
+    public let template: ChatTemplate
+    /// Ordered facts about the model's origin: base, data provenance, hyper-parameters, seed.
+    public var provenance: [(key: String, value: String)]
+    public var history: [TrainingPoint]
+
+    public init(name: String, transformer: Transformer, tokenizer: BPETokenizer,
+                provenance: [(key: String, value: String)] = [], history: [TrainingPoint] = []) throws {
+        guard tokenizer.vocabSize <= transformer.config.vocabSize else {
+            throw LabError("tokenizer has \(tokenizer.vocabSize) tokens but the model only \(transformer.config.vocabSize)")
+        }
+        self.name = name
+        self.transformer = transformer
+        self.tokenizer = tokenizer
+        template = try ChatTemplate(tokenizer: tokenizer)
+        self.provenance = provenance
+        self.history = history
+    }
+
+    public var config: ModelConfig { transformer.config }
+
+    /// Total parameters and those active per token (MoE: only top-k of the experts).
+    public var parameterCounts: (total: Int, active: Int) {
+        let total = transformer.parameterCount
+        guard config.isMoE else { return (total, total) }
+        let expert = 3 * config.hiddenSize * config.intermediateSize
+        let inactive = config.numHiddenLayers * (config.numLocalExperts - config.numExpertsPerTok) * expert
+        return (total, total - inactive)
+    }
+
+    /// An independent copy (tuning never changes the base).
+    public func copy(name: String) throws -> LabModel {
+        let t = try Transformer(config: config, seed: 0)
+        for spec in transformer.parameterSpecs {
+            try t.setParameter(named: spec.name, try transformer.parameter(named: spec.name))
+        }
+        return try LabModel(name: name, transformer: t, tokenizer: tokenizer, provenance: provenance, history: history)
+    }
+
+    // MARK: - Checkpoints
+
+    /// A Hugging Face style folder: config.json, model.safetensors, tokenizer.json, polyglot.json.
+    public func save(to dir: URL) throws {
+        var meta: [String: Any] = ["name": name, "provenance": provenance.map { [$0.key, $0.value] }]
+        meta["history"] = history.map { ["run": $0.run, "step": $0.step, "split": $0.split, "loss": $0.loss] as [String: Any] }
+        let metaData = try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys, .prettyPrinted])
+        try Checkpoint.save(transformer, to: dir,
+                            extraFiles: ["tokenizer.json": tokenizer.huggingFaceJSON(), "polyglot.json": metaData])
+    }
+
+    public static func load(from dir: URL) throws -> LabModel {
+        let transformer = try Checkpoint.load(from: dir)
+        let tokenizer = try BPETokenizer(huggingFaceJSON: try Checkpoint.extraFile(named: "tokenizer.json", in: dir),
+                                         path: dir.appendingPathComponent("tokenizer.json").path)
+        var name = dir.lastPathComponent
+        var provenance: [(key: String, value: String)] = [("loaded from", dir.path)]
+        var history: [TrainingPoint] = []
+        if let data = try? Checkpoint.extraFile(named: "polyglot.json", in: dir),
+           let meta = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            name = meta["name"] as? String ?? name
+            if let p = meta["provenance"] as? [[String]] { provenance = p.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
+            if let h = meta["history"] as? [[String: Any]] {
+                history = h.compactMap {
+                    guard let run = $0["run"] as? String, let step = $0["step"] as? Int, let split = $0["split"] as? String,
+                          let loss = $0["loss"] as? Double else { return nil }
+                    return TrainingPoint(run: run, step: step, split: split, loss: loss)
+                }
+            }
+        }
+        return try LabModel(name: name, transformer: transformer, tokenizer: tokenizer, provenance: provenance, history: history)
+    }
+
+    // MARK: - Chat
+
+    static func chatMessages(_ messages: [Message]) -> [ChatMessage] {
+        messages.map { m in
+            let role: ChatRole = switch m.role {
+            case .system: .system
+            case .user: .user
+            case .assistant: .assistant
+            }
+            return ChatMessage(role, m.content)
+        }
+    }
+
+    /// The assistant's next reply to a conversation (greedy when temperature is 0).
+    public func reply(to messages: [Message], temperature: Double = 0, topP: Double = 1, seed: UInt64 = 0,
+                      maxTokens: Int = 64) throws -> (text: String, promptTokens: Int, completionTokens: Int, finished: Bool) {
+        var prompt = try template.encodePrompt(LabModel.chatMessages(messages))
+        let room = config.maxPositionEmbeddings - 1
+        if prompt.count > room { prompt = Array(prompt.suffix(room)) }  // keep the end: the question and the cue
+        let budget = max(1, min(maxTokens, config.maxPositionEmbeddings - prompt.count))
+        let options = GenerationOptions(maxNewTokens: budget, temperature: Float(temperature), topP: Float(topP), seed: seed,
+                                        stopTokens: [template.endId])
+        let result = try transformer.generate(prompt: prompt, options: options)
+        let text = try tokenizer.decode(result.tokens, skippingSpecial: true)
+        return (text.trimmingCharacters(in: .whitespaces), prompt.count, result.tokens.count, result.stoppedBy != nil)
+    }
+}
+
+/// An error of the lab layer, shown to the user as is.
+public struct LabError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ message: String) { description = message }
+}

@@ -1,0 +1,205 @@
+// Models: `load model`, `model new`, `tune`, `chat`, `logits`.
+
+import Foundation
+import PolyglotEngine
+import PolyglotLab
+
+public final class ModelObject: LabObject {
+    public let model: LabModel
+    public init(_ model: LabModel) { self.model = model }
+
+    public var typeName: String { "model" }
+
+    public func display() -> String {
+        let c = model.config, counts = model.parameterCounts
+        var lines = ["model \(model.name)",
+                     "  architecture  \(c.isMoE ? "Mixtral-style MoE, \(c.numLocalExperts) experts, top-\(c.numExpertsPerTok)" : "dense Llama-style")",
+                     "  shape         d_model \(c.hiddenSize), \(c.numHiddenLayers) layers, \(c.numAttentionHeads) heads (\(c.numKeyValueHeads) kv), ffn \(c.intermediateSize), context \(c.maxPositionEmbeddings)",
+                     "  vocabulary    \(c.vocabSize) (tokenizer: \(model.tokenizer.vocabSize) tokens, \(model.tokenizer.mergeCount) merges)",
+                     "  parameters    \(Self.millions(counts.total)) total, \(Self.millions(counts.active)) active per token"]
+        lines += model.provenance.map { "  \($0.key.padding(toLength: 13, withPad: " ", startingAt: 0)) \($0.value)" }
+        return lines.joined(separator: "\n")
+    }
+
+    static func millions(_ n: Int) -> String { String(format: "%.2fM", Double(n) / 1e6) }
+
+    public var fieldNames: [String] { ["name", "params", "active_params", "history", "config"] }
+
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "name": return .string(model.name)
+        case "params": return .int(model.parameterCounts.total)
+        case "active_params": return .int(model.parameterCounts.active)
+        case "history":
+            let rows: [[Table.Cell]] = model.history.map { [.text($0.run), .int($0.step), .text($0.split), .number($0.loss)] }
+            return .object(TableObject(Table(title: "training history of \(model.name)", columns: ["run", "step", "split", "loss"], rows: rows)))
+        case "config":
+            let c = model.config
+            return .record(Record([("vocab", .int(c.vocabSize)), ("d_model", .int(c.hiddenSize)), ("layers", .int(c.numHiddenLayers)),
+                                   ("heads", .int(c.numAttentionHeads)), ("kv_heads", .int(c.numKeyValueHeads)),
+                                   ("ffn", .int(c.intermediateSize)), ("context", .int(c.maxPositionEmbeddings)),
+                                   ("experts", .int(c.numLocalExperts)), ("top_k", .int(c.numExpertsPerTok))]))
+        default: return nil
+        }
+    }
+}
+
+extension Invocation {
+    func model(_ name: String) -> LabModel { object(name, as: ModelObject.self)!.model }
+}
+
+extension CommandRegistry {
+    static let modelCommands: [CommandSpec] = [loadModel, newModel, tune, chat, logits]
+
+    static let loadModel = CommandSpec(
+        "load model", category: "models",
+        summary: "Load a model folder (config.json, model.safetensors, tokenizer.json; Llama or Mixtral layout).",
+        positionals: [Parameter("path", .string, "a checkpoint folder")],
+        example: "let base = load model \"checkpoints/dense\"") { inv in
+        let path = inv.string("path")!
+        let url = inv.session.resolve(path)
+        return .object(ModelObject(try inv.lab { try LabModel.load(from: url) }))
+    }
+
+    static let newModel = CommandSpec(
+        "model new", category: "models",
+        summary: "Write a freshly initialised checkpoint of a preset (tiny-dense, tiny-moe, small-dense).",
+        keywords: [Parameter("preset", .string, "tiny-dense | tiny-moe | small-dense"),
+                   Parameter("out", .string, "the checkpoint folder to write"), seedKeyword],
+        example: "model new preset: \"tiny-moe\" seed: 1 out: \"checkpoints/tiny-moe\"") { inv in
+        let seed = try inv.seed()
+        let out = inv.session.resolve(inv.string("out")!)
+        let t = try inv.lab { try Checkpoint.writeFresh(preset: inv.string("preset")!, seed: seed, to: out) }
+        inv.session.emit("wrote \(inv.string("preset")!) (\(ModelObject.millions(t.parameterCount)) parameters, seed \(seed)) to \(inv.string("out")!)")
+        return .none
+    }
+
+    static let tune = CommandSpec(
+        "tune", category: "models",
+        summary: "Instruction-tune a copy of MODEL on a dataset (loss on the assistant's replies only); the base is untouched.",
+        positionals: [Parameter("model", .object("model"), "the base model")],
+        keywords: [
+            Parameter("on", .object("dataset"), "the training data (a composition)"),
+            Parameter("epochs", .int, default: .int(2), "passes over the data"),
+            Parameter("lr", .number, default: .float(3e-4), "peak learning rate (warm-up 5 %, cosine to 0)"),
+            Parameter("batch", .int, default: .int(16), "conversations per step"),
+            Parameter("lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
+            Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
+            Parameter("system_prompt", .bool, default: .bool(true), "prepend each example's language's system prompt"),
+            Parameter("save", .string, default: Value.none, "write the tuned model to this folder"),
+            Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
+            seedKeyword,
+        ],
+        example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1") { inv in
+        let base = inv.model("model"), data = inv.dataset("on")
+        var options = TuneOptions()
+        options.epochs = inv.int("epochs")!
+        options.learningRate = inv.double("lr")!
+        options.batchSize = inv.int("batch")!
+        options.systemPrompt = inv.bool("system_prompt")!
+        options.seed = try inv.seed()
+        if case .record(let r) = inv.value("lora") {
+            guard case .int(let rank)? = r["rank"], rank > 0 else {
+                throw inv.error("lora needs a positive integer rank, e.g. {rank: 8, alpha: 16}", at: "lora")
+            }
+            options.lora = (rank, r["alpha"]?.double ?? Double(2 * rank))
+        }
+        let validation = inv.object("val", as: DatasetObject.self)?.dataset.examples ?? []
+        let name = inv.string("name") ?? "\(base.name)·\(data.name)"
+        let session = inv.session
+        let started = Date()
+        let (model, completed) = try inv.lab {
+            try base.tuned(name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
+                           dataProvenance: data.provenance.description, shouldCancel: { Interrupt.isRequested }) { p in
+                session.progress(Progress.bar(p.step, p.totalSteps) + " step \(p.step)/\(p.totalSteps) · epoch \(p.epoch)"
+                    + " · loss \(Progress.fixed(p.loss, 3))" + (p.validationLoss.map { " · val \(Progress.fixed($0, 3))" } ?? "")
+                    + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(Progress.duration(p.secondsLeft))")
+            }
+        }
+        let train = model.history.filter { $0.split == "train" }
+        let last = train.suffix(max(1, train.count / 10)).map(\.loss)
+        var summary = "tuned \(name): \(train.count) steps, loss \(Progress.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)) (mean of the last 10 %)"
+        if let v = model.history.last(where: { $0.split == "val" }) { summary += ", validation \(Progress.fixed(v.loss, 3))" }
+        session.emit(summary)
+        session.emit("\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
+        if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
+        if let dir = inv.string("save") {
+            try inv.lab { try model.save(to: session.resolve(dir)) }
+            session.emit("saved to \(dir)")
+        }
+        return .object(ModelObject(model))
+    }
+
+    static let chat = CommandSpec(
+        "chat", category: "models",
+        summary: "Talk to a model: one turn with TEXT, or a conversation in the REPL until an empty line.",
+        positionals: [Parameter("model", .object("model"), "a model"),
+                      Parameter("text", .string, default: Value.none, "the message (omit for an interactive conversation)")],
+        keywords: [
+            Parameter("system", .string, default: Value.none, "system prompt (default: the one of the message's language)"),
+            Parameter("temperature", .number, default: .float(0), "0 = greedy"),
+            Parameter("max_tokens", .int, default: .int(64), "longest reply"),
+            seedKeyword,
+        ],
+        example: "chat tuned \"Was ist die Hauptstadt von Italien?\"") { inv in
+        let model = inv.model("model"), session = inv.session
+        let seed = try inv.seed()
+        var messages: [Message] = []
+        func turn(_ text: String) throws -> String {
+            if messages.isEmpty {
+                let prompt = inv.string("system") ?? (LanguageIdentifier.builtin.identify(text) ?? .en).systemPrompt
+                messages.append(Message(role: .system, content: prompt))
+            }
+            messages.append(Message(role: .user, content: text))
+            let r = try inv.lab {
+                try model.reply(to: messages, temperature: inv.double("temperature")!, seed: seed, maxTokens: inv.int("max_tokens")!)
+            }
+            messages.append(Message(role: .assistant, content: r.text))
+            return r.text
+        }
+        if let text = inv.string("text") {
+            return .string(try turn(text))
+        }
+        guard let read = session.readLine else {
+            throw inv.error("chat without TEXT needs the interactive REPL", at: "text", notes: ["expected chat MODEL \"your message\""])
+        }
+        session.emit("chatting with \(model.name) — an empty line ends the conversation")
+        while let line = read("you> "), !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            session.emit("\(model.name)> " + (try turn(line)))
+        }
+        return .none
+    }
+
+    static let logits = CommandSpec(
+        "logits", category: "models",
+        summary: "Next-token logits after token ids (or a prompt) as a JSON array, to compare with another implementation.",
+        positionals: [Parameter("model", .object("model"), "a model")],
+        keywords: [Parameter("ids", .list, default: Value.none, "token ids, e.g. [1, 2, 3]"),
+                   Parameter("prompt", .string, default: Value.none, "text to encode instead of ids")],
+        example: "logits base ids: [1, 2, 3]") { inv in
+        let model = inv.model("model")
+        var ids: [Int] = []
+        if case .list(let xs) = inv.value("ids") {
+            ids = try xs.map { guard case .int(let i) = $0 else { throw inv.error("ids must be integers", at: "ids") }; return i }
+        } else if let p = inv.string("prompt") {
+            ids = model.tokenizer.encode(p)
+        }
+        guard !ids.isEmpty else { throw inv.error("logits needs ids: or prompt:", notes: ["expected e.g. logits m ids: [1, 2, 3]"]) }
+        let values = try inv.lab { try model.transformer.nextTokenLogits(ids) }
+        return .string("[" + values.map { "\($0)" }.joined(separator: ", ") + "]")
+    }
+}
+
+/// Formatting for progress lines and summaries.
+enum Progress {
+    static func bar(_ done: Int, _ total: Int, width: Int = 20) -> String {
+        let filled = total > 0 ? min(width, done * width / total) : 0
+        return "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "]"
+    }
+
+    static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+
+    static func duration(_ s: Double) -> String {
+        s < 60 ? String(format: "%.1f s", s) : String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
+    }
+}
