@@ -120,7 +120,7 @@ final class DataLoaderTests: DataTestCase {
 
     func testBadRecordsReportFileLineAndReason() throws {
         let cases: [(String, String)] = [
-            (#"{"instruction": "x", "output": "y", "id": "1""#, ":1:46: unexpected end of input inside an object"),
+            (#"{"instruction": "x", "output": "y", "id": "1""#, ":1:46: unexpected end of input inside an object (JSON Lines needs each record on one line)"),
             (#"{"instruction": 5, "output": "y"}"#, ":1: field \"instruction\": expected string, found number"),
             (#"{"instruction": "x", "id": "1"}"#, ":1: missing field \"output\" (alpaca record)"),
             (#"{"messages": [{"role": "bot", "content": "x"}]}"#, ":1: field \"messages\"[0].role: unsupported role \"bot\"; expected system, user or assistant"),
@@ -202,6 +202,15 @@ final class DataLoaderTests: DataTestCase {
         XCTAssertEqual(data.item("1")?.translations[.fr]?.conversation.userTurns, ["café"])
         XCTAssertEqual(data.item("1")?.translations[.fr]?.location?.line, 2)
         XCTAssertEqual(data.item("2")?.translations[.fr]?.location?.line, 4)
+        let bomFirst = try write("bom_fr.jsonl", "\u{FEFF}{\"instruction\": \"x\", \"output\": \"y\"}\n")
+        XCTAssertEqual(try DatasetLoader.load(bomFirst).exampleCount, 1)
+    }
+
+    func testPrettyPrintedObjectInJSONLinesGetsAHint() throws {
+        let p = try write("pretty_en.jsonl", "{\n  \"instruction\": \"x\",\n  \"output\": \"y\"\n}\n")
+        assertThrowsDataError(try DatasetLoader.load(p)) { e in
+            XCTAssertEqual(e.description, "\(p):1:2: unexpected end of input inside an object (JSON Lines needs each record on one line)")
+        }
     }
 
     func testFormatOverrideRejectsOtherRecords() throws {
