@@ -150,6 +150,20 @@ final class DataCompositionTests: DataTestCase {
         XCTAssertFalse(sampled.languages.contains(.en))
     }
 
+    func testLanguageListsAndPreview() throws {
+        XCTAssertEqual(Lang.parseList("ENDEFRITES"), Lang.allCases)
+        XCTAssertEqual(Lang.parseList("DE_FR_IT_ES"), [.de, .fr, .it, .es])
+        XCTAssertEqual(Lang.parseList("en, german"), [.en, .de])
+        XCTAssertNil(Lang.parseList("ENXX"))
+        XCTAssertNil(Lang.parseList("EN EN"))
+        XCTAssertNil(Lang.parseList(""))
+        let preview = try data.parallel([.de]).preview(1, width: 10)
+        XCTAssertEqual(preview.rows.map { $0.map(\.text) }, [
+            ["alpaca-0", "DE", "user", "DE instru…", path("par/de.jsonl") + ":1"],
+            ["alpaca-0", "DE", "assistant", "DE answer…", path("par/de.jsonl") + ":1"],
+        ])
+    }
+
     func testSummaryCarriesProvenanceAndPerLanguageCounts() throws {
         let s = try data.sample(n: 4, seed: 2).sampled([.en, .de], seed: 7, balanced: true)
         let table = s.summary()

@@ -71,6 +71,8 @@ final class DataExportTests: DataTestCase {
             XCTAssertTrue(e.message.contains("turns must alternate user/assistant and end with the assistant"), e.message)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.jsonl")), "nothing is written on failure")
+        XCTAssertThrowsError(try DatasetExporter.export(data, to: path("folder"), format: .alpaca, layout: .perLanguage))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("folder")), "no partial per-language export")
     }
 
     func testLLaMAFactoryEntriesAreValidJSONNamingTheExportedFields() throws {

@@ -172,6 +172,12 @@ final class DataLoaderTests: DataTestCase {
         assertThrowsDataError(try DatasetLoader.load(notJSON)) { e in
             XCTAssertEqual(e.description, "\(notJSON):1:1: expected '[' (JSON array) or '{' (JSON Lines record), found 'h'")
         }
+        assertThrowsDataError(try DatasetLoader.load(try write("only_bad_en.jsonl", "{\"x\": 1}\n"), options: LoadOptions(onError: .skip))) { e in
+            XCTAssertTrue(e.message.hasPrefix("no records loaded; skipped 1 bad record: "), e.message)
+        }
+        assertThrowsDataError(try DatasetLoader.load(try write("de.json.gz", bytes: [0x1F, 0x8B]))) { e in
+            XCTAssertEqual(e.message, "compressed files are not read; decompress it first (gunzip -k)")
+        }
         assertThrowsDataError(try DatasetLoader.load(path("missing"))) { e in
             XCTAssertEqual(e.description, "\(path("missing")): no such file or folder")
         }

@@ -1,6 +1,8 @@
 // A multilingual instruction dataset: items aligned across languages, so "the same item in five
 // languages" is one value. Compositions derive new datasets from it and keep the provenance chain.
 
+import Foundation
+
 /// One conversation of one item in one language: what a trainer sees.
 public struct Example: Hashable, Sendable {
     public var itemID: String
@@ -142,6 +144,23 @@ public struct Dataset: Sendable {
         if alignment == .lineOrder { notes.append("note: records have no ids, so languages are aligned by line order") }
         notes += warnings.map { "warning: \($0)" }
         return Table(title: "dataset \(name)", columns: ["lang", "examples", unit, "\(unit)/example"], rows: rows, notes: notes)
+    }
+
+    /// The first `count` items, one row per message (text shortened to `width` characters), for `show`.
+    public func preview(_ count: Int = 3, lang: Lang? = nil, width: Int = 60) -> Table {
+        var rows: [[Table.Cell]] = []
+        for item in items.prefix(max(0, count)) {
+            for ex in item.examples where lang == nil || ex.lang == lang {
+                for m in ex.conversation.messages {
+                    let flat = m.content.replacingOccurrences(of: "\n", with: "⏎")
+                    let text = flat.count > width ? String(flat.prefix(max(1, width - 1))) + "…" : flat
+                    rows.append([.text(item.id), .text(ex.lang.code), .text(m.role.rawValue), .text(text),
+                                 .text(ex.location?.description ?? "")])
+                }
+            }
+        }
+        return Table(title: "\(name): first \(min(count, items.count)) of \(items.count) items",
+                     columns: ["id", "lang", "role", "text", "from"], rows: rows)
     }
 
     /// Number of maximal runs of non-whitespace bytes (ASCII whitespace; enough for the five study languages).

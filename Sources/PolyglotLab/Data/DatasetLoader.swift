@@ -41,6 +41,7 @@ public enum DatasetLoader {
     static let reportedLocations = 5
 
     /// Loads files and folders (folders: their `.json`/`.jsonl` files) into one aligned dataset.
+    /// Throws `DataError` (with file:line for bad records).
     public static func load(_ paths: [String], options: LoadOptions = LoadOptions()) throws -> Dataset {
         let files = try expand(paths)
         let results = parseInParallel(files, options: options)
@@ -56,6 +57,9 @@ public enum DatasetLoader {
         if !skipped.isEmpty {
             let shown = skipped.prefix(reportedLocations).map(\.description).joined(separator: "; ")
             warnings.append("skipped \(skipped.count) bad record\(skipped.count == 1 ? "" : "s"): \(shown)\(skipped.count > reportedLocations ? "; …" : "")")
+        }
+        guard !records.isEmpty else {
+            throw DataError(file: paths.joined(separator: ", "), "no records loaded" + (warnings.first.map { "; \($0)" } ?? ""))
         }
         let name = options.name ?? baseName(paths.first ?? "dataset")
         let (items, alignment, alignWarnings) = align(records)
@@ -90,10 +94,22 @@ public enum DatasetLoader {
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw DataError(file: path, "no such file or folder")
             }
-            guard isDirectory.boolValue else { files.append(path); continue }
-            let names = try fm.contentsOfDirectory(atPath: path).sorted()
-                .filter { !$0.hasPrefix(".") && ($0.hasSuffix(".json") || $0.hasSuffix(".jsonl")) }
-            guard !names.isEmpty else { throw DataError(file: path, "folder has no .json or .jsonl files") }
+            guard isDirectory.boolValue else {
+                if path.hasSuffix(".gz") { throw DataError(file: path, "compressed files are not read; decompress it first (gunzip -k)") }
+                files.append(path)
+                continue
+            }
+            let entries: [String]
+            do {
+                entries = try fm.contentsOfDirectory(atPath: path).sorted()
+            } catch {
+                throw DataError(file: path, "cannot list folder: \(error.localizedDescription)")
+            }
+            let names = entries.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".json") || $0.hasSuffix(".jsonl")) }
+            guard !names.isEmpty else {
+                let hint = entries.contains { $0.hasSuffix(".gz") } ? " (decompress the .gz files first)" : ""
+                throw DataError(file: path, "folder has no .json or .jsonl files" + hint)
+            }
             files += names.map { (path as NSString).appendingPathComponent($0) }
         }
         return files
