@@ -97,6 +97,22 @@ final class DataLoaderTests: DataTestCase {
         }
     }
 
+    func testMissingIDsFallBackToLineOrderAndCustomLanguageField() throws {
+        try write("mixed/en.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"x\"}\n{\"instruction\": \"b\", \"output\": \"B\", \"id\": \"y\"}\n")
+        try write("mixed/de.jsonl", "{\"instruction\": \"a\", \"output\": \"A\"}\n{\"instruction\": \"b\", \"output\": \"B\"}\n")
+        let data = try DatasetLoader.load(path("mixed"))
+        XCTAssertEqual(data.alignment, .lineOrder)
+        XCTAssertEqual(data.items.map(\.id), ["#1", "#2"])
+        XCTAssertEqual(data.item("#2")?.translations[.de]?.conversation.userTurns, ["b"])
+        XCTAssertEqual(data.warnings, ["2 of 4 records have no id (first at \(path("mixed/de.jsonl")):1); all languages aligned by line order"])
+
+        let p = try write("by_field.jsonl", "{\"conversations\": [\"q\", \"a\"], \"sprache\": \"Deutsch\"}\n{\"conversations\": [\"q\", \"a\"]}\n")
+        assertThrowsDataError(try DatasetLoader.load(p, options: LoadOptions(languageField: "sprache"))) { e in
+            XCTAssertEqual(e.description, "\(p):2: missing language field \"sprache\"")
+        }
+        XCTAssertEqual(try DatasetLoader.load(p, options: LoadOptions(onError: .skip, languageField: "sprache")).languages, [.de])
+    }
+
     func testWarnsAboutDuplicatesEmptyTurnsAndDifferentIDSets() throws {
         try write("w/en.jsonl", """
         {"instruction": "a", "input": "", "output": "A", "id": "1"}
