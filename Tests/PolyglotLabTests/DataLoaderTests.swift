@@ -74,6 +74,22 @@ final class DataLoaderTests: DataTestCase {
         XCTAssertEqual(data.warnings, [])
     }
 
+    func testFilePatternPicksLimaXMonolingualTrainFiles() throws {
+        for name in ["train_limax_EN", "train_limax_DE", "val_limax_EN", "train_limax_EN_DE_FR_IT_ES"] {
+            try write("limax/\(name).jsonl", "{\"conversations\": [\"\(name) q\", \"a\"]}\n")
+        }
+        assertThrowsDataError(try DatasetLoader.load(path("limax"))) { e in
+            XCTAssertEqual(e.file, path("limax/train_limax_EN_DE_FR_IT_ES.jsonl"))
+        }
+        let data = try DatasetLoader.load(path("limax"), options: LoadOptions(filePattern: "train_limax_??.jsonl"))
+        XCTAssertEqual(data.languages, [.en, .de])
+        XCTAssertEqual(data.item("#1")?.translations[.en]?.conversation.userTurns, ["train_limax_EN q"])
+        XCTAssertEqual(data.itemCount, 1, "the val file is not mixed in")
+        assertThrowsDataError(try DatasetLoader.load(path("limax"), options: LoadOptions(filePattern: "*.parquet"))) { e in
+            XCTAssertEqual(e.description, "\(path("limax")): folder has no .json or .jsonl files matching *.parquet")
+        }
+    }
+
     func testPerRecordLanguageFieldAndExplicitLanguage() throws {
         let combined = try write("train_limax_EN_DE_FR_IT_ES.jsonl", """
         {"conversations": ["hi", "hello"], "lang": "en"}

@@ -24,14 +24,18 @@ public struct LoadOptions: Sendable {
     public var languageField: String?
     /// Dataset name; nil uses the first path's base name.
     public var name: String?
+    /// Shell pattern for file names inside folders (`train_limax_??.jsonl` picks Lima-X's five
+    /// monolingual train files and leaves out the val and combined ones); nil takes every .json/.jsonl.
+    public var filePattern: String?
 
     public init(format: RecordFormat? = nil, onError: OnError = .fail, language: Lang? = nil,
-                languageField: String? = nil, name: String? = nil) {
+                languageField: String? = nil, name: String? = nil, filePattern: String? = nil) {
         self.format = format
         self.onError = onError
         self.language = language
         self.languageField = languageField
         self.name = name
+        self.filePattern = filePattern
     }
 }
 
@@ -43,7 +47,7 @@ public enum DatasetLoader {
     /// Loads files and folders (folders: their `.json`/`.jsonl` files) into one aligned dataset.
     /// Throws `DataError` (with file:line for bad records).
     public static func load(_ paths: [String], options: LoadOptions = LoadOptions()) throws -> Dataset {
-        let files = try expand(paths)
+        let files = try expand(paths, pattern: options.filePattern)
         let results = parseInParallel(files, options: options)
         var records: [LocatedRecord] = []
         var skipped: [DataError] = []
@@ -64,7 +68,8 @@ public enum DatasetLoader {
         let name = options.name ?? baseName(paths.first ?? "dataset")
         let (items, alignment, alignWarnings) = align(records)
         warnings += alignWarnings + emptyTurnWarnings(items)
-        let provenance = Provenance(source: paths.joined(separator: ", "), mode: "load",
+        let source = paths.joined(separator: ", ") + (options.filePattern.map { " (\($0))" } ?? "")
+        let provenance = Provenance(source: source, mode: "load",
                                     languages: Set(records.map(\.lang)).sorted())
         return Dataset(name: name, items: items, alignment: alignment, provenance: provenance, warnings: warnings)
     }
@@ -85,7 +90,7 @@ public enum DatasetLoader {
 
     // MARK: - Files
 
-    private static func expand(_ paths: [String]) throws -> [String] {
+    private static func expand(_ paths: [String], pattern: String?) throws -> [String] {
         guard !paths.isEmpty else { throw DataError(file: "(none)", "no dataset path given") }
         let fm = FileManager.default
         var files: [String] = []
@@ -105,10 +110,13 @@ public enum DatasetLoader {
             } catch {
                 throw DataError(file: path, "cannot list folder: \(error.localizedDescription)")
             }
-            let names = entries.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".json") || $0.hasSuffix(".jsonl")) }
+            let names = entries.filter { name in
+                !name.hasPrefix(".") && (name.hasSuffix(".json") || name.hasSuffix(".jsonl"))
+                    && (pattern.map { fnmatch($0, name, 0) == 0 } ?? true)
+            }
             guard !names.isEmpty else {
                 let hint = entries.contains { $0.hasSuffix(".gz") } ? " (decompress the .gz files first)" : ""
-                throw DataError(file: path, "folder has no .json or .jsonl files" + hint)
+                throw DataError(file: path, "folder has no .json or .jsonl files" + (pattern.map { " matching \($0)" } ?? "") + hint)
             }
             files += names.map { (path as NSString).appendingPathComponent($0) }
         }
