@@ -165,13 +165,17 @@ public struct Dataset: Sendable {
 
     /// Number of maximal runs of non-whitespace bytes (ASCII whitespace; enough for the five study languages).
     public static func whitespaceWords(_ text: String) -> Int {
-        var count = 0
-        var inWord = false
-        for b in text.utf8 {
-            let space = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B
-            if !space && !inWord { count += 1 }
-            inWord = !space
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = 0
+            var previousSpace = true
+            for b in bytes {
+                // Space, \t \n \v \f \r; branch-free so long texts stream through quickly.
+                let space = b == 0x20 || (b &- 0x09) < 5
+                count &+= (previousSpace && !space) ? 1 : 0
+                previousSpace = space
+            }
+            return count
         }
-        return count
     }
 }
