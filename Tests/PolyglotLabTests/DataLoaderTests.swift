@@ -271,5 +271,7 @@ final class DataLoaderTests: DataTestCase {
         let chars = data.summary(tokenCount: { $0.count }, tokenLabel: "chars")
         XCTAssertEqual(chars.columns[2], "chars")
         XCTAssertEqual(Dataset.whitespaceWords("  a\tb\n\nc  "), 3)
+        XCTAssertEqual(Dataset.whitespaceWords("Grüße\u{0B}à\u{0C}l'été\r\n"), 3)
+        XCTAssertEqual(Dataset.whitespaceWords(""), 0)
     }
 }
