@@ -139,6 +139,18 @@ final class DataExportTests: DataTestCase {
         return (process.terminationStatus, String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    func testShuffledExportFollowsTheTrainingOrder() throws {
+        let data = try DatasetLoader.load(try parallelFolder(items: 20, langs: [.en, .fr]))
+        let file = path("shuffled.jsonl")
+        try DatasetExporter.export(data, to: file, shuffleSeed: 3)
+        let written = try DatasetLoader.load(file).items.map(\.id)
+        let expected = data.trainingExamples(shuffleSeed: 3).map(\.itemID).reduce(into: [String]()) { ids, id in
+            if !ids.contains(id) { ids.append(id) }  // reloaded items appear in first-occurrence order
+        }
+        XCTAssertEqual(written, expected)
+        XCTAssertNotEqual(written, data.items.map(\.id))
+    }
+
     func testExportWritesAtomicallyAndReplacesOldFiles() throws {
         let data = try sample()
         let target = path("atomic/train.jsonl")

@@ -21,21 +21,24 @@ public enum ExportLayout: String, CaseIterable, Sendable {
 public enum DatasetExporter {
     /// Writes `data` to `path` (a file for `.combined`, a folder for `.perLanguage`) atomically and
     /// returns the written paths. `systemPrompt` adds the language's `Lang.systemPrompt` to
-    /// conversations that have no system message. Throws `DataError`.
+    /// conversations that have no system message. Records follow `trainingExamples(shuffleSeed:)`.
+    /// Throws `DataError`.
     @discardableResult
     public static func export(_ data: Dataset, to path: String, format: ExportFormat = .messages,
-                              layout: ExportLayout = .combined, systemPrompt: Bool = false) throws -> [String] {
+                              layout: ExportLayout = .combined, systemPrompt: Bool = false,
+                              shuffleSeed: UInt64? = nil) throws -> [String] {
+        let ordered = data.trainingExamples(shuffleSeed: shuffleSeed)
         switch layout {
         case .combined:
             let url = URL(fileURLWithPath: path)
             try createFolder(url.deletingLastPathComponent().path)
-            try save(try encode(data.examples, format: format, systemPrompt: systemPrompt), to: path)
+            try save(try encode(ordered, format: format, systemPrompt: systemPrompt), to: path)
             return [path]
         case .perLanguage:
             // Encode every language before writing any, so a bad record leaves no partial export.
             let files = try data.languages.map { lang in
                 ((path as NSString).appendingPathComponent("\(lang.rawValue).jsonl"),
-                 try encode(data.examples(in: lang), format: format, systemPrompt: systemPrompt))
+                 try encode(ordered.filter { $0.lang == lang }, format: format, systemPrompt: systemPrompt))
             }
             try createFolder(path)
             for (file, bytes) in files { try save(bytes, to: file) }
