@@ -133,6 +133,11 @@ final class DataCompositionTests: DataTestCase {
             XCTAssertEqual("\(e)", "dataset gap has no FR examples (it has EN DE)")
         }
         XCTAssertThrowsError(try gap.parallel([.en, .en]))
+        try write("disjoint/en.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"1\"}\n")
+        try write("disjoint/de.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"2\"}\n")
+        XCTAssertThrowsError(try DatasetLoader.load(path("disjoint")).sampled([.en, .de], seed: 1)) { e in
+            XCTAssertEqual("\(e)", "no item of disjoint exists in all of EN DE (aligned by id)")
+        }
         XCTAssertThrowsError(try gap.parallel([]))
     }
 
