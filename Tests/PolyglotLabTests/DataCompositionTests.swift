@@ -155,6 +155,18 @@ final class DataCompositionTests: DataTestCase {
         XCTAssertFalse(sampled.languages.contains(.en))
     }
 
+    func testDatasetFromGeneratedParallelItems() throws {
+        let hello = Conversation(turns: ["hi", "hello"]), hallo = Conversation(turns: ["hallo", "hallo!"])
+        let generated = Dataset(name: "mini", parallel: [("w-1", [.en: hello, .de: hallo]), ("w-2", [.en: hello]), ("w-1", [.fr: hello])],
+                                source: "miniature world seed=3")
+        XCTAssertEqual(generated.items.map(\.id), ["w-1", "w-2"])
+        XCTAssertEqual(generated.item("w-1")?.translations[.de]?.conversation, hallo)
+        XCTAssertEqual(generated.languages, [.en, .de])
+        XCTAssertEqual(generated.warnings, ["1 repeated id kept only at first occurrence (e.g. w-1)"])
+        XCTAssertEqual(generated.provenance.description, "generate(EN DE) from miniature world seed=3")
+        XCTAssertEqual(try generated.parallel([.en, .de]).itemCount, 1)
+    }
+
     func testLanguageListsAndPreview() throws {
         XCTAssertEqual(Lang.parseList("ENDEFRITES"), Lang.allCases)
         XCTAssertEqual(Lang.parseList("DE_FR_IT_ES"), [.de, .fr, .it, .es])

@@ -94,6 +94,24 @@ public struct Dataset: Sendable {
         self.indexByID = index
     }
 
+    /// A dataset from generated parallel items (e.g. the miniature world's instruction sets), in the
+    /// given order; ids must be unique (a repeated id keeps its first occurrence and is warned about).
+    public init(name: String, parallel: [(id: String, conversations: [Lang: Conversation])], source: String) {
+        var seen = Set<String>()
+        var repeated: [String] = []
+        let items: [DataItem] = parallel.compactMap { entry in
+            guard seen.insert(entry.id).inserted else { repeated.append(entry.id); return nil }
+            let translations = Dictionary(uniqueKeysWithValues: entry.conversations.map { lang, conversation in
+                (lang, Example(itemID: entry.id, lang: lang, conversation: conversation))
+            })
+            return DataItem(id: entry.id, translations: translations)
+        }
+        let langs = Set(items.flatMap(\.translations.keys)).sorted()
+        let warnings = repeated.isEmpty ? [] : ["\(repeated.count) repeated id\(repeated.count == 1 ? "" : "s") kept only at first occurrence (e.g. \(repeated.prefix(3).joined(separator: ", ")))"]
+        self.init(name: name, items: items, alignment: .id,
+                  provenance: Provenance(source: source, mode: "generate", languages: langs), warnings: warnings)
+    }
+
     /// Languages present in at least one item, in study order.
     public var languages: [Lang] {
         var seen = Set<Lang>()
