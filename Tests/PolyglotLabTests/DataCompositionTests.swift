@@ -133,6 +133,11 @@ final class DataCompositionTests: DataTestCase {
             XCTAssertEqual("\(e)", "dataset gap has no FR examples (it has EN DE)")
         }
         XCTAssertThrowsError(try gap.parallel([.en, .en]))
+        try write("disjoint/en.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"1\"}\n")
+        try write("disjoint/de.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"2\"}\n")
+        XCTAssertThrowsError(try DatasetLoader.load(path("disjoint")).sampled([.en, .de], seed: 1)) { e in
+            XCTAssertEqual("\(e)", "no item of disjoint exists in all of EN DE (aligned by id)")
+        }
         XCTAssertThrowsError(try gap.parallel([]))
     }
 
@@ -148,6 +153,32 @@ final class DataCompositionTests: DataTestCase {
         let sampled = try StudyComposition.defritesSampled.compose(data, seed: 1)
         XCTAssertEqual(sampled.name, "par/DEFRITES-sampled")
         XCTAssertFalse(sampled.languages.contains(.en))
+    }
+
+    func testDatasetFromGeneratedParallelItems() throws {
+        let hello = Conversation(turns: ["hi", "hello"]), hallo = Conversation(turns: ["hallo", "hallo!"])
+        let generated = Dataset(name: "mini", parallel: [("w-1", [.en: hello, .de: hallo]), ("w-2", [.en: hello]), ("w-1", [.fr: hello])],
+                                source: "miniature world seed=3")
+        XCTAssertEqual(generated.items.map(\.id), ["w-1", "w-2"])
+        XCTAssertEqual(generated.item("w-1")?.translations[.de]?.conversation, hallo)
+        XCTAssertEqual(generated.languages, [.en, .de])
+        XCTAssertEqual(generated.warnings, ["1 repeated id kept only at first occurrence (e.g. w-1)"])
+        XCTAssertEqual(generated.provenance.description, "generate(EN DE) from miniature world seed=3")
+        XCTAssertEqual(try generated.parallel([.en, .de]).itemCount, 1)
+    }
+
+    func testLanguageListsAndPreview() throws {
+        XCTAssertEqual(Lang.parseList("ENDEFRITES"), Lang.allCases)
+        XCTAssertEqual(Lang.parseList("DE_FR_IT_ES"), [.de, .fr, .it, .es])
+        XCTAssertEqual(Lang.parseList("en, german"), [.en, .de])
+        XCTAssertNil(Lang.parseList("ENXX"))
+        XCTAssertNil(Lang.parseList("EN EN"))
+        XCTAssertNil(Lang.parseList(""))
+        let preview = try data.parallel([.de]).preview(1, width: 10)
+        XCTAssertEqual(preview.rows.map { $0.map(\.text) }, [
+            ["alpaca-0", "DE", "user", "DE instru…", path("par/de.jsonl") + ":1"],
+            ["alpaca-0", "DE", "assistant", "DE answer…", path("par/de.jsonl") + ":1"],
+        ])
     }
 
     func testSummaryCarriesProvenanceAndPerLanguageCounts() throws {

@@ -71,6 +71,8 @@ final class DataExportTests: DataTestCase {
             XCTAssertTrue(e.message.contains("turns must alternate user/assistant and end with the assistant"), e.message)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.jsonl")), "nothing is written on failure")
+        XCTAssertThrowsError(try DatasetExporter.export(data, to: path("folder"), format: .alpaca, layout: .perLanguage))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("folder")), "no partial per-language export")
     }
 
     func testLLaMAFactoryEntriesAreValidJSONNamingTheExportedFields() throws {
@@ -86,6 +88,67 @@ final class DataExportTests: DataTestCase {
             case .messages: XCTAssertEqual((entry["tags"] as? [String: String])?["role_tag"], "role")
             }
         }
+    }
+
+    /// TRL, axolotl and LLaMA-Factory all read JSON Lines through Hugging Face `datasets`; it must load
+    /// every export without conversion (rows, columns, and the role/content or from/value records).
+    func testHuggingFaceDatasetsLoadsEveryExport() throws {
+        let probe = try runPython(["-c", "import datasets"])
+        guard probe.status == 0 else { throw XCTSkip("python3 with the `datasets` package not available (pip install datasets)") }
+        let data = try sample()
+        var files: [String] = []
+        for format in ExportFormat.allCases {
+            let file = path("hf/\(format.rawValue).jsonl")
+            try DatasetExporter.export(data, to: file, format: format, systemPrompt: format != .alpaca)
+            files.append(file)
+        }
+        let script = """
+        import sys, datasets
+        for path in sys.argv[1:]:
+            d = datasets.load_dataset("json", data_files=path, split="train")
+            row = d[3]
+            if "messages" in d.column_names:
+                turns = [m["role"] + ":" + m["content"] for m in row["messages"]]
+            elif "conversations" in d.column_names:
+                turns = [row["system"][:5]] + [t["from"] + ":" + t["value"] for t in row["conversations"]]
+            else:
+                turns = [str(row["history"]), row["instruction"], row["output"]]
+            print(len(d), ",".join(sorted(d.column_names)), "|".join(turns[1:] if "messages" in d.column_names else turns))
+        """
+        let run = try runPython(["-c", script] + files)
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertEqual(run.output.split(separator: "\n").map(String.init), [
+            "4 id,lang,messages,source user:F1|assistant:A1|user:F2|assistant:Ä2",
+            "4 conversations,id,lang,source,system Ein G|human:F1|gpt:A1|human:F2|gpt:Ä2",
+            "4 history,id,input,instruction,lang,output,source [['F1', 'A1']]|F2|Ä2",
+        ])
+    }
+
+    private func runPython(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        // Keep the datasets cache inside the test folder; progress bars go to stderr, which is dropped.
+        process.environment = ProcessInfo.processInfo.environment.merging(["HF_DATASETS_CACHE": path("hf-cache")]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func testShuffledExportFollowsTheTrainingOrder() throws {
+        let data = try DatasetLoader.load(try parallelFolder(items: 20, langs: [.en, .fr]))
+        let file = path("shuffled.jsonl")
+        try DatasetExporter.export(data, to: file, shuffleSeed: 3)
+        let written = try DatasetLoader.load(file).items.map(\.id)
+        let expected = data.trainingExamples(shuffleSeed: 3).map(\.itemID).reduce(into: [String]()) { ids, id in
+            if !ids.contains(id) { ids.append(id) }  // reloaded items appear in first-occurrence order
+        }
+        XCTAssertEqual(written, expected)
+        XCTAssertNotEqual(written, data.items.map(\.id))
     }
 
     func testExportWritesAtomicallyAndReplacesOldFiles() throws {

@@ -74,6 +74,22 @@ final class DataLoaderTests: DataTestCase {
         XCTAssertEqual(data.warnings, [])
     }
 
+    func testFilePatternPicksLimaXMonolingualTrainFiles() throws {
+        for name in ["train_limax_EN", "train_limax_DE", "val_limax_EN", "train_limax_EN_DE_FR_IT_ES"] {
+            try write("limax/\(name).jsonl", "{\"conversations\": [\"\(name) q\", \"a\"]}\n")
+        }
+        assertThrowsDataError(try DatasetLoader.load(path("limax"))) { e in
+            XCTAssertEqual(e.file, path("limax/train_limax_EN_DE_FR_IT_ES.jsonl"))
+        }
+        let data = try DatasetLoader.load(path("limax"), options: LoadOptions(filePattern: "train_limax_??.jsonl"))
+        XCTAssertEqual(data.languages, [.en, .de])
+        XCTAssertEqual(data.item("#1")?.translations[.en]?.conversation.userTurns, ["train_limax_EN q"])
+        XCTAssertEqual(data.itemCount, 1, "the val file is not mixed in")
+        assertThrowsDataError(try DatasetLoader.load(path("limax"), options: LoadOptions(filePattern: "*.parquet"))) { e in
+            XCTAssertEqual(e.description, "\(path("limax")): folder has no .json or .jsonl files matching *.parquet")
+        }
+    }
+
     func testPerRecordLanguageFieldAndExplicitLanguage() throws {
         let combined = try write("train_limax_EN_DE_FR_IT_ES.jsonl", """
         {"conversations": ["hi", "hello"], "lang": "en"}
@@ -95,6 +111,22 @@ final class DataLoaderTests: DataTestCase {
         assertThrowsDataError(try DatasetLoader.load(contradicting)) { e in
             XCTAssertEqual(e.description, "\(contradicting):1: record language FR contradicts the file's language DE")
         }
+    }
+
+    func testMissingIDsFallBackToLineOrderAndCustomLanguageField() throws {
+        try write("mixed/en.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"x\"}\n{\"instruction\": \"b\", \"output\": \"B\", \"id\": \"y\"}\n")
+        try write("mixed/de.jsonl", "{\"instruction\": \"a\", \"output\": \"A\"}\n{\"instruction\": \"b\", \"output\": \"B\"}\n")
+        let data = try DatasetLoader.load(path("mixed"))
+        XCTAssertEqual(data.alignment, .lineOrder)
+        XCTAssertEqual(data.items.map(\.id), ["#1", "#2"])
+        XCTAssertEqual(data.item("#2")?.translations[.de]?.conversation.userTurns, ["b"])
+        XCTAssertEqual(data.warnings, ["2 of 4 records have no id (first at \(path("mixed/de.jsonl")):1); all languages aligned by line order"])
+
+        let p = try write("by_field.jsonl", "{\"conversations\": [\"q\", \"a\"], \"sprache\": \"Deutsch\"}\n{\"conversations\": [\"q\", \"a\"]}\n")
+        assertThrowsDataError(try DatasetLoader.load(p, options: LoadOptions(languageField: "sprache"))) { e in
+            XCTAssertEqual(e.description, "\(p):2: missing language field \"sprache\"")
+        }
+        XCTAssertEqual(try DatasetLoader.load(p, options: LoadOptions(onError: .skip, languageField: "sprache")).languages, [.de])
     }
 
     func testWarnsAboutDuplicatesEmptyTurnsAndDifferentIDSets() throws {
@@ -120,11 +152,14 @@ final class DataLoaderTests: DataTestCase {
 
     func testBadRecordsReportFileLineAndReason() throws {
         let cases: [(String, String)] = [
-            (#"{"instruction": "x", "output": "y", "id": "1""#, ":1:46: unexpected end of input inside an object"),
+            (#"{"instruction": "x", "output": "y", "id": "1""#, ":1:46: unexpected end of input inside an object (JSON Lines needs each record on one line)"),
             (#"{"instruction": 5, "output": "y"}"#, ":1: field \"instruction\": expected string, found number"),
             (#"{"instruction": "x", "id": "1"}"#, ":1: missing field \"output\" (alpaca record)"),
             (#"{"messages": [{"role": "bot", "content": "x"}]}"#, ":1: field \"messages\"[0].role: unsupported role \"bot\"; expected system, user or assistant"),
             (#"{"conversations": "text"}"#, ":1: field \"conversations\": expected array of strings, found string"),
+            (#"{"conversations": []}"#, ":1: record has no turns"),
+            (#"{"conversations": [{"from": "human", "value": "x"}, {"from": "tool", "value": "y"}]}"#, ":1: field \"conversations\"[1].from: unsupported role \"tool\"; expected human, gpt or system"),
+            (#"{"instruction": "x", "output": "y", "lang": "zh"}"#, ":1: field \"lang\": unknown language \"zh\"; expected en, de, fr, it or es"),
             (#"{"foo": 1}"#, ":1: unknown record format (keys \"foo\"); expected \"instruction\"/\"output\" (alpaca), \"conversations\" (lima, sharegpt) or \"messages\""),
             (#"["an array file", "of strings"]"#, ":1: expected a JSON object record, found string"),
             (#"{"instruction": "x", "output": "y", "id": [1]}"#, ":1: field \"id\": expected string or number, found array"),
@@ -172,6 +207,12 @@ final class DataLoaderTests: DataTestCase {
         assertThrowsDataError(try DatasetLoader.load(notJSON)) { e in
             XCTAssertEqual(e.description, "\(notJSON):1:1: expected '[' (JSON array) or '{' (JSON Lines record), found 'h'")
         }
+        assertThrowsDataError(try DatasetLoader.load(try write("only_bad_en.jsonl", "{\"x\": 1}\n"), options: LoadOptions(onError: .skip))) { e in
+            XCTAssertTrue(e.message.hasPrefix("no records loaded; skipped 1 bad record: "), e.message)
+        }
+        assertThrowsDataError(try DatasetLoader.load(try write("de.json.gz", bytes: [0x1F, 0x8B]))) { e in
+            XCTAssertEqual(e.message, "compressed files are not read; decompress it first (gunzip -k)")
+        }
         assertThrowsDataError(try DatasetLoader.load(path("missing"))) { e in
             XCTAssertEqual(e.description, "\(path("missing")): no such file or folder")
         }
@@ -202,6 +243,15 @@ final class DataLoaderTests: DataTestCase {
         XCTAssertEqual(data.item("1")?.translations[.fr]?.conversation.userTurns, ["café"])
         XCTAssertEqual(data.item("1")?.translations[.fr]?.location?.line, 2)
         XCTAssertEqual(data.item("2")?.translations[.fr]?.location?.line, 4)
+        let bomFirst = try write("bom_fr.jsonl", "\u{FEFF}{\"instruction\": \"x\", \"output\": \"y\"}\n")
+        XCTAssertEqual(try DatasetLoader.load(bomFirst).exampleCount, 1)
+    }
+
+    func testPrettyPrintedObjectInJSONLinesGetsAHint() throws {
+        let p = try write("pretty_en.jsonl", "{\n  \"instruction\": \"x\",\n  \"output\": \"y\"\n}\n")
+        assertThrowsDataError(try DatasetLoader.load(p)) { e in
+            XCTAssertEqual(e.description, "\(p):1:2: unexpected end of input inside an object (JSON Lines needs each record on one line)")
+        }
     }
 
     func testFormatOverrideRejectsOtherRecords() throws {
@@ -224,5 +274,7 @@ final class DataLoaderTests: DataTestCase {
         let chars = data.summary(tokenCount: { $0.count }, tokenLabel: "chars")
         XCTAssertEqual(chars.columns[2], "chars")
         XCTAssertEqual(Dataset.whitespaceWords("  a\tb\n\nc  "), 3)
+        XCTAssertEqual(Dataset.whitespaceWords("Grüße\u{0B}à\u{0C}l'été\r\n"), 3)
+        XCTAssertEqual(Dataset.whitespaceWords(""), 0)
     }
 }

@@ -18,7 +18,7 @@ extension Dataset {
     /// languages are left out and counted in the warnings.
     public func parallel(_ langs: [Lang]) throws(CompositionError) -> Dataset {
         try checkLanguages(langs)
-        let (complete, dropped) = itemsComplete(in: langs)
+        let (complete, dropped) = try itemsComplete(in: langs)
         let items = complete.map { item in
             DataItem(id: item.id, translations: item.translations.filter { langs.contains($0.key) })
         }
@@ -33,7 +33,7 @@ extension Dataset {
     /// `balanced` makes the language counts differ by at most one.
     public func sampled(_ langs: [Lang], seed: UInt64, balanced: Bool = false) throws(CompositionError) -> Dataset {
         try checkLanguages(langs)
-        let (complete, dropped) = itemsComplete(in: langs)
+        let (complete, dropped) = try itemsComplete(in: langs)
         var rng = SeededRNG(seed: seed, stream: "data.sampled")
         let choice: [Lang]
         if balanced {
@@ -67,7 +67,7 @@ extension Dataset {
         var cumulative: [(lang: Lang, bound: Double)] = []
         var running = 0.0
         for lang in drawn { running += weights[lang, default: 0] / total; cumulative.append((lang, running)) }
-        let (complete, dropped) = itemsComplete(in: drawn)
+        let (complete, dropped) = try itemsComplete(in: drawn)
         var rng = SeededRNG(seed: seed, stream: "data.sampled.weighted")
         let choice: [Lang] = complete.map { _ in
             let u = rng.nextDouble()
@@ -171,8 +171,12 @@ extension Dataset {
         }
     }
 
-    private func itemsComplete(in langs: [Lang]) -> (items: [DataItem], dropped: Int) {
+    /// Items that exist in every language of `langs`; none at all is an error, not an empty set.
+    private func itemsComplete(in langs: [Lang]) throws(CompositionError) -> (items: [DataItem], dropped: Int) {
         let complete = items.filter { item in langs.allSatisfy { item.translations[$0] != nil } }
+        guard !complete.isEmpty else {
+            throw CompositionError("no item of \(name) exists in all of \(langs.map(\.code).joined(separator: " ")) (aligned by \(alignment.rawValue))")
+        }
         return (complete, items.count - complete.count)
     }
 

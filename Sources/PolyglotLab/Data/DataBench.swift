@@ -11,6 +11,8 @@ public struct DataBenchResult: Sendable {
     public var items: Int
     public var examples: Int
     public var seconds: Double
+    /// Process CPU time (user + system) spent loading; above `seconds` when both cores worked.
+    public var cpuSeconds: Double
     /// Peak resident memory (VmHWM) while loading, in MiB; nil where /proc is unavailable.
     public var peakRSSMiB: Double?
     /// Whether the peak was reset before loading (else it is the process peak so far).
@@ -25,6 +27,7 @@ public struct DataBenchResult: Sendable {
             [.text("items"), .int(items)],
             [.text("examples"), .int(examples)],
             [.text("load time (s)"), .number(seconds)],
+            [.text("CPU time (s)"), .number(cpuSeconds)],
             [.text("throughput (MB/s)"), .number(megabytesPerSecond)],
             [.text("peak RSS (MiB)"), peakRSSMiB.map { .number($0) } ?? .missing],
         ], notes: [peakIsLoadOnly ? "peak RSS = VmHWM, reset before loading" : "peak RSS = VmHWM of the whole process (reset not available)"])
@@ -48,10 +51,12 @@ public enum DataBench {
         }
         let reset = resetPeakRSS()
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = processCPUSeconds()
         let data = try DatasetLoader.load(dir.path)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return DataBenchResult(files: languages.count, megabytes: Double(bytes) / 1e6, items: data.itemCount,
-                               examples: data.exampleCount, seconds: seconds, peakRSSMiB: peakRSSMiB(), peakIsLoadOnly: reset)
+                               examples: data.exampleCount, seconds: seconds, cpuSeconds: processCPUSeconds() - cpuStart,
+                               peakRSSMiB: peakRSSMiB(), peakIsLoadOnly: reset)
     }
 
     /// Writes one synthetic language file and returns its size. Text mixes the language's accented
@@ -105,6 +110,18 @@ public enum DataBench {
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? handle.close() }
         return (try? handle.write(contentsOf: Data("5".utf8))) != nil
+    }
+
+    /// User + system CPU time of this process so far (on a shared machine wall time alone misleads).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// VmHWM from /proc/self/status in MiB.

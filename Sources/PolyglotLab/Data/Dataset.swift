@@ -1,6 +1,8 @@
 // A multilingual instruction dataset: items aligned across languages, so "the same item in five
 // languages" is one value. Compositions derive new datasets from it and keep the provenance chain.
 
+import Foundation
+
 /// One conversation of one item in one language: what a trainer sees.
 public struct Example: Hashable, Sendable {
     public var itemID: String
@@ -92,6 +94,24 @@ public struct Dataset: Sendable {
         self.indexByID = index
     }
 
+    /// A dataset from generated parallel items (e.g. the miniature world's instruction sets), in the
+    /// given order; ids must be unique (a repeated id keeps its first occurrence and is warned about).
+    public init(name: String, parallel: [(id: String, conversations: [Lang: Conversation])], source: String) {
+        var seen = Set<String>()
+        var repeated: [String] = []
+        let items: [DataItem] = parallel.compactMap { entry in
+            guard seen.insert(entry.id).inserted else { repeated.append(entry.id); return nil }
+            let translations = Dictionary(uniqueKeysWithValues: entry.conversations.map { lang, conversation in
+                (lang, Example(itemID: entry.id, lang: lang, conversation: conversation))
+            })
+            return DataItem(id: entry.id, translations: translations)
+        }
+        let langs = Set(items.flatMap(\.translations.keys)).sorted()
+        let warnings = repeated.isEmpty ? [] : ["\(repeated.count) repeated id\(repeated.count == 1 ? "" : "s") kept only at first occurrence (e.g. \(repeated.prefix(3).joined(separator: ", ")))"]
+        self.init(name: name, items: items, alignment: .id,
+                  provenance: Provenance(source: source, mode: "generate", languages: langs), warnings: warnings)
+    }
+
     /// Languages present in at least one item, in study order.
     public var languages: [Lang] {
         var seen = Set<Lang>()
@@ -144,15 +164,36 @@ public struct Dataset: Sendable {
         return Table(title: "dataset \(name)", columns: ["lang", "examples", unit, "\(unit)/example"], rows: rows, notes: notes)
     }
 
+    /// The first `count` items, one row per message (text shortened to `width` characters), for `show`.
+    public func preview(_ count: Int = 3, lang: Lang? = nil, width: Int = 60) -> Table {
+        var rows: [[Table.Cell]] = []
+        for item in items.prefix(max(0, count)) {
+            for ex in item.examples where lang == nil || ex.lang == lang {
+                for m in ex.conversation.messages {
+                    let flat = m.content.replacingOccurrences(of: "\n", with: "⏎")
+                    let text = flat.count > width ? String(flat.prefix(max(1, width - 1))) + "…" : flat
+                    rows.append([.text(item.id), .text(ex.lang.code), .text(m.role.rawValue), .text(text),
+                                 .text(ex.location?.description ?? "")])
+                }
+            }
+        }
+        return Table(title: "\(name): first \(min(count, items.count)) of \(items.count) items",
+                     columns: ["id", "lang", "role", "text", "from"], rows: rows)
+    }
+
     /// Number of maximal runs of non-whitespace bytes (ASCII whitespace; enough for the five study languages).
     public static func whitespaceWords(_ text: String) -> Int {
-        var count = 0
-        var inWord = false
-        for b in text.utf8 {
-            let space = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B
-            if !space && !inWord { count += 1 }
-            inWord = !space
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = 0
+            var previousSpace = true
+            for b in bytes {
+                // Space, \t \n \v \f \r; branch-free so long texts stream through quickly.
+                let space = b == 0x20 || (b &- 0x09) < 5
+                count &+= (previousSpace && !space) ? 1 : 0
+                previousSpace = space
+            }
+            return count
         }
-        return count
     }
 }

@@ -21,24 +21,45 @@ public enum ExportLayout: String, CaseIterable, Sendable {
 public enum DatasetExporter {
     /// Writes `data` to `path` (a file for `.combined`, a folder for `.perLanguage`) atomically and
     /// returns the written paths. `systemPrompt` adds the language's `Lang.systemPrompt` to
-    /// conversations that have no system message.
+    /// conversations that have no system message. Records follow `trainingExamples(shuffleSeed:)`.
+    /// Throws `DataError`.
     @discardableResult
     public static func export(_ data: Dataset, to path: String, format: ExportFormat = .messages,
-                              layout: ExportLayout = .combined, systemPrompt: Bool = false) throws -> [String] {
-        let fm = FileManager.default
+                              layout: ExportLayout = .combined, systemPrompt: Bool = false,
+                              shuffleSeed: UInt64? = nil) throws -> [String] {
+        let ordered = data.trainingExamples(shuffleSeed: shuffleSeed)
         switch layout {
         case .combined:
             let url = URL(fileURLWithPath: path)
-            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try write(data.examples, format: format, systemPrompt: systemPrompt, to: url)
+            try createFolder(url.deletingLastPathComponent().path)
+            try save(try encode(ordered, format: format, systemPrompt: systemPrompt), to: path)
             return [path]
         case .perLanguage:
-            try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
-            return try data.languages.map { lang in
-                let file = (path as NSString).appendingPathComponent("\(lang.rawValue).jsonl")
-                try write(data.examples(in: lang), format: format, systemPrompt: systemPrompt, to: URL(fileURLWithPath: file))
-                return file
+            // Encode every language before writing any, so a bad record leaves no partial export.
+            let files = try data.languages.map { lang in
+                ((path as NSString).appendingPathComponent("\(lang.rawValue).jsonl"),
+                 try encode(ordered.filter { $0.lang == lang }, format: format, systemPrompt: systemPrompt))
             }
+            try createFolder(path)
+            for (file, bytes) in files { try save(bytes, to: file) }
+            return files.map(\.0)
+        }
+    }
+
+    private static func createFolder(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(file: path, "cannot create folder: \(error.localizedDescription)")
+        }
+    }
+
+    /// Atomic write: a temporary file in the same folder, then a rename.
+    private static func save(_ bytes: [UInt8], to path: String) throws {
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw DataError(file: path, "cannot write file: \(error.localizedDescription)")
         }
     }
 
@@ -60,7 +81,7 @@ public enum DatasetExporter {
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    private static func write(_ examples: [Example], format: ExportFormat, systemPrompt: Bool, to url: URL) throws {
+    private static func encode(_ examples: [Example], format: ExportFormat, systemPrompt: Bool) throws -> [UInt8] {
         var out = JSONWriter()
         out.bytes.reserveCapacity(examples.count * 1024)
         for ex in examples {
@@ -78,7 +99,7 @@ public enum DatasetExporter {
             }
             out.raw("}\n")
         }
-        try Data(out.bytes).write(to: url, options: .atomic)
+        return out.bytes
     }
 
     private static func writeMessages(_ messages: [Message], to out: inout JSONWriter) {

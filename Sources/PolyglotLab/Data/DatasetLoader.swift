@@ -24,14 +24,18 @@ public struct LoadOptions: Sendable {
     public var languageField: String?
     /// Dataset name; nil uses the first path's base name.
     public var name: String?
+    /// Shell pattern for file names inside folders (`train_limax_??.jsonl` picks Lima-X's five
+    /// monolingual train files and leaves out the val and combined ones); nil takes every .json/.jsonl.
+    public var filePattern: String?
 
     public init(format: RecordFormat? = nil, onError: OnError = .fail, language: Lang? = nil,
-                languageField: String? = nil, name: String? = nil) {
+                languageField: String? = nil, name: String? = nil, filePattern: String? = nil) {
         self.format = format
         self.onError = onError
         self.language = language
         self.languageField = languageField
         self.name = name
+        self.filePattern = filePattern
     }
 }
 
@@ -41,27 +45,30 @@ public enum DatasetLoader {
     static let reportedLocations = 5
 
     /// Loads files and folders (folders: their `.json`/`.jsonl` files) into one aligned dataset.
+    /// Throws `DataError` (with file:line for bad records).
     public static func load(_ paths: [String], options: LoadOptions = LoadOptions()) throws -> Dataset {
-        let files = try expand(paths)
+        let files = try expand(paths, pattern: options.filePattern)
         let results = parseInParallel(files, options: options)
-        var records: [LocatedRecord] = []
         var skipped: [DataError] = []
         for result in results {
             if let fatal = result.fatal { throw fatal }
             if options.onError == .fail, let first = result.errors.first { throw first }
             skipped += result.errors
-            records += result.records
         }
+        let records = results.map(\.records)  // per file, in file order
         var warnings: [String] = []
         if !skipped.isEmpty {
             let shown = skipped.prefix(reportedLocations).map(\.description).joined(separator: "; ")
             warnings.append("skipped \(skipped.count) bad record\(skipped.count == 1 ? "" : "s"): \(shown)\(skipped.count > reportedLocations ? "; …" : "")")
         }
+        guard records.contains(where: { !$0.isEmpty }) else {
+            throw DataError(file: paths.joined(separator: ", "), "no records loaded" + (warnings.first.map { "; \($0)" } ?? ""))
+        }
         let name = options.name ?? baseName(paths.first ?? "dataset")
         let (items, alignment, alignWarnings) = align(records)
         warnings += alignWarnings + emptyTurnWarnings(items)
-        let provenance = Provenance(source: paths.joined(separator: ", "), mode: "load",
-                                    languages: Set(records.map(\.lang)).sorted())
+        let source = paths.joined(separator: ", ") + (options.filePattern.map { " (\($0))" } ?? "")
+        let provenance = Provenance(source: source, mode: "load", languages: Set(items.flatMap(\.translations.keys)).sorted())
         return Dataset(name: name, items: items, alignment: alignment, provenance: provenance, warnings: warnings)
     }
 
@@ -81,7 +88,7 @@ public enum DatasetLoader {
 
     // MARK: - Files
 
-    private static func expand(_ paths: [String]) throws -> [String] {
+    private static func expand(_ paths: [String], pattern: String?) throws -> [String] {
         guard !paths.isEmpty else { throw DataError(file: "(none)", "no dataset path given") }
         let fm = FileManager.default
         var files: [String] = []
@@ -90,10 +97,25 @@ public enum DatasetLoader {
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw DataError(file: path, "no such file or folder")
             }
-            guard isDirectory.boolValue else { files.append(path); continue }
-            let names = try fm.contentsOfDirectory(atPath: path).sorted()
-                .filter { !$0.hasPrefix(".") && ($0.hasSuffix(".json") || $0.hasSuffix(".jsonl")) }
-            guard !names.isEmpty else { throw DataError(file: path, "folder has no .json or .jsonl files") }
+            guard isDirectory.boolValue else {
+                if path.hasSuffix(".gz") { throw DataError(file: path, "compressed files are not read; decompress it first (gunzip -k)") }
+                files.append(path)
+                continue
+            }
+            let entries: [String]
+            do {
+                entries = try fm.contentsOfDirectory(atPath: path).sorted()
+            } catch {
+                throw DataError(file: path, "cannot list folder: \(error.localizedDescription)")
+            }
+            let names = entries.filter { name in
+                !name.hasPrefix(".") && (name.hasSuffix(".json") || name.hasSuffix(".jsonl"))
+                    && (pattern.map { fnmatch($0, name, 0) == 0 } ?? true)
+            }
+            guard !names.isEmpty else {
+                let hint = entries.contains { $0.hasSuffix(".gz") } ? " (decompress the .gz files first)" : ""
+                throw DataError(file: path, "folder has no .json or .jsonl files" + (pattern.map { " matching \($0)" } ?? "") + hint)
+            }
             files += names.map { (path as NSString).appendingPathComponent($0) }
         }
         return files
@@ -128,34 +150,38 @@ public enum DatasetLoader {
     // MARK: - Alignment
 
     /// Groups records into items: by `id` when every record has one, else by position within each language.
-    private static func align(_ records: [LocatedRecord]) -> ([DataItem], Alignment, [String]) {
+    private static func align(_ files: [[LocatedRecord]]) -> ([DataItem], Alignment, [String]) {
         var warnings: [String] = []
-        let missingIDs = records.filter { $0.record.id == nil }
-        let alignment: Alignment = missingIDs.isEmpty ? .id : .lineOrder
-        if !missingIDs.isEmpty && missingIDs.count < records.count {
-            warnings.append("\(missingIDs.count) of \(records.count) records have no id (first at \(missingIDs[0].location)); all languages aligned by line order")
+        let total = files.reduce(0) { $0 + $1.count }
+        let withoutID = files.reduce(0) { n, file in n + file.reduce(0) { $0 + ($1.record.id == nil ? 1 : 0) } }
+        let alignment: Alignment = withoutID == 0 ? .id : .lineOrder
+        if withoutID > 0 && withoutID < total,
+           let first = files.lazy.flatMap({ $0 }).first(where: { $0.record.id == nil }) {
+            warnings.append("\(withoutID) of \(total) records have no id (first at \(first.location)); all languages aligned by line order")
         }
         var ordinal: [Lang: Int] = [:]
         var indexByID: [String: Int] = [:]
-        indexByID.reserveCapacity(records.count / max(1, Set(records.map(\.lang)).count))
+        indexByID.reserveCapacity(files.map(\.count).max() ?? 0)
         var items: [DataItem] = []
         var duplicates: [Lang: [SourceLocation]] = [:]
-        for r in records {
-            let id: String
-            if alignment == .id, let recordID = r.record.id {
-                id = recordID
-            } else {
-                ordinal[r.lang, default: 0] += 1
-                id = "#\(ordinal[r.lang, default: 0])"
-            }
-            let example = Example(itemID: id, lang: r.lang, conversation: r.record.conversation,
-                                  location: r.location, source: r.record.source)
-            if let i = indexByID[id] {
-                if items[i].translations[r.lang] != nil { duplicates[r.lang, default: []].append(r.location); continue }
-                items[i].translations[r.lang] = example
-            } else {
-                indexByID[id] = items.count
-                items.append(DataItem(id: id, translations: [r.lang: example]))
+        for file in files {
+            for r in file {
+                let id: String
+                if alignment == .id, let recordID = r.record.id {
+                    id = recordID
+                } else {
+                    ordinal[r.lang, default: 0] += 1
+                    id = "#\(ordinal[r.lang, default: 0])"
+                }
+                let example = Example(itemID: id, lang: r.lang, conversation: r.record.conversation,
+                                      location: r.location, source: r.record.source)
+                if let i = indexByID[id] {
+                    if items[i].translations[r.lang] != nil { duplicates[r.lang, default: []].append(r.location); continue }
+                    items[i].translations[r.lang] = example
+                } else {
+                    indexByID[id] = items.count
+                    items.append(DataItem(id: id, translations: [r.lang: example]))
+                }
             }
         }
         for (lang, locations) in duplicates.sorted(by: { $0.key < $1.key }) {
@@ -179,7 +205,8 @@ public enum DatasetLoader {
     private static func emptyTurnWarnings(_ items: [DataItem]) -> [String] {
         var emptyUser: [SourceLocation] = [], emptyAssistant: [SourceLocation] = []
         for item in items {
-            for ex in item.examples {
+            for lang in Lang.allCases {
+                guard let ex = item.translations[lang] else { continue }
                 let loc = ex.location ?? SourceLocation(file: item.id, line: 0)
                 if ex.conversation.messages.contains(where: { $0.role == .user && isBlank($0.content) }) { emptyUser.append(loc) }
                 if ex.conversation.messages.contains(where: { $0.role == .assistant && isBlank($0.content) }) { emptyAssistant.append(loc) }

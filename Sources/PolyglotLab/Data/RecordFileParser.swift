@@ -49,20 +49,23 @@ struct RecordFileParser {
     /// JSON Lines: one record per line; blank lines are allowed.
     private func parseLines(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> FileResult {
         var result = FileResult()
+        let contentStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0  // skip a byte order mark
         var lineStart = 0
         var line = 1
         // Lines before `start` are blank (a BOM or whitespace); count them so numbers stay right.
         while let nl = nextNewline(bytes, from: lineStart), nl < start { lineStart = nl + 1; line += 1 }
         while lineStart < bytes.count {
             let lineEnd = nextNewline(bytes, from: lineStart) ?? bytes.count
-            var scanner = JSONScanner(bytes, from: lineStart, to: lineEnd)
+            var scanner = JSONScanner(bytes, from: max(lineStart, contentStart), to: lineEnd)
             scanner.skipWhitespace()
             if !scanner.atEnd {
                 do throws(JSONSyntaxError) {
                     let value = try scanner.parseDocument()
                     add(value, line: line, to: &result)
                 } catch {
-                    result.errors.append(DataError(file: path, line: line, column: error.offset - lineStart + 1, error.message))
+                    // A record cut at the line end is usually pretty-printed JSON, not a truncated file.
+                    let hint = error.message.hasPrefix("unexpected end of input") ? " (JSON Lines needs each record on one line)" : ""
+                    result.errors.append(DataError(file: path, line: line, column: error.offset - lineStart + 1, error.message + hint))
                 }
                 if options.onError == .fail && !result.errors.isEmpty { return result }
             }

@@ -46,3 +46,24 @@ public enum StudyComposition: Hashable, Sendable, CustomStringConvertible {
         return result
     }
 }
+
+extension Lang {
+    /// A language list as the study writes it: `ENDEFRITES`, `DE_FR_IT_ES`, `en,de`, `fr it`;
+    /// nil if any part is not a language or a language repeats.
+    public static func parseList(_ text: String) -> [Lang]? {
+        let parts = text.split(whereSeparator: { $0 == "," || $0 == "_" || $0 == " " || $0 == "+" }).map(String.init)
+        var langs: [Lang] = []
+        for part in parts {
+            if let lang = Lang.parse(part) { langs.append(lang); continue }
+            // Concatenated two-letter codes (ENDEFRITES).
+            let chars = Array(part)
+            guard chars.count % 2 == 0, chars.count > 0 else { return nil }
+            for k in stride(from: 0, to: chars.count, by: 2) {
+                guard let lang = Lang(rawValue: String(chars[k...k + 1]).lowercased()) else { return nil }
+                langs.append(lang)
+            }
+        }
+        guard !langs.isEmpty, Set(langs).count == langs.count else { return nil }
+        return langs
+    }
+}

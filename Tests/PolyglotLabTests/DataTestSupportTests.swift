@@ -53,3 +53,14 @@ class DataTestCase: XCTestCase {
         }
     }
 }
+
+/// The fixture the other data tests build on writes what they assume.
+final class DataTestSupportTests: DataTestCase {
+    func testParallelFolderWritesOneLineOrientedFilePerLanguage() throws {
+        let folder = try parallelFolder(items: 3, langs: [.en, .it])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["en.jsonl", "it.jsonl"])
+        let lines = try String(contentsOfFile: folder + "/it.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertEqual(lines[1], #"{"instruction": "IT instruction 1", "input": "", "output": "IT answer number 1", "id": "alpaca-1"}"#)
+    }
+}
