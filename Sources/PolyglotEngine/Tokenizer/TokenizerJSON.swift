@@ -73,7 +73,9 @@ extension BPETokenizer {
         let ids = Dictionary(entries.map { (ByteLevelAlphabet.encode($0.bytes), $0.id) }) { first, _ in first }
 
         // Merges: "left right" strings or [left, right] pairs; the rank is the position in the list.
-        let rawMerges = model["merges"] as? [Any] ?? []
+        guard let rawMerges = (model["merges"] ?? [Any]()) as? [Any] else {
+            throw reader.error("model.merges", "expected an array of \"left right\" strings or [left, right] pairs")
+        }
         var merges: [(left: Int32, right: Int32)] = []
         merges.reserveCapacity(rawMerges.count)
         for (k, raw) in rawMerges.enumerated() {
@@ -194,9 +196,11 @@ struct JSONFieldReader {
         do {
             value = try JSONSerialization.jsonObject(with: data)
         } catch {
-            let index = (error as NSError).userInfo["NSJSONSerializationErrorIndex"] as? Int
-            throw TokenizerError.invalidFile(path: path, location: location(ofByte: index),
-                                             message: "invalid JSON: expected a tokenizer.json object")
+            let info = (error as NSError).userInfo
+            let detail = info["NSDebugDescription"] as? String ?? "\(error)"
+            let index = info["NSJSONSerializationErrorIndex"] as? Int
+            throw TokenizerError.invalidFile(path: path, location: location(index: index, detail: detail),
+                                             message: "invalid JSON (\(detail)); expected a tokenizer.json object")
         }
         guard let object = value as? [String: Any] else {
             throw TokenizerError.invalidFile(path: path, location: "1:1", message: "expected a JSON object at the top level")
@@ -204,11 +208,17 @@ struct JSONFieldReader {
         return object
     }
 
-    /// "line:column" of a byte offset, or "1" when unknown.
-    private func location(ofByte index: Int?) -> String {
-        guard let index, index >= 0, index <= data.count else { return "1" }
+    /// "line:column" of a parse error, from the error index or the "character N" / "line L, column C" that
+    /// Foundation writes into its message (Linux and Darwin differ); "1" when neither is known.
+    private func location(index: Int?, detail: String) -> String {
+        func number(after marker: String) -> Int? {
+            guard let range = detail.range(of: marker) else { return nil }
+            return Int(detail[range.upperBound...].prefix(while: \.isNumber))
+        }
+        if let line = number(after: "line "), let column = number(after: "column ") { return "\(line):\(column)" }
+        guard let offset = index ?? number(after: "character "), offset >= 0, offset <= data.count else { return "1" }
         var line = 1, column = 1
-        for byte in data.prefix(index) {
+        for byte in data.prefix(offset) {
             if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
         }
         return "\(line):\(column)"
