@@ -12,7 +12,8 @@ extension BPETokenizer {
     public convenience init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.invalidFile(path: url.path, location: "1", message: "cannot read file: \(error.localizedDescription)")
+            throw TokenizerError.invalidFile(path: url.path, location: "1",
+                                             message: "cannot read file: \(error.localizedDescription)")
         }
         try self.init(huggingFaceJSON: data, path: url.path)
     }
@@ -92,7 +93,8 @@ extension BPETokenizer {
                 throw reader.error("model.merges[\(k)]", "expected exactly two tokens, found \(parts.count)")
             }
             guard let left = ids[parts[0]], let right = ids[parts[1]] else {
-                throw reader.error("model.merges[\(k)]", "token \"\(ids[parts[0]] == nil ? parts[0] : parts[1])\" is not in model.vocab")
+                let missing = ids[parts[0]] == nil ? parts[0] : parts[1]
+                throw reader.error("model.merges[\(k)]", "token \"\(missing)\" is not in model.vocab")
             }
             merges.append((Int32(left), Int32(right)))
         }
@@ -141,9 +143,8 @@ extension BPETokenizer {
         }
         out += specials.isEmpty ? "],\n" : "\n  ],\n"
         out += "  \"normalizer\": null,\n"
-        out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true},\n"
-        out += "  \"post_processor\": null,\n"
-        out += "  \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true},\n"
+        let byteLevel = "{\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true}"
+        out += "  \"pre_tokenizer\": \(byteLevel),\n  \"post_processor\": null,\n  \"decoder\": \(byteLevel),\n"
         out += "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": null,\n"
         out += "    \"continuing_subword_prefix\": null,\n    \"end_of_word_suffix\": null,\n"
         out += "    \"fuse_unk\": false,\n    \"byte_fallback\": false,\n    \"ignore_merges\": \(ignoreMerges),\n"
