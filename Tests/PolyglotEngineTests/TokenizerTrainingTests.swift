@@ -54,6 +54,22 @@ final class TokenizerTrainingTests: XCTestCase {
         XCTAssertEqual(tokenizer.encode(" abcd"), [258, 99, 100])
     }
 
+    func testGoldenMergeOrderAndIdsOnTheMultilingualFixture() throws {
+        // Golden values; the ids were confirmed with Hugging Face `tokenizers` 0.22 loading the written file.
+        let tokenizer = try BPETokenizer.train(texts: TokenizerFixtures.multilingualSentences, target: .merges(60))
+        let firstMerges = try tokenizer.merges.prefix(12).map {
+            try tokenizer.tokenString(Int($0.left)) + " " + tokenizer.tokenString(Int($0.right))
+        }
+        XCTAssertEqual(firstMerges, ["Ġ l", "a l", "e r", "Ġ s", "c a", "p i", "Ġ d", "Ġ ca", "a r", "e l", "r a", "r o"])
+        XCTAssertEqual(tokenizer.encode("What's the capital of Österreich?"),
+                       [87, 104, 97, 116, 39, 115, 297, 274, 278, 296, 102, 282, 150, 286, 258, 306, 105, 271, 63])
+        XCTAssertEqual(tokenizer.encode("La capitale de l'Italie est Rome."),
+                       [76, 97, 278, 101, 315, 256, 39, 73, 268, 304, 299, 116, 32, 82, 111, 109, 101, 46])
+        XCTAssertEqual(tokenizer.encode("¿Cuál es la República?"),
+                       [194, 191, 67, 117, 195, 161, 108, 299, 269, 32, 82, 101, 112, 195, 186, 98, 108, 105, 260, 63])
+        XCTAssertEqual(try tokenizer.tokenString(278), "Ġcapital")
+    }
+
     func testSpecialTokensInTheCorpusAreNeverMerged() throws {
         let tokenizer = try BPETokenizer.train(texts: ["<|end|><|end|><|end|> hi hi"], target: .merges(20))
         for merge in tokenizer.merges {

@@ -27,7 +27,8 @@ extension BPETokenizer {
         case .vocabSize(let size):
             guard size >= 256 + specialTokens.count else {
                 throw TokenizerError.invalidTrainingRequest(
-                    "vocabulary size \(size) is below the minimum \(256 + specialTokens.count) (256 bytes + \(specialTokens.count) special tokens)")
+                    "vocabulary size \(size) is below the minimum \(256 + specialTokens.count) "
+                        + "(256 bytes + \(specialTokens.count) special tokens)")
             }
             mergeBudget = size - 256 - specialTokens.count
             budgetCountsRules = false

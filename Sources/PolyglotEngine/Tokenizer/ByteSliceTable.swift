@@ -1,18 +1,20 @@
 // The encoder's word cache and the trainer's word counter look up millions of pre-tokens. A Swift
 // Dictionary keyed by [UInt8] would allocate an array per lookup and hash byte by byte through Hasher;
-// this table hashes the slice in place (FNV-1a) and keeps all keys in one byte arena.
+// this table hashes the slice in place (FNV-1a) and keeps all keys in one byte arena. Each slot packs the
+// key index with 32 bits of its hash, so a probe that hits another key usually costs no extra memory access.
 
 /// Open-addressing hash set of byte strings that numbers its keys 0, 1, 2, … in insertion order.
 struct ByteSliceTable {
-    private var slots: [Int32]  // key index, or -1 when empty; the size is a power of two
-    private var hashes: [UInt64] = []  // per key
+    private var slots: [UInt64]  // hash high 32 bits << 32 | key index, or `empty`; the size is a power of two
+    private static let empty = UInt64.max
+    private var hashes: [UInt64] = []  // full hash per key, for rehashing when the table grows
     private var keyStarts: [Int] = [0]  // key i is keyBytes[keyStarts[i]..<keyStarts[i + 1]]
     private var keyBytes: [UInt8] = []
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size *= 2 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: Self.empty, count: size)
     }
 
     /// Number of keys.
@@ -32,18 +34,20 @@ struct ByteSliceTable {
 
     private func find(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
         slots.withUnsafeBufferPointer { slots in
-            hashes.withUnsafeBufferPointer { hashes in
-                keyStarts.withUnsafeBufferPointer { starts in
-                    keyBytes.withUnsafeBufferPointer { bytes in
-                        let mask = slots.count - 1
-                        var slot = Int(truncatingIfNeeded: h) & mask
-                        while slots[slot] >= 0 {
-                            let index = Int(slots[slot])
-                            if hashes[index] == h, Self.equal(key, bytes, starts[index], starts[index + 1]) { return index }
-                            slot = (slot + 1) & mask
+            keyStarts.withUnsafeBufferPointer { starts in
+                keyBytes.withUnsafeBufferPointer { bytes in
+                    let mask = slots.count - 1
+                    let fingerprint = h >> 32
+                    var slot = Int(truncatingIfNeeded: h) & mask
+                    while slots[slot] != Self.empty {
+                        let entry = slots[slot]
+                        let index = Int(entry & 0xFFFF_FFFF)
+                        if entry >> 32 == fingerprint, Self.equal(key, bytes, starts[index], starts[index + 1]) {
+                            return index
                         }
-                        return nil
+                        slot = (slot + 1) & mask
                     }
+                    return nil
                 }
             }
         }
@@ -68,24 +72,26 @@ struct ByteSliceTable {
         if (index + 1) * 2 > slots.count { grow() }  // keep the load factor at most 1/2
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(index)
+        while slots[slot] != Self.empty { slot = (slot + 1) & mask }
+        slots[slot] = Self.entry(hash: h, index: index)
         return (index, true)
     }
 
+    private static func entry(hash: UInt64, index: Int) -> UInt64 { (hash >> 32) << 32 | UInt64(index) }
+
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slots = [UInt64](repeating: Self.empty, count: slots.count * 2)
         let mask = slots.count - 1
         for index in 0..<(hashes.count - 1) {  // the newest key is placed by the caller
             var slot = Int(truncatingIfNeeded: hashes[index]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index)
+            while slots[slot] != Self.empty { slot = (slot + 1) & mask }
+            slots[slot] = Self.entry(hash: hashes[index], index: index)
         }
     }
 
     /// Forgets every key (keeps the allocated slots).
     mutating func removeAll() {
-        for i in slots.indices { slots[i] = -1 }
+        for i in slots.indices { slots[i] = Self.empty }
         hashes.removeAll(keepingCapacity: true)
         keyStarts = [0]
         keyBytes.removeAll(keepingCapacity: true)

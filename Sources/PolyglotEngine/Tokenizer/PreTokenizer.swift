@@ -28,77 +28,77 @@ enum PreTokenizer {
     }
 
     /// Calls `body` with the byte range of every pre-token of `utf8` (which must be valid UTF-8), in order.
+    /// One streaming pass with a few scalars of lookahead; nothing is allocated, whatever the text size.
     static func forEachPiece(in utf8: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
-        // Decode once into parallel arrays: byte offset, class and (for ASCII) the byte itself.
-        var offsets: [Int] = []
-        var classes: [CharClass] = []
-        var asciiBytes: [UInt8] = []  // 0 for non-ASCII scalars
-        offsets.reserveCapacity(utf8.count + 1)
-        classes.reserveCapacity(utf8.count)
-        asciiBytes.reserveCapacity(utf8.count)
         let smallScalarClass = Self.smallScalarClass  // hoisted: a static is a lazy global, checked per access
-        var i = 0
-        while i < utf8.count {
+        let n = utf8.count
+
+        /// Class and UTF-8 length of the scalar that starts at byte `i` (< n).
+        func scalar(at i: Int) -> (cls: CharClass, length: Int) {
             let lead = utf8[i]
-            offsets.append(i)
-            if lead < 0x80 {
-                classes.append(smallScalarClass[Int(lead)])
-                asciiBytes.append(lead)
-                i += 1
-                continue
-            }
+            if lead < 0x80 { return (smallScalarClass[Int(lead)], 1) }
             let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
             var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
             var k = 1
-            while k < length, i + k < utf8.count {
+            while k < length, i + k < n {
                 value = value << 6 | UInt32(utf8[i + k] & 0x3F)
                 k += 1
             }
-            classes.append(value < 0x800 ? smallScalarClass[Int(value)] : classify(value))
-            asciiBytes.append(0)
-            i += k
+            return (value < 0x800 ? smallScalarClass[Int(value)] : classify(value), k)
         }
-        offsets.append(utf8.count)
-        let n = classes.count
 
-        func isContraction(at j: Int) -> Int {  // length in scalars of a contraction at j, or 0
-            guard asciiBytes[j] == UInt8(ascii: "'"), j + 1 < n else { return 0 }
-            switch asciiBytes[j + 1] {
+        /// Length in bytes of a contraction ('s 't 're 've 'm 'll 'd) at byte `i`, or 0.
+        func contractionLength(at i: Int) -> Int {
+            guard utf8[i] == UInt8(ascii: "'"), i + 1 < n else { return 0 }
+            let third = i + 2 < n ? utf8[i + 2] : 0
+            switch utf8[i + 1] {
             case UInt8(ascii: "s"), UInt8(ascii: "t"), UInt8(ascii: "m"), UInt8(ascii: "d"): return 2
-            case UInt8(ascii: "r"), UInt8(ascii: "v"):
-                return j + 2 < n && asciiBytes[j + 2] == UInt8(ascii: "e") ? 3 : 0
-            case UInt8(ascii: "l"):
-                return j + 2 < n && asciiBytes[j + 2] == UInt8(ascii: "l") ? 3 : 0
+            case UInt8(ascii: "r"), UInt8(ascii: "v"): return third == UInt8(ascii: "e") ? 3 : 0
+            case UInt8(ascii: "l"): return third == UInt8(ascii: "l") ? 3 : 0
             default: return 0
             }
         }
 
         var start = 0
         while start < n {
-            let contraction = isContraction(at: start)
+            let contraction = contractionLength(at: start)
             if contraction > 0 {
-                body(offsets[start]..<offsets[start + contraction])
+                body(start..<(start + contraction))
                 start += contraction
                 continue
             }
             // ` ?\p{L}+`, ` ?\p{N}+`, ` ?[^\s\p{L}\p{N}]+`: an optional space, then a run of one class.
+            var (cls, length) = scalar(at: start)
             var runStart = start
-            if asciiBytes[start] == UInt8(ascii: " "), start + 1 < n, classes[start + 1] != .whitespace {
-                runStart = start + 1
+            if utf8[start] == UInt8(ascii: " "), start + 1 < n {
+                let next = scalar(at: start + 1)
+                if next.cls != .whitespace {
+                    (cls, length) = next
+                    runStart = start + 1
+                }
             }
-            let cls = classes[runStart]
             if cls != .whitespace {
-                var end = runStart + 1
-                while end < n, classes[end] == cls { end += 1 }
-                body(offsets[start]..<offsets[end])
+                var end = runStart + length
+                while end < n {
+                    let following = scalar(at: end)
+                    guard following.cls == cls else { break }
+                    end += following.length
+                }
+                body(start..<end)
                 start = end
                 continue
             }
-            // `\s+(?!\S)` then `\s+`.
-            var end = start + 1
-            while end < n, classes[end] == .whitespace { end += 1 }
-            if end < n, end - start >= 2 { end -= 1 }
-            body(offsets[start]..<offsets[end])
+            // `\s+(?!\S)` then `\s+`: a run followed by a non-space gives its last scalar to the next piece.
+            var end = start + length
+            var lastScalarStart = start
+            while end < n {
+                let following = scalar(at: end)
+                guard following.cls == .whitespace else { break }
+                lastScalarStart = end
+                end += following.length
+            }
+            if end < n, lastScalarStart > start { end = lastScalarStart }
+            body(start..<end)
             start = end
         }
     }

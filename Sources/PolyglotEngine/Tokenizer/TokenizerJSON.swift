@@ -12,7 +12,8 @@ extension BPETokenizer {
     public convenience init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.invalidFile(path: url.path, location: "1", message: "cannot read file: \(error.localizedDescription)")
+            throw TokenizerError.invalidFile(path: url.path, location: "1",
+                                             message: "cannot read file: \(error.localizedDescription)")
         }
         try self.init(huggingFaceJSON: data, path: url.path)
     }
@@ -73,7 +74,9 @@ extension BPETokenizer {
         let ids = Dictionary(entries.map { (ByteLevelAlphabet.encode($0.bytes), $0.id) }) { first, _ in first }
 
         // Merges: "left right" strings or [left, right] pairs; the rank is the position in the list.
-        let rawMerges = model["merges"] as? [Any] ?? []
+        guard let rawMerges = (model["merges"] ?? [Any]()) as? [Any] else {
+            throw reader.error("model.merges", "expected an array of \"left right\" strings or [left, right] pairs")
+        }
         var merges: [(left: Int32, right: Int32)] = []
         merges.reserveCapacity(rawMerges.count)
         for (k, raw) in rawMerges.enumerated() {
@@ -90,7 +93,8 @@ extension BPETokenizer {
                 throw reader.error("model.merges[\(k)]", "expected exactly two tokens, found \(parts.count)")
             }
             guard let left = ids[parts[0]], let right = ids[parts[1]] else {
-                throw reader.error("model.merges[\(k)]", "token \"\(ids[parts[0]] == nil ? parts[0] : parts[1])\" is not in model.vocab")
+                let missing = ids[parts[0]] == nil ? parts[0] : parts[1]
+                throw reader.error("model.merges[\(k)]", "token \"\(missing)\" is not in model.vocab")
             }
             merges.append((Int32(left), Int32(right)))
         }
@@ -139,9 +143,8 @@ extension BPETokenizer {
         }
         out += specials.isEmpty ? "],\n" : "\n  ],\n"
         out += "  \"normalizer\": null,\n"
-        out += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true},\n"
-        out += "  \"post_processor\": null,\n"
-        out += "  \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true},\n"
+        let byteLevel = "{\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true}"
+        out += "  \"pre_tokenizer\": \(byteLevel),\n  \"post_processor\": null,\n  \"decoder\": \(byteLevel),\n"
         out += "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": null,\n"
         out += "    \"continuing_subword_prefix\": null,\n    \"end_of_word_suffix\": null,\n"
         out += "    \"fuse_unk\": false,\n    \"byte_fallback\": false,\n    \"ignore_merges\": \(ignoreMerges),\n"
@@ -194,9 +197,11 @@ struct JSONFieldReader {
         do {
             value = try JSONSerialization.jsonObject(with: data)
         } catch {
-            let index = (error as NSError).userInfo["NSJSONSerializationErrorIndex"] as? Int
-            throw TokenizerError.invalidFile(path: path, location: location(ofByte: index),
-                                             message: "invalid JSON: expected a tokenizer.json object")
+            let info = (error as NSError).userInfo
+            let detail = info["NSDebugDescription"] as? String ?? "\(error)"
+            let index = info["NSJSONSerializationErrorIndex"] as? Int
+            throw TokenizerError.invalidFile(path: path, location: location(index: index, detail: detail),
+                                             message: "invalid JSON (\(detail)); expected a tokenizer.json object")
         }
         guard let object = value as? [String: Any] else {
             throw TokenizerError.invalidFile(path: path, location: "1:1", message: "expected a JSON object at the top level")
@@ -204,11 +209,17 @@ struct JSONFieldReader {
         return object
     }
 
-    /// "line:column" of a byte offset, or "1" when unknown.
-    private func location(ofByte index: Int?) -> String {
-        guard let index, index >= 0, index <= data.count else { return "1" }
+    /// "line:column" of a parse error, from the error index or the "character N" / "line L, column C" that
+    /// Foundation writes into its message (Linux and Darwin differ); "1" when neither is known.
+    private func location(index: Int?, detail: String) -> String {
+        func number(after marker: String) -> Int? {
+            guard let range = detail.range(of: marker) else { return nil }
+            return Int(detail[range.upperBound...].prefix(while: \.isNumber))
+        }
+        if let line = number(after: "line "), let column = number(after: "column ") { return "\(line):\(column)" }
+        guard let offset = index ?? number(after: "character "), offset >= 0, offset <= data.count else { return "1" }
         var line = 1, column = 1
-        for byte in data.prefix(index) {
+        for byte in data.prefix(offset) {
             if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
         }
         return "\(line):\(column)"
