@@ -9,7 +9,7 @@
 //   reasoning   successor of a number, next day, next month
 //   math        addition in number words
 //   coding      produce the numbers of a range as a comma-separated list (strict format)
-//   extraction  pick the capital/colour/sound out of a given sentence, then its country/thing/animal
+//   extraction  pick the capital/sound out of a given sentence, then its country/animal
 //   stem        colours of things and sounds of animals
 //   humanities  capitals and months
 
@@ -52,7 +52,7 @@ extension MiniatureWorld {
             ("reasoning", plans(.question, .successor, 0..<5) + plans(.question, .day, 0..<2) + plans(.question, .month, 0..<3)),
             ("math", mathPlans()),
             ("coding", plans(.list, .count, 0..<10)),
-            ("extraction", plans(.extraction, .capital, 6..<10) + plans(.extraction, .colour, 3..<6) + plans(.extraction, .animal, 0..<3)),
+            ("extraction", plans(.extraction, .capital, 3..<10) + plans(.extraction, .animal, 0..<3)),
             ("stem", plans(.question, .colour, 0..<7) + plans(.question, .animal, 0..<3)),
             ("humanities", plans(.question, .capital, 0..<7) + plans(.question, .month, 0..<3)),
         ]

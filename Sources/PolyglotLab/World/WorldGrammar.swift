@@ -14,13 +14,28 @@ struct Slots: Hashable, Sendable {
 enum WorldGrammar {
     /// Fills a template and applies the language's contractions, elisions and sentence capital.
     static func render(_ template: String, _ slots: Slots, _ lang: Lang) -> String {
-        var text = template
-        if text.contains("{ofA}") { text = text.replacingOccurrences(of: "{ofA}", with: ofPhrase(slots.a, lang)) }
-        text = text.replacingOccurrences(of: "{A}", with: slots.a)
-            .replacingOccurrences(of: "{B}", with: slots.b)
-            .replacingOccurrences(of: "{C}", with: slots.c)
-            .replacingOccurrences(of: "{L}", with: slots.list)
-        return capitalized(contract(text, lang))
+        // One pass over the UTF-8 bytes: generation renders hundreds of thousands of templates.
+        var out: [UInt8] = []
+        out.reserveCapacity(template.utf8.count + 48)
+        let bytes = Array(template.utf8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "{"), let close = bytes[i...].firstIndex(of: UInt8(ascii: "}")) {
+                switch String(decoding: bytes[(i + 1)..<close], as: UTF8.self) {
+                case "A": out += slots.a.utf8
+                case "B": out += slots.b.utf8
+                case "C": out += slots.c.utf8
+                case "L": out += slots.list.utf8
+                case "ofA": out += ofPhrase(slots.a, lang).utf8
+                default: out += bytes[i...close]  // not a slot (e.g. {S} or {T} filled later)
+                }
+                i = close + 1
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return capitalized(contract(String(decoding: out, as: UTF8.self), lang))
     }
 
     /// "of X" in the language; German uses the genitive for feminine/plural and von(+dem) otherwise.
@@ -75,8 +90,7 @@ enum WorldGrammar {
 
     static func contract(_ text: String, _ lang: Lang) -> String {
         switch lang {
-        case .en: return text
-        case .de: return text.replacingOccurrences(of: "von dem ", with: "vom ")
+        case .en, .de: return text  // German case forms come from `ofPhrase`
         case .fr: return contractFrench(text)
         case .it: return contractItalian(text)
         case .es: return contractSpanish(text)
@@ -84,13 +98,11 @@ enum WorldGrammar {
     }
 
     /// French words before which no elision happens (h aspiré, numbers).
-    static let frenchNoElision: Set<String> = ["huit", "onze", "haut", "hongrie", "hiii", "hou-hou"]
+    static let frenchNoElision: Set<String> = ["huit", "onze", "haut", "hongrie", "havane", "hiii", "hou-hou"]
 
     static func startsWithVowelSound(_ word: Substring, noElision: Set<String>) -> Bool {
-        guard let f = word.first?.lowercased().first else { return false }
-        let bare = word.lowercased().trimmingCharacters(in: .punctuationCharacters)
-        if noElision.contains(bare) { return false }
-        return "aeiouyàâéèêëîïôûùh".contains(f)
+        guard let f = word.first?.lowercased().first, "aeiouyàâéèêëîïôûùh".contains(f) else { return false }
+        return !noElision.contains(String(word.lowercased().filter { $0.isLetter || $0 == "-" }))
     }
 
     private static func contractFrench(_ text: String) -> String {

@@ -59,8 +59,8 @@ struct RenderedTurns: Sendable {
 enum WorldInstructionForms {
     static func kinds(for task: WorldTask) -> [InstructionKind] {
         switch task {
-        case .capital, .colour, .animal: [.question, .writing, .roleplay, .extraction]
-        case .add, .opposite: [.question, .writing, .roleplay]
+        case .capital, .animal: [.question, .writing, .roleplay, .extraction]
+        case .add, .opposite, .colour: [.question, .writing, .roleplay]
         case .count: [.question, .list]
         case .capitalReverse, .successor, .day, .month: [.question]
         }
@@ -146,7 +146,9 @@ enum WorldInstructionForms {
         "Enumera los números de {A} a {B}, separados por comas.",
     ]
 
-    /// Extraction questions: the fact word in the sentence, then the entity it belongs to.
+    /// Extraction questions: the fact word in the sentence, then the entity it belongs to. Only for
+    /// tasks whose fact word identifies the fact (a capital, a sound): "Which thing is yellow?" would
+    /// be the same string for a trained and a held-out fact.
     static let extraction: [WorldTask: [(value: String, entity: String)]] = [
         .capital: [
             ("Which city does it name? Answer with the name only.", "Which country in that sentence has {B} as its capital?"),
@@ -154,13 +156,6 @@ enum WorldInstructionForms {
             ("Quelle ville y est nommée ? Réponds seulement avec le nom.", "Quel pays de cette phrase a pour capitale {B} ?"),
             ("Quale città vi è nominata? Rispondi solo con il nome.", "Quale paese di questa frase ha come capitale {B}?"),
             ("¿Qué ciudad se nombra en ella? Responde solo con el nombre.", "¿Qué país de esa frase tiene como capital {B}?"),
-        ],
-        .colour: [
-            ("Which colour does it name? Answer with one word.", "Which thing in that sentence is {B}?"),
-            ("Welche Farbe wird darin genannt? Antworte mit einem Wort.", "Welches Ding in diesem Satz ist {B}?"),
-            ("Quelle couleur y est nommée ? Réponds en un seul mot.", "Quelle chose dans cette phrase est {B} ?"),
-            ("Quale colore vi è nominato? Rispondi con una sola parola.", "Quale cosa in questa frase è {B}?"),
-            ("¿Qué color se nombra en ella? Responde con una sola palabra.", "¿Qué cosa de esa frase es {B}?"),
         ],
         .animal: [
             ("Which sound does it name? Answer with one word.", "Which animal in that sentence says {B}?"),
