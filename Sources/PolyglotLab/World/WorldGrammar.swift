@@ -21,13 +21,14 @@ enum WorldGrammar {
         var i = 0
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "{"), let close = bytes[i...].firstIndex(of: UInt8(ascii: "}")) {
-                switch String(decoding: bytes[(i + 1)..<close], as: UTF8.self) {
-                case "A": out += slots.a.utf8
-                case "B": out += slots.b.utf8
-                case "C": out += slots.c.utf8
-                case "L": out += slots.list.utf8
-                case "ofA": out += ofPhrase(slots.a, lang).utf8
-                default: out += bytes[i...close]  // not a slot (e.g. {S} or {T} filled later)
+                let key = close - i == 2 ? bytes[i + 1] : close - i == 4 ? UInt8(ascii: "o") : 0
+                switch key {
+                case UInt8(ascii: "A"): out += slots.a.utf8
+                case UInt8(ascii: "B"): out += slots.b.utf8
+                case UInt8(ascii: "C"): out += slots.c.utf8
+                case UInt8(ascii: "L"): out += slots.list.utf8
+                case UInt8(ascii: "o"): out += ofPhrase(slots.a, lang).utf8  // {ofA}, the only 3-letter slot
+                default: out += bytes[i...close]  // not a slot ({S}, {T} are filled by the caller)
                 }
                 i = close + 1
             } else {
@@ -111,7 +112,7 @@ enum WorldGrammar {
         words = elide(words, targets: ["le", "la"], noElision: frenchNoElision)
         // 2. de/à + le/les → du/des/au/aux
         words = merge(words) { prep, article in
-            switch (prep.lowercased(), article) {
+            switch (short(prep), article) {
             case ("de", "le"): return keepCase(prep, "du")
             case ("de", "les"): return keepCase(prep, "des")
             case ("à", "le"): return keepCase(prep, "au")
@@ -131,7 +132,7 @@ enum WorldGrammar {
         var out: [String] = []
         var i = 0
         while i < words.count {
-            if i + 1 < words.count, let stem = stems[words[i].lowercased()] {
+            if i + 1 < words.count, let stem = stems[short(words[i])] {
                 let next = words[i + 1]
                 let articles = ["il": "l", "lo": "llo", "la": "lla", "i": "i", "gli": "gli", "le": "lle"]
                 if let ending = articles[next] {
@@ -150,7 +151,7 @@ enum WorldGrammar {
         let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         return merge(words) { prep, article in
             guard article == "el" else { return nil }
-            switch prep.lowercased() {
+            switch short(prep) {
             case "de": return keepCase(prep, "del")
             case "a": return keepCase(prep, "al")
             default: return nil
@@ -163,7 +164,7 @@ enum WorldGrammar {
         var out: [String] = []
         var i = 0
         while i < words.count {
-            if i + 1 < words.count, targets.contains(words[i].lowercased()),
+            if i + 1 < words.count, targets.contains(short(words[i])),
                startsWithVowelSound(Substring(words[i + 1]), noElision: noElision) {
                 out.append(String(words[i].dropLast()) + "'" + words[i + 1]); i += 2
             } else {
@@ -186,6 +187,10 @@ enum WorldGrammar {
         }
         return out
     }
+
+    /// A short word lower-cased (the only words contractions look at), "" for longer ones, so
+    /// that scanning a sentence does not lower-case every word.
+    private static func short(_ word: String) -> String { word.utf8.count <= 3 ? word.lowercased() : "" }
 
     /// `replacement` with the capitalisation of `original`'s first letter ("De" + "du" → "Du").
     private static func keepCase(_ original: String, _ replacement: String) -> String {
