@@ -96,4 +96,21 @@ final class WorldGrammarTests: XCTestCase {
             }
         }
     }
+
+    func testVocabularyIsClosedAndModerate() {
+        // The tokenizer gets ~2,000 merges; the whole world must stay a few thousand distinct words.
+        let sizes = Lang.allCases.map { WorldLanguageCheck.lexicon(for: $0).count }
+        let total = Set(Lang.allCases.flatMap { WorldLanguageCheck.lexicon(for: $0) }).count
+        print("lexicon sizes \(zip(Lang.allCases.map(\.code), sizes).map { "\($0)=\($1)" }.joined(separator: " ")), distinct \(total)")
+        XCTAssertLessThan(total, 3_000)
+        for size in sizes { XCTAssertGreaterThan(size, 250) }
+        // Function words are language-specific enough to tell the languages apart.
+        XCTAssertEqual(WorldLanguageCheck.identify("Was ist die Hauptstadt von Frankreich?"), .de)
+        XCTAssertEqual(WorldLanguageCheck.identify("Quelle est la capitale de la France ?"), .fr)
+        XCTAssertEqual(WorldLanguageCheck.identify("Qual è la capitale della Francia?"), .it)
+        XCTAssertEqual(WorldLanguageCheck.identify("¿Cuál es la capital de Francia?"), .es)
+        XCTAssertEqual(WorldLanguageCheck.identify("What is the capital of France?"), .en)
+        XCTAssertNil(WorldLanguageCheck.identify("Madrid."))
+        XCTAssertLessThan(WorldLanguageCheck.share(of: "Die capital de Francia ist Paris.", in: .de), 0.8)
+    }
 }

@@ -105,11 +105,16 @@ public struct MiniatureWorld: Sendable {
     /// Facts of one task that instruction sets may use.
     func trainable(_ task: WorldTask) -> [WorldFact] { WorldFacts.all(task).filter { !heldOut.contains($0) } }
 
+    /// The canonical corpus sentence stating `fact` in `lang` (e.g. "La capitale de l'Autriche est Vienne.").
+    public func statement(of fact: WorldFact, in lang: Lang) -> String {
+        WorldGrammar.render(WorldPhrases.of(fact.task, lang).statements[0], WorldFacts.slots(fact, lang).slots, lang)
+    }
+
     /// Plain-text knowledge probes: every held-out fact (not the reverse capitals) in every language.
     public func knowledgeProbes() -> [KnowledgeProbe] {
         heldOut.filter { $0.task != .capitalReverse }.sorted().flatMap { fact in
             Lang.allCases.map { lang in
-                let canonical = WorldGrammar.render(WorldPhrases.of(fact.task, lang).statements[0], WorldFacts.slots(fact, lang).slots, lang)
+                let canonical = statement(of: fact, in: lang)
                 let word = WorldFacts.slots(fact, lang).factWord
                 // statement 0 ends with "<fact word>." by construction
                 let prefix = String(canonical.dropLast(word.count + 1)).trimmingTrailingSpaces()

@@ -63,6 +63,7 @@ extension MiniatureWorld {
         switch noise {
         case .wrongAnswer:
             let others = trainable(plan.fact.task).filter { WorldFacts.slots($0, lang).factWord != WorldFacts.slots(plan.fact, lang).factWord }
+            guard !others.isEmpty else { return clean }
             var wrong = plan
             wrong.fact = others[Int.random(in: 0..<others.count, using: &rng)]
             wrong.second = nil
