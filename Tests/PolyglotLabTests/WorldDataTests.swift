@@ -64,26 +64,41 @@ final class WorldDataTests: XCTestCase {
         }
     }
 
-    func testCorpusQAShareIsAboutTwentyPercent() {
-        // Parse documents back into the pre-rendered units (longest match over sentence pieces) and
-        // count the Q+A ones: this also proves the corpus consists of nothing but those units.
+    func testCorpusIsMadeOfUnitsWithTwentyPercentQAAndStatesEveryHeldOutFact() {
+        // Parse documents back into the pre-rendered units (longest match over sentence pieces): this
+        // proves the corpus consists of nothing but those units, measures the Q+A share, and shows
+        // that every held-out fact is stated in every language.
         let units = CorpusUnits()
-        let qaSets = units.questionAnswers.map { Set($0.flatMap { $0 }) }
-        let unitSets = Lang.allCases.map { qaSets[$0.index].union(units.statements[$0.index].flatMap { $0 }) }
+        var unitFact: [[String: Int]] = Array(repeating: [:], count: 5)
+        var qaUnits: [Set<String>] = Array(repeating: [], count: 5)
+        for lang in Lang.allCases {
+            for f in units.facts.indices {
+                for u in units.statements[lang.index][f] { unitFact[lang.index][u] = f }
+                for u in units.questionAnswers[lang.index][f] { unitFact[lang.index][u] = f; qaUnits[lang.index].insert(u) }
+            }
+        }
         var qa = 0, total = 0
-        for d in Self.world.corpus(sentences: 10_000) {
+        var seen = Set<String>()
+        for d in Self.world.corpus(sentences: 60_000) {
             let pieces = Self.sentencePieces(d.text)
             var i = 0
             while i < pieces.count {
-                let match = (1...min(4, pieces.count - i)).reversed().first { unitSets[d.lang.index].contains(pieces[i..<(i + $0)].joined(separator: " ")) }
-                guard let k = match else { return XCTFail("unparsable corpus text: \(pieces[i])") }
-                if qaSets[d.lang.index].contains(pieces[i..<(i + k)].joined(separator: " ")) { qa += 1 }
+                let lengths = (1...min(4, pieces.count - i)).reversed()
+                guard let k = lengths.first(where: { unitFact[d.lang.index][pieces[i..<(i + $0)].joined(separator: " ")] != nil })
+                else { return XCTFail("unparsable corpus text: \(pieces[i])") }
+                let unit = pieces[i..<(i + k)].joined(separator: " ")
+                if qaUnits[d.lang.index].contains(unit) { qa += 1 }
+                seen.insert("\(d.lang.code)\t\(unitFact[d.lang.index][unit]!)")
                 total += 1
                 i += k
             }
         }
-        XCTAssertEqual(total, 10_000)
-        XCTAssertEqual(Double(qa) / Double(total), MiniatureWorld.corpusQAShare, accuracy: 0.02, "measured Q+A share \(qa) / \(total)")
+        XCTAssertEqual(total, 60_000)
+        XCTAssertEqual(Double(qa) / Double(total), MiniatureWorld.corpusQAShare, accuracy: 0.01, "measured Q+A share \(qa) / \(total)")
+        for fact in Self.world.heldOut {
+            let f = units.facts.firstIndex(of: fact)!
+            for lang in Lang.allCases { XCTAssertTrue(seen.contains("\(lang.code)\t\(f)"), "held-out \(fact) never stated in \(lang)") }
+        }
     }
 
     /// Splits text after every "." or "?" that ends a sentence (followed by a space or the end).
