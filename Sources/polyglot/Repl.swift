@@ -15,6 +15,10 @@ struct Repl: ParsableCommand {
         session.echo = { Terminal.print($0) }
         let interactive = isatty(STDIN_FILENO) == 1
         let reader: LineReader = interactive ? EditlineReader(completer: Completer(session: session)) : PipeReader()
+        session.readLine = { prompt in
+            if case .line(let l) = reader.read(prompt: prompt) { return l }
+            return nil
+        }
         if interactive {
             print("Polyglot \(Polyglot.version) — type `help` for commands, Ctrl-D to leave.")
         } else {

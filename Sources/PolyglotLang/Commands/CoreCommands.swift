@@ -9,6 +9,7 @@ extension CommandRegistry {
         r.register(CoreCommands.all)
         r.register(tableCommands)
         r.register(dataCommands)
+        r.register(modelCommands)
         return r
     }
 }

@@ -79,6 +79,14 @@ extension CommandRegistry {
         ShareGPT {conversations: [{from, value}]}; chat messages {messages: [{role, content}]}. Items are aligned across
         languages by id (or by line order when records have no id). Bad records are reported with file:line.
         """) { inv in
+        if let p = inv.string("path"), let name = Builtins.name(p) {
+            guard let data = Builtins.dataset(name) else {
+                throw inv.error("no builtin dataset '\(name)'", at: "path",
+                                notes: Suggest.note(for: name, in: Builtins.datasetNames)
+                                    + ["expected one of: \(Builtins.datasetNames.map { "builtin:" + $0 }.joined(separator: ", "))"])
+            }
+            return .object(DatasetObject(data))
+        }
         var paths: [String]
         switch inv.value("path") {
         case .string(let p): paths = [p]
@@ -184,8 +192,16 @@ extension CommandRegistry {
         summary: "Print an object in full: a dataset's provenance and size table (and its first examples), a table, …",
         positionals: [Parameter("value", .any, "a dataset, table or other value")],
         keywords: [Parameter("examples", .int, default: .int(0), "datasets: also print this many examples")],
-        example: "show limax examples: 2") { inv in
+        example: "show builtin:lima-mini") { inv in
         let s = inv.session
+        if let ref = inv.string("value"), let name = Builtins.name(ref) {
+            guard let tables = Builtins.describe(name) else {
+                throw inv.error("no builtin '\(name)'", at: "value", notes: Suggest.note(for: name, in: Builtins.allNames)
+                                    + ["expected one of: \(Builtins.allNames.map { "builtin:" + $0 }.joined(separator: ", "))"])
+            }
+            s.emit(tables.map { $0.render() }.joined(separator: "\n\n"))
+            return .none
+        }
         guard case .object(let o) = inv.value("value") else {
             s.emit(inv.value("value").repr)
             return .none

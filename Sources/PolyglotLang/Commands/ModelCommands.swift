@@ -49,16 +49,90 @@ extension Invocation {
 }
 
 extension CommandRegistry {
-    static let modelCommands: [CommandSpec] = [loadModel, newModel, tune, chat, logits]
+    static let modelCommands: [CommandSpec] = [loadModel, newModel, pretrain, tune, chat, logits]
 
     static let loadModel = CommandSpec(
         "load model", category: "models",
-        summary: "Load a model folder (config.json, model.safetensors, tokenizer.json; Llama or Mixtral layout).",
-        positionals: [Parameter("path", .string, "a checkpoint folder")],
-        example: "let base = load model \"checkpoints/dense\"") { inv in
+        summary: "Load a model folder (config.json, model.safetensors, tokenizer.json) or a builtin base (pre-trained on first use).",
+        positionals: [Parameter("path", .string, "a checkpoint folder, builtin:dense or builtin:moe")],
+        example: "let base = load model builtin:dense",
+        details: """
+        builtin:dense and builtin:moe are the miniature study's 7B and 8x7B: same width and depth, the MoE with 8
+        experts (top-2) the size of the dense FFN. Each is pre-trained on builtin:corpus the first time it is
+        loaded (a few minutes) and cached in ~/.cache/polyglot ($POLYGLOT_CACHE), keyed by its recipe.
+        """) { inv in
         let path = inv.string("path")!
+        if let name = Builtins.name(path) {
+            guard let recipe = BaseModels.recipe(named: name) else {
+                throw inv.error("no builtin model '\(name)'", at: "path", notes: Suggest.note(for: name, in: Builtins.modelNames)
+                                    + ["expected builtin:dense or builtin:moe"])
+            }
+            let session = inv.session
+            let (model, cached) = try inv.lab {
+                try BaseModels.load(recipe, shouldCancel: { Interrupt.isRequested }) { p in session.progress(Progress.line(p)) }
+            }
+            session.emit(cached ? "loaded \(path) from the cache" : "pre-trained \(path) and cached it", volatile: true)
+            return .object(ModelObject(model))
+        }
         let url = inv.session.resolve(path)
         return .object(ModelObject(try inv.lab { try LabModel.load(from: url) }))
+    }
+
+    static let pretrain = CommandSpec(
+        "pretrain", category: "models",
+        summary: "Pre-train a base model from scratch on the built-in corpus (tokenizer included), with a progress bar.",
+        positionals: [Parameter("corpus", .string, "builtin:corpus")],
+        keywords: [
+            Parameter("config", .record, default: .record(Record()),
+                      "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup"),
+            Parameter("save", .string, default: Value.none, "write the model to this folder"),
+            seedKeyword,
+        ],
+        example: "let small = pretrain builtin:corpus config: {kind: \"dense\", sentences: 20000, steps: 100}") { inv in
+        guard inv.string("corpus") == "builtin:corpus" else {
+            throw inv.error("pretrain reads builtin:corpus", at: "corpus", notes: ["expected pretrain builtin:corpus config: {…}"])
+        }
+        guard case .record(let r) = inv.value("config") else { return .none }
+        var recipe = PretrainRecipe(kind: r["kind"] == .string("moe") ? .moe : .dense)
+        let fields: [(String, WritableKeyPath<PretrainRecipe, Int>)] = [
+            ("sentences", \.corpusSentences), ("merges", \.merges), ("d_model", \.dModel), ("layers", \.layers),
+            ("heads", \.heads), ("ffn", \.ffnHidden), ("context", \.context), ("experts", \.experts), ("top_k", \.topK),
+            ("steps", \.steps), ("batch", \.batchSize), ("warmup", \.warmupSteps)]
+        for (key, value) in r.fields {
+            if key == "kind" {
+                guard value == .string("dense") || value == .string("moe") else { throw inv.error("kind must be \"dense\" or \"moe\"", at: "config") }
+            } else if key == "lr" {
+                guard let lr = value.double, lr > 0 else { throw inv.error("lr must be a positive number", at: "config") }
+                recipe.learningRate = lr
+            } else if let path = fields.first(where: { $0.0 == key })?.1 {
+                guard case .int(let n) = value, n > 0 else { throw inv.error("\(key) must be a positive integer", at: "config") }
+                recipe[keyPath: path] = n
+            } else {
+                throw inv.error("unknown recipe field '\(key)'", at: "config",
+                                notes: Suggest.note(for: key, in: ["kind", "lr"] + fields.map(\.0))
+                                    + ["expected some of: kind, lr, \(fields.map(\.0).joined(separator: ", "))"])
+            }
+        }
+        recipe.seed = try inv.seed()
+        let session = inv.session
+        let started = Date()
+        let model = try inv.lab { () throws -> LabModel in
+            let texts = Pretraining.corpusTexts(recipe)
+            let tokenizer = try Pretraining.trainTokenizer(texts: texts, merges: recipe.merges)
+            return try Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, shouldCancel: { Interrupt.isRequested }) { p in
+                session.progress(Progress.line(p))
+            }
+        }
+        let losses = model.history.map(\.loss)
+        let tail = losses.suffix(max(1, losses.count / 10))
+        session.emit("pre-trained \(recipe.kind.rawValue) (\(ModelObject.millions(model.parameterCounts.total)) parameters): "
+            + "\(recipe.steps) steps, loss \(Progress.fixed(losses.first ?? .nan, 3)) → \(Progress.fixed(tail.reduce(0, +) / Double(tail.count), 3))")
+        session.emit("\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
+        if let dir = inv.string("save") {
+            try inv.lab { try model.save(to: session.resolve(dir)) }
+            session.emit("saved to \(dir)")
+        }
+        return .object(ModelObject(model))
     }
 
     static let newModel = CommandSpec(
@@ -147,7 +221,7 @@ extension CommandRegistry {
         var messages: [Message] = []
         func turn(_ text: String) throws -> String {
             if messages.isEmpty {
-                let prompt = inv.string("system") ?? (LanguageIdentifier.builtin.identify(text) ?? .en).systemPrompt
+                let prompt = inv.string("system") ?? (Optional<Lang>.none ?? .en).systemPrompt
                 messages.append(Message(role: .system, content: prompt))
             }
             messages.append(Message(role: .user, content: text))
@@ -198,6 +272,12 @@ enum Progress {
     }
 
     static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+
+    static func line(_ p: PretrainProgress) -> String {
+        guard p.step > 0 else { return p.phase + " …" }
+        return bar(p.step, p.totalSteps) + " \(p.phase) · step \(p.step)/\(p.totalSteps) · loss \(fixed(p.loss, 3))"
+            + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(duration(p.secondsLeft))"
+    }
 
     static func duration(_ s: Double) -> String {
         s < 60 ? String(format: "%.1f s", s) : String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)

@@ -1,0 +1,71 @@
+// The `builtin:` names of the miniature world: data generated on demand by the project's own code
+// (deterministic for the world seed), so the study runs with no downloads.
+
+import Foundation
+
+public enum Builtins {
+    /// The world every builtin name refers to (seed 0).
+    public static let world = MiniatureWorld(seed: 0)
+
+    public static let datasetNames = ["lima-mini", "bactrian-mini"]
+    public static let modelNames = ["dense", "moe"]
+    public static let allNames = ["corpus", "lima-mini", "bactrian-mini", "bench", "dense", "moe"]
+
+    /// `builtin:lima-mini` → `lima-mini`; nil when the text is not a builtin reference.
+    public static func name(_ reference: String) -> String? {
+        reference.hasPrefix("builtin:") ? String(reference.dropFirst("builtin:".count)) : nil
+    }
+
+    private static let cache = Cache()
+
+    /// The curated (Lima-X-like) and synthetic (Bactrian-X-like) instruction sets.
+    public static func dataset(_ name: String) -> Dataset? {
+        cache.value(name) { () -> Dataset? in
+            switch name {
+            case "lima-mini":
+                return Dataset(name: "lima-mini", parallel: world.limaMini().map { ($0.id, $0.conversations) },
+                               source: "builtin:lima-mini (curated, exactly parallel; world seed \(world.seed))")
+            case "bactrian-mini":
+                return Dataset(name: "bactrian-mini", parallel: world.bactrianMini().map { ($0.id, $0.conversations) },
+                               source: "builtin:bactrian-mini (synthetic, quasi-parallel, noisy; world seed \(world.seed))")
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// What `show builtin:NAME` prints: provenance and size tables.
+    public static func describe(_ name: String) -> [Table]? {
+        switch name {
+        case "corpus":
+            return [MiniatureWorld.corpusSummary(world.corpus()), world.heldOutSummary()]
+        case "lima-mini":
+            let items = world.limaMini()
+            return [MiniatureWorld.summary(of: items, title: "builtin:lima-mini — curated, exactly parallel"),
+                    MiniatureWorld.composition(of: items, title: "builtin:lima-mini by task")]
+        case "bactrian-mini":
+            let items = world.bactrianMini()
+            return [MiniatureWorld.summary(of: items, title: "builtin:bactrian-mini — synthetic, quasi-parallel, with noise"),
+                    MiniatureWorld.composition(of: items, title: "builtin:bactrian-mini by task")]
+        case "bench":
+            return [MiniatureWorld.benchSummary(world.bench())]
+        default:
+            return nil
+        }
+    }
+
+    /// Generated values are kept for the process: the world is deterministic, so they never go stale.
+    final class Cache: @unchecked Sendable {
+        private var values: [String: Any] = [:]
+        private let lock = NSLock()
+
+        func value<T>(_ key: String, _ make: () -> T?) -> T? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let v = values[key] as? T { return v }
+            let v = make()
+            if let v { values[key] = v }
+            return v
+        }
+    }
+}
