@@ -1,0 +1,80 @@
+import Foundation
+
+// Radar (polar) chart: one spoke per category (MT-Bench's 8 categories), clockwise from the top, one
+// polygon per group. The radial axis defaults to 0…nice max; the study's figures use 1…10 via `yRange`.
+// A missing value breaks the outline there (drawn as a gap) instead of pretending it is zero.
+
+enum RadarChart {
+    static let radius = 170.0
+    static let maxSpokeLabelWidth = 130.0
+
+    static func figure(_ d: GridData, yRange: ClosedRange<Double>?) -> Figure {
+        let f = ChartFrame.self
+        let scale = yRange.map { NiceScale(min: $0.lowerBound, max: $0.upperBound, fixed: true) }
+            ?? NiceScale(min: min(0, d.present.min() ?? 0), max: d.present.max() ?? 1)
+        let labels = d.categories.map { TextMetrics.truncate($0, fontSize: f.labelSize, maxWidth: maxSpokeLabelWidth) }
+        let side = (labels.map { TextMetrics.width($0, fontSize: f.labelSize) }.max() ?? 0) + 14
+        let width = max(480, 2 * (radius + side + f.margin)).rounded(.up)
+        var fig = Figure(width: width, height: 0, title: d.title, description: "radar chart of \(d.yLabel) by \(d.xLabel)")
+        let entries: [LegendEntry] = d.groups.count == 1 && d.groups[0].isEmpty ? []
+            : d.groups.enumerated().map { LegendEntry(label: $1, color: Palette.color($0)) }
+        let headerBottom = f.header(&fig, title: d.title, legendHeading: d.groupLabel, entries: entries)
+        let cx = width / 2, cy = headerBottom + f.labelSize + 14 + radius
+        let notes = d.missingNote.map { [$0] } ?? []
+        fig.height = (cy + radius + f.labelSize + 22 + f.notesHeight(notes.count) + f.margin).rounded(.up)
+
+        let n = d.categories.count
+        func point(_ k: Int, _ r: Double) -> (Double, Double) {
+            let angle = 2 * Double.pi * Double(k) / Double(max(1, n))
+            return (cx + r * sin(angle), cy - r * cos(angle))
+        }
+        let r = { (v: Double) in scale.position(v, from: 0, to: radius) }
+
+        // Rings with their values along the top spoke, then the spokes and their labels.
+        for t in scale.ticks {
+            let corners = max(n, 3)  // with fewer than 3 spokes the rings are still drawn as triangles
+            let ring = (0..<corners).map { k in
+                (cx + r(t) * sin(2 * .pi * Double(k) / Double(corners)), cy - r(t) * cos(2 * .pi * Double(k) / Double(corners)))
+            }
+            fig.add(.polygon(points: ring, fill: "none", opacity: 0, stroke: "#dddddd"))
+            fig.text(TextMark(text: scale.label(t), x: cx + 4, y: cy - r(t) - 2, size: f.valueSize, color: "#777777", role: "tick"))
+        }
+        for k in 0..<n {
+            let (x, y) = point(k, radius)
+            fig.add(.line(x1: cx, y1: cy, x2: x, y2: y, stroke: "#cccccc", width: 1, dash: nil))
+            let (lx, ly) = point(k, radius + 10)
+            let s = sin(2 * Double.pi * Double(k) / Double(n)), c = cos(2 * Double.pi * Double(k) / Double(n))
+            let anchor: TextAnchor = s > 0.3 ? .start : (s < -0.3 ? .end : .middle)
+            let dy = c > 0.3 ? -4 : (c < -0.3 ? f.labelSize * 0.8 : f.labelSize * 0.35)
+            fig.text(TextMark(text: labels[k], x: lx, y: ly + dy, size: f.labelSize, anchor: anchor, role: "label"))
+        }
+
+        // One outline per group; consecutive present values are joined, gaps stay open.
+        for g in d.groups.indices {
+            let color = Palette.color(g)
+            let values = d.values[g]
+            if values.allSatisfy({ $0 != nil }) {
+                fig.add(.polygon(points: values.indices.map { point($0, r(values[$0] ?? 0)) }, fill: color, opacity: 0.12, stroke: color))
+            } else {
+                // Walk once around, back to the first spoke; each missing value ends a segment.
+                var segment: [(Double, Double)] = []
+                for k in 0...n {
+                    if let v = values[k % n] {
+                        segment.append(point(k % n, r(v)))
+                        continue
+                    }
+                    if segment.count > 1 { fig.add(.polyline(points: segment, stroke: color, width: 2, dash: nil)) }
+                    segment = []
+                }
+                if segment.count > 1 { fig.add(.polyline(points: segment, stroke: color, width: 2, dash: nil)) }
+            }
+            for k in values.indices {
+                guard let v = values[k] else { continue }
+                let (x, y) = point(k, r(v))
+                fig.add(.circle(cx: x, cy: y, r: 3, fill: color))
+            }
+        }
+        _ = f.notes(&fig, notes, top: cy + radius + f.labelSize + 18)
+        return fig
+    }
+}
