@@ -49,13 +49,14 @@ enum BarChart {
             : d.groups.enumerated().map { LegendEntry(label: $1, color: Palette.color($0)) }
         let headerBottom = f.header(&fig, title: d.title, legendHeading: d.groupLabel, entries: entries)
 
-        var notes = d.missingNote.map { [$0] } ?? []
-        if kind == .paired { notes.append("Δ = \(d.groups[1]) − \(d.groups[0])") }
+        var rawNotes = d.missingNote.map { [$0] } ?? []
+        if kind == .paired { rawNotes.append("Δ = \(d.groups[1]) − \(d.groups[0])") }
+        let notes = f.wrap(rawNotes, width: fig.width)
         let pad = (showValues ? f.valueSize + 6 : 4) + (kind == .paired ? f.valueSize + 4 : 0)
         let top = headerBottom + 6, plotHeight = 260.0
         let bottom = top + plotHeight
         let innerTop = top + pad, innerBottom = bottom - (lo < 0 && showValues ? f.valueSize + 6 : 0)
-        fig.height = (bottom + tickBand + f.labelSize + 12 + f.notesHeight(notes.count) + f.margin).rounded(.up)
+        fig.height = (bottom + tickBand + f.labelSize + 12 + f.notesHeight(notes) + f.margin).rounded(.up)
 
         f.valueAxis(&fig, scale: scale, left: left, right: left + plotWidth, top: innerTop, bottom: innerBottom, label: d.yLabel)
         let y = { (v: Double) in scale.position(v, from: innerBottom, to: innerTop) }
@@ -102,7 +103,7 @@ enum BarChart {
         let axisY = bottom + tickBand + f.labelSize
         fig.text(TextMark(text: TextMetrics.truncate(d.xLabel, fontSize: f.labelSize, maxWidth: plotWidth),
                           x: left + plotWidth / 2, y: axisY, size: f.labelSize, anchor: .middle, role: "axis"))
-        _ = f.notes(&fig, notes, top: axisY + 4)
+        f.notes(&fig, notes, top: axisY + 4)
         return fig
     }
 }

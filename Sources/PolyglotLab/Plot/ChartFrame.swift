@@ -85,19 +85,37 @@ enum ChartFrame {
         return y + rowHeight + 4
     }
 
-    /// Notes (missing values, formulas) as grey lines from `top` down; returns the bottom y.
-    static func notes(_ fig: inout Figure, _ lines: [String], top: Double) -> Double {
-        var y = top
-        for line in lines {
-            let t = TextMetrics.truncate(line, fontSize: tickSize, maxWidth: fig.width - 2 * margin)
-            y += tickSize + 4
-            fig.text(TextMark(text: t, x: margin, y: y, size: tickSize, color: "#555555", role: "note"))
+    /// Notes word-wrapped to the figure width (a single over-long word is truncated with "…").
+    static func wrap(_ notes: [String], width: Double) -> [String] {
+        let maxWidth = width - 2 * margin
+        var lines: [String] = []
+        for note in notes {
+            var line = ""
+            for word in note.split(separator: " ", omittingEmptySubsequences: false) {
+                let candidate = line.isEmpty ? String(word) : line + " " + word
+                if TextMetrics.width(candidate, fontSize: tickSize) <= maxWidth || line.isEmpty {
+                    line = candidate
+                } else {
+                    lines.append(line)
+                    line = String(word)
+                }
+            }
+            lines.append(line)
         }
-        return y
+        return lines.map { TextMetrics.truncate($0, fontSize: tickSize, maxWidth: maxWidth) }
     }
 
-    /// Height the notes will take.
-    static func notesHeight(_ count: Int) -> Double { Double(count) * (tickSize + 4) + (count > 0 ? 6 : 0) }
+    /// Already wrapped note lines in grey from `top` down.
+    static func notes(_ fig: inout Figure, _ lines: [String], top: Double) {
+        var y = top
+        for line in lines {
+            y += tickSize + 4
+            fig.text(TextMark(text: line, x: margin, y: y, size: tickSize, color: "#555555", role: "note"))
+        }
+    }
+
+    /// Height that `lines` wrapped note lines take.
+    static func notesHeight(_ lines: [String]) -> Double { Double(lines.count) * (tickSize + 4) + (lines.isEmpty ? 0 : 6) }
 
     /// Widest y tick label of `scale` in pixels.
     static func tickLabelWidth(_ scale: NiceScale) -> Double {

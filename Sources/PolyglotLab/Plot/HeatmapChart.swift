@@ -34,9 +34,9 @@ enum HeatmapChart {
         let gridHeight = cellHeight * Double(d.groups.count)
         let bottom = top + gridHeight
         let tickBand = vertical ? colWidest + 10 : f.tickSize + 10
-        let notes = d.missingNote.map { [$0] } ?? []
+        let notes = f.wrap(d.missingNote.map { [$0] } ?? [], width: width)
         let barHeight = max(gridHeight, 160)
-        fig.height = (max(bottom + tickBand + f.labelSize + 8, top + barHeight + 8) + f.notesHeight(notes.count) + f.margin).rounded(.up)
+        fig.height = (max(bottom + tickBand + f.labelSize + 8, top + barHeight + 8) + f.notesHeight(notes) + f.margin).rounded(.up)
 
         for g in d.groups.indices {
             let y = top + Double(g) * cellHeight
@@ -87,7 +87,7 @@ enum HeatmapChart {
         fig.text(TextMark(text: TextMetrics.truncate(d.yLabel, fontSize: f.labelSize, maxWidth: barHeight),
                           x: barLeft + 22 + scaleLabelWidth + 8 + f.labelSize * 0.75, y: top + barHeight / 2,
                           size: f.labelSize, anchor: .middle, rotated: true, role: "axis"))
-        _ = f.notes(&fig, notes, top: max(axisY + 4, top + barHeight + 4))
+        f.notes(&fig, notes, top: max(axisY + 4, top + barHeight + 4))
         return fig
     }
 }

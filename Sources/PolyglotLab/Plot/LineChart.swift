@@ -24,9 +24,9 @@ enum LineChart {
         let showLegend = !(entries.count == 1 && entries[0].label.isEmpty)
         let top = f.header(&fig, title: d.title, legendHeading: "", entries: showLegend ? entries : []) + 6
         let bottom = top + plotHeight, right = left + plotWidth
-        let notes = d.missingNote.map { [$0] } ?? []
+        let notes = f.wrap(d.missingNote.map { [$0] } ?? [], width: fig.width)
         let axisY = bottom + 6 + f.tickSize + 6 + f.labelSize
-        fig.height = (axisY + 8 + f.notesHeight(notes.count) + f.margin).rounded(.up)
+        fig.height = (axisY + 8 + f.notesHeight(notes) + f.margin).rounded(.up)
 
         f.valueAxis(&fig, scale: yScale, left: left, right: right, top: top, bottom: bottom, label: d.yLabel)
         for t in xScale.ticks {
@@ -56,7 +56,7 @@ enum LineChart {
             }
             flush()
         }
-        _ = f.notes(&fig, notes, top: axisY + 4)
+        f.notes(&fig, notes, top: axisY + 4)
         return fig
     }
 }

@@ -70,8 +70,12 @@ private struct Columns {
         table.columns.indices.first { !used.contains($0) && !isNumeric($0) }
     }
 
+    /// The value column when not named: the only unused column holding numbers (a stray text cell in
+    /// it is then reported by `number(row:column:)` with its row, which is more helpful than "no column").
     func inferValue(excluding used: Set<Int>, preferred: String?) throws -> Int {
-        let numeric = table.columns.indices.filter { !used.contains($0) && isNumeric($0) }
+        let numeric = table.columns.indices.filter { i in
+            !used.contains(i) && table.rows.contains { if case .text = $0[i] { false } else if case .missing = $0[i] { false } else { true } }
+        }
         if numeric.count == 1 { return numeric[0] }
         if let p = preferred, let i = table.columnIndex(p), numeric.contains(i) { return i }
         throw PlotError.cannotInferColumn(role: "value", candidates: numeric.map { table.columns[$0] })
