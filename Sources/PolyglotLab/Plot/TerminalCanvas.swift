@@ -29,7 +29,7 @@ struct TerminalCanvas {
                 line = ""
                 used = 0
             }
-            line += (used == 0 ? "" : " ") + paint("■", series: i) + " " + label + " "
+            line += (used == 0 ? "" : " ") + paint("■", series: i) + " " + label
             used += cols
         }
         lines.append(line.trimmingTrailingSpaces())
