@@ -15,7 +15,7 @@ final class PlotReportTests: XCTestCase {
     private func demoCells() throws -> [ReportCell] {
         var cells = [ReportCell(title: "setup", code: "let s = score(\"mini\") # <b>not bold</b> & \"quoted\"",
                                 output: ["loaded 5 languages: English, Deutsch, Français, Italiano, Español"])]
-        for c in PlotFixtures.goldenCases {
+        for c in PlotFixtures.goldenCases + PlotFixtures.edgeCases {
             try Plot.writeSVG(c.table, c.spec, to: directory.appendingPathComponent("figs/\(c.name).svg"))
             cells.append(ReportCell(title: c.name, code: "plot T kind: \"\(c.spec.kind.rawValue)\" to: \"figs/\(c.name).svg\"",
                                     output: try Plot.terminal(c.table, c.spec, width: 72).split(separator: "\n").map(String.init),
@@ -32,7 +32,8 @@ final class PlotReportTests: XCTestCase {
         XCTAssertTrue(html.contains("<title>Demo &lt;notebook&gt;</title>"))
         XCTAssertTrue(html.contains("# &lt;b&gt;not bold&lt;/b&gt; &amp; &quot;quoted&quot;"))
         XCTAssertFalse(html.contains("<b>not bold</b>"))
-        XCTAssertEqual(html.components(separatedBy: "<svg xmlns").count - 1, 6, "six inlined figures")
+        XCTAssertEqual(html.components(separatedBy: "<svg xmlns").count - 1, PlotFixtures.goldenCases.count + PlotFixtures.edgeCases.count,
+                       "one inlined figure per plot cell")
         XCTAssertFalse(html.contains("<?xml"), "XML prologs are dropped when inlining")
         XCTAssertTrue(html.contains("<p class=\"warning\">figure not found: \(directory.appendingPathComponent("gone.svg").path)</p>"))
         XCTAssertFalse(html.contains("src=\"http") || html.contains("href=\"http"), "self-contained: no external references")
@@ -67,7 +68,7 @@ final class PlotReportTests: XCTestCase {
         let shot = directory.appendingPathComponent("report.png")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,2600",
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1100,2400",
                              "--screenshot=\(shot.path)", report.absoluteString]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -79,6 +79,29 @@ enum PlotFixtures {
         return t
     }
 
+    /// Figures that stress the layout: many groups, long and non-ASCII labels, gaps, MoE routing.
+    static var edgeCases: [(name: String, table: Table, spec: PlotSpec)] {
+        let cats = (1...40).map { "composition \($0) (Español, Français, long name)" }
+        let fortyValues: [[Double]] = (0..<2).map { g in (0..<40).map { c -> Double in 3 + Double((c * 7 + g * 5) % 13) / 2 } }
+        let forty = grid("Forty compositions", x: "composition", group: "model", value: "score", groups: ["7B", "8x7B"],
+                         values: fortyValues, categories: cats)
+        var gaps = radar
+        gaps.rows[2][2] = .missing
+        gaps.rows[12][2] = .number(.nan)
+        let experts = (0..<8).map { "expert \($0)" }
+        var shares: [[Double]] = []
+        for e in 0..<8 {
+            let percents: [Int] = (0..<5).map { l in (e * 5 + l * 3) % 9 + 8 }
+            shares.append(percents.map { Double($0) / 100 })
+        }
+        let routing = grid("Routing share per expert", x: "lang", group: "expert", value: "share", groups: experts, values: shares)
+        return [
+            ("forty", forty, PlotSpec(kind: .bars, x: "composition", group: "model")),
+            ("gaps", gaps, PlotSpec(kind: .radar, x: "category", group: "model", yRange: 1...10)),
+            ("routing", routing, PlotSpec(kind: .heatmap, x: "lang", group: "expert")),
+        ]
+    }
+
     /// Every kind with a fixture and a spec (the golden set).
     static var goldenCases: [(name: String, table: Table, spec: PlotSpec)] {
         [
@@ -141,7 +164,7 @@ final class PlotSVGTests: XCTestCase {
     func testGoldenFilesForEveryKind() throws {
         let update = ProcessInfo.processInfo.environment["POLYGLOT_UPDATE_GOLDEN"] == "1"
         XCTAssertEqual(Set(PlotFixtures.goldenCases.map(\.spec.kind)), Set(PlotKind.allCases))
-        for c in PlotFixtures.goldenCases {
+        for c in PlotFixtures.goldenCases + PlotFixtures.edgeCases {
             let svg = try Plot.svg(c.table, c.spec)
             let url = Self.goldenDirectory.appendingPathComponent("plot-\(c.name).svg")
             if update {
@@ -164,7 +187,7 @@ final class PlotSVGTests: XCTestCase {
     }
 
     func testEveryKindIsWellFormedDeterministicAndLabelled() throws {
-        for c in PlotFixtures.goldenCases {
+        for c in PlotFixtures.goldenCases + PlotFixtures.edgeCases {
             let svg = try Plot.svg(c.table, c.spec)
             XCTAssertEqual(svg, try Plot.svg(c.table, c.spec), "\(c.name) is not deterministic")
             let probe = SVGProbe.parse(svg)

@@ -49,15 +49,17 @@ enum RadarChart {
         func point(_ k: Int, _ r: Double) -> (Double, Double) { (cx + r * sin(angle(k)), cy - r * cos(angle(k))) }
         let r = { (v: Double) in scale.position(v, from: 0, to: radius) }
 
-        // Rings with their values just inside, along the top spoke.
+        // Rings with their values just inside them.
         for t in scale.ticks {
             let corners = max(n, 3)  // with fewer than 3 spokes the rings are still drawn as triangles
             let ring = (0..<corners).map { k in
                 (cx + r(t) * sin(2 * .pi * Double(k) / Double(corners)), cy - r(t) * cos(2 * .pi * Double(k) / Double(corners)))
             }
             fig.add(.polygon(points: ring, fill: "none", opacity: 0, stroke: "#dddddd"))
-            fig.text(TextMark(text: scale.label(t), x: cx + 4, y: cy - r(t) + f.valueSize + 1, size: f.valueSize,
-                              color: "#777777", role: "tick"))
+            // Halfway between the first two spokes, so the labels stay clear of the data points.
+            let half = Double.pi / Double(max(n, 2))
+            fig.text(TextMark(text: scale.label(t), x: cx + r(t) * sin(half) + 2, y: cy - r(t) * cos(half) + f.valueSize + 1,
+                              size: f.valueSize, color: "#777777", role: "tick"))
         }
         for k in 0..<n {
             let (x, y) = point(k, radius)
