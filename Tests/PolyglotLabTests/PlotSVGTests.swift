@@ -320,6 +320,40 @@ final class PlotSVGTests: XCTestCase {
         XCTAssertNoThrow(try Plot.svg(twoNumbers, PlotSpec(kind: .bars, value: "sd")))
     }
 
+    func testDegenerateTablesNeverCrash() throws {
+        let allMissing = Table(title: "nothing yet", columns: ["lang", "model", "score"],
+                               rows: [[.text("EN"), .text("a"), .missing], [.text("DE"), .text("a"), .number(.infinity)]])
+        let flat = Table(title: "flat", columns: ["lang", "score"], rows: [[.text("EN"), .int(0)], [.text("DE"), .int(0)]])
+        let huge = Table(title: "huge", columns: ["lang", "score"], rows: [[.text("EN"), .number(1e12)], [.text("DE"), .number(-3e11)]])
+        let oneStep = Table(title: "one step", columns: ["step", "loss"], rows: [[.int(5), .number(2.5)]])
+        for t in [allMissing, flat, huge] {
+            for kind in [PlotKind.bars, .diverging, .radar, .heatmap] {
+                let fig = try Plot.figure(t, PlotSpec(kind: kind, x: "lang", group: t.columnIndex("model") == nil ? nil : "model"))
+                _ = SVGProbe.parse(fig.svg())
+                assertNoOverlap(fig)
+                _ = try Plot.terminal(t, PlotSpec(kind: kind, x: "lang"), width: 40)
+            }
+        }
+        let missingNote = try Plot.figure(allMissing, PlotSpec(kind: .bars, x: "lang", group: "model")).texts.filter { $0.role == "note" }
+        XCTAssertEqual(missingNote.map(\.text), ["2 missing values shown as gaps (EN × a, DE × a)"])
+        let line = try Plot.figure(oneStep, PlotSpec(kind: .lines))
+        XCTAssertEqual(line.marks.filter { if case .circle = $0 { true } else { false } }.count, 1, "a single point is a dot")
+        _ = SVGProbe.parse(line.svg())
+        var badStep = PlotFixtures.history
+        badStep.rows[4][1] = .missing
+        XCTAssertThrowsError(try Plot.svg(badStep, PlotSpec(kind: .lines))) {
+            XCTAssertEqual("\($0)", "plot: row 5, column 'step': expected a number, found '(missing)'")
+        }
+    }
+
+    func testKindNamesParse() {
+        XCTAssertEqual(PlotKind.parse("Bars"), .bars)
+        XCTAssertEqual(PlotKind.parse("loss"), .lines)
+        XCTAssertEqual(PlotKind.parse("spider"), .radar)
+        XCTAssertNil(PlotKind.parse("pie"))
+        for kind in PlotKind.allCases { XCTAssertEqual(PlotKind.parse(kind.rawValue), kind) }
+    }
+
     func testHeatmapHasColourScaleAndReadableCellText() throws {
         let fig = try Plot.figure(PlotFixtures.transfer, PlotSpec(kind: .heatmap, x: "eval", group: "train"))
         let steps = fig.marks.filter { if case .rect(_, _, 16, _, _, nil, nil) = $0 { true } else { false } }
@@ -359,6 +393,7 @@ final class PlotSVGTests: XCTestCase {
         XCTAssertEqual(NumberText.coordinate(12.5049), "12.5")
         XCTAssertEqual(NiceScale(min: 0, max: 7.3).ticks, [0, 2, 4, 6, 8])
         XCTAssertEqual(NiceScale(min: 0, max: 1, targetTicks: 4).label(0.75), "0.75")
+        XCTAssertEqual(NiceScale(min: 0, max: 1e12).label(4e11), "4e+11")
     }
 
     func testWriteSVGIsAtomicAndReadable() throws {

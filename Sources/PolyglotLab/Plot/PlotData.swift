@@ -81,12 +81,12 @@ private struct Columns {
         throw PlotError.cannotInferColumn(role: "value", candidates: numeric.map { table.columns[$0] })
     }
 
-    /// Row `r`'s numeric value in column `i`: nil for missing/NaN, an error for text.
+    /// Row `r`'s numeric value in column `i`: nil for missing/NaN/infinite (drawn as a gap), an error for text.
     func number(row r: Int, column i: Int) throws -> Double? {
         switch table.rows[r][i] {
         case .missing: return nil
         case .int(let v): return Double(v)
-        case .number(let d): return d.isNaN ? nil : d
+        case .number(let d): return d.isFinite ? d : nil
         case .text(let s): throw PlotError.notNumeric(column: table.columns[i], row: r + 1, found: s)
         }
     }

@@ -57,7 +57,7 @@ enum RadarChart {
             }
             fig.add(.polygon(points: ring, fill: "none", opacity: 0, stroke: "#dddddd"))
             // Halfway between the first two spokes, so the labels stay clear of the data points.
-            let half = Double.pi / Double(max(n, 2))
+            let half = Double.pi / Double(corners)
             fig.text(TextMark(text: scale.label(t), x: cx + r(t) * sin(half) + 2, y: cy - r(t) * cos(half) + f.valueSize + 1,
                               size: f.valueSize, color: "#777777", role: "tick"))
         }

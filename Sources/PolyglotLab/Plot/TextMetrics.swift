@@ -84,6 +84,9 @@ enum NumberText {
 
     /// A tick label for `value` given the tick spacing `step` (as many decimals as the step needs).
     static func tick(_ value: Double, step: Double) -> String {
+        if abs(step) >= 1e5 || (abs(step) < 1e-4 && step != 0) {  // keep axis labels short: "2.5e+06"
+            return value == 0 ? "0" : String(format: "%.3g", value)
+        }
         var decimals = 0
         var s = abs(step)
         while decimals < 6, s > 0, (s - s.rounded()).magnitude > 1e-9 * max(1, s) {
