@@ -346,6 +346,23 @@ final class PlotSVGTests: XCTestCase {
         }
     }
 
+    func testFingerprintIsStableAndSensitive() throws {
+        XCTAssertEqual(Plot.fingerprint(Data()), "fnv1a64:cbf29ce484222325")
+        XCTAssertEqual(Plot.fingerprint(Data("a".utf8)), "fnv1a64:af63dc4c8601ec8c")  // published FNV-1a test vector
+        let svg = try Plot.svg(PlotFixtures.scores, PlotSpec(kind: .bars, x: "lang", group: "model"))
+        var changed = PlotFixtures.scores
+        changed.rows[0][2] = .number(6.11)
+        XCTAssertNotEqual(Plot.fingerprint(Data(svg.utf8)),
+                          Plot.fingerprint(Data(try Plot.svg(changed, PlotSpec(kind: .bars, x: "lang", group: "model")).utf8)))
+        XCTAssertThrowsError(try Plot.fingerprint(of: URL(fileURLWithPath: "/nonexistent/fig.svg"))) {
+            XCTAssertEqual("\($0)", "/nonexistent/fig.svg: cannot read figure file")
+        }
+        if isatty(STDOUT_FILENO) == 0 {  // under a test runner stdout is usually a pipe: the environment decides
+            XCTAssertEqual(Plot.terminalColumns(environment: ["COLUMNS": "132"]), 132)
+            XCTAssertEqual(Plot.terminalColumns(environment: ["COLUMNS": "wide"]), 80)
+        }
+    }
+
     func testKindNamesParse() {
         XCTAssertEqual(PlotKind.parse("Bars"), .bars)
         XCTAssertEqual(PlotKind.parse("loss"), .lines)

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Entry points the DSL calls: a `Table` plus a `PlotSpec` become SVG text, an SVG file, or a
 // terminal drawing. Everything is deterministic for the same input.
@@ -32,6 +37,34 @@ public enum Plot {
     /// Whether terminal output should use colour: off with `--no-color` or a non-empty `NO_COLOR`.
     public static func colorEnabled(noColorFlag: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         !noColorFlag && (environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    /// Columns of the terminal on standard output, else `COLUMNS`, else 80 (for `terminal(width:)`).
+    public static func terminalColumns(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let c = environment["COLUMNS"].flatMap({ Int($0) }), c > 0 { return c }
+        return 80
+    }
+
+    /// Short content fingerprint of a figure file ("fnv1a64:<16 hex digits>") so a notebook's recorded
+    /// output can name the bytes it produced and replay can check them; a change detector, not a security hash.
+    public static func fingerprint(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Fingerprint of the file at `url`; throws with the path when it cannot be read.
+    public static func fingerprint(of url: URL) throws -> String {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw PlotError.io(path: url.path, reason: "cannot read figure file")
+        }
+        return fingerprint(data)
     }
 
     /// The laid-out figure (marks and text boxes); tests inspect it for overlaps.
