@@ -45,9 +45,7 @@ enum BarChart {
         let plotWidth = slot * Double(d.categories.count)
         var fig = Figure(width: (left + plotWidth + f.margin).rounded(.up), height: 0, title: d.title,
                          description: "\(kind.rawValue) chart of \(d.yLabel) by \(d.xLabel)")
-        let entries: [LegendEntry] = d.groups.count == 1 && d.groups[0].isEmpty ? []
-            : d.groups.enumerated().map { LegendEntry(label: $1, color: Palette.color($0)) }
-        let headerBottom = f.header(&fig, title: d.title, legendHeading: d.groupLabel, entries: entries)
+        let headerBottom = f.header(&fig, title: d.title, legendHeading: d.groupLabel, entries: d.legend)
 
         var rawNotes = d.missingNote.map { [$0] } ?? []
         if kind == .paired { rawNotes.append("Δ = \(d.groups[1]) − \(d.groups[0])") }
@@ -94,10 +92,7 @@ enum BarChart {
                                   size: f.valueSize, anchor: .middle, bold: true, color: "#444444", role: "value"))
             }
             let cx = slotLeft + slot / 2
-            fig.text(vertical
-                ? TextMark(text: labels[c], x: cx + f.tickSize * 0.25, y: bottom + 8, size: f.tickSize, anchor: .end,
-                           rotated: true, role: "tick")
-                : TextMark(text: labels[c], x: cx, y: bottom + 6 + f.tickSize * 0.75, size: f.tickSize, anchor: .middle, role: "tick"))
+            fig.text(f.categoryLabel(labels[c], centre: cx, axis: bottom, vertical: vertical))
         }
         fig.add(.line(x1: left, y1: bottom, x2: left + plotWidth, y2: bottom, stroke: "#444444", width: 1, dash: nil))
         let axisY = bottom + tickBand + f.labelSize

@@ -117,6 +117,13 @@ enum ChartFrame {
     /// Height that `lines` wrapped note lines take.
     static func notesHeight(_ lines: [String]) -> Double { Double(lines.count) * (tickSize + 4) + (lines.isEmpty ? 0 : 6) }
 
+    /// A category name under the axis at `axis`: centred, or turned −90° (reading upwards, ending at the axis).
+    static func categoryLabel(_ text: String, centre: Double, axis: Double, vertical: Bool) -> TextMark {
+        vertical
+            ? TextMark(text: text, x: centre + tickSize * 0.25, y: axis + 8, size: tickSize, anchor: .end, rotated: true, role: "tick")
+            : TextMark(text: text, x: centre, y: axis + 6 + tickSize * 0.75, size: tickSize, anchor: .middle, role: "tick")
+    }
+
     /// Widest y tick label of `scale` in pixels.
     static func tickLabelWidth(_ scale: NiceScale) -> Double {
         scale.ticks.map { TextMetrics.width(scale.label($0), fontSize: tickSize) }.max() ?? 0

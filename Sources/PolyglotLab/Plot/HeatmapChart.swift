@@ -58,9 +58,7 @@ enum HeatmapChart {
         }
         for c in d.categories.indices {
             let cx = left + (Double(c) + 0.5) * cellWidth
-            fig.text(vertical
-                ? TextMark(text: colLabels[c], x: cx + f.tickSize * 0.25, y: bottom + 8, size: f.tickSize, anchor: .end, rotated: true, role: "tick")
-                : TextMark(text: colLabels[c], x: cx, y: bottom + 6 + f.tickSize * 0.75, size: f.tickSize, anchor: .middle, role: "tick"))
+            fig.text(f.categoryLabel(colLabels[c], centre: cx, axis: bottom, vertical: vertical))
         }
         let axisY = bottom + tickBand + f.labelSize
         fig.text(TextMark(text: TextMetrics.truncate(d.xLabel, fontSize: f.labelSize, maxWidth: max(gridWidth, 60)),

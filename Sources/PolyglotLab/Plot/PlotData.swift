@@ -17,6 +17,14 @@ struct GridData: Equatable {
     var missingNote: String?
 
     var present: [Double] { values.flatMap { $0.compactMap { $0 } } }
+
+    /// True when no group column was given (one unnamed series: no legend).
+    var isSingleSeries: Bool { groups.count == 1 && groups[0].isEmpty }
+
+    /// One legend square per group in palette order (empty for a single series).
+    var legend: [LegendEntry] {
+        isSingleSeries ? [] : groups.enumerated().map { LegendEntry(label: $1, color: Palette.color($0)) }
+    }
 }
 
 /// One line of a line chart: a run and a split, with y nil where a value is missing.
@@ -111,6 +119,12 @@ private func missingSentence(_ items: [String]) -> String? {
 // MARK: - Extraction
 
 extension PlotSpec {
+    private func checkRange() throws {
+        if let yRange, !(yRange.lowerBound < yRange.upperBound && yRange.lowerBound.isFinite && yRange.upperBound.isFinite) {
+            throw PlotError.badRange("y range \(yRange) must be finite with lower < upper")
+        }
+    }
+
     func gridData(_ table: Table) throws -> GridData {
         guard !table.rows.isEmpty else { throw PlotError.emptyTable(table.title) }
         let cols = Columns(table: table)
@@ -148,9 +162,7 @@ extension PlotSpec {
                 return v
             }
         }
-        if let yRange, !(yRange.lowerBound < yRange.upperBound) {
-            throw PlotError.badRange("y range \(yRange) must have lower < upper")
-        }
+        try checkRange()
         return GridData(
             title: title ?? table.title, xLabel: xLabel ?? table.columns[xi], yLabel: yLabel ?? table.columns[vi],
             groupLabel: gi.map { table.columns[$0] } ?? "", categories: categories, groups: groups,
@@ -188,9 +200,7 @@ extension PlotSpec {
             series[seriesIndex[key] ?? 0].points.append((step, y))
         }
         for i in series.indices { series[i].points.sort { $0.x < $1.x } }
-        if let yRange, !(yRange.lowerBound < yRange.upperBound) {
-            throw PlotError.badRange("y range \(yRange) must have lower < upper")
-        }
+        try checkRange()
         return LineData(
             title: title ?? table.title, xLabel: xLabel ?? table.columns[xi], yLabel: yLabel ?? table.columns[vi],
             runs: runs, styles: styles, series: series, missingNote: missingSentence(missing))

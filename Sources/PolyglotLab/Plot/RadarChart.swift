@@ -39,9 +39,7 @@ enum RadarChart {
         let side = (labels.map { TextMetrics.width($0.text, fontSize: f.labelSize) }.max() ?? 0) + 14
         let width = max(480, 2 * (radius + side + f.margin)).rounded(.up)
         var fig = Figure(width: width, height: 0, title: d.title, description: "radar chart of \(d.yLabel) by \(d.xLabel)")
-        let entries: [LegendEntry] = d.groups.count == 1 && d.groups[0].isEmpty ? []
-            : d.groups.enumerated().map { LegendEntry(label: $1, color: Palette.color($0)) }
-        let headerBottom = f.header(&fig, title: d.title, legendHeading: d.groupLabel, entries: entries)
+        let headerBottom = f.header(&fig, title: d.title, legendHeading: d.groupLabel, entries: d.legend)
         let cx = width / 2, cy = headerBottom + f.labelSize + 14 + radius
         let notes = f.wrap(key + (d.missingNote.map { [$0] } ?? []), width: width)
         fig.height = (cy + radius + f.labelSize + 22 + f.notesHeight(notes) + f.margin).rounded(.up)

@@ -19,7 +19,7 @@ struct TerminalCanvas {
     }
 
     private func legend(_ d: GridData) -> [String] {
-        guard !(d.groups.count == 1 && d.groups[0].isEmpty) else { return [] }
+        guard !d.isSingleSeries else { return [] }
         var lines: [String] = [], line = d.groupLabel.isEmpty ? "" : d.groupLabel + ":", used = TextMetrics.columns(line)
         for (i, g) in d.groups.enumerated() {
             let label = TextMetrics.fit(g, columns: min(TextMetrics.columns(g), max(4, width - 4))).trimmingTrailingSpaces()
@@ -51,7 +51,7 @@ struct TerminalCanvas {
         let lo = range?.lowerBound ?? min(0, values.min() ?? 0)
         let hi = range?.upperBound ?? max(0, values.max() ?? 1)
         let text: (Double) -> String = kind == .diverging ? NumberText.signed : { NumberText.fixed($0, decimals: 2) }
-        let single = d.groups.count == 1 && d.groups[0].isEmpty
+        let single = d.isSingleSeries
         let catW = min(14, d.categories.map(TextMetrics.columns).max() ?? 0)
         let groupW = single ? 0 : min(16, max(kind == .paired ? 1 : 0, d.groups.map(TextMetrics.columns).max() ?? 0))
         let valueW = max(4, (values.map { TextMetrics.columns(text($0)) }.max() ?? 0) + (kind == .paired ? 2 : 0))
