@@ -107,6 +107,21 @@ final class PlotTerminalTests: XCTestCase {
         XCTAssertTrue(text.contains("8.30"))
     }
 
+    func testFixedRangesSetTheBarOrigin() throws {
+        let t = Table(title: "", columns: ["lang", "score"], rows: [[.text("en"), .number(10)], [.text("de"), .number(5.05)], [.text("fr"), .number(0.5)]])
+        let lines = try Plot.terminal(t, PlotSpec(kind: .bars, yRange: 1...10), width: 40).split(separator: "\n")
+        // 1…10 over 30 cells (40 − "en " − " 10.00"): 10 fills the bar, 5.05 takes 4.05/9·30 = 13.5 cells,
+        // 0.5 is below the range (empty).
+        XCTAssertEqual(lines[0].filter { $0 == "█" }.count, 30)
+        XCTAssertEqual(lines[1].filter { $0 == "█" }.count, 13)
+        XCTAssertEqual(lines[1].filter { $0 == "▌" }.count, 1, "13.5 cells")
+        XCTAssertFalse(lines[2].contains("█"))
+        let negative = try Plot.terminal(t, PlotSpec(kind: .diverging, yRange: -10 ... -1), width: 40)
+        assertFits(negative, width: 40)
+        XCTAssertFalse(negative.contains("█"), "values above an all-negative range draw no bar")
+        XCTAssertTrue(negative.split(separator: "\n").allSatisfy { $0.contains("│") }, "bars start at the range end −1")
+    }
+
     func testNoColorEnvironmentAndFlag() {
         XCTAssertTrue(Plot.colorEnabled(noColorFlag: false, environment: [:]))
         XCTAssertFalse(Plot.colorEnabled(noColorFlag: false, environment: ["NO_COLOR": "1"]))

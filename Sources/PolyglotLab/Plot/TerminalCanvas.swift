@@ -56,11 +56,15 @@ struct TerminalCanvas {
         let groupW = single ? 0 : min(16, max(kind == .paired ? 1 : 0, d.groups.map(TextMetrics.columns).max() ?? 0))
         let valueW = max(4, (values.map { TextMetrics.columns(text($0)) }.max() ?? 0) + (kind == .paired ? 2 : 0))
         let barW = max(4, width - catW - groupW - valueW - (single ? 3 : 4))
-        // Columns left of the zero line (for negative values) and right of it.
+        // Bars grow from the origin: zero when the range spans it, else the range end nearest to zero.
+        // Columns left of it hold values below it (losses), columns right of it values above.
+        let origin = min(max(0, lo), hi)
         let span = max(hi - lo, 1e-12)
-        let negW = lo < 0 ? Int((Double(barW) * (-lo) / span).rounded()) : 0
+        let negW = Int((Double(barW) * (origin - lo) / span).rounded())
         let posW = barW - negW
+        let axis = negW > 0 ? "│" : ""
         let cell = Double(barW) / span
+        let spaces = { (n: Int) in String(repeating: " ", count: max(0, n)) }
 
         var out = heading(d.title) + legend(d)
         for (c, category) in d.categories.enumerated() {
@@ -70,25 +74,22 @@ struct TerminalCanvas {
                 var barText: String, valueText: String
                 if let v = d.values[g][c] {
                     let clamped = min(max(v, lo), hi)
-                    let length = abs(clamped) * cell
-                    if clamped < 0 {
-                        let n = min(negW, Int(length.rounded()))
-                        barText = String(repeating: " ", count: negW - n) + paint(String(repeating: "█", count: n), series: g) + "│"
-                            + String(repeating: " ", count: posW)
+                    if clamped < origin {
+                        let n = min(negW, Int(((origin - clamped) * cell).rounded()))
+                        barText = spaces(negW - n) + paint(String(repeating: "█", count: n), series: g) + axis + spaces(posW)
                     } else {
-                        let b = Self.bar(min(length, Double(posW)))
-                        barText = String(repeating: " ", count: negW) + (negW > 0 ? "│" : "") + paint(b, series: g)
-                            + String(repeating: " ", count: posW - b.count)
+                        let b = Self.bar(min((clamped - origin) * cell, Double(posW)))
+                        barText = spaces(negW) + axis + paint(b, series: g) + spaces(posW - b.count)
                     }
                     valueText = text(v)
                 } else {
-                    barText = String(repeating: " ", count: negW) + (negW > 0 ? "│" : "") + String(repeating: " ", count: posW)
+                    barText = spaces(negW) + axis + spaces(posW)
                     valueText = "n/a"
                 }
                 out.append("\(catText)\(groupText) \(barText) \(valueText)".trimmingTrailingSpaces())
             }
             if kind == .paired, let a = d.values[0][c], let b = d.values[1][c] {
-                let pad = String(repeating: " ", count: catW + 1 + groupW + 1 + barW + (negW > 0 ? 1 : 0) + 1)
+                let pad = spaces(catW + 1 + groupW + 1 + barW + axis.count + 1)
                 out.append(pad + "Δ " + NumberText.signed(b - a))
             }
         }
