@@ -5,10 +5,15 @@ import XCTest
 final class PlotReportTests: XCTestCase {
     private var directory: URL!
 
+    /// A fresh folder per test process; kept for inspection when POLYGLOT_KEEP_REPORT=1.
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-plot-report")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-plot-report-\(getpid())")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("figs"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if ProcessInfo.processInfo.environment["POLYGLOT_KEEP_REPORT"] != "1" { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// A demo notebook: one cell per figure kind (plus an edge case), each with code, output and its figure.
@@ -35,6 +40,10 @@ final class PlotReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<svg xmlns").count - 1, PlotFixtures.goldenCases.count + PlotFixtures.edgeCases.count,
                        "one inlined figure per plot cell")
         XCTAssertFalse(html.contains("<?xml"), "XML prologs are dropped when inlining")
+        for part in html.components(separatedBy: "<svg xmlns").dropFirst() {
+            let end = try XCTUnwrap(part.range(of: "</svg>"))
+            _ = SVGProbe.parse("<svg xmlns" + part[..<end.upperBound])  // every inlined figure is still well-formed
+        }
         XCTAssertTrue(html.contains("<p class=\"warning\">figure not found: \(directory.appendingPathComponent("gone.svg").path)</p>"))
         XCTAssertFalse(html.contains("src=\"http") || html.contains("href=\"http"), "self-contained: no external references")
         XCTAssertTrue(html.contains("Français"))
