@@ -232,6 +232,21 @@ final class PlotSVGTests: XCTestCase {
         XCTAssertTrue(radar.texts.contains { $0.role == "note" && $0.text.hasPrefix("Spokes: 1 composition number 1") })
     }
 
+    func testManyGroupsWrapTheLegend() throws {
+        let groups = (1...12).map { "Mixtral-8x7B tuned on composition \($0) (Français)" }
+        let values: [[Double]] = (0..<12).map { g in [Double(g) / 2 - 2, Double(g % 5)] }
+        let t = PlotFixtures.grid("Twelve models", x: "lang", group: "model", value: "score", groups: groups, values: values,
+                                  categories: ["EN", "DE"])
+        for kind in [PlotKind.bars, .diverging, .radar] {
+            let fig = try Plot.figure(t, PlotSpec(kind: kind, x: "lang", group: "model"))
+            assertNoOverlap(fig)
+            let legendRows = Set(fig.texts.filter { $0.role == "legend" }.map(\.y))
+            XCTAssertGreaterThan(legendRows.count, 2, "\(kind): a long legend wraps onto several rows")
+        }
+        let bars = try Plot.figure(t, PlotSpec(kind: .bars, x: "lang", group: "model"))
+        XCTAssertEqual(bars.texts.filter { $0.role == "value" }.count, 24, "24 bars are still labelled")
+    }
+
     func testOneBarNegativeValuesAndNonASCIILabels() throws {
         let one = Table(title: "One", columns: ["lang", "score"], rows: [[.text("Español"), .number(-2.5)]])
         for kind in [PlotKind.bars, .diverging, .radar, .heatmap] {
