@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import PolyglotEngine
 import PolyglotLang
 
 @main

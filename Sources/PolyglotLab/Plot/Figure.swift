@@ -134,12 +134,3 @@ enum XML {
     }
 }
 
-/// Writes `data` to a temporary file in the destination directory, then renames it into place,
-/// so a reader never sees a half-written figure or report.
-public func atomicWrite(_ data: Data, to url: URL) throws {
-    do {
-        try data.write(to: url, options: .atomic)
-    } catch {
-        throw PlotError.io(path: url.path, reason: "cannot write file (\(error.localizedDescription))")
-    }
-}

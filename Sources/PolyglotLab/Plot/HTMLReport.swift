@@ -1,4 +1,5 @@
 import Foundation
+import PolyglotEngine
 
 // One self-contained HTML page for a notebook: each cell's code, its recorded output and its figures.
 // SVG figures are inlined (their XML prolog dropped), PNG/JPEG figures embedded as data URIs, so the

@@ -1,6 +1,7 @@
 // The basics of the language: printing, lists and numbers, help, variables, seeds, saving, `use`.
 
 import Foundation
+import PolyglotEngine
 
 extension CommandRegistry {
     /// Every command of Polyglot.

@@ -166,17 +166,3 @@ public struct Notebook: Equatable {
         return copy.render().split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 }
-
-/// Writes through a temporary file in the same folder and renames it, so a crash never leaves a
-/// half-written notebook, checkpoint or export.
-public func atomicWrite(_ data: Data, to url: URL) throws {
-    let dir = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-    try data.write(to: tmp)
-    if rename(tmp.path, url.path) != 0 {
-        let code = errno
-        try? FileManager.default.removeItem(at: tmp)
-        throw PolyglotError.runtime("cannot write '\(url.path)': \(String(cString: strerror(code)))", at: nil)
-    }
-}
