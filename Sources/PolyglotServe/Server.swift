@@ -89,8 +89,8 @@ public enum OpenAIServer {
         logger.logLevel = .warning
         let shutdown = CancellationFlag()
         let router = Router()
-        router.middlewares.add(OpenAIErrorMiddleware())
-        if let apiKey { router.middlewares.add(APIKeyMiddleware(expected: apiKey)) }
+        router.middlewares.add(OpenAIErrorMiddleware<BasicRequestContext>())
+        if let apiKey { router.middlewares.add(APIKeyMiddleware<BasicRequestContext>(expected: apiKey)) }
         OpenAIRoutes(slots: generators.map { ModelSlot(generator: $0, shutdown: shutdown) }, maxBodyBytes: options.maxBodyBytes)
             .register(on: router)
 
