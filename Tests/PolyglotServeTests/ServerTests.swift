@@ -83,7 +83,7 @@ final class ServerTests: XCTestCase {
             let chunks = events.dropLast().compactMap { try? JSONValue.parse(Data($0.utf8)) }
             XCTAssertEqual(chunks.count, events.count - 1, "every event before [DONE] is JSON")
             XCTAssertTrue(chunks.allSatisfy { $0["object"] == .string("chat.completion.chunk") })
-            XCTAssertEqual(Set(chunks.map { $0["id"] }).count, 1, "one id per stream")
+            XCTAssertEqual(Set(chunks.map { $0["id"]?.serialized ?? "" }).count, 1, "one id per stream")
             XCTAssertEqual(chunks.first?["choices"]?.firstElement?["delta"]?["role"], .string("assistant"))
             let deltas = chunks.compactMap { chunk -> String? in
                 guard case .string(let s)? = chunk["choices"]?.firstElement?["delta"]?["content"] else { return nil }

@@ -33,7 +33,9 @@ final class StopSequenceFilterTests: XCTestCase {
     }
 
     func testNoStopsPassesEverythingThrough() {
-        XCTAssertEqual(run(["a", "b", "c"], stops: []), ("abc", false))
+        let (text, stopped) = run(["a", "b", "c"], stops: [])
+        XCTAssertEqual(text, "abc")
+        XCTAssertFalse(stopped)
     }
 
     func testMultibyteTextAroundTheStop() {
