@@ -23,7 +23,8 @@ public enum JSONValue: Equatable, Sendable {
         case (.double(let x), .double(let y)): x == y
         case (.string(let x), .string(let y)): x == y
         case (.array(let x), .array(let y)): x == y
-        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        // Objects are unordered in JSON: same keys with equal values.
+        case (.object(let x), .object(let y)): x.count == y.count && x.allSatisfy { key, value in b[key] == value }
         default: false
         }
     }

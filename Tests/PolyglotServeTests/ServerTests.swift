@@ -6,19 +6,14 @@ import XCTest
 @testable import PolyglotServe
 
 final class ServerTests: XCTestCase {
-    private func withServer<T>(
-        _ generators: [any TextGenerator], options: ServeOptions = ServeOptions(port: 0),
-        _ body: (ServeHandle) async throws -> T
-    ) async throws -> T {
-        let handle = try await OpenAIServer.start(generators, options: options)
-        do {
-            let result = try await body(handle)
-            await handle.stop()
-            return result
-        } catch {
-            await handle.stop()
-            throw error
-        }
+    // Tests are synchronous on purpose: the blocking socket client must not occupy Swift's cooperative
+    // threads, which the server's request handlers need (there may be only 2 of them).
+    private func withServer(
+        _ generators: [any TextGenerator], options: ServeOptions = ServeOptions(port: 0), _ body: (ServeHandle) throws -> Void
+    ) throws {
+        let handle = try OpenAIServer.startInBackground(generators, options: options)
+        defer { handle.stopAndWait() }
+        try body(handle)
     }
 
     private func chatBody(model: String = "echo", content: String = "alpha beta gamma delta", maxTokens: Int = 8,
@@ -35,9 +30,9 @@ final class ServerTests: XCTestCase {
         return s
     }
 
-    func testNonStreamingChatHasOpenAIShapeAndUsage() async throws {
+    func testNonStreamingChatHasOpenAIShapeAndUsage() throws {
         let echo = EchoGenerator()
-        try await withServer([echo]) { server in
+        try withServer([echo]) { server in
             let reply = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody())
             XCTAssertEqual(reply.status, 200, reply.body)
             XCTAssertEqual(reply.headers["content-type"], "application/json")
@@ -60,8 +55,8 @@ final class ServerTests: XCTestCase {
         }
     }
 
-    func testSameSeedSameTextDifferentSeedDifferentText() async throws {
-        try await withServer([EchoGenerator()]) { server in
+    func testSameSeedSameTextDifferentSeedDifferentText() throws {
+        try withServer([EchoGenerator()]) { server in
             let texts = try [7, 7, 8].map { seed in
                 try content(httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 12, seed: seed)))
             }
@@ -71,8 +66,8 @@ final class ServerTests: XCTestCase {
         }
     }
 
-    func testStreamingMatchesNonStreamingAndEndsWithDone() async throws {
-        try await withServer([EchoGenerator(tokenDelay: 0.002)]) { server in
+    func testStreamingMatchesNonStreamingAndEndsWithDone() throws {
+        try withServer([EchoGenerator(tokenDelay: 0.002)]) { server in
             let whole = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 10))
             let streamed = try httpRequest(port: server.port, "POST", "/v1/chat/completions",
                                            body: chatBody(maxTokens: 10, stream: true, extra: ",\"stream_options\":{\"include_usage\":true}"))
@@ -98,8 +93,8 @@ final class ServerTests: XCTestCase {
         }
     }
 
-    func testLegacyCompletionsAndStopStrings() async throws {
-        try await withServer([EchoGenerator()]) { server in
+    func testLegacyCompletionsAndStopStrings() throws {
+        try withServer([EchoGenerator()]) { server in
             let body = #"{"model":"echo","prompt":"red green blue","max_tokens":30,"seed":3}"#
             let full = try httpRequest(port: server.port, "POST", "/v1/completions", body: body)
             XCTAssertEqual(full.json?["object"], .string("text_completion"))
@@ -119,8 +114,8 @@ final class ServerTests: XCTestCase {
         }
     }
 
-    func testModelsHealthAndUnknownRoute() async throws {
-        try await withServer([EchoGenerator(modelID: "a", contextLength: 64), EchoGenerator(modelID: "b")]) { server in
+    func testModelsHealthAndUnknownRoute() throws {
+        try withServer([EchoGenerator(modelID: "a", contextLength: 64), EchoGenerator(modelID: "b")]) { server in
             let models = try httpRequest(port: server.port, "GET", "/v1/models")
             XCTAssertEqual(models.json?["object"], .string("list"))
             guard case .array(let data)? = models.json?["data"] else { return XCTFail(models.body) }
@@ -159,8 +154,8 @@ final class ServerTests: XCTestCase {
         (#"{"model":"echo","messages":[{"role":"user","content":"a b"}],"max_tokens":15}"#, 400, "context_length_exceeded", "max_tokens"),
     ]
 
-    func testEveryBadRequestKindGetsOpenAIErrorAndServerKeepsServing() async throws {
-        try await withServer([EchoGenerator(contextLength: 16)], options: ServeOptions(port: 0, maxBodyBytes: 4096)) { server in
+    func testEveryBadRequestKindGetsOpenAIErrorAndServerKeepsServing() throws {
+        try withServer([EchoGenerator(contextLength: 16)], options: ServeOptions(port: 0, maxBodyBytes: 4096)) { server in
             for (body, status, code, param) in badRequests {
                 let reply = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: body)
                 XCTAssertEqual(reply.status, status, body)
@@ -183,35 +178,37 @@ final class ServerTests: XCTestCase {
         }
     }
 
-    func testEightConcurrentClientsAreServedOneAtATimeWithoutMixing() async throws {
+    func testEightConcurrentClientsAreServedOneAtATimeWithoutMixing() throws {
         let echo = EchoGenerator(tokenDelay: 0.001)
-        try await withServer([echo]) { server in
+        try withServer([echo]) { server in
             let port = server.port
             // Expected answers, computed one by one first.
             let expected = try (0..<8).map { try content(httpRequest(port: port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 20, seed: $0))) }
-            let concurrent = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
-                for seed in 0..<8 {
-                    group.addTask {
-                        let stream = seed % 2 == 1
-                        let reply = try httpRequest(port: port, "POST", "/v1/chat/completions", body: self.chatBody(maxTokens: 20, seed: seed, stream: stream))
-                        guard stream else { return (seed, self.content(reply)) }
-                        let text = reply.events.compactMap { event -> String? in
+            let results = ConcurrentResults()
+            let threads = (0..<8).map { seed in
+                Thread {
+                    let stream = seed % 2 == 1
+                    let reply = try? httpRequest(port: port, "POST", "/v1/chat/completions", body: self.chatBody(maxTokens: 20, seed: seed, stream: stream))
+                    let text = reply.flatMap { reply in
+                        stream ? reply.events.compactMap { event -> String? in
                             guard case .string(let s)? = (try? JSONValue.parse(Data(event.utf8)))?["choices"]?.firstElement?["delta"]?["content"] else { return nil }
                             return s
-                        }.joined()
-                        return (seed, text)
+                        }.joined() : self.content(reply)
                     }
+                    results.set(seed, text)
                 }
-                return try await group.reduce(into: [Int: String?]()) { $0[$1.0] = $1.1 }
             }
+            threads.forEach { $0.start() }
+            XCTAssertTrue(results.waitForAll(8, timeout: 30), "all 8 clients answered")
+            let concurrent = results.values
             for seed in 0..<8 { XCTAssertEqual(concurrent[seed] ?? nil, expected[seed], "seed \(seed)") }
             XCTAssertEqual(echo.maxActive, 1, "the generator was never used by two requests at once")
         }
     }
 
-    func testClientThatHangsUpMidStreamFreesTheSlot() async throws {
+    func testClientThatHangsUpMidStreamFreesTheSlot() throws {
         let echo = EchoGenerator(tokenDelay: 0.02)
-        try await withServer([echo]) { server in
+        try withServer([echo]) { server in
             let connection = try LoopbackConnection(port: server.port)
             try connection.send(LoopbackConnection.requestBytes(
                 "POST", "/v1/chat/completions", body: Data(chatBody(maxTokens: 200, stream: true).utf8), headers: [:]))
@@ -231,10 +228,10 @@ final class ServerTests: XCTestCase {
         }
     }
 
-    func testAPIKeyRequiredWhenConfigured() async throws {
+    func testAPIKeyRequiredWhenConfigured() throws {
         setenv("POLYGLOT_SERVE_TEST_KEY", "s3cret", 1)
         defer { unsetenv("POLYGLOT_SERVE_TEST_KEY") }
-        try await withServer([EchoGenerator()], options: ServeOptions(port: 0, apiKeyEnvironmentVariable: "POLYGLOT_SERVE_TEST_KEY")) { server in
+        try withServer([EchoGenerator()], options: ServeOptions(port: 0, apiKeyEnvironmentVariable: "POLYGLOT_SERVE_TEST_KEY")) { server in
             let none = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody())
             XCTAssertEqual(none.status, 401)
             XCTAssertEqual(none.json?["error"]?["code"], .string("invalid_api_key"))
@@ -275,6 +272,33 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(try httpRequest(port: handle.port, "GET", "/health").status, 200)
         handle.stopAndWait()
         XCTAssertThrowsError(try LoopbackConnection(port: handle.port), "port closed after stop")
+    }
+}
+
+/// Answers collected from client threads.
+private final class ConcurrentResults: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var answers: [Int: String?] = [:]
+
+    func set(_ seed: Int, _ text: String?) {
+        condition.lock()
+        answers[seed] = text
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func waitForAll(_ count: Int, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while answers.count < count { if !condition.wait(until: deadline) { return false } }
+        return true
+    }
+
+    var values: [Int: String?] {
+        condition.lock()
+        defer { condition.unlock() }
+        return answers
     }
 }
 
