@@ -34,6 +34,11 @@ final class ModelSlot: @unchecked Sendable {
         queue = DispatchQueue(label: "polyglot.serve.\(generator.modelID)")
     }
 
+    /// Returns once every job queued so far has finished (used by `stop()`, so the model is free afterwards).
+    func drain() async {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
+    }
+
     /// Prompt tokens, counted on the slot's queue (the protocol promises generators single-threaded use).
     func countTokens(_ request: GenerationRequest) async -> Int {
         let generator = self.generator

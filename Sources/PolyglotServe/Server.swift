@@ -19,15 +19,17 @@ public final class ServeHandle: Sendable {
     private let group: ServiceGroup
     private let runTask: Task<Void, any Error>
     private let shutdown: CancellationFlag
+    private let slots: [ModelSlot]
 
     fileprivate init(host: String, port: Int, modelIDs: [String], group: ServiceGroup,
-                     runTask: Task<Void, any Error>, shutdown: CancellationFlag) {
+                     runTask: Task<Void, any Error>, shutdown: CancellationFlag, slots: [ModelSlot]) {
         self.host = host
         self.port = port
         self.modelIDs = modelIDs
         self.group = group
         self.runTask = runTask
         self.shutdown = shutdown
+        self.slots = slots
     }
 
     /// Base URL for OpenAI clients, e.g. `http://127.0.0.1:8000/v1`.
@@ -35,11 +37,13 @@ public final class ServeHandle: Sendable {
         "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/v1"
     }
 
-    /// Stops accepting connections, ends running generations at their next token and waits until closed.
+    /// Stops accepting connections, ends running generations at their next token and waits until the
+    /// server is closed and no generator is in use any more (the caller may then train or unload the models).
     public func stop() async {
         shutdown.cancel()
         await group.triggerGracefulShutdown()
         _ = await runTask.result
+        for slot in slots { await slot.drain() }
     }
 
     /// `stop()` for synchronous callers (the REPL).
@@ -91,8 +95,8 @@ public enum OpenAIServer {
         let router = Router()
         router.middlewares.add(OpenAIErrorMiddleware<BasicRequestContext>())
         if let apiKey { router.middlewares.add(APIKeyMiddleware<BasicRequestContext>(expected: apiKey)) }
-        OpenAIRoutes(slots: generators.map { ModelSlot(generator: $0, shutdown: shutdown) }, maxBodyBytes: options.maxBodyBytes)
-            .register(on: router)
+        let slots = generators.map { ModelSlot(generator: $0, shutdown: shutdown) }
+        OpenAIRoutes(slots: slots, maxBodyBytes: options.maxBodyBytes).register(on: router)
 
         // The first event decides start-up: the bound port, or the error that stopped the server.
         let (ready, readySink) = AsyncStream<Result<Int, any Error>>.makeStream()
@@ -120,7 +124,7 @@ public enum OpenAIServer {
         guard let port = try first?.get() else {
             throw ServeError.bindFailed(host: options.host, port: options.port, reason: "no start-up event")
         }
-        return ServeHandle(host: options.host, port: port, modelIDs: ids, group: group, runTask: runTask, shutdown: shutdown)
+        return ServeHandle(host: options.host, port: port, modelIDs: ids, group: group, runTask: runTask, shutdown: shutdown, slots: slots)
     }
 }
 

@@ -13,17 +13,25 @@ final class EchoGenerator: TextGenerator, @unchecked Sendable {
     let tokenDelay: TimeInterval
     /// Stop by itself ("stop") after this many tokens; nil: only max_tokens ends it.
     let naturalLength: Int?
+    /// Throw `Failure` after this many tokens, like a model that runs out of memory mid-answer.
+    let failAfter: Int?
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String { "simulated model failure" }
+    }
 
     private let lock = NSLock()
     private var active = 0
     private var _maxActive = 0
     private var _emittedPerCall: [Int] = []
 
-    init(modelID: String = "echo", contextLength: Int = 256, tokenDelay: TimeInterval = 0, naturalLength: Int? = nil) {
+    init(modelID: String = "echo", contextLength: Int = 256, tokenDelay: TimeInterval = 0, naturalLength: Int? = nil,
+         failAfter: Int? = nil) {
         self.modelID = modelID
         self.contextLength = contextLength
         self.tokenDelay = tokenDelay
         self.naturalLength = naturalLength
+        self.failAfter = failAfter
     }
 
     /// Most generations that ever ran at the same time (must stay 1: the server serializes per model).
@@ -51,6 +59,7 @@ final class EchoGenerator: TextGenerator, @unchecked Sendable {
         let vocabulary = words(request).filter { !$0.hasSuffix(":") }
         let limit = min(request.maxTokens, naturalLength ?? Int.max)
         while emitted < limit {
+            if let failAfter, emitted == failAfter { throw Failure() }
             let word = vocabulary.isEmpty ? "…" : String(vocabulary[Int(rng.next() % UInt64(vocabulary.count))])
             emitted += 1
             if tokenDelay > 0 { Thread.sleep(forTimeInterval: tokenDelay) }

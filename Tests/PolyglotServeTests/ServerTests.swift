@@ -228,6 +228,58 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    func testGenerationFailureIsA500OrAnInStreamErrorAndServingGoesOn() throws {
+        try withServer([EchoGenerator(modelID: "flaky", failAfter: 3), EchoGenerator()]) { server in
+            let whole = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(model: "flaky"))
+            XCTAssertEqual(whole.status, 500)
+            XCTAssertEqual(whole.json?["error"]?["type"], .string("server_error"))
+            let streamed = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(model: "flaky", stream: true))
+            XCTAssertEqual(streamed.status, 200, "headers were sent before the failure")
+            let events = streamed.events
+            XCTAssertEqual(events.last, "[DONE]")
+            let error = try XCTUnwrap(events.dropLast().last.flatMap { try? JSONValue.parse(Data($0.utf8)) })
+            guard case .string(let message)? = error["error"]?["message"] else { return XCTFail(streamed.body) }
+            XCTAssertTrue(message.contains("simulated model failure"), message)
+            XCTAssertEqual(events.filter { $0.contains("\"content\":\"") }.count, 4, "role chunk + 3 tokens before the failure")
+            XCTAssertEqual(try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody()).status, 200)
+        }
+    }
+
+    func testStopEndsARunningStreamPromptly() throws {
+        let echo = EchoGenerator(tokenDelay: 0.02)
+        let handle = try OpenAIServer.startInBackground([echo], options: ServeOptions(port: 0))
+        let connection = try LoopbackConnection(port: handle.port)
+        try connection.send(LoopbackConnection.requestBytes(
+            "POST", "/v1/chat/completions", body: Data(chatBody(maxTokens: 240, stream: true).utf8), headers: [:]))
+        let first = connection.receive().map { String(decoding: $0, as: UTF8.self) } ?? ""
+        XCTAssertTrue(first.hasPrefix("HTTP/1.1 200"), first)
+        let start = Date()
+        handle.stopAndWait()
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2, "240 tokens × 20 ms would take 4.8 s")
+        var rest = ""
+        while let piece = connection.receive() { rest += String(decoding: piece, as: UTF8.self) }
+        XCTAssertTrue(rest.contains("[DONE]"), "the stream is closed properly: \(rest.suffix(200))")
+        XCTAssertEqual(echo.emittedPerCall.count, 1, "the generation ended before stop returned")
+        XCTAssertLessThan(echo.emittedPerCall.first ?? 240, 240)
+    }
+
+    func testDifferentModelsGenerateInParallel() throws {
+        let a = EchoGenerator(modelID: "a", tokenDelay: 0.05), b = EchoGenerator(modelID: "b", tokenDelay: 0.05)
+        try withServer([a, b]) { server in
+            let results = ConcurrentResults()
+            let start = Date()
+            for (i, model) in ["a", "b"].enumerated() {
+                Thread {
+                    let reply = try? httpRequest(port: server.port, "POST", "/v1/chat/completions", body: self.chatBody(model: model, maxTokens: 10))
+                    results.set(i, reply.flatMap(self.content))
+                }.start()
+            }
+            XCTAssertTrue(results.waitForAll(2, timeout: 10))
+            // Serialized they would need 2 × 10 × 50 ms = 1 s.
+            XCTAssertLessThan(Date().timeIntervalSince(start), 0.9)
+        }
+    }
+
     func testAPIKeyRequiredWhenConfigured() throws {
         setenv("POLYGLOT_SERVE_TEST_KEY", "s3cret", 1)
         defer { unsetenv("POLYGLOT_SERVE_TEST_KEY") }
