@@ -40,10 +40,14 @@ final class ModelSlot: @unchecked Sendable {
     }
 
     /// Prompt tokens, counted on the slot's queue (the protocol promises generators single-threaded use).
-    func countTokens(_ request: GenerationRequest) async -> Int {
-        let generator = self.generator
-        return await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: generator.tokenCount(request)) }
+    /// Throws 503 once the server is stopping: after `stop()` the generator belongs to its owner again.
+    func countTokens(_ request: GenerationRequest) async throws -> Int {
+        let generator = self.generator, shutdown = self.shutdown
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                guard !shutdown.isSet else { return continuation.resume(throwing: OpenAIError.shuttingDown) }
+                continuation.resume(returning: generator.tokenCount(request))
+            }
         }
     }
 

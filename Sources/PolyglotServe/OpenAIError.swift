@@ -73,6 +73,13 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
     static func serverError(_ message: String) -> OpenAIError {
         OpenAIError(status: .internalServerError, message: message, type: "server_error", code: "server_error")
     }
+
+    static let shuttingDown = OpenAIError(
+        status: .serviceUnavailable, message: "The server is shutting down.", type: "unavailable_error", code: "shutting_down")
+
+    static func generationFailed(_ error: any Error) -> OpenAIError {
+        serverError("Generation failed: \(error)")
+    }
 }
 
 extension OpenAIError: HTTPResponseError {

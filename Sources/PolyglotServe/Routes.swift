@@ -64,7 +64,7 @@ struct OpenAIRoutes: Sendable {
         guard let slot = slots.first(where: { $0.generator.modelID == parsed.model }) else {
             throw OpenAIError.modelNotFound(parsed.model)
         }
-        let promptTokens = await slot.countTokens(parsed.generation)
+        let promptTokens = try await slot.countTokens(parsed.generation)
         parsed.generation.maxTokens = try completionBudget(
             promptTokens: promptTokens, requested: parsed.requestedMaxTokens, context: slot.generator.contextLength)
         let reply = Reply(endpoint: endpoint, id: ids.make(endpoint.idPrefix), created: Int(Date().timeIntervalSince1970),
@@ -96,12 +96,16 @@ struct OpenAIRoutes: Sendable {
 
     private func wholeResponse(slot: ModelSlot, parsed: CompletionRequest, reply: Reply) async throws -> Response {
         let cancel = CancellationFlag()
-        let outcome = try await withTaskCancellationHandler {
-            try await slot.generate(parsed.generation, cancel: cancel) { _ in true }
-        } onCancel: {
-            cancel.cancel()
+        do {
+            let outcome = try await withTaskCancellationHandler {
+                try await slot.generate(parsed.generation, cancel: cancel) { _ in true }
+            } onCancel: {
+                cancel.cancel()
+            }
+            return Response.json(reply.whole(outcome))
+        } catch {
+            throw OpenAIError.generationFailed(error)
         }
-        return Response.json(reply.whole(outcome))
     }
 
     /// Server-sent events. Generation runs on the model's queue and hands text over through an AsyncStream;
@@ -140,7 +144,7 @@ struct OpenAIRoutes: Sendable {
                 if parsed.includeUsage { try await send(reply.usageChunk(outcome).serialized) }
             case .failure(let error):
                 // Headers are already sent (status 200), so the error travels inside the stream.
-                try await send(OpenAIError.serverError("Generation failed: \(error)").json.serialized)
+                try await send(OpenAIError.generationFailed(error).json.serialized)
             }
             try await send("[DONE]")
             try await writer.finish(nil)

@@ -138,7 +138,8 @@ func blockingWait<T: Sendable>(_ operation: @escaping @Sendable () async throws 
         done.signal()
     }
     done.wait()
-    return try box.result!.get()  // set before the semaphore is signalled
+    guard let result = box.result else { throw ServeError.configuration("background task ended without a result") }
+    return try result.get()
 }
 
 func blockingWait(_ operation: @escaping @Sendable () async -> Void) {

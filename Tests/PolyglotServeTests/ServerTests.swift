@@ -251,8 +251,12 @@ final class ServerTests: XCTestCase {
         let connection = try LoopbackConnection(port: handle.port)
         try connection.send(LoopbackConnection.requestBytes(
             "POST", "/v1/chat/completions", body: Data(chatBody(maxTokens: 240, stream: true).utf8), headers: [:]))
-        let first = connection.receive().map { String(decoding: $0, as: UTF8.self) } ?? ""
-        XCTAssertTrue(first.hasPrefix("HTTP/1.1 200"), first)
+        var received = ""
+        // Wait for the role chunk and one generated token, so the generation is surely running.
+        while received.components(separatedBy: "\"content\":\"").count < 3, let piece = connection.receive() {
+            received += String(decoding: piece, as: UTF8.self)
+        }
+        XCTAssertTrue(received.hasPrefix("HTTP/1.1 200"), received)
         let start = Date()
         handle.stopAndWait()
         XCTAssertLessThan(Date().timeIntervalSince(start), 2, "240 tokens × 20 ms would take 4.8 s")
