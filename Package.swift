@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "PolyglotEngineTests", dependencies: ["PolyglotEngine"]),
         .testTarget(name: "PolyglotLabTests", dependencies: ["PolyglotLab"]),
         .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
-        .testTarget(name: "PolyglotServeTests", dependencies: ["PolyglotServe"]),
+        .testTarget(name: "PolyglotServeTests", dependencies: ["PolyglotServe", "PolyglotLab", "PolyglotEngine"]),
         .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot"]),
     ],
     swiftLanguageModes: [.v5]

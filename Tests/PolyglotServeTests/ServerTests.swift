@@ -322,6 +322,12 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    func testForegroundRunReportsBadOptionsInsteadOfServing() {
+        XCTAssertThrowsError(try OpenAIServer.runUntilSignal([EchoGenerator()], options: ServeOptions(host: "", port: 0))) { error in
+            XCTAssertEqual(error as? ServeError, .configuration("host must not be empty"))
+        }
+    }
+
     func testSynchronousStartAndStopForTheREPL() throws {
         let handle = try OpenAIServer.startInBackground([EchoGenerator()], options: ServeOptions(port: 0))
         XCTAssertEqual(handle.baseURL, "http://127.0.0.1:\(handle.port)/v1")
