@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -23,6 +24,9 @@ let package = Package(
         .target(name: "PolyglotEngine", dependencies: ["CBLAS"]),
         .target(name: "PolyglotLab", dependencies: ["PolyglotEngine"]),
         .target(name: "PolyglotLang", dependencies: ["PolyglotLab"]),
+        .target(
+            name: "PolyglotServe",
+            dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "polyglot",
             dependencies: [
@@ -32,6 +36,7 @@ let package = Package(
         .testTarget(name: "PolyglotEngineTests", dependencies: ["PolyglotEngine"]),
         .testTarget(name: "PolyglotLabTests", dependencies: ["PolyglotLab"]),
         .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
+        .testTarget(name: "PolyglotServeTests", dependencies: ["PolyglotServe", "PolyglotLab", "PolyglotEngine"]),
         .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot"]),
     ],
     swiftLanguageModes: [.v5]
