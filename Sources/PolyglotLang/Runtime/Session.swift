@@ -41,6 +41,10 @@ public final class Session {
     public var baseDirectory: URL
     /// Called for every output line as it is produced (the REPL and `run` print it).
     public var echo: (OutputLine) -> Void = { _ in }
+    /// Width for inline charts: the REPL's terminal; nil = 80 columns (reproducible in notebooks).
+    public var terminalWidth: Int?
+    /// ANSI colours in inline charts (only at an interactive terminal without NO_COLOR).
+    public var color = false
     /// Asks the person at the REPL for a line (interactive `chat`, `annotate`); nil outside the REPL.
     public var readLine: ((String) -> String?)?
     /// Transient progress (bars, ETA) for a terminal; never recorded.
