@@ -56,7 +56,9 @@ extension Transformer {
             ropeForward(x: q.ptr, rows: n, heads: H, headDim: D, position: posOf, table: rope)
             ropeForward(x: kRows, rows: n, heads: Hkv, headDim: D, position: posOf, table: rope)
             let kBase = cache.k[l].ptr, vBase = cache.v[l].ptr
-            Parallel.forEach(H) { h in
+            // Heads in parallel only when there is enough work to pay for the dispatch (not at batch-1 decode).
+            let headWork = n * (pos0 + n) * D
+            let attendHead: (Int) -> Void = { h in
                 let kvh = h / group
                 for r in 0..<n {
                     attendRow(out: att.ptr + (r * H + h) * D, probs: probs.ptr + h * cache.capacity,
@@ -64,6 +66,7 @@ extension Transformer {
                               count: pos0 + r + 1, kvStride: kvDim, D: D, scale: scale)
                 }
             }
+            if headWork > 1 << 15 { Parallel.forEach(H, attendHead) } else { for h in 0..<H { attendHead(h) } }
             linear(l, .o, out: tmp.ptr, inp: att.ptr, N: n, training: false)
             Vec.axpy(1, tmp.ptr, x.ptr, n * C)
             rmsnormForward(out: ln.ptr, rstd: nil, inp: x.ptr, weight: P + o.mlpNorm, N: n, C: C, eps: eps)

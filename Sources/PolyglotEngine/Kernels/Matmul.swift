@@ -3,10 +3,10 @@
 import CBLAS
 
 /// C(M,N) = op(A)·op(B) + beta·C in row-major storage, split across cores along M
-/// (each worker calls single-threaded OpenBLAS on its row block).
+/// (each worker calls single-threaded OpenBLAS on its row block); `parallel: false` inside parallel loops.
 func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
            A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
-           C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+           C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool = true) {
     if M == 0 || N == 0 { return }
     if K == 0 {
         for i in 0..<M { for j in 0..<N { C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j] } }
@@ -24,7 +24,7 @@ func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
     }
     // Row blocks of op(A): rows of A when not transposed, columns of A when transposed.
     let flops = M * N * K
-    let minRows = flops > 1 << 18 ? 16 : M
+    let minRows = parallel && flops > 1 << 18 ? 16 : M
     Parallel.ranges(M, minChunk: minRows) { r in
         let aBlock = transA ? A + r.lowerBound : A + r.lowerBound * lda
         cblas_sgemm(CblasRowMajor, ta, tb, Int32(r.count), Int32(N), Int32(K), 1,
