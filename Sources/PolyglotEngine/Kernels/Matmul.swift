@@ -8,6 +8,7 @@ func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
            A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
            C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool = true) {
     if M == 0 || N == 0 { return }
+    _ = Parallel.workers  // pins OpenBLAS to one thread before its first call
     if K == 0 {
         for i in 0..<M { for j in 0..<N { C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j] } }
         return

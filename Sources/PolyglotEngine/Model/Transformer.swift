@@ -258,6 +258,15 @@ public struct RoutingStats: Sendable, Equatable {
 
     init(layers: Int, experts: Int) { self.layers = layers; self.experts = experts }
 
+    /// One row per (tag, layer, expert), tags in ascending order (untagged first): ready for a results table.
+    public var rows: [(tag: Int?, layer: Int, expert: Int, tokens: Int)] {
+        counts.keys.sorted { ($0 ?? Int.min) < ($1 ?? Int.min) }.flatMap { tag in
+            counts[tag]!.enumerated().flatMap { layer, perExpert in
+                perExpert.enumerated().map { (tag: tag, layer: layer, expert: $0.offset, tokens: $0.element) }
+            }
+        }
+    }
+
     mutating func record(layer: Int, acts: MoEActivations, valid: UnsafePointer<Float>, tags: [Int?], T: Int, N: Int) {
         for n in 0..<N where valid[n] != 0 {
             let empty = [[Int]](repeating: [Int](repeating: 0, count: experts), count: layers)
