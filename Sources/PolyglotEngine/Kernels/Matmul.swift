@@ -16,10 +16,14 @@ func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
     let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
     if M == 1 && !transA {
         // Decode path: a matrix-vector product (sgemm at M=1 is ~10x slower per perf.md).
-        if transB {  // c(N) = B(N,K)·a
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(N), Int32(K), 1, B, Int32(ldb), A, 1, beta, C, 1)
-        } else {     // c(N) = B(K,N)ᵀ·a
-            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(K), Int32(N), 1, B, Int32(ldb), A, 1, beta, C, 1)
+        // Memory-bound: split the output columns over the cores so both stream weights.
+        Parallel.ranges(N, minChunk: parallel && N * K > 1 << 16 ? 64 : N) { r in
+            let n = Int32(r.count)
+            if transB {  // c(N) = B(N,K)·a
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, n, Int32(K), 1, B + r.lowerBound * ldb, Int32(ldb), A, 1, beta, C + r.lowerBound, 1)
+            } else {     // c(N) = B(K,N)ᵀ·a
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(K), n, 1, B + r.lowerBound, Int32(ldb), A, 1, beta, C + r.lowerBound, 1)
+            }
         }
         return
     }

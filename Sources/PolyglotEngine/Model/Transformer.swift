@@ -119,8 +119,8 @@ public final class Transformer {
                     } else {
                         linear(l, .gate, out: a.gate[l].ptr, inp: a.ln2[l].ptr, N: N)
                         linear(l, .up, out: a.up[l].ptr, inp: a.ln2[l].ptr, N: N)
-                        swigluForward(h: a.h[l].ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
-                        linear(l, .down, out: a.tmp.ptr, inp: a.h[l].ptr, N: N)
+                        swigluForward(h: a.h.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
+                        linear(l, .down, out: a.tmp.ptr, inp: a.h.ptr, N: N)
                     }
                     add(a.resid[l + 1].ptr, a.residMid[l].ptr, a.tmp.ptr, N * C)
                 }
@@ -170,7 +170,8 @@ public final class Transformer {
                                 auxScale: auxPerLayer, N: N)
                 } else {
                     a.dh.zero(); a.dgate.zero(); a.dup.zero()
-                    linearBack(l, .down, dinp: a.dh.ptr, dout: dl, inp: a.h[l].ptr, N: N)
+                    swigluForward(h: a.h.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)  // recompute
+                    linearBack(l, .down, dinp: a.dh.ptr, dout: dl, inp: a.h.ptr, N: N)
                     swigluBackward(dgate: a.dgate.ptr, dup: a.dup.ptr, dh: a.dh.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
                     linearBack(l, .gate, dinp: a.dln.ptr, dout: a.dgate.ptr, inp: a.ln2[l].ptr, N: N)
                     linearBack(l, .up, dinp: a.dln.ptr, dout: a.dup.ptr, inp: a.ln2[l].ptr, N: N)
