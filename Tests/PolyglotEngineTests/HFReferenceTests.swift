@@ -2,11 +2,11 @@ import XCTest
 @testable import PolyglotEngine
 
 /// Cross-checks our checkpoint layout and forward pass against an independent NumPy port of HF's
-/// Llama/Mixtral modelling code (Reference/hf_llama_reference.py). Skips without python3 + numpy.
+/// Llama/Mixtral modelling code (Tests/Fixtures/engine/hf_llama_reference.py). Skips without python3 + numpy.
 final class HFReferenceTests: XCTestCase {
     func referenceLogits(dir: URL, tokens: [Int]) throws -> [[Double]] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Reference/hf_llama_reference.py")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/engine/hf_llama_reference.py")
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         probe.arguments = ["python3", "-c", "import numpy"]

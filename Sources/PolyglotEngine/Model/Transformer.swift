@@ -95,8 +95,8 @@ public final class Transformer {
         var auxTotal: Double = 0
         let auxPerLayer = auxWeight / Float(L)
 
-        try batch.inputs.withUnsafeBufferPointer { tokBuf in
-            try batch.valid.withUnsafeBufferPointer { validBuf in
+        batch.inputs.withUnsafeBufferPointer { tokBuf in
+            batch.valid.withUnsafeBufferPointer { validBuf in
                 let tokens = tokBuf.baseAddress!, valid = validBuf.baseAddress!
                 embeddingForward(out: a.resid[0].ptr, tokens: tokens, table: P + layout.embed, N: N, C: C)
                 for l in 0..<L {
