@@ -44,13 +44,17 @@ final class TrainerTests: XCTestCase {
     }
 
     func testSameSeedGivesBitIdenticalWeightsAndCancellationStops() throws {
-        func run() throws -> [Float] {
-            let m = try Transformer(config: Self.config, seed: 5)
+        let moeConfig = ModelConfig(vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4,
+                                    intermediateSize: 32, maxPositionEmbeddings: 32, experts: 4, expertsPerToken: 2)
+        func run(_ cfg: ModelConfig) throws -> [Float] {
+            let m = try Transformer(config: cfg, seed: 5)
             let t = try Trainer(model: m, data: Self.dataset(), config: Self.trainingConfig(steps: 6))
             _ = try t.train()
             return m.params.toArray()
         }
-        XCTAssertEqual(try run(), try run())
+        XCTAssertEqual(try run(Self.config), try run(Self.config))
+        XCTAssertEqual(try run(moeConfig), try run(moeConfig))
+        XCTAssertNotEqual(try run(Self.config), try Transformer(config: Self.config, seed: 5).params.toArray())
         let m = try Transformer(config: Self.config, seed: 5)
         let t = try Trainer(model: m, data: Self.dataset(), config: Self.trainingConfig(steps: 50))
         var polls = 0
