@@ -38,6 +38,10 @@ final class TrainerTests: XCTestCase {
         print("masked-in loss \(inBefore) → \(inAfter); masked-out \(outBefore) → \(outAfter); control masked-out → \(outControl)")
         XCTAssertEqual(reports.count, 200)
         XCTAssertLessThan(inAfter, 0.05)
+        let perItem = try data.map { try model.maskedLoss(of: $0) }
+        let pooled = perItem.reduce(0) { $0 + $1.sum } / Double(perItem.reduce(0) { $0 + $1.tokens })
+        XCTAssertEqual(pooled, inAfter, accuracy: 1e-4, "the KV-cache evaluation path agrees with the batched one")
+        XCTAssertEqual(perItem[0].tokens, 8)
         XCTAssertGreaterThan(outAfter, 0.9 * outBefore, "masked-out tokens are not learned")
         XCTAssertLessThan(outControl, 0.5 * outBefore, "without the mask the same run does learn them")
         XCTAssertTrue(reports.allSatisfy { $0.gradNorm.isFinite && $0.tokensPerSecond > 0 })

@@ -132,5 +132,8 @@ final class TransformerTests: XCTestCase {
         XCTAssertThrowsError(try TrainingSequence(tokens: [1, 2], lossMask: [1]))
         XCTAssertThrowsError(try Batch(sequences: [TrainingSequence(tokens: [1, 20])], T: 4, vocabSize: 13))
         XCTAssertThrowsError(try ModelConfig.preset(named: "huge"))
+        let m = try Self.model(moe: false, scale: 1)
+        XCTAssertThrowsError(try m.maskedLoss(of: TrainingSequence(tokens: [1, 2, 13])))
+        XCTAssertThrowsError(try m.nextTokenLogits([-1]))
     }
 }

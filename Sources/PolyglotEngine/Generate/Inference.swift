@@ -95,3 +95,26 @@ extension Transformer {
         try inferLogits(tokens, cache: KVCache(for: self, capacity: tokens.count), lastOnly: true)
     }
 }
+
+extension Transformer {
+    /// Summed cross-entropy over the masked-in targets of one sequence and their count (for per-item or
+    /// per-language evaluation); sequences longer than the context are truncated to it.
+    public func maskedLoss(of sequence: TrainingSequence) throws -> (sum: Double, tokens: Int) {
+        let n = min(sequence.tokens.count, config.maxPositionEmbeddings + 1)
+        guard n >= 2 else { return (0, 0) }
+        for (i, t) in sequence.tokens[0..<n].enumerated() where t < 0 || t >= config.vocabSize {
+            throw EngineError.invalidInput("position \(i): token id \(t) outside vocabulary 0..<\(config.vocabSize)")
+        }
+        let inputs = Array(sequence.tokens[0..<(n - 1)]), V = config.vocabSize
+        let logits = try inferLogits(inputs, cache: KVCache(for: self, capacity: inputs.count), lastOnly: false)
+        var sum = 0.0, count = 0
+        for t in 0..<(n - 1) where sequence.lossMask[t + 1] != 0 {
+            let row = logits[(t * V)..<((t + 1) * V)]
+            let m = row.max() ?? 0
+            let logZ = Double(m) + log(row.reduce(0.0) { $0 + Double(expf($1 - m)) })
+            sum += Double(sequence.lossMask[t + 1]) * (logZ - Double(row[row.startIndex + sequence.tokens[t + 1]]))
+            count += 1
+        }
+        return (sum, count)
+    }
+}
