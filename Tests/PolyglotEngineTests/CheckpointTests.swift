@@ -45,6 +45,20 @@ final class CheckpointTests: XCTestCase {
             XCTAssertEqual(b[i], v, accuracy: abs(v) * 1e-2 + 1e-7)
         }
         XCTAssertThrowsError(try st.tensor("c")) { XCTAssertTrue("\($0)".contains("\"c\"")) }
+        // Corrupt headers fail with the tensor name instead of crashing.
+        for bad in ["{\"x\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,0]}}",
+                    "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}",
+                    "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,800]}}"] {
+            var f = Data()
+            withUnsafeBytes(of: UInt64(bad.utf8.count).littleEndian) { f.append(contentsOf: $0) }
+            f.append(Data(bad.utf8)); f.append(Data(count: 8))
+            XCTAssertThrowsError(try SafeTensors.File(data: f, source: "bad")) { XCTAssertTrue("\($0)".contains("\"x\""), "\($0)") }
+        }
+        var dtypeFile = Data()
+        let h = "{\"x\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}"
+        withUnsafeBytes(of: UInt64(h.utf8.count).littleEndian) { dtypeFile.append(contentsOf: $0) }
+        dtypeFile.append(Data(h.utf8)); dtypeFile.append(Data(count: 8))
+        XCTAssertThrowsError(try SafeTensors.File(data: dtypeFile, source: "bad").tensor("x")) { XCTAssertTrue("\($0)".contains("I64"), "\($0)") }
     }
 
     func testWholeCheckpointInHalfPrecisionLoads() throws {

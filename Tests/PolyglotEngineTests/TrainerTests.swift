@@ -38,19 +38,27 @@ final class TrainerTests: XCTestCase {
         print("masked-in loss \(inBefore) → \(inAfter); masked-out \(outBefore) → \(outAfter); control masked-out → \(outControl)")
         XCTAssertEqual(reports.count, 200)
         XCTAssertLessThan(inAfter, 0.05)
+        let perItem = try data.map { try model.maskedLoss(of: $0) }
+        let pooled = perItem.reduce(0) { $0 + $1.sum } / Double(perItem.reduce(0) { $0 + $1.tokens })
+        XCTAssertEqual(pooled, inAfter, accuracy: 1e-4, "the KV-cache evaluation path agrees with the batched one")
+        XCTAssertEqual(perItem[0].tokens, 8)
         XCTAssertGreaterThan(outAfter, 0.9 * outBefore, "masked-out tokens are not learned")
         XCTAssertLessThan(outControl, 0.5 * outBefore, "without the mask the same run does learn them")
         XCTAssertTrue(reports.allSatisfy { $0.gradNorm.isFinite && $0.tokensPerSecond > 0 })
     }
 
     func testSameSeedGivesBitIdenticalWeightsAndCancellationStops() throws {
-        func run() throws -> [Float] {
-            let m = try Transformer(config: Self.config, seed: 5)
+        let moeConfig = ModelConfig(vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4,
+                                    intermediateSize: 32, maxPositionEmbeddings: 32, experts: 4, expertsPerToken: 2)
+        func run(_ cfg: ModelConfig) throws -> [Float] {
+            let m = try Transformer(config: cfg, seed: 5)
             let t = try Trainer(model: m, data: Self.dataset(), config: Self.trainingConfig(steps: 6))
             _ = try t.train()
             return m.params.toArray()
         }
-        XCTAssertEqual(try run(), try run())
+        XCTAssertEqual(try run(Self.config), try run(Self.config))
+        XCTAssertEqual(try run(moeConfig), try run(moeConfig))
+        XCTAssertNotEqual(try run(Self.config), try Transformer(config: Self.config, seed: 5).params.toArray())
         let m = try Transformer(config: Self.config, seed: 5)
         let t = try Trainer(model: m, data: Self.dataset(), config: Self.trainingConfig(steps: 50))
         var polls = 0

@@ -2,10 +2,10 @@ import XCTest
 @testable import PolyglotEngine
 
 final class TransformerTests: XCTestCase {
-    static func tinyConfig(moe: Bool) -> ModelConfig {
+    static func tinyConfig(moe: Bool, tied: Bool = false) -> ModelConfig {
         ModelConfig(vocabSize: 13, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, numKeyValueHeads: 1,
-                    intermediateSize: 12, maxPositionEmbeddings: 16, experts: moe ? 4 : 0, expertsPerToken: 2,
-                    routerAuxLossCoef: 0.05)
+                    intermediateSize: 12, maxPositionEmbeddings: 16, tieWordEmbeddings: tied, experts: moe ? 4 : 0,
+                    expertsPerToken: 2, routerAuxLossCoef: 0.05)
     }
 
     static func sequences(_ count: Int, length: Int, vocab: Int, seed: UInt64) throws -> [TrainingSequence] {
@@ -19,14 +19,14 @@ final class TransformerTests: XCTestCase {
     }
 
     /// Scales weights up so finite differences in Float32 see gradients well above rounding noise.
-    static func model(moe: Bool, seed: UInt64 = 1, scale: Float = 10) throws -> Transformer {
-        let m = try Transformer(config: tinyConfig(moe: moe), seed: seed)
+    static func model(moe: Bool, tied: Bool = false, seed: UInt64 = 1, scale: Float = 10) throws -> Transformer {
+        let m = try Transformer(config: tinyConfig(moe: moe, tied: tied), seed: seed)
         for s in m.parameterSpecs where s.decays { for i in 0..<s.count { m.params.ptr[s.offset + i] *= scale } }
         return m
     }
 
-    func checkWholeModelGradient(moe: Bool) throws {
-        let m = try Self.model(moe: moe)
+    func checkWholeModelGradient(moe: Bool, tied: Bool = false) throws {
+        let m = try Self.model(moe: moe, tied: tied)
         let batch = try Batch(sequences: Self.sequences(3, length: 7, vocab: 13, seed: 2), T: 6, vocabSize: 13)
         let norm = batch.maskedTokens, aux: Float = moe ? 0.05 : 0
         m.zeroGrad()
@@ -42,6 +42,10 @@ final class TransformerTests: XCTestCase {
 
     func testDenseModelGradient() throws { try checkWholeModelGradient(moe: false) }
     func testMoEModelGradient() throws { try checkWholeModelGradient(moe: true) }
+    func testTiedEmbeddingsGradient() throws {
+        XCTAssertFalse(try Self.model(moe: false, tied: true).parameterSpecs.contains { $0.name == "lm_head.weight" })
+        try checkWholeModelGradient(moe: false, tied: true)
+    }
 
     func testKVCacheDecodeEqualsFullForward() throws {
         for moe in [false, true] {
@@ -115,6 +119,8 @@ final class TransformerTests: XCTestCase {
         XCTAssertEqual(Set(stats.counts.keys), [0, 1])
         let total = stats.counts.values.reduce(0) { $0 + $1[0].reduce(0, +) }
         XCTAssertEqual(total, batch.validTokens * 2, "each valid token routes to top-2 experts in layer 0")
+        XCTAssertEqual(stats.rows.count, 2 * 2 * 4)
+        XCTAssertEqual(stats.rows.reduce(0) { $0 + $1.tokens }, batch.validTokens * 2 * 2)
         m.resetRoutingStats()
         XCTAssertTrue(m.routing.counts.isEmpty)
     }
@@ -126,5 +132,8 @@ final class TransformerTests: XCTestCase {
         XCTAssertThrowsError(try TrainingSequence(tokens: [1, 2], lossMask: [1]))
         XCTAssertThrowsError(try Batch(sequences: [TrainingSequence(tokens: [1, 20])], T: 4, vocabSize: 13))
         XCTAssertThrowsError(try ModelConfig.preset(named: "huge"))
+        let m = try Self.model(moe: false, scale: 1)
+        XCTAssertThrowsError(try m.maskedLoss(of: TrainingSequence(tokens: [1, 2, 13])))
+        XCTAssertThrowsError(try m.nextTokenLogits([-1]))
     }
 }

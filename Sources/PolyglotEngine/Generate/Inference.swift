@@ -56,7 +56,9 @@ extension Transformer {
             ropeForward(x: q.ptr, rows: n, heads: H, headDim: D, position: posOf, table: rope)
             ropeForward(x: kRows, rows: n, heads: Hkv, headDim: D, position: posOf, table: rope)
             let kBase = cache.k[l].ptr, vBase = cache.v[l].ptr
-            Parallel.forEach(H) { h in
+            // Heads in parallel only when there is enough work to pay for the dispatch (not at batch-1 decode).
+            let headWork = n * (pos0 + n) * D
+            let attendHead: (Int) -> Void = { h in
                 let kvh = h / group
                 for r in 0..<n {
                     attendRow(out: att.ptr + (r * H + h) * D, probs: probs.ptr + h * cache.capacity,
@@ -64,6 +66,7 @@ extension Transformer {
                               count: pos0 + r + 1, kvStride: kvDim, D: D, scale: scale)
                 }
             }
+            if headWork > 1 << 15 { Parallel.forEach(H, attendHead) } else { for h in 0..<H { attendHead(h) } }
             linear(l, .o, out: tmp.ptr, inp: att.ptr, N: n, training: false)
             Vec.axpy(1, tmp.ptr, x.ptr, n * C)
             rmsnormForward(out: ln.ptr, rstd: nil, inp: x.ptr, weight: P + o.mlpNorm, N: n, C: C, eps: eps)
@@ -90,5 +93,28 @@ extension Transformer {
     /// Diagnostic: the next-token logits (V) after `tokens`.
     public func nextTokenLogits(_ tokens: [Int]) throws -> [Float] {
         try inferLogits(tokens, cache: KVCache(for: self, capacity: tokens.count), lastOnly: true)
+    }
+}
+
+extension Transformer {
+    /// Summed cross-entropy over the masked-in targets of one sequence and their count (for per-item or
+    /// per-language evaluation); sequences longer than the context are truncated to it.
+    public func maskedLoss(of sequence: TrainingSequence) throws -> (sum: Double, tokens: Int) {
+        let n = min(sequence.tokens.count, config.maxPositionEmbeddings + 1)
+        guard n >= 2 else { return (0, 0) }
+        for (i, t) in sequence.tokens[0..<n].enumerated() where t < 0 || t >= config.vocabSize {
+            throw EngineError.invalidInput("position \(i): token id \(t) outside vocabulary 0..<\(config.vocabSize)")
+        }
+        let inputs = Array(sequence.tokens[0..<(n - 1)]), V = config.vocabSize
+        let logits = try inferLogits(inputs, cache: KVCache(for: self, capacity: inputs.count), lastOnly: false)
+        var sum = 0.0, count = 0
+        for t in 0..<(n - 1) where sequence.lossMask[t + 1] != 0 {
+            let row = logits[(t * V)..<((t + 1) * V)]
+            let m = row.max() ?? 0
+            let logZ = Double(m) + log(row.reduce(0.0) { $0 + Double(expf($1 - m)) })
+            sum += Double(sequence.lossMask[t + 1]) * (logZ - Double(row[row.startIndex + sequence.tokens[t + 1]]))
+            count += 1
+        }
+        return (sum, count)
     }
 }

@@ -5,6 +5,9 @@ import Foundation
 public enum Checkpoint {
     /// Writes `model` (and `extraFiles`, e.g. "tokenizer.json") to `dir` atomically: temp dir, then rename.
     public static func save(_ model: Transformer, to dir: URL, extraFiles: [String: Data] = [:]) throws {
+        guard model.lora == nil else {
+            throw EngineError.checkpoint("\(dir.path): the model has unmerged LoRA adapters. HINT: call mergeLoRA() before saving")
+        }
         let fm = FileManager.default
         let parent = dir.deletingLastPathComponent()
         let tmp = parent.appendingPathComponent(".\(dir.lastPathComponent).tmp-\(UUID().uuidString)")

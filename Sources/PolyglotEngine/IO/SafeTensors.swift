@@ -55,7 +55,8 @@ public enum SafeTensors {
             for (name, value) in header {
                 if name == "__metadata__" { meta = value as? [String: String] ?? [:]; continue }
                 guard let e = value as? [String: Any], let dtype = e["dtype"] as? String, let shape = e["shape"] as? [Int],
-                      let offs = e["data_offsets"] as? [Int], offs.count == 2, offs[0] <= offs[1],
+                      shape.allSatisfy({ $0 >= 0 }),
+                      let offs = e["data_offsets"] as? [Int], offs.count == 2, offs[0] >= 0, offs[0] <= offs[1],
                       base + offs[1] <= data.endIndex else {
                     throw EngineError.checkpoint("\(source): tensor \"\(name)\": malformed entry (need dtype, shape, data_offsets inside the file)")
                 }

@@ -2,7 +2,8 @@
 import Foundation
 
 /// Per row n: loss_n = −log softmax(logits_n)[target_n]; returns Σ_n weight_n·loss_n (weight = loss mask / normaliser).
-/// When `dlogits` is given it is overwritten with weight_n·(softmax − onehot(target)) (may alias `logits`).
+/// When `dlogits` is given it is overwritten with weight_n·(softmax − onehot(target)) (may alias `logits`:
+/// each row is read fully before it is overwritten).
 func crossEntropyForwardBackward(dlogits: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>,
                                  targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>, N: Int, V: Int,
                                  rowLoss: UnsafeMutablePointer<Float>? = nil) -> Double {
@@ -14,18 +15,20 @@ func crossEntropyForwardBackward(dlogits: UnsafeMutablePointer<Float>?, logits: 
                 let x = logits + n * V
                 var m = -Float.infinity
                 for i in 0..<V where x[i] > m { m = x[i] }
+                let target = Int(targets[n]), xTarget = x[target]
                 var sum: Double = 0
-                for i in 0..<V { sum += Double(expf(x[i] - m)) }
-                let logZ = Double(m) + Foundation.log(sum)
-                let target = Int(targets[n])
-                let l = logZ - Double(x[target])
+                if let dlogits {  // keep exp(x − m) in the gradient row: one exp per logit
+                    let d = dlogits + n * V
+                    for i in 0..<V { let e = expf(x[i] - m); d[i] = e; sum += Double(e) }
+                    let scale = weights[n] / Float(sum)
+                    for i in 0..<V { d[i] *= scale }
+                    d[target] -= weights[n]
+                } else {
+                    for i in 0..<V { sum += Double(expf(x[i] - m)) }
+                }
+                let l = Double(m) + Foundation.log(sum) - Double(xTarget)
                 rowLoss?[n] = Float(l)
                 lossP[n] = Double(weights[n]) * l
-                if let dlogits {
-                    let d = dlogits + n * V, w = weights[n], lz = Float(logZ)
-                    for i in 0..<V { d[i] = w * expf(x[i] - lz) }
-                    d[target] -= w
-                }
             }
         }
     }

@@ -3,11 +3,12 @@
 import CBLAS
 
 /// C(M,N) = op(A)·op(B) + beta·C in row-major storage, split across cores along M
-/// (each worker calls single-threaded OpenBLAS on its row block).
+/// (each worker calls single-threaded OpenBLAS on its row block); `parallel: false` inside parallel loops.
 func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
            A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
-           C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+           C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool = true) {
     if M == 0 || N == 0 { return }
+    _ = Parallel.workers  // pins OpenBLAS to one thread before its first call
     if K == 0 {
         for i in 0..<M { for j in 0..<N { C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j] } }
         return
@@ -15,16 +16,20 @@ func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
     let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
     if M == 1 && !transA {
         // Decode path: a matrix-vector product (sgemm at M=1 is ~10x slower per perf.md).
-        if transB {  // c(N) = B(N,K)·a
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(N), Int32(K), 1, B, Int32(ldb), A, 1, beta, C, 1)
-        } else {     // c(N) = B(K,N)ᵀ·a
-            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(K), Int32(N), 1, B, Int32(ldb), A, 1, beta, C, 1)
+        // Memory-bound: split the output columns over the cores so both stream weights.
+        Parallel.ranges(N, minChunk: parallel && N * K > 1 << 16 ? 64 : N) { r in
+            let n = Int32(r.count)
+            if transB {  // c(N) = B(N,K)·a
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, n, Int32(K), 1, B + r.lowerBound * ldb, Int32(ldb), A, 1, beta, C + r.lowerBound, 1)
+            } else {     // c(N) = B(K,N)ᵀ·a
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(K), n, 1, B + r.lowerBound, Int32(ldb), A, 1, beta, C + r.lowerBound, 1)
+            }
         }
         return
     }
     // Row blocks of op(A): rows of A when not transposed, columns of A when transposed.
     let flops = M * N * K
-    let minRows = flops > 1 << 18 ? 16 : M
+    let minRows = parallel && flops > 1 << 18 ? 16 : M
     Parallel.ranges(M, minChunk: minRows) { r in
         let aBlock = transA ? A + r.lowerBound : A + r.lowerBound * lda
         cblas_sgemm(CblasRowMajor, ta, tb, Int32(r.count), Int32(N), Int32(K), 1,

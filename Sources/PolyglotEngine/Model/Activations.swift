@@ -12,7 +12,8 @@ final class Activations {
     let probs: [FloatBuffer]                              // L × (B,H,T,T)
     let att: [FloatBuffer]                                // L × (N,H·D)
     let residMid: [FloatBuffer]                           // L × (N,C) after the attention residual
-    let gate: [FloatBuffer], up: [FloatBuffer], h: [FloatBuffer]  // L × (N,F), dense only
+    let gate: [FloatBuffer], up: [FloatBuffer]            // L × (N,F), dense only
+    let h: FloatBuffer                                    // (N,F) silu(gate)·up, recomputed in backward (saves L·N·F)
     let moe: [MoEActivations?]                            // L, MoE only
     let lnf: FloatBuffer, rstdf: FloatBuffer              // (N,C) (N)
     let chunkRows: Int
@@ -35,7 +36,7 @@ final class Activations {
         rstd1 = many(L, N); rstd2 = many(L, N)
         q = many(L, N * qDim); k = many(L, N * kvDim); v = many(L, N * kvDim)
         probs = many(L, B * H * T * T); att = many(L, N * qDim); residMid = many(L, N * C)
-        gate = many(dense ? L : 0, N * F); up = many(dense ? L : 0, N * F); h = many(dense ? L : 0, N * F)
+        gate = many(dense ? L : 0, N * F); up = many(dense ? L : 0, N * F); h = FloatBuffer(count: dense ? N * F : 0)
         moe = (0..<L).map { _ in
             cfg.isMoE ? MoEActivations(N: N, C: C, F: F, E: cfg.numLocalExperts, K: cfg.numExpertsPerTok) : nil
         }

@@ -95,8 +95,8 @@ public final class Transformer {
         var auxTotal: Double = 0
         let auxPerLayer = auxWeight / Float(L)
 
-        try batch.inputs.withUnsafeBufferPointer { tokBuf in
-            try batch.valid.withUnsafeBufferPointer { validBuf in
+        batch.inputs.withUnsafeBufferPointer { tokBuf in
+            batch.valid.withUnsafeBufferPointer { validBuf in
                 let tokens = tokBuf.baseAddress!, valid = validBuf.baseAddress!
                 embeddingForward(out: a.resid[0].ptr, tokens: tokens, table: P + layout.embed, N: N, C: C)
                 for l in 0..<L {
@@ -119,8 +119,8 @@ public final class Transformer {
                     } else {
                         linear(l, .gate, out: a.gate[l].ptr, inp: a.ln2[l].ptr, N: N)
                         linear(l, .up, out: a.up[l].ptr, inp: a.ln2[l].ptr, N: N)
-                        swigluForward(h: a.h[l].ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
-                        linear(l, .down, out: a.tmp.ptr, inp: a.h[l].ptr, N: N)
+                        swigluForward(h: a.h.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
+                        linear(l, .down, out: a.tmp.ptr, inp: a.h.ptr, N: N)
                     }
                     add(a.resid[l + 1].ptr, a.residMid[l].ptr, a.tmp.ptr, N * C)
                 }
@@ -170,7 +170,8 @@ public final class Transformer {
                                 auxScale: auxPerLayer, N: N)
                 } else {
                     a.dh.zero(); a.dgate.zero(); a.dup.zero()
-                    linearBack(l, .down, dinp: a.dh.ptr, dout: dl, inp: a.h[l].ptr, N: N)
+                    swigluForward(h: a.h.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)  // recompute
+                    linearBack(l, .down, dinp: a.dh.ptr, dout: dl, inp: a.h.ptr, N: N)
                     swigluBackward(dgate: a.dgate.ptr, dup: a.dup.ptr, dh: a.dh.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
                     linearBack(l, .gate, dinp: a.dln.ptr, dout: a.dgate.ptr, inp: a.ln2[l].ptr, N: N)
                     linearBack(l, .up, dinp: a.dln.ptr, dout: a.dup.ptr, inp: a.ln2[l].ptr, N: N)
@@ -257,6 +258,15 @@ public struct RoutingStats: Sendable, Equatable {
     public private(set) var counts: [Int?: [[Int]]] = [:]
 
     init(layers: Int, experts: Int) { self.layers = layers; self.experts = experts }
+
+    /// One row per (tag, layer, expert), tags in ascending order (untagged first): ready for a results table.
+    public var rows: [(tag: Int?, layer: Int, expert: Int, tokens: Int)] {
+        counts.keys.sorted { ($0 ?? Int.min) < ($1 ?? Int.min) }.flatMap { tag in
+            counts[tag]!.enumerated().flatMap { layer, perExpert in
+                perExpert.enumerated().map { (tag: tag, layer: layer, expert: $0.offset, tokens: $0.element) }
+            }
+        }
+    }
 
     mutating func record(layer: Int, acts: MoEActivations, valid: UnsafePointer<Float>, tags: [Int?], T: Int, N: Int) {
         for n in 0..<N where valid[n] != 0 {

@@ -134,14 +134,16 @@ public final class Trainer {
         try Self.evaluate(model: model, sequences, batchSize: config.batchSize, T: config.sequenceLength)
     }
 
-    /// Mean masked cross-entropy of `sequences` under `model`.
-    public static func evaluate(model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int) throws -> Double {
+    /// Mean masked cross-entropy of `sequences` under `model`; optionally adds their routing to `model.routing`.
+    public static func evaluate(model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int,
+                                collectRouting: Bool = false) throws -> Double {
+        guard batchSize > 0 else { throw EngineError.invalidInput("batchSize must be > 0, got \(batchSize)") }
         var total = 0.0, count: Float = 0
         var i = 0
         while i < sequences.count {
             let batch = try Batch(sequences: Array(sequences[i..<min(i + batchSize, sequences.count)]), T: T,
                                   vocabSize: model.config.vocabSize)
-            total += try model.forwardBackward(batch, normalizer: 1, auxWeight: 0, backward: false).loss
+            total += try model.forwardBackward(batch, normalizer: 1, auxWeight: 0, backward: false, collectRouting: collectRouting).loss
             count += batch.maskedTokens
             i += batchSize
         }
