@@ -23,18 +23,18 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]),
         .target(name: "PolyglotEngine", dependencies: ["CBLAS"]),
         .target(name: "PolyglotLab", dependencies: ["PolyglotEngine"]),
-        .target(name: "PolyglotLang", dependencies: ["PolyglotLab"]),
+        .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"]),
         .target(
             name: "PolyglotServe",
             dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "polyglot",
             dependencies: [
-                "PolyglotLang", "CEditline",
+                "PolyglotLang", "PolyglotServe", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PolyglotEngineTests", dependencies: ["PolyglotEngine"]),
-        .testTarget(name: "PolyglotLabTests", dependencies: ["PolyglotLab"]),
+        .testTarget(name: "PolyglotLabTests", dependencies: ["PolyglotLab"], exclude: ["Golden"]),
         .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
         .testTarget(name: "PolyglotServeTests", dependencies: ["PolyglotServe", "PolyglotLab", "PolyglotEngine"]),
         .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot"]),

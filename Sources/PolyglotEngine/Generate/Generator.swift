@@ -28,8 +28,10 @@ public struct GenerationResult: Sendable, Equatable {
 }
 
 extension Transformer {
-    /// Continues `prompt` (token ids) with a KV cache; deterministic for a given seed.
-    public func generate(prompt: [Int], options: GenerationOptions) throws -> GenerationResult {
+    /// Continues `prompt` (token ids) with a KV cache; deterministic for a given seed. `onToken` sees each
+    /// new id as it is chosen (streaming); returning false stops generation there.
+    public func generate(prompt: [Int], options: GenerationOptions,
+                         onToken: (Int) -> Bool = { _ in true }) throws -> GenerationResult {
         guard !prompt.isEmpty else { throw EngineError.invalidInput("generation needs a non-empty prompt") }
         guard options.temperature >= 0, options.topP > 0, options.topP <= 1 else {
             throw EngineError.invalidInput("temperature must be ≥ 0 and top_p in (0, 1]; got \(options.temperature), \(options.topP)")
@@ -45,6 +47,7 @@ extension Transformer {
             let next = Self.sample(logits, temperature: options.temperature, topP: options.topP, rng: &rng)
             out.append(next)
             if options.stopTokens.contains(next) { return GenerationResult(tokens: out, stoppedBy: next) }
+            if !onToken(next) { break }
             if cache.length >= cache.capacity || out.count == options.maxNewTokens { break }
             logits = try inferLogits([next], cache: cache, lastOnly: true)
         }

@@ -89,7 +89,7 @@ public final class LabModel {
 
     // MARK: - Chat
 
-    static func chatMessages(_ messages: [Message]) -> [ChatMessage] {
+    public static func chatMessages(_ messages: [Message]) -> [ChatMessage] {
         messages.map { m in
             let role: ChatRole = switch m.role {
             case .system: .system

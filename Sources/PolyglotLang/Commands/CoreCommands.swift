@@ -12,6 +12,7 @@ extension CommandRegistry {
         r.register(dataCommands)
         r.register(modelCommands)
         r.register([plot])
+        r.register(serveCommands)
         return r
     }
 }

@@ -1,0 +1,113 @@
+// `polyglot bench …`: performance claims measured in one run, with ratios to a reference measured
+// in the same run where one is available (PyTorch CPU for the engine).
+
+import ArgumentParser
+import Foundation
+import PolyglotEngine
+import PolyglotLab
+import PolyglotServe
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Benchmarks (engine, data, serve).",
+                                                    subcommands: [EngineBenchCommand.self, DataBenchCommand.self, ServeBenchCommand.self])
+}
+
+struct EngineBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Training and generation tokens/s, sgemm GFLOP/s and peak memory of the presets, with PyTorch ratios.")
+
+    @Flag(help: "One JSON object per line.") var json = false
+    @Option(help: "Presets to run (comma-separated).") var presets = ModelConfig.presetNames.joined(separator: ",")
+    @Option(help: "PyTorch reference script (run when python3 can import torch).")
+    var torchScript = "../shared/bench/bench_torch.py"
+
+    func run() throws {
+        let names = presets.split(separator: ",").map(String.init)
+        let records = try EngineBench.run(presets: names)
+        let corpus = Builtins.world.corpus(sentences: 20_000).map(\.text).joined(separator: "\n")
+        let tokenizer = try BPETokenizer.train(texts: [corpus], target: .merges(2_000))
+        let mbPerSecond = tokenizer.encodingThroughput(of: corpus).megabytesPerSecond
+        let all = records.map { ($0.config, $0.metric, $0.value) } + [("tiny-dense", "tokenizer_mb_per_s", mbPerSecond)]
+        let reference = torchReference(names)
+        if json {
+            for (config, metric, value) in all {
+                print("{\"config\": \"\(config)\", \"metric\": \"\(metric)\", \"value\": \(value)}")
+            }
+            for (key, v) in reference.sorted(by: { $0.key < $1.key }) {
+                print("{\"config\": \"\(key.config)\", \"metric\": \"torch_\(key.metric)\", \"value\": \(v)}")
+            }
+            return
+        }
+        print("config        metric                   polyglot      pytorch   ratio")
+        for (config, metric, value) in all {
+            let name = config.padding(toLength: 13, withPad: " ", startingAt: 0)
+            let what = metric.padding(toLength: 22, withPad: " ", startingAt: 0)
+            var line = name + " " + what + String(format: " %11.1f", value)
+            if let ref = reference[RefKey(config: config, metric: metric)] {
+                line += String(format: " %11.1f %6.2fx", ref, value / ref)
+            } else {
+                line += "           —       —"
+            }
+            print(line)
+        }
+        if reference.isEmpty { print("no PyTorch reference in this run (python3 with torch and \(torchScript) needed)") }
+    }
+
+    struct RefKey: Hashable, Comparable {
+        var config: String, metric: String
+        static func < (a: RefKey, b: RefKey) -> Bool { (a.config, a.metric) < (b.config, b.metric) }
+    }
+
+    /// Runs the PyTorch versions of the same models in this run (2 threads), when available.
+    func torchReference(_ names: [String]) -> [RefKey: Double] {
+        guard FileManager.default.fileExists(atPath: torchScript) else { return [:] }
+        var out: [RefKey: Double] = [:]
+        let configs: [String: [String]] = ["tiny-dense": ["--config", "tiny"], "tiny-moe": ["--config", "tiny", "--moe"],
+                                           "small-dense": ["--config", "small"]]
+        for name in names {
+            guard let args = configs[name] else { continue }
+            for (mode, metric) in [("train", "train_tokens_per_s"), ("gen", "generate_tokens_per_s")] {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                p.arguments = ["python3", torchScript, mode, "--threads", "2"] + args
+                let pipe = Pipe()
+                p.standardOutput = pipe
+                p.standardError = FileHandle.nullDevice
+                guard (try? p.run()) != nil else { return out }
+                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                guard p.terminationStatus == 0 else { return out }
+                for line in text.split(separator: "\n") where line.hasPrefix("RESULT ") {
+                    if let obj = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8)) as? [String: Any],
+                       let v = obj["tokens_per_s"] as? Double {
+                        out[RefKey(config: name, metric: metric)] = v
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+struct DataBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data", abstract: "Load a generated Bactrian-X-sized set (5 × 64K items, ~300 MB JSONL): seconds, MB/s, peak memory.")
+    @Option(help: "Items per language.") var items = 64_000
+
+    func run() throws {
+        print(try DataBench.run(itemsPerLanguage: items).table.render())
+    }
+}
+
+struct ServeBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Requests/s and p50/p99 latency of 16 concurrent clients against a served model.")
+    @Option(help: "A checkpoint folder or builtin:dense.") var model = "builtin:dense"
+    @Option(help: "Concurrent clients.") var clients = 16
+
+    func run() throws {
+        let generator = ModelGenerator(try loadModel(model))
+        print(try ServeBenchmark.measure(generator: generator, clients: clients).table.render())
+    }
+}
