@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -21,7 +23,12 @@ let package = Package(
             name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]),
         .target(name: "PolyglotEngine", dependencies: ["CBLAS"]),
-        .target(name: "PolyglotLab", dependencies: ["PolyglotEngine"]),
+        .target(
+            name: "PolyglotLab",
+            dependencies: [
+                "PolyglotEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .target(name: "PolyglotLang", dependencies: ["PolyglotLab"]),
         .executableTarget(
             name: "polyglot",
@@ -30,7 +37,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PolyglotEngineTests", dependencies: ["PolyglotEngine"]),
-        .testTarget(name: "PolyglotLabTests", dependencies: ["PolyglotLab"]),
+        .testTarget(
+            name: "PolyglotLabTests",
+            dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
         .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot"]),
     ],
