@@ -59,7 +59,10 @@ public struct AnnotationSession {
         self.file = URL(fileURLWithPath: file)
         var done = Set<String>()
         if FileManager.default.fileExists(atPath: file) {
-            let old = try JudgmentSet.load(file)
+            // The items' questions tell the language of ids without a suffix.
+            var seen = Set<String>()
+            let questions = items.map(\.question).filter { seen.insert($0.id).inserted }
+            let old = try JudgmentSet.load(file, bench: Benchmark(name: "annotate", questions: questions))
             let me = "human:" + annotator
             for j in old.single where j.judge.first == me { done.insert("\(j.model)\u{1}\u{1}\(j.questionID)\u{1}\(j.turn)") }
             for p in old.pairs where p.judge.first == me { done.insert("\(p.model1)\u{1}\(p.model2)\u{1}\(p.questionID)\u{1}\(p.turn)") }

@@ -68,7 +68,7 @@ public struct JudgePrompt: Equatable, Sendable {
 /// A loaded benchmark: questions of one or more languages, their judge prompts, and non-fatal load problems.
 public struct Benchmark: Sendable {
     public var name: String
-    public var questions: [BenchQuestion]
+    public var questions: [BenchQuestion] { didSet { index = Self.makeIndex(questions) } }
     /// Judge prompts per language, keyed by prompt name (`single-v1`, ...; `v2:pair-v2` from judge_prompts_v2.jsonl).
     public var judgePrompts: [Lang: [String: JudgePrompt]]
     /// Malformed lines and files that were skipped, each with file:line.
@@ -77,6 +77,7 @@ public struct Benchmark: Sendable {
     public init(name: String, questions: [BenchQuestion], judgePrompts: [Lang: [String: JudgePrompt]] = [:], warnings: [EvalError] = []) {
         self.name = name
         self.questions = questions
+        self.index = Self.makeIndex(questions)
         self.judgePrompts = judgePrompts
         self.warnings = warnings
     }
@@ -86,7 +87,12 @@ public struct Benchmark: Sendable {
     /// The question with this id, if any.
     public func question(_ id: String) -> BenchQuestion? { index[id].map { questions[$0] } }
 
-    private var index: [String: Int] { Dictionary(questions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a }) }
+    /// Position of each question id (the first one wins if a file repeats an id).
+    private var index: [String: Int]
+
+    private static func makeIndex(_ questions: [BenchQuestion]) -> [String: Int] {
+        Dictionary(questions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
 
     /// Only the questions of the given languages.
     public func filtered(langs: [Lang]) -> Benchmark {

@@ -98,7 +98,7 @@ public final class ChatCompletionClient: Sendable {
                 if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
                 request.body = .bytes(ByteBuffer(bytes: payload))
                 let response = try await http.execute(request, timeout: .milliseconds(Int64(endpoint.timeout * 1000)))
-                let data = Data(buffer: try await response.body.collect(upTo: 16 << 20))
+                let data = Data(try await response.body.collect(upTo: 16 << 20).readableBytesView)
                 let status = Int(response.status.code)
                 if status == 200 { return try Self.content(of: data) }
                 let message = Self.errorMessage(data)

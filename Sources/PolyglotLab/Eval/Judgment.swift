@@ -118,7 +118,24 @@ public struct JudgmentSet: Sendable {
         }
         var set = JudgmentSet()
         for f in files { try set.read(f, bench: bench, lang: lang) }
+        set.dropRepeatedJudgments(source: path)
         return set
+    }
+
+    /// A repeated run appends the same judgment again (FastChat opens the file in append mode): keep the last line per
+    /// (model, question, turn, judge), at the place of the first, as FastChat's clean_judgment.py does.
+    private mutating func dropRepeatedJudgments(source: String) {
+        var position: [String: Int] = [:]
+        var kept: [SingleJudgment] = []
+        for j in single {
+            let key = [j.model, j.questionID, String(j.turn)] + j.judge
+            let k = key.joined(separator: "\u{1}")
+            if let p = position[k] { kept[p] = j } else { position[k] = kept.count; kept.append(j) }
+        }
+        if kept.count < single.count {
+            warnings.append(EvalError(file: source, "\(single.count - kept.count) repeated judgments (same model, question, turn and judge); kept the last of each"))
+        }
+        single = kept
     }
 
     private mutating func read(_ url: URL, bench: Benchmark?, lang given: Lang?) throws {
@@ -164,7 +181,8 @@ public struct JudgmentSet: Sendable {
         let url = URL(fileURLWithPath: path)
         if !single.isEmpty || pairs.isEmpty { try JSONL.write(single.map(\.jsonObject), to: url) }
         if !pairs.isEmpty {
-            let pairURL = single.isEmpty ? url : url.deletingPathExtension().appendingPathExtension("pair.jsonl")
+            let stem = url.deletingPathExtension().lastPathComponent
+            let pairURL = single.isEmpty ? url : url.deletingLastPathComponent().appendingPathComponent(stem + "_pair.jsonl")
             try JSONL.write(pairs.map(\.jsonObject), to: pairURL)
         }
     }

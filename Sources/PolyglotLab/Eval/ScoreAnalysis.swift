@@ -22,8 +22,12 @@ public enum ScoreAnalysis {
     /// turns the language identifier places in another language than the question.
     public static func score(_ j: JudgmentSet, by keys: [ScoreKey], keepFailed: Bool = false, seed: UInt64 = 0,
                              resamples: Int = 1000, answers: AnswerSet? = nil, identifier: LanguageIdentifier = .builtin) -> Table {
-        var groups: [[Table.Cell]: [SingleJudgment]] = [:]
-        for x in j.single { groups[keys.map { $0.cell(x) }, default: []].append(x) }
+        // Grouped by the cells' text; the cells themselves keep their kind (turn stays an int).
+        var groups: [[String]: (cells: [Table.Cell], members: [SingleJudgment])] = [:]
+        for x in j.single {
+            let cells = keys.map { $0.cell(x) }
+            groups[cells.map(\.text), default: (cells, [])].members.append(x)
+        }
         var columns = keys.map(\.rawValue) + ["mean", "n", "ci_low", "ci_high", "failed"]
         if answers != nil { columns.append("lang_mismatch") }
         var mismatchCache: [String: Bool] = [:]
@@ -37,8 +41,7 @@ public enum ScoreAnalysis {
         }
         var rows: [[Table.Cell]] = []
         var failedTotal = 0
-        for key in groups.keys.sorted(by: cellsBefore) {
-            let members = groups[key] ?? []
+        for (key, members) in groups.values.sorted(by: { cellsBefore($0.cells, $1.cells) }) {
             let failed = members.filter(\.failed).count
             failedTotal += failed
             let values = members.filter { keepFailed || !$0.failed }.map(\.score)
