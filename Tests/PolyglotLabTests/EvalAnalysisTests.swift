@@ -150,7 +150,8 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(all["n_pairs"], .int(6))
         XCTAssertEqual(all["kappa"]?.double ?? 0, 1.0 / 7, accuracy: 1e-12)
         XCTAssertEqual(row(t, ["DE"])?["n"], .int(4))
-        XCTAssertEqual(row(t, ["FR"])?["pearson"], .missing, "two points with y constant: undefined, not a made-up number")
+        XCTAssertEqual(row(t, ["FR"])?["pearson"]?.double ?? 0, 1, accuracy: 1e-12)  // two points: perfectly correlated
+        XCTAssertEqual(row(t, ["FR"])?["kappa"], .missing, "no pairwise verdicts in FR: no κ, not a made-up number")
     }
 
     func testTablesExportToCSVAndJSON() throws {

@@ -19,7 +19,7 @@ final class EvalBuiltinJudgeTests: XCTestCase {
         XCTAssertEqual(partial.score, 6)
         XCTAssertTrue(partial.explanation.hasSuffix("Rating: [[6]]"))
         XCTAssertEqual(RatingParser.rating(partial.explanation), 6)
-        XCTAssertEqual(judge.judge(question, answer: "Nobody knows what happens next in such cases.", turn: 1).score, 1)
+        XCTAssertEqual(judge.judge(question, answer: "Nobody knows what happens next.", turn: 1).score, 1)
         XCTAssertEqual(judge.judge(question, answer: "   ", turn: 1).score, 1)
         XCTAssertEqual(judge.judge(q("Tell me about your day in a few lines."), answer: "It was a quiet and pleasant day at home.", turn: 1).score, 5)
         // Accents and case are folded: "Später" vs "spater".
@@ -39,7 +39,7 @@ final class EvalBuiltinJudgeTests: XCTestCase {
         XCTAssertEqual(judge.judge(words, answer: "Blue, wide and endless.", turn: 1).score, 5)
         XCTAssertEqual(judge.judge(words, answer: "The sea is blue and wide and it goes on forever and ever.", turn: 1).score, 2)
         let json = q("Return the names as JSON.", category: "extraction")
-        XCTAssertEqual(judge.judge(json, answer: #"Here you go: {"names": ["Ana", "Ben"]}"#, turn: 1).score, 5)
+        XCTAssertEqual(judge.judge(json, answer: #"Here is the list you asked for: {"names": ["Ana", "Ben"]}"#, turn: 1).score, 5)
         XCTAssertEqual(judge.judge(json, answer: "The names are Ana and Ben.", turn: 1).score, 2)
         let list = q("Give a bullet list of three fruits.", category: "writing")
         XCTAssertEqual(judge.judge(list, answer: "- apple\n- pear\n- plum", turn: 1).score, 5)
@@ -48,6 +48,8 @@ final class EvalBuiltinJudgeTests: XCTestCase {
         XCTAssertEqual(judge.judge(sentences, answer: "Der Winter ist kalt. Es schneit oft.", turn: 1).score, 5)
         XCTAssertEqual(judge.judge(sentences, answer: "Der Winter ist kalt.", turn: 1).score, 2)
         XCTAssertNil(judge.formViolation(question: "Is this a realistic plan?", answer: "Yes."), "no list request hidden in 'realistic'")
+        // Too short to tell the language: "42" answers a German question without a cap.
+        XCTAssertEqual(judge.judge(q("Wie viel ist sechs mal sieben?", lang: .de, reference: ["42"]), answer: "42", turn: 1).score, 10)
     }
 
     func testJudgesEveryTurnOfAnAnswerSetDeterministically() {

@@ -12,7 +12,8 @@ import Foundation
 /// 3. Form: when the question asks for at most/exactly N words, N sentences, a list, or JSON and the answer
 ///    does not comply → −3 (not below 1).
 /// 4. Language: when the language identifier says the answer is not in the question's language → capped at 2
-///    (as multilingual MT-Bench ports penalise wrong-language answers).
+///    (as multilingual MT-Bench ports penalise wrong-language answers). Answers under 3 words (a number, "Ja.")
+///    are too short to tell and are not checked.
 public struct BuiltinJudge: Sendable {
     public var identifier: LanguageIdentifier
     /// Judge name written into judgments (`["builtin", "builtin-v1"]`).
@@ -30,7 +31,7 @@ public struct BuiltinJudge: Sendable {
         3. **Form**: if the question asks for N words, N sentences, a list or JSON and the answer does not
            comply → **−3** (never below 1).
         4. **Language**: an answer the language identifier places in another language than the question is
-           **capped at 2**.
+           **capped at 2** (answers under 3 words are too short to tell and are not checked).
         """
 
     /// Judges one turn (1-based) of an answer, with a short explanation ending in `Rating: [[n]]`.
@@ -59,7 +60,7 @@ public struct BuiltinJudge: Sendable {
             score = max(1, score - 3)
             notes.append("form not respected (\(violation))")
         }
-        if let lang = identifier.identify(text), lang != q.lang {
+        if normalise(text).split(separator: " ").count >= 3, let lang = identifier.identify(text), lang != q.lang {
             score = min(score, 2)
             notes.append("answer in \(lang.code), expected \(q.lang.code)")
         }
@@ -125,11 +126,12 @@ public struct BuiltinJudge: Sendable {
             let sentences = answer.split { ".!?".contains($0) }.filter { $0.contains { $0.isLetter } }.count
             if sentences != n { return "\(sentences) sentences, \(n) asked" }
         }
-        let lower = question.lowercased()
-        if lower.contains("json") {
-            let trimmed = answer.drop { $0 != "{" && $0 != "[" }
-            let body = trimmed.prefix(through: trimmed.lastIndex { $0 == "}" || $0 == "]" } ?? trimmed.startIndex)
-            if body.isEmpty || (try? JSONSerialization.jsonObject(with: Data(body.utf8))) == nil { return "no valid JSON" }
+        if question.lowercased().contains("json") {
+            // The JSON may sit inside prose or a code fence: take the span from the first bracket to the last one.
+            guard let open = answer.firstIndex(where: { $0 == "{" || $0 == "[" }),
+                  let close = answer.lastIndex(where: { $0 == "}" || $0 == "]" }), open < close,
+                  (try? JSONSerialization.jsonObject(with: Data(answer[open...close].utf8))) != nil
+            else { return "no valid JSON" }
         }
         if Self.listRequest?.firstMatch(in: question, range: range) != nil {
             let items = answer.split(separator: "\n").filter { line in
