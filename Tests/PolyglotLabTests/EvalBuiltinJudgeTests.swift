@@ -42,7 +42,7 @@ final class EvalBuiltinJudgeTests: XCTestCase {
         XCTAssertEqual(judge.judge(json, answer: #"Here is the list you asked for: {"names": ["Ana", "Ben"]}"#, turn: 1).score, 5)
         XCTAssertEqual(judge.judge(json, answer: "The names are Ana and Ben.", turn: 1).score, 2)
         let list = q("Give a bullet list of three fruits.", category: "writing")
-        XCTAssertEqual(judge.judge(list, answer: "- apple\n- pear\n- plum", turn: 1).score, 5)
+        XCTAssertEqual(judge.judge(list, answer: "Here are three fruits:\n- an apple\n- a pear\n- a plum", turn: 1).score, 5)
         XCTAssertEqual(judge.judge(list, answer: "Apples, pears and plums are all fine fruits.", turn: 1).score, 2)
         let sentences = q("Schreibe genau 2 Sätze über den Winter.", lang: .de, category: "writing")
         XCTAssertEqual(judge.judge(sentences, answer: "Der Winter ist kalt. Es schneit oft.", turn: 1).score, 5)
