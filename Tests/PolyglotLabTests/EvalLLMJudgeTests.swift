@@ -220,6 +220,23 @@ final class EvalLLMJudgeTests: XCTestCase {
         XCTAssertEqual(refusals, 1, "401 is not retried")
     }
 
+    func testSlowServerTimesOutAndIsRetriedThenRecordedAsError() async throws {
+        let server = try await LoopbackJudge(delay: 0.6) { _, _ in .text("[[9]]") }
+        let bench = Benchmark(name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
+                              judgePrompts: makeBench().judgePrompts)
+        var opts = options(server, attempts: 2)
+        opts.endpoint.timeout = 0.15
+        let start = Date()
+        let result = try await LLMJudge(benchmark: bench, options: opts).judge(makeAnswers(bench))
+        let elapsed = Date().timeIntervalSince(start)
+        let tries = await server.log.prompts.count
+        await server.stop()
+        XCTAssertEqual(tries, 2, "a timed-out request is retried")
+        XCTAssertEqual(result.single.first?.judgment, "$ERROR$")
+        XCTAssertEqual(result.single.first?.score, -1)
+        XCTAssertLessThan(elapsed, 0.6, "the client does not wait for the slow server")
+    }
+
     func testResumeAfterInterruptionNeverAsksTwice() async throws {
         let cache = tempFile("judge_single.jsonl")
         let bench = makeBench(questions: 4)
