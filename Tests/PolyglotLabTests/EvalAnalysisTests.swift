@@ -154,6 +154,18 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(row(t, ["FR"])?["kappa"], .missing, "no pairwise verdicts in FR: no κ, not a made-up number")
     }
 
+    func testWinRatesFollowShowResult() {
+        func p(_ g1: PairWinner, _ g2: PairWinner, _ m2: String = "b") -> PairJudgment {
+            PairJudgment(questionID: "81_DE", model1: "a", model2: m2, g1Winner: g1, g2Winner: g2, judge: [], turn: 1, tstamp: 0, lang: .de, category: "writing")
+        }
+        // a vs b: win, win, inconsistent (tie), tie, error (dropped); a vs c: loss.
+        let t = ScoreAnalysis.winRates(JudgmentSet(pairs: [p(.model1, .model1), p(.model1, .model1), p(.model1, .model2), p(.tie, .tie),
+                                                          p(.error, .model1), p(.model2, .model2, "c")]))
+        XCTAssertEqual(t.rows.map { $0.prefix(4).map(\.text) }, [["a", "2", "1", "2"], ["b", "0", "2", "2"], ["c", "1", "0", "0"]])
+        XCTAssertEqual(row(t, ["a"])?["win_rate_adjusted"]?.double ?? 0, 3.0 / 5, accuracy: 1e-12)
+        XCTAssertTrue(t.notes[0].hasSuffix("dropped: 1."))
+    }
+
     func testTablesExportToCSVAndJSON() throws {
         let t = ScoreAnalysis.score(try load(), by: [.model], seed: 1)
         let dir = EvalFixtures.tempDir()

@@ -51,7 +51,6 @@ public struct LLMJudge {
     func singleRequest(_ q: BenchQuestion, _ a: ModelAnswer, turn: Int) throws -> JudgeRequest {
         let name = Self.singlePromptName(q, turn: turn)
         let p = try prompt(name, lang: q.lang)
-        func at(_ list: [String]?, _ i: Int) -> String { list.flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? "" }
         var v: [String: String] = turn == 1
             ? ["question": at(q.turns, 0), "answer": at(a.turns, 0)]
             : ["question_1": at(q.turns, 0), "question_2": at(q.turns, 1), "answer_1": at(a.turns, 0), "answer_2": at(a.turns, 1)]
@@ -140,7 +139,6 @@ public struct LLMJudge {
     }
 
     static func pairValues(_ q: BenchQuestion, a: ModelAnswer, b: ModelAnswer, turn: Int) -> [String: String] {
-        func at(_ list: [String]?, _ i: Int) -> String { list.flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? "" }
         var v: [String: String] = turn == 1
             ? ["question": at(q.turns, 0), "answer_a": at(a.turns, 0), "answer_b": at(b.turns, 0)]
             : ["question_1": at(q.turns, 0), "question_2": at(q.turns, 1), "answer_a_1": at(a.turns, 0),
@@ -198,3 +196,6 @@ public struct LLMJudge {
         return out.compactMap { $0 }
     }
 }
+
+/// The i-th turn, or "" when a list is missing or short (a one-turn answer to a two-turn question).
+private func at(_ list: [String]?, _ i: Int) -> String { list.flatMap { $0.indices.contains(i) ? $0[i] : nil } ?? "" }

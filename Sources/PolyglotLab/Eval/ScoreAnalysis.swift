@@ -107,6 +107,28 @@ public enum ScoreAnalysis {
         [.text(d), .text(l), .text(m), .text(o), .number(ma), .number(mb), .number(ma - mb), .number((ma - mb) * 10), .int(na), .int(nb)]
     }
 
+    /// Pairwise results per model as FastChat's show_result.py: errors dropped; a tie or disagreeing orders count as a
+    /// tie for both models, otherwise a win and a loss. MT-Bench-X's "both bad" counts as a tie.
+    public static func winRates(_ j: JudgmentSet) -> Table {
+        var tally: [String: (win: Int, loss: Int, tie: Int)] = [:]
+        var dropped = 0
+        for p in j.pairs {
+            switch p.verdict {
+            case .error: dropped += 1
+            case .model1: tally[p.model1, default: (0, 0, 0)].win += 1; tally[p.model2, default: (0, 0, 0)].loss += 1
+            case .model2: tally[p.model2, default: (0, 0, 0)].win += 1; tally[p.model1, default: (0, 0, 0)].loss += 1
+            case .tie, .bothBad: tally[p.model1, default: (0, 0, 0)].tie += 1; tally[p.model2, default: (0, 0, 0)].tie += 1
+            }
+        }
+        let rows: [[Table.Cell]] = tally.keys.sorted().map { m in
+            let t = tally[m] ?? (0, 0, 0), n = Double(t.win + t.loss + t.tie)
+            return [.text(m), .int(t.win), .int(t.loss), .int(t.tie), .number(Double(t.win) / n), .number(Double(t.loss) / n),
+                    .number((Double(t.win) + 0.5 * Double(t.tie)) / n)]
+        }
+        return Table(title: "Pairwise win rates", columns: ["model", "win", "loss", "tie", "win_rate", "loss_rate", "win_rate_adjusted"],
+                     rows: rows, notes: ["win_rate_adjusted = (win + 0.5 · tie) / (win + loss + tie); comparisons with an error dropped: \(dropped)."])
+    }
+
     /// Agreement of two judges over the same answers (matched on model, question and turn), per language and overall:
     /// Pearson, Spearman, Kendall τ-b, exact and ±1 agreement of scores; Cohen's κ of pairwise verdicts.
     public static func agreement(_ a: JudgmentSet, _ b: JudgmentSet) -> Table {
