@@ -29,9 +29,11 @@ actor JudgeServerLog {
     var inFlight = 0
     var maxInFlight = 0
     var arrivals: [Date] = []
+    var authorizations: [String?] = []
 
-    func begin(system: String, user: String, temperature: Double) -> Int {
+    func begin(system: String, user: String, temperature: Double, authorization: String?) -> Int {
         prompts.append((system, user, temperature))
+        authorizations.append(authorization)
         arrivals.append(Date())
         inFlight += 1
         maxInFlight = max(maxInFlight, inFlight)
@@ -58,7 +60,8 @@ final class LoopbackJudge: @unchecked Sendable {
             let messages = json["messages"] as? [[String: String]] ?? []
             let system = messages.first { $0["role"] == "system" }?["content"] ?? ""
             let user = messages.first { $0["role"] == "user" }?["content"] ?? ""
-            let n = await log.begin(system: system, user: user, temperature: json["temperature"] as? Double ?? -1)
+            let n = await log.begin(system: system, user: user, temperature: json["temperature"] as? Double ?? -1,
+                                    authorization: request.headers[.authorization])
             if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
             await log.end()
             switch reply(n, user) {
@@ -341,6 +344,25 @@ final class EvalLLMJudgeTests: XCTestCase {
             if q.needsReference { XCTAssertTrue(j.userPrompt.contains(q.referenceAnswer?[0] ?? "?")) }
             XCTAssertFalse(j.userPrompt.contains("{answer"), "all placeholders filled")
         }
+    }
+
+    func testAPIKeyComesFromTheNamedVariableAndIsNeverWritten() async throws {
+        let secret = "sk-test-\(UUID().uuidString)"
+        setenv("POLYGLOT_TEST_JUDGE_KEY", secret, 1)
+        defer { unsetenv("POLYGLOT_TEST_JUDGE_KEY") }
+        let server = try await LoopbackJudge { _, _ in .text("[[4]]") }
+        let cache = tempFile("judge.jsonl")
+        var opts = options(server, cache: cache)
+        opts.endpoint.keyEnv = "POLYGLOT_TEST_JUDGE_KEY"
+        let bench = makeBench(questions: 1)
+        let result = try await LLMJudge(benchmark: bench, options: opts).judge(makeAnswers(bench))
+        let auth = await server.log.authorizations
+        await server.stop()
+        XCTAssertEqual(Set(auth), ["Bearer \(secret)"])
+        XCTAssertEqual(result.single.count, 8)
+        let written = try String(contentsOfFile: cache, encoding: .utf8)
+        XCTAssertFalse(written.contains(secret))
+        XCTAssertFalse(written.contains("POLYGLOT_TEST_JUDGE_KEY"))
     }
 
     func testMissingKeyVariableIsReportedByName() throws {
