@@ -85,6 +85,8 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(row(fine, ["a", "DE", "1"])?["n"], .int(1))
         XCTAssertEqual(row(fine, ["a", "DE", "1"])?["failed"], .int(1))
         XCTAssertEqual(row(fine, ["a", "DE", "2"])?["mean"]?.double ?? 0, 5, accuracy: 1e-12)
+        let onlyFailed = ScoreAnalysis.score(JudgmentSet(single: j.single.filter(\.failed)), by: [.model])
+        XCTAssertEqual(onlyFailed.rows, [[.text("a"), .missing, .int(0), .missing, .missing, .int(1)]])
         XCTAssertEqual(row(ScoreAnalysis.score(j, by: [.category]), ["math"])?["mean"]?.double ?? 0, 5.5, accuracy: 1e-12)
     }
 

@@ -54,6 +54,22 @@ final class EvalBenchmarkTests: XCTestCase {
         XCTAssertTrue(unknown.warnings.contains { $0.line == 1 && $0.message.contains("language") })
     }
 
+    func testFastChatLayoutWithSharedJudgePromptsAndReferenceAnswers() throws {
+        let data = EvalFixtures.tempDir()
+        _ = try EvalFixtures.write(#"{"name": "single-v1", "type": "single", "system_prompt": "You are a helpful assistant.", "prompt_template": "{question} {answer}", "output_format": "[[rating]]"}"# + "\n",
+                                   "judge_prompts.jsonl", in: data)
+        _ = try EvalFixtures.write(#"{"question_id": 111, "category": "math", "turns": ["1+1?", "2+2?"], "reference": ["2", "4"]}"# + "\n",
+                                   "mt_bench/question.jsonl", in: data)
+        _ = try EvalFixtures.write(#"{"question_id": 111, "answer_id": "r", "model_id": "gpt-4", "choices": [{"index": 0, "turns": ["It is 2.", "It is 4."]}], "tstamp": 1}"# + "\n",
+                                   "mt_bench/reference_answer/gpt-4.jsonl", in: data)
+        let bench = try Benchmark.load(data.appendingPathComponent("mt_bench").path)
+        XCTAssertEqual(bench.questions.first?.lang, .en)
+        XCTAssertEqual(bench.questions.first?.reference, ["2", "4"])
+        XCTAssertEqual(bench.questions.first?.referenceAnswer, ["It is 2.", "It is 4."])
+        XCTAssertEqual(bench.judgePrompts[.en]?["single-v1"]?.systemPrompt, "You are a helpful assistant.")
+        XCTAssertTrue(bench.warnings.isEmpty, "\(bench.warnings)")
+    }
+
     func testJudgePromptFillsPythonFormatPlaceholders() {
         let p = JudgePrompt(name: "x", type: "single", systemPrompt: "", template: "Q: {question} {{literal}} A: {answer} {unknown}", outputFormat: "[[rating]]")
         XCTAssertEqual(p.fill(["question": "2+2 {x}?", "answer": "4"]), "Q: 2+2 {x}? {literal} A: 4 {unknown}")

@@ -237,7 +237,7 @@ final class EvalLLMJudgeTests: XCTestCase {
         XCTAssertEqual(tries, 2, "a timed-out request is retried")
         XCTAssertEqual(result.single.first?.judgment, "$ERROR$")
         XCTAssertEqual(result.single.first?.score, -1)
-        XCTAssertLessThan(elapsed, 0.6, "the client does not wait for the slow server")
+        XCTAssertLessThan(elapsed, 1.1, "the client does not wait out the slow server twice")
     }
 
     func testResumeAfterInterruptionNeverAsksTwice() async throws {

@@ -138,7 +138,8 @@ public struct Benchmark: Sendable {
     }
 
     private mutating func loadLanguageFolder(_ dir: URL, questionFile: URL, lang given: Lang?) throws {
-        let folderLang = langFromFolderName(dir.lastPathComponent)
+        // FastChat's own `mt_bench` folder is the English original.
+        let folderLang = langFromFolderName(dir.lastPathComponent) ?? (dir.lastPathComponent == "mt_bench" ? .en : nil)
         var problems: [EvalError] = []
         let records = try JSONL.read(questionFile, problems: &problems)
         var loaded: [BenchQuestion] = []
@@ -164,9 +165,10 @@ public struct Benchmark: Sendable {
         }
         if let lang = given ?? folderLang ?? loaded.first?.lang {
             // judge_prompts_v2.jsonl (MT-Bench-X DE: pairwise with "[[D]]" = both bad) is kept under `v2:<name>`.
+            // FastChat keeps one judge_prompts.jsonl next to the bench folders (data/judge_prompts.jsonl): look there too.
             for (file, prefix) in [("judge_prompts.jsonl", ""), ("judge_prompts_v2.jsonl", "v2:")] {
-                let url = dir.appendingPathComponent(file)
-                guard FileManager.default.fileExists(atPath: url.path) else { continue }
+                let candidates = [dir.appendingPathComponent(file), dir.deletingLastPathComponent().appendingPathComponent(file)]
+                guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else { continue }
                 for p in loadJudgePrompts(url, problems: &problems) { judgePrompts[lang, default: [:]][prefix + p.name] = p }
             }
         }

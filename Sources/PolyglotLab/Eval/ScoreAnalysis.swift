@@ -47,7 +47,9 @@ public enum ScoreAnalysis {
             let values = members.filter { keepFailed || !$0.failed }.map(\.score)
             var rng = SeededRNG(seed: seed, stream: "score:" + key.map(\.text).joined(separator: "|"))
             let ci = Statistics.bootstrapCI(values, resamples: resamples, rng: &rng)
-            var row = key + [.number(Statistics.mean(values)), .int(values.count), .number(ci.low), .number(ci.high), .int(failed)]
+            // A group whose judgments all failed has no mean: shown as missing, not as a number.
+            func num(_ d: Double) -> Table.Cell { d.isNaN ? .missing : .number(d) }
+            var row = key + [num(Statistics.mean(values)), .int(values.count), num(ci.low), num(ci.high), .int(failed)]
             if answers != nil {
                 let flags = members.compactMap(mismatch)
                 row.append(flags.isEmpty ? .missing : .number(Double(flags.filter { $0 }.count) / Double(flags.count)))
