@@ -54,6 +54,32 @@ final class EvalBenchmarkTests: XCTestCase {
         XCTAssertTrue(unknown.warnings.contains { $0.line == 1 && $0.message.contains("language") })
     }
 
+    func testInterruptedAnswerRunResumesWithoutRegenerating() throws {
+        let qs = (0..<4).map { BenchQuestion(id: "\(81 + $0)_IT", category: "writing", lang: .it, turns: ["domanda \($0)"]) }
+        let url = EvalFixtures.tempDir().appendingPathComponent("m.jsonl")
+        struct Interrupted: Error {}
+        final class Counter: @unchecked Sendable { var asked: [String] = [] }
+        let counter = Counter()
+        let failing = AnswerGenerator(modelID: "m", seed: 1) { messages, _, _, _ in
+            let turn = messages.last?.content ?? ""
+            if turn == "domanda 2" { throw Interrupted() }
+            counter.asked.append(turn)
+            return "risposta a " + turn
+        }
+        XCTAssertThrowsError(try failing.run(qs, to: url))
+        var problems: [EvalError] = []
+        XCTAssertEqual(try ModelAnswer.read(url, problems: &problems).map(\.questionID), ["81_IT", "82_IT"], "kept as they arrived")
+        let working = AnswerGenerator(modelID: "m", seed: 1) { messages, _, _, _ in
+            counter.asked.append(messages.last?.content ?? "")
+            return "risposta"
+        }
+        let all = try working.run(qs, to: url)
+        XCTAssertEqual(all.map(\.questionID), qs.map(\.id))
+        XCTAssertEqual(counter.asked, ["domanda 0", "domanda 1", "domanda 2", "domanda 3"], "nothing generated twice")
+        XCTAssertEqual(try ModelAnswer.read(url, problems: &problems).count, 4)
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8).split(separator: "\n").count, 4, "rewritten one line per question")
+    }
+
     func testFastChatLayoutWithSharedJudgePromptsAndReferenceAnswers() throws {
         let data = EvalFixtures.tempDir()
         _ = try EvalFixtures.write(#"{"name": "single-v1", "type": "single", "system_prompt": "You are a helpful assistant.", "prompt_template": "{question} {answer}", "output_format": "[[rating]]"}"# + "\n",

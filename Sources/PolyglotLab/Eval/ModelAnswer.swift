@@ -134,11 +134,24 @@ public struct AnswerGenerator {
         return ModelAnswer(questionID: q.id, answerID: shortID(&idRNG), modelID: modelID, turns: outputs, tstamp: now)
     }
 
-    /// Answers every question in order, calling `progress(done, total)` after each; writes the file at the end when `to` is set.
+    /// Answers every question in order, calling `progress(done, total)` after each. With `to`, each answer is appended to
+    /// the file as soon as it exists, questions already answered there are skipped (an interrupted run resumes), and the
+    /// file is finally rewritten with one line per question in benchmark order (FastChat's `reorg_answer_file`).
     public func run(_ questions: [BenchQuestion], to url: URL? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> [ModelAnswer] {
+        var done: [String: ModelAnswer] = [:]
+        if let url, FileManager.default.fileExists(atPath: url.path) {
+            var problems: [EvalError] = []
+            for a in try ModelAnswer.read(url, problems: &problems) { done[a.questionID] = a }
+        }
         var answers: [ModelAnswer] = []
         for (i, q) in questions.enumerated() {
-            answers.append(try answer(q))
+            if let old = done[q.id] {
+                answers.append(old)
+            } else {
+                let a = try answer(q)
+                if let url { try JSONL.append(a.jsonObject, to: url) }
+                answers.append(a)
+            }
             progress(i + 1, questions.count)
         }
         if let url { try ModelAnswer.write(answers, to: url) }
