@@ -1,17 +1,18 @@
 // swift-tools-version: 6.0
 // Polyglot: a notebook-style REPL for multilingual instruction-tuning experiments.
 // Layers (data flows one way): polyglot (CLI/REPL) → PolyglotLang (notebook language)
-// → PolyglotLab (the study's method) → PolyglotEngine (tensors, models, tokenizer).
+// → PolyglotLab (the study's method) and PolyglotServe (OpenAI-compatible API) → PolyglotEngine.
 import PackageDescription
 
 let package = Package(
     name: "Polyglot",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "polyglot", targets: ["polyglot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
@@ -22,11 +23,13 @@ let package = Package(
             name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]),
         .target(name: "PolyglotEngine", dependencies: ["CBLAS"]),
-        .target(name: "PolyglotLab", dependencies: ["PolyglotEngine"]),
-        .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"]),
+        .target(
+            name: "PolyglotLab",
+            dependencies: ["PolyglotEngine", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "PolyglotServe",
             dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"]),
         .executableTarget(
             name: "polyglot",
             dependencies: [
@@ -34,9 +37,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PolyglotEngineTests", dependencies: ["PolyglotEngine"]),
-        .testTarget(name: "PolyglotLabTests", dependencies: ["PolyglotLab"], exclude: ["Golden"]),
-        .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
+        .testTarget(
+            name: "PolyglotLabTests",
+            dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")],
+            exclude: ["Golden"]),
         .testTarget(name: "PolyglotServeTests", dependencies: ["PolyglotServe", "PolyglotLab", "PolyglotEngine"]),
+        .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
         .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot"]),
     ],
     swiftLanguageModes: [.v5]

@@ -221,7 +221,7 @@ extension CommandRegistry {
         var messages: [Message] = []
         func turn(_ text: String) throws -> String {
             if messages.isEmpty {
-                let prompt = inv.string("system") ?? (Optional<Lang>.none ?? .en).systemPrompt
+                let prompt = inv.string("system") ?? (LanguageIdentifier.builtin.identify(text) ?? .en).systemPrompt
                 messages.append(Message(role: .system, content: prompt))
             }
             messages.append(Message(role: .user, content: text))

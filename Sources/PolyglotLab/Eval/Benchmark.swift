@@ -1,0 +1,227 @@
+// A multi-turn benchmark in FastChat / MT-Bench-X layout: questions, reference answers and judge prompts per language.
+import Foundation
+
+/// One benchmark question (both turns) with its category, language and optional references.
+public struct BenchQuestion: Equatable, Sendable {
+    public var id: String
+    public var category: String
+    public var lang: Lang
+    public var turns: [String]
+    /// Inline short gold answers (`reference` in question.jsonl).
+    public var reference: [String]
+    /// Reference answer turns from `reference_answer/<judge>.jsonl` (used by the math judge prompts).
+    public var referenceAnswer: [String]?
+
+    public init(id: String, category: String, lang: Lang, turns: [String], reference: [String] = [], referenceAnswer: [String]? = nil) {
+        self.id = id
+        self.category = category
+        self.lang = lang
+        self.turns = turns
+        self.reference = reference
+        self.referenceAnswer = referenceAnswer
+    }
+
+    /// Categories judged with the reference answer (FastChat `NEED_REF_CATS`).
+    public var needsReference: Bool { ["math", "reasoning", "coding", "arena-hard-200"].contains(category) }
+
+    /// MT-Bench answer temperature per category (FastChat `temperature_config`; 0.7 for unknown ones).
+    public var temperature: Double {
+        switch category {
+        case "math", "coding", "reasoning", "extraction", "arena-hard-200": 0.0
+        case "stem", "humanities": 0.1
+        default: 0.7
+        }
+    }
+}
+
+/// One entry of `judge_prompts.jsonl`.
+public struct JudgePrompt: Equatable, Sendable {
+    public var name: String
+    public var type: String
+    public var systemPrompt: String
+    public var template: String
+    public var outputFormat: String
+
+    /// Fills Python `str.format` placeholders (`{question}`); `{{`/`}}` become literal braces.
+    public func fill(_ values: [String: String]) -> String {
+        var out = ""
+        var chars = template[...]
+        while let c = chars.first {
+            chars = chars.dropFirst()
+            if c == "{" {
+                if chars.first == "{" { out.append("{"); chars = chars.dropFirst(); continue }
+                if let close = chars.firstIndex(of: "}") {
+                    let key = String(chars[..<close])
+                    if let v = values[key] { out += v; chars = chars[chars.index(after: close)...]; continue }
+                }
+                out.append(c)
+            } else if c == "}" && chars.first == "}" {
+                out.append("}"); chars = chars.dropFirst()
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// A loaded benchmark: questions of one or more languages, their judge prompts, and non-fatal load problems.
+public struct Benchmark: Sendable {
+    public var name: String
+    public var questions: [BenchQuestion] { didSet { index = Self.makeIndex(questions) } }
+    /// Judge prompts per language, keyed by prompt name (`single-v1`, ...; `v2:pair-v2` from judge_prompts_v2.jsonl).
+    public var judgePrompts: [Lang: [String: JudgePrompt]]
+    /// Malformed lines and files that were skipped, each with file:line.
+    public var warnings: [EvalError]
+
+    public init(name: String, questions: [BenchQuestion], judgePrompts: [Lang: [String: JudgePrompt]] = [:], warnings: [EvalError] = []) {
+        self.name = name
+        self.questions = questions
+        self.index = Self.makeIndex(questions)
+        self.judgePrompts = judgePrompts
+        self.warnings = warnings
+    }
+
+    public var languages: [Lang] { Array(Set(questions.map(\.lang))).sorted() }
+
+    /// The question with this id, if any.
+    public func question(_ id: String) -> BenchQuestion? { index[id].map { questions[$0] } }
+
+    /// Position of each question id (the first one wins if a file repeats an id).
+    private var index: [String: Int]
+
+    private static func makeIndex(_ questions: [BenchQuestion]) -> [String: Int] {
+        Dictionary(questions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Only the questions of the given languages.
+    public func filtered(langs: [Lang]) -> Benchmark {
+        var b = self
+        b.questions = questions.filter { langs.contains($0.lang) }
+        return b
+    }
+
+    // MARK: - Loading
+
+    /// Loads a folder with `mt_bench_<LANG>/question.jsonl` subfolders, a single bench folder, or a `question.jsonl` file.
+    /// `lang` is the language for files whose ids and folder do not name one.
+    public static func load(_ path: String, lang: Lang? = nil) throws -> Benchmark {
+        let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            throw EvalError(file: path, "no such file or folder; expected a benchmark folder or a question.jsonl")
+        }
+        var bench = Benchmark(name: url.deletingPathExtension().lastPathComponent, questions: [])
+        if !isDir.boolValue {
+            try bench.loadLanguageFolder(url.deletingLastPathComponent(), questionFile: url, lang: lang)
+            return bench
+        }
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("question.jsonl").path) {
+            try bench.loadLanguageFolder(url, questionFile: url.appendingPathComponent("question.jsonl"), lang: lang)
+            return bench
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        let langFolders = entries.sorted().filter { langFromFolderName($0) != nil }
+        guard !langFolders.isEmpty else {
+            throw EvalError(file: path, "expected question.jsonl or mt_bench_<LANG>/question.jsonl subfolders")
+        }
+        for folder in langFolders {
+            let dir = url.appendingPathComponent(folder)
+            let qfile = dir.appendingPathComponent("question.jsonl")
+            guard FileManager.default.fileExists(atPath: qfile.path) else {
+                bench.warnings.append(EvalError(file: dir.path, "no question.jsonl; folder skipped"))
+                continue
+            }
+            try bench.loadLanguageFolder(dir, questionFile: qfile, lang: nil)
+        }
+        return bench
+    }
+
+    private mutating func loadLanguageFolder(_ dir: URL, questionFile: URL, lang given: Lang?) throws {
+        // FastChat's own `mt_bench` folder is the English original.
+        let folderLang = langFromFolderName(dir.lastPathComponent) ?? (dir.lastPathComponent == "mt_bench" ? .en : nil)
+        var problems: [EvalError] = []
+        let records = try JSONL.read(questionFile, problems: &problems)
+        var loaded: [BenchQuestion] = []
+        for r in records {
+            do {
+                let id = try r.questionID(in: questionFile.path)
+                guard let lang = given ?? langFromQuestionID(id) ?? folderLang else {
+                    throw EvalError(file: questionFile.path, line: r.line, "cannot tell the language of question `\(id)`; expected an id like `81_DE`, a folder `mt_bench_DE`, or lang:")
+                }
+                guard let category = (r.object["category"] as? String) ?? mtBenchCategory(id) else {
+                    throw EvalError(file: questionFile.path, line: r.line, "expected string field `category`")
+                }
+                let turns = try r.strings("turns", in: questionFile.path)
+                guard !turns.isEmpty else { throw EvalError(file: questionFile.path, line: r.line, "expected at least one turn") }
+                let reference = r.object["reference"] == nil ? [] : try r.strings("reference", in: questionFile.path)
+                loaded.append(BenchQuestion(id: id, category: category, lang: lang, turns: turns, reference: reference))
+            } catch let e as EvalError { problems.append(e) }
+        }
+        let refs = loadReferenceAnswers(dir.appendingPathComponent("reference_answer"), problems: &problems)
+        for i in loaded.indices { loaded[i].referenceAnswer = refs[loaded[i].id] }
+        for q in loaded where q.needsReference && q.referenceAnswer == nil && !refs.isEmpty {
+            problems.append(EvalError(file: dir.appendingPathComponent("reference_answer").path, "no reference answer for `\(q.id)` (category \(q.category))"))
+        }
+        if let lang = given ?? folderLang ?? loaded.first?.lang {
+            // judge_prompts_v2.jsonl (MT-Bench-X DE: pairwise with "[[D]]" = both bad) is kept under `v2:<name>`.
+            // FastChat keeps one judge_prompts.jsonl next to the bench folders (data/judge_prompts.jsonl): look there too.
+            for (file, prefix) in [("judge_prompts.jsonl", ""), ("judge_prompts_v2.jsonl", "v2:")] {
+                let candidates = [dir.appendingPathComponent(file), dir.deletingLastPathComponent().appendingPathComponent(file)]
+                guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else { continue }
+                for p in loadJudgePrompts(url, problems: &problems) { judgePrompts[lang, default: [:]][prefix + p.name] = p }
+            }
+        }
+        questions += loaded
+        warnings += problems
+    }
+
+    private func loadReferenceAnswers(_ dir: URL, problems: inout [EvalError]) -> [String: [String]] {
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [:] }
+        // FastChat uses reference_answer/gpt-4.jsonl; take it first, then any other file for missing ids.
+        let ordered = files.filter { $0.hasSuffix(".jsonl") }.sorted { a, b in (a == "gpt-4.jsonl" ? 0 : 1, a) < (b == "gpt-4.jsonl" ? 0 : 1, b) }
+        var refs: [String: [String]] = [:]
+        for f in ordered {
+            let url = dir.appendingPathComponent(f)
+            guard let answers = try? ModelAnswer.read(url, problems: &problems) else { continue }
+            for a in answers where refs[a.questionID] == nil { refs[a.questionID] = a.turns }
+        }
+        return refs
+    }
+
+    private func loadJudgePrompts(_ url: URL, problems: inout [EvalError]) -> [JudgePrompt] {
+        guard let records = try? JSONL.read(url, problems: &problems) else { return [] }
+        return records.compactMap { r in
+            do {
+                return JudgePrompt(
+                    name: try r.string("name", in: url.path), type: try r.string("type", in: url.path),
+                    systemPrompt: try r.string("system_prompt", in: url.path), template: try r.string("prompt_template", in: url.path),
+                    outputFormat: (r.object["output_format"] as? String) ?? "[[rating]]")
+            } catch let e as EvalError {
+                problems.append(e)
+                return nil
+            } catch { return nil }
+        }
+    }
+}
+
+// MARK: - Language and category from names
+
+/// `81_DE` → .de; nil when the id has no language suffix.
+public func langFromQuestionID(_ id: String) -> Lang? {
+    guard let underscore = id.lastIndex(of: "_") else { return nil }
+    return Lang(rawValue: id[id.index(after: underscore)...].lowercased())
+}
+
+/// `mt_bench_DE` → .de.
+public func langFromFolderName(_ name: String) -> Lang? {
+    guard name.hasPrefix("mt_bench_") else { return nil }
+    return Lang(rawValue: name.dropFirst("mt_bench_".count).lowercased())
+}
+
+/// MT-Bench's fixed category blocks for ids 81–160 (`81_DE` → writing); nil outside that range.
+public func mtBenchCategory(_ id: String) -> String? {
+    let digits = id.prefix { $0.isNumber }
+    guard let n = Int(digits), (81...160).contains(n) else { return nil }
+    return ["writing", "roleplay", "reasoning", "math", "coding", "extraction", "stem", "humanities"][(n - 81) / 10]
+}

@@ -1,0 +1,189 @@
+// FastChat `model_judgment` JSONL (single and pairwise), with each judgment's language and category resolved.
+import Foundation
+
+/// One single-answer grading (`<judge>_single.jsonl`). `score` is −1 when the judge's rating could not be parsed.
+public struct SingleJudgment: Equatable, Sendable {
+    public var questionID: String
+    public var model: String
+    /// `[judge_model, prompt_name]`, e.g. `["gpt-4", "single-v1"]` or `["human:ana", "single-v1"]`.
+    public var judge: [String]
+    public var userPrompt: String
+    public var judgment: String
+    public var score: Double
+    public var turn: Int
+    public var tstamp: Double
+    public var lang: Lang
+    public var category: String
+
+    public init(questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
+                turn: Int, tstamp: Double, lang: Lang, category: String) {
+        self.questionID = questionID
+        self.model = model
+        self.judge = judge
+        self.userPrompt = userPrompt
+        self.judgment = judgment
+        self.score = score
+        self.turn = turn
+        self.tstamp = tstamp
+        self.lang = lang
+        self.category = category
+    }
+
+    public var failed: Bool { score == -1 }
+
+    var jsonObject: [String: Any] {
+        ["question_id": jsonQuestionID(questionID), "model": model, "judge": judge, "user_prompt": userPrompt,
+         "judgment": judgment, "score": score.rounded() == score ? Int(score) as Any : score, "turn": turn, "tstamp": tstamp]
+    }
+}
+
+/// Pairwise verdicts as FastChat writes them.
+public enum PairWinner: String, Sendable, CaseIterable {
+    case model1 = "model_1", model2 = "model_2", tie, error, bothBad = "both bad"
+}
+
+/// One pairwise comparison judged in both orders (`<judge>_pair.jsonl`): g1 shows model_1 as A, g2 shows it as B.
+public struct PairJudgment: Equatable, Sendable {
+    public var questionID: String
+    public var model1: String
+    public var model2: String
+    public var g1Winner: PairWinner
+    public var g2Winner: PairWinner
+    public var judge: [String]
+    public var g1UserPrompt: String
+    public var g1Judgment: String
+    public var g2UserPrompt: String
+    public var g2Judgment: String
+    public var turn: Int
+    public var tstamp: Double
+    public var lang: Lang
+    public var category: String
+
+    public init(questionID: String, model1: String, model2: String, g1Winner: PairWinner, g2Winner: PairWinner, judge: [String],
+                g1UserPrompt: String = "", g1Judgment: String = "", g2UserPrompt: String = "", g2Judgment: String = "",
+                turn: Int, tstamp: Double, lang: Lang, category: String) {
+        self.questionID = questionID
+        self.model1 = model1
+        self.model2 = model2
+        self.g1Winner = g1Winner
+        self.g2Winner = g2Winner
+        self.judge = judge
+        self.g1UserPrompt = g1UserPrompt
+        self.g1Judgment = g1Judgment
+        self.g2UserPrompt = g2UserPrompt
+        self.g2Judgment = g2Judgment
+        self.turn = turn
+        self.tstamp = tstamp
+        self.lang = lang
+        self.category = category
+    }
+
+    /// The verdict after cancelling position bias (show_result.py): agreeing orders win, disagreement or a tie is a tie.
+    public var verdict: PairWinner {
+        if g1Winner == .error || g2Winner == .error { return .error }
+        return g1Winner == g2Winner ? g1Winner : .tie
+    }
+
+    var jsonObject: [String: Any] {
+        ["question_id": jsonQuestionID(questionID), "model_1": model1, "model_2": model2, "g1_winner": g1Winner.rawValue,
+         "g2_winner": g2Winner.rawValue, "judge": judge, "g1_user_prompt": g1UserPrompt, "g1_judgment": g1Judgment,
+         "g2_user_prompt": g2UserPrompt, "g2_judgment": g2Judgment, "turn": turn, "tstamp": tstamp]
+    }
+}
+
+/// A set of judgments as loaded by `load judgments` or produced by a judge.
+public struct JudgmentSet: Sendable {
+    public var single: [SingleJudgment]
+    public var pairs: [PairJudgment]
+    public var warnings: [EvalError]
+
+    public init(single: [SingleJudgment] = [], pairs: [PairJudgment] = [], warnings: [EvalError] = []) {
+        self.single = single
+        self.pairs = pairs
+        self.warnings = warnings
+    }
+
+    /// Reads a judgment file or every `.jsonl` under a folder. Language: id suffix, then `mt_bench_XX` folder, then `lang`.
+    /// Category: the benchmark's, then MT-Bench's fixed id ranges, else "unknown".
+    public static func load(_ path: String, bench: Benchmark? = nil, lang: Lang? = nil) throws -> JudgmentSet {
+        let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            throw EvalError(file: path, "no such file or folder; expected a model_judgment .jsonl file or a folder of them")
+        }
+        var files = [url]
+        if isDir.boolValue {
+            let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)
+            files = (walker?.compactMap { $0 as? URL } ?? []).filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
+        }
+        var set = JudgmentSet()
+        for f in files { try set.read(f, bench: bench, lang: lang) }
+        set.dropRepeatedJudgments(source: path)
+        return set
+    }
+
+    /// A repeated run appends the same judgment again (FastChat opens the file in append mode): keep the last line per
+    /// (model, question, turn, judge), at the place of the first, as FastChat's clean_judgment.py does.
+    private mutating func dropRepeatedJudgments(source: String) {
+        var position: [String: Int] = [:]
+        var kept: [SingleJudgment] = []
+        for j in single {
+            let key = [j.model, j.questionID, String(j.turn)] + j.judge
+            let k = key.joined(separator: "\u{1}")
+            if let p = position[k] { kept[p] = j } else { position[k] = kept.count; kept.append(j) }
+        }
+        if kept.count < single.count {
+            warnings.append(EvalError(file: source, "\(single.count - kept.count) repeated judgments (same model, question, turn and judge); kept the last of each"))
+        }
+        single = kept
+    }
+
+    private mutating func read(_ url: URL, bench: Benchmark?, lang given: Lang?) throws {
+        let folderLang = url.pathComponents.reversed().lazy.compactMap(langFromFolderName).first
+        for r in try JSONL.read(url, problems: &warnings) {
+            do {
+                let id = try r.questionID(in: url.path)
+                guard let lang = langFromQuestionID(id) ?? folderLang ?? given ?? bench?.question(id)?.lang else {
+                    throw EvalError(file: url.path, line: r.line, "cannot tell the language of `\(id)`; expected an id like `81_DE`, a folder mt_bench_DE, or lang:")
+                }
+                let category = bench?.question(id)?.category ?? mtBenchCategory(id) ?? "unknown"
+                let judge = (r.object["judge"] as? [String]) ?? []
+                let turn = (r.object["turn"] as? NSNumber)?.intValue ?? 1
+                let tstamp = r.optionalDouble("tstamp") ?? 0
+                if r.object["model_1"] != nil {
+                    func winner(_ key: String) throws -> PairWinner {
+                        guard let w = (r.object[key] as? String).flatMap(PairWinner.init(rawValue:)) else {
+                            throw EvalError(file: url.path, line: r.line, "expected `\(key)` to be model_1, model_2, tie, error or both bad")
+                        }
+                        return w
+                    }
+                    pairs.append(PairJudgment(
+                        questionID: id, model1: try r.string("model_1", in: url.path), model2: try r.string("model_2", in: url.path),
+                        g1Winner: try winner("g1_winner"), g2Winner: try winner("g2_winner"), judge: judge,
+                        g1UserPrompt: (r.object["g1_user_prompt"] as? String) ?? "", g1Judgment: (r.object["g1_judgment"] as? String) ?? "",
+                        g2UserPrompt: (r.object["g2_user_prompt"] as? String) ?? "", g2Judgment: (r.object["g2_judgment"] as? String) ?? "",
+                        turn: turn, tstamp: tstamp, lang: lang, category: category))
+                } else {
+                    guard let score = r.optionalDouble("score") else {
+                        throw EvalError(file: url.path, line: r.line, "expected numeric `score` (−1 for a failed judgment)")
+                    }
+                    single.append(SingleJudgment(
+                        questionID: id, model: try r.string("model", in: url.path), judge: judge,
+                        userPrompt: (r.object["user_prompt"] as? String) ?? "", judgment: (r.object["judgment"] as? String) ?? "",
+                        score: score, turn: turn, tstamp: tstamp, lang: lang, category: category))
+                }
+            } catch let e as EvalError { warnings.append(e) }
+        }
+    }
+
+    /// Writes single judgments to `<path>` (and pairwise ones to `<path without .jsonl>_pair.jsonl` when both exist).
+    public func write(to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        if !single.isEmpty || pairs.isEmpty { try JSONL.write(single.map(\.jsonObject), to: url) }
+        if !pairs.isEmpty {
+            let stem = url.deletingPathExtension().lastPathComponent
+            let pairURL = single.isEmpty ? url : url.deletingLastPathComponent().appendingPathComponent(stem + "_pair.jsonl")
+            try JSONL.write(pairs.map(\.jsonObject), to: pairURL)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// Language identification for EN/DE/FR/IT/ES: a character 1–4-gram naive Bayes classifier.
+// Why n-grams: short benchmark turns (a dozen words) carry their language in letter sequences (ß, "ione", "ción", " the ").
+import Foundation
+
+/// A naive Bayes classifier over character 1–4-grams, trainable from text per language.
+public struct LanguageIdentifier: Sendable {
+    static let orders = 1...4
+    /// Add-α smoothing for unseen n-grams.
+    static let alpha = 0.5
+
+    private var counts: [Lang: [String: Int]] = [:]
+    private var totals: [Lang: [Int]] = [:]
+    private var vocabulary: [Int] = Array(repeating: 0, count: 5)
+
+    /// An identifier trained on `samples` (several texts per language).
+    public init(samples: [Lang: [String]]) { train(samples: samples) }
+
+    /// The identifier trained on the project's own text (`builtinTrainingText`).
+    public static let builtin = LanguageIdentifier(samples: builtinTrainingText)
+
+    /// Adds more text per language (e.g. the generated miniature corpus) to the model.
+    public mutating func train(samples: [Lang: [String]]) {
+        for (lang, texts) in samples {
+            var c = counts[lang, default: [:]]
+            var t = totals[lang, default: Array(repeating: 0, count: 5)]
+            for text in texts {
+                Self.forEachGram(text) { n, gram in c[gram, default: 0] += 1; t[n] += 1 }
+            }
+            counts[lang] = c
+            totals[lang] = t
+        }
+        var seen = Array(repeating: Set<String>(), count: 5)
+        for c in counts.values { for g in c.keys { seen[g.count].insert(g) } }
+        vocabulary = seen.map(\.count)
+    }
+
+    /// Log-likelihood of `text` per trained language, highest first.
+    public func scores(_ text: String) -> [(lang: Lang, logLikelihood: Double)] {
+        var grams: [String: Int] = [:]
+        Self.forEachGram(text) { _, g in grams[g, default: 0] += 1 }
+        return counts.keys.sorted().map { lang in
+            let c = counts[lang] ?? [:], t = totals[lang] ?? []
+            var s = 0.0
+            for (g, k) in grams {
+                let n = g.count
+                s += Double(k) * log((Double(c[g] ?? 0) + Self.alpha) / (Double(t[n]) + Self.alpha * Double(vocabulary[n] + 1)))
+            }
+            return (lang, s)
+        }.sorted { $0.logLikelihood > $1.logLikelihood }
+    }
+
+    /// The most likely language, or nil when the text has no letters or nothing was trained.
+    public func identify(_ text: String) -> Lang? {
+        guard Self.normalise(text).contains(where: \.isLetter) else { return nil }
+        return scores(text).first?.lang
+    }
+
+    /// Lower-cased letters and apostrophes, everything else (digits, punctuation, code symbols) a single space.
+    static func normalise(_ text: String) -> [Character] {
+        var out: [Character] = [" "]
+        for ch in text.lowercased() {
+            if ch.isLetter || ch == "'" { out.append(ch) } else if out.last != " " { out.append(" ") }
+        }
+        if out.last != " " { out.append(" ") }
+        return out
+    }
+
+    private static func forEachGram(_ text: String, _ body: (Int, String) -> Void) {
+        let chars = normalise(text)
+        for n in orders where chars.count >= n {
+            for i in 0...(chars.count - n) { body(n, String(chars[i..<(i + n)])) }
+        }
+    }
+}

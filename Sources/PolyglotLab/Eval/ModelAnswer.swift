@@ -1,0 +1,166 @@
+// FastChat `model_answer` JSONL: one model's answers (all turns) to benchmark questions, and their generation.
+import Foundation
+import PolyglotEngine
+
+/// One model's answer to one question (FastChat keeps `choices[0]`; so do we).
+public struct ModelAnswer: Equatable, Sendable {
+    public var questionID: String
+    public var answerID: String
+    public var modelID: String
+    public var turns: [String]
+    public var tstamp: Double
+
+    public init(questionID: String, answerID: String, modelID: String, turns: [String], tstamp: Double) {
+        self.questionID = questionID
+        self.answerID = answerID
+        self.modelID = modelID
+        self.turns = turns
+        self.tstamp = tstamp
+    }
+
+    var jsonObject: [String: Any] {
+        ["question_id": jsonQuestionID(questionID), "answer_id": answerID, "model_id": modelID,
+         "choices": [["index": 0, "turns": turns]], "tstamp": tstamp]
+    }
+
+    /// Reads a model_answer file; bad lines go to `problems`. A repeated question keeps its last line (FastChat `reorg_answer_file`).
+    public static func read(_ url: URL, problems: inout [EvalError]) throws -> [ModelAnswer] {
+        var byID: [String: ModelAnswer] = [:]
+        var order: [String] = []
+        for r in try JSONL.read(url, problems: &problems) {
+            do {
+                let id = try r.questionID(in: url.path)
+                guard let choices = r.object["choices"] as? [[String: Any]], let first = choices.first,
+                      let turns = first["turns"] as? [String] else {
+                    throw EvalError(file: url.path, line: r.line, "expected `choices: [{index, turns: [string]}]`")
+                }
+                let model = (r.object["model_id"] as? String) ?? url.deletingPathExtension().lastPathComponent
+                if byID[id] == nil { order.append(id) }
+                byID[id] = ModelAnswer(questionID: id, answerID: (r.object["answer_id"] as? String) ?? "", modelID: model,
+                                       turns: turns, tstamp: r.optionalDouble("tstamp") ?? 0)
+            } catch let e as EvalError { problems.append(e) }
+        }
+        return order.compactMap { byID[$0] }
+    }
+
+    /// Writes answers atomically, one line each.
+    public static func write(_ answers: [ModelAnswer], to url: URL) throws {
+        try JSONL.write(answers.map(\.jsonObject), to: url)
+    }
+}
+
+/// Answers of one or more models to a benchmark, as read by `load answers PATH bench: BENCH`.
+public struct AnswerSet: Sendable {
+    public var benchmark: Benchmark
+    /// Answers per model id, in file order.
+    public var answers: [String: [ModelAnswer]]
+    public var warnings: [EvalError]
+
+    public init(benchmark: Benchmark, answers: [String: [ModelAnswer]], warnings: [EvalError] = []) {
+        self.benchmark = benchmark
+        self.answers = answers
+        self.warnings = warnings
+    }
+
+    public var models: [String] { answers.keys.sorted() }
+
+    /// The answer of `model` to question `id`.
+    public func answer(model: String, question id: String) -> ModelAnswer? { answers[model]?.first { $0.questionID == id } }
+
+    /// Loads one model_answer file or every `.jsonl` in a folder (searched recursively, so MT-Bench-X `results/` trees work).
+    /// The model name is the file name without `.jsonl`, as in FastChat. Answers to unknown questions are warned about and dropped.
+    public static func load(_ path: String, benchmark: Benchmark) throws -> AnswerSet {
+        let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            throw EvalError(file: path, "no such file or folder; expected a model_answer .jsonl file or a folder of them")
+        }
+        var files: [URL] = [url]
+        if isDir.boolValue {
+            let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)
+            files = (walker?.compactMap { $0 as? URL } ?? []).filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
+            guard !files.isEmpty else { throw EvalError(file: path, "no .jsonl answer files in this folder") }
+        }
+        var set = AnswerSet(benchmark: benchmark, answers: [:])
+        for f in files {
+            let model = f.deletingPathExtension().lastPathComponent
+            for a in try ModelAnswer.read(f, problems: &set.warnings) {
+                guard benchmark.question(a.questionID) != nil else {
+                    set.warnings.append(EvalError(file: f.path, "answer to `\(a.questionID)` which is not in benchmark \(benchmark.name); skipped"))
+                    continue
+                }
+                set.answers[model, default: []].append(a)
+            }
+        }
+        return set
+    }
+}
+
+/// What a generator is asked: the chat so far, the MT-Bench temperature, a seed and a token budget.
+public typealias AnswerFunction = (_ messages: [Message], _ temperature: Double, _ seed: UInt64, _ maxTokens: Int) throws -> String
+
+/// Generates both turns for every question, MT-Bench style.
+public struct AnswerGenerator {
+    public var modelID: String
+    public var seed: UInt64
+    public var maxTokens: Int
+    public var generate: AnswerFunction
+
+    public init(modelID: String, seed: UInt64, maxTokens: Int = 1024, generate: @escaping AnswerFunction) {
+        self.modelID = modelID
+        self.seed = seed
+        self.maxTokens = maxTokens
+        self.generate = generate
+    }
+
+    /// Per-question seed: independent of question order, fixed by the run seed and the question id.
+    public func questionSeed(_ id: String) -> UInt64 {
+        var rng = SeededRNG(seed: seed, stream: "answer:" + id)
+        return rng.next()
+    }
+
+    /// Answers one question: system prompt of its language, then turn 1, then turn 2 seeing turn 1 and its answer.
+    public func answer(_ q: BenchQuestion, now: Double = Date().timeIntervalSince1970) throws -> ModelAnswer {
+        var messages = [Message(role: .system, content: q.lang.systemPrompt)]
+        var outputs: [String] = []
+        let qseed = questionSeed(q.id)
+        for (i, turn) in q.turns.enumerated() {
+            messages.append(Message(role: .user, content: turn))
+            let out = try generate(messages, q.temperature, qseed &+ UInt64(i), maxTokens)
+            outputs.append(out)
+            messages.append(Message(role: .assistant, content: out))
+        }
+        var idRNG = SeededRNG(seed: qseed, stream: "answer_id")
+        return ModelAnswer(questionID: q.id, answerID: shortID(&idRNG), modelID: modelID, turns: outputs, tstamp: now)
+    }
+
+    /// Answers every question in order, calling `progress(done, total)` after each. With `to`, each answer is appended to
+    /// the file as soon as it exists, questions already answered there are skipped (an interrupted run resumes), and the
+    /// file is finally rewritten with one line per question in benchmark order (FastChat's `reorg_answer_file`).
+    public func run(_ questions: [BenchQuestion], to url: URL? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> [ModelAnswer] {
+        var done: [String: ModelAnswer] = [:]
+        if let url, FileManager.default.fileExists(atPath: url.path) {
+            var problems: [EvalError] = []
+            for a in try ModelAnswer.read(url, problems: &problems) { done[a.questionID] = a }
+        }
+        var answers: [ModelAnswer] = []
+        for (i, q) in questions.enumerated() {
+            if let old = done[q.id] {
+                answers.append(old)
+            } else {
+                let a = try answer(q)
+                if let url { try JSONL.append(a.jsonObject, to: url) }
+                answers.append(a)
+            }
+            progress(i + 1, questions.count)
+        }
+        if let url { try ModelAnswer.write(answers, to: url) }
+        return answers
+    }
+}
+
+/// A 22-character base-57 id like FastChat's shortuuid, drawn from a seeded generator.
+func shortID(_ rng: inout SeededRNG) -> String {
+    let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+    return String((0..<22).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+}

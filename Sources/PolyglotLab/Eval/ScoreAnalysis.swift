@@ -1,0 +1,181 @@
+// The study's numbers from judgments: mean scores with bootstrap intervals, cross-lingual improvement, judge agreement.
+import Foundation
+import PolyglotEngine
+
+/// A dimension to group scores by.
+public enum ScoreKey: String, CaseIterable, Sendable {
+    case model, lang, category, turn
+
+    func cell(_ j: SingleJudgment) -> Table.Cell {
+        switch self {
+        case .model: .text(j.model)
+        case .lang: .text(j.lang.code)
+        case .category: .text(j.category)
+        case .turn: .int(j.turn)
+        }
+    }
+}
+
+public enum ScoreAnalysis {
+    /// Mean score per group with n, a seeded percentile-bootstrap 95% CI and the count of failed (−1) judgments.
+    /// −1 scores are excluded unless `keepFailed`. With `answers`, adds `lang_mismatch`: the share of judged answer
+    /// turns the language identifier places in another language than the question.
+    public static func score(_ j: JudgmentSet, by keys: [ScoreKey], keepFailed: Bool = false, seed: UInt64 = 0,
+                             resamples: Int = 1000, answers: AnswerSet? = nil, identifier: LanguageIdentifier = .builtin) -> Table {
+        // Grouped by the cells' text; the cells themselves keep their kind (turn stays an int).
+        var groups: [[String]: (cells: [Table.Cell], members: [SingleJudgment])] = [:]
+        for x in j.single {
+            let cells = keys.map { $0.cell(x) }
+            groups[cells.map(\.text), default: (cells, [])].members.append(x)
+        }
+        var columns = keys.map(\.rawValue) + ["mean", "n", "ci_low", "ci_high", "failed"]
+        if answers != nil { columns.append("lang_mismatch") }
+        var mismatchCache: [String: Bool] = [:]
+        func mismatch(_ x: SingleJudgment) -> Bool? {
+            let k = "\(x.model)\u{1}\(x.questionID)\u{1}\(x.turn)"
+            if let m = mismatchCache[k] { return m }
+            guard let a = answers?.answer(model: x.model, question: x.questionID), a.turns.indices.contains(x.turn - 1),
+                  let found = identifier.identify(a.turns[x.turn - 1]) else { return nil }
+            mismatchCache[k] = found != x.lang
+            return found != x.lang
+        }
+        var rows: [[Table.Cell]] = []
+        var failedTotal = 0
+        for (key, members) in groups.values.sorted(by: { cellsBefore($0.cells, $1.cells) }) {
+            let failed = members.filter(\.failed).count
+            failedTotal += failed
+            let values = members.filter { keepFailed || !$0.failed }.map(\.score)
+            var rng = SeededRNG(seed: seed, stream: "score:" + key.map(\.text).joined(separator: "|"))
+            let ci = Statistics.bootstrapCI(values, resamples: resamples, rng: &rng)
+            // A group whose judgments all failed has no mean: shown as missing, not as a number.
+            func num(_ d: Double) -> Table.Cell { d.isNaN ? .missing : .number(d) }
+            var row = key + [num(Statistics.mean(values)), .int(values.count), num(ci.low), num(ci.high), .int(failed)]
+            if answers != nil {
+                let flags = members.compactMap(mismatch)
+                row.append(flags.isEmpty ? .missing : .number(Double(flags.filter { $0 }.count) / Double(flags.count)))
+            }
+            rows.append(row)
+        }
+        var notes = ["95% CI: percentile bootstrap of the mean, \(resamples) resamples, seed \(seed)."]
+        notes.append(keepFailed ? "Failed judgments (score −1) are included in the means (\(failedTotal))."
+                                : "Failed judgments (score −1) excluded from the means: \(failedTotal).")
+        return Table(title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows, notes: notes)
+    }
+
+    /// The study's cross-lingual improvement: per dataset and evaluation language, the multilingual-tuned model's mean
+    /// score minus its monolingual counterpart's (`multi[i]` pairs with `mono[i]`), in points and in % of the 10-point scale.
+    /// Language `all` is the unweighted mean of the per-language scores. −1 scores are excluded.
+    public static func improvement(_ j: JudgmentSet, multi: [String], mono: [String], datasets: [String]? = nil) throws -> Table {
+        guard multi.count == mono.count, !multi.isEmpty else {
+            throw EvalError(file: "improvement", "expected as many mono models as multi models (paired by position), got \(multi.count) and \(mono.count)")
+        }
+        if let datasets, datasets.count != multi.count {
+            throw EvalError(file: "improvement", "expected one dataset label per model pair, got \(datasets.count) for \(multi.count) pairs")
+        }
+        var sums: [String: [Lang: (Double, Int)]] = [:]
+        for x in j.single where !x.failed {
+            let s = sums[x.model]?[x.lang] ?? (0, 0)
+            sums[x.model, default: [:]][x.lang] = (s.0 + x.score, s.1 + 1)
+        }
+        for m in multi + mono where sums[m] == nil {
+            throw EvalError(file: "improvement", "model `\(m)` has no judgments; expected one of \(Set(j.single.map(\.model)).sorted().joined(separator: ", "))")
+        }
+        var rows: [[Table.Cell]] = []
+        for i in multi.indices {
+            let a = sums[multi[i]] ?? [:], b = sums[mono[i]] ?? [:]
+            let langs = Set(a.keys).intersection(b.keys).sorted()
+            let label = datasets?[i] ?? "\(multi[i]) vs \(mono[i])"
+            var perLang: [(Double, Double)] = []
+            for l in langs {
+                let (sa, na) = a[l] ?? (0, 0), (sb, nb) = b[l] ?? (0, 0)
+                let ma = sa / Double(na), mb = sb / Double(nb)
+                perLang.append((ma, mb))
+                rows.append(improvementRow(label, l.code, multi[i], mono[i], ma, mb, na, nb))
+            }
+            if langs.count > 1 {
+                let ma = Statistics.mean(perLang.map(\.0)), mb = Statistics.mean(perLang.map(\.1))
+                let na = langs.reduce(0) { $0 + (a[$1]?.1 ?? 0) }, nb = langs.reduce(0) { $0 + (b[$1]?.1 ?? 0) }
+                rows.append(improvementRow(label, "all", multi[i], mono[i], ma, mb, na, nb))
+            }
+        }
+        return Table(title: "Cross-lingual improvement (multilingual − monolingual)",
+                     columns: ["dataset", "lang", "multi", "mono", "multi_score", "mono_score", "points", "percent", "n_multi", "n_mono"],
+                     rows: rows,
+                     notes: ["points = mean(multi) − mean(mono); percent = points / 10 × 100 (share of the 10-point scale: 0.99 points = 9.9%).",
+                             "Scores of −1 (failed judgments) are excluded; lang `all` = unweighted mean over languages."])
+    }
+
+    private static func improvementRow(_ d: String, _ l: String, _ m: String, _ o: String, _ ma: Double, _ mb: Double, _ na: Int, _ nb: Int) -> [Table.Cell] {
+        [.text(d), .text(l), .text(m), .text(o), .number(ma), .number(mb), .number(ma - mb), .number((ma - mb) * 10), .int(na), .int(nb)]
+    }
+
+    /// Pairwise results per model as FastChat's show_result.py: errors dropped; a tie or disagreeing orders count as a
+    /// tie for both models, otherwise a win and a loss. MT-Bench-X's "both bad" counts as a tie.
+    public static func winRates(_ j: JudgmentSet) -> Table {
+        var tally: [String: (win: Int, loss: Int, tie: Int)] = [:]
+        var dropped = 0
+        for p in j.pairs {
+            switch p.verdict {
+            case .error: dropped += 1
+            case .model1: tally[p.model1, default: (0, 0, 0)].win += 1; tally[p.model2, default: (0, 0, 0)].loss += 1
+            case .model2: tally[p.model2, default: (0, 0, 0)].win += 1; tally[p.model1, default: (0, 0, 0)].loss += 1
+            case .tie, .bothBad: tally[p.model1, default: (0, 0, 0)].tie += 1; tally[p.model2, default: (0, 0, 0)].tie += 1
+            }
+        }
+        let rows: [[Table.Cell]] = tally.keys.sorted().map { m in
+            let t = tally[m] ?? (0, 0, 0), n = Double(t.win + t.loss + t.tie)
+            return [.text(m), .int(t.win), .int(t.loss), .int(t.tie), .number(Double(t.win) / n), .number(Double(t.loss) / n),
+                    .number((Double(t.win) + 0.5 * Double(t.tie)) / n)]
+        }
+        return Table(title: "Pairwise win rates", columns: ["model", "win", "loss", "tie", "win_rate", "loss_rate", "win_rate_adjusted"],
+                     rows: rows, notes: ["win_rate_adjusted = (win + 0.5 · tie) / (win + loss + tie); comparisons with an error dropped: \(dropped)."])
+    }
+
+    /// Agreement of two judges over the same answers (matched on model, question and turn), per language and overall:
+    /// Pearson, Spearman, Kendall τ-b, exact and ±1 agreement of scores; Cohen's κ of pairwise verdicts.
+    public static func agreement(_ a: JudgmentSet, _ b: JudgmentSet) -> Table {
+        func key(_ x: SingleJudgment) -> String { "\(x.model)\u{1}\(x.questionID)\u{1}\(x.turn)" }
+        func pkey(_ x: PairJudgment) -> String { "\(x.model1)\u{1}\(x.model2)\u{1}\(x.questionID)\u{1}\(x.turn)" }
+        let bSingle = Dictionary(b.single.filter { !$0.failed }.map { (key($0), $0) }, uniquingKeysWith: { _, last in last })
+        let bPairs = Dictionary(b.pairs.map { (pkey($0), $0) }, uniquingKeysWith: { _, last in last })
+        var scorePairs: [String: [(Double, Double)]] = [:]
+        var seen = Set<String>()
+        for x in a.single where !x.failed {
+            guard let y = bSingle[key(x)], seen.insert(key(x)).inserted else { continue }
+            for g in [x.lang.code, "all"] { scorePairs[g, default: []].append((x.score, y.score)) }
+        }
+        var verdicts: [String: [(String, String)]] = [:]
+        for x in a.pairs {
+            guard let y = bPairs[pkey(x)], x.verdict != .error, y.verdict != .error else { continue }
+            for g in [x.lang.code, "all"] { verdicts[g, default: []].append((x.verdict.rawValue, y.verdict.rawValue)) }
+        }
+        let groups = Set(scorePairs.keys).union(verdicts.keys).sorted { ($0 == "all" ? 1 : 0, Lang.parse($0) ?? .en) < ($1 == "all" ? 1 : 0, Lang.parse($1) ?? .en) }
+        let rows: [[Table.Cell]] = groups.map { g in
+            let s = scorePairs[g] ?? [], x = s.map(\.0), y = s.map(\.1)
+            let v = verdicts[g] ?? []
+            func num(_ d: Double) -> Table.Cell { d.isNaN ? .missing : .number(d) }
+            return [.text(g), .int(s.count),
+                    num(Statistics.pearson(x, y)), num(Statistics.spearman(x, y)), num(Statistics.kendallTauB(x, y)),
+                    s.isEmpty ? .missing : .number(Double(s.filter { $0.0 == $0.1 }.count) / Double(s.count)),
+                    s.isEmpty ? .missing : .number(Double(s.filter { abs($0.0 - $0.1) <= 1 }.count) / Double(s.count)),
+                    .int(v.count), num(Statistics.cohenKappa(v.map(\.0), v.map(\.1)))]
+        }
+        return Table(title: "Judge agreement", columns: ["lang", "n", "pearson", "spearman", "kendall_tau_b", "exact", "within_1", "n_pairs", "kappa"],
+                     rows: rows, notes: ["Matched on (model, question, turn); failed (−1) scores and pairwise errors are left out.",
+                                         "kappa: Cohen's κ of pairwise verdicts after both orders (model_1 / model_2 / tie / both bad)."])
+    }
+
+    /// Row order: numbers numerically, languages in study order, text alphabetically.
+    static func cellsBefore(_ a: [Table.Cell], _ b: [Table.Cell]) -> Bool {
+        for (x, y) in zip(a, b) where x != y {
+            switch (x, y) {
+            case (.int(let p), .int(let q)): return p < q
+            case (.text(let p), .text(let q)):
+                if let lp = Lang.parse(p), let lq = Lang.parse(q) { return lp < lq }
+                return p < q
+            default: return x.text < y.text
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,83 @@
+// Small statistics used by score and agreement: means, seeded bootstrap intervals, correlations, Cohen's κ.
+import Foundation
+import PolyglotEngine
+
+enum Statistics {
+    static func mean(_ x: [Double]) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
+
+    /// Percentile bootstrap 95% interval of the mean (`resamples` draws with replacement, seeded).
+    static func bootstrapCI(_ x: [Double], resamples: Int = 1000, rng: inout SeededRNG) -> (low: Double, high: Double) {
+        guard x.count > 1 else { return (x.first ?? .nan, x.first ?? .nan) }
+        var means: [Double] = []
+        means.reserveCapacity(resamples)
+        for _ in 0..<resamples {
+            var s = 0.0
+            for _ in 0..<x.count { s += x[Int(rng.next() % UInt64(x.count))] }
+            means.append(s / Double(x.count))
+        }
+        means.sort()
+        return (quantile(means, 0.025), quantile(means, 0.975))
+    }
+
+    /// Linear-interpolation quantile of sorted values (numpy's default).
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        let pos = q * Double(sorted.count - 1)
+        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        return sorted[lo] + (pos - Double(lo)) * (sorted[hi] - sorted[lo])
+    }
+
+    static func pearson(_ x: [Double], _ y: [Double]) -> Double {
+        guard x.count == y.count, x.count > 1 else { return .nan }
+        let mx = mean(x), my = mean(y)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for i in x.indices {
+            sxy += (x[i] - mx) * (y[i] - my)
+            sxx += (x[i] - mx) * (x[i] - mx)
+            syy += (y[i] - my) * (y[i] - my)
+        }
+        return sxx == 0 || syy == 0 ? .nan : sxy / (sxx * syy).squareRoot()
+    }
+
+    /// Average ranks (ties share the mean of their positions), 1-based.
+    static func ranks(_ x: [Double]) -> [Double] {
+        let order = x.indices.sorted { x[$0] < x[$1] }
+        var r = [Double](repeating: 0, count: x.count)
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
+            for k in i...j { r[order[k]] = Double(i + j) / 2 + 1 }
+            i = j + 1
+        }
+        return r
+    }
+
+    static func spearman(_ x: [Double], _ y: [Double]) -> Double { pearson(ranks(x), ranks(y)) }
+
+    /// Kendall's τ-b, which corrects for ties (judge scores tie a lot).
+    static func kendallTauB(_ x: [Double], _ y: [Double]) -> Double {
+        guard x.count == y.count, x.count > 1 else { return .nan }
+        var concordant = 0.0, discordant = 0.0, tiesX = 0.0, tiesY = 0.0
+        for i in 0..<x.count {
+            for j in (i + 1)..<x.count {
+                let dx = x[i] - x[j], dy = y[i] - y[j]
+                if dx == 0 && dy == 0 { continue }
+                if dx == 0 { tiesX += 1 } else if dy == 0 { tiesY += 1 } else if (dx > 0) == (dy > 0) { concordant += 1 } else { discordant += 1 }
+            }
+        }
+        let denom = ((concordant + discordant + tiesX) * (concordant + discordant + tiesY)).squareRoot()
+        return denom == 0 ? .nan : (concordant - discordant) / denom
+    }
+
+    /// Cohen's κ between two label sequences: (observed − chance agreement) / (1 − chance agreement).
+    static func cohenKappa(_ a: [String], _ b: [String]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return .nan }
+        let n = Double(a.count)
+        let observed = Double(zip(a, b).filter { $0 == $1 }.count) / n
+        var ca: [String: Double] = [:], cb: [String: Double] = [:]
+        for l in a { ca[l, default: 0] += 1 }
+        for l in b { cb[l, default: 0] += 1 }
+        let chance = Set(ca.keys).union(cb.keys).reduce(0.0) { $0 + (ca[$1] ?? 0) / n * (cb[$1] ?? 0) / n }
+        return chance == 1 ? (observed == 1 ? 1 : .nan) : (observed - chance) / (1 - chance)
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import XCTest
+
+@testable import PolyglotLab
+
+final class EvalAnalysisTests: XCTestCase {
+    /// Model a: DE 8, 6, (−1), 4 and FR 7; model b: DE 5, 5 and FR 4.
+    static let judgments = """
+        {"question_id": "81_DE", "model": "a", "judge": ["gpt-4", "single-v1"], "user_prompt": "p", "judgment": "[[8]]", "score": 8, "turn": 1, "tstamp": 1}
+        {"question_id": "81_DE", "model": "a", "judge": ["gpt-4", "single-v1-multi-turn"], "user_prompt": "p", "judgment": "[[6]]", "score": 6, "turn": 2, "tstamp": 1}
+        {"question_id": "82_DE", "model": "a", "judge": ["gpt-4", "single-v1"], "user_prompt": "p", "judgment": "$ERROR$", "score": -1, "turn": 1, "tstamp": 1}
+        {"question_id": "82_DE", "model": "a", "judge": ["gpt-4", "single-v1-multi-turn"], "user_prompt": "p", "judgment": "[[4]]", "score": 4, "turn": 2, "tstamp": 1}
+        {"question_id": "111_FR", "model": "a", "judge": ["gpt-4", "single-math-v1"], "user_prompt": "p", "judgment": "[[7]]", "score": 7, "turn": 1, "tstamp": 1}
+        {"question_id": "81_DE", "model": "b", "judge": ["gpt-4", "single-v1"], "user_prompt": "p", "judgment": "[[5]]", "score": 5, "turn": 1, "tstamp": 1}
+        {"question_id": "81_DE", "model": "b", "judge": ["gpt-4", "single-v1-multi-turn"], "user_prompt": "p", "judgment": "[[5]]", "score": 5.0, "turn": 2, "tstamp": 1}
+        {"question_id": "111_FR", "model": "b", "judge": ["gpt-4", "single-math-v1"], "user_prompt": "p", "judgment": "[[4]]", "score": 4, "turn": 1, "tstamp": 1}
+        {"question_id": "111_FR", "model": "b", "judge": ["gpt-4"], "score": "broken", "turn": 1}
+
+        """
+
+    func load(_ text: String = judgments) throws -> JudgmentSet {
+        let url = try EvalFixtures.write(text, "gpt-4_single.jsonl", in: EvalFixtures.tempDir())
+        return try JudgmentSet.load(url.path)
+    }
+
+    func row(_ t: Table, _ key: [String]) -> [String: Table.Cell]? {
+        guard let r = t.rows.first(where: { Array($0.prefix(key.count)).map(\.text) == key }) else { return nil }
+        return Dictionary(uniqueKeysWithValues: zip(t.columns, r))
+    }
+
+    func testJudgmentFileReadsLanguageCategoryAndReportsBadLines() throws {
+        let j = try load()
+        XCTAssertEqual(j.single.count, 8)
+        XCTAssertEqual(j.warnings.map(\.line), [9])
+        XCTAssertEqual(j.single.map(\.lang.code), ["DE", "DE", "DE", "DE", "FR", "DE", "DE", "FR"])
+        XCTAssertEqual(j.single[4].category, "math")
+        XCTAssertEqual(j.single[1].turn, 2)
+        // Language from the folder when ids have no suffix; category from MT-Bench id ranges.
+        let dir = EvalFixtures.tempDir()
+        _ = try EvalFixtures.write(#"{"question_id": 131, "model": "m", "judge": ["gpt-4", "single-v1"], "score": 3, "turn": 1}"#,
+                                   "mt_bench_IT/model_judgment/gpt-4_single.jsonl", in: dir)
+        let folder = try JudgmentSet.load(dir.path)
+        XCTAssertEqual(folder.single.first?.lang, .it)
+        XCTAssertEqual(folder.single.first?.category, "extraction")
+        let noLang = try EvalFixtures.write(#"{"question_id": 131, "model": "m", "score": 3, "turn": 1}"#, "j.jsonl", in: EvalFixtures.tempDir())
+        XCTAssertEqual(try JudgmentSet.load(noLang.path, lang: .es).single.first?.lang, .es)
+        XCTAssertTrue(try JudgmentSet.load(noLang.path).warnings.first?.message.contains("language") ?? false)
+    }
+
+    func testJudgmentsRoundTripThroughFastChatFormat() throws {
+        let j = try load()
+        let out = EvalFixtures.tempDir().appendingPathComponent("out.jsonl").path
+        var withPairs = j
+        withPairs.pairs = [PairJudgment(questionID: "81_DE", model1: "a", model2: "b", g1Winner: .model1, g2Winner: .tie,
+                                        judge: ["gpt-4", "pair-v2"], turn: 1, tstamp: 2, lang: .de, category: "writing")]
+        try withPairs.write(to: out)
+        let back = try JudgmentSet.load(out)
+        XCTAssertEqual(back.single, j.single)
+        let pairs = try JudgmentSet.load(out.replacingOccurrences(of: ".jsonl", with: "_pair.jsonl"))
+        XCTAssertEqual(pairs.pairs, withPairs.pairs)
+        XCTAssertEqual(pairs.pairs.first?.verdict, .tie)
+        let line = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")[0]
+        XCTAssertTrue(line.contains(#""score":8,"#) && line.contains(#""judge":["gpt-4","single-v1"]"#), String(line))
+    }
+
+    func testScoreMatchesHandComputedMeansAndCountsFailed() throws {
+        let j = try load()
+        let byModel = ScoreAnalysis.score(j, by: [.model], seed: 7)
+        XCTAssertEqual(byModel.columns, ["model", "mean", "n", "ci_low", "ci_high", "failed"])
+        XCTAssertEqual(row(byModel, ["a"])?["mean"]?.double ?? 0, 6.25, accuracy: 1e-12)  // (8+6+4+7)/4
+        XCTAssertEqual(row(byModel, ["a"])?["n"], .int(4))
+        XCTAssertEqual(row(byModel, ["a"])?["failed"], .int(1))
+        XCTAssertEqual(row(byModel, ["b"])?["mean"]?.double ?? 0, 14.0 / 3, accuracy: 1e-12)
+        let ciLow = row(byModel, ["a"])?["ci_low"]?.double ?? .nan, ciHigh = row(byModel, ["a"])?["ci_high"]?.double ?? .nan
+        XCTAssertTrue(4 <= ciLow && ciLow <= 6.25 && 6.25 <= ciHigh && ciHigh <= 8, "\(ciLow)…\(ciHigh)")
+        XCTAssertEqual(ScoreAnalysis.score(j, by: [.model], seed: 7), byModel, "same seed, same table")
+        XCTAssertNotEqual(ScoreAnalysis.score(j, by: [.model], seed: 8).rows, byModel.rows)
+        XCTAssertTrue(byModel.notes.contains { $0.contains("excluded from the means: 1") })
+
+        let kept = ScoreAnalysis.score(j, by: [.model], keepFailed: true)
+        XCTAssertEqual(row(kept, ["a"])?["mean"]?.double ?? 0, 4.8, accuracy: 1e-12)  // (8+6−1+4+7)/5
+
+        let fine = ScoreAnalysis.score(j, by: [.model, .lang, .turn])
+        XCTAssertEqual(fine.rows.map { $0.prefix(3).map(\.text) }, [["a", "DE", "1"], ["a", "DE", "2"], ["a", "FR", "1"], ["b", "DE", "1"], ["b", "DE", "2"], ["b", "FR", "1"]])
+        XCTAssertEqual(row(fine, ["a", "DE", "1"])?["n"], .int(1))
+        XCTAssertEqual(row(fine, ["a", "DE", "1"])?["failed"], .int(1))
+        XCTAssertEqual(row(fine, ["a", "DE", "2"])?["mean"]?.double ?? 0, 5, accuracy: 1e-12)
+        let onlyFailed = ScoreAnalysis.score(JudgmentSet(single: j.single.filter(\.failed)), by: [.model])
+        XCTAssertEqual(onlyFailed.rows, [[.text("a"), .missing, .int(0), .missing, .missing, .int(1)]])
+        XCTAssertEqual(row(ScoreAnalysis.score(j, by: [.category]), ["math"])?["mean"]?.double ?? 0, 5.5, accuracy: 1e-12)
+    }
+
+    func testLanguageMismatchRateNeedsAnswers() throws {
+        let j = try load()
+        let bench = Benchmark(name: "b", questions: [
+            BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["", ""]),
+            BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["", ""]),
+        ])
+        let answers = AnswerSet(benchmark: bench, answers: ["a": [
+            ModelAnswer(questionID: "81_DE", answerID: "", modelID: "a", turns: ["Das Wetter ist heute schön und wir gehen spazieren.", "The weather is nice today and we are going for a walk."], tstamp: 0),
+            ModelAnswer(questionID: "82_DE", answerID: "", modelID: "a", turns: ["Ich habe keine Zeit, weil ich arbeiten muss.", "Ich komme morgen wieder."], tstamp: 0),
+        ]])
+        let t = ScoreAnalysis.score(j, by: [.model, .lang], answers: answers)
+        XCTAssertEqual(t.columns.last, "lang_mismatch")
+        XCTAssertEqual(row(t, ["a", "DE"])?["lang_mismatch"]?.double ?? 0, 0.25, accuracy: 1e-12)  // 1 English turn of 4
+        XCTAssertEqual(row(t, ["b", "DE"])?["lang_mismatch"], .missing)
+    }
+
+    func testImprovementInPointsAndPercentOfScale() throws {
+        let t = try ScoreAnalysis.improvement(try load(), multi: ["a"], mono: ["b"], datasets: ["alpaca"])
+        XCTAssertEqual(t.rows.map { $0[1].text }, ["DE", "FR", "all"])
+        XCTAssertEqual(row(t, ["alpaca", "DE"])?["points"]?.double ?? 0, 1, accuracy: 1e-12)  // 6 − 5
+        XCTAssertEqual(row(t, ["alpaca", "DE"])?["percent"]?.double ?? 0, 10, accuracy: 1e-12)
+        XCTAssertEqual(row(t, ["alpaca", "FR"])?["points"]?.double ?? 0, 3, accuracy: 1e-12)  // 7 − 4
+        XCTAssertEqual(row(t, ["alpaca", "all"])?["points"]?.double ?? 0, 2, accuracy: 1e-12)  // 6.5 − 4.5
+        XCTAssertEqual(row(t, ["alpaca", "all"])?["percent"]?.double ?? 0, 20, accuracy: 1e-12)
+        XCTAssertTrue(t.notes[0].contains("0.99 points = 9.9%"))
+        XCTAssertThrowsError(try ScoreAnalysis.improvement(try load(), multi: ["a"], mono: ["zzz"]))
+        XCTAssertThrowsError(try ScoreAnalysis.improvement(try load(), multi: ["a"], mono: []))
+    }
+
+    func testAgreementAgainstScipyValues() throws {
+        // x = judge A, y = judge B over six matched answers; scipy: pearson 0.9392857, spearman 0.9710083, kendall τ-b 0.9309493.
+        let x: [Double] = [8, 6, 4, 7, 9, 3], y: [Double] = [7, 6, 5, 7, 9, 5]
+        let langs: [Lang] = [.de, .de, .de, .de, .fr, .fr]
+        func set(_ s: [Double], judge: String) -> JudgmentSet {
+            JudgmentSet(single: s.indices.map { i in
+                SingleJudgment(questionID: "\(81 + i)_\(langs[i].code)", model: "m", judge: [judge], userPrompt: "", judgment: "",
+                               score: s[i], turn: 1, tstamp: 0, lang: langs[i], category: "writing")
+            })
+        }
+        var a = set(x, judge: "human:ana"), b = set(y, judge: "gpt-4")
+        a.single.append(SingleJudgment(questionID: "99_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: -1, turn: 1, tstamp: 0, lang: .de, category: "x"))
+        b.single.append(SingleJudgment(questionID: "99_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: 9, turn: 1, tstamp: 0, lang: .de, category: "x"))
+        b.single.append(SingleJudgment(questionID: "98_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: 9, turn: 1, tstamp: 0, lang: .de, category: "x"))
+        // Pairwise verdicts: κ = (0.5 − 15/36) / (1 − 15/36) = 1/7.
+        let va: [PairWinner] = [.model1, .model2, .tie, .model1, .model1, .model2], vb: [PairWinner] = [.model1, .model2, .model1, .tie, .model1, .model1]
+        func pairs(_ v: [PairWinner]) -> [PairJudgment] {
+            v.indices.map { PairJudgment(questionID: "\(81 + $0)_DE", model1: "m", model2: "n", g1Winner: v[$0], g2Winner: v[$0], judge: [], turn: 1, tstamp: 0, lang: .de, category: "w") }
+        }
+        a.pairs = pairs(va)
+        b.pairs = pairs(vb)
+        let t = ScoreAnalysis.agreement(a, b)
+        XCTAssertEqual(t.rows.map { $0[0].text }, ["DE", "FR", "all"])
+        let all = try XCTUnwrap(row(t, ["all"]))
+        XCTAssertEqual(all["n"], .int(6))
+        XCTAssertEqual(all["pearson"]?.double ?? 0, 0.9392857014505761, accuracy: 1e-9)
+        XCTAssertEqual(all["spearman"]?.double ?? 0, 0.9710083124552245, accuracy: 1e-9)
+        XCTAssertEqual(all["kendall_tau_b"]?.double ?? 0, 0.9309493362512627, accuracy: 1e-9)
+        XCTAssertEqual(all["exact"]?.double ?? 0, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(all["within_1"]?.double ?? 0, 5.0 / 6, accuracy: 1e-12)
+        XCTAssertEqual(all["n_pairs"], .int(6))
+        XCTAssertEqual(all["kappa"]?.double ?? 0, 1.0 / 7, accuracy: 1e-12)
+        XCTAssertEqual(row(t, ["DE"])?["n"], .int(4))
+        XCTAssertEqual(row(t, ["FR"])?["pearson"]?.double ?? 0, 1, accuracy: 1e-12)  // two points: perfectly correlated
+        XCTAssertEqual(row(t, ["FR"])?["kappa"], .missing, "no pairwise verdicts in FR: no κ, not a made-up number")
+    }
+
+    func testWinRatesFollowShowResult() {
+        func p(_ g1: PairWinner, _ g2: PairWinner, _ m2: String = "b") -> PairJudgment {
+            PairJudgment(questionID: "81_DE", model1: "a", model2: m2, g1Winner: g1, g2Winner: g2, judge: [], turn: 1, tstamp: 0, lang: .de, category: "writing")
+        }
+        // a vs b: win, win, inconsistent (tie), tie, error (dropped); a vs c: loss.
+        let t = ScoreAnalysis.winRates(JudgmentSet(pairs: [p(.model1, .model1), p(.model1, .model1), p(.model1, .model2), p(.tie, .tie),
+                                                          p(.error, .model1), p(.model2, .model2, "c")]))
+        XCTAssertEqual(t.rows.map { $0.prefix(4).map(\.text) }, [["a", "2", "1", "2"], ["b", "0", "2", "2"], ["c", "1", "0", "0"]])
+        XCTAssertEqual(row(t, ["a"])?["win_rate_adjusted"]?.double ?? 0, 3.0 / 5, accuracy: 1e-12)
+        XCTAssertTrue(t.notes[0].hasSuffix("dropped: 1."))
+    }
+
+    func testTablesExportToCSVAndJSON() throws {
+        let t = ScoreAnalysis.score(try load(), by: [.model], seed: 1)
+        let dir = EvalFixtures.tempDir()
+        try t.export(to: dir.appendingPathComponent("t.csv").path)
+        try t.export(to: dir.appendingPathComponent("t.json").path)
+        let csv = try String(contentsOf: dir.appendingPathComponent("t.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv[0], "model,mean,n,ci_low,ci_high,failed")
+        XCTAssertEqual(csv.count, 3)
+        XCTAssertTrue(csv[1].hasPrefix("a,6.25,4,"))
+        XCTAssertTrue(csv[1].hasSuffix(",1"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("t.json"))) as? [String: Any]
+        let rows = json?["rows"] as? [[String: Any]]
+        XCTAssertEqual(rows?.first?["model"] as? String, "a")
+        XCTAssertEqual(rows?.first?["n"] as? Int, 4)
+        XCTAssertEqual(json?["columns"] as? [String], t.columns)
+        XCTAssertThrowsError(try t.export(to: dir.appendingPathComponent("t.xlsx").path)) { XCTAssertTrue("\($0)".contains(".csv or .json")) }
+        let quoted = Table(title: "", columns: ["name"], rows: [[.text("a,\"b\"")]]).csv()
+        XCTAssertEqual(quoted, "name\n\"a,\"\"b\"\"\"\n")
+    }
+}
