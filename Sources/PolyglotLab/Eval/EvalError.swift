@@ -1,5 +1,6 @@
 // Errors and file plumbing shared by the evaluation layer: every problem names file:line and what was expected.
 import Foundation
+import PolyglotEngine
 
 /// An evaluation error that points at the offending file and line (line 0 = the file as a whole).
 public struct EvalError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -14,15 +15,6 @@ public struct EvalError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-}
-
-/// Writes `data` next to `url` under a temporary name, then renames it over `url`, so readers never see half a file.
-public func atomicWrite(_ data: Data, to url: URL) throws {
-    do {
-        try data.write(to: url, options: .atomic)
-    } catch {
-        throw EvalError(file: url.path, "cannot write file: \(error.localizedDescription)")
-    }
 }
 
 /// One parsed JSON Lines record with the line it came from.

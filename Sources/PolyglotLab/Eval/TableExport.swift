@@ -1,5 +1,6 @@
 // Exporting result tables (scores, improvement, agreement) to CSV or JSON, chosen by the file extension.
 import Foundation
+import PolyglotEngine
 
 extension Table {
     /// CSV with a header row and one row per group; notes are not part of the CSV.
