@@ -1,5 +1,6 @@
 // A multi-turn benchmark in FastChat / MT-Bench-X layout: questions, reference answers and judge prompts per language.
 import Foundation
+import PolyglotEngine
 
 /// One benchmark question (both turns) with its category, language and optional references.
 public struct BenchQuestion: Equatable, Sendable {
@@ -224,4 +225,21 @@ public func mtBenchCategory(_ id: String) -> String? {
     let digits = id.prefix { $0.isNumber }
     guard let n = Int(digits), (81...160).contains(n) else { return nil }
     return ["writing", "roleplay", "reasoning", "math", "coding", "extraction", "stem", "humanities"][(n - 81) / 10]
+}
+
+extension Benchmark {
+    /// Writes the FastChat / MT-Bench-X layout: `<folder>/mt_bench_<LANG>/question.jsonl`; returns the files.
+    public func writeFastChat(to folder: String) throws -> [String] {
+        try languages.map { lang in
+            let file = (folder as NSString).appendingPathComponent("mt_bench_\(lang.code)/question.jsonl")
+            let lines = try questions.filter { $0.lang == lang }.map { q -> String in
+                var record: [String: Any] = ["question_id": q.id, "category": q.category, "turns": q.turns]
+                if !q.reference.isEmpty { record["reference"] = q.reference }
+                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
+                return String(decoding: data, as: UTF8.self)
+            }
+            try atomicWrite(Data((lines.joined(separator: "\n") + "\n").utf8), to: URL(fileURLWithPath: file))
+            return file
+        }
+    }
 }

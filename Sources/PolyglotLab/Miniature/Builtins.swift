@@ -16,7 +16,7 @@ public enum Builtins {
         reference.hasPrefix("builtin:") ? String(reference.dropFirst("builtin:".count)) : nil
     }
 
-    private static let cache = Cache()
+    static let cache = Cache()
 
     /// The curated (Lima-X-like) and synthetic (Bactrian-X-like) instruction sets.
     public static func dataset(_ name: String) -> Dataset? {
@@ -67,5 +67,16 @@ public enum Builtins {
             if let v { values[key] = v }
             return v
         }
+    }
+}
+
+extension Builtins {
+    /// `builtin:bench`: the MT-Bench-shaped benchmark of the miniature world (8 categories × 10 × 5 languages).
+    public static func benchmark() -> Benchmark {
+        cache.value("bench") { () -> Benchmark? in
+            Benchmark(name: "builtin:bench", questions: world.bench().map {
+                BenchQuestion(id: $0.id, category: $0.category, lang: $0.lang, turns: $0.turns, reference: $0.references)
+            })
+        }!
     }
 }

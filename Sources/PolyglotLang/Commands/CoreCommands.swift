@@ -13,6 +13,7 @@ extension CommandRegistry {
         r.register(modelCommands)
         r.register([plot])
         r.register(serveCommands)
+        r.register(evalCommands)
         return r
     }
 }

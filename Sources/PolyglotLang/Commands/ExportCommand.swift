@@ -6,8 +6,8 @@ import PolyglotLab
 extension CommandRegistry {
     static let export = CommandSpec(
         "export", category: "data",
-        summary: "Write a dataset for GPU trainers (messages, sharegpt or alpaca JSONL), atomically.",
-        positionals: [Parameter("value", .any, "a dataset")],
+        summary: "Write a dataset (messages, sharegpt or alpaca JSONL), a table (.csv or .json), judgments or answers (FastChat JSONL), or a builtin dataset/benchmark, atomically.",
+        positionals: [Parameter("value", .any, "a dataset, table, judgments, answers, or builtin:NAME")],
         keywords: [
             Parameter("to", .string, "the file (combined layout) or folder (per-language layout)"),
             Parameter("format", .string, default: .string("messages"), "datasets: messages | sharegpt | alpaca"),
@@ -20,7 +20,31 @@ extension CommandRegistry {
         LLaMA-Factory (add the dataset_info.json entry it prints). Re-loading an export gives back the same items.
         """) { inv in
         let path = inv.session.openablePath(inv.string("to")!)
-        switch inv.value("value") {
+        var value = inv.value("value")
+        if case .string(let ref) = value, let name = Builtins.name(ref) {
+            if name == "bench" {
+                let files = try inv.lab { try Builtins.benchmark().writeFastChat(to: path) }
+                inv.session.emit("wrote builtin:bench as \(files.count) FastChat question files under \(inv.string("to")!)")
+                return .none
+            }
+            guard let data = Builtins.dataset(name) else {
+                throw inv.error("no builtin dataset '\(name)'", at: "value", notes: ["expected builtin:lima-mini, builtin:bactrian-mini or builtin:bench"])
+            }
+            value = .object(DatasetObject(data))
+        }
+        switch value {
+        case .object(let t as TableObject):
+            try inv.lab { try t.table.export(to: path) }
+            inv.session.emit("wrote \(t.table.rows.count) rows to \(inv.string("to")!)")
+        case .object(let j as JudgmentsObject):
+            try inv.lab { try j.judgments.write(to: path) }
+            inv.session.emit("wrote \(j.judgments.single.count + j.judgments.pairs.count) judgments to \(inv.string("to")!)")
+        case .object(let a as AnswersObject):
+            for model in a.answers.models {
+                let file = a.answers.models.count == 1 ? path : (path as NSString).appendingPathComponent("\(model).jsonl")
+                try inv.lab { try ModelAnswer.write(a.answers.answers[model] ?? [], to: URL(fileURLWithPath: file)) }
+            }
+            inv.session.emit("wrote answers of \(a.answers.models.count) model(s) to \(inv.string("to")!)")
         case .object(let d as DatasetObject):
             guard let format = ExportFormat(rawValue: inv.string("format")!) else {
                 throw inv.error("unknown dataset format '\(inv.string("format")!)'", at: "format",
@@ -36,7 +60,7 @@ extension CommandRegistry {
             }
             inv.session.emit("wrote \(d.dataset.exampleCount) examples (\(format.rawValue)) to \(files.joined(separator: ", "))")
         case let v:
-            throw inv.error("cannot export \(v.typeName)", at: "value", notes: ["expected a dataset"])
+            throw inv.error("cannot export \(v.typeName)", at: "value", notes: ["expected a dataset, table, judgments or answers"])
         }
         return .none
     }

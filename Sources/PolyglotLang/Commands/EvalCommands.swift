@@ -1,0 +1,320 @@
+// The MT-Bench-X half of the study: benchmarks, answers, judges, scores, improvement, agreement.
+
+import Foundation
+import PolyglotEngine
+import PolyglotLab
+
+public final class BenchObject: LabObject {
+    public let bench: Benchmark
+    init(_ bench: Benchmark) { self.bench = bench }
+    public var typeName: String { "bench" }
+    public func display() -> String {
+        var counts: [String: [Lang: Int]] = [:]
+        for q in bench.questions { counts[q.category, default: [:]][q.lang, default: 0] += 1 }
+        let langs = bench.languages
+        let rows: [[Table.Cell]] = counts.keys.sorted().map { c in [.text(c)] + langs.map { .int(counts[c]?[$0] ?? 0) } }
+        return Table(title: "benchmark \(bench.name): \(bench.questions.count) questions", columns: ["category"] + langs.map(\.code),
+                     rows: rows, notes: bench.warnings.map { "warning: \($0)" }).render()
+    }
+    public var fieldNames: [String] { ["name", "questions", "langs"] }
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "name": .string(bench.name)
+        case "questions": .int(bench.questions.count)
+        case "langs": .list(bench.languages.map { .string($0.rawValue) })
+        default: nil
+        }
+    }
+}
+
+public final class AnswersObject: LabObject {
+    public let answers: AnswerSet
+    init(_ answers: AnswerSet) { self.answers = answers }
+    public var typeName: String { "answers" }
+    public func display() -> String {
+        let rows: [[Table.Cell]] = answers.models.map { [.text($0), .int(answers.answers[$0]?.count ?? 0)] }
+        return Table(title: "answers to \(answers.benchmark.name)", columns: ["model", "answers"], rows: rows,
+                     notes: answers.warnings.map { "warning: \($0)" }).render()
+    }
+    public var fieldNames: [String] { ["models", "count"] }
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "models": .list(answers.models.map { .string($0) })
+        case "count": .int(answers.answers.values.reduce(0) { $0 + $1.count })
+        default: nil
+        }
+    }
+}
+
+public final class JudgmentsObject: LabObject {
+    public let judgments: JudgmentSet
+    init(_ judgments: JudgmentSet) { self.judgments = judgments }
+    public var typeName: String { "judgments" }
+    public func display() -> String {
+        let failed = judgments.single.filter(\.failed).count
+        return "judgments: \(judgments.single.count) single (\(failed) unparseable), \(judgments.pairs.count) pairwise"
+            + judgments.warnings.map { "\nwarning: \($0)" }.joined()
+    }
+    public var fieldNames: [String] { ["count", "failed", "pairs"] }
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "count": .int(judgments.single.count)
+        case "failed": .int(judgments.single.filter(\.failed).count)
+        case "pairs": .int(judgments.pairs.count)
+        default: nil
+        }
+    }
+}
+
+/// Runs async lab work (the LLM judge) to completion from a synchronous command.
+func waitFor<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+private final class ResultBox<T>: @unchecked Sendable { var result: Result<T, Error>? }
+
+extension Invocation {
+    func bench(_ name: String) throws -> Benchmark {
+        if let b = object(name, as: BenchObject.self) { return b.bench }
+        if string(name) == "builtin:bench" { return Builtins.benchmark() }
+        throw error("\(name) must be a benchmark (load bench …) or builtin:bench", at: name)
+    }
+    func judgments(_ name: String) -> JudgmentSet { object(name, as: JudgmentsObject.self)!.judgments }
+}
+
+extension CommandRegistry {
+    static let evalCommands: [CommandSpec] = [loadBench, answer, loadAnswers, judge, llm, annotate, loadJudgments, score,
+                                              improvement, agreement, langid]
+
+    static let loadBench = CommandSpec(
+        "load bench", category: "evaluation",
+        summary: "Read an MT-Bench(-X) benchmark: a folder of mt_bench_<LANG>/question.jsonl (with references and judge prompts) or one question.jsonl.",
+        positionals: [Parameter("path", .string, "a folder, a question.jsonl, or builtin:bench")],
+        keywords: [Parameter("lang", .string, default: Value.none, "language of a single question.jsonl without id suffixes")],
+        example: "let bench = load bench builtin:bench") { inv in
+        let path = inv.string("path")!
+        if path == "builtin:bench" { return .object(BenchObject(Builtins.benchmark())) }
+        let lang = try inv.string("lang").map { code -> Lang in
+            guard let l = Lang.parse(code) else { throw inv.error("unknown language '\(code)'", at: "lang") }
+            return l
+        }
+        return .object(BenchObject(try inv.lab { try Benchmark.load(inv.session.openablePath(path), lang: lang) }))
+    }
+
+    static let answer = CommandSpec(
+        "answer", category: "evaluation",
+        summary: "Generate both turns for every question (system prompt of its language, MT-Bench temperatures per category), FastChat model_answer JSONL.",
+        positionals: [Parameter("model", .object("model"), "the model that answers")],
+        keywords: [
+            Parameter("on", .any, "a benchmark or builtin:bench"),
+            Parameter("langs", .stringList, default: Value.none, "evaluation languages (default: all of the benchmark's)"),
+            Parameter("max_tokens", .int, default: .int(48), "longest answer per turn"),
+            Parameter("to", .string, default: Value.none, "model_answer JSONL file (written as answers arrive; resumes)"),
+            Parameter("name", .string, default: Value.none, "model id in the answers (default: the model's name)"),
+            seedKeyword,
+        ],
+        example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]") { inv in
+        let model = inv.model("model")
+        var bench = try inv.bench("on")
+        if inv.value("langs") != .none { bench = bench.filtered(langs: try inv.languages("langs")) }
+        let seed = try inv.seed()
+        let id = inv.string("name") ?? model.name
+        let generator = AnswerGenerator(modelID: id, seed: seed, maxTokens: inv.int("max_tokens")!) { messages, t, s, n in
+            if Interrupt.isRequested { throw PolyglotError(.interrupted, "interrupted", at: nil) }
+            return try model.reply(to: messages, temperature: t, seed: s, maxTokens: n).text
+        }
+        let session = inv.session
+        let url = inv.string("to").map { session.resolve($0) }
+        let answers = try inv.lab {
+            try generator.run(bench.questions, to: url) { done, total in
+                session.progress(Progress.bar(done, total) + " answering \(done)/\(total)")
+            }
+        }
+        session.emit("\(id): answered \(answers.count) questions × 2 turns" + (inv.string("to").map { " → \($0)" } ?? ""))
+        return .object(AnswersObject(AnswerSet(benchmark: bench, answers: [id: answers])))
+    }
+
+    static let loadAnswers = CommandSpec(
+        "load answers", category: "evaluation",
+        summary: "Read FastChat model_answer JSONL (a file per model, or a folder of them) for a benchmark.",
+        positionals: [Parameter("path", .string, "a .jsonl file or a folder")],
+        keywords: [Parameter("bench", .any, "the benchmark they answer")],
+        example: "let answers = load answers \"model_answer\" bench: bench") { inv in
+        let bench = try inv.bench("bench")
+        return .object(AnswersObject(try inv.lab { try AnswerSet.load(inv.session.openablePath(inv.string("path")!), benchmark: bench) }))
+    }
+
+    static let llm = CommandSpec(
+        "llm", category: "evaluation",
+        summary: "An OpenAI-compatible judge endpoint, for `judge … with: llm(…)`.",
+        keywords: [
+            Parameter("url", .string, "base URL, e.g. \"http://127.0.0.1:8000/v1\""),
+            Parameter("model", .string, "the judge model's name"),
+            Parameter("key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
+            Parameter("concurrency", .int, default: .int(8), "requests in flight"),
+            Parameter("cache", .string, default: Value.none, "judgment cache file (appended; an interrupted run resumes)"),
+        ],
+        example: "judge answers with: llm(url: \"http://127.0.0.1:8000/v1\", model: \"gpt-4\", key_env: \"OPENAI_API_KEY\")") { inv in
+        var fields: [(String, Value)] = [("judge", .string("llm"))]
+        for k in ["url", "model", "key_env", "concurrency", "cache"] where inv.value(k) != .none { fields.append((k, inv.value(k))) }
+        return .record(Record(fields))
+    }
+
+    static let judge = CommandSpec(
+        "judge", category: "evaluation",
+        summary: "Score answers 1–10 with the built-in judge or an LLM judge (MT-Bench-X prompts of each language).",
+        positionals: [Parameter("answers", .object("answers"), "answers to judge")],
+        keywords: [
+            Parameter("with", .any, default: .string("builtin"), "builtin, or llm(url: …, model: …)"),
+            Parameter("pairwise", .list, default: Value.none, "two model ids: pairwise judging in both orders (llm only)"),
+        ],
+        example: "let j = judge answers with: builtin",
+        details: BuiltinJudge.rubricMarkdown) { inv in
+        let answers = inv.object("answers", as: AnswersObject.self)!.answers
+        switch inv.value("with") {
+        case .string("builtin"):
+            let j = BuiltinJudge().judge(answers)
+            inv.session.emit("judged \(j.single.count) turns with the built-in judge")
+            return .object(JudgmentsObject(j))
+        case .record(let r) where r["judge"] == .string("llm"):
+            guard case .string(let url)? = r["url"], case .string(let model)? = r["model"] else {
+                throw inv.error("llm(…) needs url: and model:", at: "with")
+            }
+            var keyEnv: String?
+            if case .string(let k)? = r["key_env"] { keyEnv = k }
+            var cache: String?
+            if case .string(let c)? = r["cache"] { cache = inv.session.resolve(c).path }
+            var concurrency = 8
+            if case .int(let c)? = r["concurrency"] { concurrency = c }
+            let judge = LLMJudge(benchmark: answers.benchmark,
+                                 options: LLMJudgeOptions(endpoint: ChatEndpoint(baseURL: url, model: model, keyEnv: keyEnv),
+                                                          concurrency: concurrency, cacheFile: cache))
+            let session = inv.session
+            let pair = inv.strings("pairwise") ?? []
+            let result: JudgmentSet = try inv.lab {
+                try waitFor {
+                    if pair.count == 2 { return try await judge.judgePairs(answers, model1: pair[0], model2: pair[1]) }
+                    return try await judge.judge(answers) { done, total in session.progress(Progress.bar(done, total) + " judging \(done)/\(total)") }
+                }
+            }
+            session.emit("judged \(result.single.count) turns, \(result.pairs.count) pairs with \(model)")
+            return .object(JudgmentsObject(result))
+        case let v:
+            throw inv.error("with: must be builtin or llm(url: …, model: …), got \(v.repr)", at: "with")
+        }
+    }
+
+    static let annotate = CommandSpec(
+        "annotate", category: "evaluation",
+        summary: "Judge answers yourself in the REPL: a score 1–10 (or a/b/tie), s = skip, back (or b) = previous, q = stop; saved as you go, resumes.",
+        positionals: [Parameter("answers", .object("answers"), "answers to judge")],
+        keywords: [Parameter("as", .string, default: .string("annotator"), "your name (judge \"human:NAME\")"),
+                   Parameter("to", .string, default: .string("human_judgment.jsonl"), "judgment file (appended)"),
+                   Parameter("pairwise", .bool, default: .bool(false), "compare two models' answers")],
+        example: "annotate answers as: \"ada\"") { inv in
+        let answers = inv.object("answers", as: AnswersObject.self)!.answers
+        guard let read = inv.session.readLine else {
+            throw inv.error("annotate needs the interactive REPL", notes: ["expected to be typed at the pg> prompt"])
+        }
+        let file = inv.session.resolve(inv.string("to")!).path
+        var session = try inv.lab {
+            try AnnotationSession(items: AnnotationSession.items(answers, pairwise: inv.bool("pairwise")!),
+                                  annotator: inv.string("as")!, file: file)
+        }
+        let out = inv.session
+        while let item = session.current {
+            out.emit("[\(session.position + 1)/\(session.items.count)] \(item.question.id) · \(item.question.category) · turn \(item.turn)")
+            for (i, t) in item.question.turns.prefix(item.turn).enumerated() {
+                out.emit("  Q\(i + 1): \(t)")
+                out.emit("  A\(i + 1) (\(item.model)): \(item.answer.turns.indices.contains(i) ? item.answer.turns[i] : "")")
+                if let other = item.otherAnswer, other.turns.indices.contains(i) { out.emit("  B\(i + 1) (\(item.otherModel ?? "")): \(other.turns[i])") }
+            }
+            if !item.question.reference.isEmpty { out.emit("  reference: \(item.question.reference.joined(separator: " | "))") }
+            guard let line = read(inv.bool("pairwise")! ? "a/b/tie/s/back/q> " : "1-10/s/b/q> ")?.trimmingCharacters(in: .whitespaces) else { break }
+            let input: AnnotationInput
+            switch line.lowercased() {
+            case "s": input = .skip
+            case "back": input = .back
+            case "q": input = .stop
+            case "a": input = .verdict(.model1)
+            case "b": input = inv.bool("pairwise")! ? .verdict(.model2) : .back
+            case "tie": input = .verdict(.tie)
+            default:
+                guard let n = Int(line), (1...10).contains(n) else { out.emit("  expected a score 1–10, s, b or q"); continue }
+                input = .score(n)
+            }
+            try inv.lab { try session.handle(input) }
+        }
+        out.emit("\(session.judgedCount) of \(session.items.count) judged; saved in \(inv.string("to")!)")
+        return .none
+    }
+
+    static let loadJudgments = CommandSpec(
+        "load judgments", category: "evaluation",
+        summary: "Read FastChat model_judgment JSONL (single or pairwise); language from id suffix, folder or lang:.",
+        positionals: [Parameter("path", .string, "a .jsonl file or folder")],
+        keywords: [Parameter("bench", .any, default: Value.none, "benchmark for categories"),
+                   Parameter("lang", .string, default: Value.none, "language when ids and folders do not say")],
+        example: "let gpt4 = load judgments \"gpt-4_single.jsonl\" lang: \"de\"") { inv in
+        let bench = inv.value("bench") == .none ? nil : try inv.bench("bench")
+        let lang = inv.string("lang").flatMap(Lang.parse)
+        return .object(JudgmentsObject(try inv.lab { try JudgmentSet.load(inv.session.openablePath(inv.string("path")!), bench: bench, lang: lang) }))
+    }
+
+    static let score = CommandSpec(
+        "score", category: "evaluation",
+        summary: "Mean scores by model, lang, category and/or turn, with counts and seeded bootstrap 95 % intervals; −1 excluded and counted.",
+        positionals: [Parameter("judgments", .object("judgments"), "judgments")],
+        keywords: [Parameter("by", .stringList, default: .list([.string("model"), .string("lang")]), "grouping: model, lang, category, turn"),
+                   Parameter("keep_failed", .bool, default: .bool(false), "include −1 scores"),
+                   Parameter("answers", .object("answers"), default: Value.none, "answers: adds the language-mismatch rate"),
+                   seedKeyword],
+        example: "score j by: [\"model\", \"lang\"]") { inv in
+        let keys = try (inv.strings("by") ?? []).map { k -> ScoreKey in
+            guard let key = ScoreKey(rawValue: k) else {
+                throw inv.error("cannot group by '\(k)'", at: "by", notes: ["expected some of: model, lang, category, turn"])
+            }
+            return key
+        }
+        let seed = try inv.seed()
+        let table = ScoreAnalysis.score(inv.judgments("judgments"), by: keys, keepFailed: inv.bool("keep_failed")!, seed: seed,
+                                        answers: inv.object("answers", as: AnswersObject.self)?.answers)
+        return .object(TableObject(table))
+    }
+
+    static let improvement = CommandSpec(
+        "improvement", category: "evaluation",
+        summary: "Cross-lingual improvement: multilingual- minus monolingual-tuned score per language, in points and % of the 10-point scale.",
+        positionals: [Parameter("judgments", .object("judgments"), "judgments of both kinds of model")],
+        keywords: [Parameter("multi", .stringList, "multilingually tuned model ids"),
+                   Parameter("mono", .stringList, "their monolingual counterparts, in the same order"),
+                   Parameter("datasets", .stringList, default: Value.none, "dataset label of each pair")],
+        example: "improvement j multi: [\"dense·lima·ENDEFRITES\"] mono: [\"dense·lima·EN\"]") { inv in
+        .object(TableObject(try inv.lab {
+            try ScoreAnalysis.improvement(inv.judgments("judgments"), multi: inv.strings("multi")!, mono: inv.strings("mono")!,
+                                          datasets: inv.strings("datasets"))
+        }))
+    }
+
+    static let agreement = CommandSpec(
+        "agreement", category: "evaluation",
+        summary: "Agreement of two judges on the same answers: Pearson, Spearman, Kendall τ, exact and ±1 agreement, Cohen's κ, per language.",
+        positionals: [Parameter("first", .object("judgments"), "one judge's judgments"),
+                      Parameter("second", .object("judgments"), "the other's")],
+        example: "agreement human gpt4") { inv in
+        .object(TableObject(ScoreAnalysis.agreement(inv.judgments("first"), inv.judgments("second"))))
+    }
+
+    static let langid = CommandSpec(
+        "langid", category: "evaluation", summary: "The language of a text (EN, DE, FR, IT, ES), by the built-in identifier.",
+        positionals: [Parameter("text", .string, "some text")], example: "langid \"Wie spät ist es?\"") { inv in
+        .string(LanguageIdentifier.builtin.identify(inv.string("text")!)?.rawValue ?? "unknown")
+    }
+}
