@@ -68,3 +68,11 @@ final class InterpreterTests: XCTestCase {
         XCTAssertTrue(r.error?.contains("too many nested calls") == true, r.error ?? "")
     }
 }
+
+final class ShadowingTests: XCTestCase {
+    /// A parameter named like a command or function is a plain variable inside the function.
+    func testParametersShadowCommandsAndFunctions() {
+        XCTAssertEqual(pg("fn twice(x) { x * 2 }\nfn f(twice, len) { twice + len }\nf(1, 2)").output, ["3"])
+        XCTAssertEqual(pg("fn g(mono) { mono * 10 }\ng(1.5)").output, ["15.0"])
+    }
+}

@@ -49,7 +49,26 @@ extension Invocation {
 }
 
 extension CommandRegistry {
-    static let modelCommands: [CommandSpec] = [loadModel, newModel, pretrain, tune, chat, logits]
+    static let modelCommands: [CommandSpec] = [loadModel, newModel, pretrain, tune, chat, complete, logits]
+
+    static let complete = CommandSpec(
+        "complete", category: "models",
+        summary: "Continue a plain text (no chat template): what a base model learnt in pre-training.",
+        positionals: [Parameter("model", .object("model"), "a model"), Parameter("text", .string, "the beginning of a text")],
+        keywords: [Parameter("max_tokens", .int, default: .int(16), "tokens to add"),
+                   Parameter("temperature", .number, default: .float(0), "0 = greedy"), seedKeyword],
+        example: "complete base \"Die Hauptstadt von Österreich ist\"") { inv in
+        let model = inv.model("model")
+        let seed = try inv.seed()
+        let prompt = model.tokenizer.encode(inv.string("text")!)
+        guard !prompt.isEmpty else { throw inv.error("the text is empty", at: "text") }
+        let end = model.template.endId
+        let options = GenerationOptions(maxNewTokens: inv.int("max_tokens")!, temperature: Float(inv.double("temperature")!),
+                                        seed: seed, stopTokens: [end])
+        let result = try inv.lab { try model.transformer.generate(prompt: prompt, options: options) }
+        let text = try inv.lab { try model.tokenizer.decode(result.tokens, skippingSpecial: true) }
+        return .string(inv.string("text")! + text)
+    }
 
     static let loadModel = CommandSpec(
         "load model", category: "models",
@@ -113,6 +132,7 @@ extension CommandRegistry {
                                     + ["expected some of: kind, lr, \(fields.map(\.0).joined(separator: ", "))"])
             }
         }
+        if r["warmup"] == nil { recipe.warmupSteps = min(recipe.warmupSteps, max(1, recipe.steps / 10)) }
         recipe.seed = try inv.seed()
         let session = inv.session
         let started = Date()

@@ -22,6 +22,8 @@ public struct Parser {
     private var pos = 0
     private let isCallable: (String) -> Bool
     private var declaredFunctions: Set<String> = []
+    /// Parameters of the function being parsed: they shadow commands and functions of the same name.
+    private var parameters: Set<String> = []
     private let commandNames: [String]
 
     /// `isCallable` says which names are commands or functions defined earlier in the session;
@@ -181,6 +183,9 @@ public struct Parser {
         }
         try expect(.rparen, "after the parameters")
         declaredFunctions.insert(name.text)
+        let outer = parameters
+        parameters = Set(params)
+        defer { parameters = outer }
         let body = try block("to start the function body")
         return FunctionDecl(name: name.text, parameters: params, body: body, span: span(from: start, to: name))
     }
@@ -318,7 +323,7 @@ public struct Parser {
             if isSymbol(.lparen), !current.spaceBefore {
                 return .call(t.text, try parenArguments(), t.span)
             }
-            if isCallable(t.text) || declaredFunctions.contains(t.text) {
+            if !parameters.contains(t.text), isCallable(t.text) || declaredFunctions.contains(t.text) {
                 return .call(t.text, try commandArguments(nb), t.span)
             }
             return .variable(t.text, t.span)
