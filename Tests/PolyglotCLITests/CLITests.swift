@@ -82,7 +82,7 @@ final class ReplTerminalTests: XCTestCase {
             // Completion of a variable, then of a keyword of the command being typed.
             t.send("alpha_v\t + 1\r")
             t.expect("42")
-            t.send("range 4 st\t2\r")
+            t.send("range 4 ste\t2\r")
             t.expect("[0, 2]")
             // Ctrl-C interrupts a long computation and keeps the session.
             t.send("for i in range 5000000 { let t = i }\r")

@@ -64,7 +64,7 @@ final class PlotReportTests: XCTestCase {
         try HTMLReport.write(title: "t", cells: [ReportCell(code: "1 + 1", output: ["2"])], baseDirectory: directory, to: url)
         XCTAssertTrue(try String(contentsOf: url, encoding: .utf8).contains("<pre class=\"output\">2</pre>"))
         XCTAssertThrowsError(try HTMLReport.write(title: "t", cells: [], baseDirectory: directory,
-                                                  to: directory.appendingPathComponent("missing/dir/r.html")))
+                                                  to: url.appendingPathComponent("r.html")), "a file cannot be a folder")
     }
 
     /// Opens the demo report in headless Chromium and checks the screenshot shows coloured figures.

@@ -35,7 +35,7 @@ final class CompleterTests: XCTestCase {
         _ = s.execute("let results = 1\nlet rate = 2", file: "t")
         let c = Completer(session: s)
         XCTAssertEqual(c.complete(line: "ran", cursor: 3).candidates, ["range"])
-        XCTAssertEqual(c.complete(line: "range 5 st", cursor: 10).candidates, ["step:"])
+        XCTAssertEqual(c.complete(line: "range 5 ste", cursor: 11).candidates, ["step:"])
         XCTAssertEqual(c.complete(line: "print re", cursor: 8).candidates, ["results"])
         XCTAssertEqual(c.complete(line: "use \"no", cursor: 7), Completion(wordStart: 5, candidates: ["notes.pg"]))
         XCTAssertEqual(c.complete(line: "use \"da", cursor: 7).candidates, ["data/"])

@@ -97,7 +97,7 @@ public enum Pretraining {
 
     /// Trains a base model from scratch; `tokenizer` lets the dense and MoE bases share one vocabulary.
     public static func pretrain(_ recipe: PretrainRecipe, texts: [String], tokenizer: BPETokenizer,
-                                shouldCancel: () -> Bool = { false },
+                                name: String? = nil, shouldCancel: () -> Bool = { false },
                                 progress: (PretrainProgress) -> Void = { _ in }) throws -> LabModel {
         let data = try windows(texts: texts, tokenizer: tokenizer, context: recipe.context)
         let transformer = try Transformer(config: recipe.modelConfig(vocab: tokenizer.vocabSize), seed: recipe.seed)
@@ -113,7 +113,7 @@ public enum Pretraining {
         let trainer = try Trainer(model: transformer, data: data, config: config)
         let started = Date()
         var history: [TrainingPoint] = []
-        let name = "builtin:\(recipe.kind.rawValue)"
+        let name = name ?? "builtin:\(recipe.kind.rawValue)"
         _ = try trainer.train(shouldCancel: shouldCancel) { r in
             history.append(TrainingPoint(run: name, step: r.step, split: "train", loss: r.loss))
             let elapsed = Date().timeIntervalSince(started)

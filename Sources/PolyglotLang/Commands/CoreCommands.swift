@@ -136,7 +136,7 @@ enum CoreCommands {
         example: "vars") { inv in
         let s = inv.session
         var out: [String] = []
-        for name in s.globals.keys.sorted() {
+        for name in s.globals.keys.sorted() where !s.libraryGlobals.contains(name) {
             let v = s.globals[name]!
             var shown = v.repr.split(separator: "\n").first.map(String.init) ?? ""
             if shown.count > 60 { shown = String(shown.prefix(57)) + "…" }

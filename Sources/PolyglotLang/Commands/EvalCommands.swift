@@ -160,10 +160,11 @@ extension CommandRegistry {
             Parameter("key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
             Parameter("concurrency", .int, default: .int(8), "requests in flight"),
             Parameter("cache", .string, default: Value.none, "judgment cache file (appended; an interrupted run resumes)"),
+            Parameter("max_tokens", .int, default: .int(2048), "longest judgment the judge may write"),
         ],
         example: "judge answers with: llm(url: \"http://127.0.0.1:8000/v1\", model: \"gpt-4\", key_env: \"OPENAI_API_KEY\")") { inv in
         var fields: [(String, Value)] = [("judge", .string("llm"))]
-        for k in ["url", "model", "key_env", "concurrency", "cache"] where inv.value(k) != .none { fields.append((k, inv.value(k))) }
+        for k in ["url", "model", "key_env", "concurrency", "cache", "max_tokens"] where inv.value(k) != .none { fields.append((k, inv.value(k))) }
         return .record(Record(fields))
     }
 
@@ -193,8 +194,10 @@ extension CommandRegistry {
             if case .string(let c)? = r["cache"] { cache = inv.session.resolve(c).path }
             var concurrency = 8
             if case .int(let c)? = r["concurrency"] { concurrency = c }
+            var endpoint = ChatEndpoint(baseURL: url, model: model, keyEnv: keyEnv)
+            if case .int(let n)? = r["max_tokens"] { endpoint.maxTokens = n }
             let judge = LLMJudge(benchmark: answers.benchmark,
-                                 options: LLMJudgeOptions(endpoint: ChatEndpoint(baseURL: url, model: model, keyEnv: keyEnv),
+                                 options: LLMJudgeOptions(endpoint: endpoint,
                                                           concurrency: concurrency, cacheFile: cache))
             let session = inv.session
             let pair = inv.strings("pairwise") ?? []

@@ -139,7 +139,8 @@ extension CommandRegistry {
         let model = try inv.lab { () throws -> LabModel in
             let texts = Pretraining.corpusTexts(recipe)
             let tokenizer = try Pretraining.trainTokenizer(texts: texts, merges: recipe.merges)
-            return try Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, shouldCancel: { Interrupt.isRequested }) { p in
+            return try Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, name: "pretrained-\(recipe.kind.rawValue)",
+                                            shouldCancel: { Interrupt.isRequested }) { p in
                 session.progress(Progress.line(p))
             }
         }

@@ -30,6 +30,8 @@ public final class Session {
     public var functions: [String: FunctionDecl] = [:]
     /// Functions that came from the stdlib (not listed by `vars`).
     public private(set) var libraryFunctions: Set<String> = []
+    /// Variables that came from the stdlib (not listed by `vars`).
+    public private(set) var libraryGlobals: Set<String> = []
     /// The seed the session started with (written in a saved notebook's header).
     public let initialSeed: UInt64
     public private(set) var seed: UInt64
@@ -135,6 +137,7 @@ public final class Session {
             try use(f)
         }
         libraryFunctions.formUnion(functions.keys)
+        libraryGlobals.formUnion(globals.keys)
     }
 
     /// A path as lab code should open it: unchanged when relative paths already resolve against the

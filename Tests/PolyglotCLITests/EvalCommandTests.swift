@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// The evaluation commands driven through the CLI: answers read from FastChat files, a person's
+/// annotation typed at the (piped) REPL, scores, agreement, and an LLM judge served by `serve`.
+final class EvalCommandTests: XCTestCase {
+    /// Two hand-written answers to builtin:bench questions, in FastChat model_answer form.
+    func writeAnswers(_ dir: URL) throws -> URL {
+        let file = dir.appendingPathComponent("toy.jsonl")
+        let lines = [
+            #"{"question_id": "111_DE", "answer_id": "a1", "model_id": "toy", "choices": [{"index": 0, "turns": ["eins", "zwei"]}], "tstamp": 1}"#,
+            #"{"question_id": "151_DE", "answer_id": "a2", "model_id": "toy", "choices": [{"index": 0, "turns": ["Paris", "Rom"]}], "tstamp": 1}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    func testAnnotateAtThePipedReplThenAgreementWithTheBuiltinJudge() throws {
+        let dir = try temporaryDirectory("pg-annotate")
+        let answers = try writeAnswers(dir)
+        let human = dir.appendingPathComponent("human.jsonl").path
+        let script = """
+        let a = load answers "\(answers.path)" bench: builtin:bench
+        annotate a as: "ada" to: "\(human)"
+        7
+        s
+        back
+        3
+        5
+        9
+        2
+        let h = load judgments "\(human)" bench: builtin:bench
+        h
+        let b = judge a with: builtin
+        score h by: ["model", "turn"]
+        """
+        let r = try runPolyglot([], stdin: script + "\n", cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("4 of 4 judged"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("judgments: 4 single (0 unparseable)"), r.stdout)
+        let saved = try String(contentsOfFile: human, encoding: .utf8)
+        XCTAssertTrue(saved.contains("\"human:ada\""), saved)
+        // Resuming asks nothing more: every item is judged.
+        let again = try runPolyglot([], stdin: "let a = load answers \"\(answers.path)\" bench: builtin:bench\nannotate a as: \"ada\" to: \"\(human)\"\n", cwd: dir)
+        XCTAssertTrue(again.stdout.contains("4 of 4 judged"), again.stdout)
+    }
+
+    func testJudgeWithAServedModel() throws {
+        let mtBench = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/mt-bench-x")
+        guard FileManager.default.fileExists(atPath: mtBench.path) else {
+            throw XCTSkip("../shared/data/mt-bench-x is absent: the LLM judge needs its judge prompts")
+        }
+        let dir = try temporaryDirectory("pg-served-judge")
+        let script = """
+        let judge_model = pretrain builtin:corpus config: {sentences: 3000, steps: 3, batch: 4, context: 4096} seed: 1
+        let server = serve judge_model port: 0
+        let bench = load bench "\(mtBench.path)"
+        let a = answer judge_model on: bench langs: ["de"] max_tokens: 4 seed: 1
+        let j = judge a with: llm(url: server.url, model: "pretrained-dense", concurrency: 4, max_tokens: 16, cache: "judge-cache.jsonl")
+        j
+        stop
+        """
+        let r = try runPolyglot([], stdin: script + "\n", cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        // An untrained judge gives no [[rating]]: every judgment is kept with score −1 and its raw text.
+        XCTAssertTrue(r.stdout.contains("judgments: 160 single (160 unparseable)"), r.stdout)
+        let cache = try String(contentsOf: dir.appendingPathComponent("judge-cache.jsonl"), encoding: .utf8)
+        XCTAssertEqual(cache.split(separator: "\n").count, 160)
+    }
+}
