@@ -124,3 +124,34 @@ final class ReplTerminalTests: XCTestCase {
         XCTAssertEqual(t2.waitForExit(), 0)
     }
 }
+
+final class ReportTests: XCTestCase {
+    /// The demo notebook's report inlines its figure; where Chromium is installed, a screenshot of it is taken.
+    func testDemoNotebookReportInChromium() throws {
+        let dir = try temporaryDirectory("pg-report")
+        let nb = dir.appendingPathComponent("00-tour.pg")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("notebooks/00-tour.pg"), to: nb)
+        XCTAssertEqual(try runPolyglot(["replay", "--check", nb.path]).status, 0)
+        let html = dir.appendingPathComponent("report.html")
+        let r = try runPolyglot(["report", nb.path, "-o", html.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = try String(contentsOf: html, encoding: .utf8)
+        XCTAssertTrue(page.contains("<svg") && page.contains("Score per evaluation language"), "figure inlined")
+        XCTAssertFalse(page.contains("figure not found"))
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.fileExists) else {
+            throw XCTSkip("chromium is not installed (apt-get install chromium): screenshot not taken")
+        }
+        let png = dir.appendingPathComponent("report.png")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(png.path)", "--window-size=1000,2600",
+                       html.absoluteString]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let data = try Data(contentsOf: png)
+        XCTAssertEqual(Array(data.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG")
+        XCTAssertGreaterThan(data.count, 50_000, "a page with content, not a blank screenshot")
+    }
+}

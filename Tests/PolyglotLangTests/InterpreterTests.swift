@@ -76,3 +76,14 @@ final class ShadowingTests: XCTestCase {
         XCTAssertEqual(pg("fn g(mono) { mono * 10 }\ng(1.5)").output, ["15.0"])
     }
 }
+
+final class SubcommandTests: XCTestCase {
+    /// Every sub-command word parses as a kind, never as another command (`load model …`).
+    func testSubcommandWordsAreNotCommands() {
+        let s = makeSession()
+        for spec in s.registry.sorted where spec.name.contains(" ") {
+            let word = String(spec.name.split(separator: " ")[1])
+            XCTAssertFalse(s.isCallable(word), "'\(word)' of '\(spec.name)' is also a command")
+        }
+    }
+}

@@ -157,11 +157,11 @@ extension CommandRegistry {
     }
 
     static let newModel = CommandSpec(
-        "model new", category: "models",
+        "new model", category: "models",
         summary: "Write a freshly initialised checkpoint of a preset (tiny-dense, tiny-moe, small-dense).",
         keywords: [Parameter("preset", .string, "tiny-dense | tiny-moe | small-dense"),
                    Parameter("out", .string, "the checkpoint folder to write"), seedKeyword],
-        example: "model new preset: \"tiny-moe\" seed: 1 out: \"checkpoints/tiny-moe\"") { inv in
+        example: "new model preset: \"tiny-moe\" seed: 1 out: \"checkpoints/tiny-moe\"") { inv in
         let seed = try inv.seed()
         let out = inv.session.resolve(inv.string("out")!)
         let t = try inv.lab { try Checkpoint.writeFresh(preset: inv.string("preset")!, seed: seed, to: out) }
