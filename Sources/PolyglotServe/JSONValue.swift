@@ -2,6 +2,7 @@
 // `"stream": 1` can be rejected with a precise message), and serialization keeps key order (so
 // responses read like OpenAI's and are byte-for-byte reproducible).
 
+import PolyglotEngine
 import Foundation
 
 /// A JSON document node.
@@ -97,23 +98,7 @@ public enum JSONValue: Equatable, Sendable {
         }
     }
 
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    private static func writeString(_ s: String, to out: inout String) { out += JSONText.quoted(s) }
 }
 
 extension JSONValue: Decodable {
