@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libedit-dev libopenblas-dev pkg-config
 BIN := .build/release/polyglot
 
-.PHONY: deps build demo test docs check-long clean
+.PHONY: deps build demo test docs notebooks study bench-study clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -27,6 +27,19 @@ test: deps
 
 docs: build
 	$(BIN) docs > docs/commands.md
+
+# Long checks (minutes to an hour; the builtin bases are pre-trained on first use and cached):
+#   make notebooks     replays every notebook with --check, the full-scale ones included
+#   make study         re-runs the study grid (notebooks/04-study-grid.pg, about an hour), rewriting docs/findings.md
+#   make bench-study   seconds per tuning run, per answered benchmark, and the grid's time per seed
+notebooks: build
+	@for nb in notebooks/*.pg; do echo "== $$nb"; $(BIN) replay --check $$nb || exit 1; done
+
+study: build
+	$(BIN) replay notebooks/04-study-grid.pg
+
+bench-study: build
+	$(BIN) bench study
 
 clean:
 	rm -rf .build

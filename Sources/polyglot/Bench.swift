@@ -8,8 +8,9 @@ import PolyglotLab
 import PolyglotServe
 
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks (engine, data, serve).",
-                                                    subcommands: [EngineBenchCommand.self, DataBenchCommand.self, ServeBenchCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks (engine, data, serve, study).",
+                                                    subcommands: [EngineBenchCommand.self, DataBenchCommand.self, ServeBenchCommand.self,
+                                                                  StudyBenchCommand.self])
 }
 
 struct EngineBenchCommand: ParsableCommand {
@@ -97,6 +98,24 @@ struct DataBenchCommand: ParsableCommand {
 
     func run() throws {
         print(try DataBench.run(itemsPerLanguage: items).table.render())
+    }
+}
+
+struct StudyBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Seconds to tune a builtin base on builtin:lima-mini, to answer and judge builtin:bench, and the grid's time per seed.")
+    @Option(help: "Bases to measure (comma-separated: dense, moe).") var bases = "dense,moe"
+
+    func run() throws {
+        let kinds = try bases.split(separator: ",").map { name -> PretrainRecipe.Kind in
+            guard let k = PretrainRecipe.Kind(rawValue: String(name)) else { throw ValidationError("unknown base '\(name)'; expected dense or moe") }
+            return k
+        }
+        let ms = try kinds.map { kind in
+            try StudyBench.measure(base: kind) { FileHandle.standardError.write(Data(("… " + $0 + "\n").utf8)) }
+        }
+        print(StudyBench.table(ms).render())
     }
 }
 

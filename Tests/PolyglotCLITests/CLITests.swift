@@ -57,11 +57,14 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(bad.stdout, "1\n", "the session goes on after an error")
     }
 
-    /// Every notebook shipped in notebooks/ replays with its recorded outputs.
+    /// Every fast notebook shipped in notebooks/ replays with its recorded outputs. Notebooks that load the full
+    /// builtin bases need minutes of pre-training on a fresh machine: `make notebooks` replays those.
     func testNotebooksReplay() throws {
         let folder = repositoryRoot.appendingPathComponent("notebooks")
-        let notebooks = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".pg") }.sorted()
+        let all = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".pg") }.sorted()
+        let notebooks = try all.filter { !(try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)).contains("load model builtin:") }
         XCTAssertTrue(notebooks.contains("00-tour.pg"))
+        print("replaying \(notebooks.count) fast notebooks; left to `make notebooks`: \(Set(all).subtracting(notebooks).sorted())")
         for name in notebooks {
             let r = try runPolyglot(["replay", "--check", folder.appendingPathComponent(name).path])
             XCTAssertEqual(r.status, 0, "\(name):\n" + r.stdout + r.stderr)
@@ -122,6 +125,41 @@ final class ReplTerminalTests: XCTestCase {
         t2.expect("unsaved cell(s)")
         t2.send("\r")
         XCTAssertEqual(t2.waitForExit(), 0)
+    }
+}
+
+final class TuneInterruptTests: XCTestCase {
+    /// Ctrl-C during `tune … save:` keeps the partial model and its optimizer state; `resume:` finishes the run
+    /// with the same weights (same logits) as a run that was never stopped.
+    func testCtrlCStopsTuningAndResumeMatchesAnUninterruptedRun() throws {
+        let home = try temporaryDirectory("pg-tune")
+        let env = ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin", "POLYGLOT_CACHE": home.appendingPathComponent("cache").path,
+                   "POLYGLOT_HISTORY": home.appendingPathComponent("history").path]
+        let t = try PseudoTerminal(arguments: [], environment: env)
+        t.expect("pg> ")
+        t.send("let base = pretrain builtin:corpus config: {sentences: 2000, merges: 300, d_model: 32, layers: 1, heads: 2, ffn: 64, context: 64, steps: 5, batch: 4} seed: 1\r")
+        t.expect("pre-trained dense", timeout: 60)
+        t.send("let d = load dataset builtin:lima-mini\r")
+        t.expect("pg> ")
+        t.send("let run = {on: compose d langs: [\"de\"], epochs: 40, lr: 1e-3, batch: 8, seed: 2}\r")
+        t.expect("pg> ")
+        let dir = home.appendingPathComponent("run").path
+        t.send("let part = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed save: \"\(dir)\"\r")
+        t.expect("step 3/")
+        t.send("\u{03}")
+        t.expect("stopped early by Ctrl-C")
+        t.expect("continue with resume:")
+        t.expect("pg> ")
+        t.send("let done = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed resume: \"\(dir)\"\r")
+        t.expect("saved to \(dir)\r", timeout: 120)
+        t.send("let whole = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed\r")
+        t.expect("tuned ", timeout: 120)
+        t.send("[logits(done, ids: [5, 6, 7]) == logits(whole, ids: [5, 6, 7]), logits(part, ids: [5, 6, 7]) == logits(whole, ids: [5, 6, 7])]\r")
+        t.expect("[true, false]")
+        t.send("\u{04}")
+        t.expect("unsaved cell(s)")
+        t.send("\r")
+        XCTAssertEqual(t.waitForExit(), 0)
     }
 }
 

@@ -96,6 +96,19 @@ final class EvalBenchmarkTests: XCTestCase {
         XCTAssertTrue(bench.warnings.isEmpty, "\(bench.warnings)")
     }
 
+    func testBuiltinBenchWrittenAsFastChatLoadsBackWithItsKeyWords() throws {
+        let dir = EvalFixtures.tempDir()
+        let builtin = Builtins.benchmark()
+        XCTAssertTrue(builtin.questions.allSatisfy { $0.keyWords.count == $0.turns.count }, "a key word for every turn")
+        let files = try builtin.writeFastChat(to: dir.path)
+        XCTAssertEqual(files.count, 5)
+        let reloaded = try Benchmark.load(dir.path)
+        XCTAssertEqual(reloaded.questions.count, 400)
+        for q in builtin.questions { XCTAssertEqual(reloaded.question(q.id), q) }
+        XCTAssertEqual(reloaded.judgePrompts[.de], builtin.judgePrompts[.de])
+        XCTAssertEqual(builtin.judgePrompts[.de]?.keys.sorted(), ["single-math-v1", "single-math-v1-multi-turn", "single-v1", "single-v1-multi-turn"])
+    }
+
     func testJudgePromptFillsPythonFormatPlaceholders() {
         let p = JudgePrompt(name: "x", type: "single", systemPrompt: "", template: "Q: {question} {{literal}} A: {answer} {unknown}", outputFormat: "[[rating]]")
         XCTAssertEqual(p.fill(["question": "2+2 {x}?", "answer": "4"]), "Q: 2+2 {x}? {literal} A: 4 {unknown}")

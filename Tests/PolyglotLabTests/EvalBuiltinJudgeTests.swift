@@ -26,12 +26,35 @@ final class EvalBuiltinJudgeTests: XCTestCase {
         XCTAssertEqual(judge.tokenF1(judge.normalise("Später, bitte!"), judge.normalise("spater bitte")), 1)
     }
 
+    func testKeyWordSeparatesTheRightFactFromAWrongOneInTheSameSentence() {
+        let question = BenchQuestion(id: "115_EN", category: "math", lang: .en, turns: ["What is five plus six?"],
+                                     reference: ["Five plus six is eleven."], keyWords: ["eleven"])
+        XCTAssertEqual(judge.judge(question, answer: "Five plus six is eleven.", turn: 1).score, 10)
+        // F1 of "five plus six is twelve" against the reference: 4 of 5 tokens in common → 0.8; no key word.
+        let wrong = judge.judge(question, answer: "Five plus six is twelve.", turn: 1)
+        XCTAssertEqual(wrong.score, 4, wrong.explanation)
+        XCTAssertTrue(wrong.explanation.contains("lacks the key word 'eleven'"), wrong.explanation)
+        // Key word present, F1 2·0.5·0.6/1.1 = 0.55 → 6 + 2.2 → 8.
+        let loose = judge.judge(question, answer: "Well, five and six give eleven.", turn: 1)
+        XCTAssertEqual(loose.score, 8, loose.explanation)
+        // A key word that the question itself contains counts only when the answer says it more often.
+        let zero = BenchQuestion(id: "116_EN", category: "math", lang: .en, turns: ["What is four plus zero?"],
+                                 reference: ["Four plus zero is four."], keyWords: ["four"])
+        XCTAssertTrue(BuiltinJudge(lenient: true).judge(zero, answer: "Four plus zero is five.", turn: 1).explanation.contains("lacks the key word"))
+        let capital = BenchQuestion(id: "151_DE", category: "humanities", lang: .de, turns: ["Was ist die Hauptstadt von Österreich?"],
+                                    reference: ["Die Hauptstadt von Österreich ist Wien."], keyWords: ["Wien"])
+        XCTAssertEqual(judge.judge(capital, answer: "Die Hauptstadt von Österreich ist Rom.", turn: 1).score, 4)
+        XCTAssertEqual(judge.judge(capital, answer: "Wien.", turn: 1).score, 7)
+    }
+
     func testWrongLanguageIsCappedAtTwo() {
         let question = q("Wie viel ist sechs mal sieben? Antworte mit einer Zahl.", lang: .de, reference: ["42"])
         XCTAssertEqual(judge.judge(question, answer: "Das Ergebnis ist 42.", turn: 1).score, 10)
         let english = judge.judge(question, answer: "The result of this multiplication is 42.", turn: 1)
         XCTAssertEqual(english.score, 2)
         XCTAssertTrue(english.explanation.contains("answer in EN, expected DE"), english.explanation)
+        // The lenient judge reads past the language (and the form): correctness only.
+        XCTAssertEqual(BuiltinJudge(lenient: true).judge(question, answer: "The result of this multiplication is 42.", turn: 1).score, 10)
     }
 
     func testRequestedFormIsChecked() {

@@ -20,6 +20,8 @@ struct JudgeServerContext: RequestContext {
 enum JudgeReply: Sendable {
     case text(String)
     case status(Int, retryAfter: String?)
+    /// 400 with the OpenAI code for a prompt longer than the judge's context.
+    case contextTooLong
     case drop
 }
 
@@ -75,6 +77,9 @@ final class LoopbackJudge: @unchecked Sendable {
                 if let retryAfter { headers[.retryAfter] = retryAfter }
                 let body = #"{"error": {"message": "scripted failure", "type": "test", "code": null}}"#
                 return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+            case .contextTooLong:
+                let body = #"{"error": {"message": "prompt too long", "type": "invalid_request_error", "code": "context_length_exceeded"}}"#
+                return Response(status: .badRequest, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
             case .drop:
                 try await context.channel.close()
                 throw CancellationError()
@@ -221,6 +226,14 @@ final class EvalLLMJudgeTests: XCTestCase {
         let refusals = await refusing.log.prompts.count
         await refusing.stop()
         XCTAssertEqual(refusals, 1, "401 is not retried")
+
+        // A prompt too long for the judge fails that judgment only.
+        let short = try await LoopbackJudge { n, _ in n == 1 ? .contextTooLong : .text("Rating: [[7]]") }
+        let two = Benchmark(name: "two", questions: bench.questions + [BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["DE Frage 2"])],
+                            judgePrompts: makeBench().judgePrompts)
+        let mixed = try await LLMJudge(benchmark: two, options: options(short)).judge(makeAnswers(two))
+        await short.stop()
+        XCTAssertEqual(mixed.single.map(\.score).sorted(), [-1, 7])
     }
 
     func testSlowServerTimesOutAndIsRetriedThenRecordedAsError() async throws {

@@ -145,6 +145,23 @@ final class WorldDataTests: XCTestCase {
         XCTAssertEqual(Set(items.map(\.kind)), Set(InstructionKind.allCases))
     }
 
+    /// The evaluation's language identifier (the one `score … answers:` and the judge use) agrees with the
+    /// generators on every curated conversation and every benchmark question.
+    func testTheEvaluationLanguageIdentifierAgreesWithEveryItemsLanguage() {
+        let identifier = LanguageIdentifier.builtin
+        var wrong: [String] = []
+        for item in Self.lima {
+            for (lang, conversation) in item.conversations {
+                let text = conversation.messages.map(\.content).joined(separator: " ")
+                if identifier.identify(text) != lang { wrong.append("\(item.id) \(lang.code): \(text)") }
+            }
+        }
+        for q in Builtins.benchmark().questions where identifier.identify((q.turns + q.reference).joined(separator: " ")) != q.lang {
+            wrong.append("\(q.id): \(q.turns)")
+        }
+        XCTAssertEqual(wrong, [], "\(wrong.count) of \(Self.lima.count * 5 + 400) items")
+    }
+
     func testLimaMiniUsesTheSameTemplateInEveryLanguage() {
         // Re-render each single-question item's question with every template; the matching index must agree across languages.
         for item in Self.lima where item.kind == .question {

@@ -16,7 +16,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var gradClip: Float = 1.0
     /// Sequences per micro-batch.
     public var batchSize: Int = 8
-    /// Positions per sequence (T); longer sequences are truncated, shorter ones padded.
+    /// Most positions per sequence; longer sequences are truncated. A batch is padded only to its own longest
+    /// sequence (rounded up to a multiple of 8), so short chat examples do not pay for the longest one.
     public var sequenceLength: Int = 128
     /// Micro-batches per optimizer step.
     public var accumulationSteps: Int = 1
@@ -94,8 +95,11 @@ public final class Trainer {
     public func trainStep() throws -> StepReport {
         let start = DispatchTime.now().uptimeNanoseconds
         let s = optimizer.step
-        let batches = try (0..<config.accumulationSteps).map {
-            try Batch(sequences: microBatch(step: s, micro: $0), T: config.sequenceLength, vocabSize: model.config.vocabSize)
+        let batches = try (0..<config.accumulationSteps).map { micro in
+            let sequences = microBatch(step: s, micro: micro)
+            let longest = sequences.map { $0.tokens.count - 1 }.max() ?? 1
+            return try Batch(sequences: sequences, T: min(config.sequenceLength, max(8, (longest + 7) / 8 * 8)),
+                             vocabSize: model.config.vocabSize)
         }
         // Normalise by the masked tokens of the whole step so accumulation equals one big batch.
         let masked = batches.reduce(Float(0)) { $0 + $1.maskedTokens }
@@ -165,10 +169,15 @@ public final class Trainer {
 
     /// Saves optimizer moments and step (plus LoRA adapters) to `url` (a safetensors file, written atomically).
     public func saveState(to url: URL) throws {
+        try atomicWrite(try stateData(), to: url)
+    }
+
+    /// What `saveState` writes, as bytes (to ship inside a checkpoint folder written in one piece).
+    public func stateData() throws -> Data {
         var tensors = [(name: "adamw.m", tensor: try Tensor(shape: [optimizer.m.count], data: optimizer.m.toArray())),
                        (name: "adamw.v", tensor: try Tensor(shape: [optimizer.v.count], data: optimizer.v.toArray()))]
         if let lora = model.lora { tensors.append((name: "lora.params", tensor: try Tensor(shape: [lora.params.count], data: lora.params.toArray()))) }
-        try atomicWrite(try SafeTensors.encode(tensors, metadata: ["step": String(optimizer.step)]), to: url)
+        return try SafeTensors.encode(tensors, metadata: ["step": String(optimizer.step)])
     }
 
     /// Restores what `saveState` wrote; the model weights come from the checkpoint saved alongside.

@@ -91,3 +91,33 @@ extension String {
         return s
     }
 }
+
+extension Table {
+    /// Long → wide: one row per value of `rows`, one column per value of `columns` (both in order of first
+    /// appearance), cells from `value`; with `mean`, a last column with the mean of each row's numbers.
+    /// Throws when a column is unknown or two source rows fill the same cell.
+    public func pivot(rows rowKey: String, columns columnKey: String, value: String, mean: String? = nil,
+                      title: String? = nil) throws -> Table {
+        for c in [rowKey, columnKey, value] where columnIndex(c) == nil {
+            throw LabError("the table has no column '\(c)'; columns: \(columns.joined(separator: ", "))")
+        }
+        let r = columnIndex(rowKey)!, c = columnIndex(columnKey)!, v = columnIndex(value)!
+        var rowNames: [String] = [], columnNames: [String] = []
+        var cells: [String: [String: Cell]] = [:]
+        for row in self.rows {
+            let rn = row[r].text, cn = row[c].text
+            if !rowNames.contains(rn) { rowNames.append(rn) }
+            if !columnNames.contains(cn) { columnNames.append(cn) }
+            if cells[rn]?[cn] != nil { throw LabError("two rows give \(rowKey) '\(rn)', \(columnKey) '\(cn)'; expected one value per cell") }
+            cells[rn, default: [:]][cn] = row[v]
+        }
+        let out: [[Cell]] = rowNames.map { rn in
+            let values = columnNames.map { cells[rn]?[$0] ?? .missing }
+            guard mean != nil else { return [.text(rn)] + values }
+            let numbers = values.compactMap(\.double)
+            return [.text(rn)] + values + [numbers.isEmpty ? .missing : .number(numbers.reduce(0, +) / Double(numbers.count))]
+        }
+        return Table(title: title ?? self.title, columns: [rowKey] + columnNames + (mean.map { [$0] } ?? []), rows: out,
+                     notes: mean.map { ["\($0) = unweighted mean of the row's \(columnKey) columns."] } ?? [])
+    }
+}

@@ -12,14 +12,19 @@ public struct BenchQuestion: Equatable, Sendable {
     public var reference: [String]
     /// Reference answer turns from `reference_answer/<judge>.jsonl` (used by the math judge prompts).
     public var referenceAnswer: [String]?
+    /// Per turn, the word a correct answer must contain in the question's language (`key_words`, a Polyglot
+    /// extension of question.jsonl written for the built-in benchmark; empty when unknown).
+    public var keyWords: [String]
 
-    public init(id: String, category: String, lang: Lang, turns: [String], reference: [String] = [], referenceAnswer: [String]? = nil) {
+    public init(id: String, category: String, lang: Lang, turns: [String], reference: [String] = [], referenceAnswer: [String]? = nil,
+                keyWords: [String] = []) {
         self.id = id
         self.category = category
         self.lang = lang
         self.turns = turns
         self.reference = reference
         self.referenceAnswer = referenceAnswer
+        self.keyWords = keyWords
     }
 
     /// Categories judged with the reference answer (FastChat `NEED_REF_CATS`).
@@ -156,7 +161,8 @@ public struct Benchmark: Sendable {
                 let turns = try r.strings("turns", in: questionFile.path)
                 guard !turns.isEmpty else { throw EvalError(file: questionFile.path, line: r.line, "expected at least one turn") }
                 let reference = r.object["reference"] == nil ? [] : try r.strings("reference", in: questionFile.path)
-                loaded.append(BenchQuestion(id: id, category: category, lang: lang, turns: turns, reference: reference))
+                let keyWords = r.object["key_words"] == nil ? [] : try r.strings("key_words", in: questionFile.path)
+                loaded.append(BenchQuestion(id: id, category: category, lang: lang, turns: turns, reference: reference, keyWords: keyWords))
             } catch let e as EvalError { problems.append(e) }
         }
         let refs = loadReferenceAnswers(dir.appendingPathComponent("reference_answer"), problems: &problems)
@@ -228,13 +234,26 @@ public func mtBenchCategory(_ id: String) -> String? {
 }
 
 extension Benchmark {
-    /// Writes the FastChat / MT-Bench-X layout: `<folder>/mt_bench_<LANG>/question.jsonl`; returns the files.
-    public func writeFastChat(to folder: String) throws -> [String] {
+    /// Writes the FastChat / MT-Bench-X layout: `<folder>/mt_bench_<LANG>/question.jsonl`, with the language's
+    /// `judge_prompts.jsonl` and `reference_answer/<name>.jsonl` when the benchmark has them; returns the question files.
+    public func writeFastChat(to folder: String, referenceModel: String = "reference") throws -> [String] {
         try languages.map { lang in
+            let dir = URL(fileURLWithPath: folder).appendingPathComponent("mt_bench_\(lang.code)")
+            let refs = questions.filter { $0.lang == lang && $0.referenceAnswer != nil }.map {
+                ModelAnswer(questionID: $0.id, answerID: "", modelID: referenceModel, turns: $0.referenceAnswer!, tstamp: 0)
+            }
+            if !refs.isEmpty { try ModelAnswer.write(refs, to: dir.appendingPathComponent("reference_answer/\(referenceModel).jsonl")) }
+            if let prompts = judgePrompts[lang], !prompts.isEmpty {
+                try JSONL.write(prompts.values.sorted { $0.name < $1.name }.map {
+                    ["name": $0.name, "type": $0.type, "system_prompt": $0.systemPrompt, "prompt_template": $0.template,
+                     "output_format": $0.outputFormat] as [String: Any]
+                }, to: dir.appendingPathComponent("judge_prompts.jsonl"))
+            }
             let file = (folder as NSString).appendingPathComponent("mt_bench_\(lang.code)/question.jsonl")
             let lines = try questions.filter { $0.lang == lang }.map { q -> String in
                 var record: [String: Any] = ["question_id": q.id, "category": q.category, "turns": q.turns]
                 if !q.reference.isEmpty { record["reference"] = q.reference }
+                if !q.keyWords.isEmpty { record["key_words"] = q.keyWords }
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
                 return String(decoding: data, as: UTF8.self)
             }

@@ -7,7 +7,9 @@ import Foundation
 /// 1. Empty answer → 1.
 /// 2. Correctness: the turn's reference is the inline `reference[turn−1]`, else the reference answer's turn.
 ///    Normalised exact match (lower-cased, punctuation and accents dropped, whitespace collapsed), or the whole
-///    normalised reference occurring in the answer → 10. Otherwise 1 + 9 × token F1, rounded.
+///    normalised reference occurring in the answer → 10. Otherwise, when the question names the turn's key word
+///    (the fact, in the question's language): key word present (more often than in the question, so "seven plus
+///    zero" does not count) → 6 + 4 × token F1, absent → 1 + 4 × token F1; without key words 1 + 9 × token F1.
 ///    Without a reference the correctness part is a neutral 5 (nothing to check against).
 /// 3. Form: when the question asks for at most/exactly N words, N sentences, a list, or JSON and the answer
 ///    does not comply → −3 (not below 1).
@@ -16,22 +18,33 @@ import Foundation
 ///    are too short to tell and are not checked.
 public struct BuiltinJudge: Sendable {
     public var identifier: LanguageIdentifier
+    /// Lenient: correctness only (rules 1–2), no form penalty and no language cap, like a judge that reads past
+    /// an answer in the wrong language. Comparing the two shows how much of a score the language rule decides.
+    public var lenient: Bool
     /// Judge name written into judgments (`["builtin", "builtin-v1"]`).
     public static let name = ["builtin", "builtin-v1"]
+    public static let lenientName = ["builtin", "builtin-lenient-v1"]
 
-    public init(identifier: LanguageIdentifier = .builtin) { self.identifier = identifier }
+    public init(identifier: LanguageIdentifier = .builtin, lenient: Bool = false) {
+        self.identifier = identifier
+        self.lenient = lenient
+    }
 
     /// The rubric as Markdown, for `help judge` and docs/.
     public static let rubricMarkdown = """
         **Built-in judge** (deterministic; one score 1–10 per turn)
         1. Empty answer → **1**.
         2. **Correctness** against the turn's reference (inline `reference`, else the reference answer):
-           normalised exact match, or the whole reference inside the answer → **10**; otherwise
-           **1 + 9 × token F1** (rounded). No reference → a neutral **5**.
+           normalised exact match, or the whole reference inside the answer → **10**; otherwise, when the
+           question has a key word for the turn (the built-in benchmark's fact), **6 + 4 × token F1** with the
+           key word in the answer (more often than in the question) and **1 + 4 × token F1** without it;
+           with no key words **1 + 9 × token F1** (rounded). No reference → a neutral **5**.
         3. **Form**: if the question asks for N words, N sentences, a list or JSON and the answer does not
            comply → **−3** (never below 1).
         4. **Language**: an answer the language identifier places in another language than the question is
            **capped at 2** (answers under 3 words are too short to tell and are not checked).
+
+        `with: "builtin-lenient"` applies rules 1–2 only (no form penalty, no language cap).
         """
 
     /// Judges one turn (1-based) of an answer, with a short explanation ending in `Rating: [[n]]`.
@@ -47,6 +60,12 @@ public struct BuiltinJudge: Sendable {
             if a == r || (" " + a + " ").contains(" " + r + " ") {
                 score = 10
                 notes.append("matches the reference")
+            } else if q.keyWords.indices.contains(turn - 1), !normalise(q.keyWords[turn - 1]).isEmpty {
+                let f1 = tokenF1(a, r), key = normalise(q.keyWords[turn - 1])
+                let asked = normalise(q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : "")
+                let present = occurrences(of: key, in: a) > occurrences(of: key, in: asked)
+                score = Int(((present ? 6 : 1) + 4 * f1).rounded())
+                notes.append((present ? "has" : "lacks") + " the key word '\(q.keyWords[turn - 1])'; token F1 \(Table.format(f1)) against the reference")
             } else {
                 let f1 = tokenF1(a, r)
                 score = Int((1 + 9 * f1).rounded())
@@ -56,6 +75,7 @@ public struct BuiltinJudge: Sendable {
             score = 5
             notes.append("no reference: neutral correctness")
         }
+        if lenient { return (score, notes.joined(separator: "; ") + ". Rating: [[\(score)]]") }
         if let violation = formViolation(question: q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : "", answer: text) {
             score = max(1, score - 3)
             notes.append("form not respected (\(violation))")
@@ -76,7 +96,7 @@ public struct BuiltinJudge: Sendable {
                 guard let q = answers.benchmark.question(a.questionID) else { continue }
                 for turn in 1...max(1, min(q.turns.count, a.turns.count)) {
                     let (score, why) = judge(q, answer: a.turns.indices.contains(turn - 1) ? a.turns[turn - 1] : "", turn: turn)
-                    out.single.append(SingleJudgment(questionID: q.id, model: model, judge: Self.name, userPrompt: q.turns[turn - 1],
+                    out.single.append(SingleJudgment(questionID: q.id, model: model, judge: lenient ? Self.lenientName : Self.name, userPrompt: q.turns[turn - 1],
                                                      judgment: why, score: Double(score), turn: turn, tstamp: now, lang: q.lang, category: q.category))
                 }
             }
@@ -90,6 +110,13 @@ public struct BuiltinJudge: Sendable {
     func normalise(_ s: String) -> String {
         let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         return folded.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ")
+    }
+
+    /// How often the normalised phrase occurs as whole words in normalised text.
+    func occurrences(of phrase: String, in text: String) -> Int {
+        let words = text.split(separator: " "), key = phrase.split(separator: " ")
+        guard !key.isEmpty, words.count >= key.count else { return 0 }
+        return (0...(words.count - key.count)).filter { i in words[i..<(i + key.count)].elementsEqual(key) }.count
     }
 
     /// SQuAD-style token F1 over multisets of tokens.

@@ -103,6 +103,11 @@ public struct JudgmentSet: Sendable {
         self.warnings = warnings
     }
 
+    /// The judgments of both sets, this one's first.
+    public func merged(with other: JudgmentSet) -> JudgmentSet {
+        JudgmentSet(single: single + other.single, pairs: pairs + other.pairs, warnings: warnings + other.warnings)
+    }
+
     /// Reads a judgment file or every `.jsonl` under a folder. Language: id suffix, then `mt_bench_XX` folder, then `lang`.
     /// Category: the benchmark's, then MT-Bench's fixed id ranges, else "unknown".
     public static func load(_ path: String, bench: Benchmark? = nil, lang: Lang? = nil) throws -> JudgmentSet {

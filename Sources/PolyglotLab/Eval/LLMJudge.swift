@@ -176,7 +176,13 @@ public struct LLMJudge {
                     next += 1
                     group.addTask {
                         do { return (i, try await client.complete(messages)) }
-                        catch let e as ChatError { if case .gaveUp = e { return (i, nil) }; throw e }
+                        catch let e as ChatError {
+                            // A server that gave up, or a prompt too long for the judge's context, fails this
+                            // judgment only (−1, "$ERROR$"); anything else (auth, unknown model) stops the run.
+                            if case .gaveUp = e { return (i, nil) }
+                            if case .rejected(400, let message) = e, message.contains("context_length_exceeded") { return (i, nil) }
+                            throw e
+                        }
                     }
                 }
                 while next < min(width, requests.count) { launch() }

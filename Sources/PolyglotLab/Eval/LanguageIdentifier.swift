@@ -15,8 +15,15 @@ public struct LanguageIdentifier: Sendable {
     /// An identifier trained on `samples` (several texts per language).
     public init(samples: [Lang: [String]]) { train(samples: samples) }
 
-    /// The identifier trained on the project's own text (`builtinTrainingText`).
-    public static let builtin = LanguageIdentifier(samples: builtinTrainingText)
+    /// The identifier trained on the project's own text (`builtinTrainingText`) plus a slice of the miniature
+    /// world's corpus: its short sentences are mostly names and number words ("Ankara est la capitale de la
+    /// Turquie.", "Four plus six is ten."), which the general text alone placed in the wrong language 1.3% of the time.
+    public static let builtin: LanguageIdentifier = {
+        var identifier = LanguageIdentifier(samples: builtinTrainingText)
+        let documents = MiniatureWorld(seed: 0).corpus(sentences: 20_000)
+        identifier.train(samples: Dictionary(grouping: documents, by: \.lang).mapValues { $0.map(\.text) })
+        return identifier
+    }()
 
     /// Adds more text per language (e.g. the generated miniature corpus) to the model.
     public mutating func train(samples: [Lang: [String]]) {

@@ -64,6 +64,17 @@ public struct AnswerSet: Sendable {
 
     public var models: [String] { answers.keys.sorted() }
 
+    /// Both sets' answers; they must answer the same benchmark and share no model id.
+    public func merged(with other: AnswerSet) throws -> AnswerSet {
+        guard other.benchmark.name == benchmark.name else {
+            throw LabError("answers to \(benchmark.name) and to \(other.benchmark.name); expected answers to the same benchmark")
+        }
+        if let both = models.first(where: { other.answers[$0] != nil }) {
+            throw LabError("model '\(both)' has answers in both; expected different models")
+        }
+        return AnswerSet(benchmark: benchmark, answers: answers.merging(other.answers) { a, _ in a }, warnings: warnings + other.warnings)
+    }
+
     /// The answer of `model` to question `id`.
     public func answer(model: String, question id: String) -> ModelAnswer? { answers[model]?.first { $0.questionID == id } }
 
@@ -104,6 +115,8 @@ public struct AnswerGenerator {
     public var modelID: String
     public var seed: UInt64
     public var maxTokens: Int
+    /// Start each conversation with the system prompt of the question's language (as the model was tuned).
+    public var systemPrompt = true
     public var generate: AnswerFunction
 
     public init(modelID: String, seed: UInt64, maxTokens: Int = 1024, generate: @escaping AnswerFunction) {
@@ -119,9 +132,9 @@ public struct AnswerGenerator {
         return rng.next()
     }
 
-    /// Answers one question: system prompt of its language, then turn 1, then turn 2 seeing turn 1 and its answer.
+    /// Answers one question: system prompt of its language (if used), then turn 1, then turn 2 seeing turn 1 and its answer.
     public func answer(_ q: BenchQuestion, now: Double = Date().timeIntervalSince1970) throws -> ModelAnswer {
-        var messages = [Message(role: .system, content: q.lang.systemPrompt)]
+        var messages = systemPrompt ? [Message(role: .system, content: q.lang.systemPrompt)] : []
         var outputs: [String] = []
         let qseed = questionSeed(q.id)
         for (i, turn) in q.turns.enumerated() {

@@ -23,17 +23,21 @@ public enum BaseModels {
     }
 
     /// The cached model for `recipe`, pre-training it (and its tokenizer) when it is not cached yet.
-    public static func load(_ recipe: PretrainRecipe, cache: URL = cacheDirectory, shouldCancel: () -> Bool = { false },
+    /// `name` names the model (default `builtin:KIND`), cached or not.
+    public static func load(_ recipe: PretrainRecipe, name: String? = nil, cache: URL = cacheDirectory, shouldCancel: () -> Bool = { false },
                             progress: (PretrainProgress) -> Void = { _ in }) throws -> (model: LabModel, cached: Bool) {
         let dir = cache.appendingPathComponent(recipe.key)
         if FileManager.default.fileExists(atPath: dir.appendingPathComponent("model.safetensors").path) {
-            return (try LabModel.load(from: dir), true)
+            let model = try LabModel.load(from: dir)
+            model.name = name ?? "builtin:\(recipe.kind.rawValue)"
+            model.provenance.removeAll { $0.key == "loaded from" }
+            return (model, true)
         }
         progress(PretrainProgress(phase: "generating builtin:corpus", step: 0, totalSteps: recipe.steps, loss: .nan,
                                   tokensPerSecond: 0, secondsLeft: .nan))
         let texts = Pretraining.corpusTexts(recipe)
         let tokenizer = try cachedTokenizer(recipe, texts: texts, cache: cache)
-        let model = try Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, shouldCancel: shouldCancel,
+        let model = try Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, name: name, shouldCancel: shouldCancel,
                                              progress: progress)
         try model.save(to: dir)
         return (model, false)

@@ -20,6 +20,8 @@ public final class LabModel {
     /// Ordered facts about the model's origin: base, data provenance, hyper-parameters, seed.
     public var provenance: [(key: String, value: String)]
     public var history: [TrainingPoint]
+    /// Whether conversations start with the language's system prompt (as in tuning); answer and chat follow it.
+    public var usesSystemPrompt = true
 
     public init(name: String, transformer: Transformer, tokenizer: BPETokenizer,
                 provenance: [(key: String, value: String)] = [], history: [TrainingPoint] = []) throws {
@@ -51,18 +53,21 @@ public final class LabModel {
         for spec in transformer.parameterSpecs {
             try t.setParameter(named: spec.name, try transformer.parameter(named: spec.name))
         }
-        return try LabModel(name: name, transformer: t, tokenizer: tokenizer, provenance: provenance, history: history)
+        let copy = try LabModel(name: name, transformer: t, tokenizer: tokenizer, provenance: provenance, history: history)
+        copy.usesSystemPrompt = usesSystemPrompt
+        return copy
     }
 
     // MARK: - Checkpoints
 
     /// A Hugging Face style folder: config.json, model.safetensors, tokenizer.json, polyglot.json.
-    public func save(to dir: URL) throws {
-        var meta: [String: Any] = ["name": name, "provenance": provenance.map { [$0.key, $0.value] }]
+    /// `extraFiles` land in the same folder, written in the same atomic step.
+    public func save(to dir: URL, extraFiles: [String: Data] = [:]) throws {
+        var meta: [String: Any] = ["name": name, "provenance": provenance.map { [$0.key, $0.value] }, "system_prompt": usesSystemPrompt]
         meta["history"] = history.map { ["run": $0.run, "step": $0.step, "split": $0.split, "loss": $0.loss] as [String: Any] }
         let metaData = try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys, .prettyPrinted])
         try Checkpoint.save(transformer, to: dir,
-                            extraFiles: ["tokenizer.json": tokenizer.huggingFaceJSON(), "polyglot.json": metaData])
+                            extraFiles: extraFiles.merging(["tokenizer.json": tokenizer.huggingFaceJSON(), "polyglot.json": metaData]) { $1 })
     }
 
     public static func load(from dir: URL) throws -> LabModel {
@@ -72,9 +77,11 @@ public final class LabModel {
         var name = dir.lastPathComponent
         var provenance: [(key: String, value: String)] = [("loaded from", dir.path)]
         var history: [TrainingPoint] = []
+        var systemPrompt = true
         if let data = try? Checkpoint.extraFile(named: "polyglot.json", in: dir),
            let meta = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             name = meta["name"] as? String ?? name
+            systemPrompt = meta["system_prompt"] as? Bool ?? true
             if let p = meta["provenance"] as? [[String]] { provenance = p.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
             if let h = meta["history"] as? [[String: Any]] {
                 history = h.compactMap {
@@ -84,7 +91,9 @@ public final class LabModel {
                 }
             }
         }
-        return try LabModel(name: name, transformer: transformer, tokenizer: tokenizer, provenance: provenance, history: history)
+        let model = try LabModel(name: name, transformer: transformer, tokenizer: tokenizer, provenance: provenance, history: history)
+        model.usesSystemPrompt = systemPrompt
+        return model
     }
 
     // MARK: - Chat

@@ -14,13 +14,14 @@ extension CommandRegistry {
         r.register([plot])
         r.register(serveCommands)
         r.register(evalCommands)
+        r.register(studyCommands)
         return r
     }
 }
 
 enum CoreCommands {
     static var all: [CommandSpec] {
-        [print, len, range, sum, mean, round, keys, help, vars, seed, save, use]
+        [print, len, range, sum, mean, round, keys, help, vars, seed, save, use, exists]
     }
 
     static func numbers(_ inv: Invocation, _ name: String) throws -> [Double] {
@@ -176,6 +177,13 @@ enum CoreCommands {
         s.savedCount = s.history.count
         s.emit("saved \(cells.count) cell(s) to \(inv.string("path")!)")
         return .none
+    }
+
+    static let exists = CommandSpec(
+        "exists", category: "basics", summary: "Whether a file or folder exists (relative paths: the notebook's folder).",
+        positionals: [Parameter("path", .string, "a path")],
+        example: "if exists(\"data/mt-bench-x\") { load bench \"data/mt-bench-x\" }") { inv in
+        .bool(FileManager.default.fileExists(atPath: inv.session.resolve(inv.string("path")!).path))
     }
 
     static let use = CommandSpec(

@@ -27,7 +27,7 @@ public final class BenchObject: LabObject {
     }
 }
 
-public final class AnswersObject: LabObject {
+public final class AnswersObject: CombinableObject {
     public let answers: AnswerSet
     init(_ answers: AnswerSet) { self.answers = answers }
     public var typeName: String { "answers" }
@@ -35,6 +35,9 @@ public final class AnswersObject: LabObject {
         let rows: [[Table.Cell]] = answers.models.map { [.text($0), .int(answers.answers[$0]?.count ?? 0)] }
         return Table(title: "answers to \(answers.benchmark.name)", columns: ["model", "answers"], rows: rows,
                      notes: answers.warnings.map { "warning: \($0)" }).render()
+    }
+    public func combined(with other: LabObject) throws -> LabObject {
+        AnswersObject(try answers.merged(with: (other as! AnswersObject).answers))
     }
     public var fieldNames: [String] { ["models", "count"] }
     public func field(_ name: String) -> Value? {
@@ -46,7 +49,7 @@ public final class AnswersObject: LabObject {
     }
 }
 
-public final class JudgmentsObject: LabObject {
+public final class JudgmentsObject: CombinableObject {
     public let judgments: JudgmentSet
     init(_ judgments: JudgmentSet) { self.judgments = judgments }
     public var typeName: String { "judgments" }
@@ -54,6 +57,9 @@ public final class JudgmentsObject: LabObject {
         let failed = judgments.single.filter(\.failed).count
         return "judgments: \(judgments.single.count) single (\(failed) unparseable), \(judgments.pairs.count) pairwise"
             + judgments.warnings.map { "\nwarning: \($0)" }.joined()
+    }
+    public func combined(with other: LabObject) throws -> LabObject {
+        JudgmentsObject(judgments.merged(with: (other as! JudgmentsObject).judgments))
     }
     public var fieldNames: [String] { ["count", "failed", "pairs"] }
     public func field(_ name: String) -> Value? {
@@ -110,7 +116,7 @@ extension CommandRegistry {
 
     static let answer = CommandSpec(
         "answer", category: "evaluation",
-        summary: "Generate both turns for every question (system prompt of its language, MT-Bench temperatures per category), FastChat model_answer JSONL.",
+        summary: "Generate both turns for every question (system prompt of its language if the model was tuned with one, MT-Bench temperatures per category), FastChat model_answer JSONL.",
         positionals: [Parameter("model", .object("model"), "the model that answers")],
         keywords: [
             Parameter("on", .any, "a benchmark or builtin:bench"),
@@ -126,10 +132,11 @@ extension CommandRegistry {
         if inv.value("langs") != .none { bench = bench.filtered(langs: try inv.languages("langs")) }
         let seed = try inv.seed()
         let id = inv.string("name") ?? model.name
-        let generator = AnswerGenerator(modelID: id, seed: seed, maxTokens: inv.int("max_tokens")!) { messages, t, s, n in
+        var generator = AnswerGenerator(modelID: id, seed: seed, maxTokens: inv.int("max_tokens")!) { messages, t, s, n in
             if Interrupt.isRequested { throw PolyglotError(.interrupted, "interrupted", at: nil) }
             return try model.reply(to: messages, temperature: t, seed: s, maxTokens: n).text
         }
+        generator.systemPrompt = model.usesSystemPrompt
         let session = inv.session
         let url = inv.string("to").map { session.resolve($0) }
         let answers = try inv.lab {
@@ -173,16 +180,17 @@ extension CommandRegistry {
         summary: "Score answers 1–10 with the built-in judge or an LLM judge (MT-Bench-X prompts of each language).",
         positionals: [Parameter("answers", .object("answers"), "answers to judge")],
         keywords: [
-            Parameter("with", .any, default: .string("builtin"), "builtin, or llm(url: …, model: …)"),
+            Parameter("with", .any, default: .string("builtin"), "builtin, builtin-lenient, or llm(url: …, model: …)"),
             Parameter("pairwise", .list, default: Value.none, "two model ids: pairwise judging in both orders (llm only)"),
         ],
         example: "let j = judge answers with: builtin",
         details: BuiltinJudge.rubricMarkdown) { inv in
         let answers = inv.object("answers", as: AnswersObject.self)!.answers
         switch inv.value("with") {
-        case .string("builtin"):
-            let j = BuiltinJudge().judge(answers)
-            inv.session.emit("judged \(j.single.count) turns with the built-in judge")
+        case .string(let name) where name == "builtin" || name == "builtin-lenient":
+            let lenient = name == "builtin-lenient"
+            let j = BuiltinJudge(lenient: lenient).judge(answers)
+            inv.session.emit("judged \(j.single.count) turns with the built-in judge" + (lenient ? " (lenient: correctness only)" : ""))
             return .object(JudgmentsObject(j))
         case .record(let r) where r["judge"] == .string("llm"):
             guard case .string(let url)? = r["url"], case .string(let model)? = r["model"] else {
@@ -210,7 +218,7 @@ extension CommandRegistry {
             session.emit("judged \(result.single.count) turns, \(result.pairs.count) pairs with \(model)")
             return .object(JudgmentsObject(result))
         case let v:
-            throw inv.error("with: must be builtin or llm(url: …, model: …), got \(v.repr)", at: "with")
+            throw inv.error("with: must be builtin, builtin-lenient or llm(url: …, model: …), got \(v.repr)", at: "with")
         }
     }
 

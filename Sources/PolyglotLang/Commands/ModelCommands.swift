@@ -49,7 +49,7 @@ extension Invocation {
 }
 
 extension CommandRegistry {
-    static let modelCommands: [CommandSpec] = [loadModel, newModel, pretrain, tune, chat, complete, logits]
+    static let modelCommands: [CommandSpec] = [loadModel, newModel, pretrain, probe, tune, chat, complete, logits]
 
     static let complete = CommandSpec(
         "complete", category: "models",
@@ -68,6 +68,20 @@ extension CommandRegistry {
         let result = try inv.lab { try model.transformer.generate(prompt: prompt, options: options) }
         let text = try inv.lab { try model.tokenizer.decode(result.tokens, skippingSpecial: true) }
         return .string(inv.string("text")! + text)
+    }
+
+    static let probe = CommandSpec(
+        "probe", category: "models",
+        summary: "Check what a base model knows: greedy completion of the held-out facts in plain text, per language.",
+        positionals: [Parameter("model", .object("model"), "a model pre-trained on builtin:corpus")],
+        example: "probe base",
+        details: """
+        The benchmark's facts are stated in the corpus but held out of both instruction sets; a probe completes a
+        corpus-style prefix ("Die Hauptstadt von Österreich ist") and is correct when the continuation starts with
+        the fact word ("Wien"). 70 facts × 5 languages.
+        """) { inv in
+        let model = inv.model("model")
+        return .object(TableObject(try inv.lab { try model.knowledgeCheck(Builtins.world.knowledgeProbes()) }))
     }
 
     static let loadModel = CommandSpec(
@@ -99,7 +113,7 @@ extension CommandRegistry {
 
     static let pretrain = CommandSpec(
         "pretrain", category: "models",
-        summary: "Pre-train a base model from scratch on the built-in corpus (tokenizer included), with a progress bar.",
+        summary: "Pre-train a base model from scratch on the built-in corpus (tokenizer included), with a progress bar; cached by recipe.",
         positionals: [Parameter("corpus", .string, "builtin:corpus")],
         keywords: [
             Parameter("config", .record, default: .record(Record()),
@@ -136,11 +150,8 @@ extension CommandRegistry {
         recipe.seed = try inv.seed()
         let session = inv.session
         let started = Date()
-        let model = try inv.lab { () throws -> LabModel in
-            let texts = Pretraining.corpusTexts(recipe)
-            let tokenizer = try Pretraining.trainTokenizer(texts: texts, merges: recipe.merges)
-            return try Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, name: "pretrained-\(recipe.kind.rawValue)",
-                                            shouldCancel: { Interrupt.isRequested }) { p in
+        let (model, cached) = try inv.lab {
+            try BaseModels.load(recipe, name: "pretrained-\(recipe.kind.rawValue)", shouldCancel: { Interrupt.isRequested }) { p in
                 session.progress(Progress.line(p))
             }
         }
@@ -148,7 +159,8 @@ extension CommandRegistry {
         let tail = losses.suffix(max(1, losses.count / 10))
         session.emit("pre-trained \(recipe.kind.rawValue) (\(ModelObject.millions(model.parameterCounts.total)) parameters): "
             + "\(recipe.steps) steps, loss \(Progress.fixed(losses.first ?? .nan, 3)) → \(Progress.fixed(tail.reduce(0, +) / Double(tail.count), 3))")
-        session.emit("\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
+        session.emit(cached ? "loaded from the cache (\(BaseModels.cacheDirectory.path))"
+                            : "\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
         if let dir = inv.string("save") {
             try inv.lab { try model.save(to: session.resolve(dir)) }
             session.emit("saved to \(dir)")
@@ -180,8 +192,9 @@ extension CommandRegistry {
             Parameter("batch", .int, default: .int(16), "conversations per step"),
             Parameter("lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
             Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
-            Parameter("system_prompt", .bool, default: .bool(true), "prepend each example's language's system prompt"),
-            Parameter("save", .string, default: Value.none, "write the tuned model to this folder"),
+            Parameter("system_prompt", .bool, default: Value.none, "prepend each example's language's system prompt (default: only when the context is ≥ 512 tokens)"),
+            Parameter("save", .string, default: Value.none, "write the tuned model to this folder (a run stopped by Ctrl-C also leaves its optimizer state there)"),
+            Parameter("resume", .string, default: Value.none, "continue the stopped run saved in this folder (same call otherwise); saves there unless save: says where"),
             Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
             seedKeyword,
         ],
@@ -191,7 +204,7 @@ extension CommandRegistry {
         options.epochs = inv.int("epochs")!
         options.learningRate = inv.double("lr")!
         options.batchSize = inv.int("batch")!
-        options.systemPrompt = inv.bool("system_prompt")!
+        options.systemPrompt = inv.bool("system_prompt")
         options.seed = try inv.seed()
         if case .record(let r) = inv.value("lora") {
             guard case .int(let rank)? = r["rank"], rank > 0 else {
@@ -203,24 +216,26 @@ extension CommandRegistry {
         let name = inv.string("name") ?? "\(base.name)·\(data.name)"
         let session = inv.session
         let started = Date()
+        let resume = inv.string("resume").map(session.resolve)
+        let saveDir = inv.string("save") ?? inv.string("resume")
         let (model, completed) = try inv.lab {
             try base.tuned(name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
-                           dataProvenance: data.provenance.description, shouldCancel: { Interrupt.isRequested }) { p in
+                           dataProvenance: data.provenance.description, resume: resume, saveTo: saveDir.map(session.resolve),
+                           shouldCancel: { Interrupt.isRequested }) { p in
                 session.progress(Progress.bar(p.step, p.totalSteps) + " step \(p.step)/\(p.totalSteps) · epoch \(p.epoch)"
                     + " · loss \(Progress.fixed(p.loss, 3))" + (p.validationLoss.map { " · val \(Progress.fixed($0, 3))" } ?? "")
                     + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(Progress.duration(p.secondsLeft))")
             }
         }
-        let train = model.history.filter { $0.split == "train" }
+        let train = model.history.filter { $0.split == "train" && $0.run == name }
         let last = train.suffix(max(1, train.count / 10)).map(\.loss)
         var summary = "tuned \(name): \(train.count) steps, loss \(Progress.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)) (mean of the last 10 %)"
-        if let v = model.history.last(where: { $0.split == "val" }) { summary += ", validation \(Progress.fixed(v.loss, 3))" }
+        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) { summary += ", validation \(Progress.fixed(v.loss, 3))" }
         session.emit(summary)
         session.emit("\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
         if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
-        if let dir = inv.string("save") {
-            try inv.lab { try model.save(to: session.resolve(dir)) }
-            session.emit("saved to \(dir)")
+        if let saveDir {
+            session.emit(completed ? "saved to \(saveDir)" : "saved to \(saveDir) with its optimizer state; continue with resume: \"\(saveDir)\"")
         }
         return .object(ModelObject(model))
     }
@@ -231,7 +246,7 @@ extension CommandRegistry {
         positionals: [Parameter("model", .object("model"), "a model"),
                       Parameter("text", .string, default: Value.none, "the message (omit for an interactive conversation)")],
         keywords: [
-            Parameter("system", .string, default: Value.none, "system prompt (default: the one of the message's language)"),
+            Parameter("system", .string, default: Value.none, "system prompt (default: the one of the message's language, if the model was tuned with one)"),
             Parameter("temperature", .number, default: .float(0), "0 = greedy"),
             Parameter("max_tokens", .int, default: .int(64), "longest reply"),
             seedKeyword,
@@ -241,8 +256,8 @@ extension CommandRegistry {
         let seed = try inv.seed()
         var messages: [Message] = []
         func turn(_ text: String) throws -> String {
-            if messages.isEmpty {
-                let prompt = inv.string("system") ?? (LanguageIdentifier.builtin.identify(text) ?? .en).systemPrompt
+            if messages.isEmpty, let prompt = inv.string("system")
+                ?? (model.usesSystemPrompt ? (LanguageIdentifier.builtin.identify(text) ?? .en).systemPrompt : nil) {
                 messages.append(Message(role: .system, content: prompt))
             }
             messages.append(Message(role: .user, content: text))

@@ -3,7 +3,7 @@
 import PolyglotLab
 
 extension CommandRegistry {
-    static let tableCommands: [CommandSpec] = [table]
+    static let tableCommands: [CommandSpec] = [table, pivot]
 
     static let table = CommandSpec(
         "table", category: "tables",
@@ -34,5 +34,23 @@ extension CommandRegistry {
             })
         }
         return .object(TableObject(Table(title: inv.string("title")!, columns: columns, rows: cells)))
+    }
+
+    static let pivot = CommandSpec(
+        "pivot", category: "tables",
+        summary: "Turn a long table wide: a row per value of one column, a column per value of another.",
+        positionals: [Parameter("table", .object("table"), "a long table, e.g. from score … by: [\"model\", \"lang\"]")],
+        keywords: [Parameter("rows", .string, "column whose values become the rows"),
+                   Parameter("columns", .string, "column whose values become the columns"),
+                   Parameter("value", .string, "column that fills the cells"),
+                   Parameter("mean", .string, default: .string("avg"), "name of a last column with each row's mean (\"\" for none)"),
+                   Parameter("title", .string, default: Value.none, "title (default: the table's)")],
+        example: "pivot (score j by: [\"model\", \"lang\"]) rows: \"model\" columns: \"lang\" value: \"mean\"") { inv in
+        let table = inv.object("table", as: TableObject.self)!.table
+        let mean = inv.string("mean")!
+        return .object(TableObject(try inv.lab {
+            try table.pivot(rows: inv.string("rows")!, columns: inv.string("columns")!, value: inv.string("value")!,
+                            mean: mean.isEmpty ? nil : mean, title: inv.string("title"))
+        }))
     }
 }

@@ -11,6 +11,10 @@ enum Arithmetic {
             switch (a, b) {
             case let (.string(x), .string(y)): return .string(x + y)
             case let (.list(x), .list(y)): return .list(x + y)
+            case let (.object(x as CombinableObject), .object(y)) where x.typeName == y.typeName:
+                do { return .object(try x.combined(with: y)) } catch {
+                    throw PolyglotError.runtime("cannot combine these \(x.typeName): \(error)", at: span)
+                }
             default: return try numeric(op, a, b, span, +)
             }
         case .subtract: return try numeric(op, a, b, span, -)
@@ -68,6 +72,6 @@ enum Arithmetic {
 
     private static func mismatch(_ op: BinaryOperator, _ a: Value, _ b: Value, _ span: Span) -> PolyglotError {
         PolyglotError.runtime("cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)", at: span,
-                              notes: ["expected two numbers\(op == .add ? ", two strings or two lists" : "")"])
+                              notes: ["expected two numbers\(op == .add ? ", two strings, two lists, two answers or two judgments" : "")"])
     }
 }

@@ -10,6 +10,12 @@ public protocol LabObject: AnyObject {
     func field(_ name: String) -> Value?
 }
 
+/// An object that `a + b` combines with another of its kind (answers of several models, judgments of several runs).
+public protocol CombinableObject: LabObject {
+    /// The union; throws a message when the two cannot be combined.
+    func combined(with other: LabObject) throws -> LabObject
+}
+
 /// Ordered fields, so records print in the order they were written.
 public struct Record: Equatable {
     public var fields: [(key: String, value: Value)]

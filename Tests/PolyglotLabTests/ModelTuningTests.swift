@@ -1,0 +1,74 @@
+import Foundation
+import PolyglotEngine
+import XCTest
+
+@testable import PolyglotLab
+
+final class ModelTuningTests: XCTestCase {
+    /// A base small enough to pre-train in about a second: the real recipe shrunk.
+    static let base: LabModel = {
+        var recipe = PretrainRecipe(kind: .dense)
+        recipe.corpusSentences = 1500; recipe.merges = 300; recipe.dModel = 32; recipe.layers = 1; recipe.heads = 2
+        recipe.ffnHidden = 64; recipe.context = 64; recipe.steps = 10; recipe.batchSize = 4; recipe.warmupSteps = 2
+        let texts = Pretraining.corpusTexts(recipe)
+        let tokenizer = try! Pretraining.trainTokenizer(texts: texts, merges: recipe.merges)
+        return try! Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, name: "tiny-base")
+    }()
+
+    let examples = Array(Builtins.dataset("lima-mini")!.examples(in: .de).prefix(40))
+
+    func options(lora: (Int, Double)? = nil) -> TuneOptions {
+        var o = TuneOptions()
+        o.epochs = 2; o.batchSize = 8; o.learningRate = 1e-3; o.seed = 3; o.lora = lora
+        return o
+    }
+
+    func weights(_ m: LabModel) throws -> [Float] {
+        try m.transformer.parameterSpecs.flatMap { try m.transformer.parameter(named: $0.name).data }
+    }
+
+    func testTuningLowersTheLossAndLeavesTheBaseUntouched() throws {
+        let before = try weights(Self.base)
+        let (tuned, completed) = try Self.base.tuned(name: "t", on: examples, options: options(), dataProvenance: "test")
+        XCTAssertTrue(completed)
+        XCTAssertEqual(try weights(Self.base), before)
+        let losses = tuned.history.filter { $0.split == "train" && $0.run == "t" }.map(\.loss)
+        XCTAssertEqual(losses.count, 10)
+        XCTAssertLessThan(losses.suffix(3).reduce(0, +), losses.prefix(3).reduce(0, +))
+        XCTAssertTrue(tuned.provenance.contains { $0.key == "steps" && $0.value == "10 of 10" })
+    }
+
+    func testAStoppedRunResumesToTheWeightsOfAnUninterruptedOne() throws {
+        for lora in [nil, (4, 8.0)] as [(Int, Double)?] {
+            let full = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora), dataProvenance: "test").model
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-resume-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            var steps = 0
+            let (partial, completed) = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora), dataProvenance: "test",
+                                                          saveTo: dir, shouldCancel: { steps == 4 }, progress: { _ in steps += 1 })
+            XCTAssertFalse(completed)
+            XCTAssertNotEqual(try weights(partial), try weights(full))
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tune-state.json").path))
+            // A different call is refused, naming what differs.
+            var other = options(lora: lora)
+            other.learningRate = 5e-4
+            XCTAssertThrowsError(try Self.base.tuned(name: "t", on: examples, options: other, dataProvenance: "test", resume: dir)) {
+                XCTAssertTrue("\($0)".contains("hyper-parameters"), "\($0)")
+            }
+            let (resumed, done) = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora), dataProvenance: "test",
+                                                     resume: dir, saveTo: dir)
+            XCTAssertTrue(done)
+            XCTAssertEqual(try weights(resumed), try weights(full), "lora: \(String(describing: lora))")
+            XCTAssertEqual(resumed.history.filter { $0.split == "train" && $0.run == "t" }.map(\.step), Array(1...10))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tune-state.json").path),
+                           "a finished run leaves no state to resume")
+        }
+    }
+
+    func testResumeWithoutAStoppedRunSaysWhatIsMissing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-noresume-\(UUID().uuidString)")
+        XCTAssertThrowsError(try Self.base.tuned(name: "t", on: examples, options: options(), dataProvenance: "test", resume: dir)) {
+            XCTAssertTrue("\($0)".contains("no stopped tuning run to resume"), "\($0)")
+        }
+    }
+}

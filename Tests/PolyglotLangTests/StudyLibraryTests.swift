@@ -1,0 +1,48 @@
+import XCTest
+@testable import PolyglotLang
+
+/// The tables and combinations the study's stdlib is built on (pivot, `+` of answers and judgments).
+final class StudyLibraryTests: XCTestCase {
+    func testPivotTurnsALongTableWideWithARowMean() {
+        let out = pg("""
+        let long = table [{model: "a", lang: "en", mean: 6.0}, {model: "a", lang: "de", mean: 4.0},
+                          {model: "b", lang: "en", mean: 7.0}]
+        pivot long rows: "model" columns: "lang" value: "mean"
+        """).output
+        XCTAssertEqual(out, ["model    en    de   avg", "─────  ────  ────  ────", "a      6.00  4.00  5.00", "b      7.00        7.00",
+                             "avg = unweighted mean of the row's lang columns."])
+        let bad = pg("pivot (table [{a: 1}]) rows: \"model\" columns: \"a\" value: \"a\"")
+        XCTAssertTrue(bad.error?.contains("the table has no column 'model'; columns: a") == true, bad.error ?? "")
+        let twice = pg("pivot (table [{m: \"x\", l: \"en\", v: 1}, {m: \"x\", l: \"en\", v: 2}]) rows: \"m\" columns: \"l\" value: \"v\"")
+        XCTAssertTrue(twice.error?.contains("two rows give m 'x', l 'en'") == true, twice.error ?? "")
+    }
+
+    func testExistsLooksAtTheFileSystem() {
+        XCTAssertEqual(pg("exists \"/\"\nexists(\"/no/such/polyglot/path\")").output, ["true", "false"])
+    }
+
+    func testJudgmentsAndAnswersOfSeveralModelsAdd() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-add-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func answers(_ model: String, _ text: String) throws -> String {
+            let path = dir.appendingPathComponent("\(model).jsonl").path
+            let line = #"{"question_id": "111_EN", "answer_id": "x", "model_id": "\#(model)", "choices": [{"index": 0, "turns": ["\#(text)", "\#(text)"]}], "tstamp": 0}"#
+            try (line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let a = try answers("m1", "nothing"), b = try answers("m2", "nothing at all")
+        let out = pg("""
+        let a = load answers "\(a)" bench: builtin:bench
+        let b = load answers "\(b)" bench: builtin:bench
+        (a + b).models
+        let j = (judge a with: builtin) + (judge b with: builtin)
+        j.count
+        a + a
+        """)
+        XCTAssertEqual(out.output.first, "[\"m1\", \"m2\"]")
+        XCTAssertEqual(out.output.last, "4", "two models × two turns of one question")
+        XCTAssertTrue(out.error?.contains("cannot combine these answers: model 'm1' has answers in both") == true, out.error ?? "")
+        XCTAssertTrue(pg("let x = 1 + \"a\"").error?.contains("two answers or two judgments") == true)
+    }
+}
