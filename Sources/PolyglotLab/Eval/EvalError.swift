@@ -66,6 +66,7 @@ enum JSONL {
         let data = Data((try line(object) + "\n").utf8)
         let fm = FileManager.default
         if !fm.fileExists(atPath: url.path) {
+            try? fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             guard fm.createFile(atPath: url.path, contents: data) else {
                 throw EvalError(file: url.path, "cannot create file")
             }
