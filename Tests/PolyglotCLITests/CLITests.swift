@@ -141,7 +141,7 @@ final class TuneInterruptTests: XCTestCase {
         t.expect("pre-trained dense", timeout: 60)
         t.send("let d = load dataset builtin:lima-mini\r")
         t.expect("pg> ")
-        t.send("let run = {on: compose d langs: [\"de\"], epochs: 40, lr: 1e-3, batch: 8, seed: 2}\r")
+        t.send("let run = {on: (compose d langs: [\"de\"]), epochs: 16, lr: 1e-3, batch: 8, seed: 2}\r")
         t.expect("pg> ")
         let dir = home.appendingPathComponent("run").path
         t.send("let part = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed save: \"\(dir)\"\r")
