@@ -177,3 +177,16 @@ func shortID(_ rng: inout SeededRNG) -> String {
     let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
     return String((0..<22).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
 }
+
+extension LabModel {
+    /// An MT-Bench answer generator backed by this model, starting conversations as the model was tuned
+    /// (with or without the system prompt); `check` runs before every turn (e.g. to stop on Ctrl-C).
+    public func answerGenerator(id: String? = nil, seed: UInt64, maxTokens: Int, check: @escaping () throws -> Void = {}) -> AnswerGenerator {
+        var generator = AnswerGenerator(modelID: id ?? name, seed: seed, maxTokens: maxTokens) { messages, t, s, n in
+            try check()
+            return try self.reply(to: messages, temperature: t, seed: s, maxTokens: n).text
+        }
+        generator.systemPrompt = usesSystemPrompt
+        return generator
+    }
+}

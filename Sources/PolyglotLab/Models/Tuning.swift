@@ -16,6 +16,13 @@ public struct TuneOptions: Sendable {
     public var systemPrompt: Bool?
     public var warmupFraction = 0.05
     public init() {}
+
+    /// "epochs 3, lr 0.0002, batch 16, full fine-tuning, no system prompt": the model's provenance line.
+    var hyperParameterSummary: String {
+        "epochs \(epochs), lr \(learningRate), batch \(batchSize)"
+            + (lora.map { ", LoRA rank \($0.rank) alpha \($0.alpha)" } ?? ", full fine-tuning")
+            + (systemPrompt ?? true ? ", system prompt" : ", no system prompt")
+    }
 }
 
 /// What the progress callback sees after every step.
@@ -102,9 +109,7 @@ extension LabModel {
             : [TuneRunState.optimizerFile: try trainer.stateData(), TuneRunState.stateFile: try JSONEncoder.sorted.encode(run)]
         model.transformer.mergeLoRA()
         model.provenance = [("base", self.name), ("data", dataProvenance),
-                            ("hyper-parameters", "epochs \(options.epochs), lr \(options.learningRate), batch \(options.batchSize)"
-                                + (options.lora.map { ", LoRA rank \($0.rank) alpha \($0.alpha)" } ?? ", full fine-tuning")
-                                + (options.systemPrompt! ? ", system prompt" : ", no system prompt")),
+                            ("hyper-parameters", options.hyperParameterSummary),
                             ("seed", String(options.seed)),
                             ("steps", "\(trainer.step) of \(config.totalSteps)" + (completed ? "" : " (stopped early)"))]
         if let saveTo { try model.save(to: saveTo, extraFiles: stopped) }
@@ -128,9 +133,7 @@ struct TuneRunState: Codable, Equatable {
 
     init(options: TuneOptions, base: String, data: [TrainingSequence]) {
         self.base = base
-        hyperParameters = "epochs \(options.epochs), lr \(options.learningRate), batch \(options.batchSize), seed \(options.seed), "
-            + (options.lora.map { "LoRA rank \($0.rank) alpha \($0.alpha)" } ?? "full fine-tuning")
-            + (options.systemPrompt ?? true ? ", system prompt" : ", no system prompt")
+        hyperParameters = options.hyperParameterSummary + ", seed \(options.seed)"
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for seq in data {
             for t in seq.tokens { h = (h ^ UInt64(truncatingIfNeeded: t)) &* 0x0000_0100_0000_01B3 }

@@ -44,11 +44,7 @@ public enum StudyBench {
         var scores: [Double] = []
         for model in models {
             progress("answering and judging with \(model.name)")
-            var generator = AnswerGenerator(modelID: model.name, seed: 1, maxTokens: 48) { messages, t, s, n in
-                try model.reply(to: messages, temperature: t, seed: s, maxTokens: n).text
-            }
-            generator.systemPrompt = model.usesSystemPrompt
-            let answers = try generator.run(bench.questions)
+            let answers = try model.answerGenerator(seed: 1, maxTokens: 48).run(bench.questions)
             let judged = BuiltinJudge().judge(AnswerSet(benchmark: bench, answers: [model.name: answers]))
             scores.append(judged.single.map(\.score).reduce(0, +) / Double(max(1, judged.single.count)))
         }

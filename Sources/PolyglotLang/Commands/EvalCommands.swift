@@ -132,11 +132,9 @@ extension CommandRegistry {
         if inv.value("langs") != .none { bench = bench.filtered(langs: try inv.languages("langs")) }
         let seed = try inv.seed()
         let id = inv.string("name") ?? model.name
-        var generator = AnswerGenerator(modelID: id, seed: seed, maxTokens: inv.int("max_tokens")!) { messages, t, s, n in
+        let generator = model.answerGenerator(id: id, seed: seed, maxTokens: inv.int("max_tokens")!) {
             if Interrupt.isRequested { throw PolyglotError(.interrupted, "interrupted", at: nil) }
-            return try model.reply(to: messages, temperature: t, seed: s, maxTokens: n).text
         }
-        generator.systemPrompt = model.usesSystemPrompt
         let session = inv.session
         let url = inv.string("to").map { session.resolve($0) }
         let answers = try inv.lab {
