@@ -39,7 +39,7 @@ final class ErrorMessageTests: XCTestCase {
         t.pg:1:3: error: cannot apply '+' to integer and string
           1 | 1 + "a"
             |   ^
-          expected two numbers, two strings or two lists
+          expected two numbers, two strings, two lists, two answers or two judgments
         """),
         ("let xs = [1]\nxs[3]", """
         t.pg:2:3: error: index 3 is out of range for a list of 1
