@@ -101,7 +101,8 @@ final class ReplTerminalTests: XCTestCase {
             t.expect("alpha_value: integer = 41")
             t.expect("pg> ")
             XCTAssertFalse(t.transcript.contains("lost: integer"))
-            // Ctrl-D offers to save the unsaved cells.
+            // Ctrl-D offers to save the unsaved cells (after libedit has switched to raw mode, see below).
+            Thread.sleep(forTimeInterval: 0.3)
             t.send("\u{04}")
             t.expect("unsaved cell(s)")
             t.send(home.appendingPathComponent("saved.pg").path + "\r")
@@ -121,6 +122,8 @@ final class ReplTerminalTests: XCTestCase {
         t2.send("\r")
         t2.expect("nothing defined yet")
         t2.expect("pg> ")
+        // libedit flushes input typed before it switches the terminal to raw mode: let it settle first.
+        Thread.sleep(forTimeInterval: 0.3)
         t2.send("\u{04}")
         t2.expect("unsaved cell(s)")
         t2.send("\r")
@@ -167,6 +170,7 @@ final class TuneInterruptTests: XCTestCase {
         t.expect("you> ")
         t.send("\r")
         t.expect("pg> ")
+        Thread.sleep(forTimeInterval: 0.3)
         t.send("\u{04}")
         t.expect("unsaved cell(s)")
         t.send("\r")
