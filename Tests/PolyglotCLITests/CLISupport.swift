@@ -111,6 +111,16 @@ final class PseudoTerminal {
         return false
     }
 
+    /// Ctrl-D at the prompt, answering the offer to save with `saveTo` ("" saves nothing); asserts a clean exit.
+    func endSession(saveTo: String = "", file: StaticString = #filePath, line: UInt = #line) {
+        // libedit flushes input typed before it switches the terminal to raw mode: let it settle first.
+        Thread.sleep(forTimeInterval: 0.3)
+        send("\u{04}")
+        expect("unsaved cell(s)", file: file, line: line)
+        send(saveTo + "\r")
+        XCTAssertEqual(waitForExit(), 0, file: file, line: line)
+    }
+
     func waitForExit(timeout: Double = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0

@@ -101,12 +101,8 @@ final class ReplTerminalTests: XCTestCase {
             t.expect("alpha_value: integer = 41")
             t.expect("pg> ")
             XCTAssertFalse(t.transcript.contains("lost: integer"))
-            // Ctrl-D offers to save the unsaved cells (after libedit has switched to raw mode, see below).
-            Thread.sleep(forTimeInterval: 0.3)
-            t.send("\u{04}")
-            t.expect("unsaved cell(s)")
-            t.send(home.appendingPathComponent("saved.pg").path + "\r")
-            XCTAssertEqual(t.waitForExit(), 0)
+            // Ctrl-D offers to save the unsaved cells.
+            t.endSession(saveTo: home.appendingPathComponent("saved.pg").path)
         }
         let saved = try String(contentsOf: home.appendingPathComponent("saved.pg"), encoding: .utf8)
         XCTAssertTrue(saved.contains("# %%\nalpha_value  + 1\n#> 42\n"), saved)
@@ -122,12 +118,7 @@ final class ReplTerminalTests: XCTestCase {
         t2.send("\r")
         t2.expect("nothing defined yet")
         t2.expect("pg> ")
-        // libedit flushes input typed before it switches the terminal to raw mode: let it settle first.
-        Thread.sleep(forTimeInterval: 0.3)
-        t2.send("\u{04}")
-        t2.expect("unsaved cell(s)")
-        t2.send("\r")
-        XCTAssertEqual(t2.waitForExit(), 0)
+        t2.endSession()
     }
 }
 
@@ -170,11 +161,7 @@ final class TuneInterruptTests: XCTestCase {
         t.expect("you> ")
         t.send("\r")
         t.expect("pg> ")
-        Thread.sleep(forTimeInterval: 0.3)
-        t.send("\u{04}")
-        t.expect("unsaved cell(s)")
-        t.send("\r")
-        XCTAssertEqual(t.waitForExit(), 0)
+        t.endSession()
     }
 }
 

@@ -20,9 +20,7 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
     /// A generator derived from this seed and a stream label, so independent uses of one
     /// session seed (data order, init, sampling) do not share a sequence.
     public init(seed: UInt64, stream: String) {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over the label
-        for b in stream.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        self.init(seed: seed ^ h)
+        self.init(seed: seed ^ FNV1a64.hash(stream.utf8))
     }
 
     public mutating func next() -> UInt64 {

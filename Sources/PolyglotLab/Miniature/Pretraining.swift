@@ -38,9 +38,7 @@ public struct PretrainRecipe: Codable, Sendable, Equatable {
     /// The cache key: every field that changes the weights.
     public var key: String {
         let data = (try? JSONEncoder.sorted.encode(self)) ?? Data()
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in data { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return "\(kind.rawValue)-\(String(h, radix: 16))"
+        return "\(kind.rawValue)-\(String(FNV1a64.hash(data), radix: 16))"
     }
 
     func modelConfig(vocab: Int) -> ModelConfig {

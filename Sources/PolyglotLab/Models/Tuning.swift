@@ -134,12 +134,12 @@ struct TuneRunState: Codable, Equatable {
     init(options: TuneOptions, base: String, data: [TrainingSequence]) {
         self.base = base
         hyperParameters = options.hyperParameterSummary + ", seed \(options.seed)"
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        var h = FNV1a64()
         for seq in data {
-            for t in seq.tokens { h = (h ^ UInt64(truncatingIfNeeded: t)) &* 0x0000_0100_0000_01B3 }
-            h = (h ^ 0xFFFF_FFFF) &* 0x0000_0100_0000_01B3
+            for t in seq.tokens { h.combine(UInt64(truncatingIfNeeded: t)) }
+            h.combine(0xFFFF_FFFF)  // sequence boundary
         }
-        dataFingerprint = "\(data.count) sequences, fnv1a64:\(String(h, radix: 16))"
+        dataFingerprint = "\(data.count) sequences, fnv1a64:\(String(h.value, radix: 16))"
     }
 
     static func read(from dir: URL) throws -> TuneRunState {

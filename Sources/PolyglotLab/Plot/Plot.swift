@@ -51,12 +51,7 @@ public enum Plot {
     /// Short content fingerprint of a figure file ("fnv1a64:<16 hex digits>") so a notebook's recorded
     /// output can name the bytes it produced and replay can check them; a change detector, not a security hash.
     public static func fingerprint(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
+        let hex = String(FNV1a64.hash(data), radix: 16)
         return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
