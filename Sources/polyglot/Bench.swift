@@ -22,15 +22,19 @@ struct EngineBenchCommand: ParsableCommand {
     @Option(help: "Presets to run (comma-separated).") var presets = ModelConfig.presetNames.joined(separator: ",")
     @Option(help: "PyTorch reference script (run when python3 can import torch).")
     var torchScript = "../shared/bench/bench_torch.py"
+    @Option(help: "Timed training steps per preset (the median step counts).") var trainSteps = 10
+    @Flag(help: "Measure only training throughput (for profiling).") var trainingOnly = false
 
     func run() throws {
         let names = presets.split(separator: ",").map(String.init)
-        let records = try EngineBench.run(presets: names)
-        let corpus = Builtins.world.corpus(sentences: 20_000).map(\.text).joined(separator: "\n")
-        let tokenizer = try BPETokenizer.train(texts: [corpus], target: .merges(2_000))
-        let mbPerSecond = tokenizer.encodingThroughput(of: corpus).megabytesPerSecond
-        let all = records.map { ($0.config, $0.metric, $0.value) } + [("tiny-dense", "tokenizer_mb_per_s", mbPerSecond)]
-        let reference = torchReference(names)
+        let records = try EngineBench.run(presets: names, trainSteps: trainSteps, trainingOnly: trainingOnly)
+        var all = records.map { ($0.config, $0.metric, $0.value) }
+        if !trainingOnly {
+            let corpus = Builtins.world.corpus(sentences: 20_000).map(\.text).joined(separator: "\n")
+            let tokenizer = try BPETokenizer.train(texts: [corpus], target: .merges(2_000))
+            all.append(("tiny-dense", "tokenizer_mb_per_s", tokenizer.encodingThroughput(of: corpus).megabytesPerSecond))
+        }
+        let reference = torchReference(names, modes: trainingOnly ? ["train"] : ["train", "gen"])
         if json {
             for (config, metric, value) in all {
                 print("{\"config\": \"\(config)\", \"metric\": \"\(metric)\", \"value\": \(value)}")
@@ -61,14 +65,14 @@ struct EngineBenchCommand: ParsableCommand {
     }
 
     /// Runs the PyTorch versions of the same models in this run (2 threads), when available.
-    func torchReference(_ names: [String]) -> [RefKey: Double] {
+    func torchReference(_ names: [String], modes: [String]) -> [RefKey: Double] {
         guard FileManager.default.fileExists(atPath: torchScript) else { return [:] }
         var out: [RefKey: Double] = [:]
         let configs: [String: [String]] = ["tiny-dense": ["--config", "tiny"], "tiny-moe": ["--config", "tiny", "--moe"],
                                            "small-dense": ["--config", "small"]]
         for name in names {
             guard let args = configs[name] else { continue }
-            for (mode, metric) in [("train", "train_tokens_per_s"), ("gen", "generate_tokens_per_s")] {
+            for (mode, metric) in [("train", "train_tokens_per_s"), ("gen", "generate_tokens_per_s")] where modes.contains(mode) {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 p.arguments = ["python3", torchScript, mode, "--threads", "2"] + args

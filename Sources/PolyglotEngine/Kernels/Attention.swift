@@ -12,9 +12,7 @@ func attendRow(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Flo
         probs[j] = s
         if s > maxScore { maxScore = s }
     }
-    var sum: Float = 0
-    for j in 0..<count { let e = expf(probs[j] - maxScore); probs[j] = e; sum += e }
-    let inv = 1 / sum
+    let inv = 1 / Vec.expShiftedSum(probs, count, shift: maxScore)
     out.update(repeating: 0, count: D)
     for j in 0..<count {
         probs[j] *= inv
@@ -36,12 +34,9 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
               C: P, ldc: T, beta: 0, parallel: false)
         for t in 0..<T {  // causal softmax of row t over j ≤ t
             let row = P + t * T
-            var m = -Float.infinity
-            for j in 0...t { row[j] *= scale; if row[j] > m { m = row[j] } }
-            var sum: Float = 0
-            for j in 0...t { row[j] = expf(row[j] - m); sum += row[j] }
-            let inv = 1 / sum
-            for j in 0...t { row[j] *= inv }
+            Vec.scale(row, t + 1, by: scale)
+            let sum = Vec.expShiftedSum(row, t + 1, shift: Vec.max(row, t + 1))
+            Vec.scale(row, t + 1, by: 1 / sum)
             if t + 1 < T { (row + t + 1).update(repeating: 0, count: T - t - 1) }
         }
         // out_h(T,D) = P · v_h
@@ -71,9 +66,7 @@ func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer
                   C: dv + kOff, ldc: Hkv * D, beta: 1, parallel: false)
             for t in 0..<T {  // softmax backward, then the scale: dS = P∘(dP − Σ P∘dP)·scale
                 let p = P + t * T, d = dS + t * T
-                var pdp: Float = 0
-                for j in 0...t { pdp += p[j] * d[j] }
-                for j in 0...t { d[j] = p[j] * (d[j] - pdp) * scale }
+                softmaxBackwardRow(d, p, t + 1, scale: scale)
                 if t + 1 < T { (d + t + 1).update(repeating: 0, count: T - t - 1) }
             }
             // dq_h += dS · k_h ;  dk_h += dSᵀ · q_h
@@ -83,4 +76,13 @@ func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer
                   C: dk + kOff, ldc: Hkv * D, beta: 1, parallel: false)
         }
     }
+}
+
+/// d[j] ← p[j]·(d[j] − Σ_i p[i]·d[i])·scale for j < n: softmax backward of one row, then the score scale.
+@inline(__always)
+private func softmaxBackwardRow(_ d: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, _ n: Int, scale: Float) {
+    let pdp = Float8(repeating: Vec.dot(p, d, n)), sv = Float8(repeating: scale)
+    var j = 0
+    while j + 8 <= n { Vec.store(Vec.load(p + j) * (Vec.load(d + j) - pdp) * sv, d + j); j += 8 }
+    while j < n { d[j] = p[j] * (d[j] - pdp[0]) * scale; j += 1 }
 }

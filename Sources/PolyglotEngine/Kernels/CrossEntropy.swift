@@ -11,22 +11,21 @@ func crossEntropyForwardBackward(dlogits: UnsafeMutablePointer<Float>?, logits: 
     losses.withUnsafeMutableBufferPointer { lossBuf in
         let lossP = lossBuf.baseAddress!
         Parallel.ranges(N, minChunk: 8) { rows in
+            // exp(x − m) goes into the gradient row (one exp per logit), or into a scratch row when only the loss is wanted.
+            let scratch = dlogits == nil ? UnsafeMutablePointer<Float>.allocate(capacity: V) : nil
+            defer { scratch?.deallocate() }
             for n in rows {
                 let x = logits + n * V
-                var m = -Float.infinity
-                for i in 0..<V where x[i] > m { m = x[i] }
+                let m = Vec.max(x, V)
                 let target = Int(targets[n]), xTarget = x[target]
-                var sum: Double = 0
-                if let dlogits {  // keep exp(x − m) in the gradient row: one exp per logit
-                    let d = dlogits + n * V
-                    for i in 0..<V { let e = expf(x[i] - m); d[i] = e; sum += Double(e) }
-                    let scale = weights[n] / Float(sum)
-                    for i in 0..<V { d[i] *= scale }
-                    d[target] -= weights[n]
-                } else {
-                    for i in 0..<V { sum += Double(expf(x[i] - m)) }
+                let e = dlogits.map { $0 + n * V } ?? scratch!
+                if e != x { e.update(from: x, count: V) }
+                let sum = Vec.expShiftedSum(e, V, shift: m)
+                if dlogits != nil {
+                    Vec.scale(e, V, by: weights[n] / sum)
+                    e[target] -= weights[n]
                 }
-                let l = Double(m) + Foundation.log(sum) - Double(xTarget)
+                let l = Double(m) + Foundation.log(Double(sum)) - Double(xTarget)
                 rowLoss?[n] = Float(l)
                 lossP[n] = Double(weights[n]) * l
             }

@@ -56,18 +56,22 @@ func sgemmReference(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
 
 /// out(N,OC) = inp(N,C) · weight(OC,C)ᵀ
 func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                   N: Int, C: Int, OC: Int) {
-    sgemm(transA: false, transB: true, M: N, N: OC, K: C, A: inp, lda: C, B: weight, ldb: C, C: out, ldc: OC, beta: 0)
+                   N: Int, C: Int, OC: Int, parallel: Bool = true) {
+    sgemm(transA: false, transB: true, M: N, N: OC, K: C, A: inp, lda: C, B: weight, ldb: C, C: out, ldc: OC, beta: 0,
+          parallel: parallel)
 }
 
-/// Inverts `out = inp · Wᵀ`: dinp(N,C) += dout·W, dweight(OC,C) += doutᵀ·inp (either may be nil to skip).
+/// Inverts `out = inp · Wᵀ`: dinp(N,C) += dout·W (= with `accumulate: false`), dweight(OC,C) += doutᵀ·inp
+/// (either may be nil to skip).
 func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
                     dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                    N: Int, C: Int, OC: Int) {
+                    N: Int, C: Int, OC: Int, accumulate: Bool = true, parallel: Bool = true) {
     if let dinp {
-        sgemm(transA: false, transB: false, M: N, N: C, K: OC, A: dout, lda: OC, B: weight, ldb: C, C: dinp, ldc: C, beta: 1)
+        sgemm(transA: false, transB: false, M: N, N: C, K: OC, A: dout, lda: OC, B: weight, ldb: C, C: dinp, ldc: C,
+              beta: accumulate ? 1 : 0, parallel: parallel)
     }
     if let dweight {
-        sgemm(transA: true, transB: false, M: OC, N: C, K: N, A: dout, lda: OC, B: inp, ldb: C, C: dweight, ldc: C, beta: 1)
+        sgemm(transA: true, transB: false, M: OC, N: C, K: N, A: dout, lda: OC, B: inp, ldb: C, C: dweight, ldc: C, beta: 1,
+              parallel: parallel)
     }
 }

@@ -18,6 +18,7 @@ final class MoEActivations {
     let topW: FloatBuffer       // (N, K) renormalised weights of the chosen experts
     var topIdx: [Int32]         // (N, K) chosen experts, best first
     var order: [Int32]          // (R) routed rows grouped by expert; value n·K + slot
+    var position: [Int32]       // (R) inverse of `order`: where slot n·K + slot sits in the grouped rows
     var start: [Int]            // (E+1) first row of each expert in `order`
     let xg: FloatBuffer         // (R, C) gathered inputs
     let gate: FloatBuffer, up: FloatBuffer, h: FloatBuffer  // (R, F)
@@ -27,6 +28,7 @@ final class MoEActivations {
         self.N = N; self.C = C; self.F = F; self.E = E; self.K = K
         probs = FloatBuffer(count: N * E); topW = FloatBuffer(count: N * K)
         topIdx = [Int32](repeating: 0, count: N * K); order = [Int32](repeating: 0, count: N * K)
+        position = order
         start = [Int](repeating: 0, count: E + 1)
         xg = FloatBuffer(count: N * K * C); y = FloatBuffer(count: N * K * C)
         gate = FloatBuffer(count: N * K * F); up = FloatBuffer(count: N * K * F); h = FloatBuffer(count: N * K * F)
@@ -82,24 +84,30 @@ func moeForward(out: UnsafeMutablePointer<Float>, acts a: MoEActivations, inp: U
         var fill = Array(a.start[0..<E])
         for r in 0..<(N * K) {
             let e = Int(idx[r])
-            a.order[fill[e]] = Int32(r); fill[e] += 1
+            a.order[fill[e]] = Int32(r); a.position[r] = Int32(fill[e]); fill[e] += 1
         }
     }
-    for r in 0..<(N * K) {
-        (a.xg.ptr + r * C).update(from: inp + (Int(a.order[r]) / K) * C, count: C)
+    Parallel.ranges(N * K, minChunk: 256) { rows in
+        for r in rows { (a.xg.ptr + r * C).update(from: inp + (Int(a.order[r]) / K) * C, count: C) }
     }
-    for e in 0..<E {
+    // Experts in parallel (each a single-threaded SwiGLU over its own rows; expert sizes vary, so whole experts balance better than split GEMMs).
+    Parallel.forEach(E) { e in
         let lo = a.start[e], n = a.start[e + 1] - lo
-        if n == 0 { continue }
-        linearForward(out: a.gate.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F)
-        linearForward(out: a.up.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w3 + e * F * C, N: n, C: C, OC: F)
-        swigluForward(h: a.h.ptr + lo * F, gate: a.gate.ptr + lo * F, up: a.up.ptr + lo * F, count: n * F)
-        linearForward(out: a.y.ptr + lo * C, inp: a.h.ptr + lo * F, weight: w.w2 + e * C * F, N: n, C: F, OC: C)
+        if n == 0 { return }
+        linearForward(out: a.gate.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F, parallel: false)
+        linearForward(out: a.up.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w3 + e * F * C, N: n, C: C, OC: F, parallel: false)
+        swigluForward(h: a.h.ptr + lo * F, gate: a.gate.ptr + lo * F, up: a.up.ptr + lo * F, count: n * F, parallel: false)
+        linearForward(out: a.y.ptr + lo * C, inp: a.h.ptr + lo * F, weight: w.w2 + e * C * F, N: n, C: F, OC: C, parallel: false)
     }
-    out.update(repeating: 0, count: N * C)
-    for r in 0..<(N * K) {  // scatter in expert order; fixed order keeps results bit-reproducible
-        let row = Int(a.order[r])
-        Vec.axpy(a.topW.ptr[row], a.y.ptr + r * C, out + (row / K) * C, C)
+    // out[n] = Σ_slot w·y, slots in order: a fixed order per token keeps results bit-reproducible.
+    Parallel.ranges(N, minChunk: 64) { tokens in
+        for n in tokens {
+            let o = out + n * C
+            o.update(repeating: 0, count: C)
+            for slot in 0..<K {
+                Vec.axpy(a.topW.ptr[n * K + slot], a.y.ptr + Int(a.position[n * K + slot]) * C, o, C)
+            }
+        }
     }
     return loadBalancing(a, valid: valid, N: N).loss
 }
@@ -128,32 +136,37 @@ func moeBackward(dinp: UnsafeMutablePointer<Float>, dweights dw: MoEWeights?, sc
     let C = a.C, F = a.F, E = a.E, K = a.K, R = N * K
     // From out[n] += w_r · y_r: dy_r = w_r·dout[n], dw_r = dout[n]·y_r.
     var dTopW = [Float](repeating: 0, count: R)
-    for r in 0..<R {
-        let row = Int(a.order[r]), n = row / K
-        let wr = a.topW.ptr[row]
-        let d = dout + n * C, dy = s.dy.ptr + r * C
-        for i in 0..<C { dy[i] = wr * d[i] }
-        dTopW[row] = Vec.dot(d, a.y.ptr + r * C, C)
+    dTopW.withUnsafeMutableBufferPointer { dTopWBuf in
+        let dTopWP = dTopWBuf.baseAddress!
+        Parallel.ranges(R, minChunk: 256) { rows in
+            for r in rows {
+                let row = Int(a.order[r]), n = row / K
+                let wr = a.topW.ptr[row]
+                let d = dout + n * C, dy = s.dy.ptr + r * C
+                for i in 0..<C { dy[i] = wr * d[i] }
+                dTopWP[row] = Vec.dot(d, a.y.ptr + r * C, C)
+            }
+        }
     }
-    s.dh.ptr.update(repeating: 0, count: R * F); s.dgate.ptr.update(repeating: 0, count: R * F)
-    s.dup.ptr.update(repeating: 0, count: R * F); s.dxg.ptr.update(repeating: 0, count: R * C)
-    for e in 0..<E {
+    Parallel.forEach(E) { e in  // experts in parallel, as in the forward pass; each writes only its own rows and weights
         let lo = a.start[e], n = a.start[e + 1] - lo
-        if n == 0 { continue }
+        if n == 0 { return }
         // y = h · w2ᵀ
         linearBackward(dinp: s.dh.ptr + lo * F, dweight: dw.map { $0.w2 + e * C * F }, dout: s.dy.ptr + lo * C,
-                       inp: a.h.ptr + lo * F, weight: w.w2 + e * C * F, N: n, C: F, OC: C)
+                       inp: a.h.ptr + lo * F, weight: w.w2 + e * C * F, N: n, C: F, OC: C, accumulate: false, parallel: false)
         // h = silu(gate) · up
         swigluBackward(dgate: s.dgate.ptr + lo * F, dup: s.dup.ptr + lo * F, dh: s.dh.ptr + lo * F,
-                       gate: a.gate.ptr + lo * F, up: a.up.ptr + lo * F, count: n * F)
+                       gate: a.gate.ptr + lo * F, up: a.up.ptr + lo * F, count: n * F, parallel: false)
         // gate = xg · w1ᵀ, up = xg · w3ᵀ
         linearBackward(dinp: s.dxg.ptr + lo * C, dweight: dw.map { $0.w1 + e * F * C }, dout: s.dgate.ptr + lo * F,
-                       inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F)
+                       inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F, accumulate: false, parallel: false)
         linearBackward(dinp: s.dxg.ptr + lo * C, dweight: dw.map { $0.w3 + e * F * C }, dout: s.dup.ptr + lo * F,
-                       inp: a.xg.ptr + lo * C, weight: w.w3 + e * F * C, N: n, C: C, OC: F)
+                       inp: a.xg.ptr + lo * C, weight: w.w3 + e * F * C, N: n, C: C, OC: F, parallel: false)
     }
-    for r in 0..<R {  // gather inverted: scatter-add back to the token rows
-        Vec.axpy(1, s.dxg.ptr + r * C, dinp + (Int(a.order[r]) / K) * C, C)
+    Parallel.ranges(N, minChunk: 64) { tokens in  // gather inverted: each token adds its slots' rows, in slot order
+        for n in tokens {
+            for slot in 0..<K { Vec.axpy(1, s.dxg.ptr + Int(a.position[n * K + slot]) * C, dinp + n * C, C) }
+        }
     }
     // Router: renormalisation, aux loss, then softmax backward.
     let lb = loadBalancing(a, valid: valid, N: N)

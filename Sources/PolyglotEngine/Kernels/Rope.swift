@@ -38,14 +38,16 @@ private func rope(x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim
     let half = table.half
     table.cos.withUnsafeBufferPointer { cosP in
         table.sin.withUnsafeBufferPointer { sinP in
-            for r in 0..<rows {
-                let c = cosP.baseAddress! + position(r) * half, s = sinP.baseAddress! + position(r) * half
-                for h in 0..<heads {
-                    let v = x + (r * heads + h) * D
-                    for i in 0..<half {
-                        let x1 = v[i], x2 = v[i + half], sn = sign * s[i]
-                        v[i] = x1 * c[i] - x2 * sn
-                        v[i + half] = x2 * c[i] + x1 * sn
+            Parallel.ranges(rows, minChunk: 256) { range in
+                for r in range {
+                    let c = cosP.baseAddress! + position(r) * half, s = sinP.baseAddress! + position(r) * half
+                    for h in 0..<heads {
+                        let v = x + (r * heads + h) * D
+                        for i in 0..<half {
+                            let x1 = v[i], x2 = v[i + half], sn = sign * s[i]
+                            v[i] = x1 * c[i] - x2 * sn
+                            v[i + half] = x2 * c[i] + x1 * sn
+                        }
                     }
                 }
             }

@@ -99,6 +99,7 @@ extension Transformer {
     public func enableLoRA(rank: Int, alpha: Float, targets: [Projection] = Projection.allCases, seed: UInt64) throws {
         lora = try LoRAAdapters(model: self, rank: rank, alpha: alpha, targets: targets, seed: seed)
         acts = nil
+        gradientsAreZero = false  // the trainable gradients are now the adapters'
     }
 
     /// Folds the adapters into the base weights (W += s·B·A) and removes them.
@@ -107,5 +108,6 @@ extension Transformer {
         lora.merge(into: self)
         self.lora = nil
         acts = nil
+        gradientsAreZero = false
     }
 }

@@ -60,8 +60,14 @@ public final class Transformer {
     /// Clears the accumulated routing statistics.
     public func resetRoutingStats() { routing = RoutingStats(layers: config.numHiddenLayers, experts: config.numLocalExperts) }
 
+    /// True while the trainable gradients are known to be zero (after `zeroGrad` or an optimizer update that
+    /// cleared them); a backward pass makes it false.
+    var gradientsAreZero = false
+
     func zeroGrad() {
+        if gradientsAreZero { return }
         if let lora { lora.grads.zero() } else { ensureGrads().zero() }
+        gradientsAreZero = true
     }
 
     @discardableResult
@@ -130,7 +136,6 @@ public final class Transformer {
 
         // LM head + cross-entropy in row chunks; the logits gradient is consumed immediately (bounded memory).
         let G = backward ? (lora == nil ? ensureGrads().ptr : nil) : nil
-        if backward { a.dresid.zero() }
         var loss: Double = 0
         let chunk = a.chunkRows
         weights.withUnsafeBufferPointer { wBuf in
@@ -144,7 +149,8 @@ public final class Transformer {
                                                         targets: tBuf.baseAddress! + r0, weights: wBuf.baseAddress! + r0, N: n, V: V)
                     if backward {  // logits = lnf · Wlmᵀ
                         linearBackward(dinp: a.dresid.ptr + r0 * C, dweight: G.map { $0 + layout.lmHead },
-                                       dout: a.logits.ptr, inp: lnf, weight: P + layout.lmHead, N: n, C: C, OC: V)
+                                       dout: a.logits.ptr, inp: lnf, weight: P + layout.lmHead, N: n, C: C, OC: V,
+                                       accumulate: false)
                     }
                     r0 += n
                 }
@@ -152,6 +158,7 @@ public final class Transformer {
         }
         let result = PassResult(loss: loss + Double(auxWeight) * auxTotal, aux: auxTotal, maskedTokens: batch.maskedTokens)
         if !backward { return result }
+        gradientsAreZero = false
 
         // Backward: the forward list reversed. `dresid` carries d(residual stream) downwards.
         let dl = a.dresid.ptr
@@ -163,31 +170,28 @@ public final class Transformer {
             for l in stride(from: L - 1, through: 0, by: -1) {
                 let o = layout.layers[l], x = a.resid[l].ptr
                 // resid[l+1] = residMid + mlp(ln2(residMid))
-                a.dln.zero()
                 if let moe = a.moe[l] {
+                    a.dln.zero()
                     moeBackward(dinp: a.dln.ptr, dweights: G.map { moeWeights($0, o) }, scratch: a.moeScratch!, dout: dl,
                                 acts: moe, inp: a.ln2[l].ptr, weights: moeWeights(P, o), valid: validBuf.baseAddress!,
                                 auxScale: auxPerLayer, N: N)
                 } else {
-                    a.dh.zero(); a.dgate.zero(); a.dup.zero()
                     swigluForward(h: a.h.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)  // recompute
-                    linearBack(l, .down, dinp: a.dh.ptr, dout: dl, inp: a.h.ptr, N: N)
+                    linearBack(l, .down, dinp: a.dh.ptr, dout: dl, inp: a.h.ptr, N: N, accumulate: false)
                     swigluBackward(dgate: a.dgate.ptr, dup: a.dup.ptr, dh: a.dh.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
-                    linearBack(l, .gate, dinp: a.dln.ptr, dout: a.dgate.ptr, inp: a.ln2[l].ptr, N: N)
+                    linearBack(l, .gate, dinp: a.dln.ptr, dout: a.dgate.ptr, inp: a.ln2[l].ptr, N: N, accumulate: false)
                     linearBack(l, .up, dinp: a.dln.ptr, dout: a.dup.ptr, inp: a.ln2[l].ptr, N: N)
                 }
                 rmsnormBackward(dinp: dl, dweight: G.map { $0 + o.mlpNorm }, dout: a.dln.ptr, inp: a.residMid[l].ptr,
                                 weight: P + o.mlpNorm, rstd: a.rstd2[l].ptr, N: N, C: C)
                 // residMid = x + o_proj(attention(rope(q), rope(k), v))
-                a.datt.zero()
-                linearBack(l, .o, dinp: a.datt.ptr, dout: dl, inp: a.att[l].ptr, N: N)
+                linearBack(l, .o, dinp: a.datt.ptr, dout: dl, inp: a.att[l].ptr, N: N, accumulate: false)
                 a.dq.zero(); a.dk.zero(); a.dv.zero()
                 attentionBackward(dq: a.dq.ptr, dk: a.dk.ptr, dv: a.dv.ptr, dout: a.datt.ptr, q: a.q[l].ptr, k: a.k[l].ptr,
                                   v: a.v[l].ptr, probs: a.probs[l].ptr, B: B, T: T, H: H, Hkv: Hkv, D: D)
                 ropeBackward(dx: a.dq.ptr, rows: N, heads: H, headDim: D, position: posOf, table: rope)
                 ropeBackward(dx: a.dk.ptr, rows: N, heads: Hkv, headDim: D, position: posOf, table: rope)
-                a.dln.zero()
-                linearBack(l, .q, dinp: a.dln.ptr, dout: a.dq.ptr, inp: a.ln1[l].ptr, N: N)
+                linearBack(l, .q, dinp: a.dln.ptr, dout: a.dq.ptr, inp: a.ln1[l].ptr, N: N, accumulate: false)
                 linearBack(l, .k, dinp: a.dln.ptr, dout: a.dk.ptr, inp: a.ln1[l].ptr, N: N)
                 linearBack(l, .v, dinp: a.dln.ptr, dout: a.dv.ptr, inp: a.ln1[l].ptr, N: N)
                 rmsnormBackward(dinp: dl, dweight: G.map { $0 + o.attnNorm }, dout: a.dln.ptr, inp: x,
@@ -234,12 +238,14 @@ public final class Transformer {
         lora?.forward(layer: l, p, out: out, inp: inp, N: N, saved: training ? acts?.loraXA[l][p] : nil)
     }
 
-    /// Inverts `linear`: dinp += dout·W, dW += doutᵀ·inp (full fine-tuning) or adapter grads (LoRA).
+    /// Inverts `linear`: dinp += dout·W (= with `accumulate: false`), dW += doutᵀ·inp (full fine-tuning)
+    /// or adapter grads (LoRA).
     func linearBack(_ l: Int, _ p: Projection, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                    inp: UnsafePointer<Float>, N: Int) {
+                    inp: UnsafePointer<Float>, N: Int, accumulate: Bool = true) {
         let (off, OC, C) = projection(l, p)
         let dW = lora == nil ? grads.map { $0.ptr + off } : nil
-        linearBackward(dinp: dinp, dweight: dW, dout: dout, inp: inp, weight: params.ptr + off, N: N, C: C, OC: OC)
+        linearBackward(dinp: dinp, dweight: dW, dout: dout, inp: inp, weight: params.ptr + off, N: N, C: C, OC: OC,
+                       accumulate: accumulate)
         if let lora, let xa = acts?.loraXA[l][p] {
             lora.backward(layer: l, p, dinp: dinp, dout: dout, inp: inp, xa: xa, N: N)
         }
@@ -269,8 +275,8 @@ public struct RoutingStats: Sendable, Equatable {
     }
 
     mutating func record(layer: Int, acts: MoEActivations, valid: UnsafePointer<Float>, tags: [Int?], T: Int, N: Int) {
+        let empty = [[Int]](repeating: [Int](repeating: 0, count: experts), count: layers)
         for n in 0..<N where valid[n] != 0 {
-            let empty = [[Int]](repeating: [Int](repeating: 0, count: experts), count: layers)
             for slot in 0..<acts.K { counts[tags[n / T], default: empty][layer][Int(acts.topIdx[n * acts.K + slot])] += 1 }
         }
     }

@@ -16,20 +16,29 @@ final class AdamW {
         self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
     }
 
-    /// p ← p − lr·(m̂/(√v̂ + eps) + wd·p) with gradient `g`·`gradScale` (the clipping factor).
-    func update(params: UnsafeMutablePointer<Float>, grads: UnsafePointer<Float>, lr: Float, gradScale: Float) {
+    /// p ← p − lr·(m̂/(√v̂ + eps) + wd·p) with gradient `g`·`gradScale` (the clipping factor); then g ← 0, in the
+    /// same pass, so the next step needs no separate zeroing sweep over the gradients.
+    func update(params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>, lr: Float, gradScale: Float) {
         step += 1
         let bc1 = 1 - powf(beta1, Float(step)), bc2 = 1 - powf(beta2, Float(step))
         let b1 = beta1, b2 = beta2, e = eps, M = m.ptr, Vv = v.ptr
         for (r, decays) in zip(ranges, decayMask) {
             let wd = decays ? weightDecay : 0
             Parallel.ranges(r.count, minChunk: 1 << 15) { sub in
-                for i in (r.lowerBound + sub.lowerBound)..<(r.lowerBound + sub.upperBound) {
-                    let g = grads[i] * gradScale
-                    M[i] = b1 * M[i] + (1 - b1) * g
-                    Vv[i] = b2 * Vv[i] + (1 - b2) * g * g
-                    let mh = M[i] / bc1, vh = Vv[i] / bc2
-                    params[i] -= lr * (mh / (vh.squareRoot() + e) + wd * params[i])
+                Vec.blocks((r.lowerBound + sub.lowerBound)..<(r.lowerBound + sub.upperBound)) { i, lanes in
+                    let full = lanes == 8
+                    @inline(__always) func get(_ p: UnsafeMutablePointer<Float>) -> Float8 {
+                        full ? Vec.load(p) : Vec.loadPartial(p, lanes)
+                    }
+                    @inline(__always) func put(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
+                        if full { Vec.store(v, p) } else { Vec.storePartial(v, p, lanes) }
+                    }
+                    let g = (full ? Vec.load(grads + i) : Vec.loadPartial(grads + i, lanes)) * gradScale
+                    let m1 = b1 * get(M + i) + (1 - b1) * g
+                    let v1 = b2 * get(Vv + i) + (1 - b2) * g * g
+                    let mh = m1 / bc1, vh = v1 / bc2, p = get(params + i)
+                    put(m1, M + i); put(v1, Vv + i); put(Float8(), grads + i)
+                    put(p - lr * (mh / (vh.squareRoot() + e) + wd * p), params + i)
                 }
             }
         }

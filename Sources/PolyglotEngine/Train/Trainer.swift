@@ -117,6 +117,7 @@ public final class Trainer {
         let clip: Float = config.gradClip > 0 && norm > Double(config.gradClip) ? config.gradClip / Float(norm) : 1
         let lr = config.schedule.rate(at: s)
         optimizer.update(params: params, grads: grads, lr: lr, gradScale: clip)
+        model.gradientsAreZero = true
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return StepReport(step: optimizer.step, loss: loss, auxLoss: aux, gradNorm: norm, learningRate: lr,
                           tokensPerSecond: Double(tokens) / max(seconds, 1e-9), maskedTokens: Int(masked))
