@@ -87,11 +87,11 @@ func moeForward(out: UnsafeMutablePointer<Float>, acts a: MoEActivations, inp: U
             a.order[fill[e]] = Int32(r); a.position[r] = Int32(fill[e]); fill[e] += 1
         }
     }
-    Parallel.ranges(N * K, minChunk: 256) { rows in
+    Parallel.ranges(N * K, minChunk: 512) { rows in
         for r in rows { (a.xg.ptr + r * C).update(from: inp + (Int(a.order[r]) / K) * C, count: C) }
     }
     // Experts in parallel (each a single-threaded SwiGLU over its own rows; expert sizes vary, so whole experts balance better than split GEMMs).
-    Parallel.forEach(E) { e in
+    forEachExpert(E, rows: N * K) { e in
         let lo = a.start[e], n = a.start[e + 1] - lo
         if n == 0 { return }
         linearForward(out: a.gate.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F, parallel: false)
@@ -110,6 +110,12 @@ func moeForward(out: UnsafeMutablePointer<Float>, acts a: MoEActivations, inp: U
         }
     }
     return loadBalancing(a, valid: valid, N: N).loss
+}
+
+/// Runs `body` for every expert: in parallel for training batches, serially when decoding a few tokens
+/// (waking the other core costs more than the work).
+private func forEachExpert(_ E: Int, rows: Int, _ body: (Int) -> Void) {
+    if rows < 64 { for e in 0..<E { body(e) } } else { Parallel.forEach(E, body) }
 }
 
 /// f_e (slots per valid token) and the aux loss; shared by forward and backward.
@@ -148,7 +154,7 @@ func moeBackward(dinp: UnsafeMutablePointer<Float>, dweights dw: MoEWeights?, sc
             }
         }
     }
-    Parallel.forEach(E) { e in  // experts in parallel, as in the forward pass; each writes only its own rows and weights
+    forEachExpert(E, rows: R) { e in  // experts in parallel, as in the forward pass; each writes only its own rows and weights
         let lo = a.start[e], n = a.start[e + 1] - lo
         if n == 0 { return }
         // y = h · w2ᵀ

@@ -16,14 +16,16 @@ final class AdamW {
         self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
     }
 
-    /// p ← p − lr·(m̂/(√v̂ + eps) + wd·p) with gradient `g`·`gradScale` (the clipping factor); then g ← 0, in the
+    /// p ← p·(1 − lr·wd) − (lr/bc1)·m/(√v/√bc2 + eps) with gradient `g`·`gradScale` (the clipping factor), in the
+    /// order torch.optim.AdamW computes it (one division and one square root per element); then g ← 0 in the
     /// same pass, so the next step needs no separate zeroing sweep over the gradients.
     func update(params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>, lr: Float, gradScale: Float) {
         step += 1
         let bc1 = 1 - powf(beta1, Float(step)), bc2 = 1 - powf(beta2, Float(step))
+        let stepSize = lr / bc1, invSqrtBC2 = 1 / bc2.squareRoot()
         let b1 = beta1, b2 = beta2, e = eps, M = m.ptr, Vv = v.ptr
         for (r, decays) in zip(ranges, decayMask) {
-            let wd = decays ? weightDecay : 0
+            let keep = 1 - lr * (decays ? weightDecay : 0)
             Parallel.ranges(r.count, minChunk: 1 << 15) { sub in
                 Vec.blocks((r.lowerBound + sub.lowerBound)..<(r.lowerBound + sub.upperBound)) { i, lanes in
                     let full = lanes == 8
@@ -33,12 +35,11 @@ final class AdamW {
                     @inline(__always) func put(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
                         if full { Vec.store(v, p) } else { Vec.storePartial(v, p, lanes) }
                     }
-                    let g = (full ? Vec.load(grads + i) : Vec.loadPartial(grads + i, lanes)) * gradScale
+                    let g = get(grads + i) * gradScale
                     let m1 = b1 * get(M + i) + (1 - b1) * g
                     let v1 = b2 * get(Vv + i) + (1 - b2) * g * g
-                    let mh = m1 / bc1, vh = v1 / bc2, p = get(params + i)
                     put(m1, M + i); put(v1, Vv + i); put(Float8(), grads + i)
-                    put(p - lr * (mh / (vh.squareRoot() + e) + wd * p), params + i)
+                    put(get(params + i) * keep - stepSize * m1 / (v1.squareRoot() * invSqrtBC2 + e), params + i)
                 }
             }
         }
