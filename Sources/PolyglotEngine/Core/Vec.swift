@@ -11,15 +11,18 @@ enum Vec {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float8.self)
     }
 
-    /// The first `n` (< 8) floats at `p` in the low lanes, `fill` in the others.
-    @inline(__always) static func loadPartial(_ p: UnsafePointer<Float>, _ n: Int, fill: Float = 0) -> Float8 {
-        var v = Float8(repeating: fill)
-        for i in 0..<n { v[i] = p[i] }
+    /// The first `lanes` (≤ 8) floats at `p`, zeros in the other lanes: the tail block of `blocks`.
+    @inline(__always) static func load(_ p: UnsafePointer<Float>, lanes: Int) -> Float8 {
+        if lanes == 8 { return load(p) }
+        var v = Float8()
+        for i in 0..<lanes { v[i] = p[i] }
         return v
     }
 
-    @inline(__always) static func storePartial(_ v: Float8, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n { p[i] = v[i] }
+    /// Writes the first `lanes` (≤ 8) lanes of `v` to `p`.
+    @inline(__always) static func store(_ v: Float8, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
+        if lanes == 8 { store(v, p); return }
+        for i in 0..<lanes { p[i] = v[i] }
     }
 
     /// Calls `body(offset, lanes)` for 8-float blocks of 0..<n; the last block may have fewer lanes.
@@ -73,14 +76,9 @@ enum Vec {
         let sv = Float8(repeating: shift)
         var acc = Float8()
         blocks(0..<n) { i, lanes in
-            if lanes == 8 {
-                let e = exp(load(x + i) - sv)
-                store(e, x + i); acc += e
-            } else {
-                var e = exp(loadPartial(x + i, lanes) - sv)
-                for j in lanes..<8 { e[j] = 0 }
-                storePartial(e, x + i, lanes); acc += e
-            }
+            var e = exp(load(x + i, lanes: lanes) - sv)
+            for j in lanes..<8 { e[j] = 0 }  // the tail's unused lanes must not count in the sum
+            store(e, x + i, lanes: lanes); acc += e
         }
         return acc.sum()
     }

@@ -28,13 +28,8 @@ final class AdamW {
             let keep = 1 - lr * (decays ? weightDecay : 0)
             Parallel.ranges(r.count, minChunk: 1 << 15) { sub in
                 Vec.blocks((r.lowerBound + sub.lowerBound)..<(r.lowerBound + sub.upperBound)) { i, lanes in
-                    let full = lanes == 8
-                    @inline(__always) func get(_ p: UnsafeMutablePointer<Float>) -> Float8 {
-                        full ? Vec.load(p) : Vec.loadPartial(p, lanes)
-                    }
-                    @inline(__always) func put(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
-                        if full { Vec.store(v, p) } else { Vec.storePartial(v, p, lanes) }
-                    }
+                    @inline(__always) func get(_ p: UnsafeMutablePointer<Float>) -> Float8 { Vec.load(p, lanes: lanes) }
+                    @inline(__always) func put(_ v: Float8, _ p: UnsafeMutablePointer<Float>) { Vec.store(v, p, lanes: lanes) }
                     let g = get(grads + i) * gradScale
                     let m1 = b1 * get(M + i) + (1 - b1) * g
                     let v1 = b2 * get(Vv + i) + (1 - b2) * g * g
