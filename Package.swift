@@ -16,13 +16,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS is loaded at run time (dlopen) so the engine pins its kernel set: see openblas_loader.c.
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(
             name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]),
-        .target(name: "PolyglotEngine", dependencies: ["CBLAS"]),
+        .target(name: "PolyglotEngine", dependencies: ["COpenBLAS"]),
         .target(
             name: "PolyglotLab",
             dependencies: ["PolyglotEngine", .product(name: "AsyncHTTPClient", package: "async-http-client")]),

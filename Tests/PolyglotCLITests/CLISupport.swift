@@ -17,11 +17,17 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs the binary to completion with the given arguments and stdin.
-func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil) throws -> ProcessResult {
+/// Runs the binary to completion with the given arguments and stdin (`environment` changes the inherited one;
+/// a nil value removes a variable).
+func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil, environment: [String: String?] = [:]) throws -> ProcessResult {
     let p = Process()
     p.executableURL = polyglotBinary
     p.arguments = args
+    if !environment.isEmpty {
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        p.environment = env
+    }
     if let cwd { p.currentDirectoryURL = cwd }
     let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
     p.standardInput = inPipe

@@ -1,11 +1,11 @@
 import Foundation
-import CBLAS
+import COpenBLAS
 
 /// Work splitting over the machine's cores. OpenBLAS runs single-threaded and the engine splits
 /// GEMMs itself, so BLAS threads never nest inside `concurrentPerform` workers.
 enum Parallel {
     static let workers: Int = {
-        openblas_set_num_threads(1)
+        pg_blas_set_threads(1)
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
 

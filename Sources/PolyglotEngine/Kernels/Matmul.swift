@@ -1,6 +1,6 @@
 // Dims legend: N rows (B·T tokens), C input channels, OC output channels.
 // Transpose convention (stated once): a weight is (OC, C) row-major and `out = inp · Wᵀ`, as in HF/PyTorch.
-import CBLAS
+import COpenBLAS
 
 /// C(M,N) = op(A)·op(B) + beta·C in row-major storage, split across cores along M
 /// (each worker calls single-threaded OpenBLAS on its row block); `parallel: false` inside parallel loops.
@@ -13,16 +13,15 @@ func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
         for i in 0..<M { for j in 0..<N { C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j] } }
         return
     }
-    let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
     if M == 1 && !transA {
         // Decode path: a matrix-vector product (sgemm at M=1 is ~10x slower per perf.md).
         // Memory-bound: split the output columns over the cores so both stream weights.
         Parallel.ranges(N, minChunk: parallel && N * K > 1 << 16 ? 64 : N) { r in
             let n = Int32(r.count)
             if transB {  // c(N) = B(N,K)·a
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, n, Int32(K), 1, B + r.lowerBound * ldb, Int32(ldb), A, 1, beta, C + r.lowerBound, 1)
+                pg_sgemv(false, n, Int32(K), B + r.lowerBound * ldb, Int32(ldb), A, beta, C + r.lowerBound)
             } else {     // c(N) = B(K,N)ᵀ·a
-                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(K), n, 1, B + r.lowerBound, Int32(ldb), A, 1, beta, C + r.lowerBound, 1)
+                pg_sgemv(true, Int32(K), n, B + r.lowerBound, Int32(ldb), A, beta, C + r.lowerBound)
             }
         }
         return
@@ -32,8 +31,8 @@ func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
     let minRows = parallel && flops > 1 << 18 ? 16 : M
     Parallel.ranges(M, minChunk: minRows) { r in
         let aBlock = transA ? A + r.lowerBound : A + r.lowerBound * lda
-        cblas_sgemm(CblasRowMajor, ta, tb, Int32(r.count), Int32(N), Int32(K), 1,
-                    aBlock, Int32(lda), B, Int32(ldb), beta, C + r.lowerBound * ldc, Int32(ldc))
+        pg_sgemm(transA, transB, Int32(r.count), Int32(N), Int32(K), aBlock, Int32(lda), B, Int32(ldb), beta,
+                 C + r.lowerBound * ldc, Int32(ldc))
     }
 }
 

@@ -35,10 +35,10 @@ public struct PretrainRecipe: Codable, Sendable, Equatable {
         }
     }
 
-    /// The cache key: every field that changes the weights, and the engine's arithmetic revision.
+    /// The cache key: every field that changes the weights, and the engine's arithmetic (revision and kernel set).
     public var key: String {
         let data = (try? JSONEncoder.sorted.encode(self)) ?? Data()
-        return "\(kind.rawValue)-r\(NumericsRevision.current)-\(String(FNV1a64.hash(data), radix: 16))"
+        return "\(kind.rawValue)-\(NumericsRevision.tag)-\(String(FNV1a64.hash(data), radix: 16))"
     }
 
     func modelConfig(vocab: Int) -> ModelConfig {

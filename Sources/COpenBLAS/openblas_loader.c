@@ -1,0 +1,112 @@
+// Loads OpenBLAS with dlopen instead of linking it, because its kernel set is chosen once, when the library
+// loads, from OPENBLAS_CORETYPE or the CPU. Kernel sets round differently (Haswell's AVX2 and SkylakeX's
+// AVX-512 sgemm give different bits), so an unpinned choice would make a notebook recorded on one CPU fail
+// to replay on another. Policy, from POLYGLOT_KERNELS:
+//   portable (default): Haswell kernels on every x86-64 CPU with AVX2: the same bits everywhere;
+//   native: SkylakeX kernels where the CPU has AVX-512 (faster; other bits), else OpenBLAS's own choice.
+// Without POLYGLOT_KERNELS, an OPENBLAS_CORETYPE already in the environment is respected.
+#define _GNU_SOURCE
+#include "openblas_loader.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };  // CBLAS enum values
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float,
+                         float *, int);
+typedef void (*sgemv_fn)(int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+typedef void (*threads_fn)(int);
+typedef char *(*corename_fn)(void);
+
+static sgemm_fn sgemm_ptr;
+static sgemv_fn sgemv_ptr;
+static threads_fn set_threads_ptr;
+static corename_fn corename_ptr;
+static const char *policy = "portable";
+static pthread_once_t loaded = PTHREAD_ONCE_INIT;
+
+/// The core to load for POLYGLOT_KERNELS=`wanted` (NULL: let OpenBLAS detect the CPU).
+static const char *chosen_core(const char *wanted) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (strcmp(wanted, "native") == 0) {
+        policy = "native";
+        bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+        return avx512 ? "SkylakeX" : NULL;
+    }
+    if (strcmp(wanted, "portable") != 0) {
+        fprintf(stderr, "polyglot: POLYGLOT_KERNELS=%s is not one of: portable, native (using portable)\n", wanted);
+    }
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? "Haswell" : NULL;
+#else
+    (void)wanted;
+    return NULL;  // one kernel set per architecture elsewhere
+#endif
+}
+
+static void *symbol(void *lib, const char *name) {
+    void *p = dlsym(lib, name);
+    if (!p) {
+        fprintf(stderr, "polyglot: OpenBLAS has no %s (%s)\n", name, dlerror());
+        exit(70);
+    }
+    return p;
+}
+
+static void load(void) {
+    const char *wanted = getenv("POLYGLOT_KERNELS");
+    if (wanted && !*wanted) wanted = NULL;
+    const char *inherited = getenv("OPENBLAS_CORETYPE");
+    char *saved = inherited ? strdup(inherited) : NULL;
+    if (!wanted && inherited) {
+        policy = "OPENBLAS_CORETYPE";
+    } else {
+        const char *core = chosen_core(wanted ? wanted : "portable");
+        if (core) setenv("OPENBLAS_CORETYPE", core, 1); else unsetenv("OPENBLAS_CORETYPE");
+    }
+    static const char *names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libopenblas.0.dylib"};
+    void *lib = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof *names && !lib; i++) lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    // OpenBLAS reads the variable once, at load: restore the environment child processes see.
+    if (saved) { setenv("OPENBLAS_CORETYPE", saved, 1); free(saved); } else unsetenv("OPENBLAS_CORETYPE");
+    if (!lib) {
+        fprintf(stderr, "polyglot: cannot load OpenBLAS (%s); on Debian: apt-get install libopenblas0\n", dlerror());
+        exit(70);
+    }
+    sgemm_ptr = (sgemm_fn)symbol(lib, "cblas_sgemm");
+    sgemv_ptr = (sgemv_fn)symbol(lib, "cblas_sgemv");
+    set_threads_ptr = (threads_fn)symbol(lib, "openblas_set_num_threads");
+    corename_ptr = (corename_fn)dlsym(lib, "openblas_get_corename");  // optional: older builds lack it
+}
+
+const char *pg_blas_core(void) {
+    pthread_once(&loaded, load);
+    return corename_ptr ? corename_ptr() : "unknown";
+}
+
+const char *pg_blas_kernel_policy(void) {
+    pthread_once(&loaded, load);
+    return policy;
+}
+
+void pg_blas_set_threads(int threads) {
+    pthread_once(&loaded, load);
+    set_threads_ptr(threads);
+}
+
+void pg_sgemm(bool transA, bool transB, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
+              float beta, float *C, int ldc) {
+    pthread_once(&loaded, load);
+    sgemm_ptr(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, 1, A, lda, B, ldb, beta, C,
+              ldc);
+}
+
+void pg_sgemv(bool transA, int rows, int cols, const float *A, int lda, const float *x, float beta, float *y) {
+    pthread_once(&loaded, load);
+    sgemv_ptr(ROW_MAJOR, transA ? TRANS : NO_TRANS, rows, cols, 1, A, lda, x, 1, beta, y, 1);
+}
