@@ -2,9 +2,9 @@
 // loads, from OPENBLAS_CORETYPE or the CPU. Kernel sets round differently (Haswell's AVX2 and SkylakeX's
 // AVX-512 sgemm give different bits), so an unpinned choice would make a notebook recorded on one CPU fail
 // to replay on another. Policy, from POLYGLOT_KERNELS:
-//   portable (default): Haswell kernels on every x86-64 CPU with AVX2: the same bits everywhere;
+//   unset: OpenBLAS's own choice (OPENBLAS_CORETYPE if set, else its CPU detection), as when linked;
+//   portable: Haswell kernels on every x86-64 CPU with AVX2: the same bits on all of them;
 //   native: SkylakeX kernels where the CPU has AVX-512 (faster; other bits), else OpenBLAS's own choice.
-// Without POLYGLOT_KERNELS, an OPENBLAS_CORETYPE already in the environment is respected.
 #define _GNU_SOURCE
 #include "openblas_loader.h"
 
@@ -26,7 +26,7 @@ static sgemm_fn sgemm_ptr;
 static sgemv_fn sgemv_ptr;
 static threads_fn set_threads_ptr;
 static corename_fn corename_ptr;
-static const char *policy = "portable";
+static const char *policy = "auto";
 static pthread_once_t loaded = PTHREAD_ONCE_INIT;
 
 /// The core to load for POLYGLOT_KERNELS=`wanted` (NULL: let OpenBLAS detect the CPU).
@@ -39,6 +39,7 @@ static const char *chosen_core(const char *wanted) {
                       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
         return avx512 ? "SkylakeX" : NULL;
     }
+    policy = "portable";
     if (strcmp(wanted, "portable") != 0) {
         fprintf(stderr, "polyglot: POLYGLOT_KERNELS=%s is not one of: portable, native (using portable)\n", wanted);
     }
@@ -63,10 +64,10 @@ static void load(void) {
     if (wanted && !*wanted) wanted = NULL;
     const char *inherited = getenv("OPENBLAS_CORETYPE");
     char *saved = inherited ? strdup(inherited) : NULL;
-    if (!wanted && inherited) {
-        policy = "OPENBLAS_CORETYPE";
+    if (!wanted) {
+        if (inherited) policy = "OPENBLAS_CORETYPE";
     } else {
-        const char *core = chosen_core(wanted ? wanted : "portable");
+        const char *core = chosen_core(wanted);
         if (core) setenv("OPENBLAS_CORETYPE", core, 1); else unsetenv("OPENBLAS_CORETYPE");
     }
     static const char *names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libopenblas.0.dylib"};

@@ -4,11 +4,11 @@
 
 #include <stdbool.h>
 
-/// The kernel set OpenBLAS runs: "Haswell" (portable, the default), the CPU's best ("native"), or the one named
-/// in OPENBLAS_CORETYPE; loads the library on first use.
+/// The kernel set OpenBLAS runs: its own choice (the default), "Haswell" (portable) or the CPU's best ("native");
+/// loads the library on first use.
 const char *pg_blas_core(void);
 
-/// How the kernel set was chosen: "portable", "native" or "OPENBLAS_CORETYPE".
+/// How the kernel set was chosen: "auto", "OPENBLAS_CORETYPE", "portable" or "native".
 const char *pg_blas_kernel_policy(void);
 
 void pg_blas_set_threads(int threads);

@@ -7,11 +7,11 @@ public enum NumericsRevision {
     /// 2: 8-lane vector exp in softmax, cross-entropy and SwiGLU; per-token MoE combine.
     public static let current = 2
 
-    /// OpenBLAS's kernel set: "Haswell" by default on x86-64 (pinned, so every AVX2 machine gives the same bits);
-    /// `POLYGLOT_KERNELS=native` picks AVX-512 kernels where the CPU has them (faster, other bits).
+    /// OpenBLAS's kernel set: its own choice by default; `POLYGLOT_KERNELS=portable` pins Haswell (every AVX2 machine
+    /// gives the same bits), `POLYGLOT_KERNELS=native` picks AVX-512 kernels where the CPU has them (faster, other bits).
     public static var blasKernels: String { String(cString: pg_blas_core()) }
 
-    /// How the kernel set was chosen: "portable", "native" or "OPENBLAS_CORETYPE".
+    /// How the kernel set was chosen: "auto", "OPENBLAS_CORETYPE", "portable" or "native".
     public static var kernelPolicy: String { String(cString: pg_blas_kernel_policy()) }
 
     /// "r2" with the portable kernels, "r2-skylakex" (say) with others: the part of a cache key that names the bits.
