@@ -34,12 +34,10 @@ static const char *chosen_core(const char *wanted) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
     if (strcmp(wanted, "native") == 0) {
-        policy = "native";
         bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
         return avx512 ? "SkylakeX" : NULL;
     }
-    policy = "portable";
     if (strcmp(wanted, "portable") != 0) {
         fprintf(stderr, "polyglot: POLYGLOT_KERNELS=%s is not one of: portable, native (using portable)\n", wanted);
     }
@@ -67,6 +65,7 @@ static void load(void) {
     if (!wanted) {
         if (inherited) policy = "OPENBLAS_CORETYPE";
     } else {
+        policy = strcmp(wanted, "native") == 0 ? "native" : "portable";
         const char *core = chosen_core(wanted);
         if (core) setenv("OPENBLAS_CORETYPE", core, 1); else unsetenv("OPENBLAS_CORETYPE");
     }

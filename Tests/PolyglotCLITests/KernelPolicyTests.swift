@@ -15,8 +15,11 @@ final class KernelPolicyTests: XCTestCase {
         #endif
     }
 
-    func testPortablePinsHaswellOverAnInheritedCoreType() throws {
+    func testUnsetLeavesTheChoiceToOpenBLAS() throws {
         XCTAssertTrue(try kernelLine(["POLYGLOT_KERNELS": nil, "OPENBLAS_CORETYPE": nil]).contains("(auto;"))
+    }
+
+    func testPortablePinsHaswellOverAnInheritedCoreType() throws {
         XCTAssertTrue(try kernelLine(["POLYGLOT_KERNELS": "portable", "OPENBLAS_CORETYPE": "Zen"])
             .hasPrefix("OpenBLAS kernels: Haswell (portable;"))
     }

@@ -14,7 +14,7 @@ public enum NumericsRevision {
     /// How the kernel set was chosen: "auto", "OPENBLAS_CORETYPE", "portable" or "native".
     public static var kernelPolicy: String { String(cString: pg_blas_kernel_policy()) }
 
-    /// "r2" with the portable kernels, "r2-skylakex" (say) with others: the part of a cache key that names the bits.
+    /// "r2" with Haswell kernels, "r2-skylakex" (say) with others: the part of a cache key that names the bits.
     public static var tag: String {
         let kernels = blasKernels.lowercased()
         return kernels == "haswell" ? "r\(current)" : "r\(current)-\(kernels)"
