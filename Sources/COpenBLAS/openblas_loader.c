@@ -2,9 +2,9 @@
 // loads, from OPENBLAS_CORETYPE or the CPU. Kernel sets round differently (Haswell's AVX2 and SkylakeX's
 // AVX-512 sgemm give different bits), so an unpinned choice would make a notebook recorded on one CPU fail
 // to replay on another. Policy, from POLYGLOT_KERNELS:
-//   unset: OpenBLAS's own choice (OPENBLAS_CORETYPE if set, else its CPU detection), as when linked;
-//   portable: Haswell kernels on every x86-64 CPU with AVX2: the same bits on all of them;
-//   native: SkylakeX kernels where the CPU has AVX-512 (faster; other bits), else OpenBLAS's own choice.
+//   portable (the default): Haswell kernels on every x86-64 CPU with AVX2 and FMA: the same bits on all of them;
+//   native: SkylakeX kernels where the CPU has AVX-512 (faster; other bits), else OpenBLAS's CPU detection;
+//   auto: OpenBLAS's own choice (OPENBLAS_CORETYPE if set, else its CPU detection), as when it is linked.
 #define _GNU_SOURCE
 #include "openblas_loader.h"
 
@@ -26,24 +26,21 @@ static sgemm_fn sgemm_ptr;
 static sgemv_fn sgemv_ptr;
 static threads_fn set_threads_ptr;
 static corename_fn corename_ptr;
-static const char *policy = "auto";
+static const char *policy = "portable";
 static pthread_once_t loaded = PTHREAD_ONCE_INIT;
 
-/// The core to load for POLYGLOT_KERNELS=`wanted` (NULL: let OpenBLAS detect the CPU).
-static const char *chosen_core(const char *wanted) {
+/// The core to load for the policy `portable` or `native` (NULL: let OpenBLAS detect the CPU).
+static const char *chosen_core(const char *chosen_policy) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (strcmp(wanted, "native") == 0) {
+    if (strcmp(chosen_policy, "native") == 0) {
         bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
         return avx512 ? "SkylakeX" : NULL;
     }
-    if (strcmp(wanted, "portable") != 0) {
-        fprintf(stderr, "polyglot: POLYGLOT_KERNELS=%s is not one of: portable, native (using portable)\n", wanted);
-    }
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? "Haswell" : NULL;
 #else
-    (void)wanted;
+    (void)chosen_policy;
     return NULL;  // one kernel set per architecture elsewhere
 #endif
 }
@@ -62,11 +59,14 @@ static void load(void) {
     if (wanted && !*wanted) wanted = NULL;
     const char *inherited = getenv("OPENBLAS_CORETYPE");
     char *saved = inherited ? strdup(inherited) : NULL;
-    if (!wanted) {
-        if (inherited) policy = "OPENBLAS_CORETYPE";
+    if (wanted && strcmp(wanted, "auto") == 0) {
+        policy = inherited ? "auto, OPENBLAS_CORETYPE" : "auto";
     } else {
-        policy = strcmp(wanted, "native") == 0 ? "native" : "portable";
-        const char *core = chosen_core(wanted);
+        if (wanted && strcmp(wanted, "native") == 0) policy = "native";
+        else if (wanted && strcmp(wanted, "portable") != 0)
+            fprintf(stderr, "polyglot: POLYGLOT_KERNELS=%s is not one of: portable, native, auto (using portable)\n",
+                    wanted);
+        const char *core = chosen_core(policy);
         if (core) setenv("OPENBLAS_CORETYPE", core, 1); else unsetenv("OPENBLAS_CORETYPE");
     }
     static const char *names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libopenblas.0.dylib"};

@@ -44,7 +44,7 @@ struct EngineBenchCommand: ParsableCommand {
             }
             return
         }
-        print("OpenBLAS kernels: \(NumericsRevision.blasKernels) (\(NumericsRevision.kernelPolicy); POLYGLOT_KERNELS=portable|native)")
+        print("OpenBLAS kernels: \(NumericsRevision.blasKernels) (\(NumericsRevision.kernelPolicy); POLYGLOT_KERNELS=portable|native|auto)")
         print("config        metric                   polyglot      pytorch   ratio")
         for (config, metric, value) in all {
             let name = config.padding(toLength: 13, withPad: " ", startingAt: 0)

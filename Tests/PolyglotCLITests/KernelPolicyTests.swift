@@ -4,29 +4,37 @@ import XCTest
 /// The OpenBLAS kernel set can be pinned (POLYGLOT_KERNELS), since kernel sets round differently and a notebook
 /// recorded on one CPU must replay on another.
 final class KernelPolicyTests: XCTestCase {
-    private func kernelLine(_ environment: [String: String?]) throws -> String {
+    private func kernelLine(_ environment: [String: String?]) throws -> String { try kernelRun(environment).line }
+
+    /// The first line `bench engine` prints (the kernel set) and what it wrote to stderr.
+    private func kernelRun(_ environment: [String: String?]) throws -> (line: String, stderr: String) {
         #if !arch(x86_64)
         throw XCTSkip("kernel sets are pinned on x86-64 only")
         #else
         let r = try runPolyglot(["bench", "engine", "--training-only", "--presets", "tiny-dense", "--train-steps", "1",
                                  "--torch-script", "/nonexistent/bench_torch.py"], environment: environment)
         XCTAssertEqual(r.status, 0, r.stderr)
-        return String(r.stdout.split(separator: "\n").first ?? "")
+        return (String(r.stdout.split(separator: "\n").first ?? ""), r.stderr)
         #endif
     }
 
-    func testUnsetLeavesTheChoiceToOpenBLAS() throws {
-        XCTAssertTrue(try kernelLine(["POLYGLOT_KERNELS": nil, "OPENBLAS_CORETYPE": nil]).contains("(auto;"))
+    func testPortableIsTheDefaultAndPinsHaswellOverAnInheritedCoreType() throws {
+        for policy in [nil, "portable"] {
+            let line = try kernelLine(["POLYGLOT_KERNELS": policy, "OPENBLAS_CORETYPE": "SkylakeX"])
+            XCTAssertTrue(line.hasPrefix("OpenBLAS kernels: Haswell (portable;"), line)
+        }
     }
 
-    func testPortablePinsHaswellOverAnInheritedCoreType() throws {
-        XCTAssertTrue(try kernelLine(["POLYGLOT_KERNELS": "portable", "OPENBLAS_CORETYPE": "Zen"])
-            .hasPrefix("OpenBLAS kernels: Haswell (portable;"))
+    func testAnUnknownPolicyWarnsAndFallsBackToPortable() throws {
+        let run = try kernelRun(["POLYGLOT_KERNELS": "fastest", "OPENBLAS_CORETYPE": nil])
+        XCTAssertTrue(run.line.hasPrefix("OpenBLAS kernels: Haswell (portable;"), run.line)
+        XCTAssertTrue(run.stderr.contains("POLYGLOT_KERNELS=fastest is not one of: portable, native, auto"), run.stderr)
     }
 
-    func testAnInheritedCoreTypeIsRespectedWithoutAPolicy() throws {
-        XCTAssertTrue(try kernelLine(["POLYGLOT_KERNELS": nil, "OPENBLAS_CORETYPE": "Zen"])
-            .hasPrefix("OpenBLAS kernels: Zen (OPENBLAS_CORETYPE;"))
+    func testAutoLeavesTheChoiceToOpenBLASAndAnInheritedCoreType() throws {
+        XCTAssertTrue(try kernelLine(["POLYGLOT_KERNELS": "auto", "OPENBLAS_CORETYPE": nil]).contains("(auto;"))
+        let line = try kernelLine(["POLYGLOT_KERNELS": "auto", "OPENBLAS_CORETYPE": "Zen"])
+        XCTAssertTrue(line.hasPrefix("OpenBLAS kernels: Zen (auto, OPENBLAS_CORETYPE;"), line)
     }
 
     func testNativeUsesAVX512KernelsWhereTheCPUHasThem() throws {

@@ -5,16 +5,17 @@ import COpenBLAS
 /// rather than mixing the results of two engine versions (a replayed notebook must reproduce its outputs).
 public enum NumericsRevision {
     /// 2: 8-lane vector exp in softmax, cross-entropy and SwiGLU; per-token MoE combine.
-    public static let current = 2
+    /// 3: OpenBLAS's kernel set pinned (Haswell by default); r2 caches hold whatever kernels the CPU had.
+    public static let current = 3
 
-    /// OpenBLAS's kernel set: its own choice by default; `POLYGLOT_KERNELS=portable` pins Haswell (every AVX2 machine
-    /// gives the same bits), `POLYGLOT_KERNELS=native` picks AVX-512 kernels where the CPU has them (faster, other bits).
+    /// OpenBLAS's kernel set: Haswell by default (`POLYGLOT_KERNELS=portable`: every AVX2 machine gives the same bits),
+    /// AVX-512 kernels where the CPU has them with `native` (faster, other bits), OpenBLAS's own choice with `auto`.
     public static var blasKernels: String { String(cString: pg_blas_core()) }
 
-    /// How the kernel set was chosen: "auto", "OPENBLAS_CORETYPE", "portable" or "native".
+    /// How the kernel set was chosen: "portable", "native", "auto" or "auto, OPENBLAS_CORETYPE".
     public static var kernelPolicy: String { String(cString: pg_blas_kernel_policy()) }
 
-    /// "r2" with Haswell kernels, "r2-skylakex" (say) with others: the part of a cache key that names the bits.
+    /// "r3" with Haswell kernels, "r3-skylakex" (say) with others: the part of a cache key that names the bits.
     public static var tag: String {
         let kernels = blasKernels.lowercased()
         return kernels == "haswell" ? "r\(current)" : "r\(current)-\(kernels)"
