@@ -24,8 +24,14 @@ struct EngineBenchCommand: ParsableCommand {
     var torchScript = "../shared/bench/bench_torch.py"
     @Option(help: "Timed training steps per preset (the median step counts).") var trainSteps = 10
     @Flag(help: "Measure only training throughput (for profiling).") var trainingOnly = false
+    @Option(help: ArgumentHelp("OpenBLAS kernel set to measure: native (the CPU's best, as PyTorch's MKL uses), portable or auto.",
+                               discussion: "Default: $POLYGLOT_KERNELS if set, else native. Notebooks run with portable kernels unless POLYGLOT_KERNELS says otherwise."))
+    var kernels: String?
 
     func run() throws {
+        // OpenBLAS reads the policy once, when the first BLAS call loads it: nothing has loaded it yet here.
+        let env = ProcessInfo.processInfo.environment["POLYGLOT_KERNELS"].flatMap { $0.isEmpty ? nil : $0 }
+        setenv("POLYGLOT_KERNELS", kernels ?? env ?? "native", 1)
         let names = presets.split(separator: ",").map(String.init)
         let records = try EngineBench.run(presets: names, trainSteps: trainSteps, trainingOnly: trainingOnly)
         var all = records.map { ($0.config, $0.metric, $0.value) }
@@ -44,7 +50,7 @@ struct EngineBenchCommand: ParsableCommand {
             }
             return
         }
-        print("OpenBLAS kernels: \(NumericsRevision.blasKernels) (\(NumericsRevision.kernelPolicy); POLYGLOT_KERNELS=portable|native|auto)")
+        print("OpenBLAS kernels: \(NumericsRevision.blasKernels) (\(NumericsRevision.kernelPolicy); bench engine --kernels portable|native|auto)")
         print("config        metric                   polyglot      pytorch   ratio")
         for (config, metric, value) in all {
             let name = config.padding(toLength: 13, withPad: " ", startingAt: 0)

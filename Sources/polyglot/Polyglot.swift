@@ -88,7 +88,9 @@ struct Replay: ParsableCommand {
         if check {
             if let diff = NotebookRunner.check(recorded: notebook, replayed: run.notebook, file: file) {
                 print(diff)
-                Terminal.error("\(file): replayed outputs differ from the recorded ones")
+                Terminal.error("\(file): replayed outputs differ from the recorded ones (this run: OpenBLAS "
+                    + "\(NumericsRevision.blasKernels) kernels, \(NumericsRevision.kernelPolicy); trained weights change with the "
+                    + "kernel set: POLYGLOT_KERNELS)")
                 throw ExitCode(1)
             }
             print("\(file): \(notebook.cells.count) cell(s) replayed, outputs match")
