@@ -29,8 +29,8 @@ public struct PretrainRecipe: Codable, Sendable, Equatable {
     public init(kind: Kind) {
         self.kind = kind
         // The MoE mirrors the study's larger model through its experts (each the size of the dense FFN, top-2:
-        // ≈1.6× the active and ≈4× the total parameters), and sees the dense base's tokens: 1,200 steps took
-        // 5 min 41 s with the portable kernels, over the 5-minute budget of a base (session 4).
+        // ≈1.6× the active and ≈4× the total parameters). It sees the dense base's tokens, not more: more steps
+        // would take it over a base's 5-minute budget with the portable kernels (1,200 steps: 5 min 41 s).
     }
 
     /// The cache key: every field that changes the weights, and the engine's arithmetic (revision and kernel set).
