@@ -66,7 +66,7 @@ final class CLITests: XCTestCase {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             return !text.split(separator: "\n").contains { !$0.hasPrefix("#") && $0.contains("load model builtin:") }
         }
-        XCTAssertTrue(notebooks.contains("00-tour.pg") && notebooks.contains("01-miniature-world.pg"))
+        XCTAssertTrue(notebooks.contains("00-tour.pg") && notebooks.contains("04-study-grid-ci.pg"))
         print("replaying \(notebooks.count) fast notebooks; left to `make notebooks`: \(Set(all).subtracting(notebooks).sorted())")
         for name in notebooks {
             let r = try runPolyglot(["replay", "--check", folder.appendingPathComponent(name).path])
