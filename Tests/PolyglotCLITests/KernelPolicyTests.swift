@@ -4,15 +4,17 @@ import XCTest
 /// The OpenBLAS kernel set can be pinned (POLYGLOT_KERNELS), since kernel sets round differently and a notebook
 /// recorded on one CPU must replay on another.
 final class KernelPolicyTests: XCTestCase {
-    private func kernelLine(_ environment: [String: String?]) throws -> String { try kernelRun(environment).line }
+    private func kernelLine(_ environment: [String: String?], _ extra: [String] = []) throws -> String {
+        try kernelRun(environment, extra).line
+    }
 
     /// The first line `bench engine` prints (the kernel set) and what it wrote to stderr.
-    private func kernelRun(_ environment: [String: String?]) throws -> (line: String, stderr: String) {
+    private func kernelRun(_ environment: [String: String?], _ extra: [String] = []) throws -> (line: String, stderr: String) {
         #if !arch(x86_64)
         throw XCTSkip("kernel sets are pinned on x86-64 only")
         #else
         let r = try runPolyglot(["bench", "engine", "--training-only", "--presets", "tiny-dense", "--train-steps", "1",
-                                 "--torch-script", "/nonexistent/bench_torch.py"], environment: environment)
+                                 "--torch-script", "/nonexistent/bench_torch.py"] + extra, environment: environment)
         XCTAssertEqual(r.status, 0, r.stderr)
         return (String(r.stdout.split(separator: "\n").first ?? ""), r.stderr)
         #endif
@@ -35,6 +37,8 @@ final class KernelPolicyTests: XCTestCase {
     func testTheEngineBenchMeasuresNativeKernelsUnlessTold() throws {
         let line = try kernelLine(["POLYGLOT_KERNELS": nil, "OPENBLAS_CORETYPE": nil])
         XCTAssertTrue(line.contains("(native;"), line)
+        let told = try kernelLine(["POLYGLOT_KERNELS": "native", "OPENBLAS_CORETYPE": nil], ["--kernels", "portable"])
+        XCTAssertTrue(told.hasPrefix("OpenBLAS kernels: Haswell (portable;"), told)  // the option wins over the environment
     }
 
     func testAnUnknownPolicyWarnsAndFallsBackToPortable() throws {
