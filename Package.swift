@@ -42,7 +42,7 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(name: "PolyglotServeTests", dependencies: ["PolyglotServe", "PolyglotLab", "PolyglotEngine"]),
         .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
-        .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot"]),
+        .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot", "PolyglotEngine"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -3,6 +3,7 @@
 
 import CEditline
 import Foundation
+import PolyglotEngine
 import PolyglotLang
 
 enum LineInput {
@@ -63,7 +64,10 @@ final class EditlineReader: LineReader {
     func addHistory(_ entry: String) {
         guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         _ = add_history(entry)
-        _ = write_history(historyPath)
+        // Atomically, as a notebook: a kill during the write must not truncate the history (errors only lose history).
+        try? atomicWrite(to: URL(fileURLWithPath: historyPath)) { tmp in
+            guard write_history(tmp.path) == 0 else { throw EngineError.io("\(tmp.path): cannot write the history") }
+        }
     }
 
     /// The readline completion array: the replacement for the word, then the candidates, then NULL.

@@ -87,6 +87,35 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(resumed.params.toArray(), straight.params.toArray())
     }
 
+    /// The state file records the data order and the schedule position; a resume whose seed or schedule gives
+    /// another order or rate at that step is refused instead of silently continuing a different run.
+    func testResumeRefusesAnotherDataOrderOrSchedule() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let cfg = Self.trainingConfig(steps: 6)
+        let t1 = try Trainer(model: Transformer(config: Self.config, seed: 2), data: Self.dataset(), config: cfg)
+        _ = try t1.train(shouldCancel: { t1.step >= 3 })
+        try t1.saveState(to: url)
+        var otherSeed = cfg, otherSchedule = cfg
+        otherSeed.seed = 10
+        otherSchedule.warmupSteps = 2
+        for (key, config) in [("data_permutation", otherSeed), ("learning_rate", otherSchedule)] {
+            let t2 = try Trainer(model: Transformer(config: Self.config, seed: 2), data: Self.dataset(), config: config)
+            XCTAssertThrowsError(try t2.loadState(from: url)) { XCTAssertTrue("\($0)".contains("\(key) is "), "\($0)") }
+        }
+    }
+
+    /// The default checkpoint interval is a count of steps from the FLOPs of a step, not a clock reading.
+    func testStepsOfWorkScaleWithTheWorkOfAStep() throws {
+        var cfg = Self.trainingConfig(steps: 6)
+        let full = try Trainer(model: Transformer(config: Self.config, seed: 2), data: Self.dataset(), config: cfg)
+        cfg.batchSize *= 2
+        let doubled = try Trainer(model: Transformer(config: Self.config, seed: 2), data: Self.dataset(), config: cfg)
+        XCTAssertEqual(full.steps(ofWorkSeconds: 30), full.steps(ofWorkSeconds: 30))
+        XCTAssertEqual(Double(doubled.steps(ofWorkSeconds: 30)), Double(full.steps(ofWorkSeconds: 30)) / 2, accuracy: 1)
+        XCTAssertEqual(full.steps(ofWorkSeconds: 1e-9), 1)
+    }
+
     func testGradientAccumulationMatchesOneLargeBatch() throws {
         var big = Self.trainingConfig(steps: 1); big.batchSize = 10
         var acc = big; acc.batchSize = 5; acc.accumulationSteps = 2

@@ -60,15 +60,52 @@ final class ModelTuningTests: XCTestCase {
             XCTAssertTrue(done)
             XCTAssertEqual(try weights(resumed), try weights(full), "lora: \(String(describing: lora))")
             XCTAssertEqual(resumed.history.filter { $0.split == "train" && $0.run == "t" }.map(\.step), Array(1...10))
-            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tune-state.json").path),
-                           "a finished run leaves no state to resume")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tune-optimizer.safetensors").path),
+                           "a finished run keeps no optimizer state")
+            // Resuming a finished run (killed after its final save) returns it as it is.
+            let (again, finished) = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora), dataProvenance: "test",
+                                                       resume: dir) { _ in XCTFail("a finished run trains no more") }
+            XCTAssertTrue(finished)
+            XCTAssertEqual(try weights(again), try weights(full))
+        }
+    }
+
+    /// A kill at any step leaves the folder as it was after the last checkpoint: a copy of the folder taken after
+    /// every step stands for the kill. Each copy resumes to the weights and loss history of an uninterrupted run.
+    func testEveryCheckpointResumesToTheUninterruptedRun() throws {
+        for lora in [nil, (4, 8.0)] as [(Int, Double)?] {
+            var o = options(lora: lora)
+            o.checkpointEvery = 3
+            let full = try Self.base.tuned(name: "t", on: examples, options: o, dataProvenance: "test").model
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-ckpt-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: root) }
+            let dir = root.appendingPathComponent("run")
+            var copies: [(step: Int, folder: URL)] = []
+            _ = try Self.base.tuned(name: "t", on: examples, options: o, dataProvenance: "test", saveTo: dir) { p in
+                let copy = root.appendingPathComponent("after-\(p.step)")
+                try! FileManager.default.copyItem(at: dir, to: copy)
+                copies.append((p.step, copy))
+            }
+            // Every 3 steps and at the end of each 5-step epoch; step 10 is the final save.
+            let savedSteps = try copies.map { copy -> Int? in
+                let state = try Data(contentsOf: copy.folder.appendingPathComponent("tune-state.json"))
+                return (try JSONSerialization.jsonObject(with: state) as? [String: Any])?["step"] as? Int
+            }
+            XCTAssertEqual(savedSteps, [0, 0, 3, 3, 5, 6, 6, 6, 9, 10])
+            for (step, folder) in copies.dropLast() {
+                let (resumed, done) = try Self.base.tuned(name: "t", on: examples, options: o, dataProvenance: "test",
+                                                         resume: folder)
+                XCTAssertTrue(done)
+                XCTAssertEqual(try weights(resumed), try weights(full), "killed after step \(step), lora: \(String(describing: lora))")
+                XCTAssertEqual(resumed.history, full.history, "killed after step \(step)")
+            }
         }
     }
 
     func testResumeWithoutAStoppedRunSaysWhatIsMissing() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-noresume-\(UUID().uuidString)")
         XCTAssertThrowsError(try Self.base.tuned(name: "t", on: examples, options: options(), dataProvenance: "test", resume: dir)) {
-            XCTAssertTrue("\($0)".contains("no stopped tuning run to resume"), "\($0)")
+            XCTAssertTrue("\($0)".contains("no tuning run to resume"), "\($0)")
         }
     }
 }

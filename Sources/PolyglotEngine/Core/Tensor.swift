@@ -75,14 +75,3 @@ final class FloatBuffer: @unchecked Sendable {
         }
     }
 }
-
-/// Writes `data` to `url` atomically (a temp file in the same directory, then rename), creating the
-/// directory when needed: notebooks, checkpoints, figures and exports are never left half-written.
-public func atomicWrite(_ data: Data, to url: URL) throws {
-    do {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
-    } catch {
-        throw EngineError.io("\(url.path): cannot write (\(error.localizedDescription))")
-    }
-}

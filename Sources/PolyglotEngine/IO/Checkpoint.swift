@@ -3,41 +3,29 @@ import Foundation
 
 /// Saving and loading model directories in the HF layout.
 public enum Checkpoint {
-    /// Writes `model` (and `extraFiles`, e.g. "tokenizer.json") to `dir` atomically: temp dir, then rename.
+    /// Writes `model` (and `extraFiles`, e.g. "tokenizer.json") to `dir` in one atomic step (`atomicWriteFolder`).
+    /// An existing `dir` is replaced only when it is empty or a model folder (has a config.json): a typo in a path
+    /// must not wipe a folder of notebooks.
     public static func save(_ model: Transformer, to dir: URL, extraFiles: [String: Data] = [:]) throws {
         guard model.lora == nil else {
             throw EngineError.checkpoint("\(dir.path): the model has unmerged LoRA adapters. HINT: call mergeLoRA() before saving")
         }
-        let fm = FileManager.default
-        let parent = dir.deletingLastPathComponent()
-        let tmp = parent.appendingPathComponent(".\(dir.lastPathComponent).tmp-\(UUID().uuidString)")
-        do {
-            try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
-            let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try enc.encode(model.config).write(to: tmp.appendingPathComponent("config.json"))
-            let tensors = try model.layout.specs.map { spec in
-                (name: spec.name, tensor: try Tensor(shape: spec.shape, data: model.params.toArray(offset: spec.offset, count: spec.count)))
-            }
-            try SafeTensors.encode(tensors, metadata: ["format": "pt"]).write(to: tmp.appendingPathComponent("model.safetensors"))
-            for (name, data) in extraFiles {
-                guard !name.contains("/"), name != "config.json", name != "model.safetensors", !name.isEmpty else {
-                    throw EngineError.checkpoint("extra file name \"\(name)\" must be a plain file name other than the model files")
-                }
-                try data.write(to: tmp.appendingPathComponent(name))
-            }
-            if fm.fileExists(atPath: dir.path) {
-                let old = parent.appendingPathComponent(".\(dir.lastPathComponent).old-\(UUID().uuidString)")
-                try fm.moveItem(at: dir, to: old)
-                try fm.moveItem(at: tmp, to: dir)
-                try? fm.removeItem(at: old)
-            } else {
-                try fm.moveItem(at: tmp, to: dir)
-            }
-        } catch {
-            try? fm.removeItem(at: tmp)
-            if let e = error as? EngineError { throw e }
-            throw EngineError.io("\(dir.path): cannot write checkpoint (\(error.localizedDescription))")
+        for name in extraFiles.keys where name.contains("/") || name == "config.json" || name == "model.safetensors" || name.isEmpty {
+            throw EngineError.checkpoint("extra file name \"\(name)\" must be a plain file name other than the model files")
         }
+        if let present = try? FileManager.default.contentsOfDirectory(atPath: dir.path),
+           !present.filter({ !$0.hasPrefix(".") }).isEmpty, !present.contains("config.json") {
+            throw EngineError.checkpoint("\(dir.path): exists and is not a model folder (no config.json); expected a new, "
+                                         + "empty or model folder")
+        }
+        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let tensors = try model.layout.specs.map { spec in
+            (name: spec.name, tensor: try Tensor(shape: spec.shape, data: model.params.toArray(offset: spec.offset, count: spec.count)))
+        }
+        let files = [(name: "config.json", data: try enc.encode(model.config)),
+                     (name: "model.safetensors", data: try SafeTensors.encode(tensors, metadata: ["format": "pt"]))]
+            + extraFiles.sorted { $0.key < $1.key }.map { (name: $0.key, data: $0.value) }
+        try atomicWriteFolder(dir, files: files)
     }
 
     /// Reads the model config of a checkpoint directory.

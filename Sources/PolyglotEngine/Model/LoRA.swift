@@ -110,4 +110,13 @@ extension Transformer {
         acts = nil
         gradientsAreZero = false
     }
+
+    /// A copy with the adapters folded in, leaving this model and its adapters as they are: a checkpoint taken in
+    /// the middle of a LoRA run holds the weights `mergeLoRA()` would give, and training goes on unchanged.
+    public func mergedCopy() throws -> Transformer {
+        let copy = try Transformer(config: config, seed: 0)
+        copy.params.ptr.update(from: params.ptr, count: params.count)
+        lora?.merge(into: copy)
+        return copy
+    }
 }

@@ -98,6 +98,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     /// True for the Mixtral-style sparse MoE MLP.
     public var isMoE: Bool { numLocalExperts > 0 }
+    /// Parameters used per token out of `total`: an MoE layer runs only top-k of its experts.
+    public func activeParameters(of total: Int) -> Int {
+        guard isMoE else { return total }
+        return total - numHiddenLayers * (numLocalExperts - numExpertsPerTok) * 3 * hiddenSize * intermediateSize
+    }
     /// Channels per attention head.
     public var headDim: Int { hiddenSize / max(numAttentionHeads, 1) }
 

@@ -163,9 +163,9 @@ extension BPETokenizer {
         return Data(out.utf8)
     }
 
-    /// Writes `tokenizer.json` atomically (temporary file in the same directory, then rename).
+    /// Writes `tokenizer.json` atomically (`atomicWrite`).
     public func write(to url: URL) throws {
-        try huggingFaceJSON().write(to: url, options: .atomic)
+        try atomicWrite(huggingFaceJSON(), to: url)
     }
 
     static func jsonString(_ s: String) -> String { JSONText.quoted(s) }

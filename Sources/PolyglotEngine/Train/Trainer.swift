@@ -82,12 +82,16 @@ public final class Trainer {
         var epochPerm: (epoch: Int, perm: [Int]) = (-1, [])
         return (first..<(first + B)).map { i in
             let epoch = i / data.count
-            if epoch != epochPerm.epoch {
-                var rng = SeededRNG(seed: config.seed, stream: "data-epoch-\(epoch)")
-                epochPerm = (epoch, Array(data.indices).shuffled(using: &rng))
-            }
+            if epoch != epochPerm.epoch { epochPerm = (epoch, epochPermutation(epoch)) }
             return data[epochPerm.perm[i % data.count]]
         }
+    }
+
+    /// The order of the data in 0-based `epoch`: a function of the seed and the epoch only, so a resumed run
+    /// needs no RNG state beyond the step.
+    func epochPermutation(_ epoch: Int) -> [Int] {
+        var rng = SeededRNG(seed: config.seed, stream: "data-epoch-\(epoch)")
+        return Array(data.indices).shuffled(using: &rng)
     }
 
     /// One optimizer step over `accumulationSteps` micro-batches.
@@ -124,7 +128,8 @@ public final class Trainer {
     }
 
     /// Runs until `totalSteps`, polling `shouldCancel` between steps; returns the reports of the steps run.
-    public func train(shouldCancel: () -> Bool = { false }, onStep: (StepReport) -> Void = { _ in }) throws -> [StepReport] {
+    /// `onStep` runs between steps, where the model and optimizer state are whole (a checkpoint can be taken).
+    public func train(shouldCancel: () -> Bool = { false }, onStep: (StepReport) throws -> Void = { _ in }) throws -> [StepReport] {
         var reports: [StepReport] = []
         while optimizer.step < config.totalSteps && !shouldCancel() {
             let r = try trainStep()
@@ -132,6 +137,20 @@ public final class Trainer {
             onStep(r)
         }
         return reports
+    }
+
+    /// Training FLOPs per second assumed by `steps(ofWorkSeconds:)`: what the engine sustained pre-training
+    /// builtin:dense (6 × 1.07 M parameters × 4.1 M tokens in 4 min 35 s ≈ 96 GFLOP/s, docs/perf.md). A fixed
+    /// figure rather than a clock, so where checkpoints fall never depends on the machine's load.
+    public static let nominalFlopsPerSecond = 96e9
+
+    /// Optimizer steps that make about `seconds` of work at `nominalFlopsPerSecond` (at least 1): forward and
+    /// backward cost 6 FLOPs per parameter and token (LoRA: 4, no weight gradients), over full-length batches.
+    public func steps(ofWorkSeconds seconds: Double) -> Int {
+        let active = model.config.activeParameters(of: model.parameterCount)
+        let tokensPerStep = config.batchSize * config.accumulationSteps * config.sequenceLength
+        let flopsPerStep = Double((model.lora == nil ? 6 : 4) * active * tokensPerStep)
+        return max(1, Int((seconds * Self.nominalFlopsPerSecond / flopsPerStep).rounded()))
     }
 
     /// Mean masked cross-entropy of `sequences` (no gradients).
@@ -168,7 +187,8 @@ public final class Trainer {
 
     // MARK: Resumable state
 
-    /// Saves optimizer moments and step (plus LoRA adapters) to `url` (a safetensors file, written atomically).
+    /// Saves optimizer moments and step (plus LoRA adapters), with the data-order and schedule position as metadata,
+    /// to `url` (a safetensors file, written atomically).
     public func saveState(to url: URL) throws {
         try atomicWrite(try stateData(), to: url)
     }
@@ -178,7 +198,7 @@ public final class Trainer {
         var tensors = [(name: "adamw.m", tensor: try Tensor(shape: [optimizer.m.count], data: optimizer.m.toArray())),
                        (name: "adamw.v", tensor: try Tensor(shape: [optimizer.v.count], data: optimizer.v.toArray()))]
         if let lora = model.lora { tensors.append((name: "lora.params", tensor: try Tensor(shape: [lora.params.count], data: lora.params.toArray()))) }
-        return try SafeTensors.encode(tensors, metadata: ["step": String(optimizer.step)])
+        return try SafeTensors.encode(tensors, metadata: position(atStep: optimizer.step))
     }
 
     /// Restores what `saveState` wrote; the model weights come from the checkpoint saved alongside.
@@ -203,6 +223,24 @@ public final class Trainer {
             }
             lora.params.copy(from: t.data)
         }
+        // The data order and the schedule are recomputed from the step: check they are what the run had.
+        for (key, now) in position(atStep: step) where key != "step" {
+            if let saved = file.metadata[key], saved != now {
+                throw EngineError.checkpoint("\(url.path): \(key) is \(saved) at step \(step), but this run computes \(now); "
+                                             + "expected the same data order and schedule (same data, seed and version)")
+            }
+        }
         optimizer.step = step
+    }
+
+    /// Where training stands before 0-based `step`: the data order (epoch, position in its permutation and a
+    /// fingerprint of the permutation) and the schedule (the step's learning rate), as safetensors metadata.
+    func position(atStep step: Int) -> [String: String] {
+        let first = step * config.accumulationSteps * config.batchSize
+        var permutation = FNV1a64()
+        for i in epochPermutation(first / data.count) { permutation.combine(UInt64(i)) }
+        return ["step": String(step), "data_epoch": String(first / data.count), "data_position": String(first % data.count),
+                "data_permutation": "fnv1a64:" + String(permutation.value, radix: 16),
+                "learning_rate": String(config.schedule.rate(at: step))]
     }
 }

@@ -5,6 +5,7 @@
 // `id` and `lang`, so re-loading an export gives back the same aligned items.
 
 import Foundation
+import PolyglotEngine
 
 /// The record format of an export.
 public enum ExportFormat: String, CaseIterable, Sendable {
@@ -22,7 +23,7 @@ public enum DatasetExporter {
     /// Writes `data` to `path` (a file for `.combined`, a folder for `.perLanguage`) atomically and
     /// returns the written paths. `systemPrompt` adds the language's `Lang.systemPrompt` to
     /// conversations that have no system message. Records follow `trainingExamples(shuffleSeed:)`.
-    /// Throws `DataError`.
+    /// Throws `DataError` (bad records, folders), or `EngineError.io` naming the file that could not be written.
     @discardableResult
     public static func export(_ data: Dataset, to path: String, format: ExportFormat = .messages,
                               layout: ExportLayout = .combined, systemPrompt: Bool = false,
@@ -54,13 +55,9 @@ public enum DatasetExporter {
         }
     }
 
-    /// Atomic write: a temporary file in the same folder, then a rename.
+    /// Atomic write (`atomicWrite`): a kill or a full disk leaves the old file or the new one.
     private static func save(_ bytes: [UInt8], to path: String) throws {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw DataError(file: path, "cannot write file: \(error.localizedDescription)")
-        }
+        try atomicWrite(Data(bytes), to: URL(fileURLWithPath: path))
     }
 
     /// The `dataset_info.json` entry LLaMA-Factory needs for an export (`fileName` relative to its

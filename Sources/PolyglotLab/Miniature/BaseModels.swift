@@ -50,8 +50,7 @@ public enum BaseModels {
             return try BPETokenizer(huggingFaceJSON: data, path: url.path)
         }
         let tokenizer = try Pretraining.trainTokenizer(texts: texts, merges: recipe.merges)
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        try tokenizer.huggingFaceJSON().write(to: url, options: .atomic)
+        try tokenizer.write(to: url)
         return tokenizer
     }
 }

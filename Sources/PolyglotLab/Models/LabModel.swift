@@ -41,10 +41,7 @@ public final class LabModel {
     /// Total parameters and those active per token (MoE: only top-k of the experts).
     public var parameterCounts: (total: Int, active: Int) {
         let total = transformer.parameterCount
-        guard config.isMoE else { return (total, total) }
-        let expert = 3 * config.hiddenSize * config.intermediateSize
-        let inactive = config.numHiddenLayers * (config.numLocalExperts - config.numExpertsPerTok) * expert
-        return (total, total - inactive)
+        return (total, config.activeParameters(of: total))
     }
 
     /// An independent copy (tuning never changes the base).

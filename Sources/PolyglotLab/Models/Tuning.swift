@@ -15,6 +15,10 @@ public struct TuneOptions: Sendable {
     /// the context has room for it (≥ 512 tokens): in the miniature's 128 the prompt alone takes 68–80 tokens.
     public var systemPrompt: Bool?
     public var warmupFraction = 0.05
+    /// Optimizer steps between the checkpoints of a run that has a save folder; nil = about 30 s of work, counted
+    /// in FLOPs (`Trainer.steps(ofWorkSeconds:)`), not on a clock. The end of every epoch is a checkpoint too.
+    /// Checkpoints never change the result, so a resumed run may use another interval.
+    public var checkpointEvery: Int?
     public init() {}
 
     /// "epochs 3, lr 0.0002, batch 16, full fine-tuning, no system prompt": the model's provenance line.
@@ -47,13 +51,14 @@ extension LabModel {
     }
 
     /// A tuned copy named `name`; stops early (keeping what it learnt) when `shouldCancel` says so.
-    /// With `saveTo`, the result is written there, and a run stopped early also leaves its optimizer state,
-    /// so that `resume` (that folder) continues it to exactly the weights of an uninterrupted run.
+    /// With `saveTo`, the run is checkpointed there (at the start, every `checkpointEvery` steps, at the end of every
+    /// epoch and when stopped) and the result written there at the end. `resume` (a folder holding a checkpoint)
+    /// continues a stopped or killed run to exactly the weights and loss history of an uninterrupted one.
     public func tuned(name: String, on examples: [Example], validation: [Example] = [], options: TuneOptions,
                       dataProvenance: String, resume: URL? = nil, saveTo: URL? = nil, shouldCancel: () -> Bool = { false },
                       progress: (TuneProgress) -> Void = { _ in }) throws -> (model: LabModel, completed: Bool) {
-        guard options.epochs > 0, options.batchSize > 0, options.learningRate > 0 else {
-            throw LabError("epochs, batch and lr must be positive")
+        guard options.epochs > 0, options.batchSize > 0, options.learningRate > 0, options.checkpointEvery ?? 1 > 0 else {
+            throw LabError("epochs, batch, lr and checkpoint_every must be positive")
         }
         var options = options
         options.systemPrompt = options.systemPrompt ?? (config.maxPositionEmbeddings >= 512)
@@ -61,18 +66,25 @@ extension LabModel {
         let val = try trainingSequences(validation, systemPrompt: options.systemPrompt!)
         guard !train.isEmpty else { throw LabError("the training set is empty") }
         let run = TuneRunState(options: options, base: self.name, data: train)
-        var resumed: (state: TuneRunState, saved: LabModel)?
+        var resumed: LabModel?
         if let resume {
             let state = try TuneRunState.read(from: resume)
             try state.checkSameRun(as: run, folder: resume.path)
-            resumed = (state, try LabModel.load(from: resume))
+            let saved = try LabModel.load(from: resume).renamed(name)
+            if state.finished {  // killed after its final save: nothing is left to do
+                if let saveTo, saveTo.standardizedFileURL != resume.standardizedFileURL {
+                    try saved.save(to: saveTo, extraFiles: [TuneRunState.stateFile: try JSONEncoder.sorted.encode(state)])
+                }
+                return (saved, true)
+            }
+            resumed = saved
         }
         // Full fine-tuning resumes from the saved weights; LoRA from the base plus the saved adapters.
-        let model = try (options.lora == nil ? resumed?.saved : nil)?.renamed(name) ?? copy(name: name)
+        let model = try (options.lora == nil ? resumed : nil) ?? copy(name: name)
         if let lora = options.lora {
             try model.transformer.enableLoRA(rank: lora.rank, alpha: Float(lora.alpha), seed: options.seed)
         }
-        if let resumed { model.history = resumed.saved.history }
+        if let resumed { model.history = resumed.history }
         model.usesSystemPrompt = options.systemPrompt!
         // Pad only as far as the longest sequence needs (to a multiple of 8), not to the full context.
         let longest = (train + val).map { $0.tokens.count - 1 }.max() ?? 1
@@ -88,8 +100,31 @@ extension LabModel {
         config.seed = options.seed
         let trainer = try Trainer(model: model.transformer, data: train, config: config)
         if let resume { try trainer.loadState(from: resume.appendingPathComponent(TuneRunState.optimizerFile)) }
+        let checkpointEvery = options.checkpointEvery ?? trainer.steps(ofWorkSeconds: 30)
+
+        func provenance(_ note: String) -> [(key: String, value: String)] {
+            [("base", self.name), ("data", dataProvenance), ("hyper-parameters", options.hyperParameterSummary),
+             ("seed", String(options.seed)), ("steps", "\(trainer.step) of \(config.totalSteps)" + note)]
+        }
+        func state() throws -> Data {
+            var state = run
+            state.step = trainer.step; state.totalSteps = config.totalSteps
+            return try JSONEncoder.sorted.encode(state)
+        }
+        /// The run so far, written whole to `saveTo` (LoRA: merged into a copy, the adapters train on).
+        func checkpoint(_ note: String) throws {
+            guard let saveTo else { return }
+            let weights = model.transformer.lora == nil ? model.transformer : try model.transformer.mergedCopy()
+            let snapshot = try LabModel(name: name, transformer: weights, tokenizer: tokenizer, provenance: provenance(note),
+                                        history: model.history)
+            snapshot.usesSystemPrompt = model.usesSystemPrompt
+            try snapshot.save(to: saveTo, extraFiles: [TuneRunState.optimizerFile: try trainer.stateData(),
+                                                       TuneRunState.stateFile: try state()])
+        }
+
+        if saveTo != nil, saveTo?.standardizedFileURL != resume?.standardizedFileURL { try checkpoint(" (checkpoint)") }
         var valLoss: Double?
-        let started = Date()
+        let started = Date(), startStep = trainer.step
         _ = try trainer.train(shouldCancel: shouldCancel) { r in
             model.history.append(TrainingPoint(run: name, step: r.step, split: "train", loss: r.loss))
             if !val.isEmpty, r.step % stepsPerEpoch == 0 || r.step == config.totalSteps {
@@ -98,21 +133,19 @@ extension LabModel {
                     model.history.append(TrainingPoint(run: name, step: r.step, split: "val", loss: v))
                 }
             }
+            if r.step < config.totalSteps, r.step % checkpointEvery == 0 || r.step % stepsPerEpoch == 0 {
+                try checkpoint(" (checkpoint)")
+            }
             let elapsed = Date().timeIntervalSince(started)
             progress(TuneProgress(step: r.step, totalSteps: config.totalSteps, epoch: (r.step - 1) / stepsPerEpoch + 1,
                                   loss: r.loss, validationLoss: valLoss, tokensPerSecond: r.tokensPerSecond,
-                                  secondsLeft: elapsed / Double(r.step) * Double(config.totalSteps - r.step)))
+                                  secondsLeft: elapsed / Double(r.step - startStep) * Double(config.totalSteps - r.step)))
         }
         let completed = trainer.step == config.totalSteps
-        // Taken before the merge: the optimizer state of a LoRA run holds its adapters.
-        let stopped: [String: Data] = saveTo == nil || completed ? [:]
-            : [TuneRunState.optimizerFile: try trainer.stateData(), TuneRunState.stateFile: try JSONEncoder.sorted.encode(run)]
+        if !completed { try checkpoint(" (stopped early)") }
         model.transformer.mergeLoRA()
-        model.provenance = [("base", self.name), ("data", dataProvenance),
-                            ("hyper-parameters", options.hyperParameterSummary),
-                            ("seed", String(options.seed)),
-                            ("steps", "\(trainer.step) of \(config.totalSteps)" + (completed ? "" : " (stopped early)"))]
-        if let saveTo { try model.save(to: saveTo, extraFiles: stopped) }
+        model.provenance = provenance(completed ? "" : " (stopped early)")
+        if let saveTo, completed { try model.save(to: saveTo, extraFiles: [TuneRunState.stateFile: try state()]) }
         return (model, completed)
     }
 
@@ -122,14 +155,20 @@ extension LabModel {
     }
 }
 
-/// What a stopped tuning run leaves next to its partial model so that `resume:` can continue it:
-/// the run's identity (base, hyper-parameters, a fingerprint of the tokenised data) and the optimizer state.
+/// What a tuning run keeps in its save folder next to the model: the run's identity (base, hyper-parameters, a
+/// fingerprint of the tokenised data) and how far it got. A checkpoint also has the optimizer state (AdamW moments,
+/// step, LoRA adapters, data order and schedule position: `Trainer.stateData`); a finished run has none.
 struct TuneRunState: Codable, Equatable {
     static let stateFile = "tune-state.json", optimizerFile = "tune-optimizer.safetensors"
 
     var base: String
     var hyperParameters: String
     var dataFingerprint: String
+    /// Optimizer steps done and planned (absent in runs stopped before checkpoints existed: never finished).
+    var step: Int?
+    var totalSteps: Int?
+
+    var finished: Bool { step != nil && step == totalSteps }
 
     init(options: TuneOptions, base: String, data: [TrainingSequence]) {
         self.base = base
@@ -145,7 +184,7 @@ struct TuneRunState: Codable, Equatable {
     static func read(from dir: URL) throws -> TuneRunState {
         let url = dir.appendingPathComponent(stateFile)
         guard let data = try? Data(contentsOf: url) else {
-            throw LabError("\(url.path): no stopped tuning run to resume here (a run stopped with Ctrl-C and save: leaves this file)")
+            throw LabError("\(url.path): no tuning run to resume here (tune … save: keeps its checkpoints in this file)")
         }
         do { return try JSONDecoder().decode(TuneRunState.self, from: data) } catch {
             throw LabError("\(url.path): not a tuning state (\(error.localizedDescription))")

@@ -193,8 +193,13 @@ extension CommandRegistry {
             Parameter("lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
             Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
             Parameter("system_prompt", .bool, default: Value.none, "prepend each example's language's system prompt (default: only when the context is ≥ 512 tokens)"),
-            Parameter("save", .string, default: Value.none, "write the tuned model to this folder (a run stopped by Ctrl-C also leaves its optimizer state there)"),
-            Parameter("resume", .string, default: Value.none, "continue the stopped run saved in this folder (same call otherwise); saves there unless save: says where"),
+            Parameter("save", .string, default: Value.none,
+                      "write the tuned model to this folder, and checkpoints of the run while it trains"),
+            Parameter("checkpoint_every", .int, default: Value.none,
+                      "steps between checkpoints (default: about 30 s of work, counted in FLOPs); every epoch's end too"),
+            Parameter("resume", .string, default: Value.none,
+                      "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
+                      + "saves there unless save: says where"),
             Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
             seedKeyword,
         ],
@@ -206,6 +211,10 @@ extension CommandRegistry {
         options.batchSize = inv.int("batch")!
         options.systemPrompt = inv.bool("system_prompt")
         options.seed = try inv.seed()
+        options.checkpointEvery = inv.int("checkpoint_every")
+        if let every = options.checkpointEvery, every <= 0 {
+            throw inv.error("checkpoint_every must be a positive number of steps, got \(every)", at: "checkpoint_every")
+        }
         if case .record(let r) = inv.value("lora") {
             guard case .int(let rank)? = r["rank"], rank > 0 else {
                 throw inv.error("lora needs a positive integer rank, e.g. {rank: 8, alpha: 16}", at: "lora")
