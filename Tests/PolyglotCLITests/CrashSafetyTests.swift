@@ -7,7 +7,8 @@ import XCTest
 final class CrashSafetyTests: XCTestCase {
     /// The tune call of every run below; only the save/resume folder differs.
     static func tuneCall(_ folder: String) -> String {
-        "let t = tune base on: (compose d langs: [\"de\"]) epochs: 4 lr: 1e-3 batch: 8 seed: 2 checkpoint_every: 3 "
+        "let t = tune base on: (compose (sample d n: 40 seed: 1) langs: [\"de\"]) epochs: 4 lr: 1e-3 batch: 8 seed: 2 "
+            + "checkpoint_every: 3 "
             + "name: \"t\" \(folder)\n"
     }
 

@@ -134,7 +134,7 @@ public final class Trainer {
         while optimizer.step < config.totalSteps && !shouldCancel() {
             let r = try trainStep()
             reports.append(r)
-            onStep(r)
+            try onStep(r)
         }
         return reports
     }
