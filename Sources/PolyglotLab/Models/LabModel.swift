@@ -60,9 +60,11 @@ public final class LabModel {
     /// A Hugging Face style folder: config.json, model.safetensors, tokenizer.json, polyglot.json.
     /// `extraFiles` land in the same folder, written in the same atomic step.
     public func save(to dir: URL, extraFiles: [String: Data] = [:]) throws {
-        var meta: [String: Any] = ["name": name, "provenance": provenance.map { [$0.key, $0.value] }, "system_prompt": usesSystemPrompt]
-        meta["history"] = history.map { ["run": $0.run, "step": $0.step, "split": $0.split, "loss": $0.loss] as [String: Any] }
-        let metaData = try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys, .prettyPrinted])
+        let meta = ModelMetadata(name: name, provenance: provenance.map { [$0.key, $0.value] }, systemPrompt: usesSystemPrompt,
+                                 history: history.map { .init(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let metaData = try encoder.encode(meta)
         try Checkpoint.save(transformer, to: dir,
                             extraFiles: extraFiles.merging(["tokenizer.json": tokenizer.huggingFaceJSON(), "polyglot.json": metaData]) { $1 })
     }
@@ -76,17 +78,11 @@ public final class LabModel {
         var history: [TrainingPoint] = []
         var systemPrompt = true
         if let data = try? Checkpoint.extraFile(named: "polyglot.json", in: dir),
-           let meta = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            name = meta["name"] as? String ?? name
-            systemPrompt = meta["system_prompt"] as? Bool ?? true
-            if let p = meta["provenance"] as? [[String]] { provenance = p.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
-            if let h = meta["history"] as? [[String: Any]] {
-                history = h.compactMap {
-                    guard let run = $0["run"] as? String, let step = $0["step"] as? Int, let split = $0["split"] as? String,
-                          let loss = $0["loss"] as? Double else { return nil }
-                    return TrainingPoint(run: run, step: step, split: split, loss: loss)
-                }
-            }
+           let meta = try? JSONDecoder().decode(ModelMetadata.self, from: data) {
+            name = meta.name ?? name
+            systemPrompt = meta.systemPrompt ?? true
+            if let p = meta.provenance { provenance = p.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
+            history = (meta.history ?? []).map { TrainingPoint(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss) }
         }
         let model = try LabModel(name: name, transformer: transformer, tokenizer: tokenizer, provenance: provenance, history: history)
         model.usesSystemPrompt = systemPrompt
@@ -118,6 +114,23 @@ public final class LabModel {
         let result = try transformer.generate(prompt: prompt, options: options)
         let text = try tokenizer.decode(result.tokens, skippingSpecial: true)
         return (text.trimmingCharacters(in: .whitespaces), prompt.count, result.tokens.count, result.stoppedBy != nil)
+    }
+}
+
+/// `polyglot.json` in a model folder. Decoded with `JSONDecoder`, which reads every loss back to the same Double
+/// (JSONSerialization goes through a decimal number and can change the last bit): a resumed run's loss history
+/// must equal an uninterrupted run's.
+struct ModelMetadata: Codable {
+    struct Point: Codable {
+        var run: String, step: Int, split: String, loss: Double
+    }
+    var name: String?
+    var provenance: [[String]]?
+    var systemPrompt: Bool?
+    var history: [Point]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, provenance, systemPrompt = "system_prompt", history
     }
 }
 
