@@ -18,8 +18,10 @@ final class CrashSafetyTests: XCTestCase {
         let env = ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
                    "POLYGLOT_CACHE": home.appendingPathComponent("cache").path]
         let setup = home.appendingPathComponent("base.pg")
-        try ("pretrain builtin:corpus config: {sentences: 2000, merges: 300, d_model: 32, layers: 1, heads: 2, ffn: 64, "
-             + "context: 64, steps: 5, batch: 4} seed: 1 save: \"base\"\n").write(to: setup, atomically: true, encoding: .utf8)
+        let recipe = "{sentences: 2000, merges: 300, d_model: 32, layers: 1, heads: 2, ffn: 64, context: 64, "
+            + "steps: 5, batch: 4}"
+        try "pretrain builtin:corpus config: \(recipe) seed: 1 save: \"base\"\n"
+            .write(to: setup, atomically: true, encoding: .utf8)
         let made = try runPolyglot(["run", setup.path], environment: env.mapValues { $0 })
         XCTAssertEqual(made.status, 0, made.stderr)
         return (home, env)
@@ -47,8 +49,8 @@ final class CrashSafetyTests: XCTestCase {
         for run in 1...3 {
             let killStep = 1 + Int(rng.next() % UInt64(totalSteps - 1)), delayMs = Int(rng.next() % 40)
             let folder = "run-\(run)"
-            let killed = try PseudoTerminal(arguments: ["run", try writeScript(home, "\(folder).pg", folder: "save: \"\(folder)\"").path],
-                                            environment: env)
+            let script = try writeScript(home, "\(folder).pg", folder: "save: \"\(folder)\"")
+            let killed = try PseudoTerminal(arguments: ["run", script.path], environment: env)
             guard killed.expect("step \(killStep)/", timeout: 120) else { return }
             Thread.sleep(forTimeInterval: Double(delayMs) / 1000)
             kill(killed.pid, SIGKILL)
@@ -57,17 +59,22 @@ final class CrashSafetyTests: XCTestCase {
             let dir = home.appendingPathComponent(folder)
             let state = try String(contentsOf: dir.appendingPathComponent("tune-state.json"), encoding: .utf8)
             let savedStep = state.firstMatch(of: #/"step"\s*:\s*(\d+)/#).map { String($0.1) } ?? "?"
-            let midWrite = try FileManager.default.contentsOfDirectory(atPath: home.path).contains { $0.hasPrefix(".\(folder).tmp-") }
-            print("run \(run): killed \(delayMs) ms after step \(killStep) of \(totalSteps); checkpoint at step \(savedStep)"
+            func temporaryLeft() throws -> Bool {
+                let prefix = ".\(folder).tmp-"
+                return try FileManager.default.contentsOfDirectory(atPath: home.path).contains { $0.hasPrefix(prefix) }
+            }
+            let midWrite = try temporaryLeft()
+            print("run \(run): killed \(delayMs) ms after step \(killStep) of \(totalSteps); "
+                  + "checkpoint at step \(savedStep)"
                   + (midWrite ? ", a checkpoint was being written" : ""))
-            let resumed = try runPolyglot(["run", try writeScript(home, "resume-\(run).pg", folder: "resume: \"\(folder)\"").path],
-                                          environment: env.mapValues { $0 })
+            let resumeScript = try writeScript(home, "resume-\(run).pg", folder: "resume: \"\(folder)\"")
+            let resumed = try runPolyglot(["run", resumeScript.path], environment: env.mapValues { $0 })
             XCTAssertEqual(resumed.status, 0, resumed.stderr)
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("model.safetensors")), expectedWeights, "run \(run)")
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("model.safetensors")), expectedWeights,
+                           "run \(run)")
             XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("polyglot.json")), expectedMeta,
                            "run \(run): the loss history and provenance of an uninterrupted run")
-            XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: home.path).contains { $0.hasPrefix(".\(folder).tmp-") },
-                           "the next write removes what the killed one left")
+            XCTAssertFalse(try temporaryLeft(), "the next write removes what the killed one left")
         }
     }
 
@@ -93,7 +100,8 @@ final class CrashSafetyTests: XCTestCase {
             try p.run()
             let delayUs = UInt32(rng.next() % 2000)
             while p.isRunning {
-                if try FileManager.default.contentsOfDirectory(atPath: dir.path).contains(where: { $0.hasPrefix(".big.pg.tmp-") }) {
+                let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+                if names.contains(where: { $0.hasPrefix(".big.pg.tmp-") }) {
                     usleep(delayUs)
                     kill(p.processIdentifier, SIGKILL)
                     caughtWriting += 1
@@ -108,15 +116,17 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertGreaterThan(caughtWriting, 0)
     }
 
-    /// A full disk (64 KiB tmpfs) and a read-only folder: `save` (a file) and `new model` (a folder) fail naming the path,
-    /// leave what was there, and the session goes on. Needs root and `mount` (skips otherwise).
+    /// A full disk (64 KiB tmpfs) and a read-only folder: `save` (a file) and `new model` (a folder) fail naming the
+    /// path, leave what was there, and the session goes on. Needs root and `mount` (skips otherwise).
     func testFullDiskAndReadOnlyFolderAreErrorsNamingThePath() throws {
         let dir = try temporaryDirectory("pg-disk")
         let full = dir.appendingPathComponent("full"), readOnly = dir.appendingPathComponent("ro")
         for (mountPoint, options) in [(full, "size=64k"), (readOnly, "ro,size=64k")] {
             try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
             let mount = try runTool("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", mountPoint.path])
-            guard mount == 0 else { throw XCTSkip("cannot mount a tmpfs here (needs root): full-disk and read-only untested") }
+            guard mount == 0 else {
+                throw XCTSkip("cannot mount a tmpfs here (needs root): full-disk and read-only untested")
+            }
         }
         defer { for m in [full, readOnly] { _ = try? runTool("/bin/umount", [m.path]) } }
         try "old\n".write(to: full.appendingPathComponent("nb.pg"), atomically: false, encoding: .utf8)

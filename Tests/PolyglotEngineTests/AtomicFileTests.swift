@@ -27,7 +27,8 @@ final class AtomicFileTests: XCTestCase {
         try atomicWrite(Data("new".utf8), to: url)
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "new")
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int, 0o600)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path), ["nb.pg"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
+        XCTAssertEqual(names, ["nb.pg"])
     }
 
     func testAFailedProducerChangesNothing() throws {
@@ -39,7 +40,8 @@ final class AtomicFileTests: XCTestCase {
             throw Refused()
         })
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "kept")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path), ["history"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
+        XCTAssertEqual(names, ["history"])
     }
 
     /// The folder is exchanged whole; what killed writers left next to it is removed, a live writer's is not.
@@ -49,11 +51,14 @@ final class AtomicFileTests: XCTestCase {
         try atomicWriteFolder(target, files: [("a.json", Data("1".utf8)), ("b.bin", Data([1, 2]))])
         let abandoned = dir.appendingPathComponent(".ckpt.tmp-\(try deadPid())-1")
         let live = dir.appendingPathComponent(".ckpt.tmp-\(getppid())-2")
-        for leftover in [abandoned, live] { try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: true) }
+        for leftover in [abandoned, live] {
+            try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: true)
+        }
         try atomicWriteFolder(target, files: [("a.json", Data("2".utf8))])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: target.path), ["a.json"])
         XCTAssertEqual(try String(contentsOf: target.appendingPathComponent("a.json"), encoding: .utf8), "2")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), [live.lastPathComponent, "ckpt"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        XCTAssertEqual(names, [live.lastPathComponent, "ckpt"])
     }
 
     func testAFileIsNotReplacedByAFolder() throws {

@@ -90,7 +90,8 @@ final class TrainerTests: XCTestCase {
     /// The state file records the data order and the schedule position; a resume whose seed or schedule gives
     /// another order or rate at that step is refused instead of silently continuing a different run.
     func testResumeRefusesAnotherDataOrderOrSchedule() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).safetensors")
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("state-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         let cfg = Self.trainingConfig(steps: 6)
         let t1 = try Trainer(model: Transformer(config: Self.config, seed: 2), data: Self.dataset(), config: cfg)

@@ -60,11 +60,14 @@ final class ModelTuningTests: XCTestCase {
             XCTAssertTrue(done)
             XCTAssertEqual(try weights(resumed), try weights(full), "lora: \(String(describing: lora))")
             XCTAssertEqual(resumed.history.filter { $0.split == "train" && $0.run == "t" }.map(\.step), Array(1...10))
-            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tune-optimizer.safetensors").path),
+            let optimizerState = dir.appendingPathComponent("tune-optimizer.safetensors").path
+            XCTAssertFalse(FileManager.default.fileExists(atPath: optimizerState),
                            "a finished run keeps no optimizer state")
             // Resuming a finished run (killed after its final save) returns it as it is.
-            let (again, finished) = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora), dataProvenance: "test",
-                                                       resume: dir) { _ in XCTFail("a finished run trains no more") }
+            let (again, finished) = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora),
+                                                        dataProvenance: "test", resume: dir) { _ in
+                XCTFail("a finished run trains no more")
+            }
             XCTAssertTrue(finished)
             XCTAssertEqual(try weights(again), try weights(full))
         }
@@ -77,7 +80,8 @@ final class ModelTuningTests: XCTestCase {
             var o = options(lora: lora)
             o.checkpointEvery = 3
             let full = try Self.base.tuned(name: "t", on: examples, options: o, dataProvenance: "test").model
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-ckpt-\(UUID().uuidString)")
+            let root = FileManager.default.temporaryDirectory
+                .appendingPathComponent("polyglot-ckpt-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: root) }
             let dir = root.appendingPathComponent("run")
             var copies: [(step: Int, folder: URL)] = []
@@ -98,7 +102,8 @@ final class ModelTuningTests: XCTestCase {
                 let (resumed, done) = try Self.base.tuned(name: "t", on: examples, options: o, dataProvenance: "test",
                                                          resume: folder)
                 XCTAssertTrue(done)
-                XCTAssertEqual(try weights(resumed), try weights(full), "killed after step \(step), lora: \(String(describing: lora))")
+                XCTAssertEqual(try weights(resumed), try weights(full),
+                               "killed after step \(step), lora: \(String(describing: lora))")
                 XCTAssertEqual(resumed.history, full.history, "killed after step \(step)")
             }
         }

@@ -87,8 +87,8 @@ private func createFolder(_ folder: URL, for url: URL) throws {
 /// `.NAME.tmp-PID-RANDOM` in the destination's folder: same file system, so the rename is atomic; the pid tells
 /// a temporary of a killed process from one being written right now.
 private func temporaryURL(for url: URL) -> URL {
-    url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))")
+    let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(random)")
 }
 
 /// Deletes what killed processes left while writing `url` (a checkpoint's temporary is as large as the model).

@@ -10,17 +10,20 @@ public enum Checkpoint {
         guard model.lora == nil else {
             throw EngineError.checkpoint("\(dir.path): the model has unmerged LoRA adapters. HINT: call mergeLoRA() before saving")
         }
-        for name in extraFiles.keys where name.contains("/") || name == "config.json" || name == "model.safetensors" || name.isEmpty {
-            throw EngineError.checkpoint("extra file name \"\(name)\" must be a plain file name other than the model files")
+        for name in extraFiles.keys
+        where name.contains("/") || name == "config.json" || name == "model.safetensors" || name.isEmpty {
+            throw EngineError.checkpoint(
+                "extra file name \"\(name)\" must be a plain file name other than the model files")
         }
         if let present = try? FileManager.default.contentsOfDirectory(atPath: dir.path),
            !present.filter({ !$0.hasPrefix(".") }).isEmpty, !present.contains("config.json") {
-            throw EngineError.checkpoint("\(dir.path): exists and is not a model folder (no config.json); expected a new, "
-                                         + "empty or model folder")
+            throw EngineError.checkpoint(
+                "\(dir.path): exists and is not a model folder (no config.json); expected a new, empty or model folder")
         }
         let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         let tensors = try model.layout.specs.map { spec in
-            (name: spec.name, tensor: try Tensor(shape: spec.shape, data: model.params.toArray(offset: spec.offset, count: spec.count)))
+            (name: spec.name,
+             tensor: try Tensor(shape: spec.shape, data: model.params.toArray(offset: spec.offset, count: spec.count)))
         }
         let files = [(name: "config.json", data: try enc.encode(model.config)),
                      (name: "model.safetensors", data: try SafeTensors.encode(tensors, metadata: ["format": "pt"]))]

@@ -129,7 +129,8 @@ public final class Trainer {
 
     /// Runs until `totalSteps`, polling `shouldCancel` between steps; returns the reports of the steps run.
     /// `onStep` runs between steps, where the model and optimizer state are whole (a checkpoint can be taken).
-    public func train(shouldCancel: () -> Bool = { false }, onStep: (StepReport) throws -> Void = { _ in }) throws -> [StepReport] {
+    public func train(shouldCancel: () -> Bool = { false },
+                      onStep: (StepReport) throws -> Void = { _ in }) throws -> [StepReport] {
         var reports: [StepReport] = []
         while optimizer.step < config.totalSteps && !shouldCancel() {
             let r = try trainStep()
@@ -226,8 +227,9 @@ public final class Trainer {
         // The data order and the schedule are recomputed from the step: check they are what the run had.
         for (key, now) in position(atStep: step) where key != "step" {
             if let saved = file.metadata[key], saved != now {
-                throw EngineError.checkpoint("\(url.path): \(key) is \(saved) at step \(step), but this run computes \(now); "
-                                             + "expected the same data order and schedule (same data, seed and version)")
+                throw EngineError.checkpoint(
+                    "\(url.path): \(key) is \(saved) at step \(step), but this run computes \(now); "
+                        + "expected the same data order and schedule (same data, seed and version)")
             }
         }
         optimizer.step = step
@@ -239,7 +241,8 @@ public final class Trainer {
         let first = step * config.accumulationSteps * config.batchSize
         var permutation = FNV1a64()
         for i in epochPermutation(first / data.count) { permutation.combine(UInt64(i)) }
-        return ["step": String(step), "data_epoch": String(first / data.count), "data_position": String(first % data.count),
+        return ["step": String(step), "data_epoch": String(first / data.count),
+                "data_position": String(first % data.count),
                 "data_permutation": "fnv1a64:" + String(permutation.value, radix: 16),
                 "learning_rate": String(config.schedule.rate(at: step))]
     }

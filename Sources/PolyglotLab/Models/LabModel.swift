@@ -60,8 +60,9 @@ public final class LabModel {
     /// A Hugging Face style folder: config.json, model.safetensors, tokenizer.json, polyglot.json.
     /// `extraFiles` land in the same folder, written in the same atomic step.
     public func save(to dir: URL, extraFiles: [String: Data] = [:]) throws {
-        let meta = ModelMetadata(name: name, provenance: provenance.map { [$0.key, $0.value] }, systemPrompt: usesSystemPrompt,
-                                 history: history.map { .init(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss) })
+        let meta = ModelMetadata(
+            name: name, provenance: provenance.map { [$0.key, $0.value] }, systemPrompt: usesSystemPrompt,
+            history: history.map { .init(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let metaData = try encoder.encode(meta)
@@ -82,7 +83,9 @@ public final class LabModel {
             name = meta.name ?? name
             systemPrompt = meta.systemPrompt ?? true
             if let p = meta.provenance { provenance = p.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
-            history = (meta.history ?? []).map { TrainingPoint(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss) }
+            history = (meta.history ?? []).map {
+                TrainingPoint(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss)
+            }
         }
         let model = try LabModel(name: name, transformer: transformer, tokenizer: tokenizer, provenance: provenance, history: history)
         model.usesSystemPrompt = systemPrompt

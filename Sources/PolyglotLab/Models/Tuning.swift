@@ -57,7 +57,8 @@ extension LabModel {
     public func tuned(name: String, on examples: [Example], validation: [Example] = [], options: TuneOptions,
                       dataProvenance: String, resume: URL? = nil, saveTo: URL? = nil, shouldCancel: () -> Bool = { false },
                       progress: (TuneProgress) -> Void = { _ in }) throws -> (model: LabModel, completed: Bool) {
-        guard options.epochs > 0, options.batchSize > 0, options.learningRate > 0, options.checkpointEvery ?? 1 > 0 else {
+        guard options.epochs > 0, options.batchSize > 0, options.learningRate > 0,
+              options.checkpointEvery ?? 1 > 0 else {
             throw LabError("epochs, batch, lr and checkpoint_every must be positive")
         }
         var options = options
@@ -73,7 +74,8 @@ extension LabModel {
             let saved = try LabModel.load(from: resume).renamed(name)
             if state.finished {  // killed after its final save: nothing is left to do
                 if let saveTo, saveTo.standardizedFileURL != resume.standardizedFileURL {
-                    try saved.save(to: saveTo, extraFiles: [TuneRunState.stateFile: try JSONEncoder.sorted.encode(state)])
+                    try saved.save(to: saveTo,
+                                   extraFiles: [TuneRunState.stateFile: try JSONEncoder.sorted.encode(state)])
                 }
                 return (saved, true)
             }
@@ -115,8 +117,8 @@ extension LabModel {
         func checkpoint(_ note: String) throws {
             guard let saveTo else { return }
             let weights = model.transformer.lora == nil ? model.transformer : try model.transformer.mergedCopy()
-            let snapshot = try LabModel(name: name, transformer: weights, tokenizer: tokenizer, provenance: provenance(note),
-                                        history: model.history)
+            let snapshot = try LabModel(name: name, transformer: weights, tokenizer: tokenizer,
+                                        provenance: provenance(note), history: model.history)
             snapshot.usesSystemPrompt = model.usesSystemPrompt
             try snapshot.save(to: saveTo, extraFiles: [TuneRunState.optimizerFile: try trainer.stateData(),
                                                        TuneRunState.stateFile: try state()])
@@ -139,7 +141,8 @@ extension LabModel {
             let elapsed = Date().timeIntervalSince(started)
             progress(TuneProgress(step: r.step, totalSteps: config.totalSteps, epoch: (r.step - 1) / stepsPerEpoch + 1,
                                   loss: r.loss, validationLoss: valLoss, tokensPerSecond: r.tokensPerSecond,
-                                  secondsLeft: elapsed / Double(r.step - startStep) * Double(config.totalSteps - r.step)))
+                                  secondsLeft: elapsed / Double(r.step - startStep)
+                                      * Double(config.totalSteps - r.step)))
         }
         let completed = trainer.step == config.totalSteps
         if !completed { try checkpoint(" (stopped early)") }
@@ -184,7 +187,8 @@ struct TuneRunState: Codable, Equatable {
     static func read(from dir: URL) throws -> TuneRunState {
         let url = dir.appendingPathComponent(stateFile)
         guard let data = try? Data(contentsOf: url) else {
-            throw LabError("\(url.path): no tuning run to resume here (tune … save: keeps its checkpoints in this file)")
+            throw LabError(
+                "\(url.path): no tuning run to resume here (tune … save: keeps its checkpoints in this file)")
         }
         do { return try JSONDecoder().decode(TuneRunState.self, from: data) } catch {
             throw LabError("\(url.path): not a tuning state (\(error.localizedDescription))")

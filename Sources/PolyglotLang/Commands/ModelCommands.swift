@@ -196,7 +196,7 @@ extension CommandRegistry {
             Parameter("save", .string, default: Value.none,
                       "write the tuned model to this folder, and checkpoints of the run while it trains"),
             Parameter("checkpoint_every", .int, default: Value.none,
-                      "steps between checkpoints (default: about 30 s of work, counted in FLOPs); every epoch's end too"),
+                      "steps between checkpoints (default: about 30 s of work, in FLOPs); every epoch's end too"),
             Parameter("resume", .string, default: Value.none,
                       "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
                       + "saves there unless save: says where"),
