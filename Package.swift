@@ -30,7 +30,8 @@ let package = Package(
             name: "PolyglotServe",
             dependencies: [
                 "PolyglotLab", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"]),
         .executableTarget(
@@ -46,7 +47,9 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(
             name: "PolyglotServeTests",
-            dependencies: ["PolyglotServe", "PolyglotLab", "PolyglotEngine", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "PolyglotServe", "PolyglotLab", "PolyglotEngine", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
         .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot"]),
     ],

@@ -126,7 +126,8 @@ struct OpenAIErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as OpenAIError {
-            context.logger.notice("\(request.method) \(request.uri.path): \(error.status.code) \(error.code ?? error.type)")
+            let code = error.code ?? error.type
+            context.logger.notice("\(request.method) \(request.uri.path): \(error.status.code) \(code)")
             if error.closesConnection { await context.closeConnectionAfterResponse() }
             return try error.response(from: request, context: context)
         } catch let error as any HTTPResponseError {

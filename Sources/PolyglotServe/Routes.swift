@@ -37,7 +37,9 @@ struct OpenAIRoutes: Sendable {
             guard let slot = slots.first(where: { $0.generator.modelID == id }) else { throw OpenAIError.modelNotFound(id) }
             return Response.json(modelCard(slot))
         }
-        router.post("/v1/chat/completions") { request, context in try await complete(request, context, endpoint: .chat) }
+        router.post("/v1/chat/completions") { request, context in
+            try await complete(request, context, endpoint: .chat)
+        }
         router.post("/v1/completions") { request, context in try await complete(request, context, endpoint: .text) }
     }
 
@@ -165,13 +167,15 @@ struct OpenAIRoutes: Sendable {
                 cancel.cancel()
                 _ = await producer.value
                 if stalled.isSet {
-                    context.logger.notice("\(reply.id): the client stopped reading for \(options.stalledWriteTimeout); closed")
+                    context.logger.notice(
+                        "\(reply.id): the client stopped reading for \(options.stalledWriteTimeout); closed")
                 }
                 throw error
             }
             switch await producer.value {
             case .success where fellBehind.isSet:
-                context.logger.notice("\(reply.id): the client fell \(options.streamBacklogPieces) pieces behind; stopped")
+                context.logger.notice(
+                    "\(reply.id): the client fell \(options.streamBacklogPieces) pieces behind; stopped")
                 try await send(OpenAIError.streamBacklogExceeded(pieces: options.streamBacklogPieces).json.serialized)
             case .success(let outcome):
                 try await send(reply.chunk(text: "", finishReason: outcome.finishReason).serialized)
@@ -271,8 +275,8 @@ struct Reply: Sendable {
         let content: (String, JSONValue) = endpoint == .chat
             ? ("delta", finishReason == nil ? .object([("content", .string(text))]) : .object([]))
             : ("text", .string(text))
-        return .object(envelope(object: endpoint.chunkObjectName, choices: [choice(content, finishReason: finishReason)])
-            + (finishReason == nil ? [] : clampNote))
+        let choices = [choice(content, finishReason: finishReason)]
+        return .object(envelope(object: endpoint.chunkObjectName, choices: choices) + (finishReason == nil ? [] : clampNote))
     }
 
     /// With `stream_options.include_usage`: a final chunk with no choices and the token counts.

@@ -21,8 +21,10 @@ final class HostileClientTests: XCTestCase {
     private func assertOpenAIError(_ reply: HTTPReply, status: Int, code: String, line: UInt = #line) {
         XCTAssertEqual(reply.status, status, reply.body, line: line)
         XCTAssertEqual(reply.json?["error"]?["code"], .string(code), reply.body, line: line)
-        guard case .string(let message)? = reply.json?["error"]?["message"], case .string? = reply.json?["error"]?["type"]
-        else { return XCTFail("not an OpenAI error body: \(reply.body)", line: line) }
+        let error = reply.json?["error"]
+        guard case .string(let message)? = error?["message"], case .string? = error?["type"] else {
+            return XCTFail("not an OpenAI error body: \(reply.body)", line: line)
+        }
         XCTAssertFalse(message.isEmpty, line: line)
     }
 
@@ -69,7 +71,8 @@ final class HostileClientTests: XCTestCase {
             let emitted = try XCTUnwrap(echo.emittedPerCall.last, "the stalled generation ended")
             // Stopped by the backlog, not only later by the stall timeout: at most the backlog plus what the
             // kernels and NIO hold (a few MB, i.e. some hundreds of 20 kB pieces).
-            XCTAssertLessThan(emitted, options.streamBacklogPieces + 512, "generation stopped once the reader fell behind")
+            XCTAssertLessThan(emitted, options.streamBacklogPieces + 512,
+                              "generation stopped once the reader fell behind")
             print("serve: a reader that stopped got \(emitted) of \(requested) tokens generated")
             let start = Date()
             XCTAssertEqual(try normalAnswer(server.port), reference, "the next client is served normally")
@@ -108,7 +111,8 @@ final class HostileClientTests: XCTestCase {
             assertOpenAIError(try parseReply(data), status: 408, code: "request_timeout")
             XCTAssertEqual(try parseReply(data).headers["connection"], "close")
             XCTAssertTrue(closed)
-            XCTAssertLessThan(elapsed, 3, "answered at the timeout, not after \(Double(body.count) * 0.05) s of trickle")
+            XCTAssertLessThan(elapsed, 3,
+                              "answered at the timeout, not after \(Double(body.count) * 0.05) s of trickle")
             print("serve: a body trickled at 20 B/s was cut off after \(elapsed) s")
             XCTAssertEqual(try normalAnswer(server.port), reference)
         }
@@ -157,11 +161,13 @@ final class HostileClientTests: XCTestCase {
                 let reply = try httpRequest(port: server.port, "POST", chatPath, bodyData: body)
                 assertOpenAIError(reply, status: 400, code: "invalid_json")
                 let hex = String(bad[0], radix: 16, uppercase: true)
-                XCTAssertTrue(reply.body.contains("not valid UTF-8: byte 0x\(hex) at offset \(prefix.count)"), reply.body)
+                let expected = "not valid UTF-8: byte 0x\(hex) at offset \(prefix.count)"
+                XCTAssertTrue(reply.body.contains(expected), reply.body)
             }
             // Not UTF-8 in the path: rejected (by the router or the HTTP parser), and serving goes on.
             let connection = try LoopbackConnection(port: server.port, timeoutSeconds: 5)
-            try connection.send(Data("GET /v1/models/".utf8) + Data([0xFF, 0xFE]) + Data(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            try connection.send(
+                Data("GET /v1/models/".utf8) + Data([0xFF, 0xFE]) + Data(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
             let status = try parseReply(connection.readToEnd().data).status
             XCTAssertTrue([400, 404].contains(status), "status \(status)")
             XCTAssertEqual(try normalAnswer(server.port), reference)
@@ -175,7 +181,9 @@ final class HostileClientTests: XCTestCase {
             for requested in [1_000_000_000, 1_000_000_000_000] {
                 let whole = try httpRequest(port: server.port, "POST", chatPath, body: chatBody(maxTokens: requested))
                 XCTAssertEqual(whole.status, 200, whole.body)
-                guard case .int(let prompt)? = whole.json?["usage"]?["prompt_tokens"] else { return XCTFail(whole.body) }
+                guard case .int(let prompt)? = whole.json?["usage"]?["prompt_tokens"] else {
+                    return XCTFail(whole.body)
+                }
                 let allowed = context - Int(prompt)
                 XCTAssertEqual(whole.headers["x-polyglot-max-tokens-clamped"], "\(allowed)")
                 XCTAssertEqual(whole.json?["max_tokens_clamped"],
@@ -200,12 +208,14 @@ final class HostileClientTests: XCTestCase {
         try withServer([EchoGenerator()]) { server in
             let reference = try normalAnswer(server.port)
             for stream in [false, true] {
-                let reply = try httpRequest(port: server.port, "POST", chatPath, body: chatBody(model: "gpt-9", stream: stream))
+                let body = chatBody(model: "gpt-9", stream: stream)
+                let reply = try httpRequest(port: server.port, "POST", chatPath, body: body)
                 assertOpenAIError(reply, status: 404, code: "model_not_found")
                 XCTAssertEqual(reply.json?["error"]?["param"], .string("model"))
                 XCTAssertTrue(reply.body.contains("gpt-9"), reply.body)
             }
-            assertOpenAIError(try httpRequest(port: server.port, "GET", "/v1/models/gpt-9"), status: 404, code: "model_not_found")
+            let card = try httpRequest(port: server.port, "GET", "/v1/models/gpt-9")
+            assertOpenAIError(card, status: 404, code: "model_not_found")
             XCTAssertEqual(try normalAnswer(server.port), reference)
         }
     }
@@ -235,7 +245,8 @@ final class HostileClientTests: XCTestCase {
             replies.append(ok)
             // Errors after a good key do not echo it either.
             replies.append(try httpRequest(port: server.port, "POST", chatPath, body: "{", headers: right))
-            replies.append(try httpRequest(port: server.port, "POST", chatPath, body: chatBody(model: "x"), headers: right))
+            replies.append(
+                try httpRequest(port: server.port, "POST", chatPath, body: chatBody(model: "x"), headers: right))
         }
         let everything = replies.map { "\($0.headers) \($0.body)" }.joined(separator: "\n")
         XCTAssertFalse(everything.contains(key), "a reply echoes the key")

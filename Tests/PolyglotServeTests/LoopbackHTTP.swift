@@ -92,8 +92,9 @@ final class LoopbackConnection {
     /// A request; `keepAlive` leaves out `Connection: close`, so only the server can decide to hang up.
     static func requestBytes(_ method: String, _ path: String, body: Data?, headers: [String: String],
                              keepAlive: Bool = false) -> Data {
-        head(method, path, headers: headers.merging(body.map { ["Content-Length": "\($0.count)"] } ?? [:]) { a, _ in a },
-             keepAlive: keepAlive) + (body ?? Data())
+        let length = body.map { ["Content-Length": "\($0.count)"] } ?? [:]
+        return head(method, path, headers: headers.merging(length) { given, _ in given }, keepAlive: keepAlive)
+            + (body ?? Data())
     }
 
     /// Just the head of a request: the test sends the body (or not) itself.
