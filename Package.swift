@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         // OpenBLAS is loaded at run time (dlopen) so the engine pins its kernel set: see openblas_loader.c.
@@ -27,7 +28,11 @@ let package = Package(
             dependencies: ["PolyglotEngine", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "PolyglotServe",
-            dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")]),
+            dependencies: [
+                "PolyglotLab", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"]),
         .executableTarget(
             name: "polyglot",
@@ -40,7 +45,11 @@ let package = Package(
             name: "PolyglotLabTests",
             dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")],
             exclude: ["Golden"]),
-        .testTarget(name: "PolyglotServeTests", dependencies: ["PolyglotServe", "PolyglotLab", "PolyglotEngine"]),
+        .testTarget(
+            name: "PolyglotServeTests",
+            dependencies: [
+                "PolyglotServe", "PolyglotLab", "PolyglotEngine", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
         .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot", "PolyglotEngine"]),
     ],

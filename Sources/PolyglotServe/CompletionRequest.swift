@@ -18,7 +18,7 @@ public enum CompletionEndpoint: Sendable {
 struct CompletionRequest: Sendable {
     var model: String
     var generation: GenerationRequest
-    /// max_tokens as sent; nil means "until the context is full".
+    /// max_tokens as sent (possibly more than the context holds); nil means "until the context is full".
     var requestedMaxTokens: Int?
     var stream: Bool
     /// `stream_options.include_usage`: a final chunk carries the token counts.
@@ -39,9 +39,10 @@ struct CompletionRequest: Sendable {
         }
         generation.temperature = try number(body, "temperature", in: 0...2) ?? 1
         generation.topP = try number(body, "top_p", in: 0...1) ?? 1
-        // Newer clients send max_completion_tokens instead of max_tokens.
-        let maxTokens = try integer(body, "max_tokens", in: 1...Int64(Int32.max))
-            ?? integer(body, "max_completion_tokens", in: 1...Int64(Int32.max))
+        // Newer clients send max_completion_tokens instead of max_tokens. Any size is accepted: the server
+        // lowers it to what the context leaves and says so in the response.
+        let maxTokens = try integer(body, "max_tokens", in: 1...Int64.max)
+            ?? integer(body, "max_completion_tokens", in: 1...Int64.max)
         if let seed = try integer(body, "seed", in: Int64.min...Int64.max) {
             generation.seed = UInt64(bitPattern: seed)
         }

@@ -30,13 +30,32 @@ public enum JSONValue: Equatable, Sendable {
         }
     }
 
-    /// Parses a UTF-8 JSON document; throws `JSONValue.ParseError` with a readable reason.
+    /// Parses a UTF-8 JSON document; throws `JSONValue.ParseError` with a readable reason (for bytes that are
+    /// not UTF-8: the first bad byte and its offset).
     public static func parse(_ data: Data) throws -> JSONValue {
+        if let offset = invalidUTF8Offset(data) {
+            let byte = String(data[data.startIndex + offset], radix: 16, uppercase: true)
+            throw ParseError(reason: "the body is not valid UTF-8: byte 0x\(byte) at offset \(offset)")
+        }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
             let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
             throw ParseError(reason: detail ?? context.debugDescription)
+        }
+    }
+
+    /// Offset of the first byte that is not part of a valid UTF-8 sequence; nil when every byte is.
+    static func invalidUTF8Offset(_ bytes: Data) -> Int? {
+        var iterator = bytes.makeIterator()
+        var decoder = Unicode.UTF8()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += Unicode.UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
         }
     }
 

@@ -13,13 +13,17 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
     public var param: String?
     /// Machine-readable code, e.g. `model_not_found`, `context_length_exceeded`.
     public var code: String?
+    /// The connection closes after this answer, unread request bytes unread (a body too large or too slow).
+    public var closesConnection: Bool
 
-    public init(status: HTTPResponse.Status, message: String, type: String, param: String? = nil, code: String? = nil) {
+    public init(status: HTTPResponse.Status, message: String, type: String, param: String? = nil, code: String? = nil,
+                closesConnection: Bool = false) {
         self.status = status
         self.message = message
         self.type = type
         self.param = param
         self.code = code
+        self.closesConnection = closesConnection
     }
 
     public var description: String { "\(status.code) \(type): \(message)" }
@@ -67,7 +71,19 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
 
     static func bodyTooLarge(limit: Int) -> OpenAIError {
         OpenAIError(status: .contentTooLarge, message: "Request body is larger than the limit of \(limit) bytes.",
-                    type: "invalid_request_error", code: "request_too_large")
+                    type: "invalid_request_error", code: "request_too_large", closesConnection: true)
+    }
+
+    static func bodyTimeout(_ limit: Duration, received: Int) -> OpenAIError {
+        OpenAIError(status: .requestTimeout,
+                    message: "The request body did not arrive within \(limit) (\(received) bytes received).",
+                    type: "invalid_request_error", code: "request_timeout", closesConnection: true)
+    }
+
+    static func streamBacklogExceeded(pieces: Int) -> OpenAIError {
+        OpenAIError(status: .serviceUnavailable,
+                    message: "The client fell \(pieces) pieces behind the stream; generation was stopped.",
+                    type: "server_error", code: "stream_backlog_exceeded")
     }
 
     static func serverError(_ message: String) -> OpenAIError {
@@ -83,10 +99,12 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension OpenAIError: HTTPResponseError {
-    public var headers: HTTPFields { [:] }
+    public var headers: HTTPFields { closesConnection ? [.connection: "close"] : [:] }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response.json(json, status: status)
+        var response = Response.json(json, status: status)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }
 
@@ -100,13 +118,18 @@ extension Response {
 }
 
 /// Turns every error (ours, the router's 404/405, NIO's too-many-bytes) into the OpenAI shape, so clients
-/// can always parse `error.message`.
-struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+/// can always parse `error.message`; logs each rejection (method, path, status, code: never a header).
+struct OpenAIErrorMiddleware: RouterMiddleware {
+    typealias Context = ServeRequestContext
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as OpenAIError {
-            return Response.json(error.json, status: error.status)
+            let code = error.code ?? error.type
+            context.logger.notice("\(request.method) \(request.uri.path): \(error.status.code) \(code)")
+            if error.closesConnection { await context.closeConnectionAfterResponse() }
+            return try error.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             let status = error.status
             let type = status == .notFound ? "not_found_error" : status.code >= 500 ? "server_error" : "invalid_request_error"
@@ -123,7 +146,8 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Requires `Authorization: Bearer <key>` on every route except /health (load balancers probe it).
-struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
+struct APIKeyMiddleware: RouterMiddleware {
+    typealias Context = ServeRequestContext
     let expected: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

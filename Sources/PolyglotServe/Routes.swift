@@ -20,11 +20,14 @@ final class ResponseIDs: @unchecked Sendable {
 struct OpenAIRoutes: Sendable {
     /// Slots in the order the models were given (that is the order /v1/models lists them).
     let slots: [ModelSlot]
-    let maxBodyBytes: Int
+    let options: ServeOptions
     let ids = ResponseIDs()
     let started = Int(Date().timeIntervalSince1970)
 
-    func register(on router: Router<BasicRequestContext>) {
+    /// Says that `max_tokens` was lowered to what the context leaves; its value is the tokens allowed.
+    static let clampedHeader = HTTPFields.Element.Name("X-Polyglot-Max-Tokens-Clamped")!
+
+    func register(on router: Router<ServeRequestContext>) {
         router.get("/health") { _, _ in Response.json(.object([("status", .string("ok"))])) }
         router.get("/v1/models") { _, _ in
             Response.json(.object([("object", .string("list")), ("data", .array(slots.map(modelCard)))]))
@@ -34,8 +37,10 @@ struct OpenAIRoutes: Sendable {
             guard let slot = slots.first(where: { $0.generator.modelID == id }) else { throw OpenAIError.modelNotFound(id) }
             return Response.json(modelCard(slot))
         }
-        router.post("/v1/chat/completions") { request, _ in try await complete(request, endpoint: .chat) }
-        router.post("/v1/completions") { request, _ in try await complete(request, endpoint: .text) }
+        router.post("/v1/chat/completions") { request, context in
+            try await complete(request, context, endpoint: .chat)
+        }
+        router.post("/v1/completions") { request, context in try await complete(request, context, endpoint: .text) }
     }
 
     private func modelCard(_ slot: ModelSlot) -> JSONValue {
@@ -47,13 +52,9 @@ struct OpenAIRoutes: Sendable {
 
     // MARK: - Completions
 
-    private func complete(_ request: Request, endpoint: CompletionEndpoint) async throws -> Response {
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw OpenAIError.bodyTooLarge(limit: maxBodyBytes)
-        }
+    private func complete(_ request: Request, _ context: ServeRequestContext, endpoint: CompletionEndpoint) async throws
+        -> Response {
+        let body = try await readBody(request)
         let json: JSONValue
         do {
             json = try JSONValue.parse(Data(body.readableBytesView))
@@ -65,33 +66,49 @@ struct OpenAIRoutes: Sendable {
             throw OpenAIError.modelNotFound(parsed.model)
         }
         let promptTokens = try await slot.countTokens(parsed.generation)
-        parsed.generation.maxTokens = try completionBudget(
+        let budget = try CompletionBudget(
             promptTokens: promptTokens, requested: parsed.requestedMaxTokens, context: slot.generator.contextLength)
+        parsed.generation.maxTokens = budget.allowed
         let reply = Reply(endpoint: endpoint, id: ids.make(endpoint.idPrefix), created: Int(Date().timeIntervalSince1970),
-                          model: parsed.model, promptTokens: promptTokens)
-        return parsed.stream
-            ? streamingResponse(slot: slot, parsed: parsed, reply: reply)
+                          model: parsed.model, promptTokens: promptTokens, budget: budget)
+        var response = parsed.stream
+            ? streamingResponse(slot: slot, parsed: parsed, reply: reply, context: context)
             : try await wholeResponse(slot: slot, parsed: parsed, reply: reply)
+        if budget.clamped { response.headers[Self.clampedHeader] = String(budget.allowed) }
+        return response
     }
 
-    /// Completion tokens allowed: as requested, or the rest of the context; 400 if the prompt does not fit.
-    private func completionBudget(promptTokens: Int, requested: Int?, context: Int) throws -> Int {
-        let param = "messages"
-        guard promptTokens < context else {
-            throw OpenAIError.invalidRequest(
-                "This model's maximum context length is \(context) tokens. However, your prompt resulted in "
-                    + "\(promptTokens) tokens. Please reduce the length of the prompt.",
-                param: param, code: "context_length_exceeded")
+    /// The request body, read only while it stays within the limits: a declared Content-Length over the
+    /// limit is refused before a byte is read, a chunked body as soon as it passes the limit, and a body
+    /// that takes longer than `bodyTimeout` (a client trickling bytes) gets 408.
+    private func readBody(_ request: Request) async throws -> ByteBuffer {
+        let limit = options.maxBodyBytes, timeout = options.bodyTimeout
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw OpenAIError.bodyTooLarge(limit: limit)
         }
-        guard let requested else { return context - promptTokens }
-        guard promptTokens + requested <= context else {
-            throw OpenAIError.invalidRequest(
-                "This model's maximum context length is \(context) tokens. However, you requested "
-                    + "\(promptTokens + requested) tokens (\(promptTokens) in the prompt, \(requested) for the completion). "
-                    + "Please reduce the length of the prompt or max_tokens.",
-                param: "max_tokens", code: "context_length_exceeded")
+        let received = ByteCount(), body = request.body
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self, returning: ByteBuffer.self) { group in
+            group.addTask {
+                var collected = ByteBuffer()
+                for try await piece in body {
+                    guard collected.readableBytes + piece.readableBytes <= limit else {
+                        throw OpenAIError.bodyTooLarge(limit: limit)
+                    }
+                    received.add(piece.readableBytes)
+                    collected.writeImmutableBuffer(piece)
+                }
+                return collected
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw OpenAIError.bodyTimeout(timeout, received: received.value)
+            }
+            return buffer
         }
-        return requested
     }
 
     private func wholeResponse(slot: ModelSlot, parsed: CompletionRequest, reply: Reply) async throws -> Response {
@@ -108,24 +125,37 @@ struct OpenAIRoutes: Sendable {
         }
     }
 
-    /// Server-sent events. Generation runs on the model's queue and hands text over through an AsyncStream;
-    /// a failed write (client gone) or a cancelled task sets the flag that makes the generator stop.
-    private func streamingResponse(slot: ModelSlot, parsed: CompletionRequest, reply: Reply) -> Response {
+    /// Server-sent events. Generation runs on the model's queue and hands text over through a bounded buffer:
+    /// a reader that falls `streamBacklogPieces` behind ends the generation (the model is freed), and a write
+    /// that stalls for `stalledWriteTimeout` closes the connection. A failed write (client gone) or a
+    /// cancelled task sets the flag that makes the generator stop.
+    private func streamingResponse(slot: ModelSlot, parsed: CompletionRequest, reply: Reply,
+                                   context: ServeRequestContext) -> Response {
+        let options = self.options
         let body = ResponseBody { writer in
-            let cancel = CancellationFlag()
-            let (pieces, sink) = AsyncStream<String>.makeStream()
+            let cancel = CancellationFlag(), fellBehind = CancellationFlag(), stalled = CancellationFlag()
+            let (pieces, sink) = AsyncStream<String>.makeStream(
+                bufferingPolicy: .bufferingOldest(options.streamBacklogPieces))
             let producer = Task { () -> Result<GenerationOutcome, any Error> in
                 defer { sink.finish() }
                 do {
                     return .success(try await slot.generate(parsed.generation, cancel: cancel) { piece in
-                        if case .terminated = sink.yield(piece) { return false }
-                        return true
+                        switch sink.yield(piece) {
+                        case .enqueued: return true
+                        case .dropped: fellBehind.cancel(); return false
+                        case .terminated: return false
+                        @unknown default: return false
+                        }
                     })
                 } catch {
                     return .failure(error)
                 }
             }
-            func send(_ event: String) async throws { try await writer.write(ByteBuffer(string: "data: \(event)\n\n")) }
+            func send(_ event: String) async throws {
+                try await context.write(within: options.stalledWriteTimeout, onStall: { stalled.cancel() }) {
+                    try await writer.write(ByteBuffer(string: "data: \(event)\n\n"))
+                }
+            }
             do {
                 try await withTaskCancellationHandler {
                     try await send(reply.openingChunk().serialized)
@@ -136,9 +166,17 @@ struct OpenAIRoutes: Sendable {
             } catch {
                 cancel.cancel()
                 _ = await producer.value
+                if stalled.isSet {
+                    context.logger.notice(
+                        "\(reply.id): the client stopped reading for \(options.stalledWriteTimeout); closed")
+                }
                 throw error
             }
             switch await producer.value {
+            case .success where fellBehind.isSet:
+                context.logger.notice(
+                    "\(reply.id): the client fell \(options.streamBacklogPieces) pieces behind; stopped")
+                try await send(OpenAIError.streamBacklogExceeded(pieces: options.streamBacklogPieces).json.serialized)
             case .success(let outcome):
                 try await send(reply.chunk(text: "", finishReason: outcome.finishReason).serialized)
                 if parsed.includeUsage { try await send(reply.usageChunk(outcome).serialized) }
@@ -156,6 +194,36 @@ struct OpenAIRoutes: Sendable {
     }
 }
 
+/// Bytes of a request body received so far (read from the timeout's side while the body is collected).
+private final class ByteCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+
+    var value: Int { lock.withLock { total } }
+    func add(_ n: Int) { lock.withLock { total += n } }
+}
+
+/// Completion tokens allowed for one request: as requested, or lowered ("clamped") to what the context
+/// leaves after the prompt, which the response then states. A prompt that fills the context is a 400.
+struct CompletionBudget: Sendable, Equatable {
+    /// max_tokens as sent; nil when absent.
+    var requested: Int?
+    var allowed: Int
+    /// The request asked for more than the context leaves.
+    var clamped: Bool { requested.map { $0 > allowed } ?? false }
+
+    init(promptTokens: Int, requested: Int?, context: Int) throws {
+        guard promptTokens < context else {
+            throw OpenAIError.invalidRequest(
+                "This model's maximum context length is \(context) tokens. However, your prompt resulted in "
+                    + "\(promptTokens) tokens. Please reduce the length of the prompt.",
+                param: "messages", code: "context_length_exceeded")
+        }
+        self.requested = requested
+        allowed = min(requested ?? Int.max, context - promptTokens)
+    }
+}
+
 /// Builds the JSON documents of one response, whole or as chunks.
 struct Reply: Sendable {
     let endpoint: CompletionEndpoint
@@ -163,6 +231,7 @@ struct Reply: Sendable {
     let created: Int
     let model: String
     let promptTokens: Int
+    let budget: CompletionBudget
 
     private func envelope(object: String, choices: [JSONValue]) -> [(String, JSONValue)] {
         [("id", .string(id)), ("object", .string(object)), ("created", .int(Int64(created))),
@@ -178,12 +247,19 @@ struct Reply: Sendable {
                  ("total_tokens", .int(Int64(promptTokens + completionTokens)))])
     }
 
+    /// `{"requested", "allowed"}` when max_tokens was lowered to fit the context (none otherwise).
+    private var clampNote: [(String, JSONValue)] {
+        guard budget.clamped, let requested = budget.requested else { return [] }
+        return [("max_tokens_clamped", .object([("requested", .int(Int64(requested))),
+                                                ("allowed", .int(Int64(budget.allowed)))]))]
+    }
+
     func whole(_ outcome: GenerationOutcome) -> JSONValue {
         let content: (String, JSONValue) = endpoint == .chat
             ? ("message", .object([("role", .string("assistant")), ("content", .string(outcome.text))]))
             : ("text", .string(outcome.text))
         return .object(envelope(object: endpoint.objectName, choices: [choice(content, finishReason: outcome.finishReason)])
-            + [("usage", usage(outcome.completionTokens))])
+            + [("usage", usage(outcome.completionTokens))] + clampNote)
     }
 
     /// First chunk of a chat stream announces the role (legacy completions have no roles).
@@ -194,12 +270,13 @@ struct Reply: Sendable {
         ]))
     }
 
-    /// One piece of text; the last chunk carries an empty delta and the finish reason.
+    /// One piece of text; the last chunk carries an empty delta, the finish reason and any clamping note.
     func chunk(text: String, finishReason: String? = nil) -> JSONValue {
         let content: (String, JSONValue) = endpoint == .chat
             ? ("delta", finishReason == nil ? .object([("content", .string(text))]) : .object([]))
             : ("text", .string(text))
-        return .object(envelope(object: endpoint.chunkObjectName, choices: [choice(content, finishReason: finishReason)]))
+        let choices = [choice(content, finishReason: finishReason)]
+        return .object(envelope(object: endpoint.chunkObjectName, choices: choices) + (finishReason == nil ? [] : clampNote))
     }
 
     /// With `stream_options.include_usage`: a final chunk with no choices and the token counts.

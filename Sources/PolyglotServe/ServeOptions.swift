@@ -1,4 +1,5 @@
-// How the server listens and whom it lets in.
+// How the server listens, whom it lets in, and the limits that keep hostile or broken clients from
+// holding it up (docs/reliability.md, "serve").
 
 import Foundation
 
@@ -11,15 +12,30 @@ public struct ServeOptions: Sendable, Equatable {
     /// Name of an environment variable holding the API key; when set, every request except /health needs
     /// `Authorization: Bearer <key>`. The key itself is never stored in options or logged.
     public var apiKeyEnvironmentVariable: String?
-    /// Largest accepted request body; larger ones get 413.
+    /// Largest accepted request body; larger ones get 413 (a declared Content-Length before any byte is read).
     public var maxBodyBytes: Int
+    /// The whole body must arrive within this time once the head is read, else 408 and the connection
+    /// closes: a client sending byte by byte cannot hold a request open.
+    public var bodyTimeout: Duration
+    /// A connection that sends nothing for this long between requests (or while sending a head) is closed.
+    public var idleTimeout: Duration
+    /// A streamed write that cannot complete for this long (the client stopped reading) closes the connection.
+    public var stalledWriteTimeout: Duration
+    /// Streamed pieces a slow reader may fall behind the generator; one more ends its generation, so the
+    /// model is free for the next request and the server never buffers a stream without bound.
+    public var streamBacklogPieces: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8000, apiKeyEnvironmentVariable: String? = nil,
-                maxBodyBytes: Int = 1 << 20) {
+                maxBodyBytes: Int = 1 << 20, bodyTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(60),
+                stalledWriteTimeout: Duration = .seconds(30), streamBacklogPieces: Int = 1024) {
         self.host = host
         self.port = port
         self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
         self.maxBodyBytes = maxBodyBytes
+        self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
+        self.stalledWriteTimeout = stalledWriteTimeout
+        self.streamBacklogPieces = streamBacklogPieces
     }
 
     /// Reads the API key from the environment; nil when no key is required.
@@ -35,6 +51,13 @@ public struct ServeOptions: Sendable, Equatable {
         guard (0...65_535).contains(port) else { throw ServeError.configuration("port must be in 0...65535, got \(port)") }
         guard !host.isEmpty else { throw ServeError.configuration("host must not be empty") }
         guard maxBodyBytes > 0 else { throw ServeError.configuration("maxBodyBytes must be positive, got \(maxBodyBytes)") }
+        for (name, value) in [("bodyTimeout", bodyTimeout), ("idleTimeout", idleTimeout),
+                              ("stalledWriteTimeout", stalledWriteTimeout)] where value <= .zero {
+            throw ServeError.configuration("\(name) must be positive, got \(value)")
+        }
+        guard streamBacklogPieces > 0 else {
+            throw ServeError.configuration("streamBacklogPieces must be positive, got \(streamBacklogPieces)")
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -59,28 +60,39 @@ public final class ServeHandle: Sendable {
 
 /// OpenAI-compatible HTTP API in front of text generators.
 public enum OpenAIServer {
+    /// The server's log: warnings and worse (rejected requests are notices), to standard error.
+    public static var defaultLogger: Logger {
+        var logger = Logger(label: "polyglot.serve")
+        logger.logLevel = .warning
+        return logger
+    }
+
     /// Starts serving in the background and returns once the port is bound.
-    public static func start(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions()) async throws -> ServeHandle {
-        try await launch(generators, options: options, signals: [])
+    public static func start(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
+                             logger: Logger = defaultLogger) async throws -> ServeHandle {
+        try await launch(generators, options: options, logger: logger, signals: [])
     }
 
     /// `start` for synchronous callers (the REPL's `serve MODEL port: 8000`).
-    public static func startInBackground(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions()) throws -> ServeHandle {
-        try blockingWait { try await start(generators, options: options) }
+    public static func startInBackground(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
+                                         logger: Logger = defaultLogger) throws -> ServeHandle {
+        try blockingWait { try await start(generators, options: options, logger: logger) }
     }
 
     /// Serves in the foreground until SIGINT or SIGTERM (the CLI's `polyglot serve`). `onReady` gets the
     /// handle once the port is bound, e.g. to print the address.
     public static func runUntilSignal(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
+                                      logger: Logger = defaultLogger,
                                       onReady: @escaping @Sendable (ServeHandle) -> Void = { _ in }) throws {
         try blockingWait {
-            let handle = try await launch(generators, options: options, signals: [.sigint, .sigterm])
+            let handle = try await launch(generators, options: options, logger: logger, signals: [.sigint, .sigterm])
             onReady(handle)
             try await handle.wait()
         }
     }
 
-    private static func launch(_ generators: [any TextGenerator], options: ServeOptions, signals: [UnixSignal]) async throws -> ServeHandle {
+    private static func launch(_ generators: [any TextGenerator], options: ServeOptions, logger: Logger,
+                               signals: [UnixSignal]) async throws -> ServeHandle {
         try options.validate()
         let apiKey = try options.resolveAPIKey()
         let ids = generators.map(\.modelID)
@@ -89,19 +101,18 @@ public enum OpenAIServer {
             throw ServeError.configuration("model id '\(duplicate)' is served twice; give each model a distinct id")
         }
 
-        var logger = Logger(label: "polyglot.serve")
-        logger.logLevel = .warning
         let shutdown = CancellationFlag()
-        let router = Router()
-        router.middlewares.add(OpenAIErrorMiddleware<BasicRequestContext>())
-        if let apiKey { router.middlewares.add(APIKeyMiddleware<BasicRequestContext>(expected: apiKey)) }
+        let router = Router(context: ServeRequestContext.self)
+        router.middlewares.add(OpenAIErrorMiddleware())
+        if let apiKey { router.middlewares.add(APIKeyMiddleware(expected: apiKey)) }
         let slots = generators.map { ModelSlot(generator: $0, shutdown: shutdown) }
-        OpenAIRoutes(slots: slots, maxBodyBytes: options.maxBodyBytes).register(on: router)
+        OpenAIRoutes(slots: slots, options: options).register(on: router)
 
         // The first event decides start-up: the bound port, or the error that stopped the server.
         let (ready, readySink) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = Application(
             router: router,
+            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount(options.idleTimeout))),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)),
             onServerRunning: { channel in readySink.yield(.success(channel.localAddress?.port ?? options.port)) },
             logger: logger)

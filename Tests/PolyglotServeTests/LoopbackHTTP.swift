@@ -29,11 +29,17 @@ struct LoopbackError: Error, CustomStringConvertible {
 final class LoopbackConnection {
     private let fd: Int32
 
-    init(port: Int, timeoutSeconds: Int = 20) throws {
+    /// `receiveBufferBytes` shrinks the kernel's receive buffer (and so the TCP window) before connecting, for
+    /// a client that should fall behind quickly. Sends and receives give up after `timeoutSeconds`.
+    init(port: Int, timeoutSeconds: Int = 20, receiveBufferBytes: Int? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LoopbackError(description: "socket() failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if var size = receiveBufferBytes.map(Int32.init) {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -65,6 +71,17 @@ final class LoopbackConnection {
         return n > 0 ? Data(buffer[0..<n]) : nil
     }
 
+    /// Everything until the server closes the connection (or `timeoutSeconds` pass without a byte).
+    func readToEnd() -> (data: Data, closedByServer: Bool) {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n > 0 { data += buffer[0..<n]; continue }
+            return (data, n == 0 || errno == ECONNRESET)
+        }
+    }
+
     /// Closes abruptly (RST rather than FIN) like a killed client.
     func hangUp() {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
@@ -72,11 +89,20 @@ final class LoopbackConnection {
         shutdown(fd, Int32(SHUT_RDWR))
     }
 
-    static func requestBytes(_ method: String, _ path: String, body: Data?, headers: [String: String]) -> Data {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
-        return Data((head + "\r\n").utf8) + (body ?? Data())
+    /// A request; `keepAlive` leaves out `Connection: close`, so only the server can decide to hang up.
+    static func requestBytes(_ method: String, _ path: String, body: Data?, headers: [String: String],
+                             keepAlive: Bool = false) -> Data {
+        let length = body.map { ["Content-Length": "\($0.count)"] } ?? [:]
+        return head(method, path, headers: headers.merging(length) { given, _ in given }, keepAlive: keepAlive)
+            + (body ?? Data())
+    }
+
+    /// Just the head of a request: the test sends the body (or not) itself.
+    static func head(_ method: String, _ path: String, headers: [String: String], keepAlive: Bool = false) -> Data {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(keepAlive ? "" : "Connection: close\r\n")"
+        head += "Content-Type: application/json\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
+        return Data((head + "\r\n").utf8)
     }
 }
 

@@ -33,7 +33,7 @@ extension CommandRegistry {
         options.port = inv.int("port")!
         options.apiKeyEnvironmentVariable = inv.string("api_key_env")
         let handle = try inv.lab { try OpenAIServer.startInBackground(models.map { ModelGenerator($0) }, options: options) }
-        inv.session.servers.append(handle)
+        inv.session.servers.handles.append(handle)
         inv.session.emit("serving \(handle.modelIDs.joined(separator: ", ")) at \(handle.baseURL)", volatile: true)
         return .record(Record([("url", .string(handle.baseURL)), ("port", .int(handle.port)),
                                ("models", .list(handle.modelIDs.map { .string($0) }))]))
@@ -42,10 +42,21 @@ extension CommandRegistry {
     static let stop = CommandSpec(
         "stop", category: "models", summary: "Stop every server started by `serve` in this session.",
         example: "stop") { inv in
-        let n = inv.session.servers.count
-        for s in inv.session.servers { s.stopAndWait() }
-        inv.session.servers = []
+        let servers = inv.session.servers
+        let n = servers.handles.count
+        for s in servers.handles { s.stopAndWait() }
+        servers.handles = []
         inv.session.emit("stopped \(n) server(s)")
         return .none
     }
+}
+
+/// Servers started by `serve` in one session, stopped by `stop`: kept in the session's resources, so the
+/// session itself knows nothing of HTTP.
+final class SessionServers {
+    var handles: [ServeHandle] = []
+}
+
+extension Session {
+    var servers: SessionServers { resources.shared(SessionServers.self) { SessionServers() } }
 }

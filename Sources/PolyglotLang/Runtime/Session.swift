@@ -3,7 +3,6 @@
 
 import Foundation
 import PolyglotEngine
-import PolyglotServe
 
 /// One line of a cell's output. Volatile lines (timings, throughput, dates) are recorded as `#~`
 /// and are not compared on replay.
@@ -44,8 +43,8 @@ public final class Session {
     public var baseDirectory: URL
     /// Called for every output line as it is produced (the REPL and `run` print it).
     public var echo: (OutputLine) -> Void = { _ in }
-    /// Servers started by `serve`, stopped by `stop`.
-    public var servers: [ServeHandle] = []
+    /// What commands keep running between cells (the servers of `serve`), each in a type its commands own.
+    public let resources = SessionResources()
     /// Width for inline charts: the REPL's terminal; nil = 80 columns (reproducible in notebooks).
     public var terminalWidth: Int?
     /// ANSI colours in inline charts (only at an interactive terminal without NO_COLOR).
