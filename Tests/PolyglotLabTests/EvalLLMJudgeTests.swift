@@ -435,7 +435,7 @@ final class EvalLLMJudgeTests: XCTestCase {
         await server.stop()
         XCTAssertEqual(Set(auth), ["Bearer \(secret)"])
         XCTAssertEqual(result.single.count, 8)
-        let written = try String(contentsOfFile: cache, encoding: .utf8)
+        let written = try String(contentsOf: cache, encoding: .utf8)
         XCTAssertFalse(written.contains(secret))
         XCTAssertFalse(written.contains("POLYGLOT_TEST_JUDGE_KEY"))
     }

@@ -52,7 +52,7 @@ extension JudgeRequest {
         let fields: [Any] = ["polyglot-judge-cache-1", endpoint.completionsURL, endpoint.model, temperature,
                              endpoint.maxTokens, promptName, system, template, user, references, answers]
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
-        let first = FNV1a64.hash(data), second = FNV1a64.hash([0x01] + data)
+        let first = FNV1a64.hash(data), second = FNV1a64.hash(Data([0x01]) + data)
         return [first, second].map { word in
             let hex = String(word, radix: 16)
             return String(repeating: "0", count: 16 - hex.count) + hex
