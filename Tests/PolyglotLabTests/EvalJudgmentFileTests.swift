@@ -62,7 +62,7 @@ final class EvalJudgmentFileTests: XCTestCase {
         let set = try JudgmentSet.load(file.path)
         XCTAssertEqual(set.single.map(\.questionID), ["81_DE", "86_DE"])
         XCTAssertEqual(set.warnings.map(\.description), [
-            "\(file.path):7: expected one JSON object per line, found `not json`…",
+            "\(file.path):7: expected one JSON object per line, found `not json…`",
             "\(file.path):2: expected `judge` to be [judge_model, prompt_name]",
             "\(file.path):3: expected numeric `score` (−1 for a failed judgment)",
             "\(file.path):4: expected `turn` to be 1 or 2, found 3",

@@ -83,7 +83,8 @@ public struct LLMJudge {
             v["ref_answer_2"] = at(q.referenceAnswer, 1)
         }
         return JudgeRequest(promptName: name, system: p.systemPrompt, template: p.template, user: p.fill(v),
-                            questionID: q.id, turn: turn, references: q.referenceAnswer ?? [], answers: a.turns)
+                            questionID: q.id, turn: turn, references: Self.shown(q.referenceAnswer, turn: turn),
+                            answers: Self.shown(a.turns, turn: turn))
     }
 
     // MARK: - Single grading
@@ -133,7 +134,8 @@ public struct LLMJudge {
                 func request(_ a: ModelAnswer, _ b: ModelAnswer) -> JudgeRequest {
                     JudgeRequest(promptName: name, system: p.systemPrompt, template: p.template,
                                  user: p.fill(Self.pairValues(q, a: a, b: b, turn: turn)), questionID: q.id, turn: turn,
-                                 references: q.referenceAnswer ?? [], answers: a.turns + b.turns)
+                                 references: Self.shown(q.referenceAnswer, turn: turn),
+                                 answers: Self.shown(a.turns, turn: turn) + Self.shown(b.turns, turn: turn))
                 }
                 let g1 = request(a1, a2), g2 = request(a2, a1)
                 items.append(PairJudgment(questionID: q.id, model1: model1, model2: model2, g1Winner: .error, g2Winner: .error,
@@ -154,6 +156,9 @@ public struct LLMJudge {
         return LLMJudgeRun(judgments: JudgmentSet(pairs: items, warnings: answers.warnings + replies.problems),
                            cachedReplies: replies.cached, replies: requests.count)
     }
+
+    /// The turns a judge sees when grading `turn`: the first, or both (a turn-2 prompt shows the whole conversation).
+    static func shown(_ turns: [String]?, turn: Int) -> [String] { (0..<turn).map { at(turns, $0) } }
 
     static func pairValues(_ q: BenchQuestion, a: ModelAnswer, b: ModelAnswer, turn: Int) -> [String: String] {
         var v: [String: String] = turn == 1
