@@ -67,4 +67,29 @@ final class EvalCommandTests: XCTestCase {
         let cache = try String(contentsOf: dir.appendingPathComponent("judge-cache.jsonl"), encoding: .utf8)
         XCTAssertEqual(cache.split(separator: "\n").count, 160)
     }
+
+    /// `polyglot run` shows the repeated-rounds warning at load, though nothing displays the judgments.
+    func testRepeatedJudgmentsAreWarnedAboutInRunAndRepeatsChoosesTheSemantics() throws {
+        let dir = try temporaryDirectory("pg-repeats")
+        let fixture = repositoryRoot.appendingPathComponent("Tests/Fixtures/judgments/gpt-4_single_repeats.jsonl")
+        let script = dir.appendingPathComponent("repeats.pg")
+        try """
+        let fastchat = load judgments "\(fixture.path)"
+        let last = load judgments "\(fixture.path)" repeats: "last"
+        score fastchat by: ["turn"]
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let r = try runPolyglot(["run", script.path], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("warning: \(fixture.path): 5 repeated judgments: 4 items"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("every row counts, as in FastChat's show_result.py"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("kept the last of each (repeats: \"last\")"), r.stdout)
+        let turnOne = r.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("1  ") }
+        XCTAssertEqual(turnOne?.split(separator: " ").dropFirst().first, "7.25", r.stdout)
+
+        try "let j = load judgments \"\(fixture.path)\" repeats: \"first\"\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        let bad = try runPolyglot(["run", script.path], cwd: dir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("repeats: must be \"all\", \"mean\" or \"last\""), bad.stderr)
+    }
 }

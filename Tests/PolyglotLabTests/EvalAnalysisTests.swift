@@ -42,7 +42,8 @@ final class EvalAnalysisTests: XCTestCase {
         let folder = try JudgmentSet.load(dir.path)
         XCTAssertEqual(folder.single.first?.lang, .it)
         XCTAssertEqual(folder.single.first?.category, "extraction")
-        let noLang = try EvalFixtures.write(#"{"question_id": 131, "model": "m", "score": 3, "turn": 1}"#, "j.jsonl", in: EvalFixtures.tempDir())
+        let noLang = try EvalFixtures.write(#"{"question_id": 131, "model": "m", "judge": ["gpt-4", "single-v1"], "score": 3, "turn": 1}"#,
+                                            "j.jsonl", in: EvalFixtures.tempDir())
         XCTAssertEqual(try JudgmentSet.load(noLang.path, lang: .es).single.first?.lang, .es)
         XCTAssertTrue(try JudgmentSet.load(noLang.path).warnings.first?.message.contains("language") ?? false)
     }

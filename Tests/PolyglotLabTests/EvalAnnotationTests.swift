@@ -29,14 +29,15 @@ final class EvalAnnotationTests: XCTestCase {
         try s.handle(.back)
         try s.handle(.back)
         XCTAssertEqual(s.position, 0)
-        try s.handle(.score(8))  // corrects the first judgment; the later line wins when read
+        try s.handle(.score(8))  // corrects the first judgment: its line is replaced, not repeated
         try s.handle(.stop)
         XCTAssertTrue(s.isFinished)
         XCTAssertEqual(s.judgedCount, 1)
 
         let saved = try JudgmentSet.load(file)
         XCTAssertEqual(saved.single.map(\.score), [8], "the correction replaces the first score")
-        XCTAssertEqual(saved.warnings.count, 1)
+        XCTAssertEqual(saved.warnings, [], "no repeated row for FastChat's tools to count twice")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count, 1)
         XCTAssertEqual(saved.single.first?.judge, ["human:ana", "single-v1"])
         XCTAssertEqual(saved.single.first?.lang, .de)
 

@@ -74,7 +74,8 @@ final class EvalBenchmarkTests: XCTestCase {
             return "risposta"
         }
         let all = try working.run(qs, to: url)
-        XCTAssertEqual(all.map(\.questionID), qs.map(\.id))
+        XCTAssertEqual(all.answers.map(\.questionID), qs.map(\.id))
+        XCTAssertEqual(all.resumed, 2)
         XCTAssertEqual(counter.asked, ["domanda 0", "domanda 1", "domanda 2", "domanda 3"], "nothing generated twice")
         XCTAssertEqual(try ModelAnswer.read(url, problems: &problems).count, 4)
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8).split(separator: "\n").count, 4, "rewritten one line per question")
@@ -164,7 +165,7 @@ final class EvalBenchmarkTests: XCTestCase {
         }
         var progress: [Int] = []
         let url = EvalFixtures.tempDir().appendingPathComponent("mini.jsonl")
-        let answers = try gen.run(qs, to: url) { done, total in progress.append(done); XCTAssertEqual(total, 3) }
+        let answers = try gen.run(qs, to: url) { done, total in progress.append(done); XCTAssertEqual(total, 3) }.answers
         XCTAssertEqual(progress, [1, 2, 3])
         XCTAssertEqual(calls.log.map(\.1), [0.7, 0.7, 0, 0, 0.1])
         XCTAssertTrue(calls.log.allSatisfy { $0.0.first == Message(role: .system, content: Lang.fr.systemPrompt) && $0.3 == 64 })

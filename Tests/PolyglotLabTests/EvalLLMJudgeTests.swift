@@ -138,21 +138,17 @@ final class EvalLLMJudgeTests: XCTestCase {
         return AnswerSet(benchmark: bench, answers: answers)
     }
 
-    func options(_ server: LoopbackJudge, concurrency: Int = 4, cache: String? = nil, attempts: Int = 4) -> LLMJudgeOptions {
+    func options(_ server: LoopbackJudge, concurrency: Int = 4, cache: URL? = nil, attempts: Int = 4) -> LLMJudgeOptions {
         LLMJudgeOptions(endpoint: ChatEndpoint(baseURL: server.url, model: "judge-x", timeout: 5, maxAttempts: attempts, baseDelay: 0.01, maxDelay: 2),
                         concurrency: concurrency, cacheFile: cache)
     }
 
-    func tempFile(_ name: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eval-llm-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
-    }
+    func tempFile(_ name: String) -> URL { EvalFixtures.tempDir().appendingPathComponent(name) }
 
     func testGoodRatingsUseLocalizedPromptsPerLanguageAndTurn() async throws {
         let server = try await LoopbackJudge { n, _ in .text("Begründung ... Bewertung: [[\(n % 10 + 1)]].") }
         let bench = makeBench()
-        let result = try await LLMJudge(benchmark: bench, options: options(server)).judge(makeAnswers(bench))
+        let result = try await LLMJudge(benchmark: bench, options: options(server)).judge(makeAnswers(bench)).judgments
         await server.stop()
         XCTAssertEqual(result.single.count, 12)  // 6 questions × 2 turns
         XCTAssertTrue(result.single.allSatisfy { (1...10).contains($0.score) })
@@ -173,7 +169,7 @@ final class EvalLLMJudgeTests: XCTestCase {
     func testUnparseableRatingIsMinusOneWithRawTextKept() async throws {
         let server = try await LoopbackJudge { _, user in user.contains("Frage 0") ? .text("I cannot decide.") : .text("[[7]]") }
         let bench = makeBench()
-        let result = try await LLMJudge(benchmark: bench, options: options(server)).judge(makeAnswers(bench))
+        let result = try await LLMJudge(benchmark: bench, options: options(server)).judge(makeAnswers(bench)).judgments
         await server.stop()
         let failed = result.single.filter(\.failed)
         XCTAssertEqual(failed.count, 4)  // question "DE/FR Frage 0": its turn 1 prompt, and the turn 2 prompt shows turn 1 too
@@ -195,7 +191,7 @@ final class EvalLLMJudgeTests: XCTestCase {
         let bench = Benchmark(name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
                               judgePrompts: makeBench().judgePrompts)
         let start = Date()
-        let result = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 1, attempts: 6)).judge(makeAnswers(bench))
+        let result = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 1, attempts: 6)).judge(makeAnswers(bench)).judgments
         let elapsed = Date().timeIntervalSince(start)
         await server.stop()
         XCTAssertEqual(result.single.map(\.score), [8])
@@ -209,7 +205,7 @@ final class EvalLLMJudgeTests: XCTestCase {
         let failing = try await LoopbackJudge { _, _ in .status(500, retryAfter: nil) }
         let bench = Benchmark(name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
                               judgePrompts: makeBench().judgePrompts)
-        let result = try await LLMJudge(benchmark: bench, options: options(failing, attempts: 3)).judge(makeAnswers(bench))
+        let result = try await LLMJudge(benchmark: bench, options: options(failing, attempts: 3)).judge(makeAnswers(bench)).judgments
         let tries = await failing.log.prompts.count
         await failing.stop()
         XCTAssertEqual(tries, 3)
@@ -218,7 +214,7 @@ final class EvalLLMJudgeTests: XCTestCase {
 
         let refusing = try await LoopbackJudge { _, _ in .status(401, retryAfter: nil) }
         do {
-            _ = try await LLMJudge(benchmark: bench, options: options(refusing)).judge(makeAnswers(bench))
+            _ = try await LLMJudge(benchmark: bench, options: options(refusing)).judge(makeAnswers(bench)).judgments
             XCTFail("a 401 must stop the run")
         } catch let e as ChatError {
             XCTAssertEqual(e, .rejected(status: 401, message: "scripted failure"))
@@ -231,7 +227,7 @@ final class EvalLLMJudgeTests: XCTestCase {
         let short = try await LoopbackJudge { n, _ in n == 1 ? .contextTooLong : .text("Rating: [[7]]") }
         let two = Benchmark(name: "two", questions: bench.questions + [BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["DE Frage 2"])],
                             judgePrompts: makeBench().judgePrompts)
-        let mixed = try await LLMJudge(benchmark: two, options: options(short)).judge(makeAnswers(two))
+        let mixed = try await LLMJudge(benchmark: two, options: options(short)).judge(makeAnswers(two)).judgments
         await short.stop()
         XCTAssertEqual(mixed.single.map(\.score).sorted(), [-1, 7])
     }
@@ -243,7 +239,7 @@ final class EvalLLMJudgeTests: XCTestCase {
         var opts = options(server, attempts: 2)
         opts.endpoint.timeout = 0.15
         let start = Date()
-        let result = try await LLMJudge(benchmark: bench, options: opts).judge(makeAnswers(bench))
+        let result = try await LLMJudge(benchmark: bench, options: opts).judge(makeAnswers(bench)).judgments
         let elapsed = Date().timeIntervalSince(start)
         let tries = await server.log.prompts.count
         await server.stop()
@@ -254,36 +250,102 @@ final class EvalLLMJudgeTests: XCTestCase {
     }
 
     func testResumeAfterInterruptionNeverAsksTwice() async throws {
-        let cache = tempFile("judge_single.jsonl")
+        let cache = tempFile("judge-cache.jsonl")
         let bench = makeBench(questions: 4)
         let answers = makeAnswers(bench)  // 10 questions × 2 turns = 20 items
-        // First run: the server stops cooperating (403) after 7 answers, which interrupts the run.
-        let first = try await LoopbackJudge { n, _ in n <= 7 ? .text("[[6]]") : .status(403, retryAfter: nil) }
+        // One server (the endpoint is part of the cache key): request 8 is refused (403), which stops the first run
+        // after 7 answers; later requests get [[9]].
+        let server = try await LoopbackJudge { n, _ in n <= 7 ? .text("[[6]]") : n == 8 ? .status(403, retryAfter: nil) : .text("[[9]]") }
         do {
-            _ = try await LLMJudge(benchmark: bench, options: options(first, concurrency: 1, cache: cache)).judge(answers)
+            _ = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 1, cache: cache)).judge(answers)
             XCTFail("expected the run to be interrupted")
         } catch is ChatError {}
-        let firstPrompts = await first.log.users()
-        await first.stop()
-        XCTAssertEqual(try JudgmentSet.load(cache).single.count, 7, "every answer is appended as it arrives")
+        let firstPrompts = await server.log.users()
+        XCTAssertEqual(try String(contentsOf: cache, encoding: .utf8).split(separator: "\n").count, 7,
+                       "every reply is appended as it arrives")
 
-        let second = try await LoopbackJudge { _, _ in .text("[[9]]") }
-        let result = try await LLMJudge(benchmark: bench, options: options(second, concurrency: 3, cache: cache)).judge(answers)
-        let secondPrompts = await second.log.users()
-        await second.stop()
-        XCTAssertEqual(result.single.count, 20)
+        let run = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 3, cache: cache)).judge(answers)
+        let secondPrompts = await server.log.users().dropFirst(firstPrompts.count)
+        XCTAssertEqual(run.judgments.single.count, 20)
+        XCTAssertEqual([run.cachedReplies, run.replies], [7, 20])
         XCTAssertEqual(secondPrompts.count, 13)
         XCTAssertTrue(Set(firstPrompts.prefix(7)).isDisjoint(with: secondPrompts), "no question asked twice")
-        XCTAssertEqual(result.single.filter { $0.score == 6 }.count, 7)
-        XCTAssertEqual(try JudgmentSet.load(cache).single.count, 20)
+        XCTAssertEqual(run.judgments.single.filter { $0.score == 6 }.count, 7)
 
         // A third run finds everything cached and asks nothing.
-        let third = try await LoopbackJudge { _, _ in .text("[[1]]") }
-        let again = try await LLMJudge(benchmark: bench, options: options(third, cache: cache)).judge(answers)
-        let thirdCount = await third.log.prompts.count
-        await third.stop()
-        XCTAssertEqual(thirdCount, 0)
-        XCTAssertEqual(again.single.count, 20)
+        let again = try await LLMJudge(benchmark: bench, options: options(server, cache: cache)).judge(answers)
+        let total = await server.log.prompts.count
+        await server.stop()
+        XCTAssertEqual(total, firstPrompts.count + 13)
+        XCTAssertEqual(again.judgments.single.map(\.score), run.judgments.single.map(\.score))
+        XCTAssertEqual(again.cachedReplies, 20)
+    }
+
+    /// Judges `answers` with a cache and returns the requests sent (the server's log grows across calls).
+    func judgeCounting(_ bench: Benchmark, _ answers: AnswerSet, _ server: LoopbackJudge, cache: URL,
+                       change: (inout LLMJudgeOptions) -> Void = { _ in }) async throws -> (sent: Int, run: LLMJudgeRun) {
+        var opts = options(server, cache: cache)
+        change(&opts)
+        let before = await server.log.prompts.count
+        let run = try await LLMJudge(benchmark: bench, options: opts).judge(answers)
+        let after = await server.log.prompts.count
+        return (after - before, run)
+    }
+
+    func testCacheReasksOnlyWhatChangedAnswerReferencePromptOrSettings() async throws {
+        let cache = tempFile("judge-cache.jsonl")
+        let server = try await LoopbackJudge { n, _ in .text("[[\(n % 10 + 1)]]") }
+        var bench = makeBench()  // 6 questions × 2 turns
+        var answers = makeAnswers(bench)
+        let first = try await judgeCounting(bench, answers, server, cache: cache)
+        XCTAssertEqual(first.sent, 12)
+        let rerun = try await judgeCounting(bench, answers, server, cache: cache)
+        XCTAssertEqual(rerun.sent, 0, "a re-run asks nothing")
+        XCTAssertEqual([rerun.run.cachedReplies, rerun.run.replies], [12, 12])
+        XCTAssertEqual(rerun.run.judgments.single.map(\.score), first.run.judgments.single.map(\.score))
+
+        // A changed turn-2 answer: only the turn-2 judgment shows it.
+        answers.answers["m"]?[0].turns[1] = "a better second answer"
+        let sent1 = try await judgeCounting(bench, answers, server, cache: cache).sent
+        XCTAssertEqual(sent1, 1)
+        // A changed turn-2 reference of the German math question: only its turn-2 judgment sees it.
+        let math = try XCTUnwrap(bench.questions.firstIndex { $0.id == "111_DE" })
+        bench.questions[math].referenceAnswer = ["4", "7"]
+        answers.benchmark = bench
+        let sent2 = try await judgeCounting(bench, answers, server, cache: cache).sent
+        XCTAssertEqual(sent2, 1)
+        // A reworded prompt (German single-v1: turn 1 of the two writing questions).
+        bench.judgePrompts[.de]?["single-v1"]?.template += " Bitte streng."
+        answers.benchmark = bench
+        let sent3 = try await judgeCounting(bench, answers, server, cache: cache).sent
+        XCTAssertEqual(sent3, 2)
+        // Another token budget, temperature or judge model: everything.
+        let sent4 = try await judgeCounting(bench, answers, server, cache: cache) { $0.endpoint.maxTokens = 512 }.sent
+        XCTAssertEqual(sent4, 12)
+        let sent5 = try await judgeCounting(bench, answers, server, cache: cache) { $0.temperature = 0.5 }.sent
+        XCTAssertEqual(sent5, 12)
+        let sent6 = try await judgeCounting(bench, answers, server, cache: cache) { $0.endpoint.model = "judge-y" }.sent
+        XCTAssertEqual(sent6, 12)
+        // No cache: everything again.
+        var noCache = options(server)
+        noCache.cacheFile = nil
+        let before = await server.log.prompts.count
+        _ = try await LLMJudge(benchmark: bench, options: noCache).judge(answers)
+        let uncached = await server.log.prompts.count - before
+        await server.stop()
+        XCTAssertEqual(uncached, 12)
+    }
+
+    func testIdenticalRequestsInOneRunAreAskedOnce() async throws {
+        let server = try await LoopbackJudge { _, _ in .text("[[5]]") }
+        let bench = makeBench()
+        var answers = makeAnswers(bench, models: ["a", "b"])
+        answers.answers["b"] = answers.answers["a"]  // two model ids, the same answers: the same judge requests
+        let run = try await LLMJudge(benchmark: bench, options: options(server, cache: tempFile("c.jsonl"))).judge(answers)
+        let sent = await server.log.prompts.count
+        await server.stop()
+        XCTAssertEqual(run.judgments.single.count, 24)
+        XCTAssertEqual(sent, 12)
     }
 
     func testPairwiseAsksBothOrdersAndCancelsPositionBias() async throws {
@@ -296,7 +358,7 @@ final class EvalLLMJudgeTests: XCTestCase {
             return .text("Verdict: [[A]]")
         }
         let bench = makeBench()
-        let result = try await LLMJudge(benchmark: bench, options: options(server)).judgePairs(makeAnswers(bench, models: ["good", "bad"]), model1: "good", model2: "bad")
+        let result = try await LLMJudge(benchmark: bench, options: options(server)).judgePairs(makeAnswers(bench, models: ["good", "bad"]), model1: "good", model2: "bad").judgments
         let count = await server.log.prompts.count
         await server.stop()
         XCTAssertEqual(count, 24)
@@ -318,7 +380,7 @@ final class EvalLLMJudgeTests: XCTestCase {
         for i in 0..<1000 { qs.append(BenchQuestion(id: "q\(i)_DE", category: "writing", lang: .de, turns: ["Frage \(i)"])) }
         let bench = Benchmark(name: "big", questions: qs, judgePrompts: makeBench().judgePrompts)
         let start = Date()
-        let result = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 16)).judge(makeAnswers(bench))
+        let result = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 16)).judge(makeAnswers(bench)).judgments
         let elapsed = Date().timeIntervalSince(start)
         let peak = await server.log.maxInFlight
         await server.stop()
@@ -337,7 +399,7 @@ final class EvalLLMJudgeTests: XCTestCase {
             ModelAnswer(questionID: $0.id, answerID: "", modelID: "ref", turns: $0.referenceAnswer ?? ["A", "B"], tstamp: 0)
         }])
         let server = try await LoopbackJudge { _, _ in .text("[[9]]") }
-        let result = try await LLMJudge(benchmark: bench, options: options(server)).judge(answers)
+        let result = try await LLMJudge(benchmark: bench, options: options(server)).judge(answers).judgments
         let prompts = await server.log.prompts
         await server.stop()
         XCTAssertEqual(result.single.count, 20)
@@ -368,12 +430,12 @@ final class EvalLLMJudgeTests: XCTestCase {
         var opts = options(server, cache: cache)
         opts.endpoint.keyEnv = "POLYGLOT_TEST_JUDGE_KEY"
         let bench = makeBench(questions: 1)
-        let result = try await LLMJudge(benchmark: bench, options: opts).judge(makeAnswers(bench))
+        let result = try await LLMJudge(benchmark: bench, options: opts).judge(makeAnswers(bench)).judgments
         let auth = await server.log.authorizations
         await server.stop()
         XCTAssertEqual(Set(auth), ["Bearer \(secret)"])
         XCTAssertEqual(result.single.count, 8)
-        let written = try String(contentsOfFile: cache, encoding: .utf8)
+        let written = try String(contentsOf: cache, encoding: .utf8)
         XCTAssertFalse(written.contains(secret))
         XCTAssertFalse(written.contains("POLYGLOT_TEST_JUDGE_KEY"))
     }

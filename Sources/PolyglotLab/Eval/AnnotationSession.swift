@@ -1,6 +1,8 @@
 // The UI-free core of `annotate`: a person scores answers one turn at a time; every judgment is appended to a
-// FastChat judgment file as it is given, and a later session on the same file resumes at the first unjudged item.
+// FastChat judgment file as it is given (a correction replaces the earlier line), and a later session on the same
+// file resumes at the first unjudged item.
 import Foundation
+import PolyglotEngine
 
 /// One thing to judge: a turn of one model's answer, or of two models' answers side by side (pairwise).
 public struct AnnotationItem: Equatable, Sendable {
@@ -12,7 +14,11 @@ public struct AnnotationItem: Equatable, Sendable {
     public var otherAnswer: ModelAnswer?
     public var turn: Int
 
-    var key: String { "\(model)\u{1}\(otherModel ?? "")\u{1}\(question.id)\u{1}\(turn)" }
+    var key: String { Self.key(model: model, otherModel: otherModel ?? "", questionID: question.id, turn: turn) }
+
+    static func key(model: String, otherModel: String, questionID: String, turn: Int) -> String {
+        "\(model)\u{1}\(otherModel)\u{1}\(questionID)\u{1}\(turn)"
+    }
 }
 
 /// What the person typed.
@@ -64,8 +70,13 @@ public struct AnnotationSession {
             let questions = items.map(\.question).filter { seen.insert($0.id).inserted }
             let old = try JudgmentSet.load(file, bench: Benchmark(name: "annotate", questions: questions))
             let me = "human:" + annotator
-            for j in old.single where j.judge.first == me { done.insert("\(j.model)\u{1}\u{1}\(j.questionID)\u{1}\(j.turn)") }
-            for p in old.pairs where p.judge.first == me { done.insert("\(p.model1)\u{1}\(p.model2)\u{1}\(p.questionID)\u{1}\(p.turn)") }
+            for j in old.single where j.judge.first == me {
+                done.insert(AnnotationItem.key(model: j.model, otherModel: "", questionID: j.questionID, turn: j.turn))
+            }
+            for p in old.pairs where p.judge.first == me {
+                done.insert(AnnotationItem.key(model: p.model1, otherModel: p.model2, questionID: p.questionID,
+                                               turn: p.turn))
+            }
         }
         judged = done
         position = items.firstIndex { !done.contains($0.key) } ?? items.count
@@ -105,8 +116,30 @@ public struct AnnotationSession {
     }
 
     private mutating func save(_ object: [String: Any], _ item: AnnotationItem) throws {
-        try JSONL.append(object, to: file)
+        if judged.contains(item.key) {
+            try replaceEarlierJudgment(of: item, with: object)
+        } else {
+            try JSONL.append(object, to: file)
+        }
         judged.insert(item.key)
         position += 1
+    }
+
+    /// A correction (after `back`) rewrites the file atomically without this annotator's earlier line for the item,
+    /// so the file holds one judgment per item, as FastChat's tools count every row. Other lines stay byte for byte.
+    private func replaceEarlierJudgment(of item: AnnotationItem, with object: [String: Any]) throws {
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        func isEarlier(_ line: Substring) -> Bool {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  (o["judge"] as? [String])?.first == "human:" + annotator,
+                  let id = JSONLRecord(line: 0, object: o).questionIDText,
+                  ((o["turn"] as? NSNumber)?.intValue ?? 1) == item.turn else { return false }
+            let models = [o["model"] ?? o["model_1"], o["model_2"]].map { $0 as? String ?? "" }
+            let key = AnnotationItem.key(model: models[0], otherModel: models[1], questionID: id, turn: item.turn)
+            return key == item.key
+        }
+        let kept = text.split(separator: "\n").filter { !$0.isEmpty && !isEarlier($0) }
+        let lines = kept.map(String.init) + [try JSONL.line(object)]
+        try atomicWrite(Data((lines.joined(separator: "\n") + "\n").utf8), to: file)
     }
 }

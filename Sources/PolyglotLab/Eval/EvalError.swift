@@ -26,27 +26,42 @@ struct JSONLRecord {
 /// JSON Lines reading and writing that tolerates blank lines and reports malformed ones instead of stopping.
 enum JSONL {
     /// Reads every line of `url` that holds a JSON object; malformed lines become `EvalError`s in `problems`.
+    /// A last line without its newline that does not parse was cut off by an interrupted write: it is reported
+    /// as such and dropped.
     static func read(_ url: URL, problems: inout [EvalError]) throws -> [JSONLRecord] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw EvalError(file: url.path, "cannot read file: \(error.localizedDescription)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw EvalError(file: url.path, "expected UTF-8 text")
-        }
         var records: [JSONLRecord] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (index, bytes) in lines.enumerated() {
+            let lineNumber = index + 1
+            guard var text = String(data: Data(bytes), encoding: .utf8) else {
+                problems.append(EvalError(file: url.path, line: lineNumber, "expected UTF-8 text"))
+                continue
+            }
+            if lineNumber == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
-            let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
-            if let object {
-                records.append(JSONLRecord(line: index + 1, object: object))
+            if let object = parseObject(line) {
+                records.append(JSONLRecord(line: lineNumber, object: object))
+            } else if index == lines.count - 1 {
+                problems.append(EvalError(file: url.path, line: lineNumber, tornLineMessage))
             } else {
                 let preview = line.prefix(40)
-                problems.append(EvalError(file: url.path, line: index + 1, "expected one JSON object per line, found `\(preview)…`"))
+                problems.append(EvalError(file: url.path, line: lineNumber,
+                                          "expected one JSON object per line, found `\(preview)…`"))
             }
         }
         return records
+    }
+
+    static let tornLineMessage = "the last line is cut short (no newline, not a whole JSON object: an interrupted "
+        + "write?); dropped"
+
+    private static func parseObject(_ line: String) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
     }
 
     /// Serialises one object as a single line (UTF-8 kept raw, keys sorted for stable diffs).
@@ -61,26 +76,71 @@ enum JSONL {
         try atomicWrite(Data(text.utf8), to: url)
     }
 
-    /// Appends one line and flushes it, so an interrupted run keeps everything written so far.
+    /// Appends one line to `url` (created if missing) with `JSONLAppender`; for one-off appends.
     static func append(_ object: [String: Any], to url: URL) throws {
-        let data = Data((try line(object) + "\n").utf8)
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: url.path) {
-            try? fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            guard fm.createFile(atPath: url.path, contents: data) else {
-                throw EvalError(file: url.path, "cannot create file")
+        let appender = try JSONLAppender(url)
+        try appender.append(object)
+    }
+}
+
+/// Appends whole lines to a JSON Lines file that an interrupted run resumes from. Each line goes out in one
+/// `write` call on an `O_APPEND` descriptor and is synced before `append` returns, so a killed process leaves
+/// whole lines only, except at worst a torn last one, which opening the file again repairs.
+final class JSONLAppender {
+    let url: URL
+    private let fd: Int32
+    /// What opening found: a torn last line that was dropped from the file, or nil.
+    let repaired: EvalError?
+
+    init(_ url: URL) throws {
+        self.url = url
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        fd = open(url.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EvalError(file: url.path, "cannot open for appending: \(Self.lastError)") }
+        do { repaired = try Self.repairTail(fd, url) } catch { close(fd); throw error }
+    }
+
+    deinit { close(fd) }
+
+    private static var lastError: String { String(cString: strerror(errno)) }
+
+    /// Writes `object` as one line and syncs it to disk.
+    func append(_ object: [String: Any]) throws {
+        let bytes = Array((try JSONL.line(object) + "\n").utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw EvalError(file: url.path, "cannot append: \(Self.lastError)") }
+            written += n
+        }
+        guard fsync(fd) == 0 else { throw EvalError(file: url.path, "cannot sync: \(Self.lastError)") }
+    }
+
+    /// A file must end with a newline before lines are appended. When it does not, its last line is either whole
+    /// (written by hand without the newline: the newline is added) or torn by a killed writer (it is cut off and
+    /// reported, so the appended lines do not glue onto it).
+    private static func repairTail(_ fd: Int32, _ url: URL) throws -> EvalError? {
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return nil }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw EvalError(file: url.path, "cannot read file: \(error.localizedDescription)")
+        }
+        guard data.last != UInt8(ascii: "\n") else { return nil }
+        let start = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let lineNumber = data[..<start].filter { $0 == UInt8(ascii: "\n") }.count + 1
+        let tail = String(decoding: data[start...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        if (try? JSONSerialization.jsonObject(with: Data(tail.utf8))) is [String: Any] {
+            guard Foundation.write(fd, "\n", 1) == 1 else {
+                throw EvalError(file: url.path, "cannot append: \(lastError)")
             }
-            return
+            return nil
         }
-        do {
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-        } catch {
-            throw EvalError(file: url.path, "cannot append: \(error.localizedDescription)")
+        guard ftruncate(fd, off_t(start)) == 0, fsync(fd) == 0 else {
+            throw EvalError(file: url.path, "cannot drop the torn last line: \(lastError)")
         }
+        return EvalError(file: url.path, line: lineNumber, JSONL.tornLineMessage)
     }
 }
 
@@ -96,9 +156,15 @@ extension JSONLRecord {
 
     /// `question_id` is an int in FastChat and a string like `81_DE` in MT-Bench-X; both become text.
     func questionID(in file: String) throws -> String {
+        guard let id = questionIDText else {
+            throw EvalError(file: file, line: line, "expected `question_id` (int or string)")
+        }
+        return id
+    }
+
+    var questionIDText: String? {
         if let s = object["question_id"] as? String { return s }
-        if let n = object["question_id"] as? NSNumber { return n.stringValue }
-        throw EvalError(file: file, line: line, "expected `question_id` (int or string)")
+        return (object["question_id"] as? NSNumber)?.stringValue
     }
 
     func strings(_ key: String, in file: String) throws -> [String] {

@@ -91,6 +91,26 @@ public struct PairJudgment: Equatable, Sendable {
     }
 }
 
+/// How repeated single judgments count: the same model, question, turn and judge judged again, as FastChat's
+/// gen_judgment.py appends a second run to the same file.
+public enum RepeatPolicy: String, Sendable, CaseIterable {
+    /// Every row counts, as in FastChat's show_result.py (the published scores): an item judged thrice weighs three.
+    case all
+    /// One row per item, scored with the mean of its rounds (failed −1 rounds left out).
+    case mean
+    /// The last row of each item (FastChat's clean_judgment.py).
+    case last
+
+    var explanation: String {
+        switch self {
+        case .all: "every row counts, as in FastChat's show_result.py (repeats: \"mean\" averages each item's rounds, "
+            + "\"last\" keeps the last)"
+        case .mean: "each item's rounds averaged into one judgment (repeats: \"mean\")"
+        case .last: "kept the last of each (repeats: \"last\")"
+        }
+    }
+}
+
 /// A set of judgments as loaded by `load judgments` or produced by a judge.
 public struct JudgmentSet: Sendable {
     public var single: [SingleJudgment]
@@ -109,8 +129,10 @@ public struct JudgmentSet: Sendable {
     }
 
     /// Reads a judgment file or every `.jsonl` under a folder. Language: id suffix, then `mt_bench_XX` folder, then `lang`.
-    /// Category: the benchmark's, then MT-Bench's fixed id ranges, else "unknown".
-    public static func load(_ path: String, bench: Benchmark? = nil, lang: Lang? = nil) throws -> JudgmentSet {
+    /// Category: the benchmark's, then MT-Bench's fixed id ranges, else "unknown". Repeated single judgments count
+    /// as `repeats` says, with a warning that gives the judge's own spread across the rounds.
+    public static func load(_ path: String, bench: Benchmark? = nil, lang: Lang? = nil,
+                            repeats: RepeatPolicy = .all) throws -> JudgmentSet {
         let url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -123,24 +145,46 @@ public struct JudgmentSet: Sendable {
         }
         var set = JudgmentSet()
         for f in files { try set.read(f, bench: bench, lang: lang) }
-        set.dropRepeatedJudgments(source: path)
+        set.resolveRepeats(repeats, source: path)
         return set
     }
 
-    /// A repeated run appends the same judgment again (FastChat opens the file in append mode): keep the last line per
-    /// (model, question, turn, judge), at the place of the first, as FastChat's clean_judgment.py does.
-    private mutating func dropRepeatedJudgments(source: String) {
-        var position: [String: Int] = [:]
-        var kept: [SingleJudgment] = []
+    /// Groups single judgments by (model, question, turn, judge); when some item was judged more than once, applies
+    /// `policy` and warns, with the judge's spread across rounds (standard deviation within an item).
+    private mutating func resolveRepeats(_ policy: RepeatPolicy, source: String) {
+        var position: [[String]: Int] = [:]
+        var rounds: [[SingleJudgment]] = []
         for j in single {
             let key = [j.model, j.questionID, String(j.turn)] + j.judge
-            let k = key.joined(separator: "\u{1}")
-            if let p = position[k] { kept[p] = j } else { position[k] = kept.count; kept.append(j) }
+            if let p = position[key] { rounds[p].append(j) } else { position[key] = rounds.count; rounds.append([j]) }
         }
-        if kept.count < single.count {
-            warnings.append(EvalError(file: source, "\(single.count - kept.count) repeated judgments (same model, question, turn and judge); kept the last of each"))
+        let repeated = rounds.filter { $0.count > 1 }
+        guard !repeated.isEmpty else { return }
+        let extra = single.count - rounds.count
+        var message = "\(extra) repeated judgments: \(repeated.count) items (same model, question, turn and judge) "
+            + "judged up to \(repeated.map(\.count).max() ?? 2) times; \(policy.explanation)"
+        let scored = repeated.map { $0.filter { !$0.failed }.map(\.score) }.filter { $0.count > 1 }
+        if !scored.isEmpty {
+            let spreads = scored.map(Statistics.standardDeviation)
+            let differing = scored.filter { Set($0).count > 1 }.count
+            message += String(format: ". The judge's spread across rounds: mean SD %.2f over %d items, "
+                                + "%d of them (%.0f%%) scored differently, largest range %.0f",
+                              Statistics.mean(spreads), scored.count,
+                              differing, 100 * Double(differing) / Double(scored.count),
+                              scored.map { ($0.max() ?? 0) - ($0.min() ?? 0) }.max() ?? 0)
         }
-        single = kept
+        warnings.append(EvalError(file: source, message))
+        switch policy {
+        case .all: break
+        case .last: single = rounds.map { $0[$0.count - 1] }
+        case .mean:
+            single = rounds.map { group in
+                var j = group[group.count - 1]
+                let valid = group.filter { !$0.failed }.map(\.score)
+                j.score = valid.isEmpty ? -1 : Statistics.mean(valid)
+                return j
+            }
+        }
     }
 
     private mutating func read(_ url: URL, bench: Benchmark?, lang given: Lang?) throws {
@@ -152,8 +196,17 @@ public struct JudgmentSet: Sendable {
                     throw EvalError(file: url.path, line: r.line, "cannot tell the language of `\(id)`; expected an id like `81_DE`, a folder mt_bench_DE, or lang:")
                 }
                 let category = bench?.question(id)?.category ?? mtBenchCategory(id) ?? "unknown"
-                let judge = (r.object["judge"] as? [String]) ?? []
-                let turn = (r.object["turn"] as? NSNumber)?.intValue ?? 1
+                guard let judge = r.object["judge"] as? [String], (1...2).contains(judge.count) else {
+                    throw EvalError(file: url.path, line: r.line, "expected `judge` to be [judge_model, prompt_name]")
+                }
+                // FastChat leaves `turn` out of pairwise lines judged with a single-answer prompt: turn 1.
+                var turn = 1
+                if let t = r.object["turn"] {
+                    guard let n = t as? NSNumber, n.doubleValue == 1 || n.doubleValue == 2 else {
+                        throw EvalError(file: url.path, line: r.line, "expected `turn` to be 1 or 2, found \(t)")
+                    }
+                    turn = n.intValue
+                }
                 let tstamp = r.optionalDouble("tstamp") ?? 0
                 if r.object["model_1"] != nil {
                     func winner(_ key: String) throws -> PairWinner {
@@ -169,8 +222,13 @@ public struct JudgmentSet: Sendable {
                         g2UserPrompt: (r.object["g2_user_prompt"] as? String) ?? "", g2Judgment: (r.object["g2_judgment"] as? String) ?? "",
                         turn: turn, tstamp: tstamp, lang: lang, category: category))
                 } else {
-                    guard let score = r.optionalDouble("score") else {
+                    guard let score = r.optionalDouble("score"), score.isFinite else {
                         throw EvalError(file: url.path, line: r.line, "expected numeric `score` (−1 for a failed judgment)")
+                    }
+                    if score != -1 && !(1...10).contains(score) {
+                        // FastChat keeps such a score (the judge wrote it); MT-Bench-X warns.
+                        warnings.append(EvalError(file: url.path, line: r.line,
+                                                  "score \(String(format: "%g", score)) is outside 1–10; kept"))
                     }
                     single.append(SingleJudgment(
                         questionID: id, model: try r.string("model", in: url.path), judge: judge,

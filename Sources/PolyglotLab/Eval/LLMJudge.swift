@@ -1,5 +1,5 @@
 // MT-Bench-X's GPT-4-as-a-judge, against any OpenAI-compatible server: localized prompts, N requests in flight,
-// and a judgment file appended as each answer arrives so an interrupted run resumes without asking twice.
+// and a judge cache appended as each reply arrives, so a re-run or an interrupted run never asks twice.
 import Foundation
 
 /// Options of an LLM judging run.
@@ -7,21 +7,42 @@ public struct LLMJudgeOptions: Sendable {
     public var endpoint: ChatEndpoint
     /// Requests kept in flight at once.
     public var concurrency: Int
-    /// The judgment file: read at start (already judged items are skipped) and appended to as results arrive.
-    public var cacheFile: String?
+    /// The judge cache (`JudgeCache`): read at start (requests answered there are not sent) and appended to as
+    /// replies arrive; nil: no cache. `JudgeCache.defaultFile` is the one in the cache folder.
+    public var cacheFile: URL?
+    /// The judge's sampling temperature (FastChat: 0).
+    public var temperature: Double
 
-    public init(endpoint: ChatEndpoint, concurrency: Int = 8, cacheFile: String? = nil) {
+    public init(endpoint: ChatEndpoint, concurrency: Int = 8, cacheFile: URL? = nil, temperature: Double = 0) {
         self.endpoint = endpoint
         self.concurrency = concurrency
         self.cacheFile = cacheFile
+        self.temperature = temperature
     }
+
+    /// The default judge cache file of this endpoint's model, in the cache folder.
+    public var defaultCacheFile: URL { JudgeCache.defaultFile(judgeModel: endpoint.model) }
 }
 
-/// The text a judge is asked: localized system prompt and filled template.
+/// What an LLM judging run gave: the judgments, and how many of the judge's replies came from the cache.
+public struct LLMJudgeRun: Sendable {
+    public var judgments: JudgmentSet
+    /// Replies taken from the judge cache, out of `replies` (a pairwise judgment takes two).
+    public var cachedReplies: Int
+    public var replies: Int
+}
+
+/// The text a judge is asked (localized system prompt and filled template) and what went into it.
 struct JudgeRequest: Sendable {
     var promptName: String
     var system: String
+    var template: String
     var user: String
+    var questionID: String
+    var turn: Int
+    var references: [String]
+    /// The answer turns shown to the judge (both answers' for a pairwise request).
+    var answers: [String]
     var messages: [Message] { [Message(role: .system, content: system), Message(role: .user, content: user)] }
 }
 
@@ -61,48 +82,40 @@ public struct LLMJudge {
             v["ref_answer_1"] = at(q.referenceAnswer, 0)
             v["ref_answer_2"] = at(q.referenceAnswer, 1)
         }
-        return JudgeRequest(promptName: name, system: p.systemPrompt, user: p.fill(v))
+        return JudgeRequest(promptName: name, system: p.systemPrompt, template: p.template, user: p.fill(v),
+                            questionID: q.id, turn: turn, references: Self.shown(q.referenceAnswer, turn: turn),
+                            answers: Self.shown(a.turns, turn: turn))
     }
 
     // MARK: - Single grading
 
-    /// Grades every turn of every answer (turn 2 only for two-turn questions). Already cached judgments are reused;
-    /// `$ERROR$` ones (server failure) are asked again. `progress(done, total)` is called as results arrive.
-    public func judge(_ answers: AnswerSet, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> JudgmentSet {
+    /// Grades every turn of every answer (turn 2 only for two-turn questions). Replies found in the judge cache are
+    /// not asked again; `$ERROR$` ones (server failure) are never cached. `progress(done, total)` follows the replies.
+    public func judge(_ answers: AnswerSet, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws
+        -> LLMJudgeRun {
         let judgeModel = options.endpoint.model
-        var cached: [String: SingleJudgment] = [:]
-        func key(_ model: String, _ id: String, _ turn: Int, _ prompt: String) -> String { "\(model)\u{1}\(id)\u{1}\(turn)\u{1}\(prompt)" }
-        var warnings = answers.warnings
-        if let cache = options.cacheFile, FileManager.default.fileExists(atPath: cache) {
-            let old = try JudgmentSet.load(cache, bench: benchmark)
-            warnings += old.warnings
-            for j in old.single where j.judge.first == judgeModel && j.judgment != "$ERROR$" {
-                cached[key(j.model, j.questionID, j.turn, j.judge.last ?? "")] = j
-            }
-        }
-        var results: [SingleJudgment] = []
-        var todo: [(SingleJudgment, JudgeRequest)] = []
+        var items: [SingleJudgment] = []
+        var requests: [JudgeRequest] = []
         for model in answers.models {
             for a in answers.answers[model] ?? [] {
                 guard let q = benchmark.question(a.questionID) else { continue }
                 for turn in 1...min(2, q.turns.count) where turn == 1 || q.turns.count == 2 {
                     let req = try singleRequest(q, a, turn: turn)
-                    if let hit = cached[key(model, q.id, turn, req.promptName)] { results.append(hit); continue }
-                    let blank = SingleJudgment(questionID: q.id, model: model, judge: [judgeModel, req.promptName], userPrompt: req.user,
-                                               judgment: "", score: -1, turn: turn, tstamp: 0, lang: q.lang, category: q.category)
-                    todo.append((blank, req))
+                    items.append(SingleJudgment(questionID: q.id, model: model, judge: [judgeModel, req.promptName],
+                                                userPrompt: req.user, judgment: "", score: -1, turn: turn, tstamp: 0,
+                                                lang: q.lang, category: q.category))
+                    requests.append(req)
                 }
             }
         }
-        let fresh = try await run(todo.map(\.1), done: results.count, total: results.count + todo.count, progress: progress) { i, text in
-            var j = todo[i].0
-            j.judgment = text ?? "$ERROR$"
-            j.score = text.map(RatingParser.rating) ?? -1
-            j.tstamp = Date().timeIntervalSince1970
-            if let cache = options.cacheFile { try JSONL.append(j.jsonObject, to: URL(fileURLWithPath: cache)) }
-            return j
+        let replies = try await run(requests, progress: progress)
+        for i in items.indices {
+            items[i].judgment = replies.texts[i] ?? "$ERROR$"
+            items[i].score = replies.texts[i].map(RatingParser.rating) ?? -1
+            items[i].tstamp = Date().timeIntervalSince1970
         }
-        return JudgmentSet(single: results + fresh, warnings: warnings)
+        return LLMJudgeRun(judgments: JudgmentSet(single: items, warnings: answers.warnings + replies.problems),
+                           cachedReplies: replies.cached, replies: requests.count)
     }
 
     // MARK: - Pairwise
@@ -110,7 +123,7 @@ public struct LLMJudge {
     /// Compares two models on every shared question and turn with `pair-v2`/`pair-math-v1` (and `-multi-turn`),
     /// asking twice with A/B swapped (g1: A = model1, g2: A = model2) to cancel position bias.
     public func judgePairs(_ answers: AnswerSet, model1: String, model2: String,
-                           progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> JudgmentSet {
+                           progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> LLMJudgeRun {
         var items: [PairJudgment] = []
         var requests: [JudgeRequest] = []
         for a1 in answers.answers[model1] ?? [] {
@@ -118,25 +131,34 @@ public struct LLMJudge {
             for turn in 1...min(2, q.turns.count) where turn == 1 || q.turns.count == 2 {
                 let name = (q.needsReference ? "pair-math-v1" : "pair-v2") + (turn == 2 ? "-multi-turn" : "")
                 let p = try prompt(name, lang: q.lang)
-                let g1 = JudgeRequest(promptName: name, system: p.systemPrompt, user: p.fill(Self.pairValues(q, a: a1, b: a2, turn: turn)))
-                let g2 = JudgeRequest(promptName: name, system: p.systemPrompt, user: p.fill(Self.pairValues(q, a: a2, b: a1, turn: turn)))
+                func request(_ a: ModelAnswer, _ b: ModelAnswer) -> JudgeRequest {
+                    JudgeRequest(promptName: name, system: p.systemPrompt, template: p.template,
+                                 user: p.fill(Self.pairValues(q, a: a, b: b, turn: turn)), questionID: q.id, turn: turn,
+                                 references: Self.shown(q.referenceAnswer, turn: turn),
+                                 answers: Self.shown(a.turns, turn: turn) + Self.shown(b.turns, turn: turn))
+                }
+                let g1 = request(a1, a2), g2 = request(a2, a1)
                 items.append(PairJudgment(questionID: q.id, model1: model1, model2: model2, g1Winner: .error, g2Winner: .error,
                                           judge: [options.endpoint.model, name], g1UserPrompt: g1.user, g2UserPrompt: g2.user,
                                           turn: turn, tstamp: 0, lang: q.lang, category: q.category))
                 requests += [g1, g2]
             }
         }
-        let texts = try await run(requests, done: 0, total: requests.count, progress: progress) { _, text in text ?? "$ERROR$" }
+        let replies = try await run(requests, progress: progress)
         for i in items.indices {
-            let t1 = texts[2 * i], t2 = texts[2 * i + 1]
+            let t1 = replies.texts[2 * i] ?? "$ERROR$", t2 = replies.texts[2 * i + 1] ?? "$ERROR$"
             items[i].g1Judgment = t1
             items[i].g2Judgment = t2
             items[i].g1Winner = Self.winner(RatingParser.verdict(t1), aIs: .model1)
             items[i].g2Winner = Self.winner(RatingParser.verdict(t2), aIs: .model2)
             items[i].tstamp = Date().timeIntervalSince1970
         }
-        return JudgmentSet(pairs: items, warnings: answers.warnings)
+        return LLMJudgeRun(judgments: JudgmentSet(pairs: items, warnings: answers.warnings + replies.problems),
+                           cachedReplies: replies.cached, replies: requests.count)
     }
+
+    /// The turns a judge sees when grading `turn`: the first, or both (a turn-2 prompt shows the whole conversation).
+    static func shown(_ turns: [String]?, turn: Int) -> [String] { (0..<turn).map { at(turns, $0) } }
 
     static func pairValues(_ q: BenchQuestion, a: ModelAnswer, b: ModelAnswer, turn: Int) -> [String: String] {
         var v: [String: String] = turn == 1
@@ -160,22 +182,43 @@ public struct LLMJudge {
 
     // MARK: - Concurrency
 
-    /// Sends `requests` keeping `concurrency` in flight; `finish(i, text)` runs on this task in arrival order
-    /// (text nil when the server failed for good after all retries). Results come back in request order.
-    private func run<T>(_ requests: [JudgeRequest], done: Int, total: Int, progress: @escaping @Sendable (Int, Int) -> Void,
-                        finish: (Int, String?) throws -> T) async throws -> [T] {
-        guard !requests.isEmpty else { progress(done, total); return [] }
+    /// The judge's replies to `requests`, in request order (nil when the server failed for good after all retries).
+    /// Cached replies are taken from the judge cache; the rest are sent keeping `concurrency` in flight, each distinct
+    /// request once, and cached as it arrives. `cached` counts requests answered by the cache.
+    private func run(_ requests: [JudgeRequest], progress: @escaping @Sendable (Int, Int) -> Void)
+        async throws -> (texts: [String?], cached: Int, problems: [EvalError]) {
+        let cache = try options.cacheFile.map(JudgeCache.init)
+        let keys = requests.map { $0.cacheKey(endpoint: options.endpoint, temperature: options.temperature) }
+        var texts = [String?](repeating: nil, count: requests.count)
+        var cached = 0
+        // Indices waiting for each distinct key not in the cache; the first of each is sent.
+        var waiting: [String: [Int]] = [:]
+        var toSend: [Int] = []
+        for (i, key) in keys.enumerated() {
+            if let hit = cache?.reply(for: key) {
+                texts[i] = hit
+                cached += 1
+            } else if waiting[key] != nil {
+                waiting[key]?.append(i)
+            } else {
+                waiting[key] = [i]
+                toSend.append(i)
+            }
+        }
+        var finished = cached
+        progress(finished, requests.count)
+        guard !toSend.isEmpty else { return (texts, cached, cache?.problems ?? []) }
         let width = max(1, options.concurrency)
         let client = try ChatCompletionClient(endpoint: options.endpoint, maxConnections: width)
-        var out = [T?](repeating: nil, count: requests.count)
+        let temperature = options.temperature
         do {
             try await withThrowingTaskGroup(of: (Int, String?).self) { group in
                 var next = 0
                 func launch() {
-                    let i = next, messages = requests[i].messages
+                    let i = toSend[next], messages = requests[i].messages
                     next += 1
                     group.addTask {
-                        do { return (i, try await client.complete(messages)) }
+                        do { return (i, try await client.complete(messages, temperature: temperature)) }
                         catch let e as ChatError {
                             // A server that gave up, or a prompt too long for the judge's context, fails this
                             // judgment only (−1, "$ERROR$"); anything else (auth, unknown model) stops the run.
@@ -185,13 +228,15 @@ public struct LLMJudge {
                         }
                     }
                 }
-                while next < min(width, requests.count) { launch() }
-                var finished = done
+                while next < min(width, toSend.count) { launch() }
                 while let (i, text) = try await group.next() {
-                    out[i] = try finish(i, text)
-                    finished += 1
-                    progress(finished, total)
-                    if next < requests.count { launch() }
+                    if let text {
+                        try cache?.store(text, for: requests[i], key: keys[i], judgeModel: options.endpoint.model)
+                    }
+                    for j in waiting[keys[i]] ?? [] { texts[j] = text }
+                    finished += waiting[keys[i]]?.count ?? 0
+                    progress(finished, requests.count)
+                    if next < toSend.count { launch() }
                 }
             }
         } catch {
@@ -199,7 +244,7 @@ public struct LLMJudge {
             throw error
         }
         try await client.shutdown()
-        return out.compactMap { $0 }
+        return (texts, cached, cache?.problems ?? [])
     }
 }
 

@@ -147,28 +147,42 @@ public struct AnswerGenerator {
         return ModelAnswer(questionID: q.id, answerID: shortID(&idRNG), modelID: modelID, turns: outputs, tstamp: now)
     }
 
-    /// Answers every question in order, calling `progress(done, total)` after each. With `to`, each answer is appended to
-    /// the file as soon as it exists, questions already answered there are skipped (an interrupted run resumes), and the
-    /// file is finally rewritten with one line per question in benchmark order (FastChat's `reorg_answer_file`).
-    public func run(_ questions: [BenchQuestion], to url: URL? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> [ModelAnswer] {
-        var done: [String: ModelAnswer] = [:]
-        if let url, FileManager.default.fileExists(atPath: url.path) {
-            var problems: [EvalError] = []
-            for a in try ModelAnswer.read(url, problems: &problems) { done[a.questionID] = a }
+    /// Answers every question in order, calling `progress(done, total)` after each.
+    public func run(_ questions: [BenchQuestion], progress: (Int, Int) -> Void = { _, _ in }) throws -> [ModelAnswer] {
+        try questions.enumerated().map { i, q in
+            defer { progress(i + 1, questions.count) }
+            return try answer(q)
         }
+    }
+
+    /// Like `run`, writing to a file: each answer is appended as soon as it exists, questions already answered there
+    /// are skipped (`resumed` counts them: an interrupted run resumes; a line torn by a killed run is reported in
+    /// `problems` and dropped), and the file is finally rewritten with one line per question in benchmark order
+    /// (FastChat's `reorg_answer_file`).
+    public func run(_ questions: [BenchQuestion], to url: URL, progress: (Int, Int) -> Void = { _, _ in }) throws
+        -> (answers: [ModelAnswer], resumed: Int, problems: [EvalError]) {
         var answers: [ModelAnswer] = []
-        for (i, q) in questions.enumerated() {
-            if let old = done[q.id] {
-                answers.append(old)
-            } else {
-                let a = try answer(q)
-                if let url { try JSONL.append(a.jsonObject, to: url) }
-                answers.append(a)
+        var problems: [EvalError] = []
+        var resumed = 0
+        do {
+            let appender = try JSONLAppender(url)
+            if let torn = appender.repaired { problems.append(torn) }
+            var done: [String: ModelAnswer] = [:]
+            for a in try ModelAnswer.read(url, problems: &problems) { done[a.questionID] = a }
+            for (i, q) in questions.enumerated() {
+                if let old = done[q.id] {
+                    answers.append(old)
+                    resumed += 1
+                } else {
+                    let a = try answer(q)
+                    try appender.append(a.jsonObject)
+                    answers.append(a)
+                }
+                progress(i + 1, questions.count)
             }
-            progress(i + 1, questions.count)
         }
-        if let url { try ModelAnswer.write(answers, to: url) }
-        return answers
+        try ModelAnswer.write(answers, to: url)
+        return (answers, resumed, problems)
     }
 }
 

@@ -5,6 +5,13 @@ import PolyglotEngine
 enum Statistics {
     static func mean(_ x: [Double]) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
 
+    /// Sample standard deviation (n − 1); 0 for fewer than two values.
+    static func standardDeviation(_ x: [Double]) -> Double {
+        guard x.count > 1 else { return 0 }
+        let m = mean(x)
+        return (x.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(x.count - 1)).squareRoot()
+    }
+
     /// Percentile bootstrap 95% interval of the mean (`resamples` draws with replacement, seeded).
     static func bootstrapCI(_ x: [Double], resamples: Int = 1000, rng: inout SeededRNG) -> (low: Double, high: Double) {
         guard x.count > 1 else { return (x.first ?? .nan, x.first ?? .nan) }

@@ -136,14 +136,20 @@ extension CommandRegistry {
             if Interrupt.isRequested { throw PolyglotError(.interrupted, "interrupted", at: nil) }
         }
         let session = inv.session
-        let url = inv.string("to").map { session.resolve($0) }
-        let answers = try inv.lab {
-            try generator.run(bench.questions, to: url) { done, total in
-                session.progress(Progress.bar(done, total) + " answering \(done)/\(total)")
-            }
+        let progress = { (done: Int, total: Int) in
+            session.progress(Progress.bar(done, total) + " answering \(done)/\(total)")
         }
-        session.emit("\(id): answered \(answers.count) questions × 2 turns" + (inv.string("to").map { " → \($0)" } ?? ""))
-        return .object(AnswersObject(AnswerSet(benchmark: bench, answers: [id: answers])))
+        guard let file = inv.string("to") else {
+            let answers = try inv.lab { try generator.run(bench.questions, progress: progress) }
+            session.emit("\(id): answered \(answers.count) questions × 2 turns")
+            return .object(AnswersObject(AnswerSet(benchmark: bench, answers: [id: answers])))
+        }
+        let run = try inv.lab { try generator.run(bench.questions, to: session.resolve(file), progress: progress) }
+        for problem in run.problems { session.emit("warning: \(problem)") }
+        session.emit("\(id): answered \(run.answers.count) questions × 2 turns → \(file)")
+        // How much an earlier, interrupted run had done differs from run to run.
+        if run.resumed > 0 { session.emit("\(run.resumed) of them resumed from \(file)", volatile: true) }
+        return .object(AnswersObject(AnswerSet(benchmark: bench, answers: [id: run.answers], warnings: run.problems)))
     }
 
     static let loadAnswers = CommandSpec(
@@ -164,12 +170,18 @@ extension CommandRegistry {
             Parameter("model", .string, "the judge model's name"),
             Parameter("key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
             Parameter("concurrency", .int, default: .int(8), "requests in flight"),
-            Parameter("cache", .string, default: Value.none, "judgment cache file (appended; an interrupted run resumes)"),
+            Parameter("cache", .any, default: .bool(true),
+                      "judge cache: true = judge/MODEL.jsonl in the cache folder ($POLYGLOT_CACHE, ~/.cache/polyglot), "
+                        + "a file, or none (ask again); re-runs and interrupted runs ask nothing twice"),
             Parameter("max_tokens", .int, default: .int(2048), "longest judgment the judge may write"),
         ],
         example: "judge answers with: llm(url: \"http://127.0.0.1:8000/v1\", model: \"gpt-4\", key_env: \"OPENAI_API_KEY\")") { inv in
         var fields: [(String, Value)] = [("judge", .string("llm"))]
-        for k in ["url", "model", "key_env", "concurrency", "cache", "max_tokens"] where inv.value(k) != .none { fields.append((k, inv.value(k))) }
+        for k in ["url", "model", "key_env", "concurrency", "max_tokens"] where inv.value(k) != .none {
+            fields.append((k, inv.value(k)))
+        }
+        // `cache: none` is kept: it switches the cache off.
+        fields.append(("cache", inv.value("cache")))
         return .record(Record(fields))
     }
 
@@ -196,24 +208,38 @@ extension CommandRegistry {
             }
             var keyEnv: String?
             if case .string(let k)? = r["key_env"] { keyEnv = k }
-            var cache: String?
-            if case .string(let c)? = r["cache"] { cache = inv.session.resolve(c).path }
             var concurrency = 8
             if case .int(let c)? = r["concurrency"] { concurrency = c }
             var endpoint = ChatEndpoint(baseURL: url, model: model, keyEnv: keyEnv)
             if case .int(let n)? = r["max_tokens"] { endpoint.maxTokens = n }
-            let judge = LLMJudge(benchmark: answers.benchmark,
-                                 options: LLMJudgeOptions(endpoint: endpoint,
-                                                          concurrency: concurrency, cacheFile: cache))
+            var options = LLMJudgeOptions(endpoint: endpoint, concurrency: concurrency)
+            switch r["cache"] ?? .bool(true) {
+            case .bool(true): options.cacheFile = options.defaultCacheFile
+            case .bool(false), .none: options.cacheFile = nil
+            case .string(let file): options.cacheFile = inv.session.resolve(file)
+            case let v: throw inv.error("llm(cache:) must be true, none or a file, got \(v.repr)", at: "with")
+            }
+            let judge = LLMJudge(benchmark: answers.benchmark, options: options)
             let session = inv.session
             let pair = inv.strings("pairwise") ?? []
-            let result: JudgmentSet = try inv.lab {
+            let progress: @Sendable (Int, Int) -> Void = { done, total in
+                session.progress(Progress.bar(done, total) + " judging \(done)/\(total)")
+            }
+            let run: LLMJudgeRun = try inv.lab {
                 try waitFor {
-                    if pair.count == 2 { return try await judge.judgePairs(answers, model1: pair[0], model2: pair[1]) }
-                    return try await judge.judge(answers) { done, total in session.progress(Progress.bar(done, total) + " judging \(done)/\(total)") }
+                    if pair.count == 2 {
+                        return try await judge.judgePairs(answers, model1: pair[0], model2: pair[1], progress: progress)
+                    }
+                    return try await judge.judge(answers, progress: progress)
                 }
             }
+            let result = run.judgments
+            for problem in result.warnings.dropFirst(answers.warnings.count) { session.emit("warning: \(problem)") }
             session.emit("judged \(result.single.count) turns, \(result.pairs.count) pairs with \(model)")
+            if options.cacheFile != nil {
+                // What the cache holds depends on earlier runs, so the count is not part of a notebook's record.
+                session.emit("\(run.cachedReplies) of \(run.replies) judge replies from the cache", volatile: true)
+            }
             return .object(JudgmentsObject(result))
         case let v:
             throw inv.error("with: must be builtin, builtin-lenient or llm(url: …, model: …), got \(v.repr)", at: "with")
@@ -270,11 +296,26 @@ extension CommandRegistry {
         summary: "Read FastChat model_judgment JSONL (single or pairwise); language from id suffix, folder or lang:.",
         positionals: [Parameter("path", .string, "a .jsonl file or folder")],
         keywords: [Parameter("bench", .any, default: Value.none, "benchmark for categories"),
-                   Parameter("lang", .string, default: Value.none, "language when ids and folders do not say")],
+                   Parameter("lang", .string, default: Value.none, "language when ids and folders do not say"),
+                   Parameter("repeats", .string, default: .string("all"),
+                             "an item judged again (same model, question, turn, judge): all = every row counts "
+                               + "(FastChat show_result.py), mean = its rounds averaged, last = the last row")],
         example: "let gpt4 = load judgments \"gpt-4_single.jsonl\" lang: \"de\"") { inv in
         let bench = inv.value("bench") == .none ? nil : try inv.bench("bench")
-        let lang = inv.string("lang").flatMap(Lang.parse)
-        return .object(JudgmentsObject(try inv.lab { try JudgmentSet.load(inv.session.openablePath(inv.string("path")!), bench: bench, lang: lang) }))
+        let lang = try inv.string("lang").map { code -> Lang in
+            guard let l = Lang.parse(code) else { throw inv.error("unknown language '\(code)'", at: "lang") }
+            return l
+        }
+        guard let repeats = RepeatPolicy(rawValue: inv.string("repeats")!) else {
+            throw inv.error("repeats: must be \"all\", \"mean\" or \"last\"", at: "repeats")
+        }
+        let set = try inv.lab {
+            try JudgmentSet.load(inv.session.openablePath(inv.string("path")!), bench: bench, lang: lang,
+                                 repeats: repeats)
+        }
+        // Shown at once, not only when the judgments are displayed: they change what the scores mean.
+        for warning in set.warnings { inv.session.emit("warning: \(warning)") }
+        return .object(JudgmentsObject(set))
     }
 
     static let score = CommandSpec(
