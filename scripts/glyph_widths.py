@@ -10,7 +10,8 @@ import sys
 
 FONTS = "/usr/share/fonts/truetype/dejavu/"
 # Printable ASCII, Latin-1 letters and signs, and the symbols the study's labels use.
-CHARS = [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x180)] + list("–—‘’“”•…−ΔΣαβγκμπρστω≤≥≈≠→←↑↓∞√∑")
+CHARS = [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x180)]
+CHARS += list("–—‘’“”•…−ΔΣαβγκμπρστω≤≥≈≠→←↑↓∞√∑")
 
 
 def tables(data):

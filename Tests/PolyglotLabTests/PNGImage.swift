@@ -57,9 +57,12 @@ struct PNGImage {
         guard process.terminationStatus == 0, let newline = out.firstIndex(of: 0x0A) else {
             throw PNGError("could not decode \(url.path)")
         }
-        let size = String(decoding: out[out.startIndex..<newline], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+        let header = String(decoding: out[out.startIndex..<newline], as: UTF8.self)
+        let size = header.split(separator: " ").compactMap { Int($0) }
         let pixels = [UInt8](out[(newline + 1)...])
-        guard size.count == 2, pixels.count == size[0] * size[1] * 4 else { throw PNGError("\(url.path): truncated pixel data") }
+        guard size.count == 2, pixels.count == size[0] * size[1] * 4 else {
+            throw PNGError("\(url.path): truncated pixel data")
+        }
         return PNGImage(width: size[0], height: size[1], rgba: pixels)
     }
 }

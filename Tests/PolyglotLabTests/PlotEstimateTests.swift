@@ -18,16 +18,17 @@ final class PlotEstimateTests: XCTestCase {
         XCTAssertEqual(scores.estimate?.value, "mean")
         XCTAssertEqual(scores.estimate?.interval?.low, "ci_low")
         XCTAssertEqual(scores.estimate?.interval?.high, "ci_high")
-        let j = PlotFixtures.studyJudgments
-        let improvement = try ScoreAnalysis.improvement(j, multi: [PlotFixtures.studyModels[5]], mono: [PlotFixtures.studyModels[0]])
+        let j = PlotFixtures.studyJudgments, models = PlotFixtures.studyModels
+        let improvement = try ScoreAnalysis.improvement(j, multi: [models[5]], mono: [models[0]])
         XCTAssertEqual(improvement.estimate, Table.Estimate(value: "percent"))
         XCTAssertEqual(ScoreAnalysis.agreement(j, j).estimate, Table.Estimate(value: "pearson"))
 
-        let two = try scores.selecting(column: "model", values: [PlotFixtures.studyModels[3], PlotFixtures.studyModels[1]])
+        let two = try scores.selecting(column: "model", values: [models[3], models[1]])
         XCTAssertEqual(two.estimate, scores.estimate, "selecting rows keeps the columns, so the estimate stays")
         XCTAssertEqual(two.rows.count, 10)
-        XCTAssertEqual(two.rows.first?.first, .text(PlotFixtures.studyModels[3]), "rows come in the order of the values")
-        XCTAssertNil(try scores.pivot(rows: "model", columns: "lang", value: "mean").estimate, "pivot makes new columns")
+        XCTAssertEqual(two.rows.first?.first, .text(models[3]), "rows come in the order of the values")
+        let wide = try scores.pivot(rows: "model", columns: "lang", value: "mean")
+        XCTAssertNil(wide.estimate, "pivot makes new columns")
     }
 
     func testScoreTablesDrawTheMeanWithTheirIntervalAsErrorBars() throws {
@@ -40,14 +41,17 @@ final class PlotEstimateTests: XCTestCase {
             if case let .rect(x, y, w, _, _, _, _?) = m { return (x, y, w) } else { return nil }
         }
         for rect in rects {
-            let bar = try XCTUnwrap(bars.first { abs($0.x - (rect.x + rect.w / 2)) < 0.01 }, "an error bar centred on the bar")
+            let bar = try XCTUnwrap(bars.first { abs($0.x - (rect.x + rect.w / 2)) < 0.01 },
+                                    "an error bar centred on the bar")
             XCTAssertLessThanOrEqual(bar.top, rect.y + 0.01, "the mean lies inside its percentile interval")
             XCTAssertGreaterThanOrEqual(bar.bottom, rect.y - 0.01)
         }
-        XCTAssertTrue(fig.texts.contains { $0.role == "note" && $0.text == "Error bars: 95% CI (percentile bootstrap of the mean)." })
+        let note = "Error bars: 95% CI (percentile bootstrap of the mean)."
+        XCTAssertTrue(fig.texts.contains { $0.role == "note" && $0.text == note })
         assertNoOverlap(fig)
         for value in fig.texts.filter({ $0.role == "value" }) {
-            XCTAssertFalse(bars.contains { abs($0.x - value.x) < 0.01 && value.box.y + value.box.height > $0.top + 0.01 },
+            let below = bars.contains { abs($0.x - value.x) < 0.01 && value.box.y + value.box.height > $0.top + 0.01 }
+            XCTAssertFalse(below,
                            "the value label \(value.text) sits above its error bar")
         }
 
@@ -64,7 +68,10 @@ final class PlotEstimateTests: XCTestCase {
         XCTAssertEqual(errorBars(paired).count, 10)
         assertNoOverlap(paired)
         for delta in paired.texts.filter({ $0.text.hasPrefix("Δ ") && $0.role == "value" }) {
-            XCTAssertFalse(errorBars(paired).contains { delta.box.y + delta.box.height > $0.top + 0.01 && abs($0.x - delta.x) < 40 },
+            let clashes = errorBars(paired).contains {
+                delta.box.y + delta.box.height > $0.top + 0.01 && abs($0.x - delta.x) < 40
+            }
+            XCTAssertFalse(clashes,
                            "the difference label clears the error bars")
         }
 
@@ -72,13 +79,14 @@ final class PlotEstimateTests: XCTestCase {
         byTurn = try byTurn.selecting(column: "model", values: Array(PlotFixtures.studyModels.prefix(3)))
         let lines = try Plot.figure(byTurn, PlotSpec(kind: .lines, x: "turn", group: "model"))
         let colours = (0..<3).map(Palette.color)
-        XCTAssertEqual(colours.map { errorBars(lines, color: $0).count }, [2, 2, 2], "an error bar per point, in its line's colour")
+        XCTAssertEqual(colours.map { errorBars(lines, color: $0).count }, [2, 2, 2],
+                       "an error bar per point, in its line's colour")
         XCTAssertTrue(lines.texts.contains { $0.role == "note" && $0.text.hasPrefix("Error bars: 95% CI") })
 
         let terminal = try Plot.terminal(two, PlotSpec(kind: .bars, x: "lang", group: "model"))
         let first = two.rows[0]
-        let expected = NumberText.fixed(first[2].double ?? 0, decimals: 2) + " [" + NumberText.fixed(first[4].double ?? 0, decimals: 2)
-            + "–" + NumberText.fixed(first[5].double ?? 0, decimals: 2) + "]"
+        let shown = [2, 4, 5].map { NumberText.fixed(first[$0].double ?? 0, decimals: 2) }  // mean, ci_low, ci_high
+        let expected = "\(shown[0]) [\(shown[1])–\(shown[2])]"
         XCTAssertTrue(terminal.contains(expected), terminal)
     }
 }

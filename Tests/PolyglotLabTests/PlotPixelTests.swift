@@ -5,8 +5,8 @@ import PolyglotEngine
 
 extension PlotFixtures {
     /// The study's nine compositions of one base and dataset, named as the grid names them.
-    static let studyModels = ["EN", "DE", "FR", "IT", "ES", "ENDEFRITES", "DEFRITES", "ENDEFRITES_sampled", "DEFRITES_sampled"]
-        .map { "dense·lima·" + $0 }
+    static let studyModels = ["EN", "DE", "FR", "IT", "ES", "ENDEFRITES", "DEFRITES", "ENDEFRITES_sampled",
+                              "DEFRITES_sampled"].map { "dense·lima·" + $0 }
 
     /// Judgments shaped like the study's grid: nine models, five languages, 8 questions × 2 turns, seeded scores
     /// (a model tuned on a language scores higher in it).
@@ -19,9 +19,9 @@ extension PlotFixtures {
                 for q in 0..<8 {
                     for turn in 1...2 {
                         let score = min(10, max(1, (base + Double(rng.next() % 5) - 2).rounded()))
-                        single.append(SingleJudgment(questionID: "\(81 + q)_\(lang.code)", model: model, judge: ["builtin"],
-                                                     userPrompt: "", judgment: "", score: score, turn: turn, tstamp: 0,
-                                                     lang: lang, category: "writing"))
+                        single.append(SingleJudgment(questionID: "\(81 + q)_\(lang.code)", model: model,
+                                                     judge: ["builtin"], userPrompt: "", judgment: "", score: score,
+                                                     turn: turn, tstamp: 0, lang: lang, category: "writing"))
                     }
                 }
             }
@@ -34,12 +34,16 @@ extension PlotFixtures {
 
     /// The figures of docs/figures in the shapes the study notebook makes them.
     static var studyCases: [(name: String, table: Table, spec: PlotSpec)] {
+        // As the notebook selects them: the models in the study's order.
+        let nine = (try? studyScores.selecting(column: "model", values: studyModels)) ?? studyScores
         let mono = (try? studyScores.selecting(column: "model", values: Array(studyModels.prefix(5)))) ?? studyScores
         return [
-            ("study-nine-bars", studyScores, PlotSpec(kind: .bars, x: "lang", group: "model",
-                                                     title: "dense · lima: score by composition and language", yRange: 1...10)),
-            ("study-mono-heatmap", mono, PlotSpec(kind: .heatmap, x: "lang", group: "model",
-                                                 title: "monolingual tuning: train × evaluation language (dense, lima)")),
+            ("study-nine-bars", nine,
+             PlotSpec(kind: .bars, x: "lang", group: "model", title: "dense · lima: score by composition and language",
+                      yRange: 1...10)),
+            ("study-mono-heatmap", mono,
+             PlotSpec(kind: .heatmap, x: "lang", group: "model",
+                      title: "monolingual tuning: train × evaluation language (dense, lima)")),
         ]
     }
 }
@@ -62,8 +66,9 @@ enum OverflowCheck {
         let size = try canvasSize(svg)
         let f = NumberText.coordinate
         let (w, h) = (size.width + 2 * pad, size.height + 2 * pad)
+        let (width, height) = (f(size.width), f(size.height))
         let padded = svg.replacingOccurrences(
-            of: "width=\"\(f(size.width))\" height=\"\(f(size.height))\" viewBox=\"0 0 \(f(size.width)) \(f(size.height))\"",
+            of: "width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\"",
             with: "width=\"\(f(w))\" height=\"\(f(h))\" viewBox=\"\(f(-pad)) \(f(-pad)) \(f(w)) \(f(h))\"")
         XCTAssertNotEqual(padded, svg, "the root element's size was found and padded")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-plot-pixels-\(getpid())")
@@ -104,7 +109,9 @@ enum OverflowCheck {
             guard let start = root.range(of: " \(name)=\"") else { return nil }
             return Double(root[start.upperBound...].prefix { $0 != "\"" })
         }
-        guard let w = attribute("width"), let h = attribute("height") else { throw PNGError("the <svg> element has no size") }
+        guard let w = attribute("width"), let h = attribute("height") else {
+            throw PNGError("the <svg> element has no size")
+        }
         return (w, h)
     }
 }
@@ -127,7 +134,9 @@ enum ColourDifference {
 
     static func ciede2000(_ first: String, _ second: String) -> Double { ciede2000(lab(first), lab(second)) }
 
-    static func ciede2000(_ first: (l: Double, a: Double, b: Double), _ second: (l: Double, a: Double, b: Double)) -> Double {
+    typealias Lab = (l: Double, a: Double, b: Double)
+
+    static func ciede2000(_ first: Lab, _ second: Lab) -> Double {
         let (l1, a1, b1) = first, (l2, a2, b2) = second
         let meanC = (hypot(a1, b1) + hypot(a2, b2)) / 2
         let g = 0.5 * (1 - sqrt(pow(meanC, 7) / (pow(meanC, 7) + pow(25, 7))))
@@ -143,9 +152,12 @@ enum ColourDifference {
         let dL = l2 - l1, dC = c2 - c1, dH = 2 * sqrt(c1 * c2) * sin(dh * .pi / 360)
         let meanL = (l1 + l2) / 2, meanCp = (c1 + c2) / 2
         var meanH = h1 + h2
-        if c1 * c2 != 0 { meanH = abs(h1 - h2) <= 180 ? meanH / 2 : (meanH < 360 ? (meanH + 360) / 2 : (meanH - 360) / 2) }
+        if c1 * c2 != 0 {
+            meanH = abs(h1 - h2) <= 180 ? meanH / 2 : (meanH < 360 ? (meanH + 360) / 2 : (meanH - 360) / 2)
+        }
         func cosd(_ d: Double) -> Double { cos(d * .pi / 180) }
-        let t = 1 - 0.17 * cosd(meanH - 30) + 0.24 * cosd(2 * meanH) + 0.32 * cosd(3 * meanH + 6) - 0.20 * cosd(4 * meanH - 63)
+        let t = 1 - 0.17 * cosd(meanH - 30) + 0.24 * cosd(2 * meanH) + 0.32 * cosd(3 * meanH + 6)
+            - 0.20 * cosd(4 * meanH - 63)
         let dTheta = 30 * exp(-pow((meanH - 275) / 25, 2))
         let rc = 2 * sqrt(pow(meanCp, 7) / (pow(meanCp, 7) + pow(25, 7)))
         let sl = 1 + 0.015 * pow(meanL - 50, 2) / sqrt(20 + pow(meanL - 50, 2))
@@ -171,9 +183,11 @@ final class PlotPixelTests: XCTestCase {
     /// The check itself: the study's heatmap as the notebook drew it before titles wrapped had its title cut off on
     /// both sides ("onolingual tuning: … (d"), and the check must say so.
     func testOverflowCheckCatchesTheCutOffHeatmapTitle() throws {
-        let svg = try String(contentsOf: Self.fixtures.appendingPathComponent("mono-heatmap-cut-title.svg"), encoding: .utf8)
+        let url = Self.fixtures.appendingPathComponent("mono-heatmap-cut-title.svg")
+        let svg = try String(contentsOf: url, encoding: .utf8)
         let overflow = try OverflowCheck.overflow(svg: svg)
-        XCTAssertTrue(overflow.contains { $0.hasPrefix("left") } && overflow.contains { $0.hasPrefix("right") }, "\(overflow)")
+        XCTAssertTrue(overflow.contains { $0.hasPrefix("left") }, "\(overflow)")
+        XCTAssertTrue(overflow.contains { $0.hasPrefix("right") }, "\(overflow)")
     }
 
     /// A long title wraps onto several lines instead of being cut, and every word of it is drawn.
@@ -182,24 +196,30 @@ final class PlotPixelTests: XCTestCase {
             let fig = try Plot.figure(c.table, c.spec)
             let title = fig.texts.filter { $0.role == "title" }
             XCTAssertEqual(title.map(\.text).joined(separator: " "), c.spec.title, "\(c.name): the whole title is drawn")
-            XCTAssertTrue(title.allSatisfy { $0.box.x >= ChartFrame.margin - 0.5 && $0.box.x + $0.box.width <= fig.width - ChartFrame.margin + 0.5 },
+            let margin = ChartFrame.margin - 0.5
+            XCTAssertTrue(title.allSatisfy { $0.box.x >= margin && $0.box.x + $0.box.width <= fig.width - margin },
                           "\(c.name): each title line fits between the margins")
         }
         let heatmap = try Plot.figure(PlotFixtures.studyCases[1].table, PlotFixtures.studyCases[1].spec)
-        XCTAssertGreaterThan(heatmap.texts.filter { $0.role == "title" }.count, 1, "the 5×5 heatmap is narrower than its title")
+        XCTAssertGreaterThan(heatmap.texts.filter { $0.role == "title" }.count, 1,
+                             "the 5×5 heatmap is narrower than its title")
     }
 
     /// Colours that tell groups apart stay distinct (CIEDE2000 ≥ 20) for 1…N groups in every kind that colours
     /// groups; one group more than the palette holds is an error that says so.
     func testGroupColoursStayDistinctOrTheFigureRefuses() throws {
         let limit = Palette.series.count
-        XCTAssertGreaterThanOrEqual(limit, PlotFixtures.studyModels.count, "the study's nine compositions fit the palette")
+        XCTAssertGreaterThanOrEqual(limit, PlotFixtures.studyModels.count,
+                                    "the study's nine compositions fit the palette")
         for n in 1...(limit + 1) {
             let groups = (0..<n).map { "model \($0 + 1)" }
             let values = (0..<n).map { g in PlotFixtures.langs.indices.map { Double(($0 + g) % 7) + 1 } }
-            let table = PlotFixtures.grid("\(n) groups", x: "lang", group: "model", value: "score", groups: groups, values: values)
+            let table = PlotFixtures.grid("\(n) groups", x: "lang", group: "model", value: "score", groups: groups,
+                                          values: values)
             var history = Table(title: "\(n) runs", columns: ["run", "step", "loss"])
-            for g in groups { for step in 0..<3 { history.rows.append([.text(g), .int(step), .number(Double(3 - step))]) } }
+            for g in groups {
+                for step in 0..<3 { history.rows.append([.text(g), .int(step), .number(Double(3 - step))]) }
+            }
             let figures: [(PlotKind, Table, PlotSpec)] = [
                 (.bars, table, PlotSpec(kind: .bars, x: "lang", group: "model")),
                 (.diverging, table, PlotSpec(kind: .diverging, x: "lang", group: "model")),
@@ -209,8 +229,9 @@ final class PlotPixelTests: XCTestCase {
             for (kind, t, spec) in figures {
                 guard n <= limit else {
                     XCTAssertThrowsError(try Plot.figure(t, spec)) {
-                        XCTAssertEqual("\($0)", "plot: \(n) groups, but only \(limit) colours stay distinct; expected at most "
-                                       + "\(limit) (select fewer groups, or draw a heatmap)", "\(kind)")
+                        let expected = "plot: \(n) groups, but only \(limit) colours stay distinct; expected at most "
+                            + "\(limit) (select fewer groups, or draw a heatmap)"
+                        XCTAssertEqual("\($0)", expected, "\(kind)")
                     }
                     XCTAssertThrowsError(try Plot.terminal(t, spec), "\(kind): the terminal drawing refuses too")
                     continue

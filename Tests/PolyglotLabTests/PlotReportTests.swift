@@ -101,7 +101,8 @@ final class PlotReportTests: XCTestCase {
                 let p = image.pixel(x: x, y: y)
                 let (r, g, b) = (Int(p.r), Int(p.g), Int(p.b))
                 if min(r, g, b) < 200 { ink += 1 }
-                if targets.contains(where: { abs(r - $0.0) < 12 && abs(g - $0.1) < 12 && abs(b - $0.2) < 12 }) { hits += 1 }
+                let nearTarget = targets.contains { abs(r - $0.0) < 12 && abs(g - $0.1) < 12 && abs(b - $0.2) < 12 }
+                if nearTarget { hits += 1 }
             }
         }
         return (Double(ink) / Double(image.width * image.height), hits)

@@ -62,9 +62,11 @@ public struct Table: Equatable, Sendable {
     /// Set by the analysis that made the table; kept by operations that keep its columns.
     public var estimate: Estimate?
 
-    public init(title: String, columns: [String], rows: [[Cell]] = [], notes: [String] = [], estimate: Estimate? = nil) {
+    public init(title: String, columns: [String], rows: [[Cell]] = [], notes: [String] = [],
+                estimate: Estimate? = nil) {
         precondition(rows.allSatisfy { $0.count == columns.count }, "every row needs one cell per column")
-        precondition(estimate.map { Set($0.columns).isSubset(of: columns) } ?? true, "an estimate names the table's columns")
+        precondition(estimate.map { Set($0.columns).isSubset(of: columns) } ?? true,
+                     "an estimate names the table's columns")
         self.title = title
         self.columns = columns
         self.rows = rows

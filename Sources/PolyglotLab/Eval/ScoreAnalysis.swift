@@ -59,9 +59,10 @@ public enum ScoreAnalysis {
         var notes = ["95% CI: percentile bootstrap of the mean, \(resamples) resamples, seed \(seed)."]
         notes.append(keepFailed ? "Failed judgments (score −1) are included in the means (\(failedTotal))."
                                 : "Failed judgments (score −1) excluded from the means: \(failedTotal).")
-        let interval = Table.Estimate.Interval(low: "ci_low", high: "ci_high", label: "95% CI (percentile bootstrap of the mean)")
-        return Table(title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows, notes: notes,
-                     estimate: Table.Estimate(value: "mean", interval: interval))
+        let interval = Table.Estimate.Interval(low: "ci_low", high: "ci_high",
+                                               label: "95% CI (percentile bootstrap of the mean)")
+        return Table(title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows,
+                     notes: notes, estimate: Table.Estimate(value: "mean", interval: interval))
     }
 
     /// The study's cross-lingual improvement: per dataset and evaluation language, the multilingual-tuned model's mean

@@ -73,7 +73,8 @@ enum ChartFrame {
         for e in entries {
             let swatch = e.isLine ? 24.0 : 12.0
             // A label is cut only when it cannot fit a legend row of its own.
-            let label = TextMetrics.truncate(e.label, fontSize: labelSize, maxWidth: fig.width - 2 * margin - swatch - 6)
+            let label = TextMetrics.truncate(e.label, fontSize: labelSize,
+                                             maxWidth: fig.width - 2 * margin - swatch - 6)
             let w = swatch + 6 + TextMetrics.width(label, fontSize: labelSize) + 16
             if x + w > fig.width - margin, x > margin {
                 x = margin
@@ -121,7 +122,8 @@ enum ChartFrame {
         for (stroke, width) in [("#ffffff", 3.2), (color, 1.2)] {
             fig.add(.line(x1: x, y1: low, x2: x, y2: high, stroke: stroke, width: width, dash: nil))
             for y in [low, high] {
-                fig.add(.line(x1: x - capWidth / 2, y1: y, x2: x + capWidth / 2, y2: y, stroke: stroke, width: width, dash: nil))
+                fig.add(.line(x1: x - capWidth / 2, y1: y, x2: x + capWidth / 2, y2: y, stroke: stroke, width: width,
+                              dash: nil))
             }
         }
     }

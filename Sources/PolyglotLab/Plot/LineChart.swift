@@ -8,7 +8,9 @@ enum LineChart {
     static func figure(_ d: LineData, yRange: ClosedRange<Double>?) -> Figure {
         let f = ChartFrame.self
         let xs = d.series.flatMap { $0.points.map(\.x) }
-        let ys = d.series.flatMap { $0.points.flatMap { p in [p.y, p.interval?.lowerBound, p.interval?.upperBound].compactMap { $0 } } }
+        let ys = d.series.flatMap { s in
+            s.points.flatMap { p in [p.y, p.interval?.lowerBound, p.interval?.upperBound].compactMap { $0 } }
+        }
         let xScale = NiceScale(min: xs.min() ?? 0, max: xs.max() ?? 1, targetTicks: 6)
         let yScale = yRange.map { NiceScale(min: $0.lowerBound, max: $0.upperBound, fixed: true) }
             ?? NiceScale(min: ys.min() ?? 0, max: ys.max() ?? 1)
@@ -56,10 +58,13 @@ enum LineChart {
                 if let y = p.y { segment.append((px(p.x), py(y))) } else { flush() }
             }
             flush()
+            // Runs share their x values, so each run's error bars are shifted a little to stay apart.
+            let runIndex = Double(d.runs.firstIndex(of: s.run) ?? 0)
+            let dodge = min(6, 24 / Double(d.runs.count)) * (runIndex - Double(d.runs.count - 1) / 2)
             for p in s.points {
                 guard let interval = p.interval else { continue }
-                f.errorBar(&fig, x: px(p.x), low: py(interval.lowerBound), high: py(interval.upperBound), capWidth: 8,
-                           color: entry.color)
+                f.errorBar(&fig, x: px(p.x) + dodge, low: py(interval.lowerBound), high: py(interval.upperBound),
+                           capWidth: 6, color: entry.color)
             }
         }
         f.notes(&fig, notes, top: axisY + 4)

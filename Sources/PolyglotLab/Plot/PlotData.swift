@@ -23,7 +23,9 @@ struct GridData: Equatable {
     var present: [Double] { values.flatMap { $0.compactMap { $0 } } }
 
     /// The values and their interval bounds: what a value axis has to show.
-    var extent: [Double] { present + intervals.flatMap { $0.compactMap { $0 }.flatMap { [$0.lowerBound, $0.upperBound] } } }
+    var extent: [Double] {
+        present + intervals.flatMap { $0.compactMap { $0 }.flatMap { [$0.lowerBound, $0.upperBound] } }
+    }
 
     /// True when no group column was given (one unnamed series: no legend).
     var isSingleSeries: Bool { groups.count == 1 && groups[0].isEmpty }
@@ -65,7 +67,9 @@ struct LineData: Equatable {
 
     /// The figure's note on its error bars, when it draws any.
     var intervalNote: String? {
-        guard let intervalLabel, series.contains(where: { $0.points.contains { $0.interval != nil } }) else { return nil }
+        guard let intervalLabel, series.contains(where: { $0.points.contains { $0.interval != nil } }) else {
+            return nil
+        }
         return "Error bars: \(intervalLabel)."
     }
 }
@@ -126,8 +130,8 @@ private struct Columns {
 
     /// Row `r`'s interval: nil when a bound is missing or they are out of order.
     func interval(row r: Int, _ columns: (low: Int, high: Int, label: String)?) throws -> ClosedRange<Double>? {
-        guard let columns, let lo = try number(row: r, column: columns.low), let hi = try number(row: r, column: columns.high),
-              lo <= hi else { return nil }
+        guard let columns, let lo = try number(row: r, column: columns.low),
+              let hi = try number(row: r, column: columns.high), lo <= hi else { return nil }
         return lo...hi
     }
 
@@ -217,7 +221,8 @@ extension PlotSpec {
         return GridData(
             title: title ?? table.title, xLabel: xLabel ?? table.columns[xi], yLabel: yLabel ?? table.columns[vi],
             groupLabel: gi.map { table.columns[$0] } ?? "", categories: categories, groups: groups,
-            values: values, intervals: intervals, intervalLabel: intervalColumns?.label, missingNote: missingSentence(missing))
+            values: values, intervals: intervals, intervalLabel: intervalColumns?.label,
+            missingNote: missingSentence(missing))
     }
 
     func lineData(_ table: Table) throws -> LineData {

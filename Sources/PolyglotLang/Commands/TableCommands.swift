@@ -61,7 +61,7 @@ extension CommandRegistry {
         positionals: [Parameter("table", .object("table"), "a table, e.g. from score … by: [\"model\", \"lang\"]")],
         keywords: [Parameter("column", .string, "column to match"),
                    Parameter("values", .list, "the values to keep (strings or numbers), in the order wanted")],
-        example: "select (score j by: [\"model\", \"lang\"]) column: \"model\" values: [\"dense·lima·EN\", \"dense·lima·DE\"]") { inv in
+        example: "select (score j by: [\"model\", \"lang\"]) column: \"model\" values: [\"m1\", \"m2\"]") { inv in
         let table = inv.object("table", as: TableObject.self)!.table
         guard case .list(let values) = inv.value("values") else { return .none }
         let texts = try values.enumerated().map { i, v -> String in
