@@ -87,58 +87,24 @@ final class PlotReportTests: XCTestCase {
         let png = try Data(contentsOf: shot)
         XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG was written")
 
-        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: FileManager.default.isExecutableFile) else {
-            throw XCTSkip("python3 not found; PNG written but its pixels were not inspected")
-        }
-        let stats = try pixelStats(png: shot, python: python)
+        let stats = pixelStats(try PNGImage.decode(shot))
         XCTAssertGreaterThan(stats.inkFraction, 0.05, "the page shows content, not a blank screen")
         XCTAssertGreaterThan(stats.paletteHits, 2000, "Okabe–Ito bar colours are visible (figures rendered)")
     }
 
-    /// Decodes the PNG with a stdlib-only Python snippet: share of non-background pixels and the
-    /// number of pixels close to the first two series colours.
-    private func pixelStats(png: URL, python: String) throws -> (inkFraction: Double, paletteHits: Int) {
-        let script = """
-            import sys, zlib, struct
-            data = open(sys.argv[1], 'rb').read()
-            pos, idat, w, h, ct = 8, b'', 0, 0, 0
-            while pos < len(data):
-                n, kind = struct.unpack('>I4s', data[pos:pos + 8]); body = data[pos + 8:pos + 8 + n]; pos += 12 + n
-                if kind == b'IHDR': w, h, depth, ct = struct.unpack('>IIBB', body[:10])
-                elif kind == b'IDAT': idat += body
-            bpp = {2: 3, 6: 4}[ct]; raw = zlib.decompress(idat); stride = w * bpp
-            prev = bytearray(stride); ink = hits = 0; i = 0
-            targets = [(0x00, 0x72, 0xB2), (0xE6, 0x9F, 0x00)]
-            for y in range(h):
-                f = raw[i]; line = bytearray(raw[i + 1:i + 1 + stride]); i += 1 + stride
-                for x in range(stride):
-                    a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
-                    if f == 1: line[x] = (line[x] + a) & 255
-                    elif f == 2: line[x] = (line[x] + b) & 255
-                    elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
-                    elif f == 4:
-                        p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                        line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-                for x in range(0, stride, bpp):
-                    r, g, bl = line[x], line[x + 1], line[x + 2]
-                    if min(r, g, bl) < 200: ink += 1
-                    if any(abs(r - t[0]) < 12 and abs(g - t[1]) < 12 and abs(bl - t[2]) < 12 for t in targets): hits += 1
-                prev = line
-            print(ink / (w * h), hits)
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, png.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let parts = out.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard process.terminationStatus == 0, parts.count == 2, let ink = Double(parts[0]), let hits = Int(parts[1]) else {
-            XCTFail("could not decode the screenshot: \(out)")
-            return (0, 0)
+    /// Share of non-background pixels and the number of pixels close to the first two series colours.
+    private func pixelStats(_ image: PNGImage) -> (inkFraction: Double, paletteHits: Int) {
+        let targets = [Palette.rgb(Palette.color(0)), Palette.rgb(Palette.color(1))]
+        var ink = 0, hits = 0
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let p = image.pixel(x: x, y: y)
+                let (r, g, b) = (Int(p.r), Int(p.g), Int(p.b))
+                if min(r, g, b) < 200 { ink += 1 }
+                let nearTarget = targets.contains { abs(r - $0.0) < 12 && abs(g - $0.1) < 12 && abs(b - $0.2) < 12 }
+                if nearTarget { hits += 1 }
+            }
         }
-        return (ink, hits)
+        return (Double(ink) / Double(image.width * image.height), hits)
     }
 }

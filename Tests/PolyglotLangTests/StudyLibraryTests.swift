@@ -45,4 +45,51 @@ final class StudyLibraryTests: XCTestCase {
         XCTAssertTrue(out.error?.contains("cannot combine these answers: model 'm1' has answers in both") == true, out.error ?? "")
         XCTAssertTrue(pg("let x = 1 + \"a\"").error?.contains("two answers or two judgments") == true)
     }
+
+    /// `scores_of` keeps the score table (not rows rebuilt into a plain table), so `plot` finds its mean and 95% CI
+    /// without being told: `plot (score j …) x: "lang" group: "model"` used to fail with "several columns fit value".
+    func testScoreTablesPlotTheirMeanWithErrorBars() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-scores-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func answers(_ model: String, _ text: String) throws -> String {
+            let path = dir.appendingPathComponent("\(model).jsonl").path
+            let lines = ["111_EN", "151_EN", "111_DE", "151_DE"].map { q in
+                #"{"question_id": "\#(q)", "answer_id": "x", "model_id": "\#(model)", "#
+                    + #""choices": [{"index": 0, "turns": ["\#(text)", "\#(q) \#(text)"]}], "tstamp": 0}"#
+            }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let a = try answers("m1", "Paris"), b = try answers("m2", "eins zwei drei")
+        let figure = dir.appendingPathComponent("scores.svg").path
+        let out = pg("""
+        let ja = judge (load answers "\(a)" bench: builtin:bench) with: builtin
+        let j = ja + (judge (load answers "\(b)" bench: builtin:bench) with: builtin)
+        let s = scores_of(j, ["m2", "m1"])
+        s.rows[0].model
+        s.title
+        plot (score j by: ["model", "lang"]) kind: "bars" x: "lang" group: "model" to: "\(figure)"
+        plot s kind: "paired" x: "lang" group: "model"
+        """)
+        XCTAssertNil(out.error)
+        XCTAssertEqual(Array(out.output.dropFirst(2).prefix(2)), ["\"m2\"", "\"Scores by model, lang\""],
+                       "after the judges' two lines: select keeps the order asked for")
+        XCTAssertTrue(out.output.contains { $0.hasPrefix("figure: \(figure) (fnv1a64:") }, "\(out.output)")
+        let svg = try String(contentsOfFile: figure, encoding: .utf8)
+        XCTAssertTrue(svg.contains(">Error bars: 95% CI (percentile bootstrap of the mean).</text>"), svg)
+        XCTAssertTrue(svg.contains("chart of mean by lang"), "the mean is drawn")
+        let terminal = out.output.last ?? ""
+        XCTAssertTrue(terminal.contains("[low–high]: 95% CI (percentile bootstrap of the mean)"), terminal)
+
+        let picked = pg("""
+        let j = judge (load answers "\(a)" bench: builtin:bench) with: builtin
+        select (score j by: ["model", "lang"]) column: "model" values: ["m1", "nobody"]
+        select (score j by: ["model"]) column: "modle" values: ["m1"]
+        """)
+        XCTAssertTrue(picked.output.last?.hasSuffix("No rows with model nobody.") == true, "\(picked.output)")
+        XCTAssertTrue(picked.error?.contains("the table has no column 'modle'; columns: model, mean") == true,
+                      picked.error ?? "")
+    }
 }
+

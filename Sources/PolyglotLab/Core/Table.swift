@@ -26,18 +26,52 @@ public struct Table: Equatable, Sendable {
         }
     }
 
+    /// The column a table of results estimates and the columns bounding its interval, known to the analysis
+    /// that made the table (score, improvement, agreement): plots draw that column by default, with the
+    /// interval as error bars.
+    public struct Estimate: Equatable, Sendable {
+        public struct Interval: Equatable, Sendable {
+            public var low: String
+            public var high: String
+            /// What the interval is, for a figure's note: "95% CI (percentile bootstrap of the mean)".
+            public var label: String
+
+            public init(low: String, high: String, label: String) {
+                self.low = low
+                self.high = high
+                self.label = label
+            }
+        }
+
+        public var value: String
+        public var interval: Interval?
+
+        public init(value: String, interval: Interval? = nil) {
+            self.value = value
+            self.interval = interval
+        }
+
+        var columns: [String] { [value] + (interval.map { [$0.low, $0.high] } ?? []) }
+    }
+
     public var title: String
     public var columns: [String]
     public var rows: [[Cell]]
     /// Lines printed under the table (formulas, excluded counts, notes on missing cells).
     public var notes: [String]
+    /// Set by the analysis that made the table; kept by operations that keep its columns.
+    public var estimate: Estimate?
 
-    public init(title: String, columns: [String], rows: [[Cell]] = [], notes: [String] = []) {
+    public init(title: String, columns: [String], rows: [[Cell]] = [], notes: [String] = [],
+                estimate: Estimate? = nil) {
         precondition(rows.allSatisfy { $0.count == columns.count }, "every row needs one cell per column")
+        precondition(estimate.map { Set($0.columns).isSubset(of: columns) } ?? true,
+                     "an estimate names the table's columns")
         self.title = title
         self.columns = columns
         self.rows = rows
         self.notes = notes
+        self.estimate = estimate
     }
 
     public func columnIndex(_ name: String) -> Int? { columns.firstIndex(of: name) }
@@ -93,6 +127,22 @@ extension String {
 }
 
 extension Table {
+    /// The rows whose `column` holds one of `values`, grouped in the order of `values` (rows keep their order
+    /// within a value); the columns, and so the estimate, stay. A value no row has is named in a note.
+    public func selecting(column name: String, values: [String]) throws -> Table {
+        guard let i = columnIndex(name) else {
+            throw LabError("the table has no column '\(name)'; columns: \(columns.joined(separator: ", "))")
+        }
+        var wanted: [String] = []
+        for v in values where !wanted.contains(v) { wanted.append(v) }
+        let byValue = Dictionary(grouping: rows, by: { $0[i].text })
+        let absent = wanted.filter { byValue[$0] == nil }
+        var out = self
+        out.rows = wanted.flatMap { byValue[$0] ?? [] }
+        if !absent.isEmpty { out.notes.append("No rows with \(name) " + absent.joined(separator: ", ") + ".") }
+        return out
+    }
+
     /// Long → wide: one row per value of `rows`, one column per value of `columns` (both in order of first
     /// appearance), cells from `value`; with `mean`, a last column with the mean of each row's numbers.
     /// Throws when a column is unknown or two source rows fill the same cell.

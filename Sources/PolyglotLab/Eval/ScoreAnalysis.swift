@@ -59,7 +59,10 @@ public enum ScoreAnalysis {
         var notes = ["95% CI: percentile bootstrap of the mean, \(resamples) resamples, seed \(seed)."]
         notes.append(keepFailed ? "Failed judgments (score −1) are included in the means (\(failedTotal))."
                                 : "Failed judgments (score −1) excluded from the means: \(failedTotal).")
-        return Table(title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows, notes: notes)
+        let interval = Table.Estimate.Interval(low: "ci_low", high: "ci_high",
+                                               label: "95% CI (percentile bootstrap of the mean)")
+        return Table(title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows,
+                     notes: notes, estimate: Table.Estimate(value: "mean", interval: interval))
     }
 
     /// The study's cross-lingual improvement: per dataset and evaluation language, the multilingual-tuned model's mean
@@ -102,7 +105,8 @@ public enum ScoreAnalysis {
                      columns: ["dataset", "lang", "multi", "mono", "multi_score", "mono_score", "points", "percent", "n_multi", "n_mono"],
                      rows: rows,
                      notes: ["points = mean(multi) − mean(mono); percent = points / 10 × 100 (share of the 10-point scale: 0.99 points = 9.9%).",
-                             "Scores of −1 (failed judgments) are excluded; lang `all` = unweighted mean over languages."])
+                             "Scores of −1 (failed judgments) are excluded; lang `all` = unweighted mean over languages."],
+                     estimate: Table.Estimate(value: "percent"))
     }
 
     private static func improvementRow(_ d: String, _ l: String, _ m: String, _ o: String, _ ma: Double, _ mb: Double, _ na: Int, _ nb: Int) -> [Table.Cell] {
@@ -162,7 +166,8 @@ public enum ScoreAnalysis {
         }
         return Table(title: "Judge agreement", columns: ["lang", "n", "pearson", "spearman", "kendall_tau_b", "exact", "within_1", "n_pairs", "kappa"],
                      rows: rows, notes: ["Matched on (model, question, turn); failed (−1) scores and pairwise errors are left out.",
-                                         "kappa: Cohen's κ of pairwise verdicts after both orders (model_1 / model_2 / tie / both bad)."])
+                                         "kappa: Cohen's κ of pairwise verdicts after both orders (model_1 / model_2 / tie / both bad)."],
+                     estimate: Table.Estimate(value: "pearson"))
     }
 
     /// Row order: numbers numerically, languages in study order, text alphabetically.

@@ -2,6 +2,8 @@
 // side with their difference), and diverging bars (gains and losses around zero). The layout widens
 // the figure rather than letting bars or labels overlap: bars are at least as wide as their value
 // labels, and category labels are turned vertical or truncated when they do not fit their slot.
+// Where the table has an interval for a bar (score's 95% CI), an error bar is drawn over it and the
+// value label sits above the error bar.
 
 enum BarChart {
     /// Bars are labelled with their values when there are at most this many.
@@ -31,7 +33,7 @@ enum BarChart {
         barWidth = min(60, (slot - gap) / Double(d.groups.count))
 
         // Value scale: bars start at zero; a fixed range is honoured as given.
-        let lo = min(0, d.present.min() ?? 0), hi = max(0, d.present.max() ?? 1)
+        let lo = min(0, d.extent.min() ?? 0), hi = max(0, d.extent.max() ?? 1)
         let scale = yRange.map { NiceScale(min: $0.lowerBound, max: $0.upperBound, fixed: true) }
             ?? NiceScale(min: lo, max: hi == lo ? lo + 1 : hi)
 
@@ -47,7 +49,7 @@ enum BarChart {
                          description: "\(kind.rawValue) chart of \(d.yLabel) by \(d.xLabel)")
         let headerBottom = f.header(&fig, title: d.title, legendHeading: d.groupLabel, entries: d.legend)
 
-        var rawNotes = d.missingNote.map { [$0] } ?? []
+        var rawNotes = [d.intervalNote, d.missingNote].compactMap { $0 }
         if kind == .paired { rawNotes.append("Δ = \(d.groups[1]) − \(d.groups[0])") }
         let notes = f.wrap(rawNotes, width: fig.width)
         let pad = (showValues ? f.valueSize + 6 : 4) + (kind == .paired ? f.valueSize + 4 : 0)
@@ -79,12 +81,19 @@ enum BarChart {
                 let tip = [d.groups[g], d.categories[c], valueText(v)].filter { !$0.isEmpty }.joined(separator: " · ")
                 fig.add(.rect(x: x + 0.5, y: min(zero, end), width: barWidth - 1, height: abs(end - zero),
                               fill: color, stroke: nil, tooltip: tip))
-                pairTop = min(pairTop, min(zero, end))
+                // The bar's extent with its error bar, in pixels: value labels go beyond it.
+                var (upper, lower) = (min(zero, end), max(zero, end))
+                if let interval = d.intervals[g][c] {
+                    let high = y(interval.upperBound), low = y(interval.lowerBound)
+                    f.errorBar(&fig, x: centre, low: low, high: high, capWidth: min(10, barWidth / 2), color: "#333333")
+                    (upper, lower) = (min(upper, high), max(lower, low))
+                }
+                pairTop = min(pairTop, upper)
                 if showValues {
                     let below = v < 0
-                    fig.text(TextMark(text: valueText(v), x: centre, y: below ? end + f.valueSize + 2 : end - 3,
+                    fig.text(TextMark(text: valueText(v), x: centre, y: below ? lower + f.valueSize + 2 : upper - 3,
                                       size: f.valueSize, anchor: .middle, role: "value"))
-                    if !below { pairTop = min(pairTop, end - f.valueSize - 2) }
+                    if !below { pairTop = min(pairTop, upper - f.valueSize - 2) }
                 }
             }
             if kind == .paired, let delta = diffs[c], pairTop.isFinite {

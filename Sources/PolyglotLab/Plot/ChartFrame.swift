@@ -50,24 +50,31 @@ enum ChartFrame {
     static let valueSize = 10.0
     static let margin = 16.0
 
-    /// Draws the title and a wrapping legend; returns the y where the plot may start.
+    static let titleLineHeight = titleSize * 1.25
+
+    /// Draws the title (wrapped onto as many lines as it needs) and a wrapping legend; returns the y where
+    /// the plot may start.
     static func header(_ fig: inout Figure, title: String, legendHeading: String, entries: [LegendEntry]) -> Double {
-        let titleText = TextMetrics.truncate(title, fontSize: titleSize, maxWidth: fig.width - 2 * margin)
-        fig.text(TextMark(text: titleText, x: fig.width / 2, y: margin + titleSize * 0.75, size: titleSize,
-                          anchor: .middle, bold: true, role: "title"))
-        var y = margin + titleSize + 10
+        let lines = TextMetrics.wrap(title, fontSize: titleSize, maxWidth: fig.width - 2 * margin, bold: true)
+        for (i, line) in lines.enumerated() {
+            fig.text(TextMark(text: line, x: fig.width / 2, y: margin + titleSize * 0.75 + Double(i) * titleLineHeight,
+                              size: titleSize, anchor: .middle, bold: true, role: "title"))
+        }
+        var y = margin + titleSize + Double(lines.count - 1) * titleLineHeight + 10
         guard !entries.isEmpty else { return y }
         let rowHeight = labelSize + 8
         var x = margin
         let baseline = { (top: Double) in top + labelSize * 0.8 }
         if !legendHeading.isEmpty {
-            let h = TextMetrics.truncate(legendHeading + ":", fontSize: labelSize, maxWidth: 160)
+            let h = TextMetrics.truncate(legendHeading + ":", fontSize: labelSize, maxWidth: 160, bold: true)
             fig.text(TextMark(text: h, x: x, y: baseline(y), size: labelSize, bold: true, role: "legend"))
-            x += TextMetrics.width(h, fontSize: labelSize) * 1.1 + 10
+            x += TextMetrics.width(h, fontSize: labelSize, bold: true) + 10
         }
         for e in entries {
-            let label = TextMetrics.truncate(e.label, fontSize: labelSize, maxWidth: 220)
             let swatch = e.isLine ? 24.0 : 12.0
+            // A label is cut only when it cannot fit a legend row of its own.
+            let label = TextMetrics.truncate(e.label, fontSize: labelSize,
+                                             maxWidth: fig.width - 2 * margin - swatch - 6)
             let w = swatch + 6 + TextMetrics.width(label, fontSize: labelSize) + 16
             if x + w > fig.width - margin, x > margin {
                 x = margin
@@ -85,24 +92,9 @@ enum ChartFrame {
         return y + rowHeight + 4
     }
 
-    /// Notes word-wrapped to the figure width (a single over-long word is truncated with "…").
+    /// Notes wrapped to the figure width (a word wider than the figure is split, not cut).
     static func wrap(_ notes: [String], width: Double) -> [String] {
-        let maxWidth = width - 2 * margin
-        var lines: [String] = []
-        for note in notes {
-            var line = ""
-            for word in note.split(separator: " ", omittingEmptySubsequences: false) {
-                let candidate = line.isEmpty ? String(word) : line + " " + word
-                if TextMetrics.width(candidate, fontSize: tickSize) <= maxWidth || line.isEmpty {
-                    line = candidate
-                } else {
-                    lines.append(line)
-                    line = String(word)
-                }
-            }
-            lines.append(line)
-        }
-        return lines.map { TextMetrics.truncate($0, fontSize: tickSize, maxWidth: maxWidth) }
+        notes.flatMap { TextMetrics.wrap($0, fontSize: tickSize, maxWidth: width - 2 * margin) }
     }
 
     /// Already wrapped note lines in grey from `top` down.
@@ -122,6 +114,18 @@ enum ChartFrame {
         vertical
             ? TextMark(text: text, x: centre + tickSize * 0.25, y: axis + 8, size: tickSize, anchor: .end, rotated: true, role: "tick")
             : TextMark(text: text, x: centre, y: axis + 6 + tickSize * 0.75, size: tickSize, anchor: .middle, role: "tick")
+    }
+
+    /// An error bar: a vertical line from `low` to `high` (pixels) at `x` with caps `capWidth` wide, dark on a
+    /// white halo so it shows over dark bars as well as over the background.
+    static func errorBar(_ fig: inout Figure, x: Double, low: Double, high: Double, capWidth: Double, color: String) {
+        for (stroke, width) in [("#ffffff", 3.2), (color, 1.2)] {
+            fig.add(.line(x1: x, y1: low, x2: x, y2: high, stroke: stroke, width: width, dash: nil))
+            for y in [low, high] {
+                fig.add(.line(x1: x - capWidth / 2, y1: y, x2: x + capWidth / 2, y2: y, stroke: stroke, width: width,
+                              dash: nil))
+            }
+        }
     }
 
     /// Widest y tick label of `scale` in pixels.

@@ -29,7 +29,7 @@ struct TextMark: Equatable {
 
     /// The estimated ink box (ascent 0.75 em above, descent 0.25 em below the baseline).
     var box: Box {
-        let w = TextMetrics.width(text, fontSize: size)
+        let w = TextMetrics.width(text, fontSize: size, bold: bold)
         let along: Double
         switch anchor {
         case .start: along = 0

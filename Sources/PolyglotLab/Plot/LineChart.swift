@@ -1,5 +1,6 @@
 // Line chart of training histories: loss over steps, one colour per run and one dash per split
 // (train solid, validation dashed). A missing loss breaks the line; a lone point is drawn as a dot.
+// Points with an interval in the table get an error bar in their line's colour.
 
 enum LineChart {
     static let dashes: [String?] = [nil, "7 4", "2 3", "9 3 2 3"]
@@ -7,7 +8,9 @@ enum LineChart {
     static func figure(_ d: LineData, yRange: ClosedRange<Double>?) -> Figure {
         let f = ChartFrame.self
         let xs = d.series.flatMap { $0.points.map(\.x) }
-        let ys = d.series.flatMap { $0.points.compactMap(\.y) }
+        let ys = d.series.flatMap { s in
+            s.points.flatMap { p in [p.y, p.interval?.lowerBound, p.interval?.upperBound].compactMap { $0 } }
+        }
         let xScale = NiceScale(min: xs.min() ?? 0, max: xs.max() ?? 1, targetTicks: 6)
         let yScale = yRange.map { NiceScale(min: $0.lowerBound, max: $0.upperBound, fixed: true) }
             ?? NiceScale(min: ys.min() ?? 0, max: ys.max() ?? 1)
@@ -24,7 +27,7 @@ enum LineChart {
         let showLegend = !(entries.count == 1 && entries[0].label.isEmpty)
         let top = f.header(&fig, title: d.title, legendHeading: "", entries: showLegend ? entries : []) + 6
         let bottom = top + plotHeight, right = left + plotWidth
-        let notes = f.wrap(d.missingNote.map { [$0] } ?? [], width: fig.width)
+        let notes = f.wrap([d.intervalNote, d.missingNote].compactMap { $0 }, width: fig.width)
         let axisY = bottom + 6 + f.tickSize + 6 + f.labelSize
         fig.height = (axisY + 8 + f.notesHeight(notes) + f.margin).rounded(.up)
 
@@ -55,6 +58,14 @@ enum LineChart {
                 if let y = p.y { segment.append((px(p.x), py(y))) } else { flush() }
             }
             flush()
+            // Runs share their x values, so each run's error bars are shifted a little to stay apart.
+            let runIndex = Double(d.runs.firstIndex(of: s.run) ?? 0)
+            let dodge = min(6, 24 / Double(d.runs.count)) * (runIndex - Double(d.runs.count - 1) / 2)
+            for p in s.points {
+                guard let interval = p.interval else { continue }
+                f.errorBar(&fig, x: px(p.x) + dodge, low: py(interval.lowerBound), high: py(interval.upperBound),
+                           capWidth: 6, color: entry.color)
+            }
         }
         f.notes(&fig, notes, top: axisY + 4)
         return fig

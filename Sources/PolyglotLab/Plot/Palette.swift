@@ -1,14 +1,17 @@
 // Colours: the Okabe–Ito palette (distinguishable with the common colour-vision deficiencies) for
-// series, and a viridis-like sequential scale (perceptually ordered, readable in grey) for heatmaps.
+// series, then four dark colours of Paul Tol's palettes, and a viridis-like sequential scale
+// (perceptually ordered, readable in grey) for heatmaps.
 
 enum Palette {
-    /// Okabe–Ito, without black (used for axes) and with yellow last (weak on white).
-    static let series = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+    /// Okabe–Ito (yellow, weak on white, and black late), then Tol's wine, indigo, brown and grey: every pair
+    /// stays at least 21 CIEDE2000 units apart. A figure needing more colours is refused (`tooManyGroups`).
+    static let series = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+                         "#882255", "#332288", "#661100", "#888888"]
     /// Sign colours for single-series diverging bars: blue gains, vermillion losses.
     static let positive = "#0072B2"
     static let negative = "#D55E00"
 
-    /// Series colour `i`; beyond 8 series the hues repeat (the legend and labels still tell them apart).
+    /// Series colour `i` (plot data refuses more groups than colours, so they never repeat in a figure).
     static func color(_ i: Int) -> String { series[i % series.count] }
 
     /// Matching 24-bit ANSI foreground escape for terminal output.

@@ -44,7 +44,8 @@ public struct PlotSpec: Equatable, Sendable {
     public var x: String?
     /// Series column (bar colour, polygon, heatmap row, line colour); nil means one series.
     public var group: String?
-    /// Numeric column; inferred when nil (the only numeric column not used as x/group/style).
+    /// Numeric column; when nil, the table's estimate (score's `mean`) or else the only numeric column
+    /// not used as x/group/style.
     public var value: String?
     /// Lines only: column whose values select the dash pattern (e.g. `split`).
     public var style: String?
@@ -79,6 +80,7 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
     case emptyTable(String)
     case badRange(String)
     case needsTwoGroups(found: [String])
+    case tooManyGroups(found: Int, limit: Int)
     case io(path: String, reason: String)
 
     public static func == (a: PlotError, b: PlotError) -> Bool { a.description == b.description }
@@ -101,6 +103,9 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
             return "plot: bad range: \(why)"
         case .needsTwoGroups(let found):
             return "plot: paired bars need exactly 2 groups, found \(found.count) (\(found.joined(separator: ", ")))"
+        case .tooManyGroups(let found, let limit):
+            return "plot: \(found) groups, but only \(limit) colours stay distinct; expected at most \(limit) "
+                + "(select fewer groups, or draw a heatmap)"
         case .io(let path, let reason):
             return "\(path): \(reason)"
         }

@@ -50,11 +50,18 @@ struct TerminalCanvas {
         let values = d.present
         let lo = range?.lowerBound ?? min(0, values.min() ?? 0)
         let hi = range?.upperBound ?? max(0, values.max() ?? 1)
-        let text: (Double) -> String = kind == .diverging ? NumberText.signed : { NumberText.fixed($0, decimals: 2) }
+        let number: (Double) -> String = kind == .diverging ? NumberText.signed : { NumberText.fixed($0, decimals: 2) }
+        // A value with its interval, when the table has one: "6.10 [5.80–6.40]".
+        let label = { (g: Int, c: Int) -> String in
+            guard let v = d.values[g][c] else { return "n/a" }
+            guard let iv = d.intervals[g][c] else { return number(v) }
+            return number(v) + " [" + number(iv.lowerBound) + "–" + number(iv.upperBound) + "]"
+        }
         let single = d.isSingleSeries
         let catW = min(14, d.categories.map(TextMetrics.columns).max() ?? 0)
         let groupW = single ? 0 : min(16, max(kind == .paired ? 1 : 0, d.groups.map(TextMetrics.columns).max() ?? 0))
-        let valueW = max(4, (values.map { TextMetrics.columns(text($0)) }.max() ?? 0) + (kind == .paired ? 2 : 0))
+        let labels = d.groups.indices.flatMap { g in d.categories.indices.map { label(g, $0) } }
+        let valueW = max(4, (labels.map(TextMetrics.columns).max() ?? 0) + (kind == .paired ? 2 : 0))
         let barW = max(4, width - catW - groupW - valueW - (single ? 3 : 4))
         // Bars grow from the origin: zero when the range spans it, else the range end nearest to zero.
         // Columns left of it hold values below it (losses), columns right of it values above.
@@ -71,7 +78,7 @@ struct TerminalCanvas {
             for g in d.groups.indices {
                 let catText = TextMetrics.fit(g == 0 ? category : "", columns: catW)
                 let groupText = single ? "" : " " + TextMetrics.fit(d.groups[g], columns: groupW)
-                var barText: String, valueText: String
+                var barText: String
                 if let v = d.values[g][c] {
                     let clamped = min(max(v, lo), hi)
                     if clamped < origin {
@@ -81,12 +88,10 @@ struct TerminalCanvas {
                         let b = Self.bar(min((clamped - origin) * cell, Double(posW)))
                         barText = spaces(negW) + axis + paint(b, series: g) + spaces(posW - b.count)
                     }
-                    valueText = text(v)
                 } else {
                     barText = spaces(negW) + axis + spaces(posW)
-                    valueText = "n/a"
                 }
-                out.append("\(catText)\(groupText) \(barText) \(valueText)".trimmingTrailingSpaces())
+                out.append("\(catText)\(groupText) \(barText) \(label(g, c))".trimmingTrailingSpaces())
             }
             if kind == .paired, let a = d.values[0][c], let b = d.values[1][c] {
                 let pad = spaces(catW + 1 + groupW + 1 + barW + axis.count + 1)
@@ -94,6 +99,7 @@ struct TerminalCanvas {
             }
         }
         if kind == .paired { out.append("Δ = \(d.groups[1]) − \(d.groups[0])") }
+        if d.intervalNote != nil, let what = d.intervalLabel { out.append("[low–high]: \(what)") }
         if let note = d.missingNote { out.append(note) }
         return out.map { clip($0) }.joined(separator: "\n")
     }
@@ -160,7 +166,7 @@ struct TerminalCanvas {
         var out = heading(d.title)
         out.append("\(d.yLabel) over \(d.xLabel), shared scale \(NumberText.fixed(lo, decimals: 2))…\(NumberText.fixed(hi, decimals: 2))")
         for (i, s) in d.series.enumerated() {
-            let spark = sparkline(s.points, width: sparkW, lo: lo, hi: hi)
+            let spark = sparkline(s.points.map(\.y), width: sparkW, lo: lo, hi: hi)
             let colourIndex = d.runs.firstIndex(of: s.run) ?? 0
             let label = labelW > 0 ? TextMetrics.fit(labels[i], columns: labelW) + " " : ""
             out.append((label + paint(spark, series: colourIndex) + String(repeating: " ", count: sparkW - spark.count)
@@ -170,12 +176,12 @@ struct TerminalCanvas {
         return out.map { clip($0) }.joined(separator: "\n")
     }
 
-    /// One character per bucket of points (bucket mean), blank where a bucket has no value.
-    private func sparkline(_ points: [(x: Double, y: Double?)], width: Int, lo: Double, hi: Double) -> String {
-        let n = min(width, points.count)
+    /// One character per bucket of values (bucket mean), blank where a bucket has no value.
+    private func sparkline(_ values: [Double?], width: Int, lo: Double, hi: Double) -> String {
+        let n = min(width, values.count)
         guard n > 0 else { return "" }
         return String((0..<n).map { b -> Character in
-            let slice = points[(b * points.count / n)..<((b + 1) * points.count / n)].compactMap(\.y)
+            let slice = values[(b * values.count / n)..<((b + 1) * values.count / n)].compactMap { $0 }
             guard !slice.isEmpty else { return " " }
             let mean = slice.reduce(0, +) / Double(slice.count)
             let t = hi > lo ? (mean - lo) / (hi - lo) : 0.5

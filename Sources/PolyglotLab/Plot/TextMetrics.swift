@@ -1,21 +1,20 @@
-// Approximate text measurement without a font engine: a per-character width factor (relative to the
-// font size) for a Helvetica-like sans-serif. Wide (CJK, full-width) characters count as one em, so
-// layout decisions (rotation, truncation, bar width) are made on the safe side.
+// Text measurement without a font engine: per-character advance widths of DejaVu Sans (regular and
+// bold), the widest font of the figures' font-family list, so layout decisions (wrapping, rotation,
+// truncation, bar width) hold in every font the list may pick. Characters outside the table count as
+// wide (CJK, full-width: one em) or as a broad letter, on the safe side.
 
 enum TextMetrics {
+    /// Width of an unlisted narrow character in em (DejaVu's capitals and Cyrillic are at most this wide).
+    static let unlistedAdvance = 0.84
+
     /// Width factor of one character in em.
-    static func advance(_ c: Character) -> Double {
-        guard let s = c.unicodeScalars.first else { return 0.55 }
+    static func advance(_ c: Character, bold: Bool = false) -> Double {
+        if let w = (bold ? GlyphWidths.bold : GlyphWidths.regular)[c] { return w }
+        guard let s = c.unicodeScalars.first else { return 0 }
         let v = s.value
         if isWide(v) { return 1.0 }
-        if v < 0x20 { return 0 }
-        switch c {
-        case "i", "j", "l", "I", ".", ",", ":", ";", "'", "|", "!", "·": return 0.28
-        case " ", "f", "t", "r", "(", ")", "[", "]", "-", "/": return 0.36
-        case "m", "w", "M", "W", "%", "@", "—": return 0.86
-        case "A"..."Z", "&", "+", "=", "#", "×", "−": return 0.68
-        default: return 0.56
-        }
+        if v < 0x20 || (0x300...0x36F).contains(v) { return 0 }  // control characters, combining marks
+        return unlistedAdvance
     }
 
     /// East Asian wide and full-width ranges (CJK, Hangul, kana, full-width forms, emoji).
@@ -26,22 +25,47 @@ enum TextMetrics {
     }
 
     /// Estimated width in pixels of `text` at `fontSize`.
-    static func width(_ text: String, fontSize: Double) -> Double {
-        text.reduce(0) { $0 + advance($1) } * fontSize
+    static func width(_ text: String, fontSize: Double, bold: Bool = false) -> Double {
+        text.reduce(0) { $0 + advance($1, bold: bold) } * fontSize
     }
 
     /// `text` shortened with "…" so that it fits `maxWidth` pixels (unchanged when it already fits).
-    static func truncate(_ text: String, fontSize: Double, maxWidth: Double) -> String {
-        if width(text, fontSize: fontSize) <= maxWidth { return text }
-        let budget = maxWidth - advance("…") * fontSize
+    static func truncate(_ text: String, fontSize: Double, maxWidth: Double, bold: Bool = false) -> String {
+        if width(text, fontSize: fontSize, bold: bold) <= maxWidth { return text }
+        let budget = maxWidth - advance("…", bold: bold) * fontSize
         var out = "", used = 0.0
         for c in text {
-            let w = advance(c) * fontSize
+            let w = advance(c, bold: bold) * fontSize
             if used + w > budget { break }
             out.append(c)
             used += w
         }
         return out.trimmingTrailingSpaces() + "…"
+    }
+
+    /// `text` broken into lines of at most `maxWidth` pixels: at spaces, and inside a word only when the word
+    /// alone is wider than a line, so nothing is lost.
+    static func wrap(_ text: String, fontSize: Double, maxWidth: Double, bold: Bool = false) -> [String] {
+        var lines: [String] = [], line = ""
+        func fits(_ s: String) -> Bool { width(s, fontSize: fontSize, bold: bold) <= maxWidth }
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if fits(candidate) {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            line = ""
+            for c in word {  // a word wider than a line is split where it overflows
+                if !line.isEmpty, !fits(line + String(c)) {
+                    lines.append(line)
+                    line = ""
+                }
+                line.append(c)
+            }
+        }
+        lines.append(line)
+        return lines
     }
 
     /// Terminal columns taken by `text` (wide characters take two cells).

@@ -24,7 +24,9 @@ extension CommandRegistry {
             Parameter("kind", .string, default: .string("bars"), "bars | paired | diverging | radar | heatmap | lines"),
             Parameter("x", .string, default: Value.none, "column along the x axis (default: the first text column)"),
             Parameter("group", .string, default: Value.none, "column whose values make the bars, polygons or lines"),
-            Parameter("value", .string, default: Value.none, "numeric column to draw (default: the only one left)"),
+            Parameter("value", .string, default: Value.none,
+                      "numeric column to draw (default: the table's estimate, e.g. score's mean with its 95% CI "
+                          + "as error bars; else the only numeric column left)"),
             Parameter("title", .string, default: Value.none, "figure title"),
             Parameter("y_range", .list, default: Value.none, "fixed value range, e.g. [1, 10]"),
             Parameter("to", .string, default: Value.none, "write an SVG file here"),
@@ -76,7 +78,8 @@ extension CommandRegistry {
             guard tables.allSatisfy({ $0.columns == first.columns }) else {
                 throw inv.error("the tables have different columns", at: "data", notes: ["expected tables with the same columns"])
             }
-            return Table(title: first.title, columns: first.columns, rows: tables.flatMap(\.rows))
+            let shared = tables.allSatisfy { $0.estimate == first.estimate } ? first.estimate : nil
+            return Table(title: first.title, columns: first.columns, rows: tables.flatMap(\.rows), estimate: shared)
         case let v:
             throw inv.error("plot takes a table or a model, got \(v.typeName)", at: "data")
         }

@@ -3,7 +3,7 @@
 import PolyglotLab
 
 extension CommandRegistry {
-    static let tableCommands: [CommandSpec] = [table, pivot]
+    static let tableCommands: [CommandSpec] = [table, pivot, select]
 
     static let table = CommandSpec(
         "table", category: "tables",
@@ -52,5 +52,24 @@ extension CommandRegistry {
             try table.pivot(rows: inv.string("rows")!, columns: inv.string("columns")!, value: inv.string("value")!,
                             mean: mean.isEmpty ? nil : mean, title: inv.string("title"))
         }))
+    }
+
+    static let select = CommandSpec(
+        "select", category: "tables",
+        summary: "Keep the rows whose column holds one of the values, in the order of the values; unlike "
+            + "rebuilding a table from its rows, the table stays what it was (a score table keeps its intervals).",
+        positionals: [Parameter("table", .object("table"), "a table, e.g. from score … by: [\"model\", \"lang\"]")],
+        keywords: [Parameter("column", .string, "column to match"),
+                   Parameter("values", .list, "the values to keep (strings or numbers), in the order wanted")],
+        example: "select (score j by: [\"model\", \"lang\"]) column: \"model\" values: [\"m1\", \"m2\"]") { inv in
+        let table = inv.object("table", as: TableObject.self)!.table
+        guard case .list(let values) = inv.value("values") else { return .none }
+        let texts = try values.enumerated().map { i, v -> String in
+            guard let cell = v.cell, cell != .missing else {
+                throw inv.error("value \(i) is \(v.typeName); expected a string or a number", at: "values")
+            }
+            return cell.text
+        }
+        return .object(TableObject(try inv.lab { try table.selecting(column: inv.string("column")!, values: texts) }))
     }
 }
