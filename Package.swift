@@ -28,7 +28,10 @@ let package = Package(
         .target(
             name: "PolyglotServe",
             dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")]),
-        .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"]),
+        // stdlib/*.pg is compiled into PolyglotLang (Stdlib.embedded), so an installed binary needs no checkout.
+        .executableTarget(name: "StdlibSourceGenerator"),
+        .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["StdlibSourceGenerator"]),
+        .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"], plugins: ["EmbedStdlib"]),
         .executableTarget(
             name: "polyglot",
             dependencies: [
