@@ -26,4 +26,25 @@ final class InstallTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, "7\n[\"en\", \"de\", \"fr\", \"it\", \"es\"]\n")
     }
+
+    /// $POLYGLOT_STDLIB (development) replaces the built-in stdlib by a folder's files, relative to the folder
+    /// polyglot starts in, even when a notebook runs in its own folder; a folder that cannot be read is an error.
+    func testPolyglotStdlibNamesAFolderToReadInstead() throws {
+        let dir = try temporaryDirectory("pg-stdlib")
+        let fm = FileManager.default
+        try fm.createDirectory(at: dir.appendingPathComponent("lib"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        func write(_ text: String, _ path: String) throws {
+            try text.write(to: dir.appendingPathComponent(path), atomically: true, encoding: .utf8)
+        }
+        try write("fn triple(x) { x * 3 }\n", "lib/extra.pg")
+        try write("triple(4)\nmax([1, 2])\n", "sub/nb.pg")
+        let r = try runPolyglot(["run", "sub/nb.pg"], cwd: dir, environment: ["POLYGLOT_STDLIB": "lib"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "12\n")
+        XCTAssertTrue(r.stderr.contains("sub/nb.pg:2:1: error: unknown command or function 'max'"), r.stderr)
+        let missing = try runPolyglot([], stdin: "1\n", cwd: dir, environment: ["POLYGLOT_STDLIB": "nope"])
+        XCTAssertEqual(missing.status, 70)
+        XCTAssertTrue(missing.stderr.contains("error: POLYGLOT_STDLIB=nope: cannot list the folder"), missing.stderr)
+    }
 }

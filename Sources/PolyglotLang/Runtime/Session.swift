@@ -2,8 +2,8 @@
 // cells run so far and where output goes. The REPL, `run` and `replay` all drive the same type.
 
 import Foundation
-import PolyglotLab
 import PolyglotEngine
+import PolyglotLab
 import PolyglotServe
 
 /// One line of a cell's output. Volatile lines (timings, throughput, dates) are recorded as `#~`
