@@ -1,11 +1,14 @@
 # Two commands set everything up on a fresh Debian machine with Swift:
 #   make demo   installs missing system packages, builds release, runs the demo notebook
 #   make test   installs missing system packages, runs the test suite (optimised build)
+#   make install PREFIX=~/.local   builds release, copies the binary to $(PREFIX)/bin (default /usr/local);
+#                the stdlib is inside the binary, so it runs from any folder
 SWIFT ?= swift
 APT_PACKAGES := libedit-dev libopenblas-dev pkg-config
-BIN := .build/release/polyglot
+BIN ?= .build/release/polyglot
+PREFIX ?= /usr/local
 
-.PHONY: deps build demo test docs notebooks study bench-study clean
+.PHONY: deps build demo test install docs notebooks study bench-study clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -24,6 +27,10 @@ demo: build
 test: deps
 	$(SWIFT) build -c release -Xswiftc -enable-testing
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+
+install: build
+	install -D -m 0755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/polyglot"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/polyglot"
 
 docs: build
 	$(BIN) docs > docs/commands.md

@@ -33,7 +33,10 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"]),
+        // stdlib/*.pg is compiled into PolyglotLang (Stdlib.embedded), so an installed binary needs no checkout.
+        .executableTarget(name: "StdlibSourceGenerator"),
+        .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["StdlibSourceGenerator"]),
+        .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"], plugins: ["EmbedStdlib"]),
         .executableTarget(
             name: "polyglot",
             dependencies: [

@@ -140,4 +140,14 @@ struct ServeBenchCommand: ParsableCommand {
         let generator = ModelGenerator(try loadModel(model))
         print(try ServeBenchmark.measure(generator: generator, clients: clients).table.render())
     }
+
+    private func loadModel(_ reference: String) throws -> LabModel {
+        if let name = Builtins.name(reference) {
+            guard let recipe = BaseModels.recipe(named: name) else {
+                throw ValidationError("no builtin model '\(name)'")
+            }
+            return try BaseModels.load(recipe) { Terminal.progress("\($0.phase) \($0.step)/\($0.totalSteps)") }.model
+        }
+        return try LabModel.load(from: URL(fileURLWithPath: reference))
+    }
 }

@@ -4,6 +4,7 @@
 import CEditline
 import Foundation
 import PolyglotEngine
+import PolyglotLab
 import PolyglotLang
 
 enum LineInput {
@@ -36,7 +37,7 @@ final class EditlineReader: LineReader {
     init(completer: Completer) {
         EditlineReader.completer = completer
         historyPath = ProcessInfo.processInfo.environment["POLYGLOT_HISTORY"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".polyglot_history").path
+            ?? UserHome.directory.appendingPathComponent(".polyglot_history").path
         rl_readline_name = UnsafePointer(strdup("polyglot"))
         using_history()
         stifle_history(2000)

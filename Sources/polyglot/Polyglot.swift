@@ -23,7 +23,8 @@ struct SessionOptions: ParsableArguments {
     @Option(help: "Session seed (a notebook header's seed takes precedence).")
     var seed: UInt64 = 0
 
-    @Flag(name: .customLong("no-stdlib"), help: "Do not load stdlib/*.pg at start-up.")
+    @Flag(name: .customLong("no-stdlib"),
+          help: "Do not load the stdlib (stdlib/*.pg, built in; $POLYGLOT_STDLIB names a folder to read instead).")
     var noStdlib = false
 
     @Flag(name: .customLong("no-color"), help: "No ANSI colours (also when NO_COLOR is set).")
@@ -31,18 +32,17 @@ struct SessionOptions: ParsableArguments {
 
     /// Notebooks run in their own folder, so relative paths in them mean the same on every machine.
     func makeSession(baseDirectory: URL) throws -> Session {
-        let library = noStdlib ? nil : Stdlib.locate()
-        FileManager.default.changeCurrentDirectoryPath(baseDirectory.path)
         let session = Session(seed: seed, baseDirectory: baseDirectory)
         Terminal.useColor = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && Terminal.stdoutIsTTY
         session.progress = Terminal.progress
-        if let lib = library {
-            do {
-                try session.loadLibrary(lib)
-            } catch let e as PolyglotError {
-                Terminal.error(session.render(e))
-                throw ExitCode(70)
-            }
+        do {
+            // Before the chdir: a relative $POLYGLOT_STDLIB means the folder polyglot was started in.
+            let library = noStdlib ? [] : try Stdlib.sources()
+            FileManager.default.changeCurrentDirectoryPath(baseDirectory.path)
+            try session.loadLibrary(library)
+        } catch let e as PolyglotError {
+            Terminal.error(session.render(e))
+            throw ExitCode(70)
         }
         return session
     }

@@ -62,13 +62,64 @@ struct Repl: ParsableCommand {
         }
     }
 
+    /// A yes/no question first, then a file name (empty: a fresh `session-YYYYMMDD-HHMM.pg`); an existing file is
+    /// only replaced when the person says so. Ctrl-D keeps the cells: it answers yes, then takes the default name.
     private func offerToSave(_ session: Session, _ reader: LineReader) {
         let unsaved = session.history.count - session.savedCount
-        guard unsaved > 0 else { print(""); return }
         print("")
-        let answer = reader.read(prompt: "Save \(unsaved) unsaved cell(s) as a notebook? File name (empty: discard): ")
-        guard case .line(let name) = answer, !name.trimmingCharacters(in: .whitespaces).isEmpty else { return }
-        let result = session.execute("save \(Value.string(name.trimmingCharacters(in: .whitespaces)).repr)", file: "<exit>")
-        if let e = result.error { Terminal.error(session.render(e)) }
+        guard unsaved > 0, ask(reader, "Save \(unsaved) unsaved cell(s) as a notebook? (y/n) ", atEnd: true) else {
+            return
+        }
+        while true {
+            let fallback = Self.defaultNotebookName(in: session.baseDirectory, at: Date())
+            var ended = false
+            var name = fallback
+            switch reader.read(prompt: "File name (empty: \(fallback)): ") {
+            case .line(let typed) where !typed.trimmingCharacters(in: .whitespaces).isEmpty:
+                name = typed.trimmingCharacters(in: .whitespaces)
+            case .line: break
+            case .end: ended = true
+            case .interrupted: continue
+            }
+            if FileManager.default.fileExists(atPath: session.resolve(name).path),
+               !ask(reader, "\(name) exists. Replace it? (y/n) ", atEnd: false) { continue }
+            let result = session.execute("save \(Value.string(name).repr)", file: "<exit>")
+            guard let e = result.error else { return }
+            Terminal.error(session.render(e))
+            if ended {
+                Terminal.error("\(unsaved) cell(s) not saved")
+                return
+            }
+        }
+    }
+
+    /// y/yes or n/no in any case; anything else asks again. Ctrl-D answers `atEnd`.
+    private func ask(_ reader: LineReader, _ question: String, atEnd: Bool) -> Bool {
+        while true {
+            switch reader.read(prompt: question) {
+            case .end: return atEnd
+            case .interrupted: continue
+            case .line(let answer):
+                switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+                case "y", "yes": return true
+                case "n", "no": return false
+                default: print("Please answer y or n.")
+                }
+            }
+        }
+    }
+
+    /// `session-YYYYMMDD-HHMM.pg` (local time), with `-2`, `-3`, … when that file exists in `folder`.
+    static func defaultNotebookName(in folder: URL, at date: Date) -> String {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.dateFormat = "yyyyMMdd-HHmm"
+        let stem = "session-" + format.string(from: date)
+        var name = stem + ".pg", n = 1
+        while FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+            n += 1
+            name = "\(stem)-\(n).pg"
+        }
+        return name
     }
 }

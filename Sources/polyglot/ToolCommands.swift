@@ -1,11 +1,10 @@
-// Command-line tools around the REPL: report, serve, bench, model new, logits.
+// Command-line tools around the REPL: report, and `serve`, `model new`, `logits`, which run the DSL command of the
+// same name as one line of the language (same registry command, argument names, checks and messages).
 
 import ArgumentParser
 import Foundation
-import PolyglotEngine
 import PolyglotLab
 import PolyglotLang
-import PolyglotServe
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,9 +28,9 @@ struct Report: ParsableCommand {
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve models over an OpenAI-compatible HTTP API until Ctrl-C.")
+        abstract: "Serve models over an OpenAI-compatible HTTP API until Ctrl-C (the DSL's `serve`).")
 
-    @Option(name: .customLong("model"), help: "A checkpoint folder or builtin:dense / builtin:moe (repeatable).")
+    @Option(name: .customLong("model"), help: "A model folder or builtin:dense / builtin:moe (repeatable).")
     var models: [String] = []
     @Option(help: "TCP port (0 picks a free one).") var port: Int = 8000
     @Option(help: "Address to bind.") var host: String = "127.0.0.1"
@@ -39,55 +38,76 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         guard !models.isEmpty else { throw ValidationError("give at least one --model DIR|builtin:NAME") }
-        let generators = try models.map { ModelGenerator(try loadModel($0)) }
-        var options = ServeOptions()
-        options.host = host
-        options.port = port
-        options.apiKeyEnvironmentVariable = apiKeyEnv
-        try OpenAIServer.runUntilSignal(generators, options: options) { h in
-            print("serving \(h.modelIDs.joined(separator: ", ")) at \(h.baseURL) (Ctrl-C stops)")
-        }
+        // Blocked before the server starts its threads: they inherit the mask, so only sigwait below sees the signals.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        let line = ToolSession()
+        let loads = models.map { "(load model \(Value.string($0).repr))" }.joined(separator: ", ")
+        try line.run("let server = serve [\(loads)] port: \(port) host: \(Value.string(host).repr)"
+            + (apiKeyEnv.map { " api_key_env: \(Value.string($0).repr)" } ?? ""))
+        Terminal.print(.volatile("Ctrl-C stops the server"))
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        try line.run("stop")
     }
-}
-
-/// A checkpoint folder or a builtin base, as the CLI tools take them.
-func loadModel(_ reference: String) throws -> LabModel {
-    if let name = Builtins.name(reference) {
-        guard let recipe = BaseModels.recipe(named: name) else { throw ValidationError("no builtin model '\(name)'") }
-        return try BaseModels.load(recipe) { Terminal.progress("\($0.phase) \($0.step)/\($0.totalSteps)") }.model
-    }
-    return try LabModel.load(from: URL(fileURLWithPath: reference))
 }
 
 struct ModelTool: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "model", abstract: "Model checkpoints.",
+    static let configuration = CommandConfiguration(commandName: "model", abstract: "Model folders.",
                                                     subcommands: [New.self])
 
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a freshly initialised checkpoint of a preset.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write a fresh model folder of a preset, byte-level tokenizer included (the DSL's `new model`).")
         @Option(help: "tiny-dense | tiny-moe | small-dense") var preset: String
         @Option(help: "Initialisation seed.") var seed: UInt64 = 0
-        @Option(help: "Checkpoint folder to write.") var out: String
+        @Option(help: "The model folder to write.") var out: String
 
         func run() throws {
-            let t = try Checkpoint.writeFresh(preset: preset, seed: seed, to: URL(fileURLWithPath: out))
-            print("wrote \(preset) (\(t.parameterCount) parameters, seed \(seed)) to \(out)")
+            try ToolSession().run(
+                "new model preset: \(Value.string(preset).repr) out: \(Value.string(out).repr) seed: \(seed)")
         }
     }
 }
 
 struct Logits: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the next-token logits after token ids as a JSON array (to compare implementations).")
-    @Option(help: "A checkpoint folder.") var model: String
-    @Option(help: "Comma-separated token ids, e.g. 1,2,3.") var ids: String
+        abstract: "Print the next-token logits after token ids (or a prompt) as a JSON array (the DSL's `logits`).")
+    @Option(help: "A model folder or builtin:dense / builtin:moe.") var model: String
+    @Option(help: "Comma-separated token ids, e.g. 1,2,3.") var ids: String?
+    @Option(help: "Text to encode instead of ids.") var prompt: String?
 
     func run() throws {
-        let tokens = try ids.split(separator: ",").map { s -> Int in
-            guard let i = Int(s.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("not a token id: '\(s)'") }
-            return i
+        let tokens = try ids.map { list in
+            try list.split(separator: ",").map { s -> Value in
+                guard let i = Int(s.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("not a token id: '\(s)'")
+                }
+                return .int(i)
+            }
         }
-        let t = try Checkpoint.load(from: URL(fileURLWithPath: model))
-        print("[" + (try t.nextTokenLogits(tokens)).map { "\($0)" }.joined(separator: ", ") + "]")
+        let keywords = (tokens.map { " ids: \(Value.list($0).repr)" } ?? "")
+            + (prompt.map { " prompt: \(Value.string($0).repr)" } ?? "")
+        try ToolSession().run("print (logits (load model \(Value.string(model).repr))\(keywords))")
+    }
+}
+
+/// A session in the current folder for one line of the language, written for the tool's options.
+struct ToolSession {
+    let session = Session(baseDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+
+    init() {
+        session.echo = { Terminal.print($0) }
+        session.progress = Terminal.progress
+    }
+
+    /// Runs `source`; an error is printed with the line and a caret, and the tool exits 1.
+    func run(_ source: String) throws {
+        guard let e = session.execute(source, file: "<command line>").error else { return }
+        Terminal.error(session.render(e))
+        throw ExitCode(1)
     }
 }

@@ -17,11 +17,12 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs the binary to completion with the given arguments and stdin (`environment` changes the inherited one;
-/// a nil value removes a variable).
-func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil, environment: [String: String?] = [:]) throws -> ProcessResult {
+/// Runs the binary (or another `executable`) to completion with the given arguments and stdin (`environment` changes
+/// the inherited one; a nil value removes a variable).
+func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil, environment: [String: String?] = [:],
+                 executable: URL = polyglotBinary) throws -> ProcessResult {
     let p = Process()
-    p.executableURL = polyglotBinary
+    p.executableURL = executable
     p.arguments = args
     if !environment.isEmpty {
         var env = ProcessInfo.processInfo.environment
@@ -50,13 +51,14 @@ func temporaryDirectory(_ name: String) throws -> URL {
 }
 
 /// The REPL on a real pseudo-terminal: the child is a session leader whose controlling terminal is
-/// the pty, so Ctrl-C typed into it raises SIGINT exactly as at a keyboard.
+/// the pty, so Ctrl-C typed into it raises SIGINT exactly as at a keyboard. `cwd` starts it in that folder
+/// (through `env --chdir`, which execs it: glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift).
 final class PseudoTerminal {
     let pid: pid_t
     private let master: Int32
     private(set) var transcript = ""
 
-    init(arguments: [String], environment: [String: String]) throws {
+    init(arguments: [String], environment: [String: String], cwd: URL? = nil) throws {
         var m: Int32 = 0, s: Int32 = 0
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&m, &s, nil, nil, &size) == 0 else { throw POSIXError(.ENOTTY) }
@@ -72,10 +74,11 @@ final class PseudoTerminal {
         posix_spawn_file_actions_addopen(&actions, 0, slaveName, O_RDWR, 0)
         posix_spawn_file_actions_adddup2(&actions, 0, 1)
         posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        let argv = ([polyglotBinary.path] + arguments).map { strdup($0) } + [nil]
+        let command = (cwd.map { ["/usr/bin/env", "--chdir=\($0.path)"] } ?? []) + [polyglotBinary.path] + arguments
+        let argv = command.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         var child: pid_t = 0
-        let rc = posix_spawn(&child, polyglotBinary.path, &actions, &attr, argv, envp)
+        let rc = posix_spawn(&child, command[0], &actions, &attr, argv, envp)
         argv.forEach { free($0) }
         envp.forEach { free($0) }
         close(s)
@@ -117,14 +120,36 @@ final class PseudoTerminal {
         return false
     }
 
-    /// Ctrl-D at the prompt, answering the offer to save with `saveTo` ("" saves nothing); asserts a clean exit.
-    func endSession(saveTo: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    /// Ctrl-D at the prompt, answering the offer to save: no, or yes and the file name `saveTo`; asserts a clean exit.
+    func endSession(saveTo: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
+        leave(file: file, line: line)
+        if let saveTo {
+            answer("y")
+            expect("File name", file: file, line: line)
+            answer(saveTo)
+        } else {
+            answer("n")
+        }
+        XCTAssertEqual(waitForExit(), 0, file: file, line: line)
+    }
+
+    /// Ctrl-D at the prompt, up to the offer to save the unsaved cells.
+    func leave(file: StaticString = #filePath, line: UInt = #line) {
+        endInput()
+        expect("unsaved cell(s) as a notebook? (y/n)", file: file, line: line)
+    }
+
+    /// Types a line at a question, once libedit is reading again.
+    func answer(_ text: String) {
         // libedit flushes input typed before it switches the terminal to raw mode: let it settle first.
         Thread.sleep(forTimeInterval: 0.3)
+        send(text + "\r")
+    }
+
+    /// Ctrl-D on an empty line, once libedit is reading again.
+    func endInput() {
+        Thread.sleep(forTimeInterval: 0.3)
         send("\u{04}")
-        expect("unsaved cell(s)", file: file, line: line)
-        send(saveTo + "\r")
-        XCTAssertEqual(waitForExit(), 0, file: file, line: line)
     }
 
     func waitForExit(timeout: Double = 10) -> Int32? {

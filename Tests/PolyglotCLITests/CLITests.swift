@@ -125,6 +125,97 @@ final class ReplTerminalTests: XCTestCase {
     }
 }
 
+extension ReplTerminalTests {
+    /// The history, the base-model cache, `~/` in paths and its completion all follow $HOME (Foundation alone
+    /// reads the passwd entry's home on Linux).
+    func testHomeComesFromTheEnvironment() throws {
+        let home = try temporaryDirectory("pg-home")
+        let t = try PseudoTerminal(arguments: [],
+                                   environment: ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
+        t.expect("pg> ")
+        t.send("let small = pretrain builtin:corpus config: {sentences: 200, merges: 20, d_model: 16, layers: 1, "
+            + "heads: 2, ffn: 32, context: 16, steps: 2, batch: 2}\r")
+        t.expect("pre-trained dense", timeout: 60)
+        t.expect("pg> ")
+        t.send("save \"~/notes.pg\"\r")
+        t.expect("saved 1 cell(s) to ~/notes.pg")
+        t.expect("pg> ")
+        t.send("use \"~/no\t")
+        t.expect("tes.pg")
+        t.send("\u{03}")
+        t.expect("pg> ")
+        t.endSession()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home.appendingPathComponent("notes.pg").path))
+        let history = try String(contentsOf: home.appendingPathComponent(".polyglot_history"), encoding: .utf8)
+        XCTAssertTrue(history.contains("pretrain"), history)
+        let cache = home.appendingPathComponent(".cache/polyglot")
+        let cached = try FileManager.default.contentsOfDirectory(atPath: cache.path)
+        XCTAssertTrue(cached.contains { $0.hasPrefix("dense-") }, "\(cached)")
+    }
+
+    /// Leaving asks yes or no first (`n` used to save a notebook named "n"), then a file name, empty for a fresh
+    /// session-YYYYMMDD-HHMM.pg; an existing file is replaced only when the person says so; Ctrl-D keeps the cells.
+    func testLeavingAsksYesOrNoThenAFileNameAndNeverOverwritesSilently() throws {
+        let dir = try temporaryDirectory("pg-save")
+        let env = ["HOME": dir.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
+                   "POLYGLOT_HISTORY": dir.appendingPathComponent("history").path]
+        func session(running cell: String) throws -> PseudoTerminal {
+            let t = try PseudoTerminal(arguments: [], environment: env, cwd: dir)
+            t.expect("pg> ")
+            t.send(cell + "\r")
+            t.expect("pg> ")
+            t.leave()
+            return t
+        }
+        func notebooks() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".pg") }.sorted()
+        }
+        func text(_ name: String) throws -> String {
+            try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+        }
+
+        let declined = try session(running: "1 + 1")
+        declined.answer("n")
+        XCTAssertEqual(declined.waitForExit(), 0)
+        XCTAssertEqual(try notebooks(), [])
+
+        let accepted = try session(running: "2 + 3")
+        accepted.answer("maybe")
+        accepted.expect("Please answer y or n.")
+        accepted.answer("Yes")
+        accepted.expect("File name (empty: session-")
+        accepted.answer("")
+        accepted.expect("saved 1 cell(s) to session-")
+        XCTAssertEqual(accepted.waitForExit(), 0)
+        let saved = try notebooks()
+        XCTAssertEqual(saved.count, 1)
+        let first = try XCTUnwrap(saved.first)
+        XCTAssertNotNil(first.range(of: #"^session-[0-9]{8}-[0-9]{4}\.pg$"#, options: .regularExpression), first)
+        XCTAssertTrue(try text(first).contains("2 + 3\n#> 5\n"))
+
+        let kept = try session(running: "7 * 6")
+        kept.answer("y")
+        kept.expect("File name")
+        kept.answer(first)
+        kept.expect("\(first) exists. Replace it? (y/n)")
+        kept.answer("no")
+        kept.expect("File name")
+        kept.answer("other.pg")
+        kept.expect("saved 1 cell(s) to other.pg")
+        XCTAssertEqual(kept.waitForExit(), 0)
+        XCTAssertTrue(try text(first).contains("2 + 3\n#> 5\n"), "not overwritten")
+        XCTAssertTrue(try text("other.pg").contains("7 * 6\n#> 42\n"))
+
+        let ended = try session(running: "40 + 2")
+        ended.endInput()
+        ended.expect("File name (empty: session-")
+        ended.endInput()
+        ended.expect("saved 1 cell(s) to session-")
+        XCTAssertEqual(ended.waitForExit(), 0)
+        XCTAssertEqual(try notebooks().count, 3)
+    }
+}
+
 final class TuneInterruptTests: XCTestCase {
     /// Ctrl-C during `tune … save:` keeps the partial model and its optimizer state; `resume:` finishes the run
     /// with the same weights (same logits) as a run that was never stopped.

@@ -100,7 +100,8 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testFreshPresetCheckpointIsSeeded() throws {
-        let a = try Checkpoint.writeFresh(preset: "tiny-moe", seed: 11, to: dir)
+        let a = try Transformer(config: try ModelConfig.preset(named: "tiny-moe"), seed: 11)
+        try Checkpoint.save(a, to: dir)
         let back = try Checkpoint.load(from: dir)
         XCTAssertEqual(back.config.numLocalExperts, 8)
         XCTAssertEqual(back.params.toArray(), a.params.toArray())

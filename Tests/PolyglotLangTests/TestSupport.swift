@@ -10,7 +10,6 @@ func pg(_ source: String, file: String = "t.pg", session: Session? = nil) -> (ou
 
 func makeSession() -> Session {
     let s = Session(seed: 1)
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    try! s.loadLibrary(root.appendingPathComponent("stdlib"))
+    try! s.loadLibrary(Stdlib.embedded)
     return s
 }

@@ -74,14 +74,6 @@ public enum Checkpoint {
         try read(dir.appendingPathComponent(name))
     }
 
-    /// Writes a freshly initialised checkpoint of a preset (see `ModelConfig.presetNames`) and returns the model.
-    @discardableResult
-    public static func writeFresh(preset: String, seed: UInt64, to dir: URL, extraFiles: [String: Data] = [:]) throws -> Transformer {
-        let model = try Transformer(config: try ModelConfig.preset(named: preset), seed: seed)
-        try save(model, to: dir, extraFiles: extraFiles)
-        return model
-    }
-
     private static func read(_ url: URL) throws -> Data {
         do { return try Data(contentsOf: url) } catch {
             throw EngineError.io("\(url.path): cannot read (\(error.localizedDescription))")

@@ -10,7 +10,7 @@ public enum BaseModels {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["POLYGLOT_CACHE"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
         if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("polyglot") }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/polyglot")
+        return UserHome.directory.appendingPathComponent(".cache/polyglot")
     }
 
     /// The recipe behind a builtin name (`dense`, `moe`).

@@ -57,6 +57,24 @@ public final class LabModel {
 
     // MARK: - Checkpoints
 
+    /// A freshly initialised model of an engine preset (`ModelConfig.presetNames`) with a byte-level tokenizer: the
+    /// 256 bytes and the chat tokens, no merges, so it needs no corpus. The vocabulary is the tokenizer's (not the
+    /// preset's), so every id the model can generate decodes.
+    public static func fresh(preset: String, seed: UInt64, name: String) throws -> LabModel {
+        let tokenizer = try BPETokenizer.train(texts: [], target: .merges(0))
+        var config = try ModelConfig.preset(named: preset)
+        let presetVocabulary = config.vocabSize
+        config.vocabSize = tokenizer.vocabSize
+        let tokenizerNote = "byte-level (256 bytes + \(SpecialToken.chat.count) chat tokens, no merges): vocabulary "
+            + "\(tokenizer.vocabSize) instead of the preset's \(presetVocabulary)"
+        return try LabModel(name: name, transformer: try Transformer(config: config, seed: seed), tokenizer: tokenizer,
+                            provenance: [("initialised", "preset \(preset), seed \(seed)"),
+                                         ("tokenizer", tokenizerNote)])
+    }
+
+    /// The files `load` needs in a model folder.
+    public static let requiredFiles = ["config.json", "model.safetensors", "tokenizer.json"]
+
     /// A Hugging Face style folder: config.json, model.safetensors, tokenizer.json, polyglot.json.
     /// `extraFiles` land in the same folder, written in the same atomic step.
     public func save(to dir: URL, extraFiles: [String: Data] = [:]) throws {
@@ -71,6 +89,16 @@ public final class LabModel {
     }
 
     public static func load(from dir: URL) throws -> LabModel {
+        let fm = FileManager.default, expected = requiredFiles.joined(separator: ", ")
+        var isFolder: ObjCBool = false
+        guard fm.fileExists(atPath: dir.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw LabError("\(dir.path): no such model folder (expected a folder with \(expected))")
+        }
+        let missing = requiredFiles.filter { !fm.fileExists(atPath: dir.appendingPathComponent($0).path) }
+        guard missing.isEmpty else {
+            throw LabError("\(dir.path): incomplete model folder, missing \(missing.joined(separator: " and ")) "
+                + "(a model folder holds \(expected))")
+        }
         let transformer = try Checkpoint.load(from: dir)
         let tokenizer = try BPETokenizer(huggingFaceJSON: try Checkpoint.extraFile(named: "tokenizer.json", in: dir),
                                          path: dir.appendingPathComponent("tokenizer.json").path)

@@ -170,14 +170,25 @@ extension CommandRegistry {
 
     static let newModel = CommandSpec(
         "new model", category: "models",
-        summary: "Write a freshly initialised checkpoint of a preset (tiny-dense, tiny-moe, small-dense).",
+        summary: "Write a fresh model folder of a preset (tiny-dense, tiny-moe, small-dense), byte-level tokenizer included.",
         keywords: [Parameter("preset", .string, "tiny-dense | tiny-moe | small-dense"),
-                   Parameter("out", .string, "the checkpoint folder to write"), seedKeyword],
-        example: "new model preset: \"tiny-moe\" seed: 1 out: \"checkpoints/tiny-moe\"") { inv in
+                   Parameter("out", .string, "the model folder to write"), seedKeyword],
+        example: "new model preset: \"tiny-moe\" seed: 1 out: \"checkpoints/tiny-moe\"",
+        details: """
+        The folder loads with `load model` and serves with `serve`. Its tokenizer is byte-level (the 256 bytes and the
+        chat tokens, no merges), and its vocabulary is the tokenizer's rather than the preset's; `show` says so.
+        """) { inv in
         let seed = try inv.seed()
-        let out = inv.session.resolve(inv.string("out")!)
-        let t = try inv.lab { try Checkpoint.writeFresh(preset: inv.string("preset")!, seed: seed, to: out) }
-        inv.session.emit("wrote \(inv.string("preset")!) (\(ModelObject.millions(t.parameterCount)) parameters, seed \(seed)) to \(inv.string("out")!)")
+        let preset = inv.string("preset")!, out = inv.string("out")!
+        let url = inv.session.resolve(out)
+        let model = try inv.lab {
+            let model = try LabModel.fresh(preset: preset, seed: seed, name: url.lastPathComponent)
+            try model.save(to: url)
+            return model
+        }
+        let parameters = ModelObject.millions(model.parameterCounts.total)
+        inv.session.emit("wrote \(preset) (\(parameters) parameters, seed \(seed), byte-level tokenizer of "
+            + "\(model.tokenizer.vocabSize) tokens) to \(out)")
         return .none
     }
 

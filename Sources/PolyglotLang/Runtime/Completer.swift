@@ -2,6 +2,7 @@
 // functions, and file paths inside string literals. Driven by the command registry.
 
 import Foundation
+import PolyglotLab
 
 public struct Completion: Equatable {
     /// Character offset in the line where the completed word starts.
@@ -59,8 +60,7 @@ public struct Completer {
     }
 
     private func completePath(_ partial: String, start: Int) -> Completion {
-        let expanded = partial.hasPrefix("~/")
-            ? FileManager.default.homeDirectoryForCurrentUser.path + partial.dropFirst(1) : partial
+        let expanded = UserHome.expandingTilde(partial)
         let dirPart = expanded.contains("/") ? String(expanded[...expanded.lastIndex(of: "/")!]) : ""
         let prefix = String(expanded.dropFirst(dirPart.count))
         let dirURL = dirPart.hasPrefix("/") ? URL(fileURLWithPath: dirPart) : session.resolve(dirPart.isEmpty ? "." : dirPart)

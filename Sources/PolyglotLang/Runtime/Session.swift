@@ -3,6 +3,7 @@
 
 import Foundation
 import PolyglotEngine
+import PolyglotLab
 
 /// One line of a cell's output. Volatile lines (timings, throughput, dates) are recorded as `#~`
 /// and are not compared on replay.
@@ -115,7 +116,7 @@ public final class Session {
         }
     }
 
-    /// Runs a file in this session (`use "lib.pg"`, the stdlib); its outputs are not recorded.
+    /// Runs a file in this session (`use "lib.pg"`); its outputs are not recorded.
     public func use(_ url: URL) throws {
         let text: String
         do {
@@ -123,18 +124,19 @@ public final class Session {
         } catch {
             throw PolyglotError.runtime("cannot read '\(url.path)': \(error.localizedDescription)", at: nil)
         }
+        try use(text, file: url.path)
+    }
+
+    private func use(_ text: String, file: String) throws {
         let saved = captured
-        let result = execute(text, file: url.path)
+        let result = execute(text, file: file)
         captured = saved
         if let e = result.error { throw e }
     }
 
-    /// Loads every `*.pg` file of a folder in name order (the stdlib at start-up).
-    public func loadLibrary(_ folder: URL) throws {
-        let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
-        for f in files.filter({ $0.pathExtension == "pg" }).sorted(by: { $0.lastPathComponent < $1.lastPathComponent }) {
-            try use(f)
-        }
+    /// Runs the stdlib's files in order at start-up; what they define is not listed by `vars`.
+    public func loadLibrary(_ sources: [Stdlib.Source]) throws {
+        for source in sources { try use(source.text, file: source.file) }
         libraryFunctions.formUnion(functions.keys)
         libraryGlobals.formUnion(globals.keys)
     }
@@ -148,9 +150,7 @@ public final class Session {
 
     public func resolve(_ path: String) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
-        if path.hasPrefix("~/") {
-            return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(String(path.dropFirst(2)))
-        }
+        if path.hasPrefix("~/") { return URL(fileURLWithPath: UserHome.expandingTilde(path)) }
         return baseDirectory.appendingPathComponent(path)
     }
 
