@@ -29,10 +29,12 @@ let package = Package(
             name: "PolyglotServe",
             dependencies: ["PolyglotLab", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"]),
+        // Seeded mutation fuzzing of every input format, run by `polyglot fuzz` in isolated worker processes.
+        .target(name: "PolyglotFuzz", dependencies: ["PolyglotLang", "PolyglotServe", "PolyglotLab", "PolyglotEngine"]),
         .executableTarget(
             name: "polyglot",
             dependencies: [
-                "PolyglotLang", "PolyglotServe", "CEditline",
+                "PolyglotLang", "PolyglotServe", "PolyglotFuzz", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PolyglotEngineTests", dependencies: ["PolyglotEngine"]),
