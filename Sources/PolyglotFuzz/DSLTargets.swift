@@ -78,6 +78,10 @@ final class DSLRunTarget: FuzzTarget {
             try fm.createSymbolicLink(at: data, withDestinationURL: env.root.appendingPathComponent("notebooks/data"))
         }
         fm.changeCurrentDirectoryPath(folder.path)
+        // The builtin data sets are generated once per process; not within one input's time budget.
+        let warmUp = Session(seed: 0, registry: registry, baseDirectory: folder)
+        _ = warmUp.execute("load dataset builtin:lima-mini\nload dataset builtin:bactrian-mini\nload bench builtin:bench",
+                           file: "warm-up.pg")
     }
 
     func seeds() throws -> [FuzzSeed] { try languageSeeds(env, cells: true) }

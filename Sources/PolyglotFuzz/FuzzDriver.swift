@@ -52,7 +52,7 @@ public struct FuzzFinding: Sendable {
     /// The input that failed, and a smaller one that still fails (crashes only).
     public var reproducer: URL?
     public var shrunk: URL?
-    /// The end of the worker's stderr (the trap message).
+    /// The beginning of the worker's stderr (the trap message).
     public var stderrTail: String
 
     /// The line of stderr that says what went wrong.
@@ -169,7 +169,8 @@ public final class FuzzDriver {
             break
         }
         let termination = child.wait()
-        let tail = (try? String(contentsOf: stderr, encoding: .utf8)).map { String($0.suffix(2_000)) } ?? ""
+        // The trap message comes first; a stack trace may follow.
+        let tail = (try? String(contentsOf: stderr, encoding: .utf8)).map { String($0.prefix(2_000)) } ?? ""
         return WorkerOutcome(termination: killed ? .timedOut : termination, lastStarted: lastStarted,
                              stderrTail: tail.trimmingCharacters(in: .whitespacesAndNewlines),
                              peakRSSMegabytes: Double(child.peakRSSKilobytes) / 1024)

@@ -35,8 +35,10 @@ final class WorkerProcess {
         posix_spawn_file_actions_addclose(&actions, fds[1])
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        // No symbolicated backtrace: it takes seconds per crash; the trap message is enough to triage.
-        let environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        // Dictionary order must not vary between the worker and the process that reproduces its finding; no
+        // symbolicated backtrace: it takes seconds per crash, and the trap message is enough to triage.
+        let environment = ProcessInfo.processInfo.environment
+            .merging(["SWIFT_DETERMINISTIC_HASHING": "1", "SWIFT_BACKTRACE": "enable=no"]) { $1 }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         var child: pid_t = 0

@@ -46,4 +46,18 @@ final class FuzzTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("notebook input 4: hang, reproduced"), r.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: findings.appendingPathComponent("notebook-seed1-input4.bin").path))
     }
+
+    /// dsl-parse input 41 and dsl-run input 85 (seed 1), shrunk: a few hundred open brackets overflowed the stack
+    /// of the recursive-descent parser (signal 11). Fails until the parser limits its nesting depth (the language
+    /// engineer's fix); run through the binary so that the crash fails this test only.
+    func testDeeplyNestedBracketsGetALocatedError() throws {
+        let dir = try temporaryDirectory("pg-fuzz")
+        for (name, opener) in [("lists", "["), ("parens", "("), ("records", "{a: ")] {
+            let file = dir.appendingPathComponent("\(name).pg")
+            try (String(repeating: opener, count: 20_000) + "1\n").write(to: file, atomically: true, encoding: .utf8)
+            let r = try runPolyglot(["run", file.path])
+            XCTAssertEqual(r.status, 1, "\(name): \(r.stderr.suffix(300))")
+            XCTAssertTrue(r.stderr.contains("\(name).pg:1:"), "\(name): \(r.stderr.suffix(300))")
+        }
+    }
 }

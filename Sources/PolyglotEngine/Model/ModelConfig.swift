@@ -151,8 +151,6 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         try check(maxPositionEmbeddings > 0, "max_position_embeddings", "expected > 0, got \(maxPositionEmbeddings)")
         try check(ropeTheta > 0, "rope_theta", "expected > 0, got \(ropeTheta)")
         try check(rmsNormEps > 0, "rms_norm_eps", "expected > 0, got \(rmsNormEps)")
-        try check(maxPositionEmbeddings <= Self.maxElements / headDim, "max_position_embeddings",
-                  "expected at most \(Self.maxElements / headDim) positions for head dim \(headDim), got \(maxPositionEmbeddings)")
         if isMoE {
             try check(numExpertsPerTok > 0 && numExpertsPerTok <= numLocalExperts, "num_experts_per_tok",
                       "expected 1...\(numLocalExperts), got \(numExpertsPerTok)")
@@ -161,6 +159,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         try check(parameterCount.map { $0 <= Self.maxElements } ?? false, "hidden_size",
                   "the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters, over the limit of "
                   + "\(Self.maxElements) (vocab_size, hidden_size, num_hidden_layers, intermediate_size, num_local_experts)")
+        try check(maxPositionEmbeddings <= Self.maxElements / headDim, "max_position_embeddings",
+                  "expected at most \(Self.maxElements / headDim) positions for head dim \(headDim), got \(maxPositionEmbeddings)")
     }
 
     /// Names accepted by `preset(named:)`.
