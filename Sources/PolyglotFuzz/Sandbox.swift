@@ -21,10 +21,14 @@ enum Sandbox {
     static let declinedArguments: [String: (argument: String, reason: String, applies: (Value) -> Bool)] = [
         "plot": ("to", "writes a file", { $0 != .none }),
         "findings": ("to", "writes a file", { $0 != .none }),
-        "load model": ("path", "pre-trains or loads a builtin base", {
-            if case .string(let s) = $0 { s.hasPrefix("builtin:") } else { false }
-        }),
+        "load model": ("path", "pre-trains or loads a builtin base", isBuiltinReference),
+        // Describing a builtin regenerates the miniature world's corpus or instruction sets (seconds each time).
+        "show": ("value", "regenerates the miniature world", isBuiltinReference),
     ]
+
+    private static func isBuiltinReference(_ value: Value) -> Bool {
+        if case .string(let s) = value { s.hasPrefix("builtin:") } else { false }
+    }
 
     /// The standard registry with the declined commands replaced.
     static func registry() -> CommandRegistry {
