@@ -80,8 +80,8 @@ final class DSLRunTarget: FuzzTarget {
         fm.changeCurrentDirectoryPath(folder.path)
         // The builtin data sets are generated once per process; not within one input's time budget.
         let warmUp = Session(seed: 0, registry: registry, baseDirectory: folder)
-        _ = warmUp.execute("load dataset builtin:lima-mini\nload dataset builtin:bactrian-mini\nload bench builtin:bench",
-                           file: "warm-up.pg")
+        let builtins = "load dataset builtin:lima-mini\nload dataset builtin:bactrian-mini\nload bench builtin:bench"
+        _ = warmUp.execute(builtins, file: "warm-up.pg")
     }
 
     func seeds() throws -> [FuzzSeed] { try languageSeeds(env, cells: true) }
@@ -118,7 +118,8 @@ final class NotebookTarget: FuzzTarget {
             var cleared = notebook
             for i in cleared.cells.indices { cleared.cells[i].output = [] }
             let diff = NotebookRunner.check(recorded: notebook, replayed: cleared, file: "fuzz.pg")
-            return "\(notebook.cells.count) cell(s), \(notebook.render().utf8.count) bytes, diff of \(diff?.count ?? 0) characters"
+            return "\(notebook.cells.count) cell(s), \(notebook.render().utf8.count) bytes, "
+                + "diff of \(diff?.count ?? 0) characters"
         }
     }
 }

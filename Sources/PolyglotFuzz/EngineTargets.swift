@@ -11,7 +11,8 @@ private enum MicroCheckpoints {
         ModelConfig(vocabSize: 64, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16,
                     maxPositionEmbeddings: 16),
         ModelConfig(vocabSize: 64, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, numKeyValueHeads: 1,
-                    intermediateSize: 16, maxPositionEmbeddings: 16, tieWordEmbeddings: true, experts: 4, expertsPerToken: 2),
+                    intermediateSize: 16, maxPositionEmbeddings: 16, tieWordEmbeddings: true, experts: 4,
+                    expertsPerToken: 2),
     ]
 
     /// One folder per config under `work/seed-checkpoints`.
@@ -70,7 +71,8 @@ final class CheckpointTarget: FuzzTarget {
                 _ = try env.write(input, to: "checkpoint-config/config.json")
                 let config = try Checkpoint.loadConfig(from: folder)
                 guard let count = config.parameterCount, count <= Self.largestBuiltModel else {
-                    return "valid config of \(config.parameterCount.map(String.init) ?? "too many") parameters (not built)"
+                    let size = config.parameterCount.map(String.init) ?? "too many"
+                    return "valid config of \(size) parameters (not built)"
                 }
                 return "loaded \(try Checkpoint.load(from: folder).parameterCount) parameters"
             case .safetensors:
@@ -78,7 +80,8 @@ final class CheckpointTarget: FuzzTarget {
                 var values = 0
                 for name in file.entries.keys.sorted() { values += try file.tensor(name).count }
                 _ = try env.write(input, to: "checkpoint-safetensors/model.safetensors")
-                return "\(file.entries.count) tensor(s), \(values) value(s), loaded \(try Checkpoint.load(from: folder).parameterCount)"
+                let loaded = try Checkpoint.load(from: folder).parameterCount
+                return "\(file.entries.count) tensor(s), \(values) value(s), loaded \(loaded)"
             }
         }
     }
@@ -98,7 +101,8 @@ final class TokenizerTarget: FuzzTarget {
         let texts = ["the cat sat on the mat", "die Katze sitzt auf der Matte", "le chat est sur le tapis",
                      "il gatto è sul tappeto", "el gato está en la alfombra"]
         let trained = try BPETokenizer.train(texts: texts, target: .merges(40))
-        return [FuzzSeed(origin: "tokenizer trained on five sentences (40 merges)", bytes: Array(trained.huggingFaceJSON()))]
+        return [FuzzSeed(origin: "tokenizer trained on five sentences (40 merges)",
+                         bytes: Array(trained.huggingFaceJSON()))]
     }
 
     func run(_ input: [UInt8]) -> FuzzOutcome {

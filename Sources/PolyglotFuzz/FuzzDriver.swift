@@ -114,7 +114,8 @@ public final class FuzzDriver {
             let outcome = try runWorker(target: target, range: next..<options.count)
             report.peakRSSMegabytes = max(report.peakRSSMegabytes, outcome.peakRSSMegabytes)
             guard let failed = outcome.lastStarted else {
-                report.setupError = "the worker ended (\(outcome.termination)) before its first input: \(outcome.stderrTail)"
+                report.setupError = "the worker ended (\(outcome.termination)) before its first input: "
+                    + outcome.stderrTail
                 report.seconds = Date().timeIntervalSince(start)
                 return report
             }
@@ -122,7 +123,7 @@ public final class FuzzDriver {
             if outcome.termination == .exited(0) { break }
             let finding = investigate(target: target, index: failed, termination: outcome.termination,
                                       stderrTail: outcome.stderrTail)
-            log("  \(target): input \(failed): \(finding.kind)\(finding.reproduced ? ", reproduced" : ", NOT reproduced")"
+            log("  \(target): input \(failed): \(finding.kind), \(finding.reproduced ? "reproduced" : "NOT reproduced")"
                 + (finding.reproducer.map { " → \($0.path)" } ?? ""))
             report.findings.append(finding)
             if report.findings.count >= options.maxFindings {
@@ -179,7 +180,8 @@ public final class FuzzDriver {
     // MARK: - Reproducing
 
     /// Replays the input in a fresh worker, writes it to the findings folder and shrinks a crash.
-    private func investigate(target: String, index: Int, termination: WorkerTermination, stderrTail: String) -> FuzzFinding {
+    private func investigate(target: String, index: Int, termination: WorkerTermination,
+                             stderrTail: String) -> FuzzFinding {
         var finding = FuzzFinding(target: target, index: index, termination: termination, reproduced: false,
                                   reproducer: nil, shrunk: nil, stderrTail: stderrTail)
         let again = try? runChild(launcher.work(target, options.seed, index..<(index + 1)), stderr: stderrFile(target))
@@ -227,7 +229,9 @@ public final class FuzzDriver {
 
     private func fails(_ input: [UInt8], target: String, like termination: WorkerTermination, file: URL) -> Bool {
         guard (try? Data(input).write(to: file)) != nil,
-              let outcome = try? runChild(launcher.replay(target, file), stderr: stderrFile(target)) else { return false }
+              let outcome = try? runChild(launcher.replay(target, file), stderr: stderrFile(target)) else {
+            return false
+        }
         return outcome.termination == termination
     }
 }

@@ -52,8 +52,8 @@ final class AnswersTarget: FuzzTarget {
     func seeds() throws -> [FuzzSeed] {
         var seeds = try [FuzzSeed(file: env.fixtures.appendingPathComponent("eval/model_answer.jsonl"), root: env.root)]
         if let mtBenchX = env.mtBenchX {
-            seeds += try env.files(under: mtBenchX, extensions: ["jsonl"]).filter { $0.path.contains("reference_answer") }
-                .map { try FuzzSeed(file: $0, root: env.root) }
+            seeds += try env.files(under: mtBenchX, extensions: ["jsonl"])
+                .filter { $0.path.contains("reference_answer") }.map { try FuzzSeed(file: $0, root: env.root) }
         }
         return seeds
     }
@@ -63,7 +63,8 @@ final class AnswersTarget: FuzzTarget {
             let path = try env.write(input, to: "answers/fuzz-model.jsonl").path
             let answers = try AnswerSet.load(path, benchmark: benchmark)
             let judgments = BuiltinJudge().judge(answers)
-            return "\(answers.answers.values.map(\.count).reduce(0, +)) answer(s), \(judgments.single.count) judgment(s)"
+            let count = answers.answers.values.map(\.count).reduce(0, +)
+            return "\(count) answer(s), \(judgments.single.count) judgment(s)"
         }
     }
 }
@@ -110,10 +111,11 @@ final class BenchTarget: FuzzTarget {
     init(_ env: FuzzEnvironment) { self.env = env }
 
     func seeds() throws -> [FuzzSeed] {
-        var seeds = try [FuzzSeed(file: env.fixtures.appendingPathComponent("eval/mt_bench_DE/question.jsonl"), root: env.root)]
+        let fixture = env.fixtures.appendingPathComponent("eval/mt_bench_DE/question.jsonl")
+        var seeds = try [FuzzSeed(file: fixture, root: env.root)]
         if let mtBenchX = env.mtBenchX {
-            seeds += try env.files(under: mtBenchX, extensions: ["jsonl"]).filter { $0.lastPathComponent == "question.jsonl" }
-                .map { try FuzzSeed(file: $0, root: env.root) }
+            seeds += try env.files(under: mtBenchX, extensions: ["jsonl"])
+                .filter { $0.lastPathComponent == "question.jsonl" }.map { try FuzzSeed(file: $0, root: env.root) }
         }
         return seeds
     }

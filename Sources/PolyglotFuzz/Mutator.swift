@@ -110,7 +110,9 @@ public struct Mutator: Sendable {
     /// (overlapping safetensors offsets, repeated ids).
     private func replaceNumber(_ bytes: inout [UInt8], _ rng: inout SeededRNG) {
         let runs = Mutator.numberRuns(bytes)
-        guard !runs.isEmpty else { return insert(Mutator.extremeNumbers[rng.below(Mutator.extremeNumbers.count)], into: &bytes, &rng) }
+        guard !runs.isEmpty else {
+            return insert(Mutator.extremeNumbers[rng.below(Mutator.extremeNumbers.count)], into: &bytes, &rng)
+        }
         let target = runs[rng.below(runs.count)]
         let replacement = rng.below(3) == 0 ? Array(bytes[runs[rng.below(runs.count)]])
             : Mutator.extremeNumbers[rng.below(Mutator.extremeNumbers.count)]

@@ -41,7 +41,8 @@ enum Sandbox {
                 let real = spec.run
                 spec.run = { inv in
                     guard !rule.applies(inv.value(rule.argument)) else {
-                        throw inv.error("'\(name)' with this \(rule.argument) is not run in the fuzzing sandbox (it \(rule.reason))",
+                        let why = "(it \(rule.reason))"
+                        throw inv.error("'\(name)' with this \(rule.argument) is not run in the fuzzing sandbox \(why)",
                                         at: rule.argument)
                     }
                     return try real(inv)

@@ -21,7 +21,8 @@ final class ServeRequestTarget: FuzzTarget {
             let body = Data(input)
             let text = (try? CompletionRequest.decode(body, endpoint: .text)).map { "completion for \($0.model)" }
             let chat = try CompletionRequest.decode(body, endpoint: .chat)
-            return "chat for \(chat.model) (stream \(chat.stream), max_tokens \(chat.requestedMaxTokens.map(String.init) ?? "-"))"
+            let maxTokens = chat.requestedMaxTokens.map(String.init) ?? "-"
+            return "chat for \(chat.model) (stream \(chat.stream), max_tokens \(maxTokens))"
                 + (text.map { "; \($0)" } ?? "")
         }
     }

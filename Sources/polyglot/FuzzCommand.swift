@@ -23,7 +23,8 @@ struct FuzzLocation: ParsableArguments {
     var mtBenchX = "../shared/data/mt-bench-x"
 
     func environment() throws -> FuzzEnvironment {
-        guard let rootURL = root.map({ URL(fileURLWithPath: $0) }) ?? Stdlib.locate()?.deletingLastPathComponent() else {
+        let found = root.map { URL(fileURLWithPath: $0) } ?? Stdlib.locate()?.deletingLastPathComponent()
+        guard let rootURL = found else {
             throw ValidationError("cannot find the checkout (stdlib/ next to Package.swift); pass --root")
         }
         let shared = URL(fileURLWithPath: mtBenchX, relativeTo: rootURL).standardizedFileURL
@@ -57,7 +58,8 @@ struct FuzzRun: ParsableCommand {
     func run() throws {
         let names = targets.isEmpty ? FuzzTargets.names : targets
         if let unknown = names.first(where: { !FuzzTargets.names.contains($0) }) {
-            throw ValidationError("unknown fuzz target '\(unknown)'; expected one of: \(FuzzTargets.names.joined(separator: ", "))")
+            let known = FuzzTargets.names.joined(separator: ", ")
+            throw ValidationError("unknown fuzz target '\(unknown)'; expected one of: \(known)")
         }
         if let inject, FuzzInjection(inject) == nil { throw ValidationError("--inject expects crash:N or hang:N") }
         let findingsURL = URL(fileURLWithPath: findings).standardizedFileURL
@@ -69,12 +71,15 @@ struct FuzzRun: ParsableCommand {
                  "--count", String(range.count)] + common + (inject.map { ["--inject", $0] } ?? [])
             },
             dump: { target, seed, index, file in
-                ["fuzz", "dump", target, "--seed", String(seed), "--index", String(index), "--to", file.path] + location.arguments
+                ["fuzz", "dump", target, "--seed", String(seed), "--index", String(index), "--to", file.path]
+                    + location.arguments
             },
             replay: { target, file in ["fuzz", "replay", target, file.path] + common })
         var options = FuzzOptions(seed: seed, count: count, timeout: timeout, findings: findingsURL)
         options.shrinkSeconds = min(30, max(5, timeout * 10))
-        let driver = FuzzDriver(launcher: launcher, options: options) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let driver = FuzzDriver(launcher: launcher, options: options) {
+            FileHandle.standardError.write(Data(($0 + "\n").utf8))
+        }
         print("fuzzing \(names.count) target(s), \(count) inputs each, seed \(seed), hang limit \(timeout) s, "
             + "worker memory limit \(memoryLimit) MB")
         var reports: [FuzzTargetReport] = []
@@ -88,7 +93,8 @@ struct FuzzRun: ParsableCommand {
         print(String(format: "total: %d inputs in %.1f s, %d finding(s)", reports.reduce(0) { $0 + $1.inputs }, seconds,
                      findingsCount))
         for finding in reports.flatMap(\.findings) {
-            print("\(finding.target) input \(finding.index): \(finding.kind), \(finding.reproduced ? "reproduced" : "not reproduced")")
+            let reproduced = finding.reproduced ? "reproduced" : "not reproduced"
+            print("\(finding.target) input \(finding.index): \(finding.kind), \(reproduced)")
             if let file = finding.shrunk ?? finding.reproducer {
                 print("  reproducer: \(file.path)  (replay: polyglot fuzz replay \(finding.target) \(file.path))")
             }

@@ -34,7 +34,8 @@ final class FuzzTests: XCTestCase {
         let dumped = try runPolyglot(["fuzz", "dump", "serve-request", "--index", "17", "--to",
                                       findings.appendingPathComponent("again.bin").path, "--root", repositoryRoot.path])
         XCTAssertEqual(dumped.status, 0, dumped.stderr)
-        XCTAssertEqual(try Data(contentsOf: reproducer), try Data(contentsOf: findings.appendingPathComponent("again.bin")),
+        let again = findings.appendingPathComponent("again.bin")
+        XCTAssertEqual(try Data(contentsOf: reproducer), try Data(contentsOf: again),
                        "input 17 is rebuilt from (seed, index) alone")
     }
 
@@ -44,7 +45,8 @@ final class FuzzTests: XCTestCase {
                                  "--findings", findings.path, "--root", repositoryRoot.path])
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("notebook input 4: hang, reproduced"), r.stdout)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: findings.appendingPathComponent("notebook-seed1-input4.bin").path))
+        let reproducer = findings.appendingPathComponent("notebook-seed1-input4.bin")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: reproducer.path))
     }
 
     /// dsl-parse input 41 and dsl-run input 85 (seed 1), shrunk: a few hundred open brackets overflowed the stack

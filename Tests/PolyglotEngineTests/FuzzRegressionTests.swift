@@ -24,22 +24,27 @@ final class FuzzRegressionTests: XCTestCase {
 
     /// safetensors input 24 (seed 1): an end offset of Int64.max overflowed `base + offset`.
     func testHugeDataOffsetIsAMalformedEntry() {
-        let data = safetensors(#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,9223372036854775807]}}"#, dataBytes: 8)
+        let header = #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,9223372036854775807]}}"#
+        let data = safetensors(header, dataBytes: 8)
         assertCheckpointError({ _ = try SafeTensors.File(data: data, source: "w.safetensors") },
                               mentions: "w.safetensors: tensor \"w\": malformed entry")
     }
 
     /// safetensors input 184 (seed 1): a shape of [Int64.max, 8] overflowed the element count.
     func testHugeShapeIsASizeMismatch() throws {
-        let data = safetensors(#"{"w":{"dtype":"F32","shape":[9223372036854775807,8],"data_offsets":[0,8]}}"#, dataBytes: 8)
+        let header = #"{"w":{"dtype":"F32","shape":[9223372036854775807,8],"data_offsets":[0,8]}}"#
+        let data = safetensors(header, dataBytes: 8)
         let file = try SafeTensors.File(data: data, source: "w.safetensors")
-        assertCheckpointError({ _ = try file.tensor("w") }, mentions: "8 bytes for shape [9223372036854775807, 8] in F32")
+        assertCheckpointError({ _ = try file.tensor("w") },
+                              mentions: "8 bytes for shape [9223372036854775807, 8] in F32")
     }
 
     /// Two tensors reading the same bytes are a corrupt file, not two tensors.
     func testOverlappingTensorsAreRejected() {
-        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
-        assertCheckpointError({ _ = try SafeTensors.File(data: self.safetensors(header, dataBytes: 12), source: "x.safetensors") },
+        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
+            + #""b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
+        let data = safetensors(header, dataBytes: 12)
+        assertCheckpointError({ _ = try SafeTensors.File(data: data, source: "x.safetensors") },
                               mentions: "tensors \"a\" and \"b\" overlap (data_offsets [0, 8] and [4, 12])")
     }
 
@@ -49,10 +54,12 @@ final class FuzzRegressionTests: XCTestCase {
         vocab[65] = "\(JSONText.quoted(ByteLevelAlphabet.encode([65]))): 123456789012"
         let json = #"{"model": {"type": "BPE", "vocab": {"# + vocab.joined(separator: ", ") + #"}, "merges": []}}"#
         assertCheckpointError({ _ = try BPETokenizer(huggingFaceJSON: Data(json.utf8), path: "t/tokenizer.json") },
-                              mentions: "t/tokenizer.json:model.vocab: ids must be contiguous from 0; id 123456789012 is beyond the 256 tokens")
+                              mentions: "t/tokenizer.json:model.vocab: ids must be contiguous from 0; "
+                                  + "id 123456789012 is beyond the 256 tokens")
     }
 
-    /// config.json sizes whose parameter count overflows, or whose RoPE table cannot be allocated, are errors of validate().
+    /// config input 97 (seed 2): config.json sizes whose parameter count overflows, or whose RoPE table cannot be
+    /// allocated, are errors of validate().
     func testAbsurdConfigSizesAreErrors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -63,10 +70,12 @@ final class FuzzRegressionTests: XCTestCase {
         }
         try config(vocab: 1 << 40, hidden: 1 << 40, positions: 16).write(to: dir.appendingPathComponent("config.json"),
                                                                         atomically: true, encoding: .utf8)
-        assertCheckpointError({ _ = try Checkpoint.load(from: dir) }, mentions: "\"hidden_size\": the model would have more than 2^63 parameters")
+        assertCheckpointError({ _ = try Checkpoint.load(from: dir) },
+                              mentions: "\"hidden_size\": the model would have more than 2^63 parameters")
         try config(vocab: 64, hidden: 8, positions: 1 << 60).write(to: dir.appendingPathComponent("config.json"),
                                                                   atomically: true, encoding: .utf8)
-        assertCheckpointError({ _ = try Checkpoint.load(from: dir) }, mentions: "\"max_position_embeddings\": expected at most 536870912 positions")
+        assertCheckpointError({ _ = try Checkpoint.load(from: dir) },
+                              mentions: "\"max_position_embeddings\": expected at most 536870912 positions")
         XCTAssertEqual(try ModelConfig.preset(named: "small-dense").parameterCount,
                        try Transformer(config: ModelConfig.preset(named: "small-dense"), seed: 0).parameterCount,
                        "parameterCount agrees with the layout the model allocates")

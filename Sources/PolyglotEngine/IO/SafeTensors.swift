@@ -63,10 +63,12 @@ public enum SafeTensors {
                 entries[name] = Entry(dtype: dtype, shape: shape, range: (base + offs[0])..<(base + offs[1]))
             }
             // Two tensors must not share bytes (the format stores them back to back).
-            let byStart = entries.filter { !$0.value.range.isEmpty }.sorted { ($0.value.range.lowerBound, $0.key) < ($1.value.range.lowerBound, $1.key) }
+            let byStart = entries.filter { !$0.value.range.isEmpty }
+                .sorted { ($0.value.range.lowerBound, $0.key) < ($1.value.range.lowerBound, $1.key) }
             for (a, b) in zip(byStart, byStart.dropFirst()) where b.value.range.lowerBound < a.value.range.upperBound {
-                throw EngineError.checkpoint("\(source): tensors \"\(a.key)\" and \"\(b.key)\" overlap (data_offsets "
-                    + "[\(a.value.range.lowerBound - base), \(a.value.range.upperBound - base)] and [\(b.value.range.lowerBound - base), \(b.value.range.upperBound - base)])")
+                let offsets = { (e: Entry) in "[\(e.range.lowerBound - base), \(e.range.upperBound - base)]" }
+                throw EngineError.checkpoint("\(source): tensors \"\(a.key)\" and \"\(b.key)\" overlap "
+                    + "(data_offsets \(offsets(a.value)) and \(offsets(b.value)))")
             }
             self.entries = entries; metadata = meta; self.data = data
         }

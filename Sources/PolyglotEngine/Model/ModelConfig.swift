@@ -131,7 +131,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         let attention = sum(product(2, C), product(2, C, C), kvDim.flatMap { product(2, $0, C) })
         let mlp = isMoE ? sum(product(E, C), product(3, E, F, C)) : product(3, F, C)
         let layer = sum(attention, mlp)
-        return sum(product(V, C), layer.flatMap { product(numHiddenLayers, $0) }, C, tieWordEmbeddings ? 0 : product(V, C))
+        let head = tieWordEmbeddings ? 0 : product(V, C)
+        return sum(product(V, C), layer.flatMap { product(numHiddenLayers, $0) }, C, head)
     }
 
     /// Throws with the offending HF key when the numbers cannot form a model.
@@ -157,10 +158,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             try check(routerAuxLossCoef >= 0, "router_aux_loss_coef", "expected ≥ 0, got \(routerAuxLossCoef)")
         }
         try check(parameterCount.map { $0 <= Self.maxElements } ?? false, "hidden_size",
-                  "the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters, over the limit of "
-                  + "\(Self.maxElements) (vocab_size, hidden_size, num_hidden_layers, intermediate_size, num_local_experts)")
+                  "the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters, over the "
+                  + "limit of \(Self.maxElements) (vocab_size, hidden_size, num_hidden_layers, intermediate_size, "
+                  + "num_local_experts)")
         try check(maxPositionEmbeddings <= Self.maxElements / headDim, "max_position_embeddings",
-                  "expected at most \(Self.maxElements / headDim) positions for head dim \(headDim), got \(maxPositionEmbeddings)")
+                  "expected at most \(Self.maxElements / headDim) positions for head dim \(headDim), "
+                  + "got \(maxPositionEmbeddings)")
     }
 
     /// Names accepted by `preset(named:)`.

@@ -98,7 +98,8 @@ enum CoreCommands {
         if d == 0 {
             guard let i = Int(exactly: x.rounded()) else {
                 throw inv.error("round \(x) does not fit an integer", at: "value",
-                                notes: ["expected a number between \(Int.min) and \(Int.max), or DIGITS to keep a number"])
+                                notes: ["expected a number between \(Int.min) and \(Int.max), "
+                                        + "or DIGITS to keep a number"])
             }
             return .int(i)
         }

@@ -135,8 +135,10 @@ final class Interpreter {
             switch try evaluate(x) {
             case .int(let i):
                 let (r, overflow) = 0.subtractingReportingOverflow(i)
-                if overflow { throw PolyglotError.runtime("integer overflow in '-'", at: span,
-                                                          notes: ["write the operand as a number, e.g. 2.0, to compute in floating point"]) }
+                if overflow {
+                    throw PolyglotError.runtime("integer overflow in '-'", at: span,
+                                                notes: ["write the operand as a number, e.g. 2.0, to compute in floats"])
+                }
                 return .int(r)
             case .float(let d): return .float(-d)
             case let v: throw PolyglotError.runtime("cannot negate \(v.typeName)", at: span, notes: ["expected a number"])
