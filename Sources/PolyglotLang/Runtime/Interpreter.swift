@@ -137,7 +137,7 @@ final class Interpreter {
                 let (r, overflow) = 0.subtractingReportingOverflow(i)
                 if overflow {
                     throw PolyglotError.runtime("integer overflow in '-'", at: span,
-                                                notes: ["write the operand as a number, e.g. 2.0, to compute in floats"])
+                                                notes: ["write the operand as a number, e.g. 2.0, to use floats"])
                 }
                 return .int(r)
             case .float(let d): return .float(-d)
