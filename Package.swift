@@ -37,10 +37,12 @@ let package = Package(
         .executableTarget(name: "StdlibSourceGenerator"),
         .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["StdlibSourceGenerator"]),
         .target(name: "PolyglotLang", dependencies: ["PolyglotLab", "PolyglotServe"], plugins: ["EmbedStdlib"]),
+        // Seeded mutation fuzzing of every input format, run by `polyglot fuzz` in isolated worker processes.
+        .target(name: "PolyglotFuzz", dependencies: ["PolyglotLang", "PolyglotServe", "PolyglotLab", "PolyglotEngine"]),
         .executableTarget(
             name: "polyglot",
             dependencies: [
-                "PolyglotLang", "PolyglotServe", "CEditline",
+                "PolyglotLang", "PolyglotServe", "PolyglotFuzz", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PolyglotEngineTests", dependencies: ["PolyglotEngine"]),

@@ -1,6 +1,7 @@
 // Decoding and validating the JSON body of /v1/chat/completions and /v1/completions.
 // Unknown parameters are ignored (clients send many); known ones of the wrong type are a 400.
 
+import Foundation
 import PolyglotLab
 
 /// Which OpenAI endpoint a request came in on.
@@ -15,14 +16,25 @@ public enum CompletionEndpoint: Sendable {
 }
 
 /// A validated request: the target model, the generation job and how to answer.
-struct CompletionRequest: Sendable {
-    var model: String
+public struct CompletionRequest: Sendable {
+    public var model: String
     var generation: GenerationRequest
     /// max_tokens as sent (possibly more than the context holds); nil means "until the context is full".
-    var requestedMaxTokens: Int?
-    var stream: Bool
+    public var requestedMaxTokens: Int?
+    public var stream: Bool
     /// `stream_options.include_usage`: a final chunk carries the token counts.
     var includeUsage: Bool
+
+    /// Decodes and validates a request body; throws the `OpenAIError` (400) the client gets.
+    public static func decode(_ body: Data, endpoint: CompletionEndpoint) throws -> CompletionRequest {
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(body)
+        } catch let error as JSONValue.ParseError {
+            throw OpenAIError.invalidJSON(error.reason)
+        }
+        return try parse(json, endpoint: endpoint)
+    }
 
     static func parse(_ body: JSONValue, endpoint: CompletionEndpoint) throws -> CompletionRequest {
         guard case .object = body else {

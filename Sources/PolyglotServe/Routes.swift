@@ -55,13 +55,7 @@ struct OpenAIRoutes: Sendable {
     private func complete(_ request: Request, _ context: ServeRequestContext, endpoint: CompletionEndpoint) async throws
         -> Response {
         let body = try await readBody(request)
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(Data(body.readableBytesView))
-        } catch let error as JSONValue.ParseError {
-            throw OpenAIError.invalidJSON(error.reason)
-        }
-        var parsed = try CompletionRequest.parse(json, endpoint: endpoint)
+        var parsed = try CompletionRequest.decode(Data(body.readableBytesView), endpoint: endpoint)
         guard let slot = slots.first(where: { $0.generator.modelID == parsed.model }) else {
             throw OpenAIError.modelNotFound(parsed.model)
         }

@@ -14,7 +14,8 @@ struct Polyglot: ParsableCommand {
         abstract: "A notebook-style REPL for multilingual instruction-tuning experiments.",
         discussion: "Type `help` in the REPL for the commands of the language.",
         version: version,
-        subcommands: [Repl.self, Run.self, Replay.self, Report.self, Serve.self, Bench.self, ModelTool.self, Logits.self, Docs.self],
+        subcommands: [Repl.self, Run.self, Replay.self, Report.self, Serve.self, Bench.self, Fuzz.self, ModelTool.self,
+                      Logits.self, Docs.self],
         defaultSubcommand: Repl.self)
 }
 

@@ -57,10 +57,18 @@ public enum SafeTensors {
                 guard let e = value as? [String: Any], let dtype = e["dtype"] as? String, let shape = e["shape"] as? [Int],
                       shape.allSatisfy({ $0 >= 0 }),
                       let offs = e["data_offsets"] as? [Int], offs.count == 2, offs[0] >= 0, offs[0] <= offs[1],
-                      base + offs[1] <= data.endIndex else {
+                      offs[1] <= data.endIndex - base else {  // written so that a huge offset cannot overflow
                     throw EngineError.checkpoint("\(source): tensor \"\(name)\": malformed entry (need dtype, shape, data_offsets inside the file)")
                 }
                 entries[name] = Entry(dtype: dtype, shape: shape, range: (base + offs[0])..<(base + offs[1]))
+            }
+            // Two tensors must not share bytes (the format stores them back to back).
+            let byStart = entries.filter { !$0.value.range.isEmpty }
+                .sorted { ($0.value.range.lowerBound, $0.key) < ($1.value.range.lowerBound, $1.key) }
+            for (a, b) in zip(byStart, byStart.dropFirst()) where b.value.range.lowerBound < a.value.range.upperBound {
+                let offsets = { (e: Entry) in "[\(e.range.lowerBound - base), \(e.range.upperBound - base)]" }
+                throw EngineError.checkpoint("\(source): tensors \"\(a.key)\" and \"\(b.key)\" overlap "
+                    + "(data_offsets \(offsets(a.value)) and \(offsets(b.value)))")
             }
             self.entries = entries; metadata = meta; self.data = data
         }
@@ -68,14 +76,18 @@ public enum SafeTensors {
         /// The tensor `name` converted to Float32; throws naming the key on a missing entry, bad dtype or size.
         public func tensor(_ name: String) throws -> Tensor {
             guard let e = entries[name] else { throw EngineError.checkpoint("\(source): missing tensor \"\(name)\"") }
-            let count = e.shape.reduce(1, *)
             let width: Int
             switch e.dtype {
             case "F32": width = 4
             case "F16", "BF16": width = 2
             default: throw EngineError.checkpoint("\(source): tensor \"\(name)\": dtype \(e.dtype) unsupported (expected F32, F16 or BF16)")
             }
-            guard e.range.count == count * width else {
+            // The element count is checked against the bytes without overflowing on absurd shapes.
+            let elements = e.shape.reduce(Int?(1)) { n, d in n.flatMap { n in
+                let (p, overflow) = n.multipliedReportingOverflow(by: d)
+                return overflow || p > e.range.count ? nil : p
+            } }
+            guard let count = elements, count * width == e.range.count else {
                 throw EngineError.checkpoint("\(source): tensor \"\(name)\": \(e.range.count) bytes for shape \(e.shape) in \(e.dtype)")
             }
             var values = [Float](repeating: 0, count: count)

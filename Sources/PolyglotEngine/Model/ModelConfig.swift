@@ -106,6 +106,40 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Channels per attention head.
     public var headDim: Int { hiddenSize / max(numAttentionHeads, 1) }
 
+    /// The engine's size limit: weights and the RoPE table each hold at most 2^31 floats (8 GiB), so a
+    /// config.json with absurd sizes is an error rather than an allocation the machine cannot make.
+    public static let maxElements = 1 << 31
+
+    /// Parameters of the model (`ParamLayout`'s total); nil when the count overflows `Int`.
+    public var parameterCount: Int? {
+        func product(_ xs: Int...) -> Int? {
+            var p = 1
+            for x in xs {
+                let (r, overflow) = p.multipliedReportingOverflow(by: x)
+                if overflow || x < 0 { return nil }
+                p = r
+            }
+            return p
+        }
+        func sum(_ xs: Int?...) -> Int? {
+            var s = 0
+            for x in xs {
+                guard let x else { return nil }
+                let (r, overflow) = s.addingReportingOverflow(x)
+                if overflow { return nil }
+                s = r
+            }
+            return s
+        }
+        let C = hiddenSize, V = vocabSize, F = intermediateSize, E = numLocalExperts
+        let kvDim = product(numKeyValueHeads, headDim)
+        let attention = sum(product(2, C), product(2, C, C), kvDim.flatMap { product(2, $0, C) })
+        let mlp = isMoE ? sum(product(E, C), product(3, E, F, C)) : product(3, F, C)
+        let layer = sum(attention, mlp)
+        let head = tieWordEmbeddings ? 0 : product(V, C)
+        return sum(product(V, C), layer.flatMap { product(numHiddenLayers, $0) }, C, head)
+    }
+
     /// Throws with the offending HF key when the numbers cannot form a model.
     public func validate() throws {
         func check(_ ok: Bool, _ key: String, _ what: String) throws {
@@ -128,6 +162,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
                       "expected 1...\(numLocalExperts), got \(numExpertsPerTok)")
             try check(routerAuxLossCoef >= 0, "router_aux_loss_coef", "expected ≥ 0, got \(routerAuxLossCoef)")
         }
+        try check(parameterCount.map { $0 <= Self.maxElements } ?? false, "hidden_size",
+                  "the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters, over the "
+                  + "limit of \(Self.maxElements) (vocab_size, hidden_size, num_hidden_layers, intermediate_size, "
+                  + "num_local_experts)")
+        try check(maxPositionEmbeddings <= Self.maxElements / headDim, "max_position_embeddings",
+                  "expected at most \(Self.maxElements / headDim) positions for head dim \(headDim), "
+                  + "got \(maxPositionEmbeddings)")
     }
 
     /// Names accepted by `preset(named:)`.

@@ -59,6 +59,11 @@ extension BPETokenizer {
             entries.append((bytes, id))
         }
         entries += added.map { (Array($0.content.utf8), $0.id) }
+        // Ids are contiguous from 0, so none can reach the number of tokens: checked before the table is sized by them.
+        if let beyond = entries.first(where: { $0.id >= entries.count }) {
+            throw reader.error("model.vocab",
+                               "ids must be contiguous from 0; id \(beyond.id) is beyond the \(entries.count) tokens")
+        }
         let size = (entries.map(\.id).max() ?? -1) + 1
         var tokenBytes = [[UInt8]?](repeating: nil, count: size)
         for entry in entries {

@@ -59,7 +59,10 @@ enum CoreCommands {
         keywords: [Parameter("step", .int, default: .int(1), "increment")], example: "range 5") { inv in
         let end = inv.int("end")!, start = inv.int("start")!, step = inv.int("step")!
         guard step != 0 else { throw inv.error("step must not be 0", at: "step") }
-        guard abs((end - start) / step) <= 10_000_000 else { throw inv.error("range is too long (over 10 million)", at: "end") }
+        let (distance, overflow) = end.subtractingReportingOverflow(start)
+        guard !overflow, distance.dividedReportingOverflow(by: step).partialValue.magnitude <= 10_000_000 else {
+            throw inv.error("range is too long (over 10 million)", at: "end")
+        }
         return .list(Swift.stride(from: start, to: end, by: step).map { .int($0) })
     }
 
@@ -92,7 +95,14 @@ enum CoreCommands {
         positionals: [Parameter("value", .number, "a number"), Parameter("digits", .int, default: .int(0), "decimals")],
         example: "round 3.14159 2") { inv in
         let x = inv.double("value")!, d = inv.int("digits")!
-        if d == 0 { return .int(Int(x.rounded())) }
+        if d == 0 {
+            guard let i = Int(exactly: x.rounded()) else {
+                throw inv.error("round \(x) does not fit an integer", at: "value",
+                                notes: ["expected a number between \(Int.min) and \(Int.max), "
+                                        + "or DIGITS to keep a number"])
+            }
+            return .int(i)
+        }
         let f = Foundation.pow(10.0, Double(d))
         return .float((x * f).rounded() / f)
     }

@@ -173,6 +173,9 @@ extension CommandRegistry {
         example: "let parts = split limax val: 0.25\nparts.train") { inv in
         let data = inv.dataset("data"), seed = try inv.seed()
         let v = inv.double("val")!
+        guard v.isFinite, v < Double(Int.max) else {
+            throw inv.error("val must be a share or a count of items, got \(v)", at: "val")
+        }
         let (train, val) = try inv.lab {
             v >= 1 ? try data.split(validationCount: Int(v), seed: seed) : try data.split(validation: v, seed: seed)
         }

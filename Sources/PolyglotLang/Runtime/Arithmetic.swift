@@ -26,7 +26,9 @@ enum Arithmetic {
         case .remainder:
             if case let (.int(x), .int(y)) = (a, b) {
                 if y == 0 { throw PolyglotError.runtime("remainder by zero", at: span) }
-                return .int(((x % y) + y) % y)
+                // The sign follows the divisor; written so that Int.min % -1 and large operands cannot overflow.
+                let r = x.remainderReportingOverflow(dividingBy: y).partialValue
+                return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
             }
             guard let x = a.double, let y = b.double else { throw mismatch(op, a, b, span) }
             if y == 0 { throw PolyglotError.runtime("remainder by zero", at: span) }

@@ -133,7 +133,13 @@ final class Interpreter {
             return .record(Record(try fields.map { ($0.0, try evaluate($0.1)) }))
         case .negate(let x, let span):
             switch try evaluate(x) {
-            case .int(let i): return .int(-i)
+            case .int(let i):
+                let (r, overflow) = 0.subtractingReportingOverflow(i)
+                if overflow {
+                    throw PolyglotError.runtime("integer overflow in '-'", at: span,
+                                                notes: ["write the operand as a number, e.g. 2.0, to use floats"])
+                }
+                return .int(r)
             case .float(let d): return .float(-d)
             case let v: throw PolyglotError.runtime("cannot negate \(v.typeName)", at: span, notes: ["expected a number"])
             }
