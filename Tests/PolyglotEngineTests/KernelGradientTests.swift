@@ -45,7 +45,8 @@ final class KernelGradientTests: XCTestCase {
         let v = GradCheck.random(B * T * Hkv * D, seed: 3), w = GradCheck.random(B * T * H * D, seed: 4)
         let out = FloatBuffer(count: B * T * H * D), probs = FloatBuffer(count: B * H * T * T)
         func loss() -> Double {
-            attentionForward(out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv, D: D)
+            attentionForward(out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
+                             D: D, mode: .causal)
             return GradCheck.weightedSum(out.ptr, w.ptr, B * T * H * D)
         }
         _ = loss()
@@ -57,6 +58,34 @@ final class KernelGradientTests: XCTestCase {
         XCTAssertLessThan(GradCheck.relativeError(x: q.ptr, analytic: dq.ptr, indices: Array(0..<q.count), h: 1e-3, loss: loss), 1e-2)
         XCTAssertLessThan(GradCheck.relativeError(x: k.ptr, analytic: dk.ptr, indices: Array(0..<k.count), h: 1e-3, loss: loss), 1e-2)
         XCTAssertLessThan(GradCheck.relativeError(x: v.ptr, analytic: dv.ptr, indices: Array(0..<v.count), h: 1e-3, loss: loss), 1e-2)
+    }
+
+    /// The cached mode sees what the causal mode sees: the last T − past rows of each sequence, run against caches
+    /// of S rows per sequence holding all T keys and values (and garbage after them, which must not be read), give
+    /// the causal outputs up to rounding (dot products instead of GEMMs).
+    func testCachedAttentionModeMatchesCausalMode() {
+        let B = 2, T = 6, H = 4, Hkv = 2, D = 4, S = 9, past = 4, new = T - past, qDim = H * D, kvDim = Hkv * D
+        let q = GradCheck.random(B * T * qDim, seed: 1), k = GradCheck.random(B * T * kvDim, seed: 2)
+        let v = GradCheck.random(B * T * kvDim, seed: 3)
+        let causal = FloatBuffer(count: B * T * qDim), probs = FloatBuffer(count: B * H * T * T)
+        attentionForward(out: causal.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
+                         D: D, mode: .causal)
+        let kCache = FloatBuffer(count: B * S * kvDim), vCache = FloatBuffer(count: B * S * kvDim)
+        kCache.ptr.update(repeating: 1e3, count: B * S * kvDim); vCache.ptr.update(repeating: 1e3, count: B * S * kvDim)
+        let qNew = FloatBuffer(count: B * new * qDim)
+        for b in 0..<B {
+            (kCache.ptr + b * S * kvDim).update(from: k.ptr + b * T * kvDim, count: T * kvDim)
+            (vCache.ptr + b * S * kvDim).update(from: v.ptr + b * T * kvDim, count: T * kvDim)
+            (qNew.ptr + b * new * qDim).update(from: q.ptr + (b * T + past) * qDim, count: new * qDim)
+        }
+        let cached = FloatBuffer(count: B * new * qDim), scratch = FloatBuffer(count: B * H * S)
+        attentionForward(out: cached.ptr, probs: scratch.ptr, q: qNew.ptr, k: kCache.ptr, v: vCache.ptr, B: B, T: new,
+                         H: H, Hkv: Hkv, D: D, mode: .cached(past: past, capacity: S))
+        for b in 0..<B {
+            for i in 0..<(new * qDim) {
+                XCTAssertEqual(cached.ptr[b * new * qDim + i], causal.ptr[(b * T + past) * qDim + i], accuracy: 1e-5)
+            }
+        }
     }
 
     func testSwiGLU() {

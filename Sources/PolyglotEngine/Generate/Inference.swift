@@ -1,5 +1,5 @@
-// Dims legend: n new rows, P cached positions, C channels, V vocab, H heads, Hkv kv-heads, D head dim, F ffn hidden.
-// Batch-1 incremental forward with a KV cache; the same kernels as training (M = 1 GEMMs become sgemv).
+// Dims legend: n new rows, S cached positions (capacity), C channels, V vocab, L layers, Hkv kv-heads, D head dim.
+// Batch-1 incremental decoding: `Transformer.forward` with a KV cache (M = 1 GEMMs become sgemv), then the LM head.
 import Foundation
 
 /// Keys and values of past positions for every layer (batch 1).
@@ -8,7 +8,9 @@ public final class KVCache {
     public let capacity: Int
     /// Positions filled so far.
     public private(set) var length = 0
-    let k: [FloatBuffer], v: [FloatBuffer]   // L × (capacity, Hkv·D), k after RoPE
+    let k: [FloatBuffer], v: [FloatBuffer]   // L × (S, Hkv·D), k after RoPE
+    /// The forward pass's scratch for the last number of new rows (prefill, then one row per decoding step).
+    private var scratch: Activations?
 
     /// An empty cache for `model` holding up to `capacity` positions (default: the context length).
     public init(for model: Transformer, capacity: Int? = nil) {
@@ -22,70 +24,38 @@ public final class KVCache {
     /// Forgets all positions.
     public func reset() { length = 0 }
     func advance(_ n: Int) { length += n }
+
+    /// Activations for decoding `n` new rows of `config` (reused while n stays the same).
+    func activations(_ config: ModelConfig, rows n: Int) -> Activations {
+        if let scratch, scratch.T == n { return scratch }
+        let a = Activations(decoding: config, T: n, capacity: capacity)
+        scratch = a
+        return a
+    }
 }
 
 extension Transformer {
     /// Runs `tokens` after the cached positions; returns logits (n, V) of every new row, or only the last (1, V).
     func inferLogits(_ tokens: [Int], cache: KVCache, lastOnly: Bool) throws -> [Float] {
-        let cfg = config, n = tokens.count, pos0 = cache.length
+        let n = tokens.count, C = config.hiddenSize, V = config.vocabSize
         guard n > 0 else { throw EngineError.invalidInput("no tokens to run") }
-        guard pos0 + n <= cache.capacity else {
-            throw EngineError.invalidInput("context full: \(pos0) cached + \(n) new > \(cache.capacity) positions")
+        guard cache.length + n <= cache.capacity else {
+            throw EngineError.invalidInput(
+                "context full: \(cache.length) cached + \(n) new > \(cache.capacity) positions")
         }
-        for (i, t) in tokens.enumerated() where t < 0 || t >= cfg.vocabSize {
-            throw EngineError.invalidInput("position \(i): token id \(t) outside vocabulary 0..<\(cfg.vocabSize)")
+        for (i, t) in tokens.enumerated() where t < 0 || t >= V {
+            throw EngineError.invalidInput("position \(i): token id \(t) outside vocabulary 0..<\(V)")
         }
-        let C = cfg.hiddenSize, V = cfg.vocabSize, F = cfg.intermediateSize, L = cfg.numHiddenLayers
-        let H = cfg.numAttentionHeads, Hkv = cfg.numKeyValueHeads, D = cfg.headDim, kvDim = Hkv * D
-        let eps = Float(cfg.rmsNormEps), P = params.ptr, group = H / Hkv, scale = 1 / Float(D).squareRoot()
-        let x = FloatBuffer(count: n * C), ln = FloatBuffer(count: n * C), tmp = FloatBuffer(count: n * C)
-        let q = FloatBuffer(count: n * H * D), att = FloatBuffer(count: n * H * D)
-        let probs = FloatBuffer(count: H * cache.capacity)
-        let gate = FloatBuffer(count: cfg.isMoE ? 0 : n * F), up = FloatBuffer(count: cfg.isMoE ? 0 : n * F)
-        let moe = cfg.isMoE ? MoEActivations(N: n, C: C, F: F, E: cfg.numLocalExperts, K: cfg.numExpertsPerTok) : nil
-        let ids = tokens.map { Int32($0) }
-        ids.withUnsafeBufferPointer { embeddingForward(out: x.ptr, tokens: $0.baseAddress!, table: P + layout.embed, N: n, C: C) }
-        let posOf: (Int) -> Int = { pos0 + $0 }
-        for l in 0..<L {
-            let o = layout.layers[l]
-            let kRows = cache.k[l].ptr + pos0 * kvDim, vRows = cache.v[l].ptr + pos0 * kvDim
-            rmsnormForward(out: ln.ptr, rstd: nil, inp: x.ptr, weight: P + o.attnNorm, N: n, C: C, eps: eps)
-            linear(l, .q, out: q.ptr, inp: ln.ptr, N: n, training: false)
-            linear(l, .k, out: kRows, inp: ln.ptr, N: n, training: false)
-            linear(l, .v, out: vRows, inp: ln.ptr, N: n, training: false)
-            ropeForward(x: q.ptr, rows: n, heads: H, headDim: D, position: posOf, table: rope)
-            ropeForward(x: kRows, rows: n, heads: Hkv, headDim: D, position: posOf, table: rope)
-            let kBase = cache.k[l].ptr, vBase = cache.v[l].ptr
-            // Heads in parallel only when there is enough work to pay for the dispatch (not at batch-1 decode).
-            let headWork = n * (pos0 + n) * D
-            let attendHead: (Int) -> Void = { h in
-                let kvh = h / group
-                for r in 0..<n {
-                    attendRow(out: att.ptr + (r * H + h) * D, probs: probs.ptr + h * cache.capacity,
-                              q: q.ptr + (r * H + h) * D, k: kBase + kvh * D, v: vBase + kvh * D,
-                              count: pos0 + r + 1, kvStride: kvDim, D: D, scale: scale)
-                }
-            }
-            if headWork > 1 << 15 { Parallel.forEach(H, attendHead) } else { for h in 0..<H { attendHead(h) } }
-            linear(l, .o, out: tmp.ptr, inp: att.ptr, N: n, training: false)
-            Vec.axpy(1, tmp.ptr, x.ptr, n * C)
-            rmsnormForward(out: ln.ptr, rstd: nil, inp: x.ptr, weight: P + o.mlpNorm, N: n, C: C, eps: eps)
-            if let moe {
-                moeForward(out: tmp.ptr, acts: moe, inp: ln.ptr, weights: moeWeights(P, o), valid: nil, N: n)
-            } else {
-                linear(l, .gate, out: gate.ptr, inp: ln.ptr, N: n, training: false)
-                linear(l, .up, out: up.ptr, inp: ln.ptr, N: n, training: false)
-                swigluForward(h: gate.ptr, gate: gate.ptr, up: up.ptr, count: n * F)
-                linear(l, .down, out: tmp.ptr, inp: gate.ptr, N: n, training: false)
-            }
-            Vec.axpy(1, tmp.ptr, x.ptr, n * C)
+        let a = cache.activations(config, rows: n)
+        tokens.map { Int32($0) }.withUnsafeBufferPointer {
+            _ = forward(a, tokens: $0.baseAddress!, valid: nil, B: 1, T: n, cache: cache)
         }
-        cache.advance(n)
+        // logits = lnf · Wlmᵀ, for the rows asked for
         let first = lastOnly ? n - 1 : 0, rows = n - first
-        rmsnormForward(out: ln.ptr, rstd: nil, inp: x.ptr + first * C, weight: P + layout.finalNorm, N: rows, C: C, eps: eps)
         var logits = [Float](repeating: 0, count: rows * V)
         logits.withUnsafeMutableBufferPointer {
-            linearForward(out: $0.baseAddress!, inp: ln.ptr, weight: P + layout.lmHead, N: rows, C: C, OC: V)
+            linearForward(out: $0.baseAddress!, inp: a.lnf.ptr + first * C, weight: params.ptr + layout.lmHead,
+                          N: rows, C: C, OC: V)
         }
         return logits
     }
