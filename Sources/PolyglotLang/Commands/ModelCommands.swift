@@ -196,9 +196,10 @@ extension CommandRegistry {
             Parameter("save", .string, default: Value.none, "write the tuned model to this folder (a run stopped by Ctrl-C also leaves its optimizer state there)"),
             Parameter("resume", .string, default: Value.none, "continue the stopped run saved in this folder (same call otherwise); saves there unless save: says where"),
             Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
-            seedKeyword,
+            seedKeyword, .recipe,
         ],
-        example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1") { inv in
+        example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1\n"
+            + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}") { inv in
         let base = inv.model("model"), data = inv.dataset("on")
         var options = TuneOptions()
         options.epochs = inv.int("epochs")!
