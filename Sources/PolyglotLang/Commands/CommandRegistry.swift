@@ -46,14 +46,30 @@ public struct Parameter {
     public var type: ParameterType
     /// nil: required. `.none` is a valid default meaning "not given".
     public var defaultValue: Value?
+    /// `none` is accepted even though the default is something else (`pivot … mean: none`: no mean column).
+    public var orNone: Bool
     public var doc: String
 
-    public init(_ name: String, _ type: ParameterType, default defaultValue: Value? = nil, _ doc: String) {
+    public init(_ name: String, _ type: ParameterType, default defaultValue: Value? = nil, orNone: Bool = false,
+                _ doc: String) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
+        self.orNone = orNone
         self.doc = doc
     }
+
+    /// Whether `none` passes for this parameter: it means "not given" (the default is none) or "without".
+    var acceptsNone: Bool { orNone || defaultValue == Value.none }
+
+    /// The type as help and the reference show it.
+    var typeDescription: String { type.description + (orNone ? " or none" : "") }
+
+    /// `recipe:`, taken by commands with many options: a record of them, written once and passed around.
+    /// The argument binding spreads its fields over the keywords (explicit keywords win).
+    public static let recipe = Parameter(
+        "recipe", .record, default: Value.none,
+        "a record of this command's options, e.g. study_recipe (explicit keywords win; other fields are errors)")
 }
 
 public struct CommandSpec {
@@ -103,14 +119,14 @@ public struct CommandSpec {
             out.append("")
             for p in positionals {
                 let req = p.defaultValue == nil ? "required" : "default \(p.defaultValue!.repr)"
-                out.append("  \(p.name.uppercased())  \(p.doc) (\(p.type.description), \(req))")
+                out.append("  \(p.name.uppercased())  \(p.doc) (\(p.typeDescription), \(req))")
             }
         }
         if !keywords.isEmpty {
             out.append("")
             for k in keywords {
                 let req = k.defaultValue == nil ? "required" : "default \(k.defaultValue!.repr)"
-                out.append("  \(k.name):  \(k.doc) (\(k.type.description), \(req))")
+                out.append("  \(k.name):  \(k.doc) (\(k.typeDescription), \(req))")
             }
         }
         if !details.isEmpty { out += ["", details] }
@@ -202,7 +218,7 @@ public final class CommandRegistry {
                     out += "\n| argument | type | default | meaning |\n|---|---|---|---|\n"
                     for (label, p) in params {
                         let d = p.defaultValue.map { "`\($0.repr)`" } ?? "required"
-                        out += "| `\(label)` | \(p.type.description) | \(d) | \(p.doc) |\n"
+                        out += "| `\(label)` | \(p.typeDescription) | \(d) | \(p.doc) |\n"
                     }
                 }
                 if !spec.details.isEmpty { out += "\n\(spec.details)\n" }

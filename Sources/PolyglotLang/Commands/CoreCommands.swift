@@ -128,7 +128,9 @@ enum CoreCommands {
                 out.append("  \(category)")
                 for s in specs { out.append("    \(s.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(s.summary)") }
             }
-            out += ["", "Language: let x = …, fn f(a) { … }, if c { … } else { … }, for x in xs { … }, \"text {expr}\"."]
+            out += ["", "Language: let x = …, fn f(a, b: default) { … } called as f(1) or f(1, b: 2), if c { … } else { … },",
+                    "for x in xs { … }, \"text {expr}\", none, record with {field: value} (an updated copy).",
+                    "A line that ends with a comma, an operator or a keyword's colon continues on the next line."]
             inv.session.emit(out.joined(separator: "\n"))
             return .none
         }
@@ -154,7 +156,7 @@ enum CoreCommands {
             out.append("\(name): \(v.typeName) = \(shown)")
         }
         for name in s.functions.keys.sorted() where !s.libraryFunctions.contains(name) {
-            out.append("fn \(name)(\(s.functions[name]!.parameters.joined(separator: ", ")))")
+            out.append("fn \(s.functions[name]!.signature)")
         }
         s.emit(out.isEmpty ? "(nothing defined yet)" : out.joined(separator: "\n"))
         return .none

@@ -124,7 +124,7 @@ extension CommandRegistry {
             Parameter("max_tokens", .int, default: .int(48), "longest answer per turn"),
             Parameter("to", .string, default: Value.none, "model_answer JSONL file (written as answers arrive; resumes)"),
             Parameter("name", .string, default: Value.none, "model id in the answers (default: the model's name)"),
-            seedKeyword,
+            seedKeyword, .recipe,
         ],
         example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]") { inv in
         let model = inv.model("model")
@@ -192,6 +192,7 @@ extension CommandRegistry {
         keywords: [
             Parameter("with", .any, default: .string("builtin"), "builtin, builtin-lenient, or llm(url: …, model: …)"),
             Parameter("pairwise", .list, default: Value.none, "two model ids: pairwise judging in both orders (llm only)"),
+            .recipe,
         ],
         example: "let j = judge answers with: builtin",
         details: BuiltinJudge.rubricMarkdown) { inv in

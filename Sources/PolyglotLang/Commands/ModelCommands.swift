@@ -212,9 +212,10 @@ extension CommandRegistry {
                       "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
                       + "saves there unless save: says where"),
             Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
-            seedKeyword,
+            seedKeyword, .recipe,
         ],
-        example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1") { inv in
+        example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1\n"
+            + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}") { inv in
         let base = inv.model("model"), data = inv.dataset("on")
         var options = TuneOptions()
         options.epochs = inv.int("epochs")!

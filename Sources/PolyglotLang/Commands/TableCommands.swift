@@ -9,7 +9,7 @@ extension CommandRegistry {
         "table", category: "tables",
         summary: "Make a table from a list of records with the same fields (missing fields are empty cells).",
         positionals: [Parameter("rows", .list, "records, one per row")],
-        keywords: [Parameter("title", .string, default: .string(""), "a title shown above the table")],
+        keywords: [Parameter("title", .string, default: Value.none, "a title shown above the table")],
         example: "table [{lang: \"en\", score: 6.1}, {lang: \"de\", score: 5.4}] title: \"scores\"") { inv in
         guard case .list(let rows) = inv.value("rows") else { return .none }
         var columns: [String] = []
@@ -33,7 +33,7 @@ extension CommandRegistry {
                 return cell
             })
         }
-        return .object(TableObject(Table(title: inv.string("title")!, columns: columns, rows: cells)))
+        return .object(TableObject(Table(title: inv.string("title") ?? "", columns: columns, rows: cells)))
     }
 
     static let pivot = CommandSpec(
@@ -43,14 +43,19 @@ extension CommandRegistry {
         keywords: [Parameter("rows", .string, "column whose values become the rows"),
                    Parameter("columns", .string, "column whose values become the columns"),
                    Parameter("value", .string, "column that fills the cells"),
-                   Parameter("mean", .string, default: .string("avg"), "name of a last column with each row's mean (\"\" for none)"),
+                   Parameter("mean", .string, default: .string("avg"), orNone: true,
+                             "name of a last column with each row's mean (none: no such column)"),
                    Parameter("title", .string, default: Value.none, "title (default: the table's)")],
         example: "pivot (score j by: [\"model\", \"lang\"]) rows: \"model\" columns: \"lang\" value: \"mean\"") { inv in
         let table = inv.object("table", as: TableObject.self)!.table
-        let mean = inv.string("mean")!
+        let mean = inv.string("mean")
+        if mean?.isEmpty == true {
+            throw inv.error("the mean column needs a name", at: "mean",
+                            notes: ["expected mean: none for no mean column"])
+        }
         return .object(TableObject(try inv.lab {
             try table.pivot(rows: inv.string("rows")!, columns: inv.string("columns")!, value: inv.string("value")!,
-                            mean: mean.isEmpty ? nil : mean, title: inv.string("title"))
+                            mean: mean, title: inv.string("title"))
         }))
     }
 

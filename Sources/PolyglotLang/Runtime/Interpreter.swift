@@ -6,7 +6,9 @@ import Foundation
 final class Interpreter {
     private unowned let session: Session
     private var frames: [[String: Value]] = []  // function locals, innermost last
-    private static let maxDepth = 400
+    private static let maxCalls = 400
+    private var limit = NestingLimit.interpreter()
+    private var depth = 0
 
     init(session: Session) { self.session = session }
 
@@ -14,6 +16,8 @@ final class Interpreter {
 
     /// Runs top-level statements; each expression statement whose value is not none is printed.
     func runTopLevel(_ stmts: [Stmt]) throws {
+        // Measured on the thread that runs the cell (a nested `use` runs on the same one).
+        if depth == 0 { limit = NestingLimit.interpreter() }
         for s in stmts {
             try checkInterrupt(nil)
             if case .expression(let e) = s {
@@ -27,6 +31,8 @@ final class Interpreter {
 
     /// Runs a block and returns the value of its last expression statement (none otherwise).
     private func executeBlock(_ stmts: [Stmt]) throws -> Value {
+        try enterNesting(stmts.first.map(Interpreter.span(of:)) ?? nil)
+        defer { depth -= 1 }
         var last = Value.none
         for s in stmts { last = try execute(s) }
         return last
@@ -74,6 +80,23 @@ final class Interpreter {
         }
     }
 
+    /// One evaluation deeper; deep recursion of user functions or a small thread stack ends here, located.
+    private func enterNesting(_ span: Span?) throws {
+        depth += 1
+        guard limit.allows(depth) else {
+            depth -= 1
+            throw PolyglotError.runtime("expression nested too deeply", at: span, notes: [limit.explanation])
+        }
+    }
+
+    private static func span(of s: Stmt) -> Span? {
+        switch s {
+        case .letBinding(_, _, let span), .assign(_, _, let span), .forLoop(_, _, _, let span): return span
+        case .expression(let e): return e.span
+        case .function(let d): return d.span
+        }
+    }
+
     private func checkBindable(_ name: String, _ span: Span) throws {
         if session.registry.commands[name] != nil || !session.registry.subcommands(of: name).isEmpty {
             throw PolyglotError.runtime("'\(name)' is a command name and cannot be a variable", at: span,
@@ -109,6 +132,8 @@ final class Interpreter {
     // MARK: - Expressions
 
     func evaluate(_ e: Expr) throws -> Value {
+        try enterNesting(e.span)
+        defer { depth -= 1 }
         switch e {
         case .literal(let v, _):
             return v
@@ -145,12 +170,10 @@ final class Interpreter {
             }
         case .not(let x, _):
             return .bool(!(try condition(x)))
-        case .binary(.and, let a, let b, _):
-            return .bool(try condition(a) && condition(b))
-        case .binary(.or, let a, let b, _):
-            return .bool(try condition(a) || condition(b))
-        case .binary(let op, let a, let b, let span):
-            return try Arithmetic.apply(op, try evaluate(a), try evaluate(b), at: span)
+        case .chain(let first, let links):
+            return try chain(first, links)
+        case .update(let base, let changes, _):
+            return try update(try evaluate(base), with: try evaluate(changes), base.span, changes.span)
         case .field(let x, let name, let span):
             return try field(of: try evaluate(x), name, span)
         case .index(let x, let i, let span):
@@ -161,6 +184,36 @@ final class Interpreter {
             if try condition(cond) { return try executeBlock(then) }
             return try otherwise.map(executeBlock) ?? .none
         }
+    }
+
+    /// `a + b - c`, `a and b and c`: left to right in a loop; `and`/`or` stop at the first operand that decides.
+    private func chain(_ first: Expr, _ links: [ChainLink]) throws -> Value {
+        if let op = links.first?.op, op == .and || op == .or {
+            let decisive = op == .or
+            if try condition(first) == decisive { return .bool(decisive) }
+            for link in links {
+                if try condition(link.operand) == decisive { return .bool(decisive) }
+            }
+            return .bool(!decisive)
+        }
+        var value = try evaluate(first)
+        for link in links {
+            value = try Arithmetic.apply(link.op, value, try evaluate(link.operand), at: link.span)
+        }
+        return value
+    }
+
+    private func update(_ base: Value, with changes: Value, _ baseSpan: Span, _ changesSpan: Span) throws -> Value {
+        guard case .record(var record) = base else {
+            throw PolyglotError.runtime("'with' updates a record, not \(base.typeName)", at: baseSpan,
+                                        notes: ["expected a record on the left, e.g. recipe with {seed: 2}"])
+        }
+        guard case .record(let fields) = changes else {
+            throw PolyglotError.runtime("'with' takes a record of fields, not \(changes.typeName)", at: changesSpan,
+                                        notes: ["expected e.g. recipe with {seed: 2}"])
+        }
+        for (key, value) in fields.fields { record[key] = Optional(value) }
+        return .record(record)
     }
 
     private func condition(_ e: Expr) throws -> Bool {
@@ -219,7 +272,7 @@ final class Interpreter {
         if let decl = session.functions[name] { return try callFunction(decl, args, span) }
         if let spec = try resolveCommand(name, args, span) {
             let rest = spec.name.contains(" ") ? Array(args.dropFirst()) : args
-            return try invoke(spec, rest, span)
+            return try spec.run(try spec.bind(rest, at: span, session: session, evaluate: evaluate))
         }
         let known = Array(session.functions.keys) + session.registry.headWords
         throw PolyglotError.runtime("unknown command or function '\(name)'", at: span,
@@ -232,7 +285,7 @@ final class Interpreter {
         let subs = session.registry.subcommands(of: name)
         if subs.isEmpty { return nil }
         let words = subs.map { String($0.name.dropFirst(name.count + 1)) }
-        if let first = args.first, first.label == nil, let word = Interpreter.bareWord(first.value) {
+        if let first = args.first, first.label == nil, let word = CommandSpec.bareWord(first.value) {
             if let spec = session.registry.commands["\(name) \(word)"] { return spec }
             throw PolyglotError.runtime("unknown '\(name)' kind '\(word)'", at: first.span,
                                         notes: Suggest.note(for: word, in: words)
@@ -242,87 +295,50 @@ final class Interpreter {
                                     notes: ["expected one of: \(words.map { "\(name) \($0)" }.joined(separator: ", "))"])
     }
 
-    /// A name written bare as an argument (`help tune`, `load dataset`).
-    static func bareWord(_ e: Expr) -> String? {
-        switch e {
-        case .variable(let n, _): return n
-        case .call(let n, let a, _) where a.isEmpty: return n
-        default: return nil
-        }
-    }
-
     private func callFunction(_ decl: FunctionDecl, _ args: [CallArgument], _ span: Span) throws -> Value {
-        if let labelled = args.first(where: { $0.label != nil }) {
-            throw PolyglotError.runtime("function '\(decl.name)' takes no keyword arguments", at: labelled.span,
-                                        notes: ["expected \(decl.name)(\(decl.parameters.joined(separator: ", ")))"])
+        let expected = ["expected \(decl.signature)"]
+        var given: [String: CallArgument] = [:]
+        for (i, a) in args.enumerated() {
+            let name: String
+            if let label = a.label {
+                guard decl.parameters.contains(where: { $0.name == label }) else {
+                    throw PolyglotError.runtime("function '\(decl.name)' has no parameter '\(label):'", at: a.span,
+                                                notes: Suggest.note(for: label, in: decl.parameters.map(\.name))
+                                                    + expected)
+                }
+                name = label
+            } else {
+                guard i < decl.parameters.count else {
+                    throw PolyglotError.runtime(
+                        "function '\(decl.name)' takes \(decl.parameters.count) argument(s), got \(args.count)",
+                        at: span, notes: expected)
+                }
+                name = decl.parameters[i].name
+            }
+            if given[name] != nil {
+                throw PolyglotError.runtime("argument '\(name)' of '\(decl.name)' is given twice", at: a.span,
+                                            notes: ["it is already given by position"] + expected)
+            }
+            given[name] = a
         }
-        guard args.count == decl.parameters.count else {
-            throw PolyglotError.runtime(
-                "function '\(decl.name)' takes \(decl.parameters.count) argument(s), got \(args.count)", at: span,
-                notes: ["expected \(decl.name)(\(decl.parameters.joined(separator: ", ")))"])
+        if let missing = decl.parameters.first(where: { given[$0.name] == nil && $0.defaultValue == nil }) {
+            throw PolyglotError.runtime("function '\(decl.name)' needs its argument '\(missing.name)'", at: span,
+                                        notes: expected)
         }
-        guard frames.count < Interpreter.maxDepth else {
-            throw PolyglotError.runtime("too many nested calls (more than \(Interpreter.maxDepth))", at: span,
+        guard frames.count < Interpreter.maxCalls else {
+            throw PolyglotError.runtime("too many nested calls (more than \(Interpreter.maxCalls))", at: span,
                                         notes: ["a function probably calls itself without end"])
         }
-        let values = try args.map { try evaluate($0.value) }
-        frames.append(Dictionary(uniqueKeysWithValues: zip(decl.parameters, values)))
+        var frame: [String: Value] = [:]
+        for p in decl.parameters {
+            if let a = given[p.name] { frame[p.name] = try evaluate(a.value) }
+        }
+        frames.append(frame)
         defer { frames.removeLast() }
+        // Defaults are evaluated at the call, in the function's frame: they see the globals and earlier parameters.
+        for p in decl.parameters where given[p.name] == nil {
+            if let d = p.defaultValue { define(p.name, try evaluate(d)) }
+        }
         return try executeBlock(decl.body)
-    }
-
-    private func invoke(_ spec: CommandSpec, _ args: [CallArgument], _ span: Span) throws -> Value {
-        var positional: [Value] = []
-        var keywords: [String: Value] = [:]
-        var spans: [String: Span] = [:]
-        for a in args {
-            if let label = a.label {
-                guard let p = spec.keywords.first(where: { $0.name == label }) else {
-                    let names = spec.keywords.map(\.name)
-                    throw PolyglotError.runtime("\(spec.name) has no keyword '\(label):'", at: a.span,
-                                                notes: Suggest.note(for: label, in: names)
-                                                    + [names.isEmpty ? "expected no keywords" : "expected one of: \(names.map { $0 + ":" }.joined(separator: " "))"])
-                }
-                keywords[label] = try check(try evaluate(a.value), p, spec, a.value.span)
-                spans[label] = a.value.span
-            } else {
-                let i = positional.count
-                guard i < spec.positionals.count || (spec.variadic && !spec.positionals.isEmpty) else {
-                    throw PolyglotError.runtime("\(spec.name) takes \(spec.positionals.count) positional argument(s), got more",
-                                                at: a.span, notes: ["usage: \(spec.usage)"])
-                }
-                let p = spec.positionals[min(i, spec.positionals.count - 1)]
-                // A `.name` parameter takes the word itself (`help tune`), not its value.
-                let v: Value
-                if p.type == .name, let word = Interpreter.bareWord(a.value) { v = .string(word) } else { v = try evaluate(a.value) }
-                positional.append(try check(v, p, spec, a.value.span))
-                if spans[p.name] == nil { spans[p.name] = a.value.span }
-            }
-        }
-        for (i, p) in spec.positionals.enumerated() where i >= positional.count {
-            guard let d = p.defaultValue else {
-                throw PolyglotError.runtime("\(spec.name) needs \(p.name.uppercased())", at: span,
-                                            notes: ["usage: \(spec.usage)"])
-            }
-            if !(spec.variadic && i == spec.positionals.count - 1) { positional.append(d) }
-        }
-        for k in spec.keywords where keywords[k.name] == nil {
-            guard let d = k.defaultValue else {
-                throw PolyglotError.runtime("\(spec.name) needs '\(k.name):'", at: span, notes: ["usage: \(spec.usage)"])
-            }
-            keywords[k.name] = d
-        }
-        let invocation = Invocation(session: session, spec: spec, span: span, positional: positional,
-                                    keywords: keywords, argumentSpans: spans)
-        return try spec.run(invocation)
-    }
-
-    private func check(_ v: Value, _ p: Parameter, _ spec: CommandSpec, _ span: Span) throws -> Value {
-        if v == .none, p.defaultValue == Value.none { return v }
-        guard let accepted = p.type.accept(v) else {
-            throw PolyglotError.runtime("\(p.name) of \(spec.name) must be \(p.type.description), got \(v.typeName)",
-                                        at: span, notes: ["usage: \(spec.usage)"])
-        }
-        return accepted
     }
 }

@@ -106,7 +106,8 @@ public final class Session {
         remember(source, file: file, firstLine: firstLine)
         do {
             let stmts = try Parser.parse(source, file: file, firstLine: firstLine, isCallable: isCallable,
-                                         commandNames: registry.headWords)
+                                         commandNames: registry.headWords, isVariable: { self.globals[$0] != nil },
+                                         functionNames: Array(functions.keys))
             try interpreter.runTopLevel(stmts)
             return CellResult(output: captured, error: nil)
         } catch let e as PolyglotError {

@@ -12,6 +12,14 @@ public enum BinaryOperator: String {
     case and, or
 }
 
+/// One `op operand` step of a chain `a + b - c`: operators of one precedence level, applied left to right.
+/// Chains are flat (not a tree one level deeper per operator), so 100,000 terms neither recurse nor nest.
+public struct ChainLink {
+    public var op: BinaryOperator
+    public var operand: Expr
+    public var span: Span  // the operator
+}
+
 public enum StringPart {
     case text(String)
     case expr(Expr)
@@ -25,7 +33,10 @@ public indirect enum Expr {
     case record([(String, Expr)], Span)
     case negate(Expr, Span)
     case not(Expr, Span)
-    case binary(BinaryOperator, Expr, Expr, Span)
+    /// `first op₁ x₁ op₂ x₂ …`, left-associative; its span is the last operator's.
+    case chain(Expr, [ChainLink])
+    /// `record with {field: value}`: a copy with those fields replaced or added.
+    case update(Expr, Expr, Span)
     case field(Expr, String, Span)
     case index(Expr, Expr, Span)
     /// A user function or a command, written `name(args)` or `name args…` (command style).
@@ -35,9 +46,11 @@ public indirect enum Expr {
     public var span: Span {
         switch self {
         case .literal(_, let s), .interpolated(_, let s), .variable(_, let s), .list(_, let s), .record(_, let s),
-             .negate(_, let s), .not(_, let s), .binary(_, _, _, let s), .field(_, _, let s), .index(_, _, let s),
+             .negate(_, let s), .not(_, let s), .update(_, _, let s), .field(_, _, let s), .index(_, _, let s),
              .call(_, _, let s), .ifElse(_, _, _, let s):
             return s
+        case .chain(let first, let links):
+            return links.last?.span ?? first.span
         }
     }
 }
@@ -50,9 +63,23 @@ public indirect enum Stmt {
     case forLoop(variable: String, sequence: Expr, body: [Stmt], Span)
 }
 
+/// `name` or `name: default`; the default is evaluated at each call that leaves the parameter out.
+public struct FunctionParameter {
+    public var name: String
+    public var defaultValue: Expr?
+    /// The default as written, for signatures in errors and `vars`.
+    public var defaultSource: String?
+
+    /// `name` or `name: source`, as in the declaration.
+    public var signature: String { defaultSource.map { "\(name): \($0)" } ?? name }
+}
+
 public struct FunctionDecl {
     public var name: String
-    public var parameters: [String]
+    public var parameters: [FunctionParameter]
     public var body: [Stmt]
     public var span: Span
+
+    /// `name(a, b, langs: study_langs)`, for errors and `vars`.
+    public var signature: String { "\(name)(\(parameters.map(\.signature).joined(separator: ", ")))" }
 }

@@ -1,5 +1,7 @@
-// Source text → tokens. Newlines are statement separators, except inside ( ) and [ ],
-// where a command or list may continue over several lines.
+// Source text → tokens. Newlines are statement separators, except inside ( ) and [ ], where a command or list
+// may continue over several lines, and after a token that cannot end a statement (a comma, an operator, `=`, a
+// keyword's colon): `tune base on: mix,` continues on the next line. The rule looks only at the line's last
+// token, so the REPL knows to read on, and indentation never matters.
 
 public struct Lexer {
     private let chars: [Character]
@@ -8,6 +10,7 @@ public struct Lexer {
     private var line: Int
     private var column = 1
     private var nesting: [Character] = []  // open ( [ { in order
+    private var lastKind: TokenKind?
 
     /// `firstLine` lets a notebook cell report positions in its file.
     public init(_ source: String, file: String, firstLine: Int = 1, firstColumn: Int = 1) {
@@ -34,7 +37,7 @@ public struct Lexer {
         var lexer = Lexer(source, file: "<input>")
         do {
             while try lexer.next().kind != .eof {}
-            return !lexer.nesting.isEmpty
+            return !lexer.nesting.isEmpty || lexer.lastKind.map(Lexer.continuesLine) == true
         } catch { return false }
     }
 
@@ -57,7 +60,24 @@ public struct Lexer {
         Span(file: file, line: line, column: column, length: length)
     }
 
+    /// A line ending with one of these tokens goes on on the next line.
+    static func continuesLine(_ kind: TokenKind) -> Bool {
+        switch kind {
+        case .symbol(let s):
+            return [.comma, .colon, .equal, .equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual,
+                    .plus, .minus, .star, .slash, .percent, .dot].contains(s)
+        case .keyword(let k): return [.and, .or, .not].contains(k)
+        default: return false
+        }
+    }
+
     public mutating func next() throws -> Token {
+        let token = try scan()
+        if token.kind != .eof { lastKind = token.kind }
+        return token
+    }
+
+    private mutating func scan() throws -> Token {
         var spaceBefore = i == 0
         while let c = peek() {
             if c == " " || c == "\t" || c == "\r" {
@@ -65,8 +85,8 @@ public struct Lexer {
                 spaceBefore = true
             } else if c == "#" {
                 while let d = peek(), d != "\n" { _ = advance() }
-            } else if c == "\n", let open = nesting.last, open != "{" {
-                _ = advance()  // inside ( or [: a newline is just space
+            } else if c == "\n", nesting.last.map({ $0 != "{" }) == true || lastKind.map(Lexer.continuesLine) == true {
+                _ = advance()  // inside ( or [, or after a trailing operator: a newline is just space
                 spaceBefore = true
             } else {
                 break

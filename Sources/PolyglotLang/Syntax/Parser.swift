@@ -1,12 +1,17 @@
 // Tokens → statements, by recursive descent with one function per precedence level.
 //
 // Precedence, lowest first:  or  <  and  <  not  <  comparison (== != < <= > >=)
-//                            <  additive (+ -)  <  multiplicative (* / %)  <  unary -  <  postfix (. [] ())
+//                            <  additive (+ -)  <  multiplicative (* / %)  <  unary -
+//                            <  postfix (. [] () and `with {…}`)
+//
+// Operators of one level form a flat chain, parsed by a loop, so `1 + 1 + … + 1` never recurses. What does
+// recurse (brackets, blocks, prefix operators, postfix links) counts against a `NestingLimit`.
 //
 // Commands read like sentences: `tune base on: mix epochs: 3`. A name that is a command (or a user
 // function) followed by something that can start an argument is a call; its arguments run to the end
 // of the line, a closing bracket or a comma. `name(args)` (no space before the parenthesis) is the
-// same call in nested form.
+// same call in nested form. Spacing never changes what a line means: where it would (`f a -1`, `f xs [0]`,
+// `f (x) + 1`), the parser stops with an error that shows both readings.
 
 extension TokenKind {
     var isNumber: Bool {
@@ -21,24 +26,37 @@ public struct Parser {
     private var tokens: [Token]
     private var pos = 0
     private let isCallable: (String) -> Bool
+    private let isVariable: (String) -> Bool
     private var declaredFunctions: Set<String> = []
+    /// Names bound by `let`, `for`, assignments and parameters in this source: variables, not typos.
+    private var declaredVariables: Set<String> = []
     /// Parameters of the function being parsed: they shadow commands and functions of the same name.
     private var parameters: Set<String> = []
     private let commandNames: [String]
+    private let functionNames: [String]
+    private var limit = NestingLimit.parser()
+    private var depth = 0
+    /// > 0 while reading a command's arguments outside brackets, where juxtaposition separates arguments.
+    private var inCommandArguments = 0
 
-    /// `isCallable` says which names are commands or functions defined earlier in the session;
-    /// `commandNames` feeds the "did you mean" of unknown commands.
-    public init(tokens: [Token], isCallable: @escaping (String) -> Bool, commandNames: [String]) {
+    /// `isCallable` says which names are commands or functions defined earlier in the session, `isVariable`
+    /// which are its variables; `commandNames` and `functionNames` feed the "did you mean" of unknown names.
+    public init(tokens: [Token], isCallable: @escaping (String) -> Bool, commandNames: [String],
+                isVariable: @escaping (String) -> Bool = { _ in false }, functionNames: [String] = []) {
         self.tokens = tokens
         self.isCallable = isCallable
+        self.isVariable = isVariable
         self.commandNames = commandNames
+        self.functionNames = functionNames
     }
 
     public static func parse(_ source: String, file: String, firstLine: Int = 1,
                              isCallable: @escaping (String) -> Bool = { _ in false },
-                             commandNames: [String] = []) throws -> [Stmt] {
+                             commandNames: [String] = [], isVariable: @escaping (String) -> Bool = { _ in false },
+                             functionNames: [String] = []) throws -> [Stmt] {
         let tokens = try Lexer.tokenize(source, file: file, firstLine: firstLine)
-        var parser = Parser(tokens: tokens, isCallable: isCallable, commandNames: commandNames)
+        var parser = Parser(tokens: tokens, isCallable: isCallable, commandNames: commandNames,
+                            isVariable: isVariable, functionNames: functionNames)
         return try parser.program()
     }
 
@@ -92,6 +110,26 @@ public struct Parser {
         while current.kind == .newline || isSymbol(.semicolon) { _ = advance() }
     }
 
+    /// One level deeper (a bracket, a block, a prefix operator, a postfix link); the caller steps back out.
+    private mutating func enterNesting(at t: Token) throws {
+        depth += 1
+        guard limit.allows(depth) else {
+            depth -= 1
+            throw PolyglotError.syntax("expression nested too deeply", at: t.span,
+                                       notes: [limit.explanation, "split it with 'let' into smaller steps"])
+        }
+    }
+
+    /// The source text of tokens[from..<to], as written (strings keep their quotes).
+    private func sourceText(_ from: Int, _ to: Int) -> String {
+        var out = ""
+        for (k, t) in tokens[from..<to].enumerated() {
+            if k > 0, t.spaceBefore { out += " " }
+            out += t.kind == .string ? "\"\(t.text)\"" : t.text
+        }
+        return out
+    }
+
     // MARK: - Statements
 
     mutating func program() throws -> [Stmt] {
@@ -116,7 +154,9 @@ public struct Parser {
     }
 
     private mutating func block(_ what: String) throws -> [Stmt] {
-        try expect(.lbrace, what)
+        let open = try expect(.lbrace, what)
+        try enterNesting(at: open)
+        defer { depth -= 1 }
         var stmts: [Stmt] = []
         skipNewlines()
         while !isSymbol(.rbrace) {
@@ -137,6 +177,7 @@ public struct Parser {
             _ = advance()
             let name = try expectIdentifier("a variable name after 'let'")
             try expect(.equal, "after the variable name in 'let'")
+            declaredVariables.insert(name.text)
             return .letBinding(name.text, try expression(), span(from: start, to: name))
         }
         if isKeyword(.fn) { return .function(try functionDecl()) }
@@ -148,6 +189,7 @@ public struct Parser {
                                            at: current.span)
             }
             _ = advance()
+            declaredVariables.insert(variable.text)
             let sequence = try expression(noBrace: true)
             let body = try block("to start the loop body")
             return .forLoop(variable: variable.text, sequence: sequence, body: body, start.span)
@@ -155,10 +197,11 @@ public struct Parser {
         if start.kind == .identifier, isSymbol(.equal, peek()) {
             _ = advance()
             _ = advance()
+            declaredVariables.insert(start.text)
             return .assign(start.text, try expression(), start.span)
         }
         if start.kind == .identifier, !isCallable(start.text), !declaredFunctions.contains(start.text),
-           [.identifier, .builtinRef, .string].contains(peek().kind) || peek().kind.isNumber {
+           peek().text != "with", [.identifier, .builtinRef, .string].contains(peek().kind) || peek().kind.isNumber {
             let candidates = commandNames + Keyword.allCases.map(\.rawValue) + Array(declaredFunctions)
             throw PolyglotError.syntax("unknown command '\(start.text)'", at: start.span,
                                        notes: Suggest.note(for: start.text, in: candidates)
@@ -171,20 +214,31 @@ public struct Parser {
         let start = advance()
         let name = try expectIdentifier("a function name after 'fn'")
         try expect(.lparen, "after the function name")
-        var params: [String] = []
+        var params: [FunctionParameter] = []
         if !isSymbol(.rparen) {
             repeat {
                 let p = try expectIdentifier("a parameter name")
-                if params.contains(p.text) {
+                if params.contains(where: { $0.name == p.text }) {
                     throw PolyglotError.syntax("parameter '\(p.text)' appears twice", at: p.span)
                 }
-                params.append(p.text)
+                var parameter = FunctionParameter(name: p.text)
+                if match(.colon) {
+                    let from = pos
+                    parameter.defaultValue = try expression()
+                    parameter.defaultSource = sourceText(from, pos)
+                } else if let keyword = params.last(where: { $0.defaultValue != nil }) {
+                    throw PolyglotError.syntax(
+                        "parameter '\(p.text)' needs a default: it comes after '\(keyword.name):'", at: p.span,
+                        notes: ["expected the parameters without defaults first, e.g. fn f(a, b, c: 1)"])
+                }
+                params.append(parameter)
             } while match(.comma)
         }
         try expect(.rparen, "after the parameters")
         declaredFunctions.insert(name.text)
+        declaredVariables.formUnion(params.map(\.name))
         let outer = parameters
-        parameters = Set(params)
+        parameters = Set(params.map(\.name))
         defer { parameters = outer }
         let body = try block("to start the function body")
         return FunctionDecl(name: name.text, parameters: params, body: body, span: span(from: start, to: name))
@@ -200,32 +254,43 @@ public struct Parser {
 
     // MARK: - Expressions
 
-    mutating func expression(noBrace: Bool = false) throws -> Expr { try or(noBrace) }
+    mutating func expression(noBrace: Bool = false) throws -> Expr {
+        try enterNesting(at: current)
+        defer { depth -= 1 }
+        return try or(noBrace)
+    }
+
+    // Each level below is one loop that collects a flat chain (no closures: a debug build's frames are large,
+    // and every frame here is paid once per bracket level).
 
     private mutating func or(_ nb: Bool) throws -> Expr {
-        var e = try and(nb)
+        let first = try and(nb)
+        var links: [ChainLink] = []
         while isKeyword(.or) {
-            let op = advance()
-            e = .binary(.or, e, try and(nb), op.span)
+            let t = advance()
+            links.append(ChainLink(op: .or, operand: try and(nb), span: t.span))
         }
-        return e
+        return links.isEmpty ? first : .chain(first, links)
     }
 
     private mutating func and(_ nb: Bool) throws -> Expr {
-        var e = try not(nb)
+        let first = try not(nb)
+        var links: [ChainLink] = []
         while isKeyword(.and) {
-            let op = advance()
-            e = .binary(.and, e, try not(nb), op.span)
+            let t = advance()
+            links.append(ChainLink(op: .and, operand: try not(nb), span: t.span))
         }
-        return e
+        return links.isEmpty ? first : .chain(first, links)
     }
 
     private mutating func not(_ nb: Bool) throws -> Expr {
-        if isKeyword(.not) {
-            let op = advance()
-            return .not(try not(nb), op.span)
+        var ops: [Token] = []
+        defer { depth -= ops.count }
+        while isKeyword(.not) {
+            try enterNesting(at: current)
+            ops.append(advance())
         }
-        return try comparison(nb)
+        return ops.reversed().reduce(try comparison(nb)) { .not($0, $1.span) }
     }
 
     private static let comparisons: [Symbol: BinaryOperator] = [
@@ -234,65 +299,101 @@ public struct Parser {
     ]
 
     private mutating func comparison(_ nb: Bool) throws -> Expr {
-        var e = try additive(nb)
+        let first = try additive(nb)
+        var links: [ChainLink] = []
         while case .symbol(let s) = current.kind, let op = Self.comparisons[s] {
             let t = advance()
-            e = .binary(op, e, try additive(nb), t.span)
+            links.append(ChainLink(op: op, operand: try additive(nb), span: t.span))
         }
-        return e
+        return links.isEmpty ? first : .chain(first, links)
     }
 
     private mutating func additive(_ nb: Bool) throws -> Expr {
-        var e = try multiplicative(nb)
-        while isSymbol(.plus) || (isSymbol(.minus) && !looksLikeNegativeArgument()) {
+        let first = try multiplicative(nb)
+        var links: [ChainLink] = []
+        while isSymbol(.plus) || isSymbol(.minus) {
+            try rejectAmbiguousMinus()
             let t = advance()
-            let rhs = try multiplicative(nb)
-            e = .binary(t.kind == .symbol(.plus) ? .add : .subtract, e, rhs, t.span)
+            links.append(ChainLink(op: t.kind == .symbol(.plus) ? .add : .subtract, operand: try multiplicative(nb),
+                                   span: t.span))
         }
-        return e
+        return links.isEmpty ? first : .chain(first, links)
     }
 
-    /// In `f a -1` the `-1` is a second argument; in `a - 1` and `a-1` it is a subtraction.
-    private func looksLikeNegativeArgument() -> Bool {
-        inCommandArguments > 0 && current.spaceBefore && !peek().spaceBefore
+    /// `f a -1` could be `f(a - 1)` or `f(a, -1)`; `f a - 1` and `f a-1` are the subtraction.
+    private func rejectAmbiguousMinus() throws {
+        guard isSymbol(.minus), inCommandArguments > 0, current.spaceBefore, !peek().spaceBefore,
+              peek().kind != .newline else { return }
+        throw PolyglotError.syntax("'-' after a space but not before its operand is ambiguous here", at: current.span,
+                                   notes: ["write 'a - 1' to subtract, or 'a, -1' to pass -1 as another argument"])
     }
 
-    private var inCommandArguments = 0
+    private static let multiplicatives: [Symbol: BinaryOperator] = [.star: .multiply, .slash: .divide,
+                                                                     .percent: .remainder]
 
     private mutating func multiplicative(_ nb: Bool) throws -> Expr {
-        var e = try unary(nb)
-        while isSymbol(.star) || isSymbol(.slash) || isSymbol(.percent) {
+        let first = try unary(nb)
+        var links: [ChainLink] = []
+        while case .symbol(let s) = current.kind, let op = Self.multiplicatives[s] {
             let t = advance()
-            let op: BinaryOperator = t.kind == .symbol(.star) ? .multiply : t.kind == .symbol(.slash) ? .divide : .remainder
-            e = .binary(op, e, try unary(nb), t.span)
+            links.append(ChainLink(op: op, operand: try unary(nb), span: t.span))
         }
-        return e
+        return links.isEmpty ? first : .chain(first, links)
     }
 
     private mutating func unary(_ nb: Bool) throws -> Expr {
-        if isSymbol(.minus) {
-            let t = advance()
-            return .negate(try unary(nb), t.span)
+        var ops: [Token] = []
+        defer { depth -= ops.count }
+        while isSymbol(.minus) {
+            try enterNesting(at: current)
+            ops.append(advance())
         }
-        return try postfix(nb)
+        return ops.reversed().reduce(try postfix(nb)) { .negate($0, $1.span) }
+    }
+
+    /// `with` starts a record update unless it is a keyword argument (`judge a with: builtin`).
+    private var atRecordUpdate: Bool {
+        current.kind == .identifier && current.text == "with" && !isSymbol(.colon, peek())
+            && canStartOperand(peek())
     }
 
     private mutating func postfix(_ nb: Bool) throws -> Expr {
         var e = try primary(nb)
-        while true {
+        var links = 0
+        defer { depth -= links }
+        while isSymbol(.dot) || isSymbol(.lbracket) || atRecordUpdate {
+            try enterNesting(at: current)
+            links += 1
             if isSymbol(.dot) {
                 _ = advance()
                 let name = try expectIdentifier("a field name after '.'")
                 e = .field(e, name.text, name.span)
-            } else if isSymbol(.lbracket), !current.spaceBefore {
+            } else if isSymbol(.lbracket) {
+                if current.spaceBefore, inCommandArguments > 0 {
+                    throw PolyglotError.syntax("'[' after a space is ambiguous in a command's arguments",
+                                               at: current.span,
+                                               notes: ["write 'xs[0]' (no space) to index, or 'xs, [0]' to pass "
+                                                   + "the list as another argument"])
+                }
                 let t = advance()
+                let outer = insideBrackets()
                 let i = try expression()
+                inCommandArguments = outer
                 try expect(.rbracket, "after the index")
                 e = .index(e, i, t.span)
             } else {
-                return e
+                let t = advance()
+                e = .update(e, try postfix(false), t.span)
             }
         }
+        return e
+    }
+
+    /// Inside brackets a command's arguments have ended: juxtaposition and spacing rules start afresh. Returns
+    /// the outer state, restored at the closing bracket (a parse error abandons the parser anyway).
+    private mutating func insideBrackets() -> Int {
+        defer { inCommandArguments = 0 }
+        return inCommandArguments
     }
 
     private mutating func primary(_ nb: Bool) throws -> Expr {
@@ -321,33 +422,67 @@ public struct Parser {
         case .identifier:
             _ = advance()
             if isSymbol(.lparen), !current.spaceBefore {
-                return .call(t.text, try parenArguments(), t.span)
+                let outer = insideBrackets()
+                let args = try parenArguments()
+                inCommandArguments = outer
+                return .call(t.text, args, t.span)
             }
             if !parameters.contains(t.text), isCallable(t.text) || declaredFunctions.contains(t.text) {
-                return .call(t.text, try commandArguments(nb), t.span)
+                return .call(t.text, try commandArguments(nb, after: t), t.span)
             }
+            try rejectUnknownName(t)
             return .variable(t.text, t.span)
         case .symbol(.lparen):
             _ = advance()
+            let outer = insideBrackets()
             let e = try expression()
+            inCommandArguments = outer
             try expect(.rparen, "to close the parenthesis")
             return e
         case .symbol(.lbracket):
             _ = advance()
             var items: [Expr] = []
+            let outer = insideBrackets()
             if !isSymbol(.rbracket) {
                 repeat {
                     if isSymbol(.rbracket) { break }  // trailing comma
                     items.append(try expression())
                 } while match(.comma)
             }
+            inCommandArguments = outer
             try expect(.rbracket, "to close the list")
             return .list(items, t.span)
         case .symbol(.lbrace) where !nb:
-            return try recordLiteral()
+            let outer = insideBrackets()
+            let record = try recordLiteral()
+            inCommandArguments = outer
+            return record
         default:
             throw PolyglotError.syntax("expected an expression, found \(describe(t))", at: t.span)
         }
+    }
+
+    /// `let e = compse d …`: a name that is not a variable, followed by what reads as its arguments, is a
+    /// misspelt command or function; say which, rather than "expected end of statement".
+    private func rejectUnknownName(_ t: Token) throws {
+        guard inCommandArguments == 0, current.spaceBefore, !parameters.contains(t.text),
+              !declaredVariables.contains(t.text), !isVariable(t.text) else { return }
+        switch current.kind {
+        case .identifier where !isSymbol(.colon, peek()) && !(current.text == "with" && atRecordUpdate): break
+        case .int, .float, .string, .builtinRef, .symbol(.lparen): break
+        default: return
+        }
+        let functions = Array(declaredFunctions) + functionNames
+        if let command = Suggest.closest(to: t.text, in: commandNames) {
+            throw PolyglotError.syntax("unknown name '\(t.text)' — did you mean the command '\(command)'?",
+                                       at: t.span)
+        }
+        if let function = Suggest.closest(to: t.text, in: functions) {
+            throw PolyglotError.syntax("unknown name '\(t.text)' — did you mean the function '\(function)'?",
+                                       at: t.span)
+        }
+        throw PolyglotError.syntax("unknown name '\(t.text)'", at: t.span,
+                                   notes: ["expected a command or a function before its arguments"])
     }
 
     private mutating func recordLiteral() throws -> Expr {
@@ -382,6 +517,8 @@ public struct Parser {
             pos = look
             _ = advance()
             if isKeyword(.if) {
+                try enterNesting(at: current)
+                defer { depth -= 1 }
                 otherwise = [.expression(try ifExpression())]
             } else {
                 otherwise = try block("after 'else'")
@@ -405,15 +542,44 @@ public struct Parser {
         return args
     }
 
-    private mutating func commandArguments(_ nb: Bool) throws -> [CallArgument] {
+    private mutating func commandArguments(_ nb: Bool, after name: Token) throws -> [CallArgument] {
         var args: [CallArgument] = []
         inCommandArguments += 1
         defer { inCommandArguments -= 1 }
+        try rejectAmbiguousParenthesis(after: name)
         while canStartArgument(at: pos, noBrace: nb) {
             args.append(try argument(noBrace: nb, after: args))
             _ = match(.comma)  // `f a, b` reads as well as `f a b`
         }
         return args
+    }
+
+    /// `f (x) + 1` could be `f(x) + 1` or `f((x) + 1)`; `f (x)` alone, or followed by arguments, is fine.
+    private func rejectAmbiguousParenthesis(after name: Token) throws {
+        guard isSymbol(.lparen), current.spaceBefore else { return }
+        var level = 0, k = pos
+        repeat {
+            if case .symbol(let s) = tokens[k].kind {
+                if s == .lparen || s == .lbracket || s == .lbrace { level += 1 }
+                if s == .rparen || s == .rbracket || s == .rbrace { level -= 1 }
+            }
+            k += 1
+        } while level > 0 && k < tokens.count - 1
+        let next = tokens[k], afterNext = tokens[min(k + 1, tokens.count - 1)]
+        let continues: Bool
+        switch next.kind {
+        case .symbol(let s):
+            continues = Self.comparisons[s] != nil || [.plus, .star, .slash, .percent, .dot].contains(s)
+                || (s == .minus && next.spaceBefore == afterNext.spaceBefore) || (s == .lbracket && !next.spaceBefore)
+        case .keyword(let kw): continues = kw == .and || kw == .or
+        case .identifier: continues = next.text == "with" && afterNext.kind != .symbol(.colon)
+        default: continues = false
+        }
+        guard continues else { return }
+        throw PolyglotError.syntax("a space between '\(name.text)' and '(' makes the rest of the line its argument",
+                                   at: current.span,
+                                   notes: ["write '\(name.text)(…) \(next.text) …' to use the result, or "
+                                       + "'\(name.text) ((…) \(next.text) …)' for one argument"])
     }
 
     private mutating func argument(noBrace: Bool, after previous: [CallArgument]) throws -> CallArgument {
@@ -434,16 +600,18 @@ public struct Parser {
         return CallArgument(label: nil, value: value, span: value.span)
     }
 
-    private func canStartArgument(at index: Int, noBrace: Bool = false) -> Bool {
-        let t = tokens[min(index, tokens.count - 1)]
+    private func canStartOperand(_ t: Token, noBrace: Bool = false) -> Bool {
         switch t.kind {
         case .identifier, .int, .float, .string, .builtinRef: return true
         case .keyword(let k): return [.true, .false, .none, .not, .if].contains(k)
-        case .symbol(.lbracket), .symbol(.lparen): return true
+        case .symbol(.lbracket), .symbol(.lparen), .symbol(.minus): return true
         case .symbol(.lbrace): return !noBrace
-        case .symbol(.minus): return t.spaceBefore && !tokens[min(index + 1, tokens.count - 1)].spaceBefore
         default: return false
         }
+    }
+
+    private func canStartArgument(at index: Int, noBrace: Bool = false) -> Bool {
+        canStartOperand(tokens[min(index, tokens.count - 1)], noBrace: noBrace)
     }
 
     // MARK: - Strings
@@ -482,8 +650,13 @@ public struct Parser {
                 let inner = String(chars[(i + 1)..<close])
                 let tokens = try Lexer.tokenize(inner, file: t.span.file, firstLine: t.span.start.line,
                                                 firstColumn: baseColumn + i + 1)
-                var sub = Parser(tokens: tokens, isCallable: isCallable, commandNames: commandNames)
+                var sub = Parser(tokens: tokens, isCallable: isCallable, commandNames: commandNames,
+                                 isVariable: isVariable, functionNames: functionNames)
                 sub.declaredFunctions = declaredFunctions
+                sub.declaredVariables = declaredVariables
+                sub.parameters = parameters
+                sub.limit = limit
+                sub.depth = depth
                 let e = try sub.expression()
                 if sub.current.kind != .eof {
                     throw PolyglotError.syntax("expected '}' after the interpolated expression, found \(sub.describe(sub.current))",
