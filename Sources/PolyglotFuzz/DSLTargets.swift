@@ -37,7 +37,7 @@ final class DSLParseTarget: FuzzTarget {
     init(_ env: FuzzEnvironment) throws {
         self.env = env
         session = Session()
-        try session.loadLibrary(env.root.appendingPathComponent("stdlib"))
+        try session.loadLibrary(Stdlib.sources())
     }
 
     func seeds() throws -> [FuzzSeed] { try languageSeeds(env, cells: true) }
@@ -90,7 +90,7 @@ final class DSLRunTarget: FuzzTarget {
         let source = String(decoding: input, as: UTF8.self)
         let session = Session(seed: 0, registry: registry, baseDirectory: folder)
         do {
-            try session.loadLibrary(env.root.appendingPathComponent("stdlib"))
+            try session.loadLibrary(Stdlib.sources())
         } catch {
             return .error("stdlib: \(error)")
         }

@@ -22,8 +22,32 @@ struct FuzzLocation: ParsableArguments {
     @Option(help: "MT-Bench-X folder used as extra seeds when present.")
     var mtBenchX = "../shared/data/mt-bench-x"
 
+    /// The running binary (Linux: /proc/self/exe, immune to later `chdir`): the workers run the same build.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The checkout the seeds come from: the first folder holding Package.swift and stdlib/, walking up from the
+    /// binary, then from the current folder.
+    static func checkout() -> URL? {
+        let fm = FileManager.default
+        let starts = [URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent(),
+                      URL(fileURLWithPath: fm.currentDirectoryPath)]
+        for start in starts {
+            var dir = start
+            for _ in 0..<8 {
+                if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
+                   fm.fileExists(atPath: dir.appendingPathComponent("stdlib").path) {
+                    return dir
+                }
+                dir.deleteLastPathComponent()
+            }
+        }
+        return nil
+    }
+
     func environment() throws -> FuzzEnvironment {
-        let found = root.map { URL(fileURLWithPath: $0) } ?? Stdlib.locate()?.deletingLastPathComponent()
+        let found = root.map { URL(fileURLWithPath: $0) } ?? FuzzLocation.checkout()
         guard let rootURL = found else {
             throw ValidationError("cannot find the checkout (stdlib/ next to Package.swift); pass --root")
         }
@@ -65,7 +89,7 @@ struct FuzzRun: ParsableCommand {
         let findingsURL = URL(fileURLWithPath: findings).standardizedFileURL
         let common = location.arguments + ["--memory-limit", String(memoryLimit)]
         let launcher = WorkerLauncher(
-            executable: Stdlib.executablePath,
+            executable: FuzzLocation.executablePath,
             work: { target, seed, range in
                 ["fuzz", "worker", target, "--seed", String(seed), "--from", String(range.lowerBound),
                  "--count", String(range.count)] + common + (inject.map { ["--inject", $0] } ?? [])
