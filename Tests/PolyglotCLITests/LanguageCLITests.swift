@@ -9,7 +9,22 @@ final class LanguageCLITests: XCTestCase {
         let minus = String(repeating: "- ", count: 100_000) + "1"
         let input = ["let z = \(ones(20_000))", "z", "let w = \(ones(100_000))", "w", "let b = \(brackets)",
                      "let m = \(minus)", "print \"still here\"", "let e = compse z"].joined(separator: "\n") + "\n"
-        let r = try runPolyglot([], stdin: input)
+        // Files, not pipes: the echoed 200,000-character lines of the errors would fill a pipe nobody reads yet.
+        let dir = try temporaryDirectory("pg-deep")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = ["in", "out", "err"].map { dir.appendingPathComponent($0) }
+        try input.write(to: files[0], atomically: true, encoding: .utf8)
+        for f in files.dropFirst() { FileManager.default.createFile(atPath: f.path, contents: nil) }
+        let p = Process()
+        p.executableURL = polyglotBinary
+        p.standardInput = try FileHandle(forReadingFrom: files[0])
+        p.standardOutput = try FileHandle(forWritingTo: files[1])
+        p.standardError = try FileHandle(forWritingTo: files[2])
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit, "no signal")
+        let r = ProcessResult(status: p.terminationStatus, stdout: try String(contentsOf: files[1], encoding: .utf8),
+                              stderr: try String(contentsOf: files[2], encoding: .utf8))
         XCTAssertEqual(r.status, 1, "one failed cell, no signal: \(r.stderr.prefix(500))")
         XCTAssertEqual(r.stdout, "20000\n100000\nstill here\n")
         XCTAssertTrue(r.stderr.contains("<cell 5>:1:"), String(r.stderr.prefix(500)))
