@@ -20,7 +20,7 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     func testRangeWithExtremeBoundsIsTooLong() {
-        let r = pg("range 9223372036854775807 -9223372036854775807")
+        let r = pg("range 9223372036854775807 (-9223372036854775807)")
         XCTAssertEqual(r.error?.components(separatedBy: "\n").first,
                        "t.pg:1:7: error: range is too long (over 10 million)")
         XCTAssertEqual(pg("range \(intMin) 0 step: -1").error?.contains("range is too long"), true)
