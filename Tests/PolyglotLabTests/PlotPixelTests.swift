@@ -71,11 +71,15 @@ enum OverflowCheck {
             of: "width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\"",
             with: "width=\"\(f(w))\" height=\"\(f(h))\" viewBox=\"\(f(-pad)) \(f(-pad)) \(f(w)) \(f(h))\"")
         XCTAssertNotEqual(padded, svg, "the root element's size was found and padded")
+        // Render with the font the layout measures (DejaVu Sans, the widest of the figure's list): where Helvetica
+        // or Arial resolve to a narrower font (Liberation Sans), text that overflows for DejaVu users would hide.
+        let widest = padded.replacingOccurrences(
+            of: "font-family=\"Helvetica, Arial, 'DejaVu Sans', sans-serif\"", with: "font-family=\"DejaVu Sans\"")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-plot-pixels-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("figure.svg"), output = dir.appendingPathComponent("figure.png")
-        try Data(padded.utf8).write(to: input)
+        try Data(widest.utf8).write(to: input)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: rsvg)
         process.arguments = ["--format", "png", "--output", output.path, input.path]
