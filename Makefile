@@ -48,8 +48,9 @@ study: build
 bench-study: build
 	$(BIN) bench study
 
-# Fuzzing (about 15 minutes): 100,000 seeded mutations of real inputs per input format, each in a worker process;
-# a crash, a hang (> 2 s) or a runaway allocation exits 1 with a reproducer in .build/fuzz-findings.
+# Fuzzing (about 15 minutes on an idle 2-core machine, see docs/reliability.md): 100,000 seeded mutations of real
+# inputs per input format, each target in worker processes; a crash, a hang (> 2 s) or a runaway allocation exits 1
+# with a reproducer in .build/fuzz-findings.
 # `make test` runs a short version (FuzzTests).
 fuzz: build
 	$(BIN) fuzz run --count 100000 --seed 1 --findings .build/fuzz-findings
