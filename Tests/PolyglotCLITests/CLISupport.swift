@@ -18,9 +18,11 @@ struct ProcessResult {
 }
 
 /// Runs the binary (or another `executable`) to completion with the given arguments and stdin (`environment` changes
-/// the inherited one; a nil value removes a variable).
+/// the inherited one; a nil value removes a variable). Both pipes are drained at once (a child filling one while the
+/// test waits on the other would deadlock); a child still running after `timeout` seconds is killed and the result
+/// says so in its stderr and status, so a hang fails its test instead of the whole run.
 func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil, environment: [String: String?] = [:],
-                 executable: URL = polyglotBinary) throws -> ProcessResult {
+                 executable: URL = polyglotBinary, timeout: TimeInterval = 600) throws -> ProcessResult {
     let p = Process()
     p.executableURL = executable
     p.arguments = args
@@ -34,14 +36,28 @@ func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil, environm
     p.standardInput = inPipe
     p.standardOutput = outPipe
     p.standardError = errPipe
+    let exited = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in exited.signal() }
     try p.run()
+    let drained = DispatchGroup(), out = PipeContents(), err = PipeContents()
+    DispatchQueue.global().async(group: drained) { out.data = outPipe.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: drained) { err.data = errPipe.fileHandleForReading.readDataToEndOfFile() }
     inPipe.fileHandleForWriting.write(Data(stdin.utf8))
     try inPipe.fileHandleForWriting.close()
-    let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-    let err = errPipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                         stderr: String(decoding: err, as: UTF8.self))
+    let timedOut = exited.wait(timeout: .now() + timeout) == .timedOut
+    if timedOut {
+        kill(p.processIdentifier, SIGKILL)
+        exited.wait()
+    }
+    drained.wait()
+    let note = timedOut ? "\n[test] polyglot \(args.joined(separator: " ")) was killed after \(Int(timeout)) s" : ""
+    return ProcessResult(status: timedOut ? -9 : p.terminationStatus, stdout: String(decoding: out.data, as: UTF8.self),
+                         stderr: String(decoding: err.data, as: UTF8.self) + note)
+}
+
+/// What one pipe delivered; written by its reader before the DispatchGroup is left, read after it is waited for.
+private final class PipeContents: @unchecked Sendable {
+    var data = Data()
 }
 
 func temporaryDirectory(_ name: String) throws -> URL {

@@ -59,22 +59,21 @@ extension BPETokenizer {
             entries.append((bytes, id))
         }
         entries += added.map { (Array($0.content.utf8), $0.id) }
-        // Ids are contiguous from 0, so none can reach the number of tokens: checked before the table is sized by them.
-        if let beyond = entries.first(where: { $0.id >= entries.count }) {
-            throw reader.error("model.vocab",
-                               "ids must be contiguous from 0; id \(beyond.id) is beyond the \(entries.count) tokens")
+        if let negative = entries.first(where: { $0.id < 0 }) {
+            throw reader.error("model.vocab", "negative id \(negative.id)")
         }
-        let size = (entries.map(\.id).max() ?? -1) + 1
-        var tokenBytes = [[UInt8]?](repeating: nil, count: size)
+        // Distinct ids contiguous from 0 fill 0..<count exactly, so the first absent one names the problem, and the
+        // table sized by them cannot be made huge by one stray id.
+        let present = Set(entries.map(\.id))
+        if let hole = (0..<present.count).first(where: { !present.contains($0) }) {
+            throw reader.error("model.vocab", "ids must be contiguous from 0; id \(hole) is missing")
+        }
+        var tokenBytes = [[UInt8]?](repeating: nil, count: present.count)
         for entry in entries {
-            guard entry.id >= 0 else { throw reader.error("model.vocab", "negative id \(entry.id)") }
             if let existing = tokenBytes[entry.id], existing != entry.bytes {
                 throw reader.error("model.vocab", "id \(entry.id) is used by two different tokens")
             }
             tokenBytes[entry.id] = entry.bytes
-        }
-        if let hole = tokenBytes.firstIndex(where: { $0 == nil }) {
-            throw reader.error("model.vocab", "ids must be contiguous from 0; id \(hole) is missing")
         }
         let ids = Dictionary(entries.map { (ByteLevelAlphabet.encode($0.bytes), $0.id) }) { first, _ in first }
 
