@@ -10,6 +10,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,20 @@ static void *symbol(void *lib, const char *name) {
     return p;
 }
 
+/// OpenBLAS starts its worker threads when it loads and when the thread count grows; a thread inherits its creator's
+/// signal mask. Blocking the asynchronous signals around both keeps Ctrl-C, SIGTERM and resizes on the threads that
+/// wait for them (the REPL's read, `serve`'s sigwait) instead of a BLAS worker, where readline never sees them.
+static sigset_t block_async_signals(void) {
+    sigset_t blocked, previous;
+    sigemptyset(&blocked);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+    for (size_t i = 0; i < sizeof signals / sizeof *signals; i++) sigaddset(&blocked, signals[i]);
+    pthread_sigmask(SIG_BLOCK, &blocked, &previous);
+    return previous;
+}
+
 static void load(void) {
+    sigset_t previous = block_async_signals();
     const char *wanted = getenv("POLYGLOT_KERNELS");
     if (wanted && !*wanted) wanted = NULL;
     const char *inherited = getenv("OPENBLAS_CORETYPE");
@@ -82,6 +96,7 @@ static void load(void) {
     sgemv_ptr = (sgemv_fn)symbol(lib, "cblas_sgemv");
     set_threads_ptr = (threads_fn)symbol(lib, "openblas_set_num_threads");
     corename_ptr = (corename_fn)dlsym(lib, "openblas_get_corename");  // optional: older builds lack it
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
 }
 
 const char *pg_blas_core(void) {
@@ -96,7 +111,9 @@ const char *pg_blas_kernel_policy(void) {
 
 void pg_blas_set_threads(int threads) {
     pthread_once(&loaded, load);
+    sigset_t previous = block_async_signals();
     set_threads_ptr(threads);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
 }
 
 void pg_sgemm(bool transA, bool transB, int M, int N, int K, const float *A, int lda, const float *B, int ldb,

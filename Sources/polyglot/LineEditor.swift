@@ -102,12 +102,17 @@ final class EditlineReader: LineReader {
 
 extension Interrupt {
     /// SIGINT sets the interrupt flag. No SA_RESTART: a read at the prompt returns, so the REPL
-    /// can abandon the line.
+    /// can abandon the line. The calling (main) thread unblocks it: a parent may hand down a mask that blocks it, and
+    /// then Ctrl-C would reach some other thread, whose handler run leaves readline waiting.
     static func installHandler() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 }

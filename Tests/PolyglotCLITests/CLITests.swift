@@ -142,6 +142,8 @@ extension ReplTerminalTests {
         t.expect("pg> ")
         t.send("use \"~/no\t")
         t.expect("tes.pg")
+        // libedit only sees Ctrl-C while it waits in read(): give it the moment it takes to finish the redraw.
+        Thread.sleep(forTimeInterval: 0.2)
         t.send("\u{03}")
         t.expect("pg> ")
         t.endSession()
