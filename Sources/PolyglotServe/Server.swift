@@ -7,7 +7,6 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
-import UnixSignals
 
 /// A running server.
 public final class ServeHandle: Sendable {
@@ -67,32 +66,15 @@ public enum OpenAIServer {
         return logger
     }
 
-    /// Starts serving in the background and returns once the port is bound.
-    public static func start(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
-                             logger: Logger = defaultLogger) async throws -> ServeHandle {
-        try await launch(generators, options: options, logger: logger, signals: [])
-    }
-
     /// `start` for synchronous callers (the REPL's `serve MODEL port: 8000`).
     public static func startInBackground(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
                                          logger: Logger = defaultLogger) throws -> ServeHandle {
         try blockingWait { try await start(generators, options: options, logger: logger) }
     }
 
-    /// Serves in the foreground until SIGINT or SIGTERM (the CLI's `polyglot serve`). `onReady` gets the
-    /// handle once the port is bound, e.g. to print the address.
-    public static func runUntilSignal(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
-                                      logger: Logger = defaultLogger,
-                                      onReady: @escaping @Sendable (ServeHandle) -> Void = { _ in }) throws {
-        try blockingWait {
-            let handle = try await launch(generators, options: options, logger: logger, signals: [.sigint, .sigterm])
-            onReady(handle)
-            try await handle.wait()
-        }
-    }
-
-    private static func launch(_ generators: [any TextGenerator], options: ServeOptions, logger: Logger,
-                               signals: [UnixSignal]) async throws -> ServeHandle {
+    /// Starts serving in the background and returns once the port is bound.
+    public static func start(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
+                             logger: Logger = defaultLogger) async throws -> ServeHandle {
         try options.validate()
         let apiKey = try options.resolveAPIKey()
         let ids = generators.map(\.modelID)
@@ -117,7 +99,7 @@ public enum OpenAIServer {
             onServerRunning: { channel in readySink.yield(.success(channel.localAddress?.port ?? options.port)) },
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: signals, logger: logger))
+            services: [app], gracefulShutdownSignals: [], logger: logger))
         let runTask = Task {
             do {
                 try await group.run()

@@ -58,12 +58,6 @@ enum WorldGrammar {
         return text[..<i] + text[i].uppercased() + text[text.index(after: i)...]
     }
 
-    /// Lower-cases the first letter (a phrase used inside a sentence).
-    static func lowercasedFirst(_ text: String) -> String {
-        guard let f = text.first else { return text }
-        return f.lowercased() + text.dropFirst()
-    }
-
     /// The grammatical gender of a noun phrase, read from its (un-elided) article.
     static func isFeminine(_ phrase: String, _ lang: Lang) -> Bool {
         switch lang {

@@ -7,9 +7,6 @@ public enum WorldLanguageCheck {
     /// Every word the world can write in `lang` (lower-case).
     public static func lexicon(for lang: Lang) -> Set<String> { lexicons[lang.index] }
 
-    /// The template words of `lang` (function words and fixed phrasing), without entity vocabulary.
-    public static func functionWords(for lang: Lang) -> Set<String> { functionWordSets[lang.index] }
-
     /// Fraction of the words of `text` that belong to `lang`'s lexicon (1 for an empty text).
     public static func share(of text: String, in lang: Lang) -> Double {
         let words = WorldGrammar.words(text)
@@ -28,6 +25,7 @@ public enum WorldLanguageCheck {
         return Lang.allCases[scores.firstIndex(of: best)!]
     }
 
+    /// The template words of each language (function words and fixed phrasing), without entity vocabulary.
     private static let functionWordSets: [Set<String>] = Lang.allCases.map { lang in
         var templates = WorldTask.allCases.flatMap { WorldPhrases.of($0, lang).all }
         templates += WorldInstructionForms.templates(lang)
