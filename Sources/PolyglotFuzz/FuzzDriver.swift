@@ -33,6 +33,9 @@ public struct FuzzOptions: Sendable {
     public var shrinkSeconds = 30.0
     /// Worker start-up (seed corpus, micro checkpoints, stdlib) may take this long.
     public var setupTimeout = 120.0
+    /// Worker processes per target, each on a contiguous share of the inputs: input i is the same input whichever
+    /// worker runs it, so the findings do not depend on this number.
+    public var workers = 1
 
     public init(seed: UInt64, count: Int, timeout: Double, findings: URL) {
         self.seed = seed
@@ -104,35 +107,54 @@ public final class FuzzDriver {
         self.log = log
     }
 
-    /// Runs every input of one target, restarting the worker after each finding.
+    /// Runs every input of one target in `options.workers` workers at once, restarting a worker after each finding.
     public func run(target: String) throws -> FuzzTargetReport {
         try FileManager.default.createDirectory(at: options.findings, withIntermediateDirectories: true)
-        var report = FuzzTargetReport(target: target, inputs: 0, seconds: 0, findings: [], peakRSSMegabytes: 0)
         let start = Date()
-        var next = 0
-        while next < options.count {
-            let outcome = try runWorker(target: target, range: next..<options.count)
+        let workers = max(1, min(options.workers, options.count))
+        let shares = (0..<workers).map { w in (w * options.count / workers)..<((w + 1) * options.count / workers) }
+        let results = ShareResults(count: shares.count)
+        DispatchQueue.concurrentPerform(iterations: shares.count) { worker in
+            results.set(worker, Result { try runShare(target: target, inputs: shares[worker], worker: worker,
+                                                      results: results) })
+        }
+        var report = FuzzTargetReport(target: target, inputs: 0, seconds: 0, findings: [], peakRSSMegabytes: 0)
+        for share in try results.all() {
+            report.inputs += share.inputs
+            report.findings += share.findings
+            report.peakRSSMegabytes = max(report.peakRSSMegabytes, share.peakRSSMegabytes)
+            report.setupError = report.setupError ?? share.setupError
+        }
+        report.findings.sort { $0.index < $1.index }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// One worker's share of the inputs; stops early when the target's findings (over all workers) reach the limit.
+    private func runShare(target: String, inputs share: Range<Int>, worker: Int,
+                          results: ShareResults) throws -> FuzzTargetReport {
+        var report = FuzzTargetReport(target: target, inputs: 0, seconds: 0, findings: [], peakRSSMegabytes: 0)
+        var next = share.lowerBound
+        while next < share.upperBound, results.findings < options.maxFindings {
+            let outcome = try runWorker(target: target, range: next..<share.upperBound, worker: worker)
             report.peakRSSMegabytes = max(report.peakRSSMegabytes, outcome.peakRSSMegabytes)
             guard let failed = outcome.lastStarted else {
                 report.setupError = "the worker ended (\(outcome.termination)) before its first input: "
                     + outcome.stderrTail
-                report.seconds = Date().timeIntervalSince(start)
                 return report
             }
-            report.inputs = failed + 1
+            report.inputs = failed + 1 - share.lowerBound
             if outcome.termination == .exited(0) { break }
             let finding = investigate(target: target, index: failed, termination: outcome.termination,
-                                      stderrTail: outcome.stderrTail)
+                                      stderrTail: outcome.stderrTail, worker: worker)
             log("  \(target): input \(failed): \(finding.kind), \(finding.reproduced ? "reproduced" : "NOT reproduced")"
                 + (finding.reproducer.map { " → \($0.path)" } ?? ""))
             report.findings.append(finding)
-            if report.findings.count >= options.maxFindings {
-                log("  \(target): stopped after \(report.findings.count) findings")
-                break
+            if results.addFinding() >= options.maxFindings {
+                log("  \(target): stopped after \(options.maxFindings) findings")
             }
             next = failed + 1
         }
-        report.seconds = Date().timeIntervalSince(start)
         return report
     }
 
@@ -145,10 +167,12 @@ public final class FuzzDriver {
         var peakRSSMegabytes: Double
     }
 
-    private func stderrFile(_ target: String) -> URL { options.findings.appendingPathComponent(".\(target).stderr") }
+    private func stderrFile(_ target: String, worker: Int) -> URL {
+        options.findings.appendingPathComponent(".\(target)-\(worker).stderr")
+    }
 
-    private func runWorker(target: String, range: Range<Int>) throws -> WorkerOutcome {
-        try runChild(launcher.work(target, options.seed, range), stderr: stderrFile(target))
+    private func runWorker(target: String, range: Range<Int>, worker: Int) throws -> WorkerOutcome {
+        try runChild(launcher.work(target, options.seed, range), stderr: stderrFile(target, worker: worker))
     }
 
     /// Runs one child, following its progress lines, killing it when an input takes longer than the timeout.
@@ -180,24 +204,26 @@ public final class FuzzDriver {
     // MARK: - Reproducing
 
     /// Replays the input in a fresh worker, writes it to the findings folder and shrinks a crash.
-    private func investigate(target: String, index: Int, termination: WorkerTermination,
-                             stderrTail: String) -> FuzzFinding {
+    private func investigate(target: String, index: Int, termination: WorkerTermination, stderrTail: String,
+                             worker: Int) -> FuzzFinding {
+        let stderr = stderrFile(target, worker: worker)
         var finding = FuzzFinding(target: target, index: index, termination: termination, reproduced: false,
                                   reproducer: nil, shrunk: nil, stderrTail: stderrTail)
-        let again = try? runChild(launcher.work(target, options.seed, index..<(index + 1)), stderr: stderrFile(target))
+        let again = try? runChild(launcher.work(target, options.seed, index..<(index + 1)), stderr: stderr)
         finding.reproduced = again.map { $0.termination == termination } ?? false
         let file = options.findings.appendingPathComponent("\(target)-seed\(options.seed)-input\(index).bin")
-        guard let dumped = try? runChild(launcher.dump(target, options.seed, index, file), stderr: stderrFile(target)),
+        guard let dumped = try? runChild(launcher.dump(target, options.seed, index, file), stderr: stderr),
               dumped.termination == .exited(0), let bytes = try? Data(contentsOf: file) else { return finding }
         finding.reproducer = file
         if case .signaled = termination, finding.reproduced {
-            finding.shrunk = shrink(Array(bytes), target: target, like: termination, next: file)
+            finding.shrunk = shrink(Array(bytes), target: target, like: termination, next: file, stderr: stderr)
         }
         return finding
     }
 
     /// Removes chunks (halving their size) while the input still fails the same way; nil when nothing could go.
-    private func shrink(_ input: [UInt8], target: String, like termination: WorkerTermination, next file: URL) -> URL? {
+    private func shrink(_ input: [UInt8], target: String, like termination: WorkerTermination, next file: URL,
+                        stderr: URL) -> URL? {
         let candidateFile = file.deletingPathExtension().appendingPathExtension("candidate")
         defer { try? FileManager.default.removeItem(at: candidateFile) }
         let deadline = Date().addingTimeInterval(options.shrinkSeconds)
@@ -209,7 +235,7 @@ public final class FuzzDriver {
             while start < best.count, Date() < deadline {
                 var candidate = best
                 candidate.removeSubrange(start..<min(best.count, start + chunk))
-                if fails(candidate, target: target, like: termination, file: candidateFile) {
+                if fails(candidate, target: target, like: termination, file: candidateFile, stderr: stderr) {
                     best = candidate
                     removedAny = true
                 } else {
@@ -227,11 +253,36 @@ public final class FuzzDriver {
         return shrunk
     }
 
-    private func fails(_ input: [UInt8], target: String, like termination: WorkerTermination, file: URL) -> Bool {
+    private func fails(_ input: [UInt8], target: String, like termination: WorkerTermination, file: URL,
+                       stderr: URL) -> Bool {
         guard (try? Data(input).write(to: file)) != nil,
-              let outcome = try? runChild(launcher.replay(target, file), stderr: stderrFile(target)) else {
+              let outcome = try? runChild(launcher.replay(target, file), stderr: stderr) else {
             return false
         }
         return outcome.termination == termination
+    }
+}
+
+/// The workers' reports of one target, and the count of findings they share (for the stopping rule).
+private final class ShareResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [Result<FuzzTargetReport, any Error>?]
+    private var findingCount = 0
+
+    init(count: Int) { reports = Array(repeating: nil, count: count) }
+
+    var findings: Int { lock.withLock { findingCount } }
+
+    func addFinding() -> Int { lock.withLock { findingCount += 1; return findingCount } }
+
+    func set(_ worker: Int, _ result: Result<FuzzTargetReport, any Error>) { lock.withLock { reports[worker] = result } }
+
+    /// Every worker's report, or the first error one of them threw (called after concurrentPerform returned, when
+    /// every worker has set its result).
+    func all() throws -> [FuzzTargetReport] {
+        try lock.withLock { reports }.map { result in
+            guard let result else { throw FuzzError("a fuzz worker thread left no result") }
+            return try result.get()
+        }
     }
 }

@@ -74,6 +74,8 @@ struct FuzzRun: ParsableCommand {
     @Option(help: "Seconds one input may take before it counts as a hang.") var timeout = 2.0
     @Option(help: "Address-space limit of a worker, in MB: a runaway allocation fails there.") var memoryLimit = 4_096
     @Option(help: "Folder for reproducers.") var findings = "fuzz-findings"
+    @Option(help: "Worker processes per target (default: one per core); the inputs and findings are the same.")
+    var workers = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: ArgumentHelp("Driver self-check: make the worker crash or hang at one input (crash:N, hang:N).",
                                visibility: .hidden))
     var inject: String?
@@ -101,11 +103,12 @@ struct FuzzRun: ParsableCommand {
             replay: { target, file in ["fuzz", "replay", target, file.path] + common })
         var options = FuzzOptions(seed: seed, count: count, timeout: timeout, findings: findingsURL)
         options.shrinkSeconds = min(30, max(5, timeout * 10))
+        options.workers = max(1, workers)
         let driver = FuzzDriver(launcher: launcher, options: options) {
             FileHandle.standardError.write(Data(($0 + "\n").utf8))
         }
-        print("fuzzing \(names.count) target(s), \(count) inputs each, seed \(seed), hang limit \(timeout) s, "
-            + "worker memory limit \(memoryLimit) MB")
+        print("fuzzing \(names.count) target(s), \(count) inputs each, seed \(seed), \(options.workers) worker(s) per target, "
+            + "hang limit \(timeout) s, worker memory limit \(memoryLimit) MB")
         var reports: [FuzzTargetReport] = []
         for name in names {
             let report = try driver.run(target: name)

@@ -20,23 +20,27 @@ final class FuzzTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("total: 3300 inputs"), r.stdout)
     }
 
+    /// One worker or three sharing the inputs: the same input crashes, is reproduced and written, and the run goes on.
     func testACrashingWorkerIsReproducedAndItsInputWritten() throws {
-        let findings = try temporaryDirectory("pg-fuzz")
-        let r = try runPolyglot(["fuzz", "run", "serve-request", "--count", "40", "--inject", "crash:17",
-                                 "--findings", findings.path, "--root", repositoryRoot.path])
-        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("serve-request input 17: crash (signal"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("reproduced"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("crash injected at input 17"), r.stdout)
-        // The run went on after the crash: all 40 inputs were tried.
-        XCTAssertTrue(r.stdout.contains("      40 inputs"), r.stdout)
-        let reproducer = findings.appendingPathComponent("serve-request-seed1-input17.bin")
-        let dumped = try runPolyglot(["fuzz", "dump", "serve-request", "--index", "17", "--to",
-                                      findings.appendingPathComponent("again.bin").path, "--root", repositoryRoot.path])
-        XCTAssertEqual(dumped.status, 0, dumped.stderr)
-        let again = findings.appendingPathComponent("again.bin")
-        XCTAssertEqual(try Data(contentsOf: reproducer), try Data(contentsOf: again),
-                       "input 17 is rebuilt from (seed, index) alone")
+        for workers in ["1", "3"] {
+            let findings = try temporaryDirectory("pg-fuzz")
+            let r = try runPolyglot(["fuzz", "run", "serve-request", "--count", "40", "--inject", "crash:17",
+                                     "--workers", workers, "--findings", findings.path, "--root", repositoryRoot.path])
+            XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+            XCTAssertTrue(r.stdout.contains("\(workers) worker(s) per target"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("serve-request input 17: crash (signal"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("reproduced"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("crash injected at input 17"), r.stdout)
+            // The run went on after the crash: all 40 inputs were tried.
+            XCTAssertTrue(r.stdout.contains("      40 inputs"), r.stdout)
+            let reproducer = findings.appendingPathComponent("serve-request-seed1-input17.bin")
+            let again = findings.appendingPathComponent("again.bin")
+            let dumped = try runPolyglot(["fuzz", "dump", "serve-request", "--index", "17", "--to", again.path,
+                                          "--root", repositoryRoot.path])
+            XCTAssertEqual(dumped.status, 0, dumped.stderr)
+            XCTAssertEqual(try Data(contentsOf: reproducer), try Data(contentsOf: again),
+                           "input 17 is rebuilt from (seed, index) alone")
+        }
     }
 
     func testAHangingInputIsKilledAfterTheTimeout() throws {
