@@ -17,6 +17,21 @@ final class RegistryTests: XCTestCase {
         XCTAssertTrue(out.contains("step:  increment (an integer, default 1)"), out)
     }
 
+    /// help and the reference lead from a command to the file that declares it, relative to the package.
+    func testHelpAndReferenceNameTheSourceFile() throws {
+        let out = pg("help plot").output.joined(separator: "\n")
+        XCTAssertTrue(out.hasSuffix("source: Sources/PolyglotLang/Commands/PlotCommand.swift"), out)
+        let reference = CommandRegistry.standard().markdownReference()
+        XCTAssertTrue(reference.contains("Source: [`Sources/PolyglotLang/Commands/EvalCommands.swift`]"
+                                         + "(../Sources/PolyglotLang/Commands/EvalCommands.swift)"))
+        for spec in CommandRegistry.standard().sorted {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
+            XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent(spec.sourceFile).path),
+                          "\(spec.name): \(spec.sourceFile)")
+        }
+    }
+
     /// docs/commands.md is generated from the registry and must not drift from it.
     func testCommandReferenceIsCurrent() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

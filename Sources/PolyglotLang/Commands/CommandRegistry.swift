@@ -84,11 +84,14 @@ public struct CommandSpec {
     public var example: String
     /// Longer text for `help NAME` (rubrics, formulas).
     public var details: String
+    /// The file that declares the command, relative to the package root
+    /// (`Sources/PolyglotLang/Commands/EvalCommands.swift`): help and the reference lead from a command to its code.
+    public var sourceFile: String
     public var run: (Invocation) throws -> Value
 
     public init(_ name: String, category: String, summary: String, positionals: [Parameter] = [],
                 variadic: Bool = false, keywords: [Parameter] = [], example: String, details: String = "",
-                run: @escaping (Invocation) throws -> Value) {
+                declaredIn filePath: String = #filePath, run: @escaping (Invocation) throws -> Value) {
         self.name = name
         self.category = category
         self.summary = summary
@@ -97,7 +100,14 @@ public struct CommandSpec {
         self.keywords = keywords
         self.example = example
         self.details = details
+        self.sourceFile = CommandSpec.packageRelative(filePath)
         self.run = run
+    }
+
+    /// `…/Sources/X/Y.swift` → `Sources/X/Y.swift`, the same on every machine (the docs test compares it).
+    static func packageRelative(_ filePath: String) -> String {
+        guard let r = filePath.range(of: "/Sources/", options: .backwards) else { return filePath }
+        return String(filePath[filePath.index(after: r.lowerBound)...])
     }
 
     public var usage: String {
@@ -131,6 +141,7 @@ public struct CommandSpec {
         }
         if !details.isEmpty { out += ["", details] }
         out += ["", "example:", "  " + example.replacingOccurrences(of: "\n", with: "\n  ")]
+        out += ["", "source: \(sourceFile)"]
         return out.joined(separator: "\n")
     }
 }
@@ -223,6 +234,7 @@ public final class CommandRegistry {
                 }
                 if !spec.details.isEmpty { out += "\n\(spec.details)\n" }
                 out += "\nExample:\n\n```\n\(spec.example)\n```\n"
+                out += "\nSource: [`\(spec.sourceFile)`](../\(spec.sourceFile))\n"
             }
         }
         return out
