@@ -17,6 +17,33 @@ final class RegistryTests: XCTestCase {
         XCTAssertTrue(out.contains("step:  increment (an integer, default 1)"), out)
     }
 
+    func testHelpListsTheChoicesOfAChoiceParameter() {
+        let out = pg("help plot").output.joined(separator: "\n")
+        XCTAssertTrue(out.contains("[kind: \"bars\"]"), out)
+        XCTAssertTrue(out.contains("(one of \"bars\", \"paired\", \"diverging\", \"radar\", \"heatmap\", \"lines\", "
+                                   + "default \"bars\")"), out)
+        let compose = pg("help compose").output.joined(separator: "\n")
+        XCTAssertTrue(compose.contains("a list of languages: \"en\", \"de\", \"fr\", \"it\", \"es\""), compose)
+    }
+
+    /// A choice written the way users know it (an alias, another case) reaches the command as its canonical word.
+    func testChoicesAndLanguagesReachTheCommandCanonical() {
+        XCTAssertEqual(pg("(load bench builtin:bench lang: \"German\").name").error, nil)
+        XCTAssertEqual(pg("(compose (load dataset builtin:lima-mini) langs: [\"DE\", \"french\"]).langs").output,
+                       ["[\"de\", \"fr\"]"])
+    }
+
+    /// The typed accessors of a command body cannot fail because every default fits its parameter's type: a
+    /// declaration whose default does not would trap the first time a call leaves it out.
+    func testEveryDefaultFitsItsParameterType() {
+        for spec in CommandRegistry.standard().sorted {
+            for p in spec.positionals + spec.keywords {
+                guard let d = p.defaultValue, !(d == .none && p.acceptsNone) else { continue }
+                XCTAssertNoThrow(try p.type.conform(d), "\(spec.name) \(p.name): default \(d.repr)")
+            }
+        }
+    }
+
     /// help and the reference lead from a command to the file that declares it, relative to the package.
     func testHelpAndReferenceNameTheSourceFile() throws {
         let out = pg("help plot").output.joined(separator: "\n")
@@ -54,5 +81,8 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(c.complete(line: "print re", cursor: 8).candidates, ["results"])
         XCTAssertEqual(c.complete(line: "use \"no", cursor: 7), Completion(wordStart: 5, candidates: ["notes.pg"]))
         XCTAssertEqual(c.complete(line: "use \"da", cursor: 7).candidates, ["data/"])
+        XCTAssertEqual(c.complete(line: "plot results kind: \"r", cursor: 21), Completion(wordStart: 20, candidates: ["radar"]))
+        XCTAssertEqual(c.complete(line: "compose d langs: [\"en\", \"", cursor: 25).candidates,
+                       ["en", "de", "fr", "it", "es"])
     }
 }
