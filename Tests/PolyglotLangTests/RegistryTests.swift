@@ -1,5 +1,6 @@
 import XCTest
 @testable import PolyglotLang
+import PolyglotLab
 
 final class RegistryTests: XCTestCase {
     func testEveryCommandHasHelpWithExampleThatParses() throws {
@@ -42,6 +43,27 @@ final class RegistryTests: XCTestCase {
                 XCTAssertNoThrow(try p.type.conform(d), "\(spec.name) \(p.name): default \(d.repr)")
             }
         }
+    }
+
+    /// `llm(…)` is a judge value with the lab's defaults; showing it names the key's variable, never the key.
+    func testLLMJudgeValueShowsItsSettingsButNeverTheKey() {
+        setenv("POLYGLOT_TEST_JUDGE_KEY", "sk-secret-4711", 1)
+        defer { unsetenv("POLYGLOT_TEST_JUDGE_KEY") }
+        let r = pg("""
+            let judge_llm = llm(url: "http://127.0.0.1:9/v1", model: "gpt-4", key_env: "POLYGLOT_TEST_JUDGE_KEY")
+            judge_llm
+            show judge_llm
+            print judge_llm.concurrency judge_llm.max_tokens judge_llm.key_env
+            """)
+        XCTAssertNil(r.error)
+        let out = r.output.joined(separator: "\n")
+        XCTAssertFalse(out.contains("sk-secret-4711"), out)
+        XCTAssertTrue(out.hasPrefix("llm judge gpt-4 at http://127.0.0.1:9/v1\n  api key       from $POLYGLOT_TEST_JUDGE_KEY"),
+                      out)
+        XCTAssertTrue(out.contains("concurrency   \(LLMJudgeOptions.defaultConcurrency) requests in flight"), out)
+        XCTAssertEqual(r.output.last, "\(LLMJudgeOptions.defaultConcurrency) \(ChatEndpoint.defaultMaxTokens) "
+                       + "POLYGLOT_TEST_JUDGE_KEY")
+        XCTAssertEqual(pg("print llm(url: \"http://x/v1\", model: \"m\", cache: none).key_env").output, ["none"])
     }
 
     /// help and the reference lead from a command to the file that declares it, relative to the package.

@@ -72,6 +72,43 @@ public final class JudgmentsObject: CombinableObject {
     }
 }
 
+/// An LLM judge made by `llm(…)`: the lab's judge options, used as they are by `judge … with:`. It shows the name
+/// of the environment variable holding the API key, never the key (read from the environment only when judging).
+public final class LLMJudgeObject: LabObject {
+    public let options: LLMJudgeOptions
+    /// The judge cache as written in the call (`true` is the cache folder's file of the judge model).
+    let cacheShown: String
+
+    init(_ options: LLMJudgeOptions, cacheShown: String) {
+        self.options = options
+        self.cacheShown = cacheShown
+    }
+
+    public var typeName: String { "llm judge" }
+
+    public func display() -> String {
+        let endpoint = options.endpoint
+        return "llm judge \(endpoint.model) at \(endpoint.baseURL)\n"
+            + "  api key       " + (endpoint.keyEnv.map { "from $\($0)" } ?? "none") + "\n"
+            + "  concurrency   \(options.concurrency) requests in flight\n"
+            + "  max_tokens    \(endpoint.maxTokens)\n"
+            + "  cache         \(cacheShown)"
+    }
+
+    public var fieldNames: [String] { ["url", "model", "key_env", "concurrency", "max_tokens"] }
+
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "url": .string(options.endpoint.baseURL)
+        case "model": .string(options.endpoint.model)
+        case "key_env": options.endpoint.keyEnv.map(Value.string) ?? Value.none
+        case "concurrency": .int(options.concurrency)
+        case "max_tokens": .int(options.endpoint.maxTokens)
+        default: nil
+        }
+    }
+}
+
 /// Runs async lab work (the LLM judge) to completion from a synchronous command.
 func waitFor<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>()
@@ -171,20 +208,30 @@ extension CommandRegistry {
             Parameter("url", .string, "base URL, e.g. \"http://127.0.0.1:8000/v1\""),
             Parameter("model", .string, "the judge model's name"),
             Parameter("key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
-            Parameter("concurrency", .int, default: .int(8), "requests in flight"),
-            Parameter("cache", .any, default: .bool(true),
+            Parameter("concurrency", .int, default: .int(LLMJudgeOptions.defaultConcurrency), "requests in flight"),
+            Parameter("cache", .either([.bool, .string]), default: .bool(true), orNone: true,
                       "judge cache: true = judge/MODEL.jsonl in the cache folder ($POLYGLOT_CACHE, ~/.cache/polyglot), "
                         + "a file, or none (ask again); re-runs and interrupted runs ask nothing twice"),
-            Parameter("max_tokens", .int, default: .int(2048), "longest judgment the judge may write"),
+            Parameter("max_tokens", .int, default: .int(ChatEndpoint.defaultMaxTokens),
+                      "longest judgment the judge may write"),
         ],
         example: "judge answers with: llm(url: \"http://127.0.0.1:8000/v1\", model: \"gpt-4\", key_env: \"OPENAI_API_KEY\")") { inv in
-        var fields: [(String, Value)] = [("judge", .string("llm"))]
-        for k in ["url", "model", "key_env", "concurrency", "max_tokens"] where inv.value(k) != .none {
-            fields.append((k, inv.value(k)))
+        var endpoint = ChatEndpoint(baseURL: inv.string("url"), model: inv.string("model"),
+                                    keyEnv: inv.string(ifGiven: "key_env"))
+        endpoint.maxTokens = inv.int("max_tokens")
+        var options = LLMJudgeOptions(endpoint: endpoint, concurrency: inv.int("concurrency"))
+        let cacheShown: String
+        switch inv.value("cache") {
+        case .bool(true):
+            options.cacheFile = options.defaultCacheFile
+            cacheShown = "judge/\(endpoint.model).jsonl in the cache folder"
+        case .string(let file):
+            options.cacheFile = inv.session.resolve(file)
+            cacheShown = file
+        default:
+            cacheShown = "none (every request is sent)"
         }
-        // `cache: none` is kept: it switches the cache off.
-        fields.append(("cache", inv.value("cache")))
-        return .record(Record(fields))
+        return .object(LLMJudgeObject(options, cacheShown: cacheShown))
     }
 
     static let judge = CommandSpec(
@@ -192,62 +239,44 @@ extension CommandRegistry {
         summary: "Score answers 1–10 with the built-in judge or an LLM judge (MT-Bench-X prompts of each language).",
         positionals: [Parameter("answers", .object("answers"), "answers to judge")],
         keywords: [
-            Parameter("with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .record]),
+            Parameter("with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("llm judge")]),
                       default: .string("builtin"), "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
-            Parameter("pairwise", .list, default: Value.none, "two model ids: pairwise judging in both orders (llm only)"),
+            Parameter("pairwise", .stringList, default: Value.none, "two model ids: pairwise judging in both orders (llm only)"),
             .recipe,
         ],
         example: "let j = judge answers with: builtin",
         details: BuiltinJudge.rubricMarkdown) { inv in
         let answers = inv.object("answers", as: AnswersObject.self).answers
-        switch inv.value("with") {
-        case .string(let name) where name == "builtin" || name == "builtin-lenient":
-            let lenient = name == "builtin-lenient"
+        guard let llm = inv.object(ifGiven: "with", as: LLMJudgeObject.self) else {
+            let lenient = inv.string("with") == "builtin-lenient"
             let j = BuiltinJudge(lenient: lenient).judge(answers)
-            inv.session.emit("judged \(j.single.count) turns with the built-in judge" + (lenient ? " (lenient: correctness only)" : ""))
+            inv.session.emit("judged \(j.single.count) turns with the built-in judge"
+                             + (lenient ? " (lenient: correctness only)" : ""))
             return .object(JudgmentsObject(j))
-        case .record(let r) where r["judge"] == .string("llm"):
-            guard case .string(let url)? = r["url"], case .string(let model)? = r["model"] else {
-                throw inv.error("llm(…) needs url: and model:", at: "with")
-            }
-            var keyEnv: String?
-            if case .string(let k)? = r["key_env"] { keyEnv = k }
-            var concurrency = 8
-            if case .int(let c)? = r["concurrency"] { concurrency = c }
-            var endpoint = ChatEndpoint(baseURL: url, model: model, keyEnv: keyEnv)
-            if case .int(let n)? = r["max_tokens"] { endpoint.maxTokens = n }
-            var options = LLMJudgeOptions(endpoint: endpoint, concurrency: concurrency)
-            switch r["cache"] ?? .bool(true) {
-            case .bool(true): options.cacheFile = options.defaultCacheFile
-            case .bool(false), .none: options.cacheFile = nil
-            case .string(let file): options.cacheFile = inv.session.resolve(file)
-            case let v: throw inv.error("llm(cache:) must be true, none or a file, got \(v.repr)", at: "with")
-            }
-            let judge = LLMJudge(benchmark: answers.benchmark, options: options)
-            let session = inv.session
-            let pair = inv.strings(ifGiven: "pairwise") ?? []
-            let progress: @Sendable (Int, Int) -> Void = { done, total in
-                session.progress(Progress.bar(done, total) + " judging \(done)/\(total)")
-            }
-            let run: LLMJudgeRun = try inv.lab {
-                try waitFor {
-                    if pair.count == 2 {
-                        return try await judge.judgePairs(answers, model1: pair[0], model2: pair[1], progress: progress)
-                    }
-                    return try await judge.judge(answers, progress: progress)
-                }
-            }
-            let result = run.judgments
-            for problem in result.warnings.dropFirst(answers.warnings.count) { session.emit("warning: \(problem)") }
-            session.emit("judged \(result.single.count) turns, \(result.pairs.count) pairs with \(model)")
-            if options.cacheFile != nil {
-                // What the cache holds depends on earlier runs, so the count is not part of a notebook's record.
-                session.emit("\(run.cachedReplies) of \(run.replies) judge replies from the cache", volatile: true)
-            }
-            return .object(JudgmentsObject(result))
-        case let v:
-            throw inv.error("with: must be builtin, builtin-lenient or llm(url: …, model: …), got \(v.repr)", at: "with")
         }
+        let options = llm.options
+        let judge = LLMJudge(benchmark: answers.benchmark, options: options)
+        let session = inv.session
+        let pair = inv.strings(ifGiven: "pairwise") ?? []
+        let progress: @Sendable (Int, Int) -> Void = { done, total in
+            session.progress(Progress.bar(done, total) + " judging \(done)/\(total)")
+        }
+        let run: LLMJudgeRun = try inv.lab {
+            try waitFor {
+                if pair.count == 2 {
+                    return try await judge.judgePairs(answers, model1: pair[0], model2: pair[1], progress: progress)
+                }
+                return try await judge.judge(answers, progress: progress)
+            }
+        }
+        let result = run.judgments
+        for problem in result.warnings.dropFirst(answers.warnings.count) { session.emit("warning: \(problem)") }
+        session.emit("judged \(result.single.count) turns, \(result.pairs.count) pairs with \(options.endpoint.model)")
+        if options.cacheFile != nil {
+            // What the cache holds depends on earlier runs, so the count is not part of a notebook's record.
+            session.emit("\(run.cachedReplies) of \(run.replies) judge replies from the cache", volatile: true)
+        }
+        return .object(JudgmentsObject(result))
     }
 
     static let annotate = CommandSpec(
