@@ -109,20 +109,6 @@ public final class LLMJudgeObject: LabObject {
     }
 }
 
-/// Runs async lab work (the LLM judge) to completion from a synchronous command.
-func waitFor<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    return try box.result!.get()
-}
-
-private final class ResultBox<T>: @unchecked Sendable { var result: Result<T, Error>? }
-
 extension ParameterType {
     /// A loaded benchmark, or the built-in one by name.
     static let bench = ParameterType.either([.object("bench"), .choice(Choices(["builtin:bench"]))])
@@ -174,10 +160,7 @@ extension CommandRegistry {
         let generator = model.answerGenerator(id: id, seed: seed, maxTokens: inv.int("max_tokens")) {
             if Interrupt.isRequested { throw PolyglotError(.interrupted, "interrupted", at: nil) }
         }
-        let session = inv.session
-        let progress = { (done: Int, total: Int) in
-            session.progress(Progress.bar(done, total) + " answering \(done)/\(total)")
-        }
+        let session = inv.session, progress = inv.progress.counter("answering")
         guard let file = inv.string(ifGiven: "to") else {
             let answers = try inv.lab { try generator.run(bench.questions, progress: progress) }
             session.emit("\(id): answered \(answers.count) questions × 2 turns")
@@ -258,11 +241,9 @@ extension CommandRegistry {
         let judge = LLMJudge(benchmark: answers.benchmark, options: options)
         let session = inv.session
         let pair = inv.strings(ifGiven: "pairwise") ?? []
-        let progress: @Sendable (Int, Int) -> Void = { done, total in
-            session.progress(Progress.bar(done, total) + " judging \(done)/\(total)")
-        }
+        let progress = inv.progress.counter("judging")
         let run: LLMJudgeRun = try inv.lab {
-            try waitFor {
+            try blockingWait {
                 if pair.count == 2 {
                     return try await judge.judgePairs(answers, model1: pair[0], model2: pair[1], progress: progress)
                 }

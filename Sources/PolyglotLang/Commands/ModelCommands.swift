@@ -102,7 +102,7 @@ extension CommandRegistry {
             }
             let session = inv.session
             let (model, cached) = try inv.lab {
-                try BaseModels.load(recipe, shouldCancel: { Interrupt.isRequested }) { p in session.progress(Progress.line(p)) }
+                try BaseModels.load(recipe, shouldCancel: { Interrupt.isRequested }, progress: inv.progress.pretraining)
             }
             session.emit(cached ? "loaded \(path) from the cache" : "pre-trained \(path) and cached it", volatile: true)
             return .object(ModelObject(model))
@@ -148,16 +148,15 @@ extension CommandRegistry {
         let session = inv.session
         let started = Date()
         let (model, cached) = try inv.lab {
-            try BaseModels.load(recipe, name: "pretrained-\(recipe.kind.rawValue)", shouldCancel: { Interrupt.isRequested }) { p in
-                session.progress(Progress.line(p))
-            }
+            try BaseModels.load(recipe, name: "pretrained-\(recipe.kind.rawValue)", shouldCancel: { Interrupt.isRequested },
+                                progress: inv.progress.pretraining)
         }
         let losses = model.history.map(\.loss)
         let tail = losses.suffix(max(1, losses.count / 10))
         session.emit("pre-trained \(recipe.kind.rawValue) (\(ModelObject.millions(model.parameterCounts.total)) parameters): "
-            + "\(recipe.steps) steps, loss \(Progress.fixed(losses.first ?? .nan, 3)) → \(Progress.fixed(tail.reduce(0, +) / Double(tail.count), 3))")
+            + "\(recipe.steps) steps, loss \(ProgressReporter.fixed(losses.first ?? .nan, 3)) → \(ProgressReporter.fixed(tail.reduce(0, +) / Double(tail.count), 3))")
         session.emit(cached ? "loaded from the cache (\(BaseModels.cacheDirectory.path))"
-                            : "\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
+                            : "\(ProgressReporter.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
         if let dir = inv.string(ifGiven: "save") {
             try inv.lab { try model.save(to: session.resolve(dir)) }
             session.emit("saved to \(dir)")
@@ -239,18 +238,14 @@ extension CommandRegistry {
         let (model, completed) = try inv.lab {
             try base.tuned(name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
                            dataProvenance: data.provenance.description, resume: resume, saveTo: saveDir.map(session.resolve),
-                           shouldCancel: { Interrupt.isRequested }) { p in
-                session.progress(Progress.bar(p.step, p.totalSteps) + " step \(p.step)/\(p.totalSteps) · epoch \(p.epoch)"
-                    + " · loss \(Progress.fixed(p.loss, 3))" + (p.validationLoss.map { " · val \(Progress.fixed($0, 3))" } ?? "")
-                    + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(Progress.duration(p.secondsLeft))")
-            }
+                           shouldCancel: { Interrupt.isRequested }, progress: inv.progress.tuning)
         }
         let train = model.history.filter { $0.split == "train" && $0.run == name }
         let last = train.suffix(max(1, train.count / 10)).map(\.loss)
-        var summary = "tuned \(name): \(train.count) steps, loss \(Progress.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)) (mean of the last 10 %)"
-        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) { summary += ", validation \(Progress.fixed(v.loss, 3))" }
+        var summary = "tuned \(name): \(train.count) steps, loss \(ProgressReporter.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)) (mean of the last 10 %)"
+        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) { summary += ", validation \(ProgressReporter.fixed(v.loss, 3))" }
         session.emit(summary)
-        session.emit("\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
+        session.emit("\(ProgressReporter.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
         if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
         if let saveDir {
             session.emit(completed ? "saved to \(saveDir)" : "saved to \(saveDir) with its optimizer state; continue with resume: \"\(saveDir)\"")
@@ -315,25 +310,5 @@ extension CommandRegistry {
         guard !ids.isEmpty else { throw inv.error("logits needs ids: or prompt:", notes: ["expected e.g. logits m ids: [1, 2, 3]"]) }
         let values = try inv.lab { try model.transformer.nextTokenLogits(ids) }
         return .string("[" + values.map { "\($0)" }.joined(separator: ", ") + "]")
-    }
-}
-
-/// Formatting for progress lines and summaries.
-enum Progress {
-    static func bar(_ done: Int, _ total: Int, width: Int = 20) -> String {
-        let filled = total > 0 ? min(width, done * width / total) : 0
-        return "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "]"
-    }
-
-    static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
-
-    static func line(_ p: PretrainProgress) -> String {
-        guard p.step > 0 else { return p.phase + " …" }
-        return bar(p.step, p.totalSteps) + " \(p.phase) · step \(p.step)/\(p.totalSteps) · loss \(fixed(p.loss, 3))"
-            + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(duration(p.secondsLeft))"
-    }
-
-    static func duration(_ s: Double) -> String {
-        s < 60 ? String(format: "%.1f s", s) : String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
     }
 }
