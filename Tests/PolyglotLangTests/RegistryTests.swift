@@ -58,8 +58,8 @@ final class RegistryTests: XCTestCase {
         XCTAssertNil(r.error)
         let out = r.output.joined(separator: "\n")
         XCTAssertFalse(out.contains("sk-secret-4711"), out)
-        XCTAssertTrue(out.hasPrefix("llm judge gpt-4 at http://127.0.0.1:9/v1\n  api key       from $POLYGLOT_TEST_JUDGE_KEY"),
-                      out)
+        XCTAssertTrue(out.hasPrefix("llm judge gpt-4 at http://127.0.0.1:9/v1\n"
+                                    + "  api key       from $POLYGLOT_TEST_JUDGE_KEY"), out)
         XCTAssertTrue(out.contains("concurrency   \(LLMJudgeOptions.defaultConcurrency) requests in flight"), out)
         XCTAssertEqual(r.output.last, "\(LLMJudgeOptions.defaultConcurrency) \(ChatEndpoint.defaultMaxTokens) "
                        + "POLYGLOT_TEST_JUDGE_KEY")
@@ -103,7 +103,8 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(c.complete(line: "print re", cursor: 8).candidates, ["results"])
         XCTAssertEqual(c.complete(line: "use \"no", cursor: 7), Completion(wordStart: 5, candidates: ["notes.pg"]))
         XCTAssertEqual(c.complete(line: "use \"da", cursor: 7).candidates, ["data/"])
-        XCTAssertEqual(c.complete(line: "plot results kind: \"r", cursor: 21), Completion(wordStart: 20, candidates: ["radar"]))
+        XCTAssertEqual(c.complete(line: "plot results kind: \"r", cursor: 21),
+                       Completion(wordStart: 20, candidates: ["radar"]))
         XCTAssertEqual(c.complete(line: "compose d langs: [\"en\", \"", cursor: 25).candidates,
                        ["en", "de", "fr", "it", "es"])
     }

@@ -36,7 +36,8 @@ extension CommandRegistry {
     static let loadDataset = CommandSpec(
         "load dataset", category: "data",
         summary: "Read an instruction dataset: one file per language, a folder of them, or records with a language field.",
-        positionals: [Parameter("path", .either([.string, .stringList]), "a file, a folder, or a list of them (JSON array or JSONL)")],
+        positionals: [Parameter("path", .either([.string, .stringList]),
+                                "a file, a folder, or a list of them (JSON array or JSONL)")],
         keywords: [
             Parameter("format", .choice(of: RecordFormat.self, parse: RecordFormat.parse), default: Value.none,
                       "record format (default: detected per record)"),
@@ -118,7 +119,8 @@ extension CommandRegistry {
                    Parameter("per_lang", .bool, default: .bool(false), "draw ids independently per language"), seedKeyword],
         example: "let small = sample limax n: 4") { inv in
         let data = inv.dataset("data"), seed = try inv.seed()
-        return .object(DatasetObject(try inv.lab { try data.sample(n: inv.int("n"), seed: seed, perLang: inv.bool("per_lang")) }))
+        let n = inv.int("n"), perLang = inv.bool("per_lang")
+        return .object(DatasetObject(try inv.lab { try data.sample(n: n, seed: seed, perLang: perLang) }))
     }
 
     static let split = CommandSpec(

@@ -145,7 +145,8 @@ extension CommandRegistry {
         positionals: [Parameter("model", .object("model"), "the model that answers")],
         keywords: [
             Parameter("on", .bench, "a benchmark or builtin:bench"),
-            Parameter("langs", .languages, default: Value.none, "evaluation languages (default: all of the benchmark's)"),
+            Parameter("langs", .languages, default: Value.none,
+                      "evaluation languages (default: all of the benchmark's)"),
             Parameter("max_tokens", .int, default: .int(48), "longest answer per turn"),
             Parameter("to", .string, default: Value.none, "model_answer JSONL file (written as answers arrive; resumes)"),
             Parameter("name", .string, default: Value.none, "model id in the answers (default: the model's name)"),
@@ -223,8 +224,10 @@ extension CommandRegistry {
         positionals: [Parameter("answers", .object("answers"), "answers to judge")],
         keywords: [
             Parameter("with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("llm judge")]),
-                      default: .string("builtin"), "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
-            Parameter("pairwise", .stringList, default: Value.none, "two model ids: pairwise judging in both orders (llm only)"),
+                      default: .string("builtin"),
+                      "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
+            Parameter("pairwise", .stringList, default: Value.none,
+                      "two model ids: pairwise judging in both orders (llm only)"),
             .recipe,
         ],
         example: "let j = judge answers with: builtin",
@@ -286,7 +289,8 @@ extension CommandRegistry {
                 if let other = item.otherAnswer, other.turns.indices.contains(i) { out.emit("  B\(i + 1) (\(item.otherModel ?? "")): \(other.turns[i])") }
             }
             if !item.question.reference.isEmpty { out.emit("  reference: \(item.question.reference.joined(separator: " | "))") }
-            guard let line = read(pairwise ? "a/b/tie/s/back/q> " : "1-10/s/b/q> ")?.trimmingCharacters(in: .whitespaces) else { break }
+            let prompt = pairwise ? "a/b/tie/s/back/q> " : "1-10/s/b/q> "
+            guard let line = read(prompt)?.trimmingCharacters(in: .whitespaces) else { break }
             let input: AnnotationInput
             switch line.lowercased() {
             case "s": input = .skip
@@ -327,7 +331,8 @@ extension CommandRegistry {
         "score", category: "evaluation",
         summary: "Mean scores by model, lang, category and/or turn, with counts and seeded bootstrap 95 % intervals; −1 excluded and counted.",
         positionals: [Parameter("judgments", .object("judgments"), "judgments")],
-        keywords: [Parameter("by", .listOf(.choice(of: ScoreKey.self)), default: .list([.string("model"), .string("lang")]),
+        keywords: [Parameter("by", .listOf(.choice(of: ScoreKey.self)),
+                             default: .list([.string("model"), .string("lang")]),
                              "the columns to group by"),
                    Parameter("keep_failed", .bool, default: .bool(false), "include −1 scores"),
                    Parameter("answers", .object("answers"), default: Value.none, "answers: adds the language-mismatch rate"),
@@ -335,7 +340,8 @@ extension CommandRegistry {
         example: "score j by: [\"model\", \"lang\"]") { inv in
         let keys = inv.choices("by", as: ScoreKey.self)
         let seed = try inv.seed()
-        let table = ScoreAnalysis.score(inv.judgments("judgments"), by: keys, keepFailed: inv.bool("keep_failed"), seed: seed,
+        let table = ScoreAnalysis.score(inv.judgments("judgments"), by: keys, keepFailed: inv.bool("keep_failed"),
+                                        seed: seed,
                                         answers: inv.object(ifGiven: "answers", as: AnswersObject.self)?.answers)
         return .object(TableObject(table))
     }
@@ -349,7 +355,8 @@ extension CommandRegistry {
                    Parameter("datasets", .stringList, default: Value.none, "dataset label of each pair")],
         example: "improvement j multi: [\"dense·lima·ENDEFRITES\"] mono: [\"dense·lima·EN\"]") { inv in
         .object(TableObject(try inv.lab {
-            try ScoreAnalysis.improvement(inv.judgments("judgments"), multi: inv.strings("multi"), mono: inv.strings("mono"),
+            try ScoreAnalysis.improvement(inv.judgments("judgments"), multi: inv.strings("multi"),
+                                          mono: inv.strings("mono"),
                                           datasets: inv.strings(ifGiven: "datasets"))
         }))
     }

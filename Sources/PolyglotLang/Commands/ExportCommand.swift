@@ -10,7 +10,8 @@ extension CommandRegistry {
         positionals: [Parameter("value", .any, "a dataset, table, judgments, answers, or builtin:NAME")],
         keywords: [
             Parameter("to", .string, "the file (combined layout) or folder (per-language layout)"),
-            Parameter("format", .choice(of: ExportFormat.self), default: .string("messages"), "datasets: the record format"),
+            Parameter("format", .choice(of: ExportFormat.self), default: .string("messages"),
+                      "datasets: the record format"),
             Parameter("layout", .choice(of: ExportLayout.self), default: .string("combined"),
                       "datasets: one combined file, or a folder with a file per language"),
             Parameter("system_prompt", .bool, default: .bool(false), "datasets: add the language's system prompt"),

@@ -12,7 +12,10 @@ public struct Invocation {
 
     public func value(_ name: String) -> Value {
         if let v = keywords[name] { return v }
-        if let i = spec.positionals.firstIndex(where: { $0.name == name }), i < positional.count { return positional[i] }
+        guard let i = spec.positionals.firstIndex(where: { $0.name == name }), i < positional.count else {
+            return .none
+        }
+        return positional[i]
         return .none
     }
 

@@ -63,7 +63,8 @@ extension CommandRegistry {
         let text = inv.string("text"), prompt = model.tokenizer.encode(text)
         guard !prompt.isEmpty else { throw inv.error("the text is empty", at: "text") }
         let end = model.template.endId
-        let options = GenerationOptions(maxNewTokens: inv.int("max_tokens"), temperature: Float(inv.double("temperature")),
+        let options = GenerationOptions(maxNewTokens: inv.int("max_tokens"),
+                                        temperature: Float(inv.double("temperature")),
                                         seed: seed, stopTokens: [end])
         let result = try inv.lab { try model.transformer.generate(prompt: prompt, options: options) }
         let continuation = try inv.lab { try model.tokenizer.decode(result.tokens, skippingSpecial: true) }
@@ -148,15 +149,18 @@ extension CommandRegistry {
         let session = inv.session
         let started = Date()
         let (model, cached) = try inv.lab {
-            try BaseModels.load(recipe, name: "pretrained-\(recipe.kind.rawValue)", shouldCancel: { Interrupt.isRequested },
+            try BaseModels.load(recipe, name: "pretrained-\(recipe.kind.rawValue)",
+                                shouldCancel: { Interrupt.isRequested },
                                 progress: inv.progress.pretraining)
         }
         let losses = model.history.map(\.loss)
         let tail = losses.suffix(max(1, losses.count / 10))
         session.emit("pre-trained \(recipe.kind.rawValue) (\(ModelObject.millions(model.parameterCounts.total)) parameters): "
-            + "\(recipe.steps) steps, loss \(ProgressReporter.fixed(losses.first ?? .nan, 3)) → \(ProgressReporter.fixed(tail.reduce(0, +) / Double(tail.count), 3))")
-        session.emit(cached ? "loaded from the cache (\(BaseModels.cacheDirectory.path))"
-                            : "\(ProgressReporter.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
+            + "\(recipe.steps) steps, loss \(ProgressReporter.fixed(losses.first ?? .nan, 3)) → "
+            + ProgressReporter.fixed(tail.reduce(0, +) / Double(tail.count), 3))
+        let wallTime = ProgressReporter.duration(Date().timeIntervalSince(started))
+        session.emit(cached ? "loaded from the cache (\(BaseModels.cacheDirectory.path))" : "\(wallTime) wall time",
+                     volatile: true)
         if let dir = inv.string(ifGiven: "save") {
             try inv.lab { try model.save(to: session.resolve(dir)) }
             session.emit("saved to \(dir)")
@@ -242,8 +246,11 @@ extension CommandRegistry {
         }
         let train = model.history.filter { $0.split == "train" && $0.run == name }
         let last = train.suffix(max(1, train.count / 10)).map(\.loss)
-        var summary = "tuned \(name): \(train.count) steps, loss \(ProgressReporter.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)) (mean of the last 10 %)"
-        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) { summary += ", validation \(ProgressReporter.fixed(v.loss, 3))" }
+        let meanLoss = ProgressReporter.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)
+        var summary = "tuned \(name): \(train.count) steps, loss \(meanLoss) (mean of the last 10 %)"
+        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) {
+            summary += ", validation \(ProgressReporter.fixed(v.loss, 3))"
+        }
         session.emit(summary)
         session.emit("\(ProgressReporter.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
         if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
@@ -275,7 +282,8 @@ extension CommandRegistry {
             }
             messages.append(Message(role: .user, content: text))
             let r = try inv.lab {
-                try model.reply(to: messages, temperature: inv.double("temperature"), seed: seed, maxTokens: inv.int("max_tokens"))
+                try model.reply(to: messages, temperature: inv.double("temperature"), seed: seed,
+                                maxTokens: inv.int("max_tokens"))
             }
             messages.append(Message(role: .assistant, content: r.text))
             return r.text

@@ -23,7 +23,8 @@ public struct ProgressReporter {
     public func pretraining(_ p: PretrainProgress) {
         guard p.step > 0 else { return show(p.phase + " …") }
         show(Self.bar(p.step, p.totalSteps) + " \(p.phase) · step \(p.step)/\(p.totalSteps)"
-            + " · loss \(Self.fixed(p.loss, 3)) · \(Int(p.tokensPerSecond)) tok/s · ETA \(Self.duration(p.secondsLeft))")
+            + " · loss \(Self.fixed(p.loss, 3)) · \(Int(p.tokensPerSecond)) tok/s"
+            + " · ETA \(Self.duration(p.secondsLeft))")
     }
 
     func tuning(_ p: TuneProgress) {
