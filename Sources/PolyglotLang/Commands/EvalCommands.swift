@@ -84,7 +84,7 @@ public final class LLMJudgeObject: LabObject {
         self.cacheShown = cacheShown
     }
 
-    public var typeName: String { "llm judge" }
+    public var typeName: String { "judge" }
 
     public func display() -> String {
         let endpoint = options.endpoint
@@ -223,7 +223,7 @@ extension CommandRegistry {
         summary: "Score answers 1–10 with the built-in judge or an LLM judge (MT-Bench-X prompts of each language).",
         positionals: [Parameter("answers", .object("answers"), "answers to judge")],
         keywords: [
-            Parameter("with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("llm judge")]),
+            Parameter("with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("judge")]),
                       default: .string("builtin"),
                       "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
             Parameter("pairwise", .stringList, default: Value.none,
