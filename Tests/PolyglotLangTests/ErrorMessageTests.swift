@@ -43,6 +43,12 @@ final class ErrorMessageTests: XCTestCase {
           did you mean 'fr'?
           expected one of "en", "de", "fr", "it", "es"
         """),
+        ("findings [] notes: [\"seeds 1-3\", 2]", """
+        t.pg:1:34: error: notes of findings must be a list of strings, item 1 is integer
+          1 | findings [] notes: ["seeds 1-3", 2]
+            |                                  ^
+          usage: findings RUNS [to: none] [title: "Findings of the miniature study"] [notes: []] [figures: []]
+        """),
         ("load bench builtin:bench lang: \"dk\"", """
         t.pg:1:32: error: load bench has no lang: "dk"
           1 | load bench builtin:bench lang: "dk"

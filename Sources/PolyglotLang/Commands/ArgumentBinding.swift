@@ -88,20 +88,23 @@ extension CommandSpec {
         do {
             return try p.type.conform(v)
         } catch let mismatch as ParameterType.Mismatch {
-            var mismatch = mismatch, at = span
-            var item = argument
+            var mismatch = mismatch, at = span, offending = v, item = argument
+            var what = "got"
             while case .item(let i, let inner) = mismatch {
+                if case .list(let values) = offending, i < values.count { offending = values[i] }
                 if case .list(let items, _)? = item, i < items.count {
                     item = items[i]
                     at = items[i].span
                 } else {
                     item = nil
                 }
+                what = "item \(i) is"
                 mismatch = inner
             }
             guard case .notAChoice(let word, let choices) = mismatch else {
-                throw PolyglotError.runtime("\(p.name) of \(name) must be \(p.typeDescription), got \(v.typeName)",
-                                            at: at, notes: ["usage: \(usage)"])
+                throw PolyglotError.runtime(
+                    "\(p.name) of \(name) must be \(p.typeDescription), \(what) \(offending.typeName)",
+                    at: at, notes: ["usage: \(usage)"])
             }
             throw PolyglotError.runtime("\(name) has no \(p.name): \(Value.quote(word))", at: at,
                                         notes: Suggest.note(for: word, in: choices.names)

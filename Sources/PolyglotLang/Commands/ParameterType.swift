@@ -74,6 +74,7 @@ public indirect enum ParameterType: Equatable {
         case .choice(let c): "one of \(c.quotedList)"
         case .language: "a language: \(Choices.languages.quotedList)"
         case .listOf(.string): "a list of strings"
+        case .listOf(.int): "a list of integers"
         case .listOf(.language): "a list of languages: \(Choices.languages.quotedList)"
         case .listOf(.choice(let c)): "a list of some of \(c.quotedList)"
         case .listOf(let t): "a list of items each \(t.description)"
