@@ -13,7 +13,7 @@ enum Sandbox {
         "pretrain": "trains a model", "tune": "trains a model", "probe": "generates with a model",
         "answer": "generates with a model", "chat": "generates with a model", "complete": "generates with a model",
         "logits": "runs a model", "new model": "writes a checkpoint", "serve": "starts a server",
-        "stop": "stops servers", "llm": "reaches the network", "annotate": "asks a person and writes a file",
+        "stop": "stops servers", "annotate": "asks a person and writes a file",
         "save": "writes a file", "export": "writes files",
     ]
 
@@ -21,6 +21,8 @@ enum Sandbox {
     static let declinedArguments: [String: (argument: String, reason: String, applies: (Value) -> Bool)] = [
         "plot": ("to", "writes a file", { $0 != .none }),
         "findings": ("to", "writes a file", { $0 != .none }),
+        // `llm(…)` only makes a judge value; judging with it reaches the network.
+        "judge": ("with", "reaches the network", { if case .object = $0 { true } else { false } }),
         "load model": ("path", "pre-trains or loads a builtin base", isBuiltinReference),
         // Describing a builtin regenerates the miniature world's corpus or instruction sets (seconds each time).
         "show": ("value", "regenerates the miniature world", isBuiltinReference),

@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import PolyglotEngine
 import PolyglotLab
+import PolyglotLang
 import PolyglotServe
 
 struct Bench: ParsableCommand {
@@ -146,7 +147,7 @@ struct ServeBenchCommand: ParsableCommand {
             guard let recipe = BaseModels.recipe(named: name) else {
                 throw ValidationError("no builtin model '\(name)'")
             }
-            return try BaseModels.load(recipe) { Terminal.progress("\($0.phase) \($0.step)/\($0.totalSteps)") }.model
+            return try BaseModels.load(recipe, progress: ProgressReporter(show: Terminal.progress).pretraining).model
         }
         return try LabModel.load(from: URL(fileURLWithPath: reference))
     }

@@ -90,6 +90,7 @@ final class EvalCommandTests: XCTestCase {
             .write(to: script, atomically: true, encoding: .utf8)
         let bad = try runPolyglot(["run", script.path], cwd: dir)
         XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.stderr.contains("repeats: must be \"all\", \"mean\" or \"last\""), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("load judgments has no repeats: \"first\""), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("expected one of \"all\", \"mean\", \"last\""), bad.stderr)
     }
 }

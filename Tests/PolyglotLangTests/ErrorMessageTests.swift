@@ -29,6 +29,33 @@ final class ErrorMessageTests: XCTestCase {
           did you mean 'step'?
           expected one of: step:
         """),
+        ("let t = table [{lang: \"en\", score: 6.1}]\nplot t kind: \"barz\"", """
+        t.pg:2:14: error: plot has no kind: "barz"
+          2 | plot t kind: "barz"
+            |              ^~~~~~
+          did you mean 'bars'?
+          expected one of "bars", "paired", "diverging", "radar", "heatmap", "lines"
+        """),
+        ("let d = load dataset builtin:lima-mini\ncompose d langs: [\"en\", \"fz\"]", """
+        t.pg:2:25: error: compose has no langs: "fz"
+          2 | compose d langs: ["en", "fz"]
+            |                         ^~~~
+          did you mean 'fr'?
+          expected one of "en", "de", "fr", "it", "es"
+        """),
+        ("findings [] notes: [\"seeds 1-3\", 2]", """
+        t.pg:1:34: error: notes of findings must be a list of strings, item 1 is integer
+          1 | findings [] notes: ["seeds 1-3", 2]
+            |                                  ^
+          usage: findings RUNS [to: none] [title: "Findings of the miniature study"] [notes: []] [figures: []]
+        """),
+        ("load bench builtin:bench lang: \"dk\"", """
+        t.pg:1:32: error: load bench has no lang: "dk"
+          1 | load bench builtin:bench lang: "dk"
+            |                                ^~~~
+          did you mean 'de'?
+          expected one of "en", "de", "fr", "it", "es"
+        """),
         ("range \"3\"", """
         t.pg:1:7: error: end of range must be an integer, got string
           1 | range "3"

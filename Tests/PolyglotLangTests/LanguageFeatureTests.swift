@@ -164,7 +164,7 @@ final class RecipeTests: XCTestCase {
           expected fields among: with, pairwise
         """)
         XCTAssertEqual(pg("judge a recipe: {pairwise: 3}", session: s).error, """
-        t.pg:1:17: error: field 'pairwise' of the recipe: pairwise of judge must be a list, got integer
+        t.pg:1:17: error: field 'pairwise' of the recipe: pairwise of judge must be a list of strings, got integer
           1 | judge a recipe: {pairwise: 3}
             |                 ^
           usage: judge ANSWERS [with: "builtin"] [pairwise: none] [recipe: none]

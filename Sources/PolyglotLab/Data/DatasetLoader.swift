@@ -5,7 +5,7 @@
 import Foundation
 
 /// What to do with a bad record.
-public enum OnError: String, Sendable {
+public enum OnError: String, CaseIterable, Sendable {
     /// Stop at the first bad record (default).
     case fail
     /// Skip bad records; the summary reports their count and first locations. Whole-file problems

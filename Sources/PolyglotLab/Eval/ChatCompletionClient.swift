@@ -21,8 +21,11 @@ public struct ChatEndpoint: Sendable {
     /// Completion budget of the judge (FastChat: 2048).
     public var maxTokens: Int
 
+    /// The judge's completion budget unless told otherwise (FastChat's).
+    public static let defaultMaxTokens = 2048
+
     public init(baseURL: String, model: String, keyEnv: String? = nil, timeout: Double = 120, maxAttempts: Int = 6,
-                baseDelay: Double = 1, maxDelay: Double = 60, maxTokens: Int = 2048) {
+                baseDelay: Double = 1, maxDelay: Double = 60, maxTokens: Int = defaultMaxTokens) {
         self.baseURL = baseURL
         self.model = model
         self.keyEnv = keyEnv

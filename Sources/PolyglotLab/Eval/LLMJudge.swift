@@ -13,7 +13,11 @@ public struct LLMJudgeOptions: Sendable {
     /// The judge's sampling temperature (FastChat: 0).
     public var temperature: Double
 
-    public init(endpoint: ChatEndpoint, concurrency: Int = 8, cacheFile: URL? = nil, temperature: Double = 0) {
+    /// Requests in flight unless told otherwise.
+    public static let defaultConcurrency = 8
+
+    public init(endpoint: ChatEndpoint, concurrency: Int = defaultConcurrency, cacheFile: URL? = nil,
+                temperature: Double = 0) {
         self.endpoint = endpoint
         self.concurrency = concurrency
         self.cacheFile = cacheFile

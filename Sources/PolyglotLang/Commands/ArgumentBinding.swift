@@ -16,7 +16,7 @@ extension CommandSpec {
                                                 notes: Suggest.note(for: label, in: keywords.map(\.name))
                                                     + [expectedKeywords])
                 }
-                named[label] = try check(try evaluate(a.value), p, a.value.span)
+                named[label] = try check(try evaluate(a.value), p, a.value, at: a.value.span)
                 spans[label] = a.value.span
             } else {
                 let i = positional.count
@@ -30,7 +30,7 @@ extension CommandSpec {
                 if p.type == .name, let word = CommandSpec.bareWord(a.value) { v = .string(word) } else {
                     v = try evaluate(a.value)
                 }
-                positional.append(try check(v, p, a.value.span))
+                positional.append(try check(v, p, a.value, at: a.value.span))
                 if spans[p.name] == nil { spans[p.name] = a.value.span }
             }
         }
@@ -67,7 +67,7 @@ extension CommandSpec {
             }
             if named[field] != nil { continue }  // an explicit keyword wins
             do {
-                named[field] = try check(value, p, recipeSpan)
+                named[field] = try check(value, p, nil, at: recipeSpan)
             } catch var e as PolyglotError {
                 e.message = "field '\(field)' of the recipe: " + e.message
                 throw e
@@ -81,13 +81,35 @@ extension CommandSpec {
             : "expected one of: \(keywords.map { $0.name + ":" }.joined(separator: " "))"
     }
 
-    private func check(_ v: Value, _ p: Parameter, _ span: Span) throws -> Value {
+    /// The value as the command receives it; errors point at the argument, or at the offending item of a list
+    /// written in place, and a wrong word of a choice lists the choices and the nearest one.
+    private func check(_ v: Value, _ p: Parameter, _ argument: Expr?, at span: Span) throws -> Value {
         if v == .none, p.acceptsNone { return v }
-        guard let accepted = p.type.accept(v) else {
-            throw PolyglotError.runtime("\(p.name) of \(name) must be \(p.typeDescription), got \(v.typeName)",
-                                        at: span, notes: ["usage: \(usage)"])
+        do {
+            return try p.type.conform(v)
+        } catch let mismatch as ParameterType.Mismatch {
+            var mismatch = mismatch, at = span, offending = v, item = argument
+            var what = "got"
+            while case .item(let i, let inner) = mismatch {
+                if case .list(let values) = offending, i < values.count { offending = values[i] }
+                if case .list(let items, _)? = item, i < items.count {
+                    item = items[i]
+                    at = items[i].span
+                } else {
+                    item = nil
+                }
+                what = "item \(i) is"
+                mismatch = inner
+            }
+            guard case .notAChoice(let word, let choices) = mismatch else {
+                throw PolyglotError.runtime(
+                    "\(p.name) of \(name) must be \(p.typeDescription), \(what) \(offending.typeName)",
+                    at: at, notes: ["usage: \(usage)"])
+            }
+            throw PolyglotError.runtime("\(name) has no \(p.name): \(Value.quote(word))", at: at,
+                                        notes: Suggest.note(for: word, in: choices.names)
+                                            + ["expected one of \(choices.quotedList)"])
         }
-        return accepted
     }
 
     /// A name written bare as an argument (`help tune`, `load dataset`).

@@ -1,46 +1,6 @@
 // The single source of truth for every command: the interpreter checks arguments against it,
 // `help` prints it, the REPL completes from it and `docs/commands.md` is generated from it.
 
-public enum ParameterType: Equatable {
-    case any, int, number, string, bool, list, record, stringList
-    /// A word written bare or quoted: `help tune`, `help "tune"`.
-    case name
-    case object(String)  // a lab object of this typeName
-
-    var description: String {
-        switch self {
-        case .any: "any value"
-        case .int: "an integer"
-        case .number: "a number"
-        case .string: "a string"
-        case .bool: "a boolean"
-        case .list: "a list"
-        case .record: "a record"
-        case .stringList: "a list of strings"
-        case .name: "a name"
-        case .object(let t): "a \(t)"
-        }
-    }
-
-    /// Checks (and widens int → number) a value for this type; nil when it does not fit.
-    func accept(_ v: Value) -> Value? {
-        switch (self, v) {
-        case (.any, _): return v
-        case (.int, .int): return v
-        case (.number, .int(let i)): return .float(Double(i))
-        case (.number, .float): return v
-        case (.string, .string), (.name, .string): return v
-        case (.bool, .bool): return v
-        case (.list, .list): return v
-        case (.record, .record): return v
-        case (.stringList, .list(let xs)) where xs.allSatisfy({ if case .string = $0 { true } else { false } }):
-            return v
-        case (.object(let t), .object(let o)) where o.typeName == t: return v
-        default: return nil
-        }
-    }
-}
-
 public struct Parameter {
     public var name: String
     public var type: ParameterType
@@ -84,11 +44,14 @@ public struct CommandSpec {
     public var example: String
     /// Longer text for `help NAME` (rubrics, formulas).
     public var details: String
+    /// The file that declares the command, relative to the package root
+    /// (`Sources/PolyglotLang/Commands/EvalCommands.swift`): help and the reference lead from a command to its code.
+    public var sourceFile: String
     public var run: (Invocation) throws -> Value
 
     public init(_ name: String, category: String, summary: String, positionals: [Parameter] = [],
                 variadic: Bool = false, keywords: [Parameter] = [], example: String, details: String = "",
-                run: @escaping (Invocation) throws -> Value) {
+                declaredIn filePath: String = #filePath, run: @escaping (Invocation) throws -> Value) {
         self.name = name
         self.category = category
         self.summary = summary
@@ -97,7 +60,14 @@ public struct CommandSpec {
         self.keywords = keywords
         self.example = example
         self.details = details
+        self.sourceFile = CommandSpec.packageRelative(filePath)
         self.run = run
+    }
+
+    /// `…/Sources/X/Y.swift` → `Sources/X/Y.swift`, the same on every machine (the docs test compares it).
+    static func packageRelative(_ filePath: String) -> String {
+        guard let r = filePath.range(of: "/Sources/", options: .backwards) else { return filePath }
+        return String(filePath[filePath.index(after: r.lowerBound)...])
     }
 
     public var usage: String {
@@ -107,7 +77,7 @@ public struct CommandSpec {
             parts.append(p.defaultValue == nil ? p.name.uppercased() + dots : "[\(p.name.uppercased())\(dots)]")
         }
         for k in keywords {
-            parts.append(k.defaultValue == nil ? "\(k.name): …" : "[\(k.name): \(k.defaultValue!.repr)]")
+            parts.append(k.defaultValue.map { "[\(k.name): \($0.repr)]" } ?? "\(k.name): …")
         }
         return parts.joined(separator: " ")
     }
@@ -118,69 +88,21 @@ public struct CommandSpec {
         if !positionals.isEmpty {
             out.append("")
             for p in positionals {
-                let req = p.defaultValue == nil ? "required" : "default \(p.defaultValue!.repr)"
+                let req = p.defaultValue.map { "default \($0.repr)" } ?? "required"
                 out.append("  \(p.name.uppercased())  \(p.doc) (\(p.typeDescription), \(req))")
             }
         }
         if !keywords.isEmpty {
             out.append("")
             for k in keywords {
-                let req = k.defaultValue == nil ? "required" : "default \(k.defaultValue!.repr)"
+                let req = k.defaultValue.map { "default \($0.repr)" } ?? "required"
                 out.append("  \(k.name):  \(k.doc) (\(k.typeDescription), \(req))")
             }
         }
         if !details.isEmpty { out += ["", details] }
         out += ["", "example:", "  " + example.replacingOccurrences(of: "\n", with: "\n  ")]
+        out += ["", "source: \(sourceFile)"]
         return out.joined(separator: "\n")
-    }
-}
-
-/// The checked arguments of one command call, with typed accessors.
-public struct Invocation {
-    public let session: Session
-    public let spec: CommandSpec
-    public let span: Span
-    public let positional: [Value]
-    public let keywords: [String: Value]
-    let argumentSpans: [String: Span]
-
-    public func value(_ name: String) -> Value {
-        if let v = keywords[name] { return v }
-        if let i = spec.positionals.firstIndex(where: { $0.name == name }), i < positional.count { return positional[i] }
-        return .none
-    }
-
-    public func span(of name: String) -> Span { argumentSpans[name] ?? span }
-
-    public func error(_ message: String, at name: String? = nil, notes: [String] = []) -> PolyglotError {
-        PolyglotError.runtime(message, at: name.map { span(of: $0) } ?? span, notes: notes)
-    }
-
-    public func string(_ name: String) -> String? {
-        if case .string(let s) = value(name) { return s }
-        return nil
-    }
-
-    public func int(_ name: String) -> Int? {
-        if case .int(let i) = value(name) { return i }
-        return nil
-    }
-
-    public func double(_ name: String) -> Double? { value(name).double }
-
-    public func bool(_ name: String) -> Bool? {
-        if case .bool(let b) = value(name) { return b }
-        return nil
-    }
-
-    public func strings(_ name: String) -> [String]? {
-        guard case .list(let xs) = value(name) else { return nil }
-        return xs.compactMap { if case .string(let s) = $0 { s } else { nil } }
-    }
-
-    public func object<T: LabObject>(_ name: String, as type: T.Type) -> T? {
-        if case .object(let o) = value(name) { return o as? T }
-        return nil
     }
 }
 
@@ -223,6 +145,7 @@ public final class CommandRegistry {
                 }
                 if !spec.details.isEmpty { out += "\n\(spec.details)\n" }
                 out += "\nExample:\n\n```\n\(spec.example)\n```\n"
+                out += "\nSource: [`\(spec.sourceFile)`](../\(spec.sourceFile))\n"
             }
         }
         return out

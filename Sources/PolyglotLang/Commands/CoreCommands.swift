@@ -25,8 +25,7 @@ enum CoreCommands {
     }
 
     static func numbers(_ inv: Invocation, _ name: String) throws -> [Double] {
-        guard case .list(let xs) = inv.value(name) else { return [] }
-        return try xs.map {
+        try inv.list(name).map {
             guard let d = $0.double else {
                 throw inv.error("\(inv.spec.name) needs a list of numbers, found \($0.typeName) \($0.repr)", at: name)
             }
@@ -57,7 +56,7 @@ enum CoreCommands {
         "range", category: "basics", summary: "Integers from START (default 0) up to, not including, END.",
         positionals: [Parameter("end", .int, "stop before this"), Parameter("start", .int, default: .int(0), "first value")],
         keywords: [Parameter("step", .int, default: .int(1), "increment")], example: "range 5") { inv in
-        let end = inv.int("end")!, start = inv.int("start")!, step = inv.int("step")!
+        let end = inv.int("end"), start = inv.int("start"), step = inv.int("step")
         guard step != 0 else { throw inv.error("step must not be 0", at: "step") }
         let (distance, overflow) = end.subtractingReportingOverflow(start)
         guard !overflow, distance.dividedReportingOverflow(by: step).partialValue.magnitude <= 10_000_000 else {
@@ -69,7 +68,7 @@ enum CoreCommands {
     static let sum = CommandSpec(
         "sum", category: "basics", summary: "Sum of a list of numbers (an integer when all are integers).",
         positionals: [Parameter("values", .list, "numbers")], example: "sum [1, 2, 3]") { inv in
-        guard case .list(let xs) = inv.value("values") else { return .int(0) }
+        let xs = inv.list("values")
         if xs.allSatisfy({ if case .int = $0 { true } else { false } }) {
             var total = 0
             for case .int(let i) in xs {
@@ -94,7 +93,7 @@ enum CoreCommands {
         "round", category: "basics", summary: "Round a number to DIGITS decimals (half away from zero).",
         positionals: [Parameter("value", .number, "a number"), Parameter("digits", .int, default: .int(0), "decimals")],
         example: "round 3.14159 2") { inv in
-        let x = inv.double("value")!, d = inv.int("digits")!
+        let x = inv.double("value"), d = inv.int("digits")
         if d == 0 {
             guard let i = Int(exactly: x.rounded()) else {
                 throw inv.error("round \(x) does not fit an integer", at: "value",
@@ -121,7 +120,7 @@ enum CoreCommands {
         "help", category: "basics", summary: "List the commands, or show one command's usage, keywords and example.",
         positionals: [Parameter("command", .name, default: Value.none, "a command name")], example: "help tune") { inv in
         let reg = inv.session.registry
-        guard let name = inv.string("command") else {
+        guard let name = inv.string(ifGiven: "command") else {
             var out = ["Commands (help NAME for details):"]
             for (category, specs) in Dictionary(grouping: reg.sorted, by: \.category).sorted(by: { $0.key < $1.key }) {
                 out.append("")
@@ -149,14 +148,13 @@ enum CoreCommands {
         example: "vars") { inv in
         let s = inv.session
         var out: [String] = []
-        for name in s.globals.keys.sorted() where !s.libraryGlobals.contains(name) {
-            let v = s.globals[name]!
+        for (name, v) in s.globals.sorted(by: { $0.key < $1.key }) where !s.libraryGlobals.contains(name) {
             var shown = v.repr.split(separator: "\n").first.map(String.init) ?? ""
             if shown.count > 60 { shown = String(shown.prefix(57)) + "…" }
             out.append("\(name): \(v.typeName) = \(shown)")
         }
-        for name in s.functions.keys.sorted() where !s.libraryFunctions.contains(name) {
-            out.append("fn \(s.functions[name]!.signature)")
+        for (name, f) in s.functions.sorted(by: { $0.key < $1.key }) where !s.libraryFunctions.contains(name) {
+            out.append("fn \(f.signature)")
         }
         s.emit(out.isEmpty ? "(nothing defined yet)" : out.joined(separator: "\n"))
         return .none
@@ -165,7 +163,7 @@ enum CoreCommands {
     static let seed = CommandSpec(
         "seed", category: "basics", summary: "Set the session seed: every later random choice derives from it.",
         positionals: [Parameter("seed", .int, "a non-negative integer")], example: "seed 42") { inv in
-        let n = inv.int("seed")!
+        let n = inv.int("seed")
         guard n >= 0 else { throw inv.error("seed must be non-negative", at: "seed") }
         inv.session.setSeed(UInt64(n))
         return .none
@@ -178,8 +176,8 @@ enum CoreCommands {
         keywords: [Parameter("failed", .bool, default: .bool(false), "also write the cells that failed")],
         example: "save \"my-study.pg\"") { inv in
         let s = inv.session
-        let cells = s.history.filter { !$0.failed || inv.bool("failed")! }.map(\.cell)
-        let url = s.resolve(inv.string("path")!)
+        let cells = s.history.filter { !$0.failed || inv.bool("failed") }.map(\.cell)
+        let url = s.resolve(inv.string("path"))
         let nb = Notebook(seed: s.initialSeed, cells: cells)
         do {
             try atomicWrite(Data(nb.render().utf8), to: url)
@@ -187,7 +185,7 @@ enum CoreCommands {
             throw inv.error("cannot save to '\(url.path)': \(error)", at: "path")
         }
         s.savedCount = s.history.count
-        s.emit("saved \(cells.count) cell(s) to \(inv.string("path")!)")
+        s.emit("saved \(cells.count) cell(s) to \(inv.string("path"))")
         return .none
     }
 
@@ -195,14 +193,14 @@ enum CoreCommands {
         "exists", category: "basics", summary: "Whether a file or folder exists (relative paths: the notebook's folder).",
         positionals: [Parameter("path", .string, "a path")],
         example: "if exists(\"data/mt-bench-x\") { load bench \"data/mt-bench-x\" }") { inv in
-        .bool(FileManager.default.fileExists(atPath: inv.session.resolve(inv.string("path")!).path))
+        .bool(FileManager.default.fileExists(atPath: inv.session.resolve(inv.string("path")).path))
     }
 
     static let use = CommandSpec(
         "use", category: "basics", summary: "Run a .pg file in this session (its functions and variables stay defined).",
         positionals: [Parameter("path", .string, "a .pg file, relative to the notebook's folder")],
         example: "use \"my-helpers.pg\"") { inv in
-        let url = inv.session.resolve(inv.string("path")!)
+        let url = inv.session.resolve(inv.string("path"))
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw inv.error("no such file '\(url.path)'", at: "path")
         }

@@ -25,36 +25,7 @@ public final class DatasetObject: LabObject {
 }
 
 extension Invocation {
-    /// A `langs:`-style list of language codes, checked.
-    func languages(_ name: String) throws -> [Lang] {
-        guard let codes = strings(name) else { return [] }
-        return try codes.map { code in
-            guard let l = Lang.parse(code) else {
-                throw error("unknown language '\(code)'", at: name, notes: ["expected some of \"en\", \"de\", \"fr\", \"it\", \"es\""])
-            }
-            return l
-        }
-    }
-
-    /// `seed:` when given, else the next seed of the session (so a replay draws the same).
-    func seed(_ name: String = "seed") throws -> UInt64 {
-        guard let s = int(name) else { return session.nextSeed() }
-        guard s >= 0 else { throw error("seed must be non-negative", at: name) }
-        return UInt64(s)
-    }
-
-    func dataset(_ name: String) -> Dataset { object(name, as: DatasetObject.self)!.dataset }
-
-    /// Runs a lab call and turns its errors into diagnostics at this command.
-    func lab<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let e as PolyglotError {
-            throw e
-        } catch {
-            throw self.error("\(error)")
-        }
-    }
+    func dataset(_ name: String) -> Dataset { object(name, as: DatasetObject.self).dataset }
 }
 
 extension CommandRegistry {
@@ -65,12 +36,16 @@ extension CommandRegistry {
     static let loadDataset = CommandSpec(
         "load dataset", category: "data",
         summary: "Read an instruction dataset: one file per language, a folder of them, or records with a language field.",
-        positionals: [Parameter("path", .any, "a file, a folder, or a list of them (JSON array or JSONL)")],
+        positionals: [Parameter("path", .either([.string, .stringList]),
+                                "a file, a folder, or a list of them (JSON array or JSONL)")],
         keywords: [
-            Parameter("format", .string, default: Value.none, "alpaca | lima | sharegpt | messages (default: detected per record)"),
-            Parameter("lang", .string, default: Value.none, "language of every file (default: from the file name or a field)"),
+            Parameter("format", .choice(of: RecordFormat.self, parse: RecordFormat.parse), default: Value.none,
+                      "record format (default: detected per record)"),
+            Parameter("lang", .language, default: Value.none,
+                      "language of every file (default: from the file name or a field)"),
             Parameter("field", .string, default: Value.none, "record field holding the language (default: lang or language)"),
-            Parameter("on_error", .string, default: .string("fail"), "\"fail\" at the first bad record, or \"skip\" and report"),
+            Parameter("on_error", .choice(of: OnError.self), default: .string("fail"),
+                      "fail at the first bad record, or skip bad records and report them"),
             Parameter("name", .string, default: Value.none, "dataset name (default: the path's base name)"),
         ],
         example: "let limax = load dataset \"data/tiny-limax\"",
@@ -79,7 +54,7 @@ extension CommandRegistry {
         ShareGPT {conversations: [{from, value}]}; chat messages {messages: [{role, content}]}. Items are aligned across
         languages by id (or by line order when records have no id). Bad records are reported with file:line.
         """) { inv in
-        if let p = inv.string("path"), let name = Builtins.name(p) {
+        if let p = inv.string(ifGiven: "path"), let name = Builtins.name(p) {
             guard let data = Builtins.dataset(name) else {
                 throw inv.error("no builtin dataset '\(name)'", at: "path",
                                 notes: Suggest.note(for: name, in: Builtins.datasetNames)
@@ -87,31 +62,13 @@ extension CommandRegistry {
             }
             return .object(DatasetObject(data))
         }
-        var paths: [String]
-        switch inv.value("path") {
-        case .string(let p): paths = [p]
-        case .list: paths = inv.strings("path") ?? []
-        case let v: throw inv.error("path must be a string or a list of strings, got \(v.typeName)", at: "path")
-        }
-        paths = paths.map { inv.session.openablePath($0) }
+        let paths = (inv.string(ifGiven: "path").map { [$0] } ?? inv.strings("path")).map(inv.session.openablePath)
         var options = LoadOptions()
-        if let f = inv.string("format") {
-            guard let format = RecordFormat.parse(f) else {
-                throw inv.error("unknown format '\(f)'", at: "format",
-                                notes: ["expected one of: \(RecordFormat.allCases.map(\.rawValue).joined(separator: ", "))"])
-            }
-            options.format = format
-        }
-        if let l = inv.string("lang") {
-            guard let lang = Lang.parse(l) else { throw inv.error("unknown language '\(l)'", at: "lang") }
-            options.language = lang
-        }
-        options.languageField = inv.string("field")
-        guard let onError = OnError(rawValue: inv.string("on_error")!) else {
-            throw inv.error("on_error must be \"fail\" or \"skip\"", at: "on_error")
-        }
-        options.onError = onError
-        options.name = inv.string("name")
+        options.format = inv.choice(ifGiven: "format", as: RecordFormat.self)
+        options.language = inv.language(ifGiven: "lang")
+        options.languageField = inv.string(ifGiven: "field")
+        options.onError = inv.choice("on_error", as: OnError.self)
+        options.name = inv.string(ifGiven: "name")
         let data = try inv.lab { try DatasetLoader.load(paths, options: options) }
         return .object(DatasetObject(data))
     }
@@ -121,17 +78,19 @@ extension CommandRegistry {
         summary: "A language composition of a dataset: monolingual, parallel (every item in every language) or sampled.",
         positionals: [Parameter("data", .object("dataset"), "a loaded dataset")],
         keywords: [
-            Parameter("langs", .stringList, default: Value.none, "languages, e.g. [\"de\", \"fr\"] (default: all of the dataset's)"),
-            Parameter("mode", .string, default: .string("parallel"), "\"parallel\" (items × languages) or \"sampled\" (each item once)"),
+            Parameter("langs", .languages, default: Value.none,
+                      "languages, e.g. [\"de\", \"fr\"] (default: all of the dataset's)"),
+            Parameter("mode", .choice(Choices(["parallel", "sampled"])), default: .string("parallel"),
+                      "parallel: items × languages; sampled: each item once, in one of the languages"),
             Parameter("balanced", .bool, default: .bool(false), "sampled: language counts differ by at most one"),
             Parameter("weights", .record, default: Value.none, "sampled: language weights, e.g. {en: 0.5, de: 0.5}"),
             seedKeyword,
         ],
         example: "let endefrites = compose limax langs: [\"en\", \"de\", \"fr\", \"it\", \"es\"] mode: \"parallel\"") { inv in
         let data = inv.dataset("data")
-        let langs = inv.value("langs") == .none ? data.languages : try inv.languages("langs")
+        let langs = inv.languages(ifGiven: "langs") ?? data.languages
         let composed: Dataset
-        if case .record(let r) = inv.value("weights") {
+        if let r = inv.record(ifGiven: "weights") {
             var weights: [Lang: Double] = [:]
             for (k, v) in r.fields {
                 guard let l = Lang.parse(k), let w = v.double else {
@@ -142,12 +101,11 @@ extension CommandRegistry {
             let seed = try inv.seed()
             composed = try inv.lab { try data.sampled(weights: weights, seed: seed) }
         } else {
-            switch inv.string("mode")! {
-            case "parallel": composed = try inv.lab { try data.parallel(langs) }
-            case "sampled":
+            if inv.string("mode") == "sampled" {
                 let seed = try inv.seed()
-                composed = try inv.lab { try data.sampled(langs, seed: seed, balanced: inv.bool("balanced")!) }
-            case let m: throw inv.error("unknown mode '\(m)'", at: "mode", notes: ["expected \"parallel\" or \"sampled\""])
+                composed = try inv.lab { try data.sampled(langs, seed: seed, balanced: inv.bool("balanced")) }
+            } else {
+                composed = try inv.lab { try data.parallel(langs) }
             }
         }
         return .object(DatasetObject(composed))
@@ -161,7 +119,8 @@ extension CommandRegistry {
                    Parameter("per_lang", .bool, default: .bool(false), "draw ids independently per language"), seedKeyword],
         example: "let small = sample limax n: 4") { inv in
         let data = inv.dataset("data"), seed = try inv.seed()
-        return .object(DatasetObject(try inv.lab { try data.sample(n: inv.int("n")!, seed: seed, perLang: inv.bool("per_lang")!) }))
+        let n = inv.int("n"), perLang = inv.bool("per_lang")
+        return .object(DatasetObject(try inv.lab { try data.sample(n: n, seed: seed, perLang: perLang) }))
     }
 
     static let split = CommandSpec(
@@ -172,7 +131,7 @@ extension CommandRegistry {
                    seedKeyword],
         example: "let parts = split limax val: 0.25\nparts.train") { inv in
         let data = inv.dataset("data"), seed = try inv.seed()
-        let v = inv.double("val")!
+        let v = inv.double("val")
         guard v.isFinite, v < Double(Int.max) else {
             throw inv.error("val must be a share or a count of items, got \(v)", at: "val")
         }
@@ -197,7 +156,7 @@ extension CommandRegistry {
         keywords: [Parameter("examples", .int, default: .int(0), "datasets: also print this many examples")],
         example: "show builtin:lima-mini") { inv in
         let s = inv.session
-        if let ref = inv.string("value"), let name = Builtins.name(ref) {
+        if let ref = inv.string(ifGiven: "value"), let name = Builtins.name(ref) {
             guard let tables = Builtins.describe(name) else {
                 throw inv.error("no builtin '\(name)'", at: "value", notes: Suggest.note(for: name, in: Builtins.allNames)
                                     + ["expected one of: \(Builtins.allNames.map { "builtin:" + $0 }.joined(separator: ", "))"])
@@ -211,7 +170,7 @@ extension CommandRegistry {
         }
         s.emit(o.display())
         if let d = o as? DatasetObject {
-            for ex in d.dataset.examples.prefix(max(0, inv.int("examples")!)) {
+            for ex in d.dataset.examples.prefix(max(0, inv.int("examples"))) {
                 s.emit("[\(ex.itemID) · \(ex.lang.code)]" + (ex.location.map { " \($0)" } ?? ""))
                 for m in ex.conversation.messages { s.emit("  \(m.role.rawValue): \(m.content)") }
             }

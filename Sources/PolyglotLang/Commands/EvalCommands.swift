@@ -36,8 +36,8 @@ public final class AnswersObject: CombinableObject {
         return Table(title: "answers to \(answers.benchmark.name)", columns: ["model", "answers"], rows: rows,
                      notes: answers.warnings.map { "warning: \($0)" }).render()
     }
-    public func combined(with other: LabObject) throws -> LabObject {
-        AnswersObject(try answers.merged(with: (other as! AnswersObject).answers))
+    public func combined(with other: AnswersObject) throws -> AnswersObject {
+        AnswersObject(try answers.merged(with: other.answers))
     }
     public var fieldNames: [String] { ["models", "count"] }
     public func field(_ name: String) -> Value? {
@@ -58,8 +58,8 @@ public final class JudgmentsObject: CombinableObject {
         return "judgments: \(judgments.single.count) single (\(failed) unparseable), \(judgments.pairs.count) pairwise"
             + judgments.warnings.map { "\nwarning: \($0)" }.joined()
     }
-    public func combined(with other: LabObject) throws -> LabObject {
-        JudgmentsObject(judgments.merged(with: (other as! JudgmentsObject).judgments))
+    public func combined(with other: JudgmentsObject) throws -> JudgmentsObject {
+        JudgmentsObject(judgments.merged(with: other.judgments))
     }
     public var fieldNames: [String] { ["count", "failed", "pairs"] }
     public func field(_ name: String) -> Value? {
@@ -72,27 +72,55 @@ public final class JudgmentsObject: CombinableObject {
     }
 }
 
-/// Runs async lab work (the LLM judge) to completion from a synchronous command.
-func waitFor<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        done.signal()
+/// An LLM judge made by `llm(…)`: the lab's judge options, used as they are by `judge … with:`. It shows the name
+/// of the environment variable holding the API key, never the key (read from the environment only when judging).
+public final class LLMJudgeObject: LabObject {
+    public let options: LLMJudgeOptions
+    /// The judge cache as written in the call (`true` is the cache folder's file of the judge model).
+    let cacheShown: String
+
+    init(_ options: LLMJudgeOptions, cacheShown: String) {
+        self.options = options
+        self.cacheShown = cacheShown
     }
-    done.wait()
-    return try box.result!.get()
+
+    public var typeName: String { "judge" }
+
+    public func display() -> String {
+        let endpoint = options.endpoint
+        return "llm judge \(endpoint.model) at \(endpoint.baseURL)\n"
+            + "  api key       " + (endpoint.keyEnv.map { "from $\($0)" } ?? "none") + "\n"
+            + "  concurrency   \(options.concurrency) requests in flight\n"
+            + "  max_tokens    \(endpoint.maxTokens)\n"
+            + "  cache         \(cacheShown)"
+    }
+
+    public var fieldNames: [String] { ["url", "model", "key_env", "concurrency", "max_tokens"] }
+
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "url": .string(options.endpoint.baseURL)
+        case "model": .string(options.endpoint.model)
+        case "key_env": options.endpoint.keyEnv.map(Value.string) ?? Value.none
+        case "concurrency": .int(options.concurrency)
+        case "max_tokens": .int(options.endpoint.maxTokens)
+        default: nil
+        }
+    }
 }
 
-private final class ResultBox<T>: @unchecked Sendable { var result: Result<T, Error>? }
+extension ParameterType {
+    /// A loaded benchmark, or the built-in one by name.
+    static let bench = ParameterType.either([.object("bench"), .choice(Choices(["builtin:bench"]))])
+}
 
 extension Invocation {
-    func bench(_ name: String) throws -> Benchmark {
-        if let b = object(name, as: BenchObject.self) { return b.bench }
-        if string(name) == "builtin:bench" { return Builtins.benchmark() }
-        throw error("\(name) must be a benchmark (load bench …) or builtin:bench", at: name)
+    /// A `.bench` parameter's benchmark; nil when its default none is left.
+    func bench(ifGiven name: String) -> Benchmark? {
+        string(ifGiven: name) == nil ? object(ifGiven: name, as: BenchObject.self)?.bench : Builtins.benchmark()
     }
-    func judgments(_ name: String) -> JudgmentSet { object(name, as: JudgmentsObject.self)!.judgments }
+    func bench(_ name: String) -> Benchmark { bench(ifGiven: name) ?? object(name, as: BenchObject.self).bench }
+    func judgments(_ name: String) -> JudgmentSet { object(name, as: JudgmentsObject.self).judgments }
 }
 
 extension CommandRegistry {
@@ -103,14 +131,11 @@ extension CommandRegistry {
         "load bench", category: "evaluation",
         summary: "Read an MT-Bench(-X) benchmark: a folder of mt_bench_<LANG>/question.jsonl (with references and judge prompts) or one question.jsonl.",
         positionals: [Parameter("path", .string, "a folder, a question.jsonl, or builtin:bench")],
-        keywords: [Parameter("lang", .string, default: Value.none, "language of a single question.jsonl without id suffixes")],
+        keywords: [Parameter("lang", .language, default: Value.none,
+                             "language of a single question.jsonl without id suffixes")],
         example: "let bench = load bench builtin:bench") { inv in
-        let path = inv.string("path")!
+        let path = inv.string("path"), lang = inv.language(ifGiven: "lang")
         if path == "builtin:bench" { return .object(BenchObject(Builtins.benchmark())) }
-        let lang = try inv.string("lang").map { code -> Lang in
-            guard let l = Lang.parse(code) else { throw inv.error("unknown language '\(code)'", at: "lang") }
-            return l
-        }
         return .object(BenchObject(try inv.lab { try Benchmark.load(inv.session.openablePath(path), lang: lang) }))
     }
 
@@ -119,8 +144,9 @@ extension CommandRegistry {
         summary: "Generate both turns for every question (system prompt of its language if the model was tuned with one, MT-Bench temperatures per category), FastChat model_answer JSONL.",
         positionals: [Parameter("model", .object("model"), "the model that answers")],
         keywords: [
-            Parameter("on", .any, "a benchmark or builtin:bench"),
-            Parameter("langs", .stringList, default: Value.none, "evaluation languages (default: all of the benchmark's)"),
+            Parameter("on", .bench, "a benchmark or builtin:bench"),
+            Parameter("langs", .languages, default: Value.none,
+                      "evaluation languages (default: all of the benchmark's)"),
             Parameter("max_tokens", .int, default: .int(48), "longest answer per turn"),
             Parameter("to", .string, default: Value.none, "model_answer JSONL file (written as answers arrive; resumes)"),
             Parameter("name", .string, default: Value.none, "model id in the answers (default: the model's name)"),
@@ -128,18 +154,15 @@ extension CommandRegistry {
         ],
         example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]") { inv in
         let model = inv.model("model")
-        var bench = try inv.bench("on")
-        if inv.value("langs") != .none { bench = bench.filtered(langs: try inv.languages("langs")) }
+        var bench = inv.bench("on")
+        if let langs = inv.languages(ifGiven: "langs") { bench = bench.filtered(langs: langs) }
         let seed = try inv.seed()
-        let id = inv.string("name") ?? model.name
-        let generator = model.answerGenerator(id: id, seed: seed, maxTokens: inv.int("max_tokens")!) {
+        let id = inv.string(ifGiven: "name") ?? model.name
+        let generator = model.answerGenerator(id: id, seed: seed, maxTokens: inv.int("max_tokens")) {
             if Interrupt.isRequested { throw PolyglotError(.interrupted, "interrupted", at: nil) }
         }
-        let session = inv.session
-        let progress = { (done: Int, total: Int) in
-            session.progress(Progress.bar(done, total) + " answering \(done)/\(total)")
-        }
-        guard let file = inv.string("to") else {
+        let session = inv.session, progress = inv.progress.counter("answering")
+        guard let file = inv.string(ifGiven: "to") else {
             let answers = try inv.lab { try generator.run(bench.questions, progress: progress) }
             session.emit("\(id): answered \(answers.count) questions × 2 turns")
             return .object(AnswersObject(AnswerSet(benchmark: bench, answers: [id: answers])))
@@ -156,10 +179,10 @@ extension CommandRegistry {
         "load answers", category: "evaluation",
         summary: "Read FastChat model_answer JSONL (a file per model, or a folder of them) for a benchmark.",
         positionals: [Parameter("path", .string, "a .jsonl file or a folder")],
-        keywords: [Parameter("bench", .any, "the benchmark they answer")],
+        keywords: [Parameter("bench", .bench, "the benchmark they answer")],
         example: "let answers = load answers \"model_answer\" bench: bench") { inv in
-        let bench = try inv.bench("bench")
-        return .object(AnswersObject(try inv.lab { try AnswerSet.load(inv.session.openablePath(inv.string("path")!), benchmark: bench) }))
+        let bench = inv.bench("bench"), path = inv.session.openablePath(inv.string("path"))
+        return .object(AnswersObject(try inv.lab { try AnswerSet.load(path, benchmark: bench) }))
     }
 
     static let llm = CommandSpec(
@@ -169,20 +192,30 @@ extension CommandRegistry {
             Parameter("url", .string, "base URL, e.g. \"http://127.0.0.1:8000/v1\""),
             Parameter("model", .string, "the judge model's name"),
             Parameter("key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
-            Parameter("concurrency", .int, default: .int(8), "requests in flight"),
-            Parameter("cache", .any, default: .bool(true),
+            Parameter("concurrency", .int, default: .int(LLMJudgeOptions.defaultConcurrency), "requests in flight"),
+            Parameter("cache", .either([.bool, .string]), default: .bool(true), orNone: true,
                       "judge cache: true = judge/MODEL.jsonl in the cache folder ($POLYGLOT_CACHE, ~/.cache/polyglot), "
                         + "a file, or none (ask again); re-runs and interrupted runs ask nothing twice"),
-            Parameter("max_tokens", .int, default: .int(2048), "longest judgment the judge may write"),
+            Parameter("max_tokens", .int, default: .int(ChatEndpoint.defaultMaxTokens),
+                      "longest judgment the judge may write"),
         ],
         example: "judge answers with: llm(url: \"http://127.0.0.1:8000/v1\", model: \"gpt-4\", key_env: \"OPENAI_API_KEY\")") { inv in
-        var fields: [(String, Value)] = [("judge", .string("llm"))]
-        for k in ["url", "model", "key_env", "concurrency", "max_tokens"] where inv.value(k) != .none {
-            fields.append((k, inv.value(k)))
+        var endpoint = ChatEndpoint(baseURL: inv.string("url"), model: inv.string("model"),
+                                    keyEnv: inv.string(ifGiven: "key_env"))
+        endpoint.maxTokens = inv.int("max_tokens")
+        var options = LLMJudgeOptions(endpoint: endpoint, concurrency: inv.int("concurrency"))
+        let cacheShown: String
+        switch inv.value("cache") {
+        case .bool(true):
+            options.cacheFile = options.defaultCacheFile
+            cacheShown = "judge/\(endpoint.model).jsonl in the cache folder"
+        case .string(let file):
+            options.cacheFile = inv.session.resolve(file)
+            cacheShown = file
+        default:
+            cacheShown = "none (every request is sent)"
         }
-        // `cache: none` is kept: it switches the cache off.
-        fields.append(("cache", inv.value("cache")))
-        return .record(Record(fields))
+        return .object(LLMJudgeObject(options, cacheShown: cacheShown))
     }
 
     static let judge = CommandSpec(
@@ -190,61 +223,44 @@ extension CommandRegistry {
         summary: "Score answers 1–10 with the built-in judge or an LLM judge (MT-Bench-X prompts of each language).",
         positionals: [Parameter("answers", .object("answers"), "answers to judge")],
         keywords: [
-            Parameter("with", .any, default: .string("builtin"), "builtin, builtin-lenient, or llm(url: …, model: …)"),
-            Parameter("pairwise", .list, default: Value.none, "two model ids: pairwise judging in both orders (llm only)"),
+            Parameter("with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("judge")]),
+                      default: .string("builtin"),
+                      "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
+            Parameter("pairwise", .stringList, default: Value.none,
+                      "two model ids: pairwise judging in both orders (llm only)"),
             .recipe,
         ],
         example: "let j = judge answers with: builtin",
         details: BuiltinJudge.rubricMarkdown) { inv in
-        let answers = inv.object("answers", as: AnswersObject.self)!.answers
-        switch inv.value("with") {
-        case .string(let name) where name == "builtin" || name == "builtin-lenient":
-            let lenient = name == "builtin-lenient"
+        let answers = inv.object("answers", as: AnswersObject.self).answers
+        guard let llm = inv.object(ifGiven: "with", as: LLMJudgeObject.self) else {
+            let lenient = inv.string("with") == "builtin-lenient"
             let j = BuiltinJudge(lenient: lenient).judge(answers)
-            inv.session.emit("judged \(j.single.count) turns with the built-in judge" + (lenient ? " (lenient: correctness only)" : ""))
+            inv.session.emit("judged \(j.single.count) turns with the built-in judge"
+                             + (lenient ? " (lenient: correctness only)" : ""))
             return .object(JudgmentsObject(j))
-        case .record(let r) where r["judge"] == .string("llm"):
-            guard case .string(let url)? = r["url"], case .string(let model)? = r["model"] else {
-                throw inv.error("llm(…) needs url: and model:", at: "with")
-            }
-            var keyEnv: String?
-            if case .string(let k)? = r["key_env"] { keyEnv = k }
-            var concurrency = 8
-            if case .int(let c)? = r["concurrency"] { concurrency = c }
-            var endpoint = ChatEndpoint(baseURL: url, model: model, keyEnv: keyEnv)
-            if case .int(let n)? = r["max_tokens"] { endpoint.maxTokens = n }
-            var options = LLMJudgeOptions(endpoint: endpoint, concurrency: concurrency)
-            switch r["cache"] ?? .bool(true) {
-            case .bool(true): options.cacheFile = options.defaultCacheFile
-            case .bool(false), .none: options.cacheFile = nil
-            case .string(let file): options.cacheFile = inv.session.resolve(file)
-            case let v: throw inv.error("llm(cache:) must be true, none or a file, got \(v.repr)", at: "with")
-            }
-            let judge = LLMJudge(benchmark: answers.benchmark, options: options)
-            let session = inv.session
-            let pair = inv.strings("pairwise") ?? []
-            let progress: @Sendable (Int, Int) -> Void = { done, total in
-                session.progress(Progress.bar(done, total) + " judging \(done)/\(total)")
-            }
-            let run: LLMJudgeRun = try inv.lab {
-                try waitFor {
-                    if pair.count == 2 {
-                        return try await judge.judgePairs(answers, model1: pair[0], model2: pair[1], progress: progress)
-                    }
-                    return try await judge.judge(answers, progress: progress)
-                }
-            }
-            let result = run.judgments
-            for problem in result.warnings.dropFirst(answers.warnings.count) { session.emit("warning: \(problem)") }
-            session.emit("judged \(result.single.count) turns, \(result.pairs.count) pairs with \(model)")
-            if options.cacheFile != nil {
-                // What the cache holds depends on earlier runs, so the count is not part of a notebook's record.
-                session.emit("\(run.cachedReplies) of \(run.replies) judge replies from the cache", volatile: true)
-            }
-            return .object(JudgmentsObject(result))
-        case let v:
-            throw inv.error("with: must be builtin, builtin-lenient or llm(url: …, model: …), got \(v.repr)", at: "with")
         }
+        let options = llm.options
+        let judge = LLMJudge(benchmark: answers.benchmark, options: options)
+        let session = inv.session
+        let pair = inv.strings(ifGiven: "pairwise") ?? []
+        let progress = inv.progress.counter("judging")
+        let run: LLMJudgeRun = try inv.lab {
+            try blockingWait {
+                if pair.count == 2 {
+                    return try await judge.judgePairs(answers, model1: pair[0], model2: pair[1], progress: progress)
+                }
+                return try await judge.judge(answers, progress: progress)
+            }
+        }
+        let result = run.judgments
+        for problem in result.warnings.dropFirst(answers.warnings.count) { session.emit("warning: \(problem)") }
+        session.emit("judged \(result.single.count) turns, \(result.pairs.count) pairs with \(options.endpoint.model)")
+        if options.cacheFile != nil {
+            // What the cache holds depends on earlier runs, so the count is not part of a notebook's record.
+            session.emit("\(run.cachedReplies) of \(run.replies) judge replies from the cache", volatile: true)
+        }
+        return .object(JudgmentsObject(result))
     }
 
     static let annotate = CommandSpec(
@@ -255,14 +271,14 @@ extension CommandRegistry {
                    Parameter("to", .string, default: .string("human_judgment.jsonl"), "judgment file (appended)"),
                    Parameter("pairwise", .bool, default: .bool(false), "compare two models' answers")],
         example: "annotate answers as: \"ada\"") { inv in
-        let answers = inv.object("answers", as: AnswersObject.self)!.answers
+        let answers = inv.object("answers", as: AnswersObject.self).answers
         guard let read = inv.session.readLine else {
             throw inv.error("annotate needs the interactive REPL", notes: ["expected to be typed at the pg> prompt"])
         }
-        let file = inv.session.resolve(inv.string("to")!).path
+        let file = inv.session.resolve(inv.string("to")).path, pairwise = inv.bool("pairwise")
         var session = try inv.lab {
-            try AnnotationSession(items: AnnotationSession.items(answers, pairwise: inv.bool("pairwise")!),
-                                  annotator: inv.string("as")!, file: file)
+            try AnnotationSession(items: AnnotationSession.items(answers, pairwise: pairwise),
+                                  annotator: inv.string("as"), file: file)
         }
         let out = inv.session
         while let item = session.current {
@@ -273,14 +289,15 @@ extension CommandRegistry {
                 if let other = item.otherAnswer, other.turns.indices.contains(i) { out.emit("  B\(i + 1) (\(item.otherModel ?? "")): \(other.turns[i])") }
             }
             if !item.question.reference.isEmpty { out.emit("  reference: \(item.question.reference.joined(separator: " | "))") }
-            guard let line = read(inv.bool("pairwise")! ? "a/b/tie/s/back/q> " : "1-10/s/b/q> ")?.trimmingCharacters(in: .whitespaces) else { break }
+            let prompt = pairwise ? "a/b/tie/s/back/q> " : "1-10/s/b/q> "
+            guard let line = read(prompt)?.trimmingCharacters(in: .whitespaces) else { break }
             let input: AnnotationInput
             switch line.lowercased() {
             case "s": input = .skip
             case "back": input = .back
             case "q": input = .stop
             case "a": input = .verdict(.model1)
-            case "b": input = inv.bool("pairwise")! ? .verdict(.model2) : .back
+            case "b": input = pairwise ? .verdict(.model2) : .back
             case "tie": input = .verdict(.tie)
             default:
                 guard let n = Int(line), (1...10).contains(n) else { out.emit("  expected a score 1–10, s, b or q"); continue }
@@ -288,7 +305,7 @@ extension CommandRegistry {
             }
             try inv.lab { try session.handle(input) }
         }
-        out.emit("\(session.judgedCount) of \(session.items.count) judged; saved in \(inv.string("to")!)")
+        out.emit("\(session.judgedCount) of \(session.items.count) judged; saved in \(inv.string("to"))")
         return .none
     }
 
@@ -296,24 +313,15 @@ extension CommandRegistry {
         "load judgments", category: "evaluation",
         summary: "Read FastChat model_judgment JSONL (single or pairwise); language from id suffix, folder or lang:.",
         positionals: [Parameter("path", .string, "a .jsonl file or folder")],
-        keywords: [Parameter("bench", .any, default: Value.none, "benchmark for categories"),
-                   Parameter("lang", .string, default: Value.none, "language when ids and folders do not say"),
-                   Parameter("repeats", .string, default: .string("all"),
+        keywords: [Parameter("bench", .bench, default: Value.none, "benchmark for categories"),
+                   Parameter("lang", .language, default: Value.none, "language when ids and folders do not say"),
+                   Parameter("repeats", .choice(of: RepeatPolicy.self), default: .string("all"),
                              "an item judged again (same model, question, turn, judge): all = every row counts "
                                + "(FastChat show_result.py), mean = its rounds averaged, last = the last row")],
         example: "let gpt4 = load judgments \"gpt-4_single.jsonl\" lang: \"de\"") { inv in
-        let bench = inv.value("bench") == .none ? nil : try inv.bench("bench")
-        let lang = try inv.string("lang").map { code -> Lang in
-            guard let l = Lang.parse(code) else { throw inv.error("unknown language '\(code)'", at: "lang") }
-            return l
-        }
-        guard let repeats = RepeatPolicy(rawValue: inv.string("repeats")!) else {
-            throw inv.error("repeats: must be \"all\", \"mean\" or \"last\"", at: "repeats")
-        }
-        let set = try inv.lab {
-            try JudgmentSet.load(inv.session.openablePath(inv.string("path")!), bench: bench, lang: lang,
-                                 repeats: repeats)
-        }
+        let bench = inv.bench(ifGiven: "bench"), lang = inv.language(ifGiven: "lang")
+        let repeats = inv.choice("repeats", as: RepeatPolicy.self), path = inv.session.openablePath(inv.string("path"))
+        let set = try inv.lab { try JudgmentSet.load(path, bench: bench, lang: lang, repeats: repeats) }
         // Shown at once, not only when the judgments are displayed: they change what the scores mean.
         for warning in set.warnings { inv.session.emit("warning: \(warning)") }
         return .object(JudgmentsObject(set))
@@ -323,20 +331,18 @@ extension CommandRegistry {
         "score", category: "evaluation",
         summary: "Mean scores by model, lang, category and/or turn, with counts and seeded bootstrap 95 % intervals; −1 excluded and counted.",
         positionals: [Parameter("judgments", .object("judgments"), "judgments")],
-        keywords: [Parameter("by", .stringList, default: .list([.string("model"), .string("lang")]), "grouping: model, lang, category, turn"),
+        keywords: [Parameter("by", .listOf(.choice(of: ScoreKey.self)),
+                             default: .list([.string("model"), .string("lang")]),
+                             "the columns to group by"),
                    Parameter("keep_failed", .bool, default: .bool(false), "include −1 scores"),
                    Parameter("answers", .object("answers"), default: Value.none, "answers: adds the language-mismatch rate"),
                    seedKeyword],
         example: "score j by: [\"model\", \"lang\"]") { inv in
-        let keys = try (inv.strings("by") ?? []).map { k -> ScoreKey in
-            guard let key = ScoreKey(rawValue: k) else {
-                throw inv.error("cannot group by '\(k)'", at: "by", notes: ["expected some of: model, lang, category, turn"])
-            }
-            return key
-        }
+        let keys = inv.choices("by", as: ScoreKey.self)
         let seed = try inv.seed()
-        let table = ScoreAnalysis.score(inv.judgments("judgments"), by: keys, keepFailed: inv.bool("keep_failed")!, seed: seed,
-                                        answers: inv.object("answers", as: AnswersObject.self)?.answers)
+        let table = ScoreAnalysis.score(inv.judgments("judgments"), by: keys, keepFailed: inv.bool("keep_failed"),
+                                        seed: seed,
+                                        answers: inv.object(ifGiven: "answers", as: AnswersObject.self)?.answers)
         return .object(TableObject(table))
     }
 
@@ -349,8 +355,9 @@ extension CommandRegistry {
                    Parameter("datasets", .stringList, default: Value.none, "dataset label of each pair")],
         example: "improvement j multi: [\"dense·lima·ENDEFRITES\"] mono: [\"dense·lima·EN\"]") { inv in
         .object(TableObject(try inv.lab {
-            try ScoreAnalysis.improvement(inv.judgments("judgments"), multi: inv.strings("multi")!, mono: inv.strings("mono")!,
-                                          datasets: inv.strings("datasets"))
+            try ScoreAnalysis.improvement(inv.judgments("judgments"), multi: inv.strings("multi"),
+                                          mono: inv.strings("mono"),
+                                          datasets: inv.strings(ifGiven: "datasets"))
         }))
     }
 
@@ -366,6 +373,6 @@ extension CommandRegistry {
     static let langid = CommandSpec(
         "langid", category: "evaluation", summary: "The language of a text (EN, DE, FR, IT, ES), by the built-in identifier.",
         positionals: [Parameter("text", .string, "some text")], example: "langid \"Wie spät ist es?\"") { inv in
-        .string(LanguageIdentifier.builtin.identify(inv.string("text")!)?.rawValue ?? "unknown")
+        .string(LanguageIdentifier.builtin.identify(inv.string("text"))?.rawValue ?? "unknown")
     }
 }

@@ -45,7 +45,7 @@ public final class ModelObject: LabObject {
 }
 
 extension Invocation {
-    func model(_ name: String) -> LabModel { object(name, as: ModelObject.self)!.model }
+    func model(_ name: String) -> LabModel { object(name, as: ModelObject.self).model }
 }
 
 extension CommandRegistry {
@@ -60,14 +60,15 @@ extension CommandRegistry {
         example: "complete base \"Die Hauptstadt von Österreich ist\"") { inv in
         let model = inv.model("model")
         let seed = try inv.seed()
-        let prompt = model.tokenizer.encode(inv.string("text")!)
+        let text = inv.string("text"), prompt = model.tokenizer.encode(text)
         guard !prompt.isEmpty else { throw inv.error("the text is empty", at: "text") }
         let end = model.template.endId
-        let options = GenerationOptions(maxNewTokens: inv.int("max_tokens")!, temperature: Float(inv.double("temperature")!),
+        let options = GenerationOptions(maxNewTokens: inv.int("max_tokens"),
+                                        temperature: Float(inv.double("temperature")),
                                         seed: seed, stopTokens: [end])
         let result = try inv.lab { try model.transformer.generate(prompt: prompt, options: options) }
-        let text = try inv.lab { try model.tokenizer.decode(result.tokens, skippingSpecial: true) }
-        return .string(inv.string("text")! + text)
+        let continuation = try inv.lab { try model.tokenizer.decode(result.tokens, skippingSpecial: true) }
+        return .string(text + continuation)
     }
 
     static let probe = CommandSpec(
@@ -94,7 +95,7 @@ extension CommandRegistry {
         experts (top-2) the size of the dense FFN. Each is pre-trained on builtin:corpus the first time it is
         loaded (a few minutes) and cached in ~/.cache/polyglot ($POLYGLOT_CACHE), keyed by its recipe.
         """) { inv in
-        let path = inv.string("path")!
+        let path = inv.string("path")
         if let name = Builtins.name(path) {
             guard let recipe = BaseModels.recipe(named: name) else {
                 throw inv.error("no builtin model '\(name)'", at: "path", notes: Suggest.note(for: name, in: Builtins.modelNames)
@@ -102,7 +103,7 @@ extension CommandRegistry {
             }
             let session = inv.session
             let (model, cached) = try inv.lab {
-                try BaseModels.load(recipe, shouldCancel: { Interrupt.isRequested }) { p in session.progress(Progress.line(p)) }
+                try BaseModels.load(recipe, shouldCancel: { Interrupt.isRequested }, progress: inv.progress.pretraining)
             }
             session.emit(cached ? "loaded \(path) from the cache" : "pre-trained \(path) and cached it", volatile: true)
             return .object(ModelObject(model))
@@ -114,7 +115,7 @@ extension CommandRegistry {
     static let pretrain = CommandSpec(
         "pretrain", category: "models",
         summary: "Pre-train a base model from scratch on the built-in corpus (tokenizer included), with a progress bar; cached by recipe.",
-        positionals: [Parameter("corpus", .string, "builtin:corpus")],
+        positionals: [Parameter("corpus", .choice(Choices(["builtin:corpus"])), "the built-in corpus")],
         keywords: [
             Parameter("config", .record, default: .record(Record()),
                       "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup"),
@@ -122,10 +123,7 @@ extension CommandRegistry {
             seedKeyword,
         ],
         example: "let small = pretrain builtin:corpus config: {kind: \"dense\", sentences: 20000, steps: 100}") { inv in
-        guard inv.string("corpus") == "builtin:corpus" else {
-            throw inv.error("pretrain reads builtin:corpus", at: "corpus", notes: ["expected pretrain builtin:corpus config: {…}"])
-        }
-        guard case .record(let r) = inv.value("config") else { return .none }
+        let r = inv.record("config")
         var recipe = PretrainRecipe(kind: r["kind"] == .string("moe") ? .moe : .dense)
         let fields: [(String, WritableKeyPath<PretrainRecipe, Int>)] = [
             ("sentences", \.corpusSentences), ("merges", \.merges), ("d_model", \.dModel), ("layers", \.layers),
@@ -151,17 +149,19 @@ extension CommandRegistry {
         let session = inv.session
         let started = Date()
         let (model, cached) = try inv.lab {
-            try BaseModels.load(recipe, name: "pretrained-\(recipe.kind.rawValue)", shouldCancel: { Interrupt.isRequested }) { p in
-                session.progress(Progress.line(p))
-            }
+            try BaseModels.load(recipe, name: "pretrained-\(recipe.kind.rawValue)",
+                                shouldCancel: { Interrupt.isRequested },
+                                progress: inv.progress.pretraining)
         }
         let losses = model.history.map(\.loss)
         let tail = losses.suffix(max(1, losses.count / 10))
         session.emit("pre-trained \(recipe.kind.rawValue) (\(ModelObject.millions(model.parameterCounts.total)) parameters): "
-            + "\(recipe.steps) steps, loss \(Progress.fixed(losses.first ?? .nan, 3)) → \(Progress.fixed(tail.reduce(0, +) / Double(tail.count), 3))")
-        session.emit(cached ? "loaded from the cache (\(BaseModels.cacheDirectory.path))"
-                            : "\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
-        if let dir = inv.string("save") {
+            + "\(recipe.steps) steps, loss \(ProgressReporter.fixed(losses.first ?? .nan, 3)) → "
+            + ProgressReporter.fixed(tail.reduce(0, +) / Double(tail.count), 3))
+        let wallTime = ProgressReporter.duration(Date().timeIntervalSince(started))
+        session.emit(cached ? "loaded from the cache (\(BaseModels.cacheDirectory.path))" : "\(wallTime) wall time",
+                     volatile: true)
+        if let dir = inv.string(ifGiven: "save") {
             try inv.lab { try model.save(to: session.resolve(dir)) }
             session.emit("saved to \(dir)")
         }
@@ -171,7 +171,7 @@ extension CommandRegistry {
     static let newModel = CommandSpec(
         "new model", category: "models",
         summary: "Write a fresh model folder of a preset (tiny-dense, tiny-moe, small-dense), byte-level tokenizer included.",
-        keywords: [Parameter("preset", .string, "tiny-dense | tiny-moe | small-dense"),
+        keywords: [Parameter("preset", .choice(Choices(ModelConfig.presetNames)), "an engine preset"),
                    Parameter("out", .string, "the model folder to write"), seedKeyword],
         example: "new model preset: \"tiny-moe\" seed: 1 out: \"checkpoints/tiny-moe\"",
         details: """
@@ -179,7 +179,7 @@ extension CommandRegistry {
         chat tokens, no merges), and its vocabulary is the tokenizer's rather than the preset's; `show` says so.
         """) { inv in
         let seed = try inv.seed()
-        let preset = inv.string("preset")!, out = inv.string("out")!
+        let preset = inv.string("preset"), out = inv.string("out")
         let url = inv.session.resolve(out)
         let model = try inv.lab {
             let model = try LabModel.fresh(preset: preset, seed: seed, name: url.lastPathComponent)
@@ -218,42 +218,41 @@ extension CommandRegistry {
             + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}") { inv in
         let base = inv.model("model"), data = inv.dataset("on")
         var options = TuneOptions()
-        options.epochs = inv.int("epochs")!
-        options.learningRate = inv.double("lr")!
-        options.batchSize = inv.int("batch")!
-        options.systemPrompt = inv.bool("system_prompt")
+        options.epochs = inv.int("epochs")
+        options.learningRate = inv.double("lr")
+        options.batchSize = inv.int("batch")
+        options.systemPrompt = inv.bool(ifGiven: "system_prompt")
         options.seed = try inv.seed()
-        options.checkpointEvery = inv.int("checkpoint_every")
+        options.checkpointEvery = inv.int(ifGiven: "checkpoint_every")
         if let every = options.checkpointEvery, every <= 0 {
             throw inv.error("checkpoint_every must be a positive number of steps, got \(every)", at: "checkpoint_every")
         }
-        if case .record(let r) = inv.value("lora") {
+        if let r = inv.record(ifGiven: "lora") {
             guard case .int(let rank)? = r["rank"], rank > 0 else {
                 throw inv.error("lora needs a positive integer rank, e.g. {rank: 8, alpha: 16}", at: "lora")
             }
             options.lora = (rank, r["alpha"]?.double ?? Double(2 * rank))
         }
-        let validation = inv.object("val", as: DatasetObject.self)?.dataset.examples ?? []
-        let name = inv.string("name") ?? "\(base.name)·\(data.name)"
+        let validation = inv.object(ifGiven: "val", as: DatasetObject.self)?.dataset.examples ?? []
+        let name = inv.string(ifGiven: "name") ?? "\(base.name)·\(data.name)"
         let session = inv.session
         let started = Date()
-        let resume = inv.string("resume").map(session.resolve)
-        let saveDir = inv.string("save") ?? inv.string("resume")
+        let resume = inv.string(ifGiven: "resume").map(session.resolve)
+        let saveDir = inv.string(ifGiven: "save") ?? inv.string(ifGiven: "resume")
         let (model, completed) = try inv.lab {
             try base.tuned(name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
                            dataProvenance: data.provenance.description, resume: resume, saveTo: saveDir.map(session.resolve),
-                           shouldCancel: { Interrupt.isRequested }) { p in
-                session.progress(Progress.bar(p.step, p.totalSteps) + " step \(p.step)/\(p.totalSteps) · epoch \(p.epoch)"
-                    + " · loss \(Progress.fixed(p.loss, 3))" + (p.validationLoss.map { " · val \(Progress.fixed($0, 3))" } ?? "")
-                    + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(Progress.duration(p.secondsLeft))")
-            }
+                           shouldCancel: { Interrupt.isRequested }, progress: inv.progress.tuning)
         }
         let train = model.history.filter { $0.split == "train" && $0.run == name }
         let last = train.suffix(max(1, train.count / 10)).map(\.loss)
-        var summary = "tuned \(name): \(train.count) steps, loss \(Progress.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)) (mean of the last 10 %)"
-        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) { summary += ", validation \(Progress.fixed(v.loss, 3))" }
+        let meanLoss = ProgressReporter.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)
+        var summary = "tuned \(name): \(train.count) steps, loss \(meanLoss) (mean of the last 10 %)"
+        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) {
+            summary += ", validation \(ProgressReporter.fixed(v.loss, 3))"
+        }
         session.emit(summary)
-        session.emit("\(Progress.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
+        session.emit("\(ProgressReporter.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
         if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
         if let saveDir {
             session.emit(completed ? "saved to \(saveDir)" : "saved to \(saveDir) with its optimizer state; continue with resume: \"\(saveDir)\"")
@@ -277,18 +276,19 @@ extension CommandRegistry {
         let seed = try inv.seed()
         var messages: [Message] = []
         func turn(_ text: String) throws -> String {
-            if messages.isEmpty, let prompt = inv.string("system")
+            if messages.isEmpty, let prompt = inv.string(ifGiven: "system")
                 ?? (model.usesSystemPrompt ? (LanguageIdentifier.builtin.identify(text) ?? .en).systemPrompt : nil) {
                 messages.append(Message(role: .system, content: prompt))
             }
             messages.append(Message(role: .user, content: text))
             let r = try inv.lab {
-                try model.reply(to: messages, temperature: inv.double("temperature")!, seed: seed, maxTokens: inv.int("max_tokens")!)
+                try model.reply(to: messages, temperature: inv.double("temperature"), seed: seed,
+                                maxTokens: inv.int("max_tokens"))
             }
             messages.append(Message(role: .assistant, content: r.text))
             return r.text
         }
-        if let text = inv.string("text") {
+        if let text = inv.string(ifGiven: "text") {
             return .string(try turn(text))
         }
         guard let read = session.readLine else {
@@ -305,38 +305,18 @@ extension CommandRegistry {
         "logits", category: "models",
         summary: "Next-token logits after token ids (or a prompt) as a JSON array, to compare with another implementation.",
         positionals: [Parameter("model", .object("model"), "a model")],
-        keywords: [Parameter("ids", .list, default: Value.none, "token ids, e.g. [1, 2, 3]"),
+        keywords: [Parameter("ids", .listOf(.int), default: Value.none, "token ids, e.g. [1, 2, 3]"),
                    Parameter("prompt", .string, default: Value.none, "text to encode instead of ids")],
         example: "logits base ids: [1, 2, 3]") { inv in
         let model = inv.model("model")
         var ids: [Int] = []
-        if case .list(let xs) = inv.value("ids") {
-            ids = try xs.map { guard case .int(let i) = $0 else { throw inv.error("ids must be integers", at: "ids") }; return i }
-        } else if let p = inv.string("prompt") {
+        if let given = inv.ints(ifGiven: "ids") {
+            ids = given
+        } else if let p = inv.string(ifGiven: "prompt") {
             ids = model.tokenizer.encode(p)
         }
         guard !ids.isEmpty else { throw inv.error("logits needs ids: or prompt:", notes: ["expected e.g. logits m ids: [1, 2, 3]"]) }
         let values = try inv.lab { try model.transformer.nextTokenLogits(ids) }
         return .string("[" + values.map { "\($0)" }.joined(separator: ", ") + "]")
-    }
-}
-
-/// Formatting for progress lines and summaries.
-enum Progress {
-    static func bar(_ done: Int, _ total: Int, width: Int = 20) -> String {
-        let filled = total > 0 ? min(width, done * width / total) : 0
-        return "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "]"
-    }
-
-    static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
-
-    static func line(_ p: PretrainProgress) -> String {
-        guard p.step > 0 else { return p.phase + " …" }
-        return bar(p.step, p.totalSteps) + " \(p.phase) · step \(p.step)/\(p.totalSteps) · loss \(fixed(p.loss, 3))"
-            + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(duration(p.secondsLeft))"
-    }
-
-    static func duration(_ s: Double) -> String {
-        s < 60 ? String(format: "%.1f s", s) : String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
     }
 }

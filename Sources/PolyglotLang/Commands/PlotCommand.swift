@@ -21,7 +21,9 @@ extension CommandRegistry {
         summary: "Draw a table as a figure: an SVG file with to:, else inline in the terminal.",
         positionals: [Parameter("data", .any, "a table, a list of tables with the same columns, or a model (its loss curves)")],
         keywords: [
-            Parameter("kind", .string, default: .string("bars"), "bars | paired | diverging | radar | heatmap | lines"),
+            Parameter("kind", .choice(of: PlotKind.self, parse: PlotKind.parse), default: .string("bars"),
+                      "bars per group, paired bars with differences, diverging around zero, radar per category, "
+                          + "heatmap grid, loss lines"),
             Parameter("x", .string, default: Value.none, "column along the x axis (default: the first text column)"),
             Parameter("group", .string, default: Value.none, "column whose values make the bars, polygons or lines"),
             Parameter("value", .string, default: Value.none,
@@ -34,24 +36,21 @@ extension CommandRegistry {
         ],
         example: "plot scores kind: \"bars\" x: \"lang\" group: \"model\" to: \"scores.svg\"") { inv in
         let table = try plotTable(inv)
-        guard let kind = PlotKind.parse(inv.string("kind")!) else {
-            throw inv.error("unknown plot kind '\(inv.string("kind")!)'", at: "kind",
-                            notes: ["expected one of: \(PlotKind.allCases.map(\.rawValue).joined(separator: ", "))"])
-        }
-        var spec = PlotSpec(kind: kind, x: inv.string("x"), group: inv.string("group"), value: inv.string("value"),
-                            title: inv.string("title") ?? (table.title.isEmpty ? nil : table.title))
-        if case .list(let r) = inv.value("y_range") {
+        var spec = PlotSpec(kind: inv.choice("kind", as: PlotKind.self), x: inv.string(ifGiven: "x"),
+                            group: inv.string(ifGiven: "group"), value: inv.string(ifGiven: "value"),
+                            title: inv.string(ifGiven: "title") ?? (table.title.isEmpty ? nil : table.title))
+        if let r = inv.list(ifGiven: "y_range") {
             guard r.count == 2, let lo = r[0].double, let hi = r[1].double, lo < hi else {
                 throw inv.error("y_range must be [low, high] with low < high", at: "y_range")
             }
             spec.yRange = lo...hi
         }
         let session = inv.session
-        if let path = inv.string("to") {
+        if let path = inv.string(ifGiven: "to") {
             let svg = try inv.lab { try Plot.svg(table, spec) }
             let data = Data(svg.utf8)
             try inv.lab { try atomicWrite(data, to: session.resolve(path)) }
-            session.emit(figureLine(path: path, fingerprint: Plot.fingerprint(data)), volatile: inv.bool("volatile")!)
+            session.emit(figureLine(path: path, fingerprint: Plot.fingerprint(data)), volatile: inv.bool("volatile"))
         } else {
             let text = try inv.lab { try Plot.terminal(table, spec, width: session.terminalWidth ?? 80, color: session.color) }
             session.emit(text)

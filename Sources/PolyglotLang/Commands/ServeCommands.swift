@@ -29,9 +29,9 @@ extension CommandRegistry {
         case let v: throw inv.error("serve takes a model or a list of models, got \(v.typeName)", at: "models")
         }
         var options = ServeOptions()
-        options.host = inv.string("host")!
-        options.port = inv.int("port")!
-        options.apiKeyEnvironmentVariable = inv.string("api_key_env")
+        options.host = inv.string("host")
+        options.port = inv.int("port")
+        options.apiKeyEnvironmentVariable = inv.string(ifGiven: "api_key_env")
         let handle = try inv.lab { try OpenAIServer.startInBackground(models.map { ModelGenerator($0) }, options: options) }
         inv.session.servers.handles.append(handle)
         inv.session.emit("serving \(handle.modelIDs.joined(separator: ", ")) at \(handle.baseURL)", volatile: true)

@@ -23,16 +23,16 @@ extension CommandRegistry {
         dense − moe; (5) bactrian_small − lima, and bactrian − bactrian_small. "reproduces" when the 95% t-interval over
         seeds lies above 0, "reversed" when below, else "not shown".
         """) { inv in
-        guard case .list(let items) = inv.value("runs") else { return .none }
-        let runs = try items.enumerated().map { i, v -> JudgmentSet in
+        let runs = try inv.list("runs").enumerated().map { i, v -> JudgmentSet in
             guard case .object(let o as JudgmentsObject) = v else {
                 throw inv.error("runs[\(i)] is \(v.typeName); expected judgments (one per seed)", at: "runs")
             }
             return o.judgments
         }
         let study = try inv.lab { try StudyFindings(runs: runs) }
-        if let path = inv.string("to") {
-            let md = study.markdown(title: inv.string("title")!, preamble: inv.strings("notes") ?? [], figures: inv.strings("figures") ?? [])
+        if let path = inv.string(ifGiven: "to") {
+            let md = study.markdown(title: inv.string("title"), preamble: inv.strings("notes"),
+                                    figures: inv.strings("figures"))
             try inv.lab { try atomicWrite(Data(md.utf8), to: inv.session.resolve(path)) }
             inv.session.emit("wrote \(path)")
         }

@@ -11,7 +11,7 @@ extension CommandRegistry {
         positionals: [Parameter("rows", .list, "records, one per row")],
         keywords: [Parameter("title", .string, default: Value.none, "a title shown above the table")],
         example: "table [{lang: \"en\", score: 6.1}, {lang: \"de\", score: 5.4}] title: \"scores\"") { inv in
-        guard case .list(let rows) = inv.value("rows") else { return .none }
+        let rows = inv.list("rows")
         var columns: [String] = []
         var records: [Record] = []
         for (i, row) in rows.enumerated() {
@@ -33,7 +33,7 @@ extension CommandRegistry {
                 return cell
             })
         }
-        return .object(TableObject(Table(title: inv.string("title") ?? "", columns: columns, rows: cells)))
+        return .object(TableObject(Table(title: inv.string(ifGiven: "title") ?? "", columns: columns, rows: cells)))
     }
 
     static let pivot = CommandSpec(
@@ -47,15 +47,15 @@ extension CommandRegistry {
                              "name of a last column with each row's mean (none: no such column)"),
                    Parameter("title", .string, default: Value.none, "title (default: the table's)")],
         example: "pivot (score j by: [\"model\", \"lang\"]) rows: \"model\" columns: \"lang\" value: \"mean\"") { inv in
-        let table = inv.object("table", as: TableObject.self)!.table
-        let mean = inv.string("mean")
+        let table = inv.object("table", as: TableObject.self).table
+        let mean = inv.string(ifGiven: "mean")
         if mean?.isEmpty == true {
             throw inv.error("the mean column needs a name", at: "mean",
                             notes: ["expected mean: none for no mean column"])
         }
         return .object(TableObject(try inv.lab {
-            try table.pivot(rows: inv.string("rows")!, columns: inv.string("columns")!, value: inv.string("value")!,
-                            mean: mean, title: inv.string("title"))
+            try table.pivot(rows: inv.string("rows"), columns: inv.string("columns"), value: inv.string("value"),
+                            mean: mean, title: inv.string(ifGiven: "title"))
         }))
     }
 
@@ -67,14 +67,13 @@ extension CommandRegistry {
         keywords: [Parameter("column", .string, "column to match"),
                    Parameter("values", .list, "the values to keep (strings or numbers), in the order wanted")],
         example: "select (score j by: [\"model\", \"lang\"]) column: \"model\" values: [\"m1\", \"m2\"]") { inv in
-        let table = inv.object("table", as: TableObject.self)!.table
-        guard case .list(let values) = inv.value("values") else { return .none }
-        let texts = try values.enumerated().map { i, v -> String in
+        let table = inv.object("table", as: TableObject.self).table
+        let texts = try inv.list("values").enumerated().map { i, v -> String in
             guard let cell = v.cell, cell != .missing else {
                 throw inv.error("value \(i) is \(v.typeName); expected a string or a number", at: "values")
             }
             return cell.text
         }
-        return .object(TableObject(try inv.lab { try table.selecting(column: inv.string("column")!, values: texts) }))
+        return .object(TableObject(try inv.lab { try table.selecting(column: inv.string("column"), values: texts) }))
     }
 }

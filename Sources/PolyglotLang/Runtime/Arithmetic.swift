@@ -11,10 +11,13 @@ enum Arithmetic {
             switch (a, b) {
             case let (.string(x), .string(y)): return .string(x + y)
             case let (.list(x), .list(y)): return .list(x + y)
-            case let (.object(x as CombinableObject), .object(y)) where x.typeName == y.typeName:
-                do { return .object(try x.combined(with: y)) } catch {
+            case let (.object(x as any CombinableObject), .object(y)) where x.typeName == y.typeName:
+                do {
+                    if let union = try x.combined(withAny: y) { return .object(union) }
+                } catch {
                     throw PolyglotError.runtime("cannot combine these \(x.typeName): \(error)", at: span)
                 }
+                return try numeric(op, a, b, span, +)
             default: return try numeric(op, a, b, span, +)
             }
         case .subtract: return try numeric(op, a, b, span, -)

@@ -27,7 +27,13 @@ public struct Completer {
             }
             i += 1
         }
-        if inString { return completePath(String(chars[stringStart...]), start: stringStart) }
+        if inString {
+            let partial = String(chars[stringStart...])
+            if let choices = choices(before: String(chars[..<(stringStart - 1)])) {
+                return Completion(wordStart: stringStart, candidates: choices.filter { $0.hasPrefix(partial) })
+            }
+            return completePath(partial, start: stringStart)
+        }
 
         var start = chars.count
         while start > 0, chars[start - 1].isLetter || chars[start - 1].isNumber || chars[start - 1] == "_" { start -= 1 }
@@ -45,8 +51,7 @@ public struct Completer {
             if following.isEmpty, !reg.subcommands(of: head).isEmpty {
                 candidates = reg.subcommands(of: head).map { String($0.name.dropFirst(head.count + 1)) }
             } else {
-                let specName = following.first.map { "\(head) \($0)" }.flatMap { reg.commands[$0] != nil ? $0 : nil } ?? head
-                if let spec = reg.commands[specName] {
+                if let spec = command(head: head, following: following) {
                     let used = Set(following.filter { $0.hasSuffix(":") }.map { String($0.dropLast()) })
                     candidates = spec.keywords.map(\.name).filter { !used.contains($0) }.map { $0 + ":" }
                 }
@@ -57,6 +62,34 @@ public struct Completer {
         }
         let matches = Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted()
         return Completion(wordStart: start, candidates: matches)
+    }
+
+    /// The command a statement's words call: `load dataset` when the head word has that sub-command.
+    private func command(head: String, following: [String]) -> CommandSpec? {
+        let reg = session.registry
+        if let kind = following.first, let spec = reg.commands["\(head) \(kind)"] { return spec }
+        return reg.commands[head]
+    }
+
+    /// The choices of the keyword whose string value starts after `text` (`plot t kind: "`, `langs: ["en", "`).
+    private func choices(before text: String) -> [String]? {
+        let statement = text.split(separator: ";", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        guard let colon = statement.lastIndex(of: ":") else { return nil }
+        let value = statement[statement.index(after: colon)...]
+        // Only brackets, commas and finished strings between the keyword and this string.
+        let rest = value.replacingOccurrences(of: #""[^"]*""#, with: "", options: .regularExpression)
+        guard rest.allSatisfy({ $0 == " " || $0 == "[" || $0 == "," }) else { return nil }
+        let words = statement[..<colon].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "=" || $0 == "(" })
+            .map(String.init)
+        guard let keyword = words.last,
+              let headIndex = words.lastIndex(where: { session.isCallable($0) }),
+              let spec = command(head: words[headIndex], following: Array(words[(headIndex + 1)...])),
+              let parameter = spec.keywords.first(where: { $0.name == keyword }) else { return nil }
+        switch parameter.type {
+        case .choice(let c), .listOf(.choice(let c)): return c.names
+        case .language, .listOf(.language): return Choices.languages.names
+        default: return nil
+        }
     }
 
     private func completePath(_ partial: String, start: Int) -> Completion {

@@ -13,7 +13,15 @@ public protocol LabObject: AnyObject {
 /// An object that `a + b` combines with another of its kind (answers of several models, judgments of several runs).
 public protocol CombinableObject: LabObject {
     /// The union; throws a message when the two cannot be combined.
-    func combined(with other: LabObject) throws -> LabObject
+    func combined(with other: Self) throws -> Self
+}
+
+extension CombinableObject {
+    /// The union with `other` when it is of the same kind, else nil.
+    func combined(withAny other: LabObject) throws -> LabObject? {
+        guard let other = other as? Self else { return nil }
+        return try combined(with: other)
+    }
 }
 
 /// Ordered fields, so records print in the order they were written.
