@@ -8,7 +8,7 @@ APT_PACKAGES := libedit-dev libopenblas-dev pkg-config
 BIN ?= .build/release/polyglot
 PREFIX ?= /usr/local
 
-.PHONY: deps build demo test install docs notebooks study bench-study fuzz clean
+.PHONY: deps build demo test install docs format format-check notebooks study bench-study fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -24,13 +24,22 @@ build: deps
 demo: build
 	$(BIN) run notebooks/00-tour.pg
 
-test: deps
+test: deps format-check
 	$(SWIFT) build -c release -Xswiftc -enable-testing
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 install: build
 	install -D -m 0755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/polyglot"
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/polyglot"
+
+# swift-format with the checked-in .swift-format (4 spaces, 120 columns): `make format` rewrites the sources,
+# `make format-check` (run by `make test`) fails on any file it would change.
+FORMATTED := Package.swift Sources Tests Plugins
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMATTED)
+
+format-check:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMATTED)
 
 docs: build
 	$(BIN) docs > docs/commands.md

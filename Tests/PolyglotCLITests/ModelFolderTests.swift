@@ -60,7 +60,8 @@ final class ModelFolderTests: XCTestCase {
         XCTAssertTrue(serve.stderr.contains("missing tokenizer.json"), serve.stderr)
         let bad = try runPolyglot(["model", "new", "--preset", "tiny", "--out", "x"], cwd: dir)
         XCTAssertEqual(bad.status, 1)
-        XCTAssertTrue(bad.stderr.contains("unknown preset \"tiny\""), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("new model has no preset: \"tiny\""), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("expected one of \"tiny-dense\", \"tiny-moe\", \"small-dense\""), bad.stderr)
     }
 
     /// Runs `polyglot serve --model FOLDER --port 0` until `body` has used its base URL, then stops it with Ctrl-C
