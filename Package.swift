@@ -8,13 +8,13 @@ let package = Package(
     name: "Polyglot",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "polyglot", targets: ["polyglot"]),
+        .executable(name: "polyglot", targets: ["polyglot"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0")
     ],
     targets: [
         // OpenBLAS is loaded at run time (dlopen) so the engine pins its kernel set: see openblas_loader.c.
@@ -31,7 +31,7 @@ let package = Package(
             dependencies: [
                 "PolyglotLab", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]),
         // stdlib/*.pg is compiled into PolyglotLang (Stdlib.embedded), so an installed binary needs no checkout.
         .executableTarget(name: "StdlibSourceGenerator"),
@@ -43,7 +43,7 @@ let package = Package(
             name: "polyglot",
             dependencies: [
                 "PolyglotLang", "PolyglotServe", "PolyglotFuzz", "CEditline",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
         .testTarget(name: "PolyglotEngineTests", dependencies: ["PolyglotEngine"]),
         .testTarget(
@@ -53,10 +53,10 @@ let package = Package(
         .testTarget(
             name: "PolyglotServeTests",
             dependencies: [
-                "PolyglotServe", "PolyglotLab", "PolyglotEngine", .product(name: "Logging", package: "swift-log"),
+                "PolyglotServe", "PolyglotLab", "PolyglotEngine", .product(name: "Logging", package: "swift-log")
             ]),
         .testTarget(name: "PolyglotLangTests", dependencies: ["PolyglotLang"]),
-        .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot", "PolyglotEngine"]),
+        .testTarget(name: "PolyglotCLITests", dependencies: ["polyglot", "PolyglotEngine"])
     ],
     swiftLanguageModes: [.v5]
 )

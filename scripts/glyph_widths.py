@@ -69,7 +69,7 @@ def swift_table(name, widths):
             lines.append(row)
             row = "       "
         row += " " + item + ","
-    lines.append(row)
+    lines.append(row.rstrip(","))  # no trailing comma: the checked-in .swift-format removes it
     lines.append("    ]")
     return lines
 

@@ -12,9 +12,12 @@ struct EmbedStdlib: BuildToolPlugin {
             .filter { $0.pathExtension == "pg" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedStdlib.swift")
-        return [.buildCommand(displayName: "Embedding stdlib/*.pg in \(target.name)",
-                              executable: try context.tool(named: "StdlibSourceGenerator").url,
-                              arguments: [output.path] + files.map(\.path),
-                              inputFiles: files, outputFiles: [output])]
+        return [
+            .buildCommand(
+                displayName: "Embedding stdlib/*.pg in \(target.name)",
+                executable: try context.tool(named: "StdlibSourceGenerator").url,
+                arguments: [output.path] + files.map(\.path),
+                inputFiles: files, outputFiles: [output])
+        ]
     }
 }

@@ -6,7 +6,8 @@ import PolyglotLang
 
 /// stdlib/*.pg, notebooks/*.pg whole, and every code cell of the notebooks on its own.
 private func languageSeeds(_ env: FuzzEnvironment, cells: Bool) throws -> [FuzzSeed] {
-    let files = try env.seeds(under: env.root.appendingPathComponent("stdlib"), extensions: ["pg"])
+    let files =
+        try env.seeds(under: env.root.appendingPathComponent("stdlib"), extensions: ["pg"])
         + env.seeds(under: env.root.appendingPathComponent("notebooks"), extensions: ["pg"])
     guard cells else { return files }
     var seeds = files
@@ -46,8 +47,9 @@ final class DSLParseTarget: FuzzTarget {
         let source = String(decoding: input, as: UTF8.self)
         let continues = Lexer.needsContinuation(source)
         do {
-            let statements = try Parser.parse(source, file: "fuzz.pg", isCallable: session.isCallable,
-                                              commandNames: session.registry.headWords)
+            let statements = try Parser.parse(
+                source, file: "fuzz.pg", isCallable: session.isCallable,
+                commandNames: session.registry.headWords)
             return .result("\(statements.count) statement(s)\(continues ? ", open bracket" : "")")
         } catch let error as PolyglotError {
             return .error(rendered(error, in: source))

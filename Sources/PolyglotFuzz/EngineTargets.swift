@@ -8,11 +8,13 @@ import PolyglotEngine
 /// Writes the seed checkpoints once per worker: micro dense and MoE models with a small tokenizer.
 private enum MicroCheckpoints {
     static let configs = [
-        ModelConfig(vocabSize: 64, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16,
-                    maxPositionEmbeddings: 16),
-        ModelConfig(vocabSize: 64, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, numKeyValueHeads: 1,
-                    intermediateSize: 16, maxPositionEmbeddings: 16, tieWordEmbeddings: true, experts: 4,
-                    expertsPerToken: 2),
+        ModelConfig(
+            vocabSize: 64, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16,
+            maxPositionEmbeddings: 16),
+        ModelConfig(
+            vocabSize: 64, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, numKeyValueHeads: 1,
+            intermediateSize: 16, maxPositionEmbeddings: 16, tieWordEmbeddings: true, experts: 4,
+            expertsPerToken: 2)
     ]
 
     /// One folder per config under `work/seed-checkpoints`.
@@ -55,7 +57,8 @@ final class CheckpointTarget: FuzzTarget {
 
     var name: String { part == .config ? "config" : "safetensors" }
     var summary: String {
-        part == .config ? "config.json of a checkpoint (read, validated, and the model built when small)"
+        part == .config
+            ? "config.json of a checkpoint (read, validated, and the model built when small)"
             : "model.safetensors: header, offsets, dtypes, shapes, and loading into a model"
     }
 
@@ -98,11 +101,16 @@ final class TokenizerTarget: FuzzTarget {
     init(_ env: FuzzEnvironment) { self.env = env }
 
     func seeds() throws -> [FuzzSeed] {
-        let texts = ["the cat sat on the mat", "die Katze sitzt auf der Matte", "le chat est sur le tapis",
-                     "il gatto è sul tappeto", "el gato está en la alfombra"]
+        let texts = [
+            "the cat sat on the mat", "die Katze sitzt auf der Matte", "le chat est sur le tapis",
+            "il gatto è sul tappeto", "el gato está en la alfombra"
+        ]
         let trained = try BPETokenizer.train(texts: texts, target: .merges(40))
-        return [FuzzSeed(origin: "tokenizer trained on five sentences (40 merges)",
-                         bytes: Array(trained.huggingFaceJSON()))]
+        return [
+            FuzzSeed(
+                origin: "tokenizer trained on five sentences (40 merges)",
+                bytes: Array(trained.huggingFaceJSON()))
+        ]
     }
 
     func run(_ input: [UInt8]) -> FuzzOutcome {

@@ -11,8 +11,10 @@ public struct WorkerLauncher {
     public var dump: (_ target: String, _ seed: UInt64, _ index: Int, _ file: URL) -> [String]
     public var replay: (_ target: String, _ file: URL) -> [String]
 
-    public init(executable: String, work: @escaping (String, UInt64, Range<Int>) -> [String],
-                dump: @escaping (String, UInt64, Int, URL) -> [String], replay: @escaping (String, URL) -> [String]) {
+    public init(
+        executable: String, work: @escaping (String, UInt64, Range<Int>) -> [String],
+        dump: @escaping (String, UInt64, Int, URL) -> [String], replay: @escaping (String, URL) -> [String]
+    ) {
         self.executable = executable
         self.work = work
         self.dump = dump
@@ -86,9 +88,11 @@ public struct FuzzTargetReport: Sendable {
         let crashes = findings.filter { if case .signaled = $0.termination { true } else { false } }.count
         let hangs = findings.filter { $0.termination == .timedOut }.count
         let other = findings.count - crashes - hangs
-        var text = target.padding(toLength: 14, withPad: " ", startingAt: 0)
-            + String(format: "%8d inputs %8.1f s %9.0f inputs/s   %d crash(es)  %d hang(s)", inputs, seconds,
-                     seconds > 0 ? Double(inputs) / seconds : 0, crashes, hangs)
+        var text =
+            target.padding(toLength: 14, withPad: " ", startingAt: 0)
+            + String(
+                format: "%8d inputs %8.1f s %9.0f inputs/s   %d crash(es)  %d hang(s)", inputs, seconds,
+                seconds > 0 ? Double(inputs) / seconds : 0, crashes, hangs)
         if other > 0 { text += "  \(other) abnormal exit(s)" }
         text += String(format: "   peak RSS %.0f MB", peakRSSMegabytes)
         if let setupError { text += "   SETUP FAILED: \(setupError)" }
@@ -115,8 +119,13 @@ public final class FuzzDriver {
         let shares = (0..<workers).map { w in (w * options.count / workers)..<((w + 1) * options.count / workers) }
         let results = ShareResults(count: shares.count)
         DispatchQueue.concurrentPerform(iterations: shares.count) { worker in
-            results.set(worker, Result { try runShare(target: target, inputs: shares[worker], worker: worker,
-                                                      results: results) })
+            results.set(
+                worker,
+                Result {
+                    try runShare(
+                        target: target, inputs: shares[worker], worker: worker,
+                        results: results)
+                })
         }
         var report = FuzzTargetReport(target: target, inputs: 0, seconds: 0, findings: [], peakRSSMegabytes: 0)
         for share in try results.all() {
@@ -131,24 +140,29 @@ public final class FuzzDriver {
     }
 
     /// One worker's share of the inputs; stops early when the target's findings (over all workers) reach the limit.
-    private func runShare(target: String, inputs share: Range<Int>, worker: Int,
-                          results: ShareResults) throws -> FuzzTargetReport {
+    private func runShare(
+        target: String, inputs share: Range<Int>, worker: Int,
+        results: ShareResults
+    ) throws -> FuzzTargetReport {
         var report = FuzzTargetReport(target: target, inputs: 0, seconds: 0, findings: [], peakRSSMegabytes: 0)
         var next = share.lowerBound
         while next < share.upperBound, results.findings < options.maxFindings {
             let outcome = try runWorker(target: target, range: next..<share.upperBound, worker: worker)
             report.peakRSSMegabytes = max(report.peakRSSMegabytes, outcome.peakRSSMegabytes)
             guard let failed = outcome.lastStarted else {
-                report.setupError = "the worker ended (\(outcome.termination)) before its first input: "
+                report.setupError =
+                    "the worker ended (\(outcome.termination)) before its first input: "
                     + outcome.stderrTail
                 return report
             }
             report.inputs = failed + 1 - share.lowerBound
             if outcome.termination == .exited(0) { break }
-            let finding = investigate(target: target, index: failed, termination: outcome.termination,
-                                      stderrTail: outcome.stderrTail, worker: worker)
-            log("  \(target): input \(failed): \(finding.kind), \(finding.reproduced ? "reproduced" : "NOT reproduced")"
-                + (finding.reproducer.map { " → \($0.path)" } ?? ""))
+            let finding = investigate(
+                target: target, index: failed, termination: outcome.termination,
+                stderrTail: outcome.stderrTail, worker: worker)
+            log(
+                "  \(target): input \(failed): \(finding.kind), \(finding.reproduced ? "reproduced" : "NOT reproduced")"
+                    + (finding.reproducer.map { " → \($0.path)" } ?? ""))
             report.findings.append(finding)
             if results.addFinding() >= options.maxFindings {
                 log("  \(target): stopped after \(options.maxFindings) findings")
@@ -196,24 +210,29 @@ public final class FuzzDriver {
         let termination = child.wait()
         // The trap message comes first; a stack trace may follow.
         let tail = (try? String(contentsOf: stderr, encoding: .utf8)).map { String($0.prefix(2_000)) } ?? ""
-        return WorkerOutcome(termination: killed ? .timedOut : termination, lastStarted: lastStarted,
-                             stderrTail: tail.trimmingCharacters(in: .whitespacesAndNewlines),
-                             peakRSSMegabytes: Double(child.peakRSSKilobytes) / 1024)
+        return WorkerOutcome(
+            termination: killed ? .timedOut : termination, lastStarted: lastStarted,
+            stderrTail: tail.trimmingCharacters(in: .whitespacesAndNewlines),
+            peakRSSMegabytes: Double(child.peakRSSKilobytes) / 1024)
     }
 
     // MARK: - Reproducing
 
     /// Replays the input in a fresh worker, writes it to the findings folder and shrinks a crash.
-    private func investigate(target: String, index: Int, termination: WorkerTermination, stderrTail: String,
-                             worker: Int) -> FuzzFinding {
+    private func investigate(
+        target: String, index: Int, termination: WorkerTermination, stderrTail: String,
+        worker: Int
+    ) -> FuzzFinding {
         let stderr = stderrFile(target, worker: worker)
-        var finding = FuzzFinding(target: target, index: index, termination: termination, reproduced: false,
-                                  reproducer: nil, shrunk: nil, stderrTail: stderrTail)
+        var finding = FuzzFinding(
+            target: target, index: index, termination: termination, reproduced: false,
+            reproducer: nil, shrunk: nil, stderrTail: stderrTail)
         let again = try? runChild(launcher.work(target, options.seed, index..<(index + 1)), stderr: stderr)
         finding.reproduced = again.map { $0.termination == termination } ?? false
         let file = options.findings.appendingPathComponent("\(target)-seed\(options.seed)-input\(index).bin")
         guard let dumped = try? runChild(launcher.dump(target, options.seed, index, file), stderr: stderr),
-              dumped.termination == .exited(0), let bytes = try? Data(contentsOf: file) else { return finding }
+            dumped.termination == .exited(0), let bytes = try? Data(contentsOf: file)
+        else { return finding }
         finding.reproducer = file
         if case .signaled = termination, finding.reproduced {
             finding.shrunk = shrink(Array(bytes), target: target, like: termination, next: file, stderr: stderr)
@@ -222,8 +241,10 @@ public final class FuzzDriver {
     }
 
     /// Removes chunks (halving their size) while the input still fails the same way; nil when nothing could go.
-    private func shrink(_ input: [UInt8], target: String, like termination: WorkerTermination, next file: URL,
-                        stderr: URL) -> URL? {
+    private func shrink(
+        _ input: [UInt8], target: String, like termination: WorkerTermination, next file: URL,
+        stderr: URL
+    ) -> URL? {
         let candidateFile = file.deletingPathExtension().appendingPathExtension("candidate")
         defer { try? FileManager.default.removeItem(at: candidateFile) }
         let deadline = Date().addingTimeInterval(options.shrinkSeconds)
@@ -253,10 +274,13 @@ public final class FuzzDriver {
         return shrunk
     }
 
-    private func fails(_ input: [UInt8], target: String, like termination: WorkerTermination, file: URL,
-                       stderr: URL) -> Bool {
+    private func fails(
+        _ input: [UInt8], target: String, like termination: WorkerTermination, file: URL,
+        stderr: URL
+    ) -> Bool {
         guard (try? Data(input).write(to: file)) != nil,
-              let outcome = try? runChild(launcher.replay(target, file), stderr: stderr) else {
+            let outcome = try? runChild(launcher.replay(target, file), stderr: stderr)
+        else {
             return false
         }
         return outcome.termination == termination
@@ -273,9 +297,15 @@ private final class ShareResults: @unchecked Sendable {
 
     var findings: Int { lock.withLock { findingCount } }
 
-    func addFinding() -> Int { lock.withLock { findingCount += 1; return findingCount } }
+    func addFinding() -> Int {
+        lock.withLock {
+            findingCount += 1; return findingCount
+        }
+    }
 
-    func set(_ worker: Int, _ result: Result<FuzzTargetReport, any Error>) { lock.withLock { reports[worker] = result } }
+    func set(_ worker: Int, _ result: Result<FuzzTargetReport, any Error>) {
+        lock.withLock { reports[worker] = result }
+    }
 
     /// Every worker's report, or the first error one of them threw (called after concurrentPerform returned, when
     /// every worker has set its result).

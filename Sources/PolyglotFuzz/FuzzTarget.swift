@@ -88,8 +88,10 @@ public struct FuzzEnvironment {
 
 /// Every target, in the order `make fuzz` runs them.
 public enum FuzzTargets {
-    public static let names = ["dsl-parse", "dsl-run", "notebook", "dataset", "answers", "judgments", "bench",
-                               "config", "tokenizer", "safetensors", "serve-request"]
+    public static let names = [
+        "dsl-parse", "dsl-run", "notebook", "dataset", "answers", "judgments", "bench",
+        "config", "tokenizer", "safetensors", "serve-request"
+    ]
 
     public static func make(_ name: String, environment env: FuzzEnvironment) throws -> any FuzzTarget {
         switch name {

@@ -35,9 +35,9 @@ public enum FuzzWorker {
     public static func limitMemory(megabytes: Int) {
         var limit = rlimit(rlim_cur: rlim_t(megabytes) << 20, rlim_max: rlim_t(megabytes) << 20)
         #if os(Linux)
-        setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+            setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
         #else
-        setrlimit(RLIMIT_AS, &limit)
+            setrlimit(RLIMIT_AS, &limit)
         #endif
     }
 
@@ -49,8 +49,10 @@ public enum FuzzWorker {
     }
 
     /// Runs inputs `range` of the run with `seed`, writing "INDEX\n" to `progress` before each one.
-    public static func run(_ target: any FuzzTarget, seed: UInt64, range: Range<Int>, progress: FileHandle,
-                           injection: FuzzInjection? = nil) throws {
+    public static func run(
+        _ target: any FuzzTarget, seed: UInt64, range: Range<Int>, progress: FileHandle,
+        injection: FuzzInjection? = nil
+    ) throws {
         let mutator = try mutator(for: target)
         // Tables built on first use (the language identifier, the builtin world) are built before the clock starts.
         _ = target.run(mutator.corpus[0])

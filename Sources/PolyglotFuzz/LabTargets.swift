@@ -23,7 +23,8 @@ final class DatasetTarget: FuzzTarget {
         FuzzOutcome.of {
             // The file name names a language, so records without one load too.
             let path = try env.write(input, to: "dataset/train_de.jsonl").path
-            let skipping = (try? DatasetLoader.load(path, options: LoadOptions(onError: .skip)))
+            let skipping =
+                (try? DatasetLoader.load(path, options: LoadOptions(onError: .skip)))
                 .map { "\($0.items.count) item(s) when skipping" } ?? "nothing when skipping"
             let dataset = try DatasetLoader.load(path)
             return "\(dataset.items.count) item(s), \(dataset.warnings.count) warning(s); \(skipping)"

@@ -114,7 +114,9 @@ public struct Mutator: Sendable {
             return insert(Mutator.extremeNumbers[rng.below(Mutator.extremeNumbers.count)], into: &bytes, &rng)
         }
         let target = runs[rng.below(runs.count)]
-        let replacement = rng.below(3) == 0 ? Array(bytes[runs[rng.below(runs.count)]])
+        let replacement =
+            rng.below(3) == 0
+            ? Array(bytes[runs[rng.below(runs.count)]])
             : Mutator.extremeNumbers[rng.below(Mutator.extremeNumbers.count)]
         bytes.replaceSubrange(target, with: replacement)
     }
@@ -155,26 +157,31 @@ public struct Mutator: Sendable {
         "1e309", "-1e309", "1e-400", "-1", "0", "-0", "2147483647", "2147483648", "4294967296", "9007199254740993",
         "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
         "18446744073709551615", "18446744073709551616", "99999999999999999999999999", "1.5", "NaN", "-Infinity",
-        "1e18", "123456789012", "65536", "0x10", "00", "1_000",
+        "1e18", "123456789012", "65536", "0x10", "00", "1_000"
     ].map { Array($0.utf8) }
 
     static let invalidUTF8: [[UInt8]] = [
         [0xC3], [0xFF], [0xFE, 0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
-        [0xEF, 0xBB, 0xBF], [0x00], [0xF0, 0x9F, 0x98],
+        [0xEF, 0xBB, 0xBF], [0x00], [0xF0, 0x9F, 0x98]
     ]
 
     static func fixedTokens(_ dialect: InputDialect) -> [[UInt8]] {
         let tokens: [String]
         switch dialect {
         case .json, .safetensors:
-            tokens = ["{", "}", "[", "]", "\"", ":", ",", "null", "true", "false", "\"\\u0000\"", "\"\\ud800\"",
-                      "\"\\udc00\\ud800\"", "\"\\", "{}", "[]", "\"\":", "\n", "\r\n", "\"F16\"", "\"BF16\"", "\"I64\"",
-                      "\"F32\"", "[-1, 4]", "[0, 18446744073709551615]", "[9223372036854775807, 1]", "[[1,2]]"]
+            tokens = [
+                "{", "}", "[", "]", "\"", ":", ",", "null", "true", "false", "\"\\u0000\"", "\"\\ud800\"",
+                "\"\\udc00\\ud800\"", "\"\\", "{}", "[]", "\"\":", "\n", "\r\n", "\"F16\"", "\"BF16\"", "\"I64\"",
+                "\"F32\"", "[-1, 4]", "[0, 18446744073709551615]", "[9223372036854775807, 1]", "[[1,2]]"
+            ]
         case .dsl:
-            tokens = Keyword.allCases.map(\.rawValue) + Symbol.allCases.map(\.rawValue)
-                + ["\"", "\\", "\"{", "}\"", "\"{x}\"", "#", "\n# %%\n", "\n#> ", "\n", "builtin:", "builtin:bench",
-                   "builtin:lima-mini", "builtin:dense", "fn f(x) { f(x) }", "for x in range(10000000) { }", "-",
-                   "- 9223372036854775807 - 1", "1e308 * 10", "[1] * 3", ".", ":", "{a: 1}", "\t"]
+            tokens =
+                Keyword.allCases.map(\.rawValue) + Symbol.allCases.map(\.rawValue)
+                + [
+                    "\"", "\\", "\"{", "}\"", "\"{x}\"", "#", "\n# %%\n", "\n#> ", "\n", "builtin:", "builtin:bench",
+                    "builtin:lima-mini", "builtin:dense", "fn f(x) { f(x) }", "for x in range(10000000) { }", "-",
+                    "- 9223372036854775807 - 1", "1e308 * 10", "[1] * 3", ".", ":", "{a: 1}", "\t"
+                ]
         }
         return tokens.map { Array($0.utf8) }
     }

@@ -14,7 +14,7 @@ enum Sandbox {
         "answer": "generates with a model", "chat": "generates with a model", "complete": "generates with a model",
         "logits": "runs a model", "new model": "writes a checkpoint", "serve": "starts a server",
         "stop": "stops servers", "annotate": "asks a person and writes a file",
-        "save": "writes a file", "export": "writes files",
+        "save": "writes a file", "export": "writes files"
     ]
 
     /// Commands that run unless one argument asks for what the sandbox declines.
@@ -25,7 +25,7 @@ enum Sandbox {
         "judge": ("with", "reaches the network", { if case .object = $0 { true } else { false } }),
         "load model": ("path", "pre-trains or loads a builtin base", isBuiltinReference),
         // Describing a builtin regenerates the miniature world's corpus or instruction sets (seconds each time).
-        "show": ("value", "regenerates the miniature world", isBuiltinReference),
+        "show": ("value", "regenerates the miniature world", isBuiltinReference)
     ]
 
     private static func isBuiltinReference(_ value: Value) -> Bool {
@@ -44,8 +44,9 @@ enum Sandbox {
                 spec.run = { inv in
                     guard !rule.applies(inv.value(rule.argument)) else {
                         let why = "(it \(rule.reason))"
-                        throw inv.error("'\(name)' with this \(rule.argument) is not run in the fuzzing sandbox \(why)",
-                                        at: rule.argument)
+                        throw inv.error(
+                            "'\(name)' with this \(rule.argument) is not run in the fuzzing sandbox \(why)",
+                            at: rule.argument)
                     }
                     return try real(inv)
                 }

@@ -53,7 +53,8 @@ public struct CompletionRequest: Sendable {
         generation.topP = try number(body, "top_p", in: 0...1) ?? 1
         // Newer clients send max_completion_tokens instead of max_tokens. Any size is accepted: the server
         // lowers it to what the context leaves and says so in the response.
-        let maxTokens = try integer(body, "max_tokens", in: 1...Int64.max)
+        let maxTokens =
+            try integer(body, "max_tokens", in: 1...Int64.max)
             ?? integer(body, "max_completion_tokens", in: 1...Int64.max)
         if let seed = try integer(body, "seed", in: Int64.min...Int64.max) {
             generation.seed = UInt64(bitPattern: seed)
@@ -65,16 +66,21 @@ public struct CompletionRequest: Sendable {
         let stream = try boolean(body, "stream") ?? false
         var includeUsage = false
         if let options = body["stream_options"], options != .null {
-            guard case .object = options else { throw OpenAIError.wrongType("stream_options", expected: "an object", got: options) }
+            guard case .object = options else {
+                throw OpenAIError.wrongType("stream_options", expected: "an object", got: options)
+            }
             includeUsage = try boolean(options, "include_usage", path: "stream_options.include_usage") ?? false
         }
-        return CompletionRequest(model: model, generation: generation, requestedMaxTokens: maxTokens.map(Int.init),
-                                 stream: stream, includeUsage: includeUsage)
+        return CompletionRequest(
+            model: model, generation: generation, requestedMaxTokens: maxTokens.map(Int.init),
+            stream: stream, includeUsage: includeUsage)
     }
 
     private static func parseMessages(_ value: JSONValue?) throws -> [Message] {
         guard let value, value != .null else { throw OpenAIError.missing("messages") }
-        guard case .array(let items) = value else { throw OpenAIError.wrongType("messages", expected: "an array", got: value) }
+        guard case .array(let items) = value else {
+            throw OpenAIError.wrongType("messages", expected: "an array", got: value)
+        }
         guard !items.isEmpty else { throw OpenAIError.invalidValue("messages", "expected at least one message.") }
         return try items.enumerated().map { i, item in
             let path = "messages[\(i)]"
@@ -85,7 +91,8 @@ public struct CompletionRequest: Sendable {
             }
             // "developer" is OpenAI's newer name for the system role.
             guard let role = Role(rawValue: roleName == "developer" ? "system" : roleName) else {
-                throw OpenAIError.invalidValue("\(path).role", "expected one of system, user, assistant; got '\(roleName)'.")
+                throw OpenAIError.invalidValue(
+                    "\(path).role", "expected one of system, user, assistant; got '\(roleName)'.")
             }
             return Message(role: role, content: try parseContent(item["content"], path: "\(path).content"))
         }
@@ -100,7 +107,8 @@ public struct CompletionRequest: Sendable {
         case .array(let parts)?:
             return try parts.enumerated().map { i, part in
                 guard case .string(let text)? = part["text"] else {
-                    throw OpenAIError.invalidValue("\(path)[\(i)]", "only text parts ({\"type\": \"text\", \"text\": …}) are supported.")
+                    throw OpenAIError.invalidValue(
+                        "\(path)[\(i)]", "only text parts ({\"type\": \"text\", \"text\": …}) are supported.")
                 }
                 return text
             }.joined()
@@ -127,7 +135,9 @@ public struct CompletionRequest: Sendable {
         case .string(let s)?: return s.isEmpty ? [] : [s]
         case .array(let items)?:
             return try items.enumerated().compactMap { i, item in
-                guard case .string(let s) = item else { throw OpenAIError.wrongType("stop[\(i)]", expected: "a string", got: item) }
+                guard case .string(let s) = item else {
+                    throw OpenAIError.wrongType("stop[\(i)]", expected: "a string", got: item)
+                }
                 return s.isEmpty ? nil : s
             }
         case let other?: throw OpenAIError.wrongType("stop", expected: "a string or an array of strings", got: other)
@@ -143,7 +153,8 @@ public struct CompletionRequest: Sendable {
         case let other?: throw OpenAIError.wrongType(key, expected: "a number", got: other)
         }
         guard range.contains(d) else {
-            throw OpenAIError.invalidValue(key, "expected a number in \(range.lowerBound)...\(range.upperBound), got \(d).")
+            throw OpenAIError.invalidValue(
+                key, "expected a number in \(range.lowerBound)...\(range.upperBound), got \(d).")
         }
         return d
     }

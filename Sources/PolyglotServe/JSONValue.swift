@@ -96,7 +96,13 @@ public enum JSONValue: Equatable, Sendable {
         case .int(let i): out += String(i)
         case .double(let d):
             // JSON has no NaN/Infinity; integral doubles print without exponent noise.
-            if !d.isFinite { out += "null" } else if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else { out += String(d) }
+            if !d.isFinite {
+                out += "null"
+            } else if d == d.rounded(), abs(d) < 1e15 {
+                out += String(Int64(d))
+            } else {
+                out += String(d)
+            }
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
             out += "["

@@ -25,11 +25,13 @@ public final class ModelGenerator: TextGenerator, @unchecked Sendable {
     public func tokenCount(_ request: GenerationRequest) -> Int { (try? promptIDs(request).count) ?? Int.max }
 
     public func generate(_ request: GenerationRequest, onText: (String) -> Bool) throws
-        -> (completionTokens: Int, finishReason: String) {
+        -> (completionTokens: Int, finishReason: String)
+    {
         let prompt = try promptIDs(request)
-        let options = GenerationOptions(maxNewTokens: request.maxTokens, temperature: Float(request.temperature),
-                                        topP: Float(request.topP), seed: request.seed ?? 0,
-                                        stopTokens: [model.template.endId])
+        let options = GenerationOptions(
+            maxNewTokens: request.maxTokens, temperature: Float(request.temperature),
+            topP: Float(request.topP), seed: request.seed ?? 0,
+            stopTokens: [model.template.endId])
         var decoder = StreamingDecoder(tokenizer: model.tokenizer)
         var clientGone = false
         let result = try model.transformer.generate(prompt: prompt, options: options) { id in

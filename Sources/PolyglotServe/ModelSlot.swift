@@ -61,7 +61,8 @@ final class ModelSlot: @unchecked Sendable {
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 guard !cancel.isSet, !shutdown.isSet else {
-                    continuation.resume(returning: GenerationOutcome(text: "", completionTokens: 0, finishReason: "stop"))
+                    continuation.resume(
+                        returning: GenerationOutcome(text: "", completionTokens: 0, finishReason: "stop"))
                     return
                 }
                 var filter = StopSequenceFilter(stops: request.stop)
@@ -80,8 +81,9 @@ final class ModelSlot: @unchecked Sendable {
                     _ = deliver(filter.flush())
                     // A stop string ends the answer as "stop" even if the generator saw it as cut short.
                     let reason = filter.stopped ? "stop" : result.finishReason
-                    continuation.resume(returning: GenerationOutcome(
-                        text: text, completionTokens: result.completionTokens, finishReason: reason))
+                    continuation.resume(
+                        returning: GenerationOutcome(
+                            text: text, completionTokens: result.completionTokens, finishReason: reason))
                 } catch {
                     continuation.resume(throwing: error)
                 }

@@ -16,8 +16,10 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The connection closes after this answer, unread request bytes unread (a body too large or too slow).
     public var closesConnection: Bool
 
-    public init(status: HTTPResponse.Status, message: String, type: String, param: String? = nil, code: String? = nil,
-                closesConnection: Bool = false) {
+    public init(
+        status: HTTPResponse.Status, message: String, type: String, param: String? = nil, code: String? = nil,
+        closesConnection: Bool = false
+    ) {
         self.status = status
         self.message = message
         self.type = type
@@ -31,12 +33,15 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The `{"error": {...}}` document.
     public var json: JSONValue {
         .object([
-            ("error", .object([
-                ("message", .string(message)),
-                ("type", .string(type)),
-                ("param", param.map(JSONValue.string) ?? .null),
-                ("code", code.map(JSONValue.string) ?? .null),
-            ])),
+            (
+                "error",
+                .object([
+                    ("message", .string(message)),
+                    ("type", .string(type)),
+                    ("param", param.map(JSONValue.string) ?? .null),
+                    ("code", code.map(JSONValue.string) ?? .null)
+                ])
+            )
         ])
     }
 
@@ -53,7 +58,9 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     static func wrongType(_ param: String, expected: String, got value: JSONValue) -> OpenAIError {
-        invalidRequest("Invalid type for '\(param)': expected \(expected), got \(value.kindName).", param: param, code: "invalid_type")
+        invalidRequest(
+            "Invalid type for '\(param)': expected \(expected), got \(value.kindName).", param: param,
+            code: "invalid_type")
     }
 
     static func invalidValue(_ param: String, _ message: String) -> OpenAIError {
@@ -61,8 +68,9 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     static func modelNotFound(_ model: String) -> OpenAIError {
-        OpenAIError(status: .notFound, message: "The model `\(model)` does not exist.", type: "invalid_request_error",
-                    param: "model", code: "model_not_found")
+        OpenAIError(
+            status: .notFound, message: "The model `\(model)` does not exist.", type: "invalid_request_error",
+            param: "model", code: "model_not_found")
     }
 
     static let unauthorized = OpenAIError(
@@ -70,20 +78,23 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
         type: "invalid_request_error", code: "invalid_api_key")
 
     static func bodyTooLarge(limit: Int) -> OpenAIError {
-        OpenAIError(status: .contentTooLarge, message: "Request body is larger than the limit of \(limit) bytes.",
-                    type: "invalid_request_error", code: "request_too_large", closesConnection: true)
+        OpenAIError(
+            status: .contentTooLarge, message: "Request body is larger than the limit of \(limit) bytes.",
+            type: "invalid_request_error", code: "request_too_large", closesConnection: true)
     }
 
     static func bodyTimeout(_ limit: Duration, received: Int) -> OpenAIError {
-        OpenAIError(status: .requestTimeout,
-                    message: "The request body did not arrive within \(limit) (\(received) bytes received).",
-                    type: "invalid_request_error", code: "request_timeout", closesConnection: true)
+        OpenAIError(
+            status: .requestTimeout,
+            message: "The request body did not arrive within \(limit) (\(received) bytes received).",
+            type: "invalid_request_error", code: "request_timeout", closesConnection: true)
     }
 
     static func streamBacklogExceeded(pieces: Int) -> OpenAIError {
-        OpenAIError(status: .serviceUnavailable,
-                    message: "The client fell \(pieces) pieces behind the stream; generation was stopped.",
-                    type: "server_error", code: "stream_backlog_exceeded")
+        OpenAIError(
+            status: .serviceUnavailable,
+            message: "The client fell \(pieces) pieces behind the stream; generation was stopped.",
+            type: "server_error", code: "stream_backlog_exceeded")
     }
 
     static func serverError(_ message: String) -> OpenAIError {
@@ -91,7 +102,8 @@ public struct OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     static let shuttingDown = OpenAIError(
-        status: .serviceUnavailable, message: "The server is shutting down.", type: "unavailable_error", code: "shutting_down")
+        status: .serviceUnavailable, message: "The server is shutting down.", type: "unavailable_error",
+        code: "shutting_down")
 
     static func generationFailed(_ error: any Error) -> OpenAIError {
         serverError("Generation failed: \(error)")
@@ -122,7 +134,9 @@ extension Response {
 struct OpenAIErrorMiddleware: RouterMiddleware {
     typealias Context = ServeRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as OpenAIError {
@@ -132,8 +146,10 @@ struct OpenAIErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             let status = error.status
-            let type = status == .notFound ? "not_found_error" : status.code >= 500 ? "server_error" : "invalid_request_error"
-            let message = status == .notFound
+            let type =
+                status == .notFound ? "not_found_error" : status.code >= 500 ? "server_error" : "invalid_request_error"
+            let message =
+                status == .notFound
                 ? "No route for \(request.method) \(request.uri.path)." : "\(status.code) \(status.reasonPhrase)"
             let wrapped = OpenAIError(status: status, message: message, type: type)
             return Response.json(wrapped.json, status: status)
@@ -150,7 +166,9 @@ struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = ServeRequestContext
     let expected: String
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         if request.uri.path == "/health" { return try await next(request, context) }
         guard let header = request.headers[.authorization], constantTimeEqual(header, "Bearer " + expected) else {
             throw OpenAIError.unauthorized

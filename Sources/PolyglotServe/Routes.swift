@@ -12,7 +12,9 @@ final class ResponseIDs: @unchecked Sendable {
     private let runTag = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
 
     func make(_ prefix: String) -> String {
-        let n = lock.withLock { () -> Int in next += 1; return next }
+        let n = lock.withLock { () -> Int in
+            next += 1; return next
+        }
         return "\(prefix)\(runTag)\(String(n, radix: 36))"
     }
 }
@@ -34,7 +36,9 @@ struct OpenAIRoutes: Sendable {
         }
         router.get("/v1/models/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let slot = slots.first(where: { $0.generator.modelID == id }) else { throw OpenAIError.modelNotFound(id) }
+            guard let slot = slots.first(where: { $0.generator.modelID == id }) else {
+                throw OpenAIError.modelNotFound(id)
+            }
             return Response.json(modelCard(slot))
         }
         router.post("/v1/chat/completions") { request, context in
@@ -46,14 +50,15 @@ struct OpenAIRoutes: Sendable {
     private func modelCard(_ slot: ModelSlot) -> JSONValue {
         .object([
             ("id", .string(slot.generator.modelID)), ("object", .string("model")), ("created", .int(Int64(started))),
-            ("owned_by", .string("polyglot")), ("max_model_len", .int(Int64(slot.generator.contextLength))),
+            ("owned_by", .string("polyglot")), ("max_model_len", .int(Int64(slot.generator.contextLength)))
         ])
     }
 
     // MARK: - Completions
 
     private func complete(_ request: Request, _ context: ServeRequestContext, endpoint: CompletionEndpoint) async throws
-        -> Response {
+        -> Response
+    {
         let body = try await readBody(request)
         var parsed = try CompletionRequest.decode(Data(body.readableBytesView), endpoint: endpoint)
         guard let slot = slots.first(where: { $0.generator.modelID == parsed.model }) else {
@@ -63,9 +68,11 @@ struct OpenAIRoutes: Sendable {
         let budget = try CompletionBudget(
             promptTokens: promptTokens, requested: parsed.requestedMaxTokens, context: slot.generator.contextLength)
         parsed.generation.maxTokens = budget.allowed
-        let reply = Reply(endpoint: endpoint, id: ids.make(endpoint.idPrefix), created: Int(Date().timeIntervalSince1970),
-                          model: parsed.model, promptTokens: promptTokens, budget: budget)
-        var response = parsed.stream
+        let reply = Reply(
+            endpoint: endpoint, id: ids.make(endpoint.idPrefix), created: Int(Date().timeIntervalSince1970),
+            model: parsed.model, promptTokens: promptTokens, budget: budget)
+        var response =
+            parsed.stream
             ? streamingResponse(slot: slot, parsed: parsed, reply: reply, context: context)
             : try await wholeResponse(slot: slot, parsed: parsed, reply: reply)
         if budget.clamped { response.headers[Self.clampedHeader] = String(budget.allowed) }
@@ -123,8 +130,10 @@ struct OpenAIRoutes: Sendable {
     /// a reader that falls `streamBacklogPieces` behind ends the generation (the model is freed), and a write
     /// that stalls for `stalledWriteTimeout` closes the connection. A failed write (client gone) or a
     /// cancelled task sets the flag that makes the generator stop.
-    private func streamingResponse(slot: ModelSlot, parsed: CompletionRequest, reply: Reply,
-                                   context: ServeRequestContext) -> Response {
+    private func streamingResponse(
+        slot: ModelSlot, parsed: CompletionRequest, reply: Reply,
+        context: ServeRequestContext
+    ) -> Response {
         let options = self.options
         let body = ResponseBody { writer in
             let cancel = CancellationFlag(), fellBehind = CancellationFlag(), stalled = CancellationFlag()
@@ -133,14 +142,15 @@ struct OpenAIRoutes: Sendable {
             let producer = Task { () -> Result<GenerationOutcome, any Error> in
                 defer { sink.finish() }
                 do {
-                    return .success(try await slot.generate(parsed.generation, cancel: cancel) { piece in
-                        switch sink.yield(piece) {
-                        case .enqueued: return true
-                        case .dropped: fellBehind.cancel(); return false
-                        case .terminated: return false
-                        @unknown default: return false
-                        }
-                    })
+                    return .success(
+                        try await slot.generate(parsed.generation, cancel: cancel) { piece in
+                            switch sink.yield(piece) {
+                            case .enqueued: return true
+                            case .dropped: fellBehind.cancel(); return false
+                            case .terminated: return false
+                            @unknown default: return false
+                            }
+                        })
                 } catch {
                     return .failure(error)
                 }
@@ -228,49 +238,72 @@ struct Reply: Sendable {
     let budget: CompletionBudget
 
     private func envelope(object: String, choices: [JSONValue]) -> [(String, JSONValue)] {
-        [("id", .string(id)), ("object", .string(object)), ("created", .int(Int64(created))),
-         ("model", .string(model)), ("choices", .array(choices))]
+        [
+            ("id", .string(id)), ("object", .string(object)), ("created", .int(Int64(created))),
+            ("model", .string(model)), ("choices", .array(choices))
+        ]
     }
 
     private func choice(_ content: (String, JSONValue), finishReason: String?) -> JSONValue {
-        .object([("index", .int(0)), content, ("logprobs", .null), ("finish_reason", finishReason.map(JSONValue.string) ?? .null)])
+        .object([
+            ("index", .int(0)), content, ("logprobs", .null),
+            ("finish_reason", finishReason.map(JSONValue.string) ?? .null)
+        ])
     }
 
     private func usage(_ completionTokens: Int) -> JSONValue {
-        .object([("prompt_tokens", .int(Int64(promptTokens))), ("completion_tokens", .int(Int64(completionTokens))),
-                 ("total_tokens", .int(Int64(promptTokens + completionTokens)))])
+        .object([
+            ("prompt_tokens", .int(Int64(promptTokens))), ("completion_tokens", .int(Int64(completionTokens))),
+            ("total_tokens", .int(Int64(promptTokens + completionTokens)))
+        ])
     }
 
     /// `{"requested", "allowed"}` when max_tokens was lowered to fit the context (none otherwise).
     private var clampNote: [(String, JSONValue)] {
         guard budget.clamped, let requested = budget.requested else { return [] }
-        return [("max_tokens_clamped", .object([("requested", .int(Int64(requested))),
-                                                ("allowed", .int(Int64(budget.allowed)))]))]
+        return [
+            (
+                "max_tokens_clamped",
+                .object([
+                    ("requested", .int(Int64(requested))),
+                    ("allowed", .int(Int64(budget.allowed)))
+                ])
+            )
+        ]
     }
 
     func whole(_ outcome: GenerationOutcome) -> JSONValue {
-        let content: (String, JSONValue) = endpoint == .chat
+        let content: (String, JSONValue) =
+            endpoint == .chat
             ? ("message", .object([("role", .string("assistant")), ("content", .string(outcome.text))]))
             : ("text", .string(outcome.text))
-        return .object(envelope(object: endpoint.objectName, choices: [choice(content, finishReason: outcome.finishReason)])
-            + [("usage", usage(outcome.completionTokens))] + clampNote)
+        return .object(
+            envelope(object: endpoint.objectName, choices: [choice(content, finishReason: outcome.finishReason)])
+                + [("usage", usage(outcome.completionTokens))] + clampNote)
     }
 
     /// First chunk of a chat stream announces the role (legacy completions have no roles).
     func openingChunk() -> JSONValue {
         guard endpoint == .chat else { return chunk(text: "") }
-        return .object(envelope(object: endpoint.chunkObjectName, choices: [
-            choice(("delta", .object([("role", .string("assistant")), ("content", .string(""))])), finishReason: nil),
-        ]))
+        return .object(
+            envelope(
+                object: endpoint.chunkObjectName,
+                choices: [
+                    choice(
+                        ("delta", .object([("role", .string("assistant")), ("content", .string(""))])),
+                        finishReason: nil)
+                ]))
     }
 
     /// One piece of text; the last chunk carries an empty delta, the finish reason and any clamping note.
     func chunk(text: String, finishReason: String? = nil) -> JSONValue {
-        let content: (String, JSONValue) = endpoint == .chat
+        let content: (String, JSONValue) =
+            endpoint == .chat
             ? ("delta", finishReason == nil ? .object([("content", .string(text))]) : .object([]))
             : ("text", .string(text))
         let choices = [choice(content, finishReason: finishReason)]
-        return .object(envelope(object: endpoint.chunkObjectName, choices: choices) + (finishReason == nil ? [] : clampNote))
+        return .object(
+            envelope(object: endpoint.chunkObjectName, choices: choices) + (finishReason == nil ? [] : clampNote))
     }
 
     /// With `stream_options.include_usage`: a final chunk with no choices and the token counts.

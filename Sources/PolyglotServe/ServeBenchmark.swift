@@ -3,7 +3,7 @@
 
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import PolyglotLab
 
@@ -25,10 +25,16 @@ public struct ServeBenchmarkResult: Sendable, Equatable {
         Table(
             title: "serve benchmark: \(model)",
             columns: ["model", "clients", "requests", "failures", "req/s", "p50 ms", "p99 ms", "tokens/s"],
-            rows: [[.text(model), .int(clients), .int(requests), .int(failures), .number(requestsPerSecond),
-                    .number(p50Milliseconds), .number(p99Milliseconds), .number(tokensPerSecond)]],
-            notes: ["\(clients) concurrent clients, non-streaming /v1/chat/completions, wall time \(Table.format(seconds)) s; "
-                    + "p50/p99 are nearest-rank percentiles of per-request latency."])
+            rows: [
+                [
+                    .text(model), .int(clients), .int(requests), .int(failures), .number(requestsPerSecond),
+                    .number(p50Milliseconds), .number(p99Milliseconds), .number(tokensPerSecond)
+                ]
+            ],
+            notes: [
+                "\(clients) concurrent clients, non-streaming /v1/chat/completions, wall time \(Table.format(seconds)) s; "
+                    + "p50/p99 are nearest-rank percentiles of per-request latency."
+            ])
     }
 }
 
@@ -36,8 +42,10 @@ public struct ServeBenchmarkResult: Sendable, Equatable {
 public enum ServeBenchmark {
     /// Benchmarks a running server at `baseURL` (ending in /v1): `clients` clients each send
     /// `requestsPerClient` requests back to back (request i uses seed i, so runs are comparable).
-    public static func run(baseURL: String, model: String, clients: Int = 16, requestsPerClient: Int = 4,
-                           maxTokens: Int = 16, apiKey: String? = nil) async throws -> ServeBenchmarkResult {
+    public static func run(
+        baseURL: String, model: String, clients: Int = 16, requestsPerClient: Int = 4,
+        maxTokens: Int = 16, apiKey: String? = nil
+    ) async throws -> ServeBenchmarkResult {
         guard clients > 0, requestsPerClient > 0, maxTokens > 0 else {
             throw ServeError.benchmark("clients, requestsPerClient and maxTokens must be positive")
         }
@@ -68,24 +76,29 @@ public enum ServeBenchmark {
         let seconds = (clock.now - start).seconds
         let ok = samples.filter { $0.completionTokens != nil }
         guard !ok.isEmpty else {
-            throw ServeError.benchmark("all \(samples.count) requests failed; first error: \(samples.first?.error ?? "none")")
+            throw ServeError.benchmark(
+                "all \(samples.count) requests failed; first error: \(samples.first?.error ?? "none")")
         }
         let latencies = ok.map(\.milliseconds).sorted()
         let tokens = ok.reduce(0) { $0 + ($1.completionTokens ?? 0) }
         return ServeBenchmarkResult(
-            model: model, clients: clients, requests: samples.count, failures: samples.count - ok.count, seconds: seconds,
+            model: model, clients: clients, requests: samples.count, failures: samples.count - ok.count,
+            seconds: seconds,
             requestsPerSecond: Double(ok.count) / seconds,
             p50Milliseconds: percentile(latencies, 0.50), p99Milliseconds: percentile(latencies, 0.99),
             completionTokens: tokens, tokensPerSecond: Double(tokens) / seconds)
     }
 
     /// Serves `generator` on a free loopback port, benchmarks it, and stops the server.
-    public static func run(generator: any TextGenerator, clients: Int = 16, requestsPerClient: Int = 4,
-                           maxTokens: Int = 16) async throws -> ServeBenchmarkResult {
+    public static func run(
+        generator: any TextGenerator, clients: Int = 16, requestsPerClient: Int = 4,
+        maxTokens: Int = 16
+    ) async throws -> ServeBenchmarkResult {
         let handle = try await OpenAIServer.start([generator], options: ServeOptions(port: 0))
         do {
-            let result = try await run(baseURL: handle.baseURL, model: generator.modelID, clients: clients,
-                                       requestsPerClient: requestsPerClient, maxTokens: maxTokens)
+            let result = try await run(
+                baseURL: handle.baseURL, model: generator.modelID, clients: clients,
+                requestsPerClient: requestsPerClient, maxTokens: maxTokens)
             await handle.stop()
             return result
         } catch {
@@ -95,10 +108,13 @@ public enum ServeBenchmark {
     }
 
     /// `run(generator:…)` for synchronous callers (the CLI's `polyglot bench serve`).
-    public static func measure(generator: any TextGenerator, clients: Int = 16, requestsPerClient: Int = 4,
-                               maxTokens: Int = 16) throws -> ServeBenchmarkResult {
+    public static func measure(
+        generator: any TextGenerator, clients: Int = 16, requestsPerClient: Int = 4,
+        maxTokens: Int = 16
+    ) throws -> ServeBenchmarkResult {
         try blockingWait {
-            try await run(generator: generator, clients: clients, requestsPerClient: requestsPerClient, maxTokens: maxTokens)
+            try await run(
+                generator: generator, clients: clients, requestsPerClient: requestsPerClient, maxTokens: maxTokens)
         }
     }
 
@@ -117,15 +133,24 @@ public enum ServeBenchmark {
     private static func requestBody(model: String, seed: Int, maxTokens: Int) -> Data {
         let json = JSONValue.object([
             ("model", .string(model)),
-            ("messages", .array([.object([("role", .string("user")),
-                                          ("content", .string("Benchmark request \(seed): describe your favourite city."))])])),
-            ("max_tokens", .int(Int64(maxTokens))), ("seed", .int(Int64(seed))), ("temperature", .double(0.7)),
+            (
+                "messages",
+                .array([
+                    .object([
+                        ("role", .string("user")),
+                        ("content", .string("Benchmark request \(seed): describe your favourite city."))
+                    ])
+                ])
+            ),
+            ("max_tokens", .int(Int64(maxTokens))), ("seed", .int(Int64(seed))), ("temperature", .double(0.7))
         ])
         return Data(json.serialized.utf8)
     }
 
-    private static func send(_ body: Data, to url: URL, apiKey: String?, session: URLSession,
-                             clock: ContinuousClock) async -> Sample {
+    private static func send(
+        _ body: Data, to url: URL, apiKey: String?, session: URLSession,
+        clock: ContinuousClock
+    ) async -> Sample {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = body
@@ -141,8 +166,11 @@ public enum ServeBenchmark {
         if let error { return Sample(milliseconds: ms, error: "\(error)") }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 200, let data, let json = try? JSONValue.parse(data),
-              case .int(let tokens)? = json["usage"]?["completion_tokens"] else {
-            return Sample(milliseconds: ms, error: "HTTP \(status): \(String(decoding: data ?? Data(), as: UTF8.self).prefix(200))")
+            case .int(let tokens)? = json["usage"]?["completion_tokens"]
+        else {
+            return Sample(
+                milliseconds: ms,
+                error: "HTTP \(status): \(String(decoding: data ?? Data(), as: UTF8.self).prefix(200))")
         }
         return Sample(milliseconds: ms, completionTokens: Int(tokens))
     }

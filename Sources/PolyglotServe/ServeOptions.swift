@@ -25,9 +25,11 @@ public struct ServeOptions: Sendable, Equatable {
     /// model is free for the next request and the server never buffers a stream without bound.
     public var streamBacklogPieces: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8000, apiKeyEnvironmentVariable: String? = nil,
-                maxBodyBytes: Int = 1 << 20, bodyTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(60),
-                stalledWriteTimeout: Duration = .seconds(30), streamBacklogPieces: Int = 1024) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8000, apiKeyEnvironmentVariable: String? = nil,
+        maxBodyBytes: Int = 1 << 20, bodyTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(60),
+        stalledWriteTimeout: Duration = .seconds(30), streamBacklogPieces: Int = 1024
+    ) {
         self.host = host
         self.port = port
         self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
@@ -42,17 +44,24 @@ public struct ServeOptions: Sendable, Equatable {
     func resolveAPIKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String? {
         guard let name = apiKeyEnvironmentVariable else { return nil }
         guard let key = environment[name], !key.isEmpty else {
-            throw ServeError.configuration("environment variable \(name) (named by the API key option) is not set or empty")
+            throw ServeError.configuration(
+                "environment variable \(name) (named by the API key option) is not set or empty")
         }
         return key
     }
 
     func validate() throws {
-        guard (0...65_535).contains(port) else { throw ServeError.configuration("port must be in 0...65535, got \(port)") }
+        guard (0...65_535).contains(port) else {
+            throw ServeError.configuration("port must be in 0...65535, got \(port)")
+        }
         guard !host.isEmpty else { throw ServeError.configuration("host must not be empty") }
-        guard maxBodyBytes > 0 else { throw ServeError.configuration("maxBodyBytes must be positive, got \(maxBodyBytes)") }
-        for (name, value) in [("bodyTimeout", bodyTimeout), ("idleTimeout", idleTimeout),
-                              ("stalledWriteTimeout", stalledWriteTimeout)] where value <= .zero {
+        guard maxBodyBytes > 0 else {
+            throw ServeError.configuration("maxBodyBytes must be positive, got \(maxBodyBytes)")
+        }
+        for (name, value) in [
+            ("bodyTimeout", bodyTimeout), ("idleTimeout", idleTimeout),
+            ("stalledWriteTimeout", stalledWriteTimeout)
+        ] where value <= .zero {
             throw ServeError.configuration("\(name) must be positive, got \(value)")
         }
         guard streamBacklogPieces > 0 else {

@@ -26,8 +26,10 @@ struct ServeRequestContext: RequestContext {
 
     /// Runs one write of a response body; if it has not completed within `timeout` (the client stopped
     /// reading and every buffer is full) the connection is closed, which fails the write. `onStall` runs first.
-    func write(within timeout: Duration, onStall: @escaping @Sendable () -> Void,
-               _ operation: () async throws -> Void) async throws {
+    func write(
+        within timeout: Duration, onStall: @escaping @Sendable () -> Void,
+        _ operation: () async throws -> Void
+    ) async throws {
         let channel = self.channel
         let watchdog = Task {
             guard (try? await Task.sleep(for: timeout)) != nil else { return }

@@ -21,8 +21,10 @@ public final class ServeHandle: Sendable {
     private let shutdown: CancellationFlag
     private let slots: [ModelSlot]
 
-    fileprivate init(host: String, port: Int, modelIDs: [String], group: ServiceGroup,
-                     runTask: Task<Void, any Error>, shutdown: CancellationFlag, slots: [ModelSlot]) {
+    fileprivate init(
+        host: String, port: Int, modelIDs: [String], group: ServiceGroup,
+        runTask: Task<Void, any Error>, shutdown: CancellationFlag, slots: [ModelSlot]
+    ) {
         self.host = host
         self.port = port
         self.modelIDs = modelIDs
@@ -67,14 +69,18 @@ public enum OpenAIServer {
     }
 
     /// `start` for synchronous callers (the REPL's `serve MODEL port: 8000`).
-    public static func startInBackground(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
-                                         logger: Logger = defaultLogger) throws -> ServeHandle {
+    public static func startInBackground(
+        _ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
+        logger: Logger = defaultLogger
+    ) throws -> ServeHandle {
         try blockingWait { try await start(generators, options: options, logger: logger) }
     }
 
     /// Starts serving in the background and returns once the port is bound.
-    public static func start(_ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
-                             logger: Logger = defaultLogger) async throws -> ServeHandle {
+    public static func start(
+        _ generators: [any TextGenerator], options: ServeOptions = ServeOptions(),
+        logger: Logger = defaultLogger
+    ) async throws -> ServeHandle {
         try options.validate()
         let apiKey = try options.resolveAPIKey()
         let ids = generators.map(\.modelID)
@@ -98,14 +104,19 @@ public enum OpenAIServer {
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)),
             onServerRunning: { channel in readySink.yield(.success(channel.localAddress?.port ?? options.port)) },
             logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [app], gracefulShutdownSignals: [], logger: logger))
         let runTask = Task {
             do {
                 try await group.run()
-                readySink.yield(.failure(ServeError.bindFailed(host: options.host, port: options.port, reason: "server stopped before it was ready")))
+                readySink.yield(
+                    .failure(
+                        ServeError.bindFailed(
+                            host: options.host, port: options.port, reason: "server stopped before it was ready")))
             } catch {
-                readySink.yield(.failure(ServeError.bindFailed(host: options.host, port: options.port, reason: "\(error)")))
+                readySink.yield(
+                    .failure(ServeError.bindFailed(host: options.host, port: options.port, reason: "\(error)")))
                 throw error
             }
         }
@@ -117,7 +128,9 @@ public enum OpenAIServer {
         guard let port = try first?.get() else {
             throw ServeError.bindFailed(host: options.host, port: options.port, reason: "no start-up event")
         }
-        return ServeHandle(host: options.host, port: port, modelIDs: ids, group: group, runTask: runTask, shutdown: shutdown, slots: slots)
+        return ServeHandle(
+            host: options.host, port: port, modelIDs: ids, group: group, runTask: runTask, shutdown: shutdown,
+            slots: slots)
     }
 }
 
@@ -136,7 +149,9 @@ func blockingWait<T: Sendable>(_ operation: @escaping @Sendable () async throws 
 }
 
 func blockingWait(_ operation: @escaping @Sendable () async -> Void) {
-    _ = try? blockingWait { () async throws -> Bool in await operation(); return true }
+    _ = try? blockingWait { () async throws -> Bool in
+        await operation(); return true
+    }
 }
 
 private final class ResultBox<T: Sendable>: @unchecked Sendable {

@@ -23,9 +23,12 @@ struct StopSequenceFilter {
             return out
         }
         // Keep the longest suffix of `held` that is a proper prefix of some stop string.
-        let keep = stops.map { stop in
-            (1..<max(stop.count, 1)).reversed().first { n in n <= held.count && held.hasSuffix(String(stop.prefix(n))) } ?? 0
-        }.max() ?? 0
+        let keep =
+            stops.map { stop in
+                (1..<max(stop.count, 1)).reversed().first { n in
+                    n <= held.count && held.hasSuffix(String(stop.prefix(n)))
+                } ?? 0
+            }.max() ?? 0
         let split = held.index(held.endIndex, offsetBy: -keep)
         let out = String(held[..<split])
         held = String(held[split...])

@@ -9,15 +9,19 @@ import PolyglotLang
 import PolyglotServe
 
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks (engine, data, serve, study).",
-                                                    subcommands: [EngineBenchCommand.self, DataBenchCommand.self, ServeBenchCommand.self,
-                                                                  StudyBenchCommand.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (engine, data, serve, study).",
+        subcommands: [
+            EngineBenchCommand.self, DataBenchCommand.self, ServeBenchCommand.self,
+            StudyBenchCommand.self
+        ])
 }
 
 struct EngineBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
-        abstract: "Training and generation tokens/s, sgemm GFLOP/s and peak memory of the presets, with PyTorch ratios.")
+        abstract: "Training and generation tokens/s, sgemm GFLOP/s and peak memory of the presets, with PyTorch ratios."
+    )
 
     @Flag(help: "One JSON object per line.") var json = false
     @Option(help: "Presets to run (comma-separated).") var presets = ModelConfig.presetNames.joined(separator: ",")
@@ -25,8 +29,12 @@ struct EngineBenchCommand: ParsableCommand {
     var torchScript = "../shared/bench/bench_torch.py"
     @Option(help: "Timed training steps per preset (the median step counts).") var trainSteps = 10
     @Flag(help: "Measure only training throughput (for profiling).") var trainingOnly = false
-    @Option(help: ArgumentHelp("OpenBLAS kernel set to measure: native (the CPU's best, as PyTorch's MKL uses), portable or auto.",
-                               discussion: "Default: $POLYGLOT_KERNELS if set, else native. Notebooks run with portable kernels unless POLYGLOT_KERNELS says otherwise."))
+    @Option(
+        help: ArgumentHelp(
+            "OpenBLAS kernel set to measure: native (the CPU's best, as PyTorch's MKL uses), portable or auto.",
+            discussion:
+                "Default: $POLYGLOT_KERNELS if set, else native. Notebooks run with portable kernels unless POLYGLOT_KERNELS says otherwise."
+        ))
     var kernels: String?
 
     func run() throws {
@@ -39,7 +47,8 @@ struct EngineBenchCommand: ParsableCommand {
         if !trainingOnly {
             let corpus = Builtins.world.corpus(sentences: 20_000).map(\.text).joined(separator: "\n")
             let tokenizer = try BPETokenizer.train(texts: [corpus], target: .merges(2_000))
-            all.append(("tiny-dense", "tokenizer_mb_per_s", tokenizer.encodingThroughput(of: corpus).megabytesPerSecond))
+            all.append(
+                ("tiny-dense", "tokenizer_mb_per_s", tokenizer.encodingThroughput(of: corpus).megabytesPerSecond))
         }
         let reference = torchReference(names, modes: trainingOnly ? ["train"] : ["train", "gen"])
         if json {
@@ -51,7 +60,9 @@ struct EngineBenchCommand: ParsableCommand {
             }
             return
         }
-        print("OpenBLAS kernels: \(NumericsRevision.blasKernels) (\(NumericsRevision.kernelPolicy); bench engine --kernels portable|native|auto)")
+        print(
+            "OpenBLAS kernels: \(NumericsRevision.blasKernels) (\(NumericsRevision.kernelPolicy); bench engine --kernels portable|native|auto)"
+        )
         print("config        metric                   polyglot      pytorch   ratio")
         for (config, metric, value) in all {
             let name = config.padding(toLength: 13, withPad: " ", startingAt: 0)
@@ -64,7 +75,9 @@ struct EngineBenchCommand: ParsableCommand {
             }
             print(line)
         }
-        if reference.isEmpty { print("no PyTorch reference in this run (python3 with torch and \(torchScript) needed)") }
+        if reference.isEmpty {
+            print("no PyTorch reference in this run (python3 with torch and \(torchScript) needed)")
+        }
     }
 
     struct RefKey: Hashable, Comparable {
@@ -76,11 +89,14 @@ struct EngineBenchCommand: ParsableCommand {
     func torchReference(_ names: [String], modes: [String]) -> [RefKey: Double] {
         guard FileManager.default.fileExists(atPath: torchScript) else { return [:] }
         var out: [RefKey: Double] = [:]
-        let configs: [String: [String]] = ["tiny-dense": ["--config", "tiny"], "tiny-moe": ["--config", "tiny", "--moe"],
-                                           "small-dense": ["--config", "small"]]
+        let configs: [String: [String]] = [
+            "tiny-dense": ["--config", "tiny"], "tiny-moe": ["--config", "tiny", "--moe"],
+            "small-dense": ["--config", "small"]
+        ]
         for name in names {
             guard let args = configs[name] else { continue }
-            for (mode, metric) in [("train", "train_tokens_per_s"), ("gen", "generate_tokens_per_s")] where modes.contains(mode) {
+            for (mode, metric) in [("train", "train_tokens_per_s"), ("gen", "generate_tokens_per_s")]
+            where modes.contains(mode) {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 p.arguments = ["python3", torchScript, mode, "--threads", "2"] + args
@@ -92,8 +108,10 @@ struct EngineBenchCommand: ParsableCommand {
                 p.waitUntilExit()
                 guard p.terminationStatus == 0 else { return out }
                 for line in text.split(separator: "\n") where line.hasPrefix("RESULT ") {
-                    if let obj = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8)) as? [String: Any],
-                       let v = obj["tokens_per_s"] as? Double {
+                    if let obj = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8))
+                        as? [String: Any],
+                        let v = obj["tokens_per_s"] as? Double
+                    {
                         out[RefKey(config: name, metric: metric)] = v
                     }
                 }
@@ -105,7 +123,8 @@ struct EngineBenchCommand: ParsableCommand {
 
 struct DataBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Load a generated Bactrian-X-sized set (5 × 64K items, ~300 MB JSONL): seconds, MB/s, peak memory.")
+        commandName: "data",
+        abstract: "Load a generated Bactrian-X-sized set (5 × 64K items, ~300 MB JSONL): seconds, MB/s, peak memory.")
     @Option(help: "Items per language.") var items = 64_000
 
     func run() throws {
@@ -116,12 +135,16 @@ struct DataBenchCommand: ParsableCommand {
 struct StudyBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
-        abstract: "Seconds to tune a builtin base on builtin:lima-mini, to answer and judge builtin:bench, and the grid's time per seed.")
+        abstract:
+            "Seconds to tune a builtin base on builtin:lima-mini, to answer and judge builtin:bench, and the grid's time per seed."
+    )
     @Option(help: "Bases to measure (comma-separated: dense, moe).") var bases = "dense,moe"
 
     func run() throws {
         let kinds = try bases.split(separator: ",").map { name -> PretrainRecipe.Kind in
-            guard let k = PretrainRecipe.Kind(rawValue: String(name)) else { throw ValidationError("unknown base '\(name)'; expected dense or moe") }
+            guard let k = PretrainRecipe.Kind(rawValue: String(name)) else {
+                throw ValidationError("unknown base '\(name)'; expected dense or moe")
+            }
             return k
         }
         let ms = try kinds.map { kind in
@@ -133,7 +156,8 @@ struct StudyBenchCommand: ParsableCommand {
 
 struct ServeBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Requests/s and p50/p99 latency of 16 concurrent clients against a served model.")
+        commandName: "serve",
+        abstract: "Requests/s and p50/p99 latency of 16 concurrent clients against a served model.")
     @Option(help: "A checkpoint folder or builtin:dense.") var model = "builtin:dense"
     @Option(help: "Concurrent clients.") var clients = 16
 

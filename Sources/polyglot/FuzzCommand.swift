@@ -31,13 +31,16 @@ struct FuzzLocation: ParsableArguments {
     /// binary, then from the current folder.
     static func checkout() -> URL? {
         let fm = FileManager.default
-        let starts = [URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent(),
-                      URL(fileURLWithPath: fm.currentDirectoryPath)]
+        let starts = [
+            URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent(),
+            URL(fileURLWithPath: fm.currentDirectoryPath)
+        ]
         for start in starts {
             var dir = start
             for _ in 0..<8 {
                 if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
-                   fm.fileExists(atPath: dir.appendingPathComponent("stdlib").path) {
+                    fm.fileExists(atPath: dir.appendingPathComponent("stdlib").path)
+                {
                     return dir
                 }
                 dir.deleteLastPathComponent()
@@ -54,8 +57,9 @@ struct FuzzLocation: ParsableArguments {
         let shared = URL(fileURLWithPath: mtBenchX, relativeTo: rootURL).standardizedFileURL
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-fuzz-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        return FuzzEnvironment(root: rootURL.standardizedFileURL,
-                               mtBenchX: FileManager.default.fileExists(atPath: shared.path) ? shared : nil, work: work)
+        return FuzzEnvironment(
+            root: rootURL.standardizedFileURL,
+            mtBenchX: FileManager.default.fileExists(atPath: shared.path) ? shared : nil, work: work)
     }
 
     /// The same options for a child process.
@@ -76,8 +80,10 @@ struct FuzzRun: ParsableCommand {
     @Option(help: "Folder for reproducers.") var findings = "fuzz-findings"
     @Option(help: "Worker processes per target (default: one per core); the inputs and findings are the same.")
     var workers = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: ArgumentHelp("Driver self-check: make the worker crash or hang at one input (crash:N, hang:N).",
-                               visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "Driver self-check: make the worker crash or hang at one input (crash:N, hang:N).",
+            visibility: .hidden))
     var inject: String?
     @OptionGroup var location: FuzzLocation
 
@@ -93,8 +99,10 @@ struct FuzzRun: ParsableCommand {
         let launcher = WorkerLauncher(
             executable: FuzzLocation.executablePath,
             work: { target, seed, range in
-                ["fuzz", "worker", target, "--seed", String(seed), "--from", String(range.lowerBound),
-                 "--count", String(range.count)] + common + (inject.map { ["--inject", $0] } ?? [])
+                [
+                    "fuzz", "worker", target, "--seed", String(seed), "--from", String(range.lowerBound),
+                    "--count", String(range.count)
+                ] + common + (inject.map { ["--inject", $0] } ?? [])
             },
             dump: { target, seed, index, file in
                 ["fuzz", "dump", target, "--seed", String(seed), "--index", String(index), "--to", file.path]
@@ -107,8 +115,9 @@ struct FuzzRun: ParsableCommand {
         let driver = FuzzDriver(launcher: launcher, options: options) {
             FileHandle.standardError.write(Data(($0 + "\n").utf8))
         }
-        print("fuzzing \(names.count) target(s), \(count) inputs each, seed \(seed), \(options.workers) worker(s) per target, "
-            + "hang limit \(timeout) s, worker memory limit \(memoryLimit) MB")
+        print(
+            "fuzzing \(names.count) target(s), \(count) inputs each, seed \(seed), \(options.workers) worker(s) per target, "
+                + "hang limit \(timeout) s, worker memory limit \(memoryLimit) MB")
         var reports: [FuzzTargetReport] = []
         for name in names {
             let report = try driver.run(target: name)
@@ -117,8 +126,10 @@ struct FuzzRun: ParsableCommand {
         }
         let findingsCount = reports.reduce(0) { $0 + $1.findings.count }
         let seconds = reports.reduce(0) { $0 + $1.seconds }
-        print(String(format: "total: %d inputs in %.1f s, %d finding(s)", reports.reduce(0) { $0 + $1.inputs }, seconds,
-                     findingsCount))
+        print(
+            String(
+                format: "total: %d inputs in %.1f s, %d finding(s)", reports.reduce(0) { $0 + $1.inputs }, seconds,
+                findingsCount))
         for finding in reports.flatMap(\.findings) {
             let reproduced = finding.reproduced ? "reproduced" : "not reproduced"
             print("\(finding.target) input \(finding.index): \(finding.kind), \(reproduced)")
@@ -163,8 +174,9 @@ struct FuzzWorkerCommand: ParsableCommand {
         // Progress goes to the real stdout; anything the code under test prints goes nowhere.
         let progress = FileHandle(fileDescriptor: dup(1), closeOnDealloc: true)
         dup2(open("/dev/null", O_WRONLY), 1)
-        try FuzzWorker.run(fuzzTarget, seed: seed, range: from..<(from + count), progress: progress,
-                           injection: inject.flatMap(FuzzInjection.init))
+        try FuzzWorker.run(
+            fuzzTarget, seed: seed, range: from..<(from + count), progress: progress,
+            injection: inject.flatMap(FuzzInjection.init))
     }
 }
 

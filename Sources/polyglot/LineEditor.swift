@@ -36,7 +36,8 @@ final class EditlineReader: LineReader {
 
     init(completer: Completer) {
         EditlineReader.completer = completer
-        historyPath = ProcessInfo.processInfo.environment["POLYGLOT_HISTORY"]
+        historyPath =
+            ProcessInfo.processInfo.environment["POLYGLOT_HISTORY"]
             ?? UserHome.directory.appendingPathComponent(".polyglot_history").path
         rl_readline_name = UnsafePointer(strdup("polyglot"))
         using_history()

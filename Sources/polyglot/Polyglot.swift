@@ -14,8 +14,10 @@ struct Polyglot: ParsableCommand {
         abstract: "A notebook-style REPL for multilingual instruction-tuning experiments.",
         discussion: "Type `help` in the REPL for the commands of the language.",
         version: version,
-        subcommands: [Repl.self, Run.self, Replay.self, Report.self, Serve.self, Bench.self, Fuzz.self, ModelTool.self,
-                      Logits.self, Docs.self],
+        subcommands: [
+            Repl.self, Run.self, Replay.self, Report.self, Serve.self, Bench.self, Fuzz.self, ModelTool.self,
+            Logits.self, Docs.self
+        ],
         defaultSubcommand: Repl.self)
 }
 
@@ -24,8 +26,9 @@ struct SessionOptions: ParsableArguments {
     @Option(help: "Session seed (a notebook header's seed takes precedence).")
     var seed: UInt64 = 0
 
-    @Flag(name: .customLong("no-stdlib"),
-          help: "Do not load the stdlib (stdlib/*.pg, built in; $POLYGLOT_STDLIB names a folder to read instead).")
+    @Flag(
+        name: .customLong("no-stdlib"),
+        help: "Do not load the stdlib (stdlib/*.pg, built in; $POLYGLOT_STDLIB names a folder to read instead).")
     var noStdlib = false
 
     @Flag(name: .customLong("no-color"), help: "No ANSI colours (also when NO_COLOR is set).")
@@ -89,9 +92,10 @@ struct Replay: ParsableCommand {
         if check {
             if let diff = NotebookRunner.check(recorded: notebook, replayed: run.notebook, file: file) {
                 print(diff)
-                Terminal.error("\(file): replayed outputs differ from the recorded ones (this run: OpenBLAS "
-                    + "\(NumericsRevision.blasKernels) kernels, \(NumericsRevision.kernelPolicy); trained weights change with the "
-                    + "kernel set: POLYGLOT_KERNELS)")
+                Terminal.error(
+                    "\(file): replayed outputs differ from the recorded ones (this run: OpenBLAS "
+                        + "\(NumericsRevision.blasKernels) kernels, \(NumericsRevision.kernelPolicy); trained weights change with the "
+                        + "kernel set: POLYGLOT_KERNELS)")
                 throw ExitCode(1)
             }
             print("\(file): \(notebook.cells.count) cell(s) replayed, outputs match")
@@ -130,7 +134,9 @@ enum NotebookFile {
         do {
             return (url, try Notebook.parse(text, file: path))
         } catch let e as PolyglotError {
-            Terminal.error(e.render(sourceLine: text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)))
+            Terminal.error(
+                e.render(
+                    sourceLine: text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)))
             throw ExitCode(65)
         }
     }

@@ -11,7 +11,8 @@ struct Repl: ParsableCommand {
     @OptionGroup var options: SessionOptions
 
     func run() throws {
-        let session = try options.makeSession(baseDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let session = try options.makeSession(
+            baseDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         session.echo = { Terminal.print($0) }
         let interactive = isatty(STDIN_FILENO) == 1
         let reader: LineReader = interactive ? EditlineReader(completer: Completer(session: session)) : PipeReader()
@@ -32,8 +33,9 @@ struct Repl: ParsableCommand {
             reader.addHistory(input)
             cellNumber += 1
             let result = session.execute(input, file: "<cell \(cellNumber)>")
-            let cell = NotebookCell(code: input.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
-                                    output: result.output)
+            let cell = NotebookCell(
+                code: input.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+                output: result.output)
             session.history.append((cell, result.error != nil))
             if let e = result.error {
                 failures += 1
@@ -82,7 +84,10 @@ struct Repl: ParsableCommand {
             case .interrupted: continue
             }
             if FileManager.default.fileExists(atPath: session.resolve(name).path),
-               !ask(reader, "\(name) exists. Replace it? (y/n) ", atEnd: false) { continue }
+                !ask(reader, "\(name) exists. Replace it? (y/n) ", atEnd: false)
+            {
+                continue
+            }
             let result = session.execute("save \(Value.string(name).repr)", file: "<exit>")
             guard let e = result.error else { return }
             Terminal.error(session.render(e))

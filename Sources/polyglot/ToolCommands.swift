@@ -16,12 +16,14 @@ struct Report: ParsableCommand {
     func run() throws {
         let (url, nb) = try NotebookFile.read(notebook)
         let cells = nb.cells.map { cell in
-            ReportCell(title: cell.title, code: cell.source, output: cell.output.map(\.content),
-                       figures: cell.output.compactMap { CommandRegistry.figurePath(inOutputLine: $0.content) })
+            ReportCell(
+                title: cell.title, code: cell.source, output: cell.output.map(\.content),
+                figures: cell.output.compactMap { CommandRegistry.figurePath(inOutputLine: $0.content) })
         }
         let out = URL(fileURLWithPath: output)
-        try HTMLReport.write(title: url.deletingPathExtension().lastPathComponent, cells: cells,
-                             baseDirectory: url.deletingLastPathComponent(), to: out)
+        try HTMLReport.write(
+            title: url.deletingPathExtension().lastPathComponent, cells: cells,
+            baseDirectory: url.deletingLastPathComponent(), to: out)
         print("wrote \(output): \(cells.count) cells, \(cells.reduce(0) { $0 + $1.figures.count }) figures")
     }
 }
@@ -46,8 +48,9 @@ struct Serve: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         let line = ToolSession()
         let loads = models.map { "(load model \(Value.string($0).repr))" }.joined(separator: ", ")
-        try line.run("let server = serve [\(loads)] port: \(port) host: \(Value.string(host).repr)"
-            + (apiKeyEnv.map { " api_key_env: \(Value.string($0).repr)" } ?? ""))
+        try line.run(
+            "let server = serve [\(loads)] port: \(port) host: \(Value.string(host).repr)"
+                + (apiKeyEnv.map { " api_key_env: \(Value.string($0).repr)" } ?? ""))
         Terminal.print(.volatile("Ctrl-C stops the server"))
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
@@ -56,8 +59,9 @@ struct Serve: ParsableCommand {
 }
 
 struct ModelTool: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "model", abstract: "Model folders.",
-                                                    subcommands: [New.self])
+    static let configuration = CommandConfiguration(
+        commandName: "model", abstract: "Model folders.",
+        subcommands: [New.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -89,7 +93,8 @@ struct Logits: ParsableCommand {
                 return .int(i)
             }
         }
-        let keywords = (tokens.map { " ids: \(Value.list($0).repr)" } ?? "")
+        let keywords =
+            (tokens.map { " ids: \(Value.list($0).repr)" } ?? "")
             + (prompt.map { " prompt: \(Value.string($0).repr)" } ?? "")
         try ToolSession().run("print (logits (load model \(Value.string(model).repr))\(keywords))")
     }

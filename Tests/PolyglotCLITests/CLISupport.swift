@@ -21,8 +21,10 @@ struct ProcessResult {
 /// the inherited one; a nil value removes a variable). Both pipes are drained at once (a child filling one while the
 /// test waits on the other would deadlock); a child still running after `timeout` seconds is killed and the result
 /// says so in its stderr and status, so a hang fails its test instead of the whole run.
-func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil, environment: [String: String?] = [:],
-                 executable: URL = polyglotBinary, timeout: TimeInterval = 600) throws -> ProcessResult {
+func runPolyglot(
+    _ args: [String], stdin: String = "", cwd: URL? = nil, environment: [String: String?] = [:],
+    executable: URL = polyglotBinary, timeout: TimeInterval = 600
+) throws -> ProcessResult {
     let p = Process()
     p.executableURL = executable
     p.arguments = args
@@ -51,8 +53,9 @@ func runPolyglot(_ args: [String], stdin: String = "", cwd: URL? = nil, environm
     }
     drained.wait()
     let note = timedOut ? "\n[test] polyglot \(args.joined(separator: " ")) was killed after \(Int(timeout)) s" : ""
-    return ProcessResult(status: timedOut ? -9 : p.terminationStatus, stdout: String(decoding: out.data, as: UTF8.self),
-                         stderr: String(decoding: err.data, as: UTF8.self) + note)
+    return ProcessResult(
+        status: timedOut ? -9 : p.terminationStatus, stdout: String(decoding: out.data, as: UTF8.self),
+        stderr: String(decoding: err.data, as: UTF8.self) + note)
 }
 
 /// What one pipe delivered; written by its reader before the DispatchGroup is left, read after it is waited for.
@@ -131,8 +134,9 @@ final class PseudoTerminal {
             }
         }
         if found() { return true }
-        XCTFail("expected \(text.debugDescription) in terminal output; got \(String(transcript.dropFirst(start)).debugDescription)",
-                file: file, line: line)
+        XCTFail(
+            "expected \(text.debugDescription) in terminal output; got \(String(transcript.dropFirst(start)).debugDescription)",
+            file: file, line: line)
         return false
     }
 

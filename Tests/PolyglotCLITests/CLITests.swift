@@ -24,7 +24,8 @@ final class CLITests: XCTestCase {
     func testRunPrintsOutputsAndReplayRewritesThenChecks() throws {
         let dir = try temporaryDirectory("pg-cli")
         let file = dir.appendingPathComponent("nb.pg")
-        try "# polyglot notebook v1 · seed 3\n# %%\nlet xs = [1, 2, 3]\nsum xs\n#> 999\n".write(to: file, atomically: true, encoding: .utf8)
+        try "# polyglot notebook v1 · seed 3\n# %%\nlet xs = [1, 2, 3]\nsum xs\n#> 999\n".write(
+            to: file, atomically: true, encoding: .utf8)
         let run = try runPolyglot(["run", file.path])
         XCTAssertEqual(run.status, 0)
         XCTAssertEqual(run.stdout, "6\n")
@@ -32,8 +33,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(check.status, 1)
         XCTAssertTrue(check.stdout.contains("-#> 999\n+#> 6"), check.stdout)
         XCTAssertEqual(try runPolyglot(["replay", file.path]).status, 0)
-        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8),
-                       "# polyglot notebook v1 · seed 3\n# %%\nlet xs = [1, 2, 3]\nsum xs\n#> 6\n")
+        XCTAssertEqual(
+            try String(contentsOf: file, encoding: .utf8),
+            "# polyglot notebook v1 · seed 3\n# %%\nlet xs = [1, 2, 3]\nsum xs\n#> 6\n")
         XCTAssertEqual(try runPolyglot(["replay", "--check", file.path]).status, 0)
     }
 
@@ -61,13 +63,16 @@ final class CLITests: XCTestCase {
     /// builtin bases need minutes of pre-training on a fresh machine: `make notebooks` replays those.
     func testNotebooksReplay() throws {
         let folder = repositoryRoot.appendingPathComponent("notebooks")
-        let all = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".pg") }.sorted()
+        let all = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".pg") }
+            .sorted()
         let notebooks = try all.filter { name in  // code lines only: a comment may name the full bases
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             return !text.split(separator: "\n").contains { !$0.hasPrefix("#") && $0.contains("load model builtin:") }
         }
         XCTAssertTrue(notebooks.contains("00-tour.pg") && notebooks.contains("04-study-grid-ci.pg"))
-        print("replaying \(notebooks.count) fast notebooks; left to `make notebooks`: \(Set(all).subtracting(notebooks).sorted())")
+        print(
+            "replaying \(notebooks.count) fast notebooks; left to `make notebooks`: \(Set(all).subtracting(notebooks).sorted())"
+        )
         for name in notebooks {
             let r = try runPolyglot(["replay", "--check", folder.appendingPathComponent(name).path])
             XCTAssertEqual(r.status, 0, "\(name):\n" + r.stdout + r.stderr)
@@ -78,8 +83,10 @@ final class CLITests: XCTestCase {
 final class ReplTerminalTests: XCTestCase {
     func testHistoryCompletionCtrlCAndCtrlD() throws {
         let home = try temporaryDirectory("pg-home")
-        let env = ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
-                   "POLYGLOT_HISTORY": home.appendingPathComponent("history").path]
+        let env = [
+            "HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
+            "POLYGLOT_HISTORY": home.appendingPathComponent("history").path
+        ]
         do {
             let t = try PseudoTerminal(arguments: [], environment: env)
             t.expect("pg> ")
@@ -130,11 +137,13 @@ extension ReplTerminalTests {
     /// reads the passwd entry's home on Linux).
     func testHomeComesFromTheEnvironment() throws {
         let home = try temporaryDirectory("pg-home")
-        let t = try PseudoTerminal(arguments: [],
-                                   environment: ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
+        let t = try PseudoTerminal(
+            arguments: [],
+            environment: ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
         t.expect("pg> ")
-        t.send("let small = pretrain builtin:corpus config: {sentences: 200, merges: 20, d_model: 16, layers: 1, "
-            + "heads: 2, ffn: 32, context: 16, steps: 2, batch: 2}\r")
+        t.send(
+            "let small = pretrain builtin:corpus config: {sentences: 200, merges: 20, d_model: 16, layers: 1, "
+                + "heads: 2, ffn: 32, context: 16, steps: 2, batch: 2}\r")
         t.expect("pre-trained dense", timeout: 60)
         t.expect("pg> ")
         t.send("save \"~/notes.pg\"\r")
@@ -159,8 +168,10 @@ extension ReplTerminalTests {
     /// session-YYYYMMDD-HHMM.pg; an existing file is replaced only when the person says so; Ctrl-D keeps the cells.
     func testLeavingAsksYesOrNoThenAFileNameAndNeverOverwritesSilently() throws {
         let dir = try temporaryDirectory("pg-save")
-        let env = ["HOME": dir.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
-                   "POLYGLOT_HISTORY": dir.appendingPathComponent("history").path]
+        let env = [
+            "HOME": dir.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
+            "POLYGLOT_HISTORY": dir.appendingPathComponent("history").path
+        ]
         func session(running cell: String) throws -> PseudoTerminal {
             let t = try PseudoTerminal(arguments: [], environment: env, cwd: dir)
             t.expect("pg> ")
@@ -223,28 +234,39 @@ final class TuneInterruptTests: XCTestCase {
     /// with the same weights (same logits) as a run that was never stopped.
     func testCtrlCStopsTuningAndResumeMatchesAnUninterruptedRun() throws {
         let home = try temporaryDirectory("pg-tune")
-        let env = ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin", "POLYGLOT_CACHE": home.appendingPathComponent("cache").path,
-                   "POLYGLOT_HISTORY": home.appendingPathComponent("history").path]
+        let env = [
+            "HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
+            "POLYGLOT_CACHE": home.appendingPathComponent("cache").path,
+            "POLYGLOT_HISTORY": home.appendingPathComponent("history").path
+        ]
         let t = try PseudoTerminal(arguments: [], environment: env)
         t.expect("pg> ")
-        t.send("let base = pretrain builtin:corpus config: {sentences: 2000, merges: 300, d_model: 32, layers: 1, heads: 2, ffn: 64, context: 64, steps: 5, batch: 4} seed: 1\r")
+        t.send(
+            "let base = pretrain builtin:corpus config: {sentences: 2000, merges: 300, d_model: 32, layers: 1, heads: 2, ffn: 64, context: 64, steps: 5, batch: 4} seed: 1\r"
+        )
         t.expect("pre-trained dense", timeout: 60)
         t.send("let d = load dataset builtin:lima-mini\r")
         t.expect("pg> ")
         t.send("let run = {on: (compose d langs: [\"de\"]), epochs: 16, lr: 1e-3, batch: 8, seed: 2}\r")
         t.expect("pg> ")
         let dir = home.appendingPathComponent("run").path
-        t.send("let part = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed save: \"\(dir)\"\r")
+        t.send(
+            "let part = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed save: \"\(dir)\"\r"
+        )
         t.expect("step 3/")
         t.send("\u{03}")
         t.expect("stopped early by Ctrl-C")
         t.expect("continue with resume:")
         t.expect("pg> ")
-        t.send("let done = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed resume: \"\(dir)\" name: \"t\"\r")
+        t.send(
+            "let done = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed resume: \"\(dir)\" name: \"t\"\r"
+        )
         t.expect("saved to \(dir)\r", timeout: 120)
         t.send("let whole = tune base on: run.on epochs: run.epochs lr: run.lr batch: run.batch seed: run.seed\r")
         t.expect("tuned ", timeout: 120)
-        t.send("[logits(done, ids: [5, 6, 7]) == logits(whole, ids: [5, 6, 7]), logits(part, ids: [5, 6, 7]) == logits(whole, ids: [5, 6, 7])]\r")
+        t.send(
+            "[logits(done, ids: [5, 6, 7]) == logits(whole, ids: [5, 6, 7]), logits(part, ids: [5, 6, 7]) == logits(whole, ids: [5, 6, 7])]\r"
+        )
         t.expect("[true, false]")
         // chat without a text is a conversation inside the REPL, until an empty line.
         t.send("chat done\r")
@@ -274,14 +296,19 @@ final class ReportTests: XCTestCase {
         let page = try String(contentsOf: html, encoding: .utf8)
         XCTAssertTrue(page.contains("<svg") && page.contains("Score per evaluation language"), "figure inlined")
         XCTAssertFalse(page.contains("figure not found"))
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.fileExists) else {
+        guard
+            let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(
+                where: FileManager.default.fileExists)
+        else {
             throw XCTSkip("chromium is not installed (apt-get install chromium): screenshot not taken")
         }
         let png = dir.appendingPathComponent("report.png")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: chromium)
-        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(png.path)", "--window-size=1000,2600",
-                       html.absoluteString]
+        p.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(png.path)", "--window-size=1000,2600",
+            html.absoluteString
+        ]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()

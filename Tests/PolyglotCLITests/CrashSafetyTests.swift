@@ -15,10 +15,13 @@ final class CrashSafetyTests: XCTestCase {
     /// Writes the tiny base model and the three scripts (uninterrupted, killed, resumed) into a fresh folder.
     func prepareTuneRuns() throws -> (home: URL, env: [String: String]) {
         let home = try temporaryDirectory("pg-kill")
-        let env = ["HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
-                   "POLYGLOT_CACHE": home.appendingPathComponent("cache").path]
+        let env = [
+            "HOME": home.path, "TERM": "xterm", "PATH": "/usr/bin:/bin",
+            "POLYGLOT_CACHE": home.appendingPathComponent("cache").path
+        ]
         let setup = home.appendingPathComponent("base.pg")
-        let recipe = "{sentences: 2000, merges: 300, d_model: 32, layers: 1, heads: 2, ffn: 64, context: 64, "
+        let recipe =
+            "{sentences: 2000, merges: 300, d_model: 32, layers: 1, heads: 2, ffn: 64, context: 64, "
             + "steps: 5, batch: 4}"
         try "pretrain builtin:corpus config: \(recipe) seed: 1 save: \"base\"\n"
             .write(to: setup, atomically: true, encoding: .utf8)
@@ -38,8 +41,9 @@ final class CrashSafetyTests: XCTestCase {
     /// then resumed: each ends with the bytes of an uninterrupted run's weights and its loss history.
     func testKillNineDuringTuneThenResumeGivesTheBytesOfAnUninterruptedRun() throws {
         let (home, env) = try prepareTuneRuns()
-        let whole = try runPolyglot(["run", try writeScript(home, "whole.pg", folder: "save: \"whole\"").path],
-                                    environment: env.mapValues { $0 })
+        let whole = try runPolyglot(
+            ["run", try writeScript(home, "whole.pg", folder: "save: \"whole\"").path],
+            environment: env.mapValues { $0 })
         XCTAssertEqual(whole.status, 0, whole.stderr)
         let wholeDir = home.appendingPathComponent("whole")
         let expectedWeights = try Data(contentsOf: wholeDir.appendingPathComponent("model.safetensors"))
@@ -74,16 +78,19 @@ final class CrashSafetyTests: XCTestCase {
                 return try FileManager.default.contentsOfDirectory(atPath: home.path).contains { $0.hasPrefix(prefix) }
             }
             let midWrite = try temporaryLeft()
-            print("run \(run): killed \(delayMs) ms after step \(killStep) of \(totalSteps); "
-                  + "checkpoint at step \(savedStep)"
-                  + (midWrite ? ", a checkpoint was being written" : ""))
+            print(
+                "run \(run): killed \(delayMs) ms after step \(killStep) of \(totalSteps); "
+                    + "checkpoint at step \(savedStep)"
+                    + (midWrite ? ", a checkpoint was being written" : ""))
             let resumeScript = try writeScript(home, "resume-\(run).pg", folder: "resume: \"\(folder)\"")
             let resumed = try runPolyglot(["run", resumeScript.path], environment: env.mapValues { $0 })
             XCTAssertEqual(resumed.status, 0, resumed.stderr)
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("model.safetensors")), expectedWeights,
-                           "run \(run)")
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("polyglot.json")), expectedMeta,
-                           "run \(run): the loss history and provenance of an uninterrupted run")
+            XCTAssertEqual(
+                try Data(contentsOf: dir.appendingPathComponent("model.safetensors")), expectedWeights,
+                "run \(run)")
+            XCTAssertEqual(
+                try Data(contentsOf: dir.appendingPathComponent("polyglot.json")), expectedMeta,
+                "run \(run): the loss history and provenance of an uninterrupted run")
             XCTAssertFalse(try temporaryLeft(), "the next write removes what the killed one left")
         }
     }
@@ -150,10 +157,12 @@ final class CrashSafetyTests: XCTestCase {
 
             """
         let r = try runPolyglot([], stdin: script, cwd: dir)
-        for expected in ["\(full.path)/nb.pg: cannot write (No space left on device)",
-                         "\(full.path)/model: cannot write (No space left on device)",
-                         "\(readOnly.path)/nb.pg: cannot write (Read-only file system)",
-                         "\(readOnly.path)/model: cannot write (Read-only file system)"] {
+        for expected in [
+            "\(full.path)/nb.pg: cannot write (No space left on device)",
+            "\(full.path)/model: cannot write (No space left on device)",
+            "\(readOnly.path)/nb.pg: cannot write (Read-only file system)",
+            "\(readOnly.path)/model: cannot write (Read-only file system)"
+        ] {
             XCTAssertTrue(r.stderr.contains(expected), "expected \(expected.debugDescription) in:\n\(r.stderr)")
         }
         XCTAssertTrue(r.stdout.hasSuffix("2\n"), "the session goes on:\n\(r.stdout)")

@@ -9,7 +9,7 @@ final class EvalCommandTests: XCTestCase {
         let file = dir.appendingPathComponent("toy.jsonl")
         let lines = [
             #"{"question_id": "111_DE", "answer_id": "a1", "model_id": "toy", "choices": [{"index": 0, "turns": ["eins", "zwei"]}], "tstamp": 1}"#,
-            #"{"question_id": "151_DE", "answer_id": "a2", "model_id": "toy", "choices": [{"index": 0, "turns": ["Paris", "Rom"]}], "tstamp": 1}"#,
+            #"{"question_id": "151_DE", "answer_id": "a2", "model_id": "toy", "choices": [{"index": 0, "turns": ["Paris", "Rom"]}], "tstamp": 1}"#
         ]
         try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         return file
@@ -20,20 +20,20 @@ final class EvalCommandTests: XCTestCase {
         let answers = try writeAnswers(dir)
         let human = dir.appendingPathComponent("human.jsonl").path
         let script = """
-        let a = load answers "\(answers.path)" bench: builtin:bench
-        annotate a as: "ada" to: "\(human)"
-        7
-        s
-        back
-        3
-        5
-        9
-        2
-        let h = load judgments "\(human)" bench: builtin:bench
-        h
-        let b = judge a with: builtin
-        score h by: ["model", "turn"]
-        """
+            let a = load answers "\(answers.path)" bench: builtin:bench
+            annotate a as: "ada" to: "\(human)"
+            7
+            s
+            back
+            3
+            5
+            9
+            2
+            let h = load judgments "\(human)" bench: builtin:bench
+            h
+            let b = judge a with: builtin
+            score h by: ["model", "turn"]
+            """
         let r = try runPolyglot([], stdin: script + "\n", cwd: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("4 of 4 judged"), r.stdout)
@@ -41,7 +41,11 @@ final class EvalCommandTests: XCTestCase {
         let saved = try String(contentsOfFile: human, encoding: .utf8)
         XCTAssertTrue(saved.contains("\"human:ada\""), saved)
         // Resuming asks nothing more: every item is judged.
-        let again = try runPolyglot([], stdin: "let a = load answers \"\(answers.path)\" bench: builtin:bench\nannotate a as: \"ada\" to: \"\(human)\"\n", cwd: dir)
+        let again = try runPolyglot(
+            [],
+            stdin:
+                "let a = load answers \"\(answers.path)\" bench: builtin:bench\nannotate a as: \"ada\" to: \"\(human)\"\n",
+            cwd: dir)
         XCTAssertTrue(again.stdout.contains("4 of 4 judged"), again.stdout)
     }
 
@@ -52,14 +56,14 @@ final class EvalCommandTests: XCTestCase {
         }
         let dir = try temporaryDirectory("pg-served-judge")
         let script = """
-        let judge_model = pretrain builtin:corpus config: {sentences: 3000, steps: 3, batch: 4, context: 4096} seed: 1
-        let server = serve judge_model port: 0
-        let bench = load bench "\(mtBench.path)"
-        let a = answer judge_model on: bench langs: ["de"] max_tokens: 4 seed: 1
-        let j = judge a with: llm(url: server.url, model: "pretrained-dense", concurrency: 4, max_tokens: 16, cache: "judge-cache.jsonl")
-        j
-        stop
-        """
+            let judge_model = pretrain builtin:corpus config: {sentences: 3000, steps: 3, batch: 4, context: 4096} seed: 1
+            let server = serve judge_model port: 0
+            let bench = load bench "\(mtBench.path)"
+            let a = answer judge_model on: bench langs: ["de"] max_tokens: 4 seed: 1
+            let j = judge a with: llm(url: server.url, model: "pretrained-dense", concurrency: 4, max_tokens: 16, cache: "judge-cache.jsonl")
+            j
+            stop
+            """
         let r = try runPolyglot([], stdin: script + "\n", cwd: dir)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         // An untrained judge gives no [[rating]]: every judgment is kept with score −1 and its raw text.

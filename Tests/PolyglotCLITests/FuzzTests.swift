@@ -7,15 +7,20 @@ final class FuzzTests: XCTestCase {
     /// Every target, a few hundred inputs each: no crash, no hang, and the counts and times are printed.
     func testShortFuzzRunOfEveryTargetFindsNothing() throws {
         let findings = try temporaryDirectory("pg-fuzz")
-        let r = try runPolyglot(["fuzz", "run", "--count", "300", "--seed", "11", "--findings", findings.path,
-                                 "--root", repositoryRoot.path])
+        let r = try runPolyglot([
+            "fuzz", "run", "--count", "300", "--seed", "11", "--findings", findings.path,
+            "--root", repositoryRoot.path
+        ])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        for target in ["dsl-parse", "dsl-run", "notebook", "dataset", "answers", "judgments", "bench", "config",
-                       "tokenizer", "safetensors", "serve-request"] {
+        for target in [
+            "dsl-parse", "dsl-run", "notebook", "dataset", "answers", "judgments", "bench", "config",
+            "tokenizer", "safetensors", "serve-request"
+        ] {
             let line = r.stdout.split(separator: "\n").first { $0.hasPrefix(target + " ") }
             XCTAssertNotNil(line, "no line for \(target) in:\n\(r.stdout)")
-            XCTAssertTrue(line?.contains("300 inputs") == true && line?.contains("0 crash(es)  0 hang(s)") == true,
-                          String(line ?? ""))
+            XCTAssertTrue(
+                line?.contains("300 inputs") == true && line?.contains("0 crash(es)  0 hang(s)") == true,
+                String(line ?? ""))
         }
         XCTAssertTrue(r.stdout.contains("total: 3300 inputs"), r.stdout)
     }
@@ -24,8 +29,10 @@ final class FuzzTests: XCTestCase {
     func testACrashingWorkerIsReproducedAndItsInputWritten() throws {
         for workers in ["1", "3"] {
             let findings = try temporaryDirectory("pg-fuzz")
-            let r = try runPolyglot(["fuzz", "run", "serve-request", "--count", "40", "--inject", "crash:17",
-                                     "--workers", workers, "--findings", findings.path, "--root", repositoryRoot.path])
+            let r = try runPolyglot([
+                "fuzz", "run", "serve-request", "--count", "40", "--inject", "crash:17",
+                "--workers", workers, "--findings", findings.path, "--root", repositoryRoot.path
+            ])
             XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
             XCTAssertTrue(r.stdout.contains("\(workers) worker(s) per target"), r.stdout)
             XCTAssertTrue(r.stdout.contains("serve-request input 17: crash (signal"), r.stdout)
@@ -35,18 +42,23 @@ final class FuzzTests: XCTestCase {
             XCTAssertTrue(r.stdout.contains("      40 inputs"), r.stdout)
             let reproducer = findings.appendingPathComponent("serve-request-seed1-input17.bin")
             let again = findings.appendingPathComponent("again.bin")
-            let dumped = try runPolyglot(["fuzz", "dump", "serve-request", "--index", "17", "--to", again.path,
-                                          "--root", repositoryRoot.path])
+            let dumped = try runPolyglot([
+                "fuzz", "dump", "serve-request", "--index", "17", "--to", again.path,
+                "--root", repositoryRoot.path
+            ])
             XCTAssertEqual(dumped.status, 0, dumped.stderr)
-            XCTAssertEqual(try Data(contentsOf: reproducer), try Data(contentsOf: again),
-                           "input 17 is rebuilt from (seed, index) alone")
+            XCTAssertEqual(
+                try Data(contentsOf: reproducer), try Data(contentsOf: again),
+                "input 17 is rebuilt from (seed, index) alone")
         }
     }
 
     func testAHangingInputIsKilledAfterTheTimeout() throws {
         let findings = try temporaryDirectory("pg-fuzz")
-        let r = try runPolyglot(["fuzz", "run", "notebook", "--count", "10", "--inject", "hang:4", "--timeout", "0.5",
-                                 "--findings", findings.path, "--root", repositoryRoot.path])
+        let r = try runPolyglot([
+            "fuzz", "run", "notebook", "--count", "10", "--inject", "hang:4", "--timeout", "0.5",
+            "--findings", findings.path, "--root", repositoryRoot.path
+        ])
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("notebook input 4: hang, reproduced"), r.stdout)
         let reproducer = findings.appendingPathComponent("notebook-seed1-input4.bin")

@@ -12,8 +12,10 @@ final class InstallTests: XCTestCase {
         let make = Process()
         make.executableURL = URL(fileURLWithPath: "/usr/bin/make")
         // The binary under test is already built: SWIFT=true makes the build step a no-op, BIN names that binary.
-        make.arguments = ["-s", "-C", repositoryRoot.path, "install", "PREFIX=\(prefix.path)",
-                          "BIN=\(polyglotBinary.path)", "SWIFT=true"]
+        make.arguments = [
+            "-s", "-C", repositoryRoot.path, "install", "PREFIX=\(prefix.path)",
+            "BIN=\(polyglotBinary.path)", "SWIFT=true"
+        ]
         var environment = ProcessInfo.processInfo.environment
         for inherited in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL"] { environment[inherited] = nil }
         make.environment = environment
@@ -21,8 +23,9 @@ final class InstallTests: XCTestCase {
         make.waitUntilExit()
         XCTAssertEqual(make.terminationStatus, 0)
         let installed = prefix.appendingPathComponent("bin/polyglot")
-        let r = try runPolyglot([], stdin: "max([3, 7, 5])\nstudy_langs\n", cwd: URL(fileURLWithPath: "/"),
-                                environment: ["POLYGLOT_STDLIB": nil], executable: installed)
+        let r = try runPolyglot(
+            [], stdin: "max([3, 7, 5])\nstudy_langs\n", cwd: URL(fileURLWithPath: "/"),
+            environment: ["POLYGLOT_STDLIB": nil], executable: installed)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, "7\n[\"en\", \"de\", \"fr\", \"it\", \"es\"]\n")
     }

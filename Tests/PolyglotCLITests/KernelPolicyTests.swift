@@ -9,26 +9,33 @@ final class KernelPolicyTests: XCTestCase {
     }
 
     /// The first line `bench engine` prints (the kernel set) and what it wrote to stderr.
-    private func kernelRun(_ environment: [String: String?], _ extra: [String] = []) throws -> (line: String, stderr: String) {
+    private func kernelRun(_ environment: [String: String?], _ extra: [String] = []) throws -> (
+        line: String, stderr: String
+    ) {
         #if !arch(x86_64)
-        throw XCTSkip("kernel sets are pinned on x86-64 only")
+            throw XCTSkip("kernel sets are pinned on x86-64 only")
         #else
-        let r = try runPolyglot(["bench", "engine", "--training-only", "--presets", "tiny-dense", "--train-steps", "1",
-                                 "--torch-script", "/nonexistent/bench_torch.py"] + extra, environment: environment)
-        XCTAssertEqual(r.status, 0, r.stderr)
-        return (String(r.stdout.split(separator: "\n").first ?? ""), r.stderr)
+            let r = try runPolyglot(
+                [
+                    "bench", "engine", "--training-only", "--presets", "tiny-dense", "--train-steps", "1",
+                    "--torch-script", "/nonexistent/bench_torch.py"
+                ] + extra, environment: environment)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return (String(r.stdout.split(separator: "\n").first ?? ""), r.stderr)
         #endif
     }
 
     func testPortableIsTheNotebookDefaultAndPinsHaswellOverAnInheritedCoreType() throws {
         #if arch(x86_64)
-        // A failed `replay --check` names the kernel set its run used.
-        let dir = try temporaryDirectory("pg-kernels")
-        let file = dir.appendingPathComponent("wrong.pg")
-        try "# polyglot notebook v1 · seed 1\n1 + 1\n#> 3\n".write(to: file, atomically: true, encoding: .utf8)
-        let r = try runPolyglot(["replay", "--check", file.path], environment: ["POLYGLOT_KERNELS": nil, "OPENBLAS_CORETYPE": "SkylakeX"])
-        XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("(this run: OpenBLAS Haswell kernels, portable;"), r.stderr)
+            // A failed `replay --check` names the kernel set its run used.
+            let dir = try temporaryDirectory("pg-kernels")
+            let file = dir.appendingPathComponent("wrong.pg")
+            try "# polyglot notebook v1 · seed 1\n1 + 1\n#> 3\n".write(to: file, atomically: true, encoding: .utf8)
+            let r = try runPolyglot(
+                ["replay", "--check", file.path],
+                environment: ["POLYGLOT_KERNELS": nil, "OPENBLAS_CORETYPE": "SkylakeX"])
+            XCTAssertEqual(r.status, 1)
+            XCTAssertTrue(r.stderr.contains("(this run: OpenBLAS Haswell kernels, portable;"), r.stderr)
         #endif
         let line = try kernelLine(["POLYGLOT_KERNELS": "portable", "OPENBLAS_CORETYPE": "SkylakeX"])
         XCTAssertTrue(line.hasPrefix("OpenBLAS kernels: Haswell (portable;"), line)
@@ -38,7 +45,8 @@ final class KernelPolicyTests: XCTestCase {
         let line = try kernelLine(["POLYGLOT_KERNELS": nil, "OPENBLAS_CORETYPE": nil])
         XCTAssertTrue(line.contains("(native;"), line)
         let told = try kernelLine(["POLYGLOT_KERNELS": "native", "OPENBLAS_CORETYPE": nil], ["--kernels", "portable"])
-        XCTAssertTrue(told.hasPrefix("OpenBLAS kernels: Haswell (portable;"), told)  // the option wins over the environment
+        // the option wins over the environment
+        XCTAssertTrue(told.hasPrefix("OpenBLAS kernels: Haswell (portable;"), told)
     }
 
     func testAnUnknownPolicyWarnsAndFallsBackToPortable() throws {
@@ -57,7 +65,10 @@ final class KernelPolicyTests: XCTestCase {
         let line = try kernelLine(["POLYGLOT_KERNELS": "native", "OPENBLAS_CORETYPE": "Haswell"])
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { cpu.contains(" \($0)") }
-        if avx512 { XCTAssertTrue(line.hasPrefix("OpenBLAS kernels: SkylakeX (native;"), line) }
-        else { XCTAssertTrue(line.contains("(native;"), line) }
+        if avx512 {
+            XCTAssertTrue(line.hasPrefix("OpenBLAS kernels: SkylakeX (native;"), line)
+        } else {
+            XCTAssertTrue(line.contains("(native;"), line)
+        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import XCTest
 
@@ -15,17 +15,21 @@ final class ModelFolderTests: XCTestCase {
         XCTAssertTrue(new.stdout.contains("byte-level tokenizer of 261 tokens) to m"), new.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("m/tokenizer.json").path))
 
-        let repl = try runPolyglot([], stdin: """
-            let m = load model "m"
-            show m
-            let reply = chat m "Hallo" max_tokens: 4
-            print "chatted"
-            new model preset: "tiny-moe" out: "moe" seed: 1
-            show (load model "moe")
-            """ + "\n", cwd: dir)
+        let repl = try runPolyglot(
+            [],
+            stdin: """
+                let m = load model "m"
+                show m
+                let reply = chat m "Hallo" max_tokens: 4
+                print "chatted"
+                new model preset: "tiny-moe" out: "moe" seed: 1
+                show (load model "moe")
+                """ + "\n", cwd: dir)
         XCTAssertEqual(repl.status, 0, repl.stdout + repl.stderr)
-        XCTAssertTrue(repl.stdout.contains("tokenizer     byte-level (256 bytes + 5 chat tokens, no merges): "
-            + "vocabulary 261 instead of the preset's 2048"), repl.stdout)
+        XCTAssertTrue(
+            repl.stdout.contains(
+                "tokenizer     byte-level (256 bytes + 5 chat tokens, no merges): "
+                    + "vocabulary 261 instead of the preset's 2048"), repl.stdout)
         XCTAssertTrue(repl.stdout.contains("chatted\n"), repl.stdout)
         XCTAssertTrue(repl.stdout.contains("initialised   preset tiny-moe, seed 1"), repl.stdout)
 
@@ -38,8 +42,9 @@ final class ModelFolderTests: XCTestCase {
         XCTAssertTrue(noIds.stderr.contains("error: logits needs ids: or prompt:"), noIds.stderr)
 
         let (status, stdout, reply) = try serve(folder: "m", in: dir) { base in
-            try post(base + "/v1/chat/completions",
-                     #"{"model": "m", "messages": [{"role": "user", "content": "Hallo"}], "max_tokens": 4}"#)
+            try post(
+                base + "/v1/chat/completions",
+                #"{"model": "m", "messages": [{"role": "user", "content": "Hallo"}], "max_tokens": 4}"#)
         }
         XCTAssertEqual(reply.status, 200, reply.body)
         XCTAssertTrue(reply.body.contains("\"chat.completion\""), reply.body)
@@ -53,8 +58,9 @@ final class ModelFolderTests: XCTestCase {
         try FileManager.default.removeItem(at: dir.appendingPathComponent("m/tokenizer.json"))
         let load = try runPolyglot([], stdin: "load model \"m\"\n", cwd: dir)
         XCTAssertEqual(load.status, 1)
-        XCTAssertTrue(load.stderr.contains(
-            "<cell 1>:1:1: error: \(dir.path)/m: incomplete model folder, missing tokenizer.json"), load.stderr)
+        XCTAssertTrue(
+            load.stderr.contains(
+                "<cell 1>:1:1: error: \(dir.path)/m: incomplete model folder, missing tokenizer.json"), load.stderr)
         let serve = try runPolyglot(["serve", "--model", "m", "--port", "0"], cwd: dir)
         XCTAssertEqual(serve.status, 1)
         XCTAssertTrue(serve.stderr.contains("missing tokenizer.json"), serve.stderr)

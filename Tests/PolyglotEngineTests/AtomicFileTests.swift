@@ -35,10 +35,11 @@ final class AtomicFileTests: XCTestCase {
         let url = try folder().appendingPathComponent("history")
         try atomicWrite(Data("kept".utf8), to: url)
         struct Refused: Error {}
-        XCTAssertThrowsError(try atomicWrite(to: url) { tmp in
-            try Data("half".utf8).write(to: tmp)
-            throw Refused()
-        })
+        XCTAssertThrowsError(
+            try atomicWrite(to: url) { tmp in
+                try Data("half".utf8).write(to: tmp)
+                throw Refused()
+            })
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "kept")
         let names = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
         XCTAssertEqual(names, ["history"])

@@ -3,7 +3,8 @@ import XCTest
 
 final class ChatTemplateTests: XCTestCase {
     private func makeTemplate() throws -> ChatTemplate {
-        try ChatTemplate(tokenizer: BPETokenizer.train(texts: TokenizerFixtures.multilingualSentences, target: .merges(200)))
+        try ChatTemplate(
+            tokenizer: BPETokenizer.train(texts: TokenizerFixtures.multilingualSentences, target: .merges(200)))
     }
 
     private let conversation = [
@@ -11,15 +12,17 @@ final class ChatTemplateTests: XCTestCase {
         ChatMessage(.user, "What's the capital of France?"),
         ChatMessage(.assistant, "Die Hauptstadt von Frankreich ist Paris."),
         ChatMessage(.user, "Und von Italien?"),
-        ChatMessage(.assistant, "Rom 😀"),
+        ChatMessage(.assistant, "Rom 😀")
     ]
 
     func testIdsFollowTheTemplateAndMaskCoversRepliesAndTheirEnd() throws {
         let t = try makeTemplate()
         let tok = t.tokenizer
-        let (s, u1, a1, u2, a2) = (tok.encode(conversation[0].content), tok.encode(conversation[1].content),
-                                   tok.encode(conversation[2].content), tok.encode(conversation[3].content),
-                                   tok.encode(conversation[4].content))
+        let (s, u1, a1, u2, a2) = (
+            tok.encode(conversation[0].content), tok.encode(conversation[1].content),
+            tok.encode(conversation[2].content), tok.encode(conversation[3].content),
+            tok.encode(conversation[4].content)
+        )
         var ids = [t.systemId] + s + [t.endId] + [t.userId] + u1 + [t.endId]
         var mask = [UInt8](repeating: 0, count: ids.count)
         ids += [t.assistantId] + a1 + [t.endId]
@@ -39,8 +42,9 @@ final class ChatTemplateTests: XCTestCase {
         XCTAssertEqual(try tok.decode(trained, skippingSpecial: true), "Die Hauptstadt von Frankreich ist Paris.Rom 😀")
         // Same ids as encoding the rendered text with special tokens allowed (how `tokenizers` would see it).
         XCTAssertEqual(tok.encode(t.render(conversation, addGenerationPrompt: false), allowSpecial: true), ids)
-        XCTAssertEqual(t.render(Array(conversation.prefix(2)), addGenerationPrompt: true),
-                       "<|system|>Antworte immer auf Deutsch.<|end|><|user|>What's the capital of France?<|end|><|assistant|>")
+        XCTAssertEqual(
+            t.render(Array(conversation.prefix(2)), addGenerationPrompt: true),
+            "<|system|>Antworte immer auf Deutsch.<|end|><|user|>What's the capital of France?<|end|><|assistant|>")
     }
 
     func testTruncationKeepsTheStartAndAlignsTheMask() throws {
@@ -63,8 +67,9 @@ final class ChatTemplateTests: XCTestCase {
         let prompt = try t.encodePrompt(history)
         XCTAssertEqual(prompt.last, t.assistantId)
         XCTAssertEqual(Array(prompt.dropLast()), try t.encodeForTraining(history).ids)
-        XCTAssertEqual(try t.encodePrompt([ChatMessage(.user, "Hi")]),
-                       [t.userId] + t.tokenizer.encode("Hi") + [t.endId, t.assistantId])
+        XCTAssertEqual(
+            try t.encodePrompt([ChatMessage(.user, "Hi")]),
+            [t.userId] + t.tokenizer.encode("Hi") + [t.endId, t.assistantId])
         XCTAssertThrowsError(try t.encodePrompt(conversation)) { error in
             XCTAssertEqual(error as? ChatTemplateError, .promptEndsWithAssistant)
         }

@@ -3,22 +3,30 @@ import XCTest
 
 final class CheckpointTests: XCTestCase {
     var dir: URL!
-    override func setUp() { dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UUID().uuidString)") }
+    override func setUp() {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UUID().uuidString)")
+    }
     override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 
     func testRoundTripWithExtraFilesAndHFNames() throws {
         for moe in [false, true] {
             let m = try Transformer(config: TransformerTests.tinyConfig(moe: moe), seed: 3)
             try Checkpoint.save(m, to: dir, extraFiles: ["tokenizer.json": Data("{}".utf8)])
-            try Checkpoint.save(m, to: dir, extraFiles: ["tokenizer.json": Data("{\"v\":2}".utf8)])  // replaces atomically
+            // replaces atomically
+            try Checkpoint.save(m, to: dir, extraFiles: ["tokenizer.json": Data("{\"v\":2}".utf8)])
             let back = try Checkpoint.load(from: dir)
             XCTAssertEqual(back.config, m.config)
             XCTAssertEqual(back.params.toArray(), m.params.toArray())
             XCTAssertEqual(try Checkpoint.extraFile(named: "tokenizer.json", in: dir), Data("{\"v\":2}".utf8))
             let names = Set(m.parameterSpecs.map(\.name))
             XCTAssertTrue(names.contains("model.layers.1.self_attn.k_proj.weight"))
-            XCTAssertTrue(names.contains(moe ? "model.layers.0.block_sparse_moe.experts.3.w2.weight" : "model.layers.0.mlp.down_proj.weight"))
-            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as! [String: Any]
+            XCTAssertTrue(
+                names.contains(
+                    moe ? "model.layers.0.block_sparse_moe.experts.3.w2.weight" : "model.layers.0.mlp.down_proj.weight")
+            )
+            let json =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json")))
+                as! [String: Any]
             XCTAssertEqual(json["model_type"] as? String, moe ? "mixtral" : "llama")
             XCTAssertEqual(json["num_key_value_heads"] as? Int, 1)
         }
@@ -31,10 +39,15 @@ final class CheckpointTests: XCTestCase {
         let values: [Float] = [0, 1, -2.5, 0.333, 65504, 1e-6, -0.0078125]
         var header = ""
         var payload = Data()
-        for v in values { withUnsafeBytes(of: SafeTensors.floatToHalf(v).littleEndian) { payload.append(contentsOf: $0) } }
+        for v in values {
+            withUnsafeBytes(of: SafeTensors.floatToHalf(v).littleEndian) { payload.append(contentsOf: $0) }
+        }
         let f16Count = payload.count
-        for v in values { withUnsafeBytes(of: UInt16(v.bitPattern >> 16).littleEndian) { payload.append(contentsOf: $0) } }
-        header = "{\"a\":{\"dtype\":\"F16\",\"shape\":[7],\"data_offsets\":[0,\(f16Count)]},\"b\":{\"dtype\":\"BF16\",\"shape\":[7],\"data_offsets\":[\(f16Count),\(payload.count)]}}"
+        for v in values {
+            withUnsafeBytes(of: UInt16(v.bitPattern >> 16).littleEndian) { payload.append(contentsOf: $0) }
+        }
+        header =
+            "{\"a\":{\"dtype\":\"F16\",\"shape\":[7],\"data_offsets\":[0,\(f16Count)]},\"b\":{\"dtype\":\"BF16\",\"shape\":[7],\"data_offsets\":[\(f16Count),\(payload.count)]}}"
         var file = Data()
         withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { file.append(contentsOf: $0) }
         file.append(Data(header.utf8)); file.append(payload)
@@ -46,19 +59,25 @@ final class CheckpointTests: XCTestCase {
         }
         XCTAssertThrowsError(try st.tensor("c")) { XCTAssertTrue("\($0)".contains("\"c\"")) }
         // Corrupt headers fail with the tensor name instead of crashing.
-        for bad in ["{\"x\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,0]}}",
-                    "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}",
-                    "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,800]}}"] {
+        for bad in [
+            "{\"x\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,0]}}",
+            "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}",
+            "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,800]}}"
+        ] {
             var f = Data()
             withUnsafeBytes(of: UInt64(bad.utf8.count).littleEndian) { f.append(contentsOf: $0) }
             f.append(Data(bad.utf8)); f.append(Data(count: 8))
-            XCTAssertThrowsError(try SafeTensors.File(data: f, source: "bad")) { XCTAssertTrue("\($0)".contains("\"x\""), "\($0)") }
+            XCTAssertThrowsError(try SafeTensors.File(data: f, source: "bad")) {
+                XCTAssertTrue("\($0)".contains("\"x\""), "\($0)")
+            }
         }
         var dtypeFile = Data()
         let h = "{\"x\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}"
         withUnsafeBytes(of: UInt64(h.utf8.count).littleEndian) { dtypeFile.append(contentsOf: $0) }
         dtypeFile.append(Data(h.utf8)); dtypeFile.append(Data(count: 8))
-        XCTAssertThrowsError(try SafeTensors.File(data: dtypeFile, source: "bad").tensor("x")) { XCTAssertTrue("\($0)".contains("I64"), "\($0)") }
+        XCTAssertThrowsError(try SafeTensors.File(data: dtypeFile, source: "bad").tensor("x")) {
+            XCTAssertTrue("\($0)".contains("I64"), "\($0)")
+        }
     }
 
     func testWholeCheckpointInHalfPrecisionLoads() throws {

@@ -7,7 +7,8 @@ final class EngineBenchTests: XCTestCase {
         guard ProcessInfo.processInfo.environment["POLYGLOT_BENCH"] == "1" else {
             throw XCTSkip("set POLYGLOT_BENCH=1 to run the engine benchmark")
         }
-        let presets = ProcessInfo.processInfo.environment["POLYGLOT_BENCH_PRESETS"]?.split(separator: ",").map(String.init)
+        let presets =
+            ProcessInfo.processInfo.environment["POLYGLOT_BENCH_PRESETS"]?.split(separator: ",").map(String.init)
             ?? ModelConfig.presetNames
         let records = try EngineBench.run(presets: presets)
         for r in records { print("BENCH \(r.config) \(r.metric) \(String(format: "%.2f", r.value))") }

@@ -7,11 +7,13 @@ import XCTest
 /// `NumericsRevision.current` and re-records them (the failure messages print the new values).
 final class ForwardBitsTests: XCTestCase {
     /// Big enough that the GEMMs split over the cores and prefill attention runs its heads in parallel.
-    static let dense = ModelConfig(vocabSize: 64, hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 4,
-                                   numKeyValueHeads: 2, intermediateSize: 128, maxPositionEmbeddings: 64)
-    static let moe = ModelConfig(vocabSize: 64, hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 4,
-                                 intermediateSize: 64, maxPositionEmbeddings: 64, tieWordEmbeddings: true,
-                                 experts: 4, expertsPerToken: 2, routerAuxLossCoef: 0.05)
+    static let dense = ModelConfig(
+        vocabSize: 64, hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 4,
+        numKeyValueHeads: 2, intermediateSize: 128, maxPositionEmbeddings: 64)
+    static let moe = ModelConfig(
+        vocabSize: 64, hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 4,
+        intermediateSize: 64, maxPositionEmbeddings: 64, tieWordEmbeddings: true,
+        experts: 4, expertsPerToken: 2, routerAuxLossCoef: 0.05)
 
     /// The goldens hold for the kernel set they were recorded with (OpenBLAS's Haswell kernels, revision 3).
     override func setUpWithError() throws {
@@ -47,7 +49,9 @@ final class ForwardBitsTests: XCTestCase {
     struct TrainingBits: Equatable, CustomStringConvertible {
         var losses: [UInt64], auxLosses: [UInt64], gradNorms: [UInt64], weights: UInt64, evaluation: UInt64
         var description: String {
-            func hex(_ xs: [UInt64]) -> String { "[" + xs.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + "]" }
+            func hex(_ xs: [UInt64]) -> String {
+                "[" + xs.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + "]"
+            }
             return "losses: \(hex(losses)), auxLosses: \(hex(auxLosses)), gradNorms: \(hex(gradNorms)), "
                 + "weights: 0x\(String(weights, radix: 16)), evaluation: 0x\(String(evaluation, radix: 16))"
         }
@@ -59,33 +63,40 @@ final class ForwardBitsTests: XCTestCase {
         let trainer = try Trainer(model: model, data: dataset(), config: trainingConfig())
         let reports = try trainer.train()
         let weights = lora ? model.lora!.params.toArray() : model.params.toArray()
-        return TrainingBits(losses: reports.map(\.loss.bitPattern), auxLosses: reports.map(\.auxLoss.bitPattern),
-                            gradNorms: reports.map(\.gradNorm.bitPattern), weights: digest(weights),
-                            evaluation: try trainer.evaluate(dataset()).bitPattern)
+        return TrainingBits(
+            losses: reports.map(\.loss.bitPattern), auxLosses: reports.map(\.auxLoss.bitPattern),
+            gradNorms: reports.map(\.gradNorm.bitPattern), weights: digest(weights),
+            evaluation: try trainer.evaluate(dataset()).bitPattern)
     }
 
     func testDenseTrainingRunKeepsItsLossBits() throws {
-        XCTAssertEqual(try Self.train(Self.dense), TrainingBits(
-            losses: [0x4010aa35f4073f2e, 0x40103863201b8dbd, 0x400fb3d72d4a1dc0, 0x400da0d57d437812],
-            auxLosses: [0, 0, 0, 0],
-            gradNorms: [0x3fece16189295bc0, 0x3fee82fbfee4913e, 0x3ff3a8c5bfae9620, 0x3ff544ec71d933d8],
-            weights: 0x6f82f1f0c3055905, evaluation: 0x400c8373d2903f2d))
+        XCTAssertEqual(
+            try Self.train(Self.dense),
+            TrainingBits(
+                losses: [0x4010aa35f4073f2e, 0x40103863201b8dbd, 0x400fb3d72d4a1dc0, 0x400da0d57d437812],
+                auxLosses: [0, 0, 0, 0],
+                gradNorms: [0x3fece16189295bc0, 0x3fee82fbfee4913e, 0x3ff3a8c5bfae9620, 0x3ff544ec71d933d8],
+                weights: 0x6f82f1f0c3055905, evaluation: 0x400c8373d2903f2d))
     }
 
     func testMoETrainingRunKeepsItsLossBits() throws {
-        XCTAssertEqual(try Self.train(Self.moe), TrainingBits(
-            losses: [0x4010b91425152444, 0x401048a53aa0e332, 0x400fd826a69f66f4, 0x400e5d888a2ac80a],
-            auxLosses: [0x400012ae30000000, 0x4000257f00000000, 0x40006bb6c0000000, 0x400028bc50000000],
-            gradNorms: [0x3fed4ad24f680691, 0x3fe9fd82b05df922, 0x3feacb2026b12dd5, 0x3ff3d2f7d9e12b3d],
-            weights: 0xab06a324e390cd57, evaluation: 0x400d7c5ce9a503e4))
+        XCTAssertEqual(
+            try Self.train(Self.moe),
+            TrainingBits(
+                losses: [0x4010b91425152444, 0x401048a53aa0e332, 0x400fd826a69f66f4, 0x400e5d888a2ac80a],
+                auxLosses: [0x400012ae30000000, 0x4000257f00000000, 0x40006bb6c0000000, 0x400028bc50000000],
+                gradNorms: [0x3fed4ad24f680691, 0x3fe9fd82b05df922, 0x3feacb2026b12dd5, 0x3ff3d2f7d9e12b3d],
+                weights: 0xab06a324e390cd57, evaluation: 0x400d7c5ce9a503e4))
     }
 
     func testLoRATrainingRunKeepsItsLossBits() throws {
-        XCTAssertEqual(try Self.train(Self.dense, lora: true), TrainingBits(
-            losses: [0x4010aa35f4073f2e, 0x4010a04d28e5ea0f, 0x4010858a92502056, 0x40105a1b85104e5f],
-            auxLosses: [0, 0, 0, 0],
-            gradNorms: [0x3fc2fbe6cb786ee6, 0x3fc6e0419284a3c7, 0x3fc534e7d5519f87, 0x3fc56afecf358523],
-            weights: 0xe70d7123e1dcdb62, evaluation: 0x40103ffcdde551ba))
+        XCTAssertEqual(
+            try Self.train(Self.dense, lora: true),
+            TrainingBits(
+                losses: [0x4010aa35f4073f2e, 0x4010a04d28e5ea0f, 0x4010858a92502056, 0x40105a1b85104e5f],
+                auxLosses: [0, 0, 0, 0],
+                gradNorms: [0x3fc2fbe6cb786ee6, 0x3fc6e0419284a3c7, 0x3fc534e7d5519f87, 0x3fc56afecf358523],
+                weights: 0xe70d7123e1dcdb62, evaluation: 0x40103ffcdde551ba))
     }
 
     struct DecodingBits: Equatable {
@@ -104,23 +115,29 @@ final class ForwardBitsTests: XCTestCase {
         for t in prompt[5...] { stepwise += try model.inferLogits([t], cache: cache, lastOnly: true) }
         let loss = try model.maskedLoss(of: TrainingSequence(tokens: prompt))
         let greedy = try model.generate(prompt: Array(prompt[0..<8]), options: GenerationOptions(maxNewTokens: 12))
-        let sampled = try model.generate(prompt: Array(prompt[0..<8]),
-                                         options: GenerationOptions(maxNewTokens: 12, temperature: 0.8, topP: 0.9, seed: 4))
-        return DecodingBits(prefill: digest(prefill), stepwise: digest(stepwise), maskedLoss: loss.sum.bitPattern,
-                            greedy: greedy.tokens, sampled: sampled.tokens)
+        let sampled = try model.generate(
+            prompt: Array(prompt[0..<8]),
+            options: GenerationOptions(maxNewTokens: 12, temperature: 0.8, topP: 0.9, seed: 4))
+        return DecodingBits(
+            prefill: digest(prefill), stepwise: digest(stepwise), maskedLoss: loss.sum.bitPattern,
+            greedy: greedy.tokens, sampled: sampled.tokens)
     }
 
     func testDenseDecodingKeepsItsLogitBits() throws {
-        XCTAssertEqual(try Self.decode(Self.dense), DecodingBits(
-            prefill: 1473615835276720936, stepwise: 8177530191877455578, maskedLoss: 4641730537184929999,
-            greedy: [42, 46, 59, 42, 59, 42, 5, 52, 42, 44, 13, 44],
-            sampled: [52, 24, 11, 46, 53, 53, 44, 42, 2, 53, 44, 32]))
+        XCTAssertEqual(
+            try Self.decode(Self.dense),
+            DecodingBits(
+                prefill: 1473615835276720936, stepwise: 8177530191877455578, maskedLoss: 4641730537184929999,
+                greedy: [42, 46, 59, 42, 59, 42, 5, 52, 42, 44, 13, 44],
+                sampled: [52, 24, 11, 46, 53, 53, 44, 42, 2, 53, 44, 32]))
     }
 
     func testMoEDecodingKeepsItsLogitBits() throws {
-        XCTAssertEqual(try Self.decode(Self.moe), DecodingBits(
-            prefill: 4167287845312471661, stepwise: 13197512853304300082, maskedLoss: 4641567539587143308,
-            greedy: [57, 57, 57, 57, 57, 63, 63, 63, 63, 63, 63, 63],
-            sampled: [28, 53, 49, 57, 57, 36, 6, 6, 45, 3, 18, 10]))
+        XCTAssertEqual(
+            try Self.decode(Self.moe),
+            DecodingBits(
+                prefill: 4167287845312471661, stepwise: 13197512853304300082, maskedLoss: 4641567539587143308,
+                greedy: [57, 57, 57, 57, 57, 63, 63, 63, 63, 63, 63, 63],
+                sampled: [28, 53, 49, 57, 57, 36, 6, 6, 45, 3, 18, 10]))
     }
 }

@@ -11,8 +11,10 @@ enum GradCheck {
     }
 
     /// Compares `analytic` with (f(x+h) − f(x−h)) / 2h at `indices` of `x`; returns ‖a − n‖ / max(‖a‖, ‖n‖).
-    static func relativeError(x: UnsafeMutablePointer<Float>, analytic: UnsafePointer<Float>, indices: [Int],
-                              h: Float = 1e-2, loss: () -> Double) -> Double {
+    static func relativeError(
+        x: UnsafeMutablePointer<Float>, analytic: UnsafePointer<Float>, indices: [Int],
+        h: Float = 1e-2, loss: () -> Double
+    ) -> Double {
         var diff = 0.0, na = 0.0, nn = 0.0
         for i in indices {
             let saved = x[i]

@@ -6,10 +6,12 @@ import XCTest
 /// NumPy port of its Llama/Mixtral modelling code (Tests/Fixtures/engine/hf_llama_reference.py; skips without numpy).
 final class HFReferenceTests: XCTestCase {
     private static let configs = [
-        ModelConfig(vocabSize: 50, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2,
-                    intermediateSize: 48, maxPositionEmbeddings: 32, ropeTheta: 500),
-        ModelConfig(vocabSize: 50, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 24,
-                    maxPositionEmbeddings: 32, tieWordEmbeddings: true, experts: 4, expertsPerToken: 2),
+        ModelConfig(
+            vocabSize: 50, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2,
+            intermediateSize: 48, maxPositionEmbeddings: 32, ropeTheta: 500),
+        ModelConfig(
+            vocabSize: 50, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 24,
+            maxPositionEmbeddings: 32, tieWordEmbeddings: true, experts: 4, expertsPerToken: 2)
     ]
     private static let tokens = [3, 14, 15, 9, 26, 5, 35, 8, 9, 7, 9, 32]
 
@@ -25,13 +27,19 @@ final class HFReferenceTests: XCTestCase {
             defer { try? FileManager.default.removeItem(at: dir) }
             let model = try Transformer(config: cfg, seed: 21)
             // Larger weights than the N(0, 0.02) init so differences in layout would show in the logits.
-            for s in model.parameterSpecs where s.decays { for i in 0..<s.count { model.params.ptr[s.offset + i] *= 10 } }
+            for s in model.parameterSpecs where s.decays {
+                for i in 0..<s.count { model.params.ptr[s.offset + i] *= 10 }
+            }
             try Checkpoint.save(model, to: dir)
             let expected = try reference(dir)
             let ours = try model.inferLogits(Self.tokens, cache: KVCache(for: model), lastOnly: false)
             XCTAssertEqual(expected.count, Self.tokens.count)
             var maxDiff = 0.0
-            for t in Self.tokens.indices { for v in 0..<cfg.vocabSize { maxDiff = max(maxDiff, abs(expected[t][v] - Double(ours[t * cfg.vocabSize + v]))) } }
+            for t in Self.tokens.indices {
+                for v in 0..<cfg.vocabSize {
+                    maxDiff = max(maxDiff, abs(expected[t][v] - Double(ours[t * cfg.vocabSize + v])))
+                }
+            }
             print("\(cfg.modelType): max |logit difference| vs \(name) = \(maxDiff)")
             XCTAssertLessThan(maxDiff, 1e-4)
         }
@@ -44,19 +52,25 @@ final class HFReferenceTests: XCTestCase {
             _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
             defer { try? FileManager.default.removeItem(at: errFile) }
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["python3", Self.fixture("hf_transformers_logits.py").path, dir.path,
-                           Self.tokens.map(String.init).joined(separator: ",")]
+            p.arguments = [
+                "python3", Self.fixture("hf_transformers_logits.py").path, dir.path,
+                Self.tokens.map(String.init).joined(separator: ",")
+            ]
             p.standardOutput = out
             p.standardError = try FileHandle(forWritingTo: errFile)
             do { try p.run() } catch { throw XCTSkip("python3 not available: \(error)") }
             let data = out.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
             let message = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
-            if p.terminationStatus == 3 { throw XCTSkip("torch and transformers are not installed (pip install torch transformers)") }
+            if p.terminationStatus == 3 {
+                throw XCTSkip("torch and transformers are not installed (pip install torch transformers)")
+            }
             XCTAssertEqual(p.terminationStatus, 0, message)
             struct Reply: Decodable { let architecture: String; let logits: [[Double]] }
             let reply = try JSONDecoder().decode(Reply.self, from: data)
-            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as? [String: Any]
+            let config =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json")))
+                as? [String: Any]
             XCTAssertEqual([reply.architecture], config?["architectures"] as? [String])
             return reply.logits
         }
@@ -69,7 +83,9 @@ final class HFReferenceTests: XCTestCase {
         probe.arguments = ["python3", "-c", "import numpy"]
         probe.standardError = FileHandle.nullDevice
         do { try probe.run(); probe.waitUntilExit() } catch { throw XCTSkip("python3 not available: \(error)") }
-        guard probe.terminationStatus == 0 else { throw XCTSkip("python3 with numpy not installed (pip install numpy)") }
+        guard probe.terminationStatus == 0 else {
+            throw XCTSkip("python3 with numpy not installed (pip install numpy)")
+        }
         let p = Process(), out = Pipe()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", script.path, dir.path, tokens.map(String.init).joined(separator: ",")]
@@ -82,6 +98,8 @@ final class HFReferenceTests: XCTestCase {
     }
 
     func testLogitsMatchNumPyPortOfHF() throws {
-        try compareEachConfig(against: "the NumPy port of HF") { dir in try referenceLogits(dir: dir, tokens: Self.tokens) }
+        try compareEachConfig(against: "the NumPy port of HF") { dir in
+            try referenceLogits(dir: dir, tokens: Self.tokens)
+        }
     }
 }

@@ -5,7 +5,8 @@ import XCTest
 final class KernelGradientTests: XCTestCase {
     func testRMSNorm() {
         let N = 4, C = 8
-        let x = GradCheck.random(N * C, seed: 1), wgt = GradCheck.random(C, seed: 2), w = GradCheck.random(N * C, seed: 3)
+        let x = GradCheck.random(N * C, seed: 1), wgt = GradCheck.random(C, seed: 2),
+            w = GradCheck.random(N * C, seed: 3)
         let out = FloatBuffer(count: N * C), rstd = FloatBuffer(count: N)
         func loss() -> Double {
             rmsnormForward(out: out.ptr, rstd: rstd.ptr, inp: x.ptr, weight: wgt.ptr, N: N, C: C, eps: 1e-5)
@@ -13,9 +14,12 @@ final class KernelGradientTests: XCTestCase {
         }
         _ = loss()
         let dx = FloatBuffer(count: N * C), dw = FloatBuffer(count: C)
-        rmsnormBackward(dinp: dx.ptr, dweight: dw.ptr, dout: w.ptr, inp: x.ptr, weight: wgt.ptr, rstd: rstd.ptr, N: N, C: C)
-        XCTAssertLessThan(GradCheck.relativeError(x: x.ptr, analytic: dx.ptr, indices: Array(0..<(N * C)), h: 1e-3, loss: loss), 1e-2)
-        XCTAssertLessThan(GradCheck.relativeError(x: wgt.ptr, analytic: dw.ptr, indices: Array(0..<C), h: 1e-3, loss: loss), 1e-2)
+        rmsnormBackward(
+            dinp: dx.ptr, dweight: dw.ptr, dout: w.ptr, inp: x.ptr, weight: wgt.ptr, rstd: rstd.ptr, N: N, C: C)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: x.ptr, analytic: dx.ptr, indices: Array(0..<(N * C)), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: wgt.ptr, analytic: dw.ptr, indices: Array(0..<C), h: 1e-3, loss: loss), 1e-2)
     }
 
     func testRopeIsARotationAndItsBackwardIsTheTranspose() {
@@ -32,7 +36,8 @@ final class KernelGradientTests: XCTestCase {
         _ = loss()
         let dx = FloatBuffer(count: rows * H * D); dx.copy(from: w.toArray())
         ropeBackward(dx: dx.ptr, rows: rows, heads: H, headDim: D, position: pos, table: table)
-        XCTAssertLessThan(GradCheck.relativeError(x: x.ptr, analytic: dx.ptr, indices: Array(0..<(rows * H * D)), loss: loss), 1e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: x.ptr, analytic: dx.ptr, indices: Array(0..<(rows * H * D)), loss: loss), 1e-2)
         // Position 0 is the identity; rotate-half pairs element i with i + D/2.
         let z = GradCheck.random(D, seed: 4), before = z.toArray()
         ropeForward(x: z.ptr, rows: 1, heads: 1, headDim: D, position: { _ in 0 }, table: table)
@@ -45,19 +50,26 @@ final class KernelGradientTests: XCTestCase {
         let v = GradCheck.random(B * T * Hkv * D, seed: 3), w = GradCheck.random(B * T * H * D, seed: 4)
         let out = FloatBuffer(count: B * T * H * D), probs = FloatBuffer(count: B * H * T * T)
         func loss() -> Double {
-            attentionForward(out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
-                             D: D, mode: .causal)
+            attentionForward(
+                out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
+                D: D, mode: .causal)
             return GradCheck.weightedSum(out.ptr, w.ptr, B * T * H * D)
         }
         _ = loss()
         // Causality: no probability mass on future positions.
-        for bh in 0..<(B * H) { for t in 0..<T { for j in (t + 1)..<T where j < T { XCTAssertEqual(probs.ptr[(bh * T + t) * T + j], 0) } } }
+        for bh in 0..<(B * H) {
+            for t in 0..<T { for j in (t + 1)..<T where j < T { XCTAssertEqual(probs.ptr[(bh * T + t) * T + j], 0) } }
+        }
         let dq = FloatBuffer(count: q.count), dk = FloatBuffer(count: k.count), dv = FloatBuffer(count: v.count)
-        attentionBackward(dq: dq.ptr, dk: dk.ptr, dv: dv.ptr, dout: w.ptr, q: q.ptr, k: k.ptr, v: v.ptr, probs: probs.ptr,
-                          B: B, T: T, H: H, Hkv: Hkv, D: D)
-        XCTAssertLessThan(GradCheck.relativeError(x: q.ptr, analytic: dq.ptr, indices: Array(0..<q.count), h: 1e-3, loss: loss), 1e-2)
-        XCTAssertLessThan(GradCheck.relativeError(x: k.ptr, analytic: dk.ptr, indices: Array(0..<k.count), h: 1e-3, loss: loss), 1e-2)
-        XCTAssertLessThan(GradCheck.relativeError(x: v.ptr, analytic: dv.ptr, indices: Array(0..<v.count), h: 1e-3, loss: loss), 1e-2)
+        attentionBackward(
+            dq: dq.ptr, dk: dk.ptr, dv: dv.ptr, dout: w.ptr, q: q.ptr, k: k.ptr, v: v.ptr, probs: probs.ptr,
+            B: B, T: T, H: H, Hkv: Hkv, D: D)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: q.ptr, analytic: dq.ptr, indices: Array(0..<q.count), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: k.ptr, analytic: dk.ptr, indices: Array(0..<k.count), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: v.ptr, analytic: dv.ptr, indices: Array(0..<v.count), h: 1e-3, loss: loss), 1e-2)
     }
 
     /// The cached mode sees what the causal mode sees: the last T − past rows of each sequence, run against caches
@@ -68,8 +80,9 @@ final class KernelGradientTests: XCTestCase {
         let q = GradCheck.random(B * T * qDim, seed: 1), k = GradCheck.random(B * T * kvDim, seed: 2)
         let v = GradCheck.random(B * T * kvDim, seed: 3)
         let causal = FloatBuffer(count: B * T * qDim), probs = FloatBuffer(count: B * H * T * T)
-        attentionForward(out: causal.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
-                         D: D, mode: .causal)
+        attentionForward(
+            out: causal.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
+            D: D, mode: .causal)
         let kCache = FloatBuffer(count: B * S * kvDim), vCache = FloatBuffer(count: B * S * kvDim)
         kCache.ptr.update(repeating: 1e3, count: B * S * kvDim); vCache.ptr.update(repeating: 1e3, count: B * S * kvDim)
         let qNew = FloatBuffer(count: B * new * qDim)
@@ -79,8 +92,9 @@ final class KernelGradientTests: XCTestCase {
             (qNew.ptr + b * new * qDim).update(from: q.ptr + (b * T + past) * qDim, count: new * qDim)
         }
         let cached = FloatBuffer(count: B * new * qDim), scratch = FloatBuffer(count: B * H * S)
-        attentionForward(out: cached.ptr, probs: scratch.ptr, q: qNew.ptr, k: kCache.ptr, v: vCache.ptr, B: B, T: new,
-                         H: H, Hkv: Hkv, D: D, mode: .cached(past: past, capacity: S))
+        attentionForward(
+            out: cached.ptr, probs: scratch.ptr, q: qNew.ptr, k: kCache.ptr, v: vCache.ptr, B: B, T: new,
+            H: H, Hkv: Hkv, D: D, mode: .cached(past: past, capacity: S))
         for b in 0..<B {
             for i in 0..<(new * qDim) {
                 XCTAssertEqual(cached.ptr[b * new * qDim + i], causal.ptr[(b * T + past) * qDim + i], accuracy: 1e-5)
@@ -99,8 +113,10 @@ final class KernelGradientTests: XCTestCase {
         _ = loss()
         let dg = FloatBuffer(count: n), du = FloatBuffer(count: n)
         swigluBackward(dgate: dg.ptr, dup: du.ptr, dh: w.ptr, gate: g.ptr, up: u.ptr, count: n)
-        XCTAssertLessThan(GradCheck.relativeError(x: g.ptr, analytic: dg.ptr, indices: Array(0..<n), h: 1e-3, loss: loss), 1e-2)
-        XCTAssertLessThan(GradCheck.relativeError(x: u.ptr, analytic: du.ptr, indices: Array(0..<n), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: g.ptr, analytic: dg.ptr, indices: Array(0..<n), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: u.ptr, analytic: du.ptr, indices: Array(0..<n), h: 1e-3, loss: loss), 1e-2)
     }
 
     func testCrossEntropyWithLossMask() {
@@ -109,12 +125,16 @@ final class KernelGradientTests: XCTestCase {
         let targets: [Int32] = [1, 6, 0, 3], weights: [Float] = [0.5, 0, 0.25, 0.25]
         func loss() -> Double {
             let copy = FloatBuffer(count: N * V); copy.copy(from: logits.toArray())
-            return crossEntropyForwardBackward(dlogits: nil, logits: copy.ptr, targets: targets, weights: weights, N: N, V: V)
+            return crossEntropyForwardBackward(
+                dlogits: nil, logits: copy.ptr, targets: targets, weights: weights, N: N, V: V)
         }
         let d = FloatBuffer(count: N * V); d.copy(from: logits.toArray())
-        let l = crossEntropyForwardBackward(dlogits: d.ptr, logits: d.ptr, targets: targets, weights: weights, N: N, V: V)
+        let l = crossEntropyForwardBackward(
+            dlogits: d.ptr, logits: d.ptr, targets: targets, weights: weights, N: N, V: V)
         XCTAssertEqual(l, loss(), accuracy: 1e-9)
-        XCTAssertLessThan(GradCheck.relativeError(x: logits.ptr, analytic: d.ptr, indices: Array(0..<(N * V)), h: 1e-3, loss: loss), 1e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: logits.ptr, analytic: d.ptr, indices: Array(0..<(N * V)), h: 1e-3, loss: loss),
+            1e-2)
         for i in 0..<V { XCTAssertEqual(d.ptr[V + i], 0, "masked-out row gets no gradient") }
     }
 

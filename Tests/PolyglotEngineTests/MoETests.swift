@@ -14,8 +14,8 @@ final class MoETests: XCTestCase {
     func testRoutingPicksTopKAndRenormalises() {
         let (all, w) = makeWeights(seed: 1)
         all.ptr.update(repeating: 0, count: E * C)
-        w.router[2 * C + 0] = 3; w.router[1 * C + 0] = 1   // input e0 favours expert 2, then 1
-        let x = FloatBuffer(count: 2 * C); x.ptr[0] = 1     // row 1 is all zeros: uniform router, tie
+        w.router[2 * C + 0] = 3; w.router[1 * C + 0] = 1  // input e0 favours expert 2, then 1
+        let x = FloatBuffer(count: 2 * C); x.ptr[0] = 1  // row 1 is all zeros: uniform router, tie
         let acts = MoEActivations(N: 2, C: C, F: F, E: E, K: K), out = FloatBuffer(count: 2 * C)
         moeForward(out: out.ptr, acts: acts, inp: x.ptr, weights: w, valid: nil, N: 2)
         XCTAssertEqual(Array(acts.topIdx[0..<2]), [2, 1])
@@ -36,18 +36,26 @@ final class MoETests: XCTestCase {
             let aux = moeForward(out: out.ptr, acts: acts, inp: x.ptr, weights: w, valid: valid, N: N)
             return GradCheck.weightedSum(out.ptr, dout.ptr, N * C) + Double(auxScale * aux)
         }
-        let routed = (0..<1).map { _ -> [Int32] in _ = loss(); return acts.topIdx }[0]
+        let routed = (0..<1).map { _ -> [Int32] in
+            _ = loss(); return acts.topIdx
+        }[0]
         let grads = FloatBuffer(count: all.count), dx = FloatBuffer(count: N * C)
         let p = grads.ptr
         let dw = MoEWeights(router: p, w1: p + E * C, w2: p + E * C + E * F * C, w3: p + E * C + 2 * E * F * C)
-        moeBackward(dinp: dx.ptr, dweights: dw, scratch: MoEGradScratch(N: N, C: C, F: F, E: E, K: K), dout: dout.ptr,
-                    acts: acts, inp: x.ptr, weights: w, valid: valid, auxScale: auxScale, N: N)
+        moeBackward(
+            dinp: dx.ptr, dweights: dw, scratch: MoEGradScratch(N: N, C: C, F: F, E: E, K: K), dout: dout.ptr,
+            acts: acts, inp: x.ptr, weights: w, valid: valid, auxScale: auxScale, N: N)
         let h: Float = 1e-3
-        XCTAssertLessThan(GradCheck.relativeError(x: x.ptr, analytic: dx.ptr, indices: Array(0..<(N * C)), h: h, loss: loss), 1e-2)
-        XCTAssertLessThan(GradCheck.relativeError(x: all.ptr, analytic: grads.ptr, indices: Array(0..<(E * C)), h: h, loss: loss), 1e-2,
-                          "router gradient")
-        XCTAssertLessThan(GradCheck.relativeError(x: all.ptr, analytic: grads.ptr, indices: Array((E * C)..<all.count), h: h, loss: loss), 1e-2,
-                          "expert gradients")
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: x.ptr, analytic: dx.ptr, indices: Array(0..<(N * C)), h: h, loss: loss), 1e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(x: all.ptr, analytic: grads.ptr, indices: Array(0..<(E * C)), h: h, loss: loss),
+            1e-2,
+            "router gradient")
+        XCTAssertLessThan(
+            GradCheck.relativeError(
+                x: all.ptr, analytic: grads.ptr, indices: Array((E * C)..<all.count), h: h, loss: loss), 1e-2,
+            "expert gradients")
         _ = loss()
         XCTAssertEqual(acts.topIdx, routed, "finite differences must not change the routing")
     }

@@ -6,8 +6,9 @@ final class TokenizerJSONTests: XCTestCase {
     private var samples: [String] { TokenizerFixtures.multilingualSentences + TokenizerRoundTripTests.edgeCases }
 
     private func trained(merges: Int = 300) throws -> BPETokenizer {
-        try BPETokenizer.train(texts: TokenizerFixtures.syntheticCorpus(bytes: 50_000, seed: 4)
-                               + TokenizerFixtures.multilingualSentences, target: .merges(merges))
+        try BPETokenizer.train(
+            texts: TokenizerFixtures.syntheticCorpus(bytes: 50_000, seed: 4)
+                + TokenizerFixtures.multilingualSentences, target: .merges(merges))
     }
 
     private func temporaryDirectory() throws -> URL {
@@ -70,13 +71,18 @@ final class TokenizerJSONTests: XCTestCase {
         XCTAssertTrue(syntax.hasPrefix("t.json:3:") && syntax.contains("invalid JSON"), syntax)
         XCTAssertEqual(message("[]"), "t.json:1:1: expected a JSON object at the top level")
         XCTAssertEqual(message("{}"), "t.json:model: expected a JSON object")
-        XCTAssertEqual(message("{\"model\": {\"type\": \"WordPiece\"}}"), "t.json:model.type: expected \"BPE\", found \"WordPiece\"")
+        XCTAssertEqual(
+            message("{\"model\": {\"type\": \"WordPiece\"}}"),
+            "t.json:model.type: expected \"BPE\", found \"WordPiece\"")
         let good = String(decoding: try trained(merges: 5).huggingFaceJSON(), as: UTF8.self)
-        let badMerge = good.replacingOccurrences(of: "\"merges\": [\n      \"", with: "\"merges\": [\n      \"x y z\", \"")
+        let badMerge = good.replacingOccurrences(
+            of: "\"merges\": [\n      \"", with: "\"merges\": [\n      \"x y z\", \"")
         XCTAssertEqual(message(badMerge), "t.json:model.merges[0]: expected exactly two tokens, found 3")
-        let unknown = good.replacingOccurrences(of: "\"merges\": [\n      \"", with: "\"merges\": [\n      \"zz q\", \"")
+        let unknown = good.replacingOccurrences(
+            of: "\"merges\": [\n      \"", with: "\"merges\": [\n      \"zz q\", \"")
         XCTAssertEqual(message(unknown), "t.json:model.merges[0]: token \"zz\" is not in model.vocab")
-        let metaspace = good.replacingOccurrences(of: "\"pre_tokenizer\": {\"type\": \"ByteLevel\"", with: "\"pre_tokenizer\": {\"type\": \"Metaspace\"")
+        let metaspace = good.replacingOccurrences(
+            of: "\"pre_tokenizer\": {\"type\": \"ByteLevel\"", with: "\"pre_tokenizer\": {\"type\": \"Metaspace\"")
         XCTAssertTrue(message(metaspace).hasPrefix("t.json:pre_tokenizer.type: expected \"ByteLevel\""))
         XCTAssertThrowsError(try BPETokenizer(contentsOf: URL(fileURLWithPath: "/nonexistent/tokenizer.json")))
     }
@@ -105,7 +111,9 @@ final class TokenizerJSONTests: XCTestCase {
         vocab["Ġab"] = nil  // the result of merge 2, and a hole in the ids
         model["vocab"] = vocab
         root["model"] = model
-        XCTAssertThrowsError(try BPETokenizer(huggingFaceJSON: JSONSerialization.data(withJSONObject: root), path: "v.json")) { error in
+        XCTAssertThrowsError(
+            try BPETokenizer(huggingFaceJSON: JSONSerialization.data(withJSONObject: root), path: "v.json")
+        ) { error in
             XCTAssertEqual("\(error)", "v.json:model.vocab: ids must be contiguous from 0; id 258 is missing")
         }
         vocab["Ġab"] = 258
@@ -113,7 +121,9 @@ final class TokenizerJSONTests: XCTestCase {
         vocab["zz"] = 97
         model["vocab"] = vocab
         root["model"] = model
-        XCTAssertThrowsError(try BPETokenizer(huggingFaceJSON: JSONSerialization.data(withJSONObject: root), path: "v.json")) { error in
+        XCTAssertThrowsError(
+            try BPETokenizer(huggingFaceJSON: JSONSerialization.data(withJSONObject: root), path: "v.json")
+        ) { error in
             XCTAssertEqual("\(error)", "v.json:model.merges[0]: token \"a\" is not in model.vocab")
         }
     }
@@ -121,29 +131,31 @@ final class TokenizerJSONTests: XCTestCase {
     // MARK: - Cross-check with the Hugging Face `tokenizers` Python library
 
     private static let python = """
-    import json, sys
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    mode, path, samples_path = sys.argv[1], sys.argv[2], sys.argv[3]
-    samples = json.load(open(samples_path, encoding="utf-8"))
-    if mode == "train":
-        tok = Tokenizer(models.BPE())
-        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-        tok.decoder = decoders.ByteLevel()
-        trainer = trainers.BpeTrainer(vocab_size=700, show_progress=False,
-            special_tokens=["<|system|>", "<|user|>", "<|assistant|>", "<|end|>", "<|pad|>"],
-            initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-        tok.train_from_iterator(samples["plain"], trainer)
-        tok.save(path)
-    else:
-        tok = Tokenizer.from_file(path)
-    plain = [tok.encode(s, add_special_tokens=False).ids for s in samples["plain"]]
-    special = [tok.encode(s, add_special_tokens=False).ids for s in samples["special"]]
-    decoded = [tok.decode(ids, skip_special_tokens=False) for ids in plain + special]
-    print(json.dumps({"plain": plain, "special": special, "decoded": decoded}))
-    """
+        import json, sys
+        from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+        mode, path, samples_path = sys.argv[1], sys.argv[2], sys.argv[3]
+        samples = json.load(open(samples_path, encoding="utf-8"))
+        if mode == "train":
+            tok = Tokenizer(models.BPE())
+            tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+            tok.decoder = decoders.ByteLevel()
+            trainer = trainers.BpeTrainer(vocab_size=700, show_progress=False,
+                special_tokens=["<|system|>", "<|user|>", "<|assistant|>", "<|end|>", "<|pad|>"],
+                initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+            tok.train_from_iterator(samples["plain"], trainer)
+            tok.save(path)
+        else:
+            tok = Tokenizer.from_file(path)
+        plain = [tok.encode(s, add_special_tokens=False).ids for s in samples["plain"]]
+        special = [tok.encode(s, add_special_tokens=False).ids for s in samples["special"]]
+        decoded = [tok.decode(ids, skip_special_tokens=False) for ids in plain + special]
+        print(json.dumps({"plain": plain, "special": special, "decoded": decoded}))
+        """
 
     /// Runs the Python helper; skips the test when python3 or `tokenizers` is missing.
-    private func runPython(_ mode: String, tokenizerPath: URL, samples: [String: [String]], in dir: URL) throws -> [String: Any] {
+    private func runPython(_ mode: String, tokenizerPath: URL, samples: [String: [String]], in dir: URL) throws
+        -> [String: Any]
+    {
         let script = dir.appendingPathComponent("crosscheck.py")
         try Data(Self.python.utf8).write(to: script)
         let samplesURL = dir.appendingPathComponent("samples.json")
@@ -168,13 +180,16 @@ final class TokenizerJSONTests: XCTestCase {
     /// Random strings over the characters where pre-tokenizers differ: whitespace kinds, apostrophes and
     /// contractions, digits, other numbers, combining marks, emoji with ZWJ, CJK and control characters.
     static func randomStrings(count: Int, seed: UInt64) -> [String] {
-        let pieces = [" ", "  ", "\n", "\r\n", "\t", "\u{A0}", "\u{3000}", "\u{2028}", "'", "'s", "'re", "'LL", "'ve",
-                      "a", "Z", "ß", "é", "e\u{301}", "ñ", "1", "42", "²", "½", "Ⅻ", ".", "...", "¿", "«", "—", "😀",
-                      "👩‍💻", "🇩🇪", "中", "日本", "\u{0}", "\u{1}", "\u{7F}", "\u{FEFF}", "<", "|", "-", "_",
-                      "𝐀", "𝟙", "क्षि", "ﬁ", "Ⓐ", "ǅ", "ا\u{64B}", "\u{85}", "\u{200B}", "\u{180E}", "x\u{308}"]
+        let pieces = [
+            " ", "  ", "\n", "\r\n", "\t", "\u{A0}", "\u{3000}", "\u{2028}", "'", "'s", "'re", "'LL", "'ve",
+            "a", "Z", "ß", "é", "e\u{301}", "ñ", "1", "42", "²", "½", "Ⅻ", ".", "...", "¿", "«", "—", "😀",
+            "👩‍💻", "🇩🇪", "中", "日本", "\u{0}", "\u{1}", "\u{7F}", "\u{FEFF}", "<", "|", "-", "_",
+            "𝐀", "𝟙", "क्षि", "ﬁ", "Ⓐ", "ǅ", "ا\u{64B}", "\u{85}", "\u{200B}", "\u{180E}", "x\u{308}"
+        ]
         var rng = SeededRNG(seed: seed)
         return (0..<count).map { _ in
-            (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
+            (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
+                .joined()
         }
     }
 
@@ -185,16 +200,22 @@ final class TokenizerJSONTests: XCTestCase {
         plain += Self.randomStrings(count: 300, seed: 11)
         let template = try ChatTemplate(tokenizer: trained(merges: 10))
         let special = [
-            template.render([ChatMessage(.system, "Antworte auf Deutsch."), ChatMessage(.user, "Wie spät ist es?"),
-                             ChatMessage(.assistant, "Es ist 12 Uhr.")], addGenerationPrompt: false),
-            template.render([ChatMessage(.user, " ¿Qué tal?\n"), ChatMessage(.assistant, "Bien 😀")], addGenerationPrompt: true),
-            "<|end|><|end|>text<|pad|> <|user|>",
+            template.render(
+                [
+                    ChatMessage(.system, "Antworte auf Deutsch."), ChatMessage(.user, "Wie spät ist es?"),
+                    ChatMessage(.assistant, "Es ist 12 Uhr.")
+                ], addGenerationPrompt: false),
+            template.render(
+                [ChatMessage(.user, " ¿Qué tal?\n"), ChatMessage(.assistant, "Bien 😀")], addGenerationPrompt: true),
+            "<|end|><|end|>text<|pad|> <|user|>"
         ]
         return ["plain": plain, "special": special]
     }
 
-    private func assertMatchesPython(_ tokenizer: BPETokenizer, _ result: [String: Any], _ samples: [String: [String]],
-                                     file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertMatchesPython(
+        _ tokenizer: BPETokenizer, _ result: [String: Any], _ samples: [String: [String]],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let plain = try XCTUnwrap(result["plain"] as? [[Int]])
         let special = try XCTUnwrap(result["special"] as? [[Int]])
         let decoded = try XCTUnwrap(result["decoded"] as? [String])
@@ -212,7 +233,9 @@ final class TokenizerJSONTests: XCTestCase {
             XCTAssertEqual(try tokenizer.decode(ids), text, file: file, line: line)
         }
         let tokens = plain.map(\.count).reduce(0, +)
-        print("python tokenizers cross-check: \(plain.count + special.count) samples, \(tokens) tokens, \(mismatches) mismatches")
+        print(
+            "python tokenizers cross-check: \(plain.count + special.count) samples, \(tokens) tokens, \(mismatches) mismatches"
+        )
     }
 
     func testPythonTokenizersLoadsOurFileAndProducesTheSameIds() throws {
@@ -220,7 +243,8 @@ final class TokenizerJSONTests: XCTestCase {
         let url = dir.appendingPathComponent("tokenizer.json")
         let samples = try crossCheckSamples()
         let tokenizer = try BPETokenizer.train(
-            texts: TokenizerFixtures.syntheticCorpus(bytes: 100_000, seed: 5) + (samples["plain"] ?? []), target: .merges(800))
+            texts: TokenizerFixtures.syntheticCorpus(bytes: 100_000, seed: 5) + (samples["plain"] ?? []),
+            target: .merges(800))
         try tokenizer.write(to: url)
         try assertMatchesPython(tokenizer, runPython("encode", tokenizerPath: url, samples: samples, in: dir), samples)
     }
@@ -239,7 +263,8 @@ final class TokenizerJSONTests: XCTestCase {
 /// The real MT-Bench-X questions (`<root>/../shared/data/mt-bench-x`), when present next to the package.
 enum MTBenchX {
     static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/data/mt-bench-x")
     }
 

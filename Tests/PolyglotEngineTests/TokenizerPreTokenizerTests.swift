@@ -2,7 +2,8 @@ import XCTest
 @testable import PolyglotEngine
 
 final class TokenizerPreTokenizerTests: XCTestCase {
-    private func assertPieces(_ text: String, _ expected: [String], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertPieces(_ text: String, _ expected: [String], file: StaticString = #filePath, line: UInt = #line)
+    {
         XCTAssertEqual(PreTokenizer.pieces(text), expected, file: file, line: line)
     }
 
@@ -13,9 +14,11 @@ final class TokenizerPreTokenizerTests: XCTestCase {
     }
 
     func testContractionsAreCaseSensitiveAndTriedFirst() {
-        assertPieces("we're they'll I'd you've I'm don't", [
-            "we", "'re", " they", "'ll", " I", "'d", " you", "'ve", " I", "'m", " don", "'t",
-        ])
+        assertPieces(
+            "we're they'll I'd you've I'm don't",
+            [
+                "we", "'re", " they", "'ll", " I", "'d", " you", "'ve", " I", "'m", " don", "'t"
+            ])
         assertPieces("IT'S", ["IT", "'", "S"])
         assertPieces("l'amico", ["l", "'", "amico"])
         assertPieces("!'s", ["!'", "s"])  // an "other" run is greedy and swallows the apostrophe

@@ -6,7 +6,7 @@ final class TokenizerRoundTripTests: XCTestCase {
     static let edgeCases = [
         "", " ", "   ", "\n", "\n\n\n", "\t\t x", "a\r\nb", "\u{0}", "ctl\u{1}\u{7}\u{1B}[0m\u{7F}",
         "Straße, Größe, Fußgänger", "àéîõü ÀÉÎÕÜ ç ñ", "e\u{301}", "👩‍👩‍👧‍👦 family 🏳️‍🌈", "中文字符 和 日本語 한국어",
-        "mixed: ¿Qué? «Quoi?» „Was?“ — ok…", "<|user|> not special <|end|>", "x y", "\u{FEFF}bom", "💯💯💯",
+        "mixed: ¿Qué? «Quoi?» „Was?“ — ok…", "<|user|> not special <|end|>", "x y", "\u{FEFF}bom", "💯💯💯"
     ]
 
     func testEdgeCasesRoundTripWithAnyMergeCount() throws {
@@ -43,7 +43,8 @@ final class TokenizerRoundTripTests: XCTestCase {
     func testUnknownIdThrows() throws {
         let tokenizer = try BPETokenizer.train(texts: [], target: .merges(0))
         XCTAssertThrowsError(try tokenizer.decode([3, tokenizer.vocabSize])) { error in
-            XCTAssertEqual(error as? TokenizerError, .unknownTokenId(tokenizer.vocabSize, vocabSize: tokenizer.vocabSize))
+            XCTAssertEqual(
+                error as? TokenizerError, .unknownTokenId(tokenizer.vocabSize, vocabSize: tokenizer.vocabSize))
         }
         XCTAssertThrowsError(try tokenizer.decode([-1]))
     }
@@ -58,7 +59,8 @@ final class TokenizerRoundTripTests: XCTestCase {
         let special = tokenizer.encode(text, allowSpecial: true)
         XCTAssertEqual(special.first, user)
         XCTAssertEqual(special.filter { $0 == end }.count, 1)
-        XCTAssertEqual(Array(special[1..<(special.count - tokenizer.encode("<|end").count - 1)]), tokenizer.encode("Hallo"))
+        XCTAssertEqual(
+            Array(special[1..<(special.count - tokenizer.encode("<|end").count - 1)]), tokenizer.encode("Hallo"))
         XCTAssertEqual(try tokenizer.decode(special), text)
         XCTAssertEqual(try tokenizer.decode(plain), text)
     }
@@ -94,7 +96,7 @@ final class TokenizerRoundTripTests: XCTestCase {
                         tokenizer.mergeTable[BPETokenizer.pairKey(symbols[k], symbols[k + 1])].map { ($0.rank, k) }
                     }
                     guard let best = ranked.min(by: { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }),
-                          let merge = tokenizer.mergeTable[BPETokenizer.pairKey(symbols[best.1], symbols[best.1 + 1])]
+                        let merge = tokenizer.mergeTable[BPETokenizer.pairKey(symbols[best.1], symbols[best.1 + 1])]
                     else { break }
                     symbols.replaceSubrange(best.1...(best.1 + 1), with: [merge.result])
                 }

@@ -8,9 +8,15 @@ final class TokenizerStatsTests: XCTestCase {
         // "abcd ab" → [ab][c][d][Ġab]       2 words, 4 tokens, 7 bytes
         // "Größe"   → 7 byte tokens          1 word,  7 tokens, 7 bytes
         let tokenizer = try BPETokenizer.train(texts: ["ab ab ab cd cd"], target: .merges(10))
-        let rows = tokenizer.fertility([(lang: "x", text: "ab cd"), (lang: "de", text: "Größe"), (lang: "x", text: "abcd ab")])
-        XCTAssertEqual(rows, [FertilityRow(lang: "x", words: 4, tokens: 6, bytes: 12),
-                              FertilityRow(lang: "de", words: 1, tokens: 7, bytes: 7)])
+        let rows = tokenizer.fertility([
+            (lang: "x", text: "ab cd"), (lang: "de", text: "Größe"), (lang: "x", text: "abcd ab")
+        ])
+        XCTAssertEqual(
+            rows,
+            [
+                FertilityRow(lang: "x", words: 4, tokens: 6, bytes: 12),
+                FertilityRow(lang: "de", words: 1, tokens: 7, bytes: 7)
+            ])
         XCTAssertEqual(rows[0].tokensPerWord, 1.5)
         XCTAssertEqual(rows[0].bytesPerToken, 2.0)
         XCTAssertEqual(rows[1].tokensPerWord, 7.0)
@@ -25,10 +31,12 @@ final class TokenizerStatsTests: XCTestCase {
         XCTAssertEqual(result.bytes, text.utf8.count)
         XCTAssertEqual(result.tokens, tokenizer.encode(text).count)
         XCTAssertGreaterThan(result.seconds, 0)
-        print(String(format: "tokenizer_mb_per_s %.2f (%d bytes, %d tokens, %.1f bytes/token)",
-                     result.megabytesPerSecond, result.bytes, result.tokens, Double(result.bytes) / Double(result.tokens)))
+        print(
+            String(
+                format: "tokenizer_mb_per_s %.2f (%d bytes, %d tokens, %.1f bytes/token)",
+                result.megabytesPerSecond, result.bytes, result.tokens, Double(result.bytes) / Double(result.tokens)))
         #if !DEBUG
-        XCTAssertGreaterThan(result.megabytesPerSecond, 1)
+            XCTAssertGreaterThan(result.megabytesPerSecond, 1)
         #endif
     }
 }

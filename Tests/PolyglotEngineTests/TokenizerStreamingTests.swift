@@ -28,9 +28,13 @@ final class TokenizerStreamingTests: XCTestCase {
         var rng = SeededRNG(seed: 21)
         for trial in 0..<300 {
             // Half the trials decode real text, half random ids (any bytes, valid UTF-8 or not).
-            let ids = trial.isMultiple(of: 2)
-                ? tokenizer.encode(TokenizerRoundTripTests.edgeCases[trial / 2 % TokenizerRoundTripTests.edgeCases.count])
-                : (0..<Int.random(in: 0...20, using: &rng)).map { _ in Int.random(in: 0..<tokenizer.vocabSize, using: &rng) }
+            let ids =
+                trial.isMultiple(of: 2)
+                ? tokenizer.encode(
+                    TokenizerRoundTripTests.edgeCases[trial / 2 % TokenizerRoundTripTests.edgeCases.count])
+                : (0..<Int.random(in: 0...20, using: &rng)).map { _ in
+                    Int.random(in: 0..<tokenizer.vocabSize, using: &rng)
+                }
             var decoder = StreamingDecoder(tokenizer: tokenizer)
             var streamed = ""
             for id in ids {

@@ -2,8 +2,9 @@ import XCTest
 @testable import PolyglotEngine
 
 final class TrainerTests: XCTestCase {
-    static let config = ModelConfig(vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4,
-                                    numKeyValueHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 32)
+    static let config = ModelConfig(
+        vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4,
+        numKeyValueHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 32)
 
     /// 20 sequences: 8 random prompt tokens (mask 0) then 8 answer tokens (mask 1).
     static func dataset(seed: UInt64 = 3) throws -> [TrainingSequence] {
@@ -35,7 +36,9 @@ final class TrainerTests: XCTestCase {
         let controlTrainer = try Trainer(model: control, data: all, config: Self.trainingConfig(steps: 200))
         _ = try controlTrainer.train()
         let outControl = try controlTrainer.evaluate(inverted)
-        print("masked-in loss \(inBefore) → \(inAfter); masked-out \(outBefore) → \(outAfter); control masked-out → \(outControl)")
+        print(
+            "masked-in loss \(inBefore) → \(inAfter); masked-out \(outBefore) → \(outAfter); control masked-out → \(outControl)"
+        )
         XCTAssertEqual(reports.count, 200)
         XCTAssertLessThan(inAfter, 0.05)
         let perItem = try data.map { try model.maskedLoss(of: $0) }
@@ -48,8 +51,9 @@ final class TrainerTests: XCTestCase {
     }
 
     func testSameSeedGivesBitIdenticalWeightsAndCancellationStops() throws {
-        let moeConfig = ModelConfig(vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4,
-                                    intermediateSize: 32, maxPositionEmbeddings: 32, experts: 4, expertsPerToken: 2)
+        let moeConfig = ModelConfig(
+            vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4,
+            intermediateSize: 32, maxPositionEmbeddings: 32, experts: 4, expertsPerToken: 2)
         func run(_ cfg: ModelConfig) throws -> [Float] {
             let m = try Transformer(config: cfg, seed: 5)
             let t = try Trainer(model: m, data: Self.dataset(), config: Self.trainingConfig(steps: 6))
@@ -62,7 +66,9 @@ final class TrainerTests: XCTestCase {
         let m = try Transformer(config: Self.config, seed: 5)
         let t = try Trainer(model: m, data: Self.dataset(), config: Self.trainingConfig(steps: 50))
         var polls = 0
-        let reports = try t.train(shouldCancel: { polls += 1; return polls > 3 })
+        let reports = try t.train(shouldCancel: {
+            polls += 1; return polls > 3
+        })
         XCTAssertEqual(reports.count, 3)
     }
 
@@ -129,8 +135,9 @@ final class TrainerTests: XCTestCase {
 
     func testMoETrainingReportsAuxLossAndLoRATrainsOnlyAdapters() throws {
         var cfg = Self.config
-        cfg = ModelConfig(vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 32,
-                          maxPositionEmbeddings: 32, experts: 4, expertsPerToken: 2)
+        cfg = ModelConfig(
+            vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 32,
+            maxPositionEmbeddings: 32, experts: 4, expertsPerToken: 2)
         let moe = try Transformer(config: cfg, seed: 1)
         let r = try Trainer(model: moe, data: Self.dataset(), config: Self.trainingConfig(steps: 2)).trainStep()
         XCTAssertGreaterThan(r.auxLoss, 0.9)  // ≥ K/… near 1·K/K for an untrained, nearly uniform router

@@ -3,9 +3,10 @@ import XCTest
 
 final class TransformerTests: XCTestCase {
     static func tinyConfig(moe: Bool, tied: Bool = false) -> ModelConfig {
-        ModelConfig(vocabSize: 13, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, numKeyValueHeads: 1,
-                    intermediateSize: 12, maxPositionEmbeddings: 16, tieWordEmbeddings: tied, experts: moe ? 4 : 0,
-                    expertsPerToken: 2, routerAuxLossCoef: 0.05)
+        ModelConfig(
+            vocabSize: 13, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, numKeyValueHeads: 1,
+            intermediateSize: 12, maxPositionEmbeddings: 16, tieWordEmbeddings: tied, experts: moe ? 4 : 0,
+            expertsPerToken: 2, routerAuxLossCoef: 0.05)
     }
 
     static func sequences(_ count: Int, length: Int, vocab: Int, seed: UInt64) throws -> [TrainingSequence] {
@@ -83,7 +84,8 @@ final class TransformerTests: XCTestCase {
         let greedy = try m.generate(prompt: [1, 2, 3], options: GenerationOptions(maxNewTokens: 1))
         let logits = try m.nextTokenLogits([1, 2, 3])
         XCTAssertEqual(greedy.tokens, [logits.indices.max { logits[$0] < logits[$1] }!])
-        let stop = try m.generate(prompt: [1, 2, 3], options: GenerationOptions(maxNewTokens: 5, stopTokens: [greedy.tokens[0]]))
+        let stop = try m.generate(
+            prompt: [1, 2, 3], options: GenerationOptions(maxNewTokens: 5, stopTokens: [greedy.tokens[0]]))
         XCTAssertEqual(stop, GenerationResult(tokens: greedy.tokens, stoppedBy: greedy.tokens[0]))
         XCTAssertThrowsError(try m.generate(prompt: [99], options: opts))
         XCTAssertThrowsError(try m.generate(prompt: [], options: opts))
@@ -92,7 +94,9 @@ final class TransformerTests: XCTestCase {
     func testLoRAGradientsOnlyOnAdaptersAndMergeKeepsLogits() throws {
         let m = try Self.model(moe: false, scale: 1)
         try m.enableLoRA(rank: 2, alpha: 4, seed: 3)
-        for i in 0..<m.lora!.params.count where m.lora!.params.ptr[i] == 0 { m.lora!.params.ptr[i] = 0.05 * Float(i % 7 - 3) }
+        for i in 0..<m.lora!.params.count where m.lora!.params.ptr[i] == 0 {
+            m.lora!.params.ptr[i] = 0.05 * Float(i % 7 - 3)
+        }
         let batch = try Batch(sequences: Self.sequences(2, length: 7, vocab: 13, seed: 4), T: 6, vocabSize: 13)
         m.zeroGrad()
         _ = try m.forwardBackward(batch, normalizer: batch.maskedTokens, auxWeight: 0, backward: true)
@@ -101,8 +105,10 @@ final class TransformerTests: XCTestCase {
         XCTAssertGreaterThan((0..<g.count).reduce(0.0) { $0 + Double(abs(g.ptr[$1])) }, 0)
         let loss = { try! m.forwardBackward(batch, normalizer: batch.maskedTokens, auxWeight: 0, backward: false).loss }
         let lp = m.lora!.params
-        XCTAssertLessThan(GradCheck.relativeError(x: lp.ptr, analytic: g.ptr, indices: GradCheck.sample(lp.count, limit: 80),
-                                                  h: 1e-2, loss: loss), 2e-2)
+        XCTAssertLessThan(
+            GradCheck.relativeError(
+                x: lp.ptr, analytic: g.ptr, indices: GradCheck.sample(lp.count, limit: 80),
+                h: 1e-2, loss: loss), 2e-2)
         let before = try m.nextTokenLogits([1, 2, 3, 4])
         m.mergeLoRA()
         XCTAssertNil(m.lora)
@@ -128,7 +134,9 @@ final class TransformerTests: XCTestCase {
     func testBadConfigAndInputsThrow() throws {
         var c = Self.tinyConfig(moe: false)
         c.numKeyValueHeads = 3
-        XCTAssertThrowsError(try Transformer(config: c, seed: 0)) { XCTAssertTrue("\($0)".contains("num_key_value_heads")) }
+        XCTAssertThrowsError(try Transformer(config: c, seed: 0)) {
+            XCTAssertTrue("\($0)".contains("num_key_value_heads"))
+        }
         XCTAssertThrowsError(try TrainingSequence(tokens: [1, 2], lossMask: [1]))
         XCTAssertThrowsError(try Batch(sequences: [TrainingSequence(tokens: [1, 20])], T: 4, vocabSize: 13))
         XCTAssertThrowsError(try ModelConfig.preset(named: "huge"))

@@ -50,7 +50,8 @@ final class VecTests: XCTestCase {
 
     func testAdamWClearsTheGradientsItConsumes() {
         let n = 37
-        let opt = AdamW(count: n, ranges: [0..<n], decayMask: [true], beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1)
+        let opt = AdamW(
+            count: n, ranges: [0..<n], decayMask: [true], beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1)
         let p = GradCheck.random(n, seed: 1), g = GradCheck.random(n, seed: 2)
         let before = p.toArray(), grads = g.toArray()
         opt.update(params: p.ptr, grads: g.ptr, lr: 1e-2, gradScale: 0.5)

@@ -36,7 +36,8 @@ final class DataCompositionTests: DataTestCase {
             XCTAssertEqual(ex.conversation, data.item(ex.itemID)?.translations[ex.lang]?.conversation)
         }
         XCTAssertEqual(try data.sampled(langs, seed: 1).examples, a.examples, "same seed, same composition")
-        XCTAssertNotEqual(try data.sampled(langs, seed: 2).examples.map(\.lang), a.examples.map(\.lang), "different seeds differ")
+        XCTAssertNotEqual(
+            try data.sampled(langs, seed: 2).examples.map(\.lang), a.examples.map(\.lang), "different seeds differ")
         XCTAssertEqual(Set(languageCounts(a).keys), Set(langs), "103 draws hit all four languages")
         XCTAssertEqual(a.provenance.seed, 1)
         XCTAssertEqual(a.provenance.parents, [data.provenance])
@@ -112,7 +113,9 @@ final class DataCompositionTests: DataTestCase {
 
         let parallel = try data.parallel([.en, .de])
         let ordered = parallel.trainingExamples()
-        XCTAssertEqual(ordered.prefix(4).map { "\($0.itemID)/\($0.lang.code)" }, ["alpaca-0/EN", "alpaca-0/DE", "alpaca-1/EN", "alpaca-1/DE"])
+        XCTAssertEqual(
+            ordered.prefix(4).map { "\($0.itemID)/\($0.lang.code)" },
+            ["alpaca-0/EN", "alpaca-0/DE", "alpaca-1/EN", "alpaca-1/DE"])
         let mixed = parallel.trainingExamples(shuffleSeed: 8)
         XCTAssertEqual(mixed.count, 206)
         XCTAssertEqual(Set(mixed), Set(ordered))
@@ -121,7 +124,10 @@ final class DataCompositionTests: DataTestCase {
     }
 
     func testIncompleteItemsAreLeftOutWithAWarningAndBadRequestsThrow() throws {
-        try write("gap/en.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"1\"}\n{\"instruction\": \"b\", \"output\": \"B\", \"id\": \"2\"}\n")
+        try write(
+            "gap/en.jsonl",
+            "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"1\"}\n{\"instruction\": \"b\", \"output\": \"B\", \"id\": \"2\"}\n"
+        )
         try write("gap/de.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"1\"}\n")
         let gap = try DatasetLoader.load(path("gap"))
         let p = try gap.parallel([.en, .de])
@@ -142,8 +148,9 @@ final class DataCompositionTests: DataTestCase {
     }
 
     func testStudyCompositions() throws {
-        XCTAssertEqual(StudyComposition.all.map(\.description),
-                       ["EN", "DE", "FR", "IT", "ES", "ENDEFRITES", "DEFRITES", "ENDEFRITES-sampled", "DEFRITES-sampled"])
+        XCTAssertEqual(
+            StudyComposition.all.map(\.description),
+            ["EN", "DE", "FR", "IT", "ES", "ENDEFRITES", "DEFRITES", "ENDEFRITES-sampled", "DEFRITES-sampled"])
         XCTAssertEqual(StudyComposition.parse("EN_DE_FR_IT_ES_sampled"), .endefritesSampled)
         XCTAssertEqual(StudyComposition.parse("defrites"), .defrites)
         XCTAssertEqual(StudyComposition.parse("de"), .mono(.de))
@@ -157,8 +164,9 @@ final class DataCompositionTests: DataTestCase {
 
     func testDatasetFromGeneratedParallelItems() throws {
         let hello = Conversation(turns: ["hi", "hello"]), hallo = Conversation(turns: ["hallo", "hallo!"])
-        let generated = Dataset(name: "mini", parallel: [("w-1", [.en: hello, .de: hallo]), ("w-2", [.en: hello]), ("w-1", [.fr: hello])],
-                                source: "miniature world seed=3")
+        let generated = Dataset(
+            name: "mini", parallel: [("w-1", [.en: hello, .de: hallo]), ("w-2", [.en: hello]), ("w-1", [.fr: hello])],
+            source: "miniature world seed=3")
         XCTAssertEqual(generated.items.map(\.id), ["w-1", "w-2"])
         XCTAssertEqual(generated.item("w-1")?.translations[.de]?.conversation, hallo)
         XCTAssertEqual(generated.languages, [.en, .de])
@@ -175,16 +183,23 @@ final class DataCompositionTests: DataTestCase {
         XCTAssertNil(Lang.parseList("EN EN"))
         XCTAssertNil(Lang.parseList(""))
         let preview = try data.parallel([.de]).preview(1, width: 10)
-        XCTAssertEqual(preview.rows.map { $0.map(\.text) }, [
-            ["alpaca-0", "DE", "user", "DE instru…", path("par/de.jsonl") + ":1"],
-            ["alpaca-0", "DE", "assistant", "DE answer…", path("par/de.jsonl") + ":1"],
-        ])
+        XCTAssertEqual(
+            preview.rows.map { $0.map(\.text) },
+            [
+                ["alpaca-0", "DE", "user", "DE instru…", path("par/de.jsonl") + ":1"],
+                ["alpaca-0", "DE", "assistant", "DE answer…", path("par/de.jsonl") + ":1"]
+            ])
     }
 
     func testSummaryCarriesProvenanceAndPerLanguageCounts() throws {
         let s = try data.sample(n: 4, seed: 2).sampled([.en, .de], seed: 7, balanced: true)
         let table = s.summary()
         XCTAssertEqual(table.column("examples"), [.int(2), .int(2), .int(4)])
-        XCTAssertTrue(table.notes.contains { $0.hasPrefix("provenance: sampled balanced(EN DE) seed=7 from par/sample4 ← sample(EN DE FR IT ES) seed=2 n=4 from par ← load") }, "\(table.notes)")
+        XCTAssertTrue(
+            table.notes.contains {
+                $0.hasPrefix(
+                    "provenance: sampled balanced(EN DE) seed=7 from par/sample4 ← sample(EN DE FR IT ES) seed=2 n=4 from par ← load"
+                )
+            }, "\(table.notes)")
     }
 }

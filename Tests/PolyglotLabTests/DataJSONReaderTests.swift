@@ -47,13 +47,18 @@ final class DataJSONReaderTests: XCTestCase {
     func testReportsErrorOffsetsAndReasons() {
         XCTAssertEqual(syntaxError(#"{"a": "unterminated"#)?.message, "unexpected end of input inside a string")
         XCTAssertEqual(syntaxError(#"{"a": 1"#)?.message, "unexpected end of input inside an object")
-        XCTAssertEqual(syntaxError(#"{"a" 1}"#), JSONSyntaxError(offset: 5, message: "expected ':' after key \"a\", found '1'"))
+        XCTAssertEqual(
+            syntaxError(#"{"a" 1}"#), JSONSyntaxError(offset: 5, message: "expected ':' after key \"a\", found '1'"))
         XCTAssertEqual(syntaxError(#"{"a": tru}"#)?.offset, 6)
-        XCTAssertEqual(syntaxError(#"{"a": "x\qy"}"#), JSONSyntaxError(offset: 8, message: "invalid escape '\\q' in string"))
-        XCTAssertEqual(syntaxError(#"{"a": 1} x"#), JSONSyntaxError(offset: 9, message: "expected end of record after the JSON value, found 'x'"))
+        XCTAssertEqual(
+            syntaxError(#"{"a": "x\qy"}"#), JSONSyntaxError(offset: 8, message: "invalid escape '\\q' in string"))
+        XCTAssertEqual(
+            syntaxError(#"{"a": 1} x"#),
+            JSONSyntaxError(offset: 9, message: "expected end of record after the JSON value, found 'x'"))
         XCTAssertEqual(syntaxError(#"["\ud83d x"]"#)?.message, "unpaired surrogate \\ud83d in string")
         XCTAssertEqual(syntaxError(#"[01.]"#)?.message, "expected digits after '.', found ']'")
-        XCTAssertEqual(syntaxError("\"tab\there\"")?.message, "control character byte 0x9 inside a string (must be escaped)")
+        XCTAssertEqual(
+            syntaxError("\"tab\there\"")?.message, "control character byte 0x9 inside a string (must be escaped)")
         XCTAssertEqual(syntaxError(String(repeating: "[", count: 300))?.message, "nesting deeper than 256 levels")
     }
 
@@ -62,14 +67,17 @@ final class DataJSONReaderTests: XCTestCase {
         let error = syntaxError(bytes: [0x22, 0x61, 0x62, 0x80, 0x22])
         XCTAssertEqual(error, JSONSyntaxError(offset: 3, message: "invalid UTF-8 inside a string"))
         // Also on the escaped-string path.
-        XCTAssertEqual(syntaxError(bytes: [0x22, 0x5C, 0x6E, 0xC3, 0x28, 0x22])?.message, "invalid UTF-8 inside a string")
+        XCTAssertEqual(
+            syntaxError(bytes: [0x22, 0x5C, 0x6E, 0xC3, 0x28, 0x22])?.message, "invalid UTF-8 inside a string")
     }
 
     /// Property: whatever the writer emits, the reader gives back (random code points incl. controls,
     /// quotes, backslashes and astral characters), and Foundation agrees on the text.
     func testWriterReaderRoundTripOnRandomStrings() throws {
         var rng = SeededRNG(seed: 7)
-        let alphabet: [Unicode.Scalar] = ["a", "\"", "\\", "\n", "\t", "\u{0}", "\u{1F}", "ä", "€", "😀", "/", " ", "\u{7F}", "\u{FEFF}"]
+        let alphabet: [Unicode.Scalar] = [
+            "a", "\"", "\\", "\n", "\t", "\u{0}", "\u{1F}", "ä", "€", "😀", "/", " ", "\u{7F}", "\u{FEFF}"
+        ]
         for _ in 0..<300 {
             let count = Int(rng.next() % 20)
             var s = ""
@@ -79,16 +87,21 @@ final class DataJSONReaderTests: XCTestCase {
             XCTAssertEqual(try parse(bytes: w.bytes), .string(s))
             // Foundation on Linux drops U+FEFF inside strings, so it is only compared without one.
             guard !s.unicodeScalars.contains("\u{FEFF}") else { continue }
-            let foundation = try JSONSerialization.jsonObject(with: Data(w.bytes), options: .fragmentsAllowed) as? String
+            let foundation =
+                try JSONSerialization.jsonObject(with: Data(w.bytes), options: .fragmentsAllowed) as? String
             XCTAssertEqual(foundation, s)
         }
     }
 
     /// Mutated and truncated records never crash the reader: each either parses or reports an offset inside the input.
     func testRandomCorruptionsNeverCrash() {
-        let valid = Array(#"{"id": "alpaca-1", "conversations": [{"from": "human", "value": "Grüße \"x\" \u00e9 \ud83d\ude00"}], "n": -1.5e3, "ok": [true, false, null]}"#.utf8)
+        let valid = Array(
+            #"{"id": "alpaca-1", "conversations": [{"from": "human", "value": "Grüße \"x\" \u00e9 \ud83d\ude00"}], "n": -1.5e3, "ok": [true, false, null]}"#
+                .utf8)
         var rng = SeededRNG(seed: 11)
-        let interesting: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x00, 0x0A, 0xC3, 0xFF, 0x80, 0x75, 0x30]
+        let interesting: [UInt8] = [
+            0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x00, 0x0A, 0xC3, 0xFF, 0x80, 0x75, 0x30
+        ]
         for _ in 0..<3000 {
             var bytes = valid
             for _ in 0..<(1 + Int(rng.next() % 3)) {
@@ -103,7 +116,8 @@ final class DataJSONReaderTests: XCTestCase {
             do {
                 _ = try parse(bytes: bytes)
             } catch {
-                XCTAssertTrue((0...bytes.count).contains(error.offset), "offset \(error.offset) outside 0...\(bytes.count)")
+                XCTAssertTrue(
+                    (0...bytes.count).contains(error.offset), "offset \(error.offset) outside 0...\(bytes.count)")
                 XCTAssertFalse(error.message.isEmpty)
             }
         }
@@ -111,12 +125,15 @@ final class DataJSONReaderTests: XCTestCase {
 
     /// Real multilingual JSONL (MT-Bench-X, raw UTF-8 and \u escapes): every line parses to what Foundation reads.
     func testAgreesWithFoundationOnMTBenchX() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let bench = root.appendingPathComponent("../shared/data/mt-bench-x").standardizedFileURL
         guard FileManager.default.fileExists(atPath: bench.path) else {
-            throw XCTSkip("MT-Bench-X not found at \(bench.path) (../shared is absent); skipping the real-data cross-check")
+            throw XCTSkip(
+                "MT-Bench-X not found at \(bench.path) (../shared is absent); skipping the real-data cross-check")
         }
-        let files = try XCTUnwrap(FileManager.default.enumerator(atPath: bench.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".jsonl") }
+        let files = try XCTUnwrap(FileManager.default.enumerator(atPath: bench.path)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".jsonl") }
         XCTAssertGreaterThan(files.count, 10)
         var lines = 0
         for file in files {

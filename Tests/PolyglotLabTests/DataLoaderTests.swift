@@ -5,29 +5,37 @@ final class DataLoaderTests: DataTestCase {
     // MARK: - Formats
 
     func testAlpacaJSONArrayJoinsInstructionAndInput() throws {
-        let p = try write("bactrian_de.json", """
-        [
-          {"instruction": "Übersetze", "input": "Hallo Welt", "output": "Hello world", "id": "alpaca-1"},
-          {"instruction": "Nenne drei Farben", "input": "", "output": "Rot, Grün, Blau", "id": "alpaca-2"}
-        ]
-        """)
+        let p = try write(
+            "bactrian_de.json",
+            """
+            [
+              {"instruction": "Übersetze", "input": "Hallo Welt", "output": "Hello world", "id": "alpaca-1"},
+              {"instruction": "Nenne drei Farben", "input": "", "output": "Rot, Grün, Blau", "id": "alpaca-2"}
+            ]
+            """)
         let data = try DatasetLoader.load(p)
         XCTAssertEqual(data.languages, [.de])
         XCTAssertEqual(data.items.map(\.id), ["alpaca-1", "alpaca-2"])
         let first = try XCTUnwrap(data.item("alpaca-1")?.translations[.de])
-        XCTAssertEqual(first.conversation, Conversation([Message(role: .user, content: "Übersetze\n\nHallo Welt"),
-                                                         Message(role: .assistant, content: "Hello world")]))
+        XCTAssertEqual(
+            first.conversation,
+            Conversation([
+                Message(role: .user, content: "Übersetze\n\nHallo Welt"),
+                Message(role: .assistant, content: "Hello world")
+            ]))
         XCTAssertEqual(first.location, SourceLocation(file: p, line: 2))
         XCTAssertEqual(data.item("alpaca-2")?.translations[.de]?.location?.line, 3)
         XCTAssertEqual(data.item("alpaca-2")?.translations[.de]?.conversation.userTurns, ["Nenne drei Farben"])
     }
 
     func testLimaMultiTurnShareGPTAndMessagesRecords() throws {
-        let lima = try write("train_limax_FR.jsonl", """
-        {"conversations": ["q1", "a1", "q2", "a2"], "source": "wikihow"}
+        let lima = try write(
+            "train_limax_FR.jsonl",
+            """
+            {"conversations": ["q1", "a1", "q2", "a2"], "source": "wikihow"}
 
-        {"conversations": ["only", "pair"]}
-        """)
+            {"conversations": ["only", "pair"]}
+            """)
         let limaData = try DatasetLoader.load(lima)
         XCTAssertEqual(limaData.alignment, .lineOrder)
         XCTAssertEqual(limaData.items.map(\.id), ["#1", "#2"])
@@ -38,15 +46,20 @@ final class DataLoaderTests: DataTestCase {
         XCTAssertEqual(limaData.item("#2")?.translations[.fr]?.location?.line, 3)
         XCTAssertTrue(limaData.summary().notes.contains { $0.contains("aligned by line order") })
 
-        let share = try write("sharegpt_it.jsonl", """
-        {"id": "identity_0", "conversations": [{"from": "system", "value": "S"}, {"from": "human", "value": "Chi sei?"}, {"from": "gpt", "value": "Vicuna"}]}
-        """)
-        XCTAssertEqual(try DatasetLoader.load(share).item("identity_0")?.translations[.it]?.conversation.messages.map(\.role),
-                       [.system, .user, .assistant])
+        let share = try write(
+            "sharegpt_it.jsonl",
+            """
+            {"id": "identity_0", "conversations": [{"from": "system", "value": "S"}, {"from": "human", "value": "Chi sei?"}, {"from": "gpt", "value": "Vicuna"}]}
+            """)
+        XCTAssertEqual(
+            try DatasetLoader.load(share).item("identity_0")?.translations[.it]?.conversation.messages.map(\.role),
+            [.system, .user, .assistant])
 
-        let chat = try write("chat.jsonl", """
-        {"id": 7, "lang": "ES", "messages": [{"role": "user", "content": "Hola"}, {"role": "assistant", "content": "¡Hola!"}]}
-        """)
+        let chat = try write(
+            "chat.jsonl",
+            """
+            {"id": 7, "lang": "ES", "messages": [{"role": "user", "content": "Hola"}, {"role": "assistant", "content": "¡Hola!"}]}
+            """)
         let chatData = try DatasetLoader.load(chat)
         XCTAssertEqual(chatData.item("7")?.translations[.es]?.conversation.assistantTurns, ["¡Hola!"])
     }
@@ -85,17 +98,20 @@ final class DataLoaderTests: DataTestCase {
         XCTAssertEqual(data.languages, [.en, .de])
         XCTAssertEqual(data.item("#1")?.translations[.en]?.conversation.userTurns, ["train_limax_EN q"])
         XCTAssertEqual(data.itemCount, 1, "the val file is not mixed in")
-        assertThrowsDataError(try DatasetLoader.load(path("limax"), options: LoadOptions(filePattern: "*.parquet"))) { e in
+        assertThrowsDataError(try DatasetLoader.load(path("limax"), options: LoadOptions(filePattern: "*.parquet"))) {
+            e in
             XCTAssertEqual(e.description, "\(path("limax")): folder has no .json or .jsonl files matching *.parquet")
         }
     }
 
     func testPerRecordLanguageFieldAndExplicitLanguage() throws {
-        let combined = try write("train_limax_EN_DE_FR_IT_ES.jsonl", """
-        {"conversations": ["hi", "hello"], "lang": "en"}
-        {"conversations": ["hallo", "hallo"], "lang": "de"}
-        {"conversations": ["hi 2", "hello 2"], "lang": "en"}
-        """)
+        let combined = try write(
+            "train_limax_EN_DE_FR_IT_ES.jsonl",
+            """
+            {"conversations": ["hi", "hello"], "lang": "en"}
+            {"conversations": ["hallo", "hallo"], "lang": "de"}
+            {"conversations": ["hi 2", "hello 2"], "lang": "en"}
+            """)
         let data = try DatasetLoader.load(combined)
         XCTAssertEqual(data.examples(in: .en).map(\.itemID), ["#1", "#2"])
         XCTAssertEqual(data.examples(in: .de).map(\.itemID), ["#1"])
@@ -114,55 +130,89 @@ final class DataLoaderTests: DataTestCase {
     }
 
     func testMissingIDsFallBackToLineOrderAndCustomLanguageField() throws {
-        try write("mixed/en.jsonl", "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"x\"}\n{\"instruction\": \"b\", \"output\": \"B\", \"id\": \"y\"}\n")
-        try write("mixed/de.jsonl", "{\"instruction\": \"a\", \"output\": \"A\"}\n{\"instruction\": \"b\", \"output\": \"B\"}\n")
+        try write(
+            "mixed/en.jsonl",
+            "{\"instruction\": \"a\", \"output\": \"A\", \"id\": \"x\"}\n{\"instruction\": \"b\", \"output\": \"B\", \"id\": \"y\"}\n"
+        )
+        try write(
+            "mixed/de.jsonl",
+            "{\"instruction\": \"a\", \"output\": \"A\"}\n{\"instruction\": \"b\", \"output\": \"B\"}\n")
         let data = try DatasetLoader.load(path("mixed"))
         XCTAssertEqual(data.alignment, .lineOrder)
         XCTAssertEqual(data.items.map(\.id), ["#1", "#2"])
         XCTAssertEqual(data.item("#2")?.translations[.de]?.conversation.userTurns, ["b"])
-        XCTAssertEqual(data.warnings, ["2 of 4 records have no id (first at \(path("mixed/de.jsonl")):1); all languages aligned by line order"])
+        XCTAssertEqual(
+            data.warnings,
+            ["2 of 4 records have no id (first at \(path("mixed/de.jsonl")):1); all languages aligned by line order"])
 
-        let p = try write("by_field.jsonl", "{\"conversations\": [\"q\", \"a\"], \"sprache\": \"Deutsch\"}\n{\"conversations\": [\"q\", \"a\"]}\n")
+        let p = try write(
+            "by_field.jsonl",
+            "{\"conversations\": [\"q\", \"a\"], \"sprache\": \"Deutsch\"}\n{\"conversations\": [\"q\", \"a\"]}\n")
         assertThrowsDataError(try DatasetLoader.load(p, options: LoadOptions(languageField: "sprache"))) { e in
             XCTAssertEqual(e.description, "\(p):2: missing language field \"sprache\"")
         }
-        XCTAssertEqual(try DatasetLoader.load(p, options: LoadOptions(onError: .skip, languageField: "sprache")).languages, [.de])
+        XCTAssertEqual(
+            try DatasetLoader.load(p, options: LoadOptions(onError: .skip, languageField: "sprache")).languages, [.de])
     }
 
     func testWarnsAboutDuplicatesEmptyTurnsAndDifferentIDSets() throws {
-        try write("w/en.jsonl", """
-        {"instruction": "a", "input": "", "output": "A", "id": "1"}
-        {"instruction": "b", "input": "", "output": "", "id": "2"}
-        {"instruction": "dup", "input": "", "output": "D", "id": "1"}
-        """)
-        try write("w/de.jsonl", """
-        {"instruction": " ", "input": "", "output": "A", "id": "1"}
-        """)
+        try write(
+            "w/en.jsonl",
+            """
+            {"instruction": "a", "input": "", "output": "A", "id": "1"}
+            {"instruction": "b", "input": "", "output": "", "id": "2"}
+            {"instruction": "dup", "input": "", "output": "D", "id": "1"}
+            """)
+        try write(
+            "w/de.jsonl",
+            """
+            {"instruction": " ", "input": "", "output": "A", "id": "1"}
+            """)
         let data = try DatasetLoader.load(path("w"))
         XCTAssertEqual(data.item("1")?.translations[.en]?.conversation.userTurns, ["a"], "first occurrence wins")
         let w = data.warnings
-        XCTAssertTrue(w.contains("EN: 1 duplicate id kept only at first occurrence (e.g. \(path("w/en.jsonl")):3)"), "\(w)")
+        XCTAssertTrue(
+            w.contains("EN: 1 duplicate id kept only at first occurrence (e.g. \(path("w/en.jsonl")):3)"), "\(w)")
         XCTAssertTrue(w.contains("DE lacks 1 of 2 items present in other languages (e.g. 2)"), "\(w)")
         XCTAssertTrue(w.contains("1 record has an empty instruction (e.g. \(path("w/de.jsonl")):1)"), "\(w)")
         XCTAssertTrue(w.contains("1 record has an empty output (e.g. \(path("w/en.jsonl")):2)"), "\(w)")
-        XCTAssertTrue(data.summary().notes.contains("warning: DE lacks 1 of 2 items present in other languages (e.g. 2)"))
+        XCTAssertTrue(
+            data.summary().notes.contains("warning: DE lacks 1 of 2 items present in other languages (e.g. 2)"))
     }
 
     // MARK: - Bad input
 
     func testBadRecordsReportFileLineAndReason() throws {
         let cases: [(String, String)] = [
-            (#"{"instruction": "x", "output": "y", "id": "1""#, ":1:46: unexpected end of input inside an object (JSON Lines needs each record on one line)"),
+            (
+                #"{"instruction": "x", "output": "y", "id": "1""#,
+                ":1:46: unexpected end of input inside an object (JSON Lines needs each record on one line)"
+            ),
             (#"{"instruction": 5, "output": "y"}"#, ":1: field \"instruction\": expected string, found number"),
             (#"{"instruction": "x", "id": "1"}"#, ":1: missing field \"output\" (alpaca record)"),
-            (#"{"messages": [{"role": "bot", "content": "x"}]}"#, ":1: field \"messages\"[0].role: unsupported role \"bot\"; expected system, user or assistant"),
+            (
+                #"{"messages": [{"role": "bot", "content": "x"}]}"#,
+                ":1: field \"messages\"[0].role: unsupported role \"bot\"; expected system, user or assistant"
+            ),
             (#"{"conversations": "text"}"#, ":1: field \"conversations\": expected array of strings, found string"),
             (#"{"conversations": []}"#, ":1: record has no turns"),
-            (#"{"conversations": [{"from": "human", "value": "x"}, {"from": "tool", "value": "y"}]}"#, ":1: field \"conversations\"[1].from: unsupported role \"tool\"; expected human, gpt or system"),
-            (#"{"instruction": "x", "output": "y", "lang": "zh"}"#, ":1: field \"lang\": unknown language \"zh\"; expected en, de, fr, it or es"),
-            (#"{"foo": 1}"#, ":1: unknown record format (keys \"foo\"); expected \"instruction\"/\"output\" (alpaca), \"conversations\" (lima, sharegpt) or \"messages\""),
+            (
+                #"{"conversations": [{"from": "human", "value": "x"}, {"from": "tool", "value": "y"}]}"#,
+                ":1: field \"conversations\"[1].from: unsupported role \"tool\"; expected human, gpt or system"
+            ),
+            (
+                #"{"instruction": "x", "output": "y", "lang": "zh"}"#,
+                ":1: field \"lang\": unknown language \"zh\"; expected en, de, fr, it or es"
+            ),
+            (
+                #"{"foo": 1}"#,
+                ":1: unknown record format (keys \"foo\"); expected \"instruction\"/\"output\" (alpaca), \"conversations\" (lima, sharegpt) or \"messages\""
+            ),
             (#"["an array file", "of strings"]"#, ":1: expected a JSON object record, found string"),
-            (#"{"instruction": "x", "output": "y", "id": [1]}"#, ":1: field \"id\": expected string or number, found array"),
+            (
+                #"{"instruction": "x", "output": "y", "id": [1]}"#,
+                ":1: field \"id\": expected string or number, found array"
+            )
         ]
         for (i, (line, expected)) in cases.enumerated() {
             let p = try write("bad\(i)_en.jsonl", "\n" + line + "\n")  // a blank first line: the record is on line 2
@@ -186,28 +236,37 @@ final class DataLoaderTests: DataTestCase {
             XCTAssertEqual(e.description, "\(empty): file is empty; expected a JSON array or JSON Lines records")
         }
 
-        let array = try write("arr_en.json", """
-        [
-          {"instruction": "a", "output": "A"},
-          {"instruction": "b",
-           "output": "B" "oops": 1},
-          {"instruction": "c", "output": "C"}
-        ]
-        """)
+        let array = try write(
+            "arr_en.json",
+            """
+            [
+              {"instruction": "a", "output": "A"},
+              {"instruction": "b",
+               "output": "B" "oops": 1},
+              {"instruction": "c", "output": "C"}
+            ]
+            """)
         assertThrowsDataError(try DatasetLoader.load(array)) { e in
             XCTAssertEqual(e.location, "\(array):3")
-            XCTAssertEqual(e.message, "array element starting here is malformed at line 4, column 18: expected ',' or '}' in object, found '\"'")
+            XCTAssertEqual(
+                e.message,
+                "array element starting here is malformed at line 4, column 18: expected ',' or '}' in object, found '\"'"
+            )
         }
-        let truncated = try write("trunc_en.json", "[\n {\"instruction\": \"a\", \"output\": \"A\"},\n {\"instruction\": \"b\", \"out")
+        let truncated = try write(
+            "trunc_en.json", "[\n {\"instruction\": \"a\", \"output\": \"A\"},\n {\"instruction\": \"b\", \"out")
         assertThrowsDataError(try DatasetLoader.load(truncated, options: LoadOptions(onError: .skip))) { e in
             XCTAssertEqual(e.location, "\(truncated):3")
             XCTAssertTrue(e.message.contains("unexpected end of input inside a string"), e.message)
         }
         let notJSON = try write("text_en.jsonl", "hello\n")
         assertThrowsDataError(try DatasetLoader.load(notJSON)) { e in
-            XCTAssertEqual(e.description, "\(notJSON):1:1: expected '[' (JSON array) or '{' (JSON Lines record), found 'h'")
+            XCTAssertEqual(
+                e.description, "\(notJSON):1:1: expected '[' (JSON array) or '{' (JSON Lines record), found 'h'")
         }
-        assertThrowsDataError(try DatasetLoader.load(try write("only_bad_en.jsonl", "{\"x\": 1}\n"), options: LoadOptions(onError: .skip))) { e in
+        assertThrowsDataError(
+            try DatasetLoader.load(try write("only_bad_en.jsonl", "{\"x\": 1}\n"), options: LoadOptions(onError: .skip))
+        ) { e in
             XCTAssertTrue(e.message.hasPrefix("no records loaded; skipped 1 bad record: "), e.message)
         }
         assertThrowsDataError(try DatasetLoader.load(try write("de.json.gz", bytes: [0x1F, 0x8B]))) { e in
@@ -220,7 +279,9 @@ final class DataLoaderTests: DataTestCase {
 
     func testSkipModeCountsAndLocatesBadRecords() throws {
         let lines = (1...10).map { i in
-            i % 3 == 0 ? "{\"instruction\": \"broken \(i)\"" : "{\"instruction\": \"i\(i)\", \"output\": \"o\", \"id\": \"\(i)\"}"
+            i % 3 == 0
+                ? "{\"instruction\": \"broken \(i)\""
+                : "{\"instruction\": \"i\(i)\", \"output\": \"o\", \"id\": \"\(i)\"}"
         }
         let p = try write("skip_de.jsonl", lines.joined(separator: "\n"))
         assertThrowsDataError(try DatasetLoader.load(p)) { XCTAssertEqual($0.line, 3) }
@@ -230,14 +291,19 @@ final class DataLoaderTests: DataTestCase {
         XCTAssertTrue(warning.hasPrefix("skipped 3 bad records: \(p):3:"), warning)
         XCTAssertTrue(warning.contains("\(p):6:") && warning.contains("\(p):9:"), warning)
         // An array file whose elements are well-formed JSON but bad records can skip them too.
-        let arr = try write("skiparr_de.json", "[{\"instruction\": \"a\", \"output\": \"b\"},\n {\"instruction\": 1, \"output\": \"b\"}]")
+        let arr = try write(
+            "skiparr_de.json",
+            "[{\"instruction\": \"a\", \"output\": \"b\"},\n {\"instruction\": 1, \"output\": \"b\"}]")
         let skipped = try DatasetLoader.load(arr, options: LoadOptions(onError: .skip))
         XCTAssertEqual(skipped.itemCount, 1)
-        XCTAssertEqual(skipped.warnings.first, "skipped 1 bad record: \(arr):2: field \"instruction\": expected string, found number")
+        XCTAssertEqual(
+            skipped.warnings.first,
+            "skipped 1 bad record: \(arr):2: field \"instruction\": expected string, found number")
     }
 
     func testByteOrderMarkCRLFAndEscapedUnicode() throws {
-        let text = "\u{FEFF}\r\n{\"instruction\": \"caf\\u00e9\", \"output\": \"ok\", \"id\": 1}\r\n\r\n{\"instruction\": \"b\", \"output\": \"ok\", \"id\": 2}\r\n"
+        let text =
+            "\u{FEFF}\r\n{\"instruction\": \"caf\\u00e9\", \"output\": \"ok\", \"id\": 1}\r\n\r\n{\"instruction\": \"b\", \"output\": \"ok\", \"id\": 2}\r\n"
         let p = try write("crlf_fr.jsonl", text)
         let data = try DatasetLoader.load(p)
         XCTAssertEqual(data.item("1")?.translations[.fr]?.conversation.userTurns, ["café"])
@@ -250,7 +316,9 @@ final class DataLoaderTests: DataTestCase {
     func testPrettyPrintedObjectInJSONLinesGetsAHint() throws {
         let p = try write("pretty_en.jsonl", "{\n  \"instruction\": \"x\",\n  \"output\": \"y\"\n}\n")
         assertThrowsDataError(try DatasetLoader.load(p)) { e in
-            XCTAssertEqual(e.description, "\(p):1:2: unexpected end of input inside an object (JSON Lines needs each record on one line)")
+            XCTAssertEqual(
+                e.description,
+                "\(p):1:2: unexpected end of input inside an object (JSON Lines needs each record on one line)")
         }
     }
 
@@ -270,7 +338,9 @@ final class DataLoaderTests: DataTestCase {
         let table = data.summary()
         XCTAssertEqual(table.columns, ["lang", "examples", "words", "words/example"])
         // Each example: "XX instruction i" (3 words) + "XX answer number i" (4 words).
-        XCTAssertEqual(table.rows.map { $0.map(\.text) }, [["EN", "3", "21", "7.00"], ["DE", "3", "21", "7.00"], ["all", "6", "42", "7.00"]])
+        XCTAssertEqual(
+            table.rows.map { $0.map(\.text) },
+            [["EN", "3", "21", "7.00"], ["DE", "3", "21", "7.00"], ["all", "6", "42", "7.00"]])
         let chars = data.summary(tokenCount: { $0.count }, tokenLabel: "chars")
         XCTAssertEqual(chars.columns[2], "chars")
         XCTAssertEqual(Dataset.whitespaceWords("  a\tb\n\nc  "), 3)

@@ -41,8 +41,10 @@ class DataTestCase: XCTestCase {
         return path(name)
     }
 
-    func assertThrowsDataError(_ expression: @autoclosure () throws -> Any, file: StaticString = #filePath, line: UInt = #line,
-                               _ check: (DataError) -> Void) {
+    func assertThrowsDataError(
+        _ expression: @autoclosure () throws -> Any, file: StaticString = #filePath, line: UInt = #line,
+        _ check: (DataError) -> Void
+    ) {
         do {
             _ = try expression()
             XCTFail("expected a DataError", file: file, line: line)
@@ -61,6 +63,8 @@ final class DataTestSupportTests: DataTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["en.jsonl", "it.jsonl"])
         let lines = try String(contentsOfFile: folder + "/it.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
-        XCTAssertEqual(lines[1], #"{"instruction": "IT instruction 1", "input": "", "output": "IT answer number 1", "id": "alpaca-1"}"#)
+        XCTAssertEqual(
+            lines[1],
+            #"{"instruction": "IT instruction 1", "input": "", "output": "IT answer number 1", "id": "alpaca-1"}"#)
     }
 }

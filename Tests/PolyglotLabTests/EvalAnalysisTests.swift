@@ -37,13 +37,15 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(j.single[1].turn, 2)
         // Language from the folder when ids have no suffix; category from MT-Bench id ranges.
         let dir = EvalFixtures.tempDir()
-        _ = try EvalFixtures.write(#"{"question_id": 131, "model": "m", "judge": ["gpt-4", "single-v1"], "score": 3, "turn": 1}"#,
-                                   "mt_bench_IT/model_judgment/gpt-4_single.jsonl", in: dir)
+        _ = try EvalFixtures.write(
+            #"{"question_id": 131, "model": "m", "judge": ["gpt-4", "single-v1"], "score": 3, "turn": 1}"#,
+            "mt_bench_IT/model_judgment/gpt-4_single.jsonl", in: dir)
         let folder = try JudgmentSet.load(dir.path)
         XCTAssertEqual(folder.single.first?.lang, .it)
         XCTAssertEqual(folder.single.first?.category, "extraction")
-        let noLang = try EvalFixtures.write(#"{"question_id": 131, "model": "m", "judge": ["gpt-4", "single-v1"], "score": 3, "turn": 1}"#,
-                                            "j.jsonl", in: EvalFixtures.tempDir())
+        let noLang = try EvalFixtures.write(
+            #"{"question_id": 131, "model": "m", "judge": ["gpt-4", "single-v1"], "score": 3, "turn": 1}"#,
+            "j.jsonl", in: EvalFixtures.tempDir())
         XCTAssertEqual(try JudgmentSet.load(noLang.path, lang: .es).single.first?.lang, .es)
         XCTAssertTrue(try JudgmentSet.load(noLang.path).warnings.first?.message.contains("language") ?? false)
     }
@@ -52,8 +54,11 @@ final class EvalAnalysisTests: XCTestCase {
         let j = try load()
         let out = EvalFixtures.tempDir().appendingPathComponent("out.jsonl").path
         var withPairs = j
-        withPairs.pairs = [PairJudgment(questionID: "81_DE", model1: "a", model2: "b", g1Winner: .model1, g2Winner: .tie,
-                                        judge: ["gpt-4", "pair-v2"], turn: 1, tstamp: 2, lang: .de, category: "writing")]
+        withPairs.pairs = [
+            PairJudgment(
+                questionID: "81_DE", model1: "a", model2: "b", g1Winner: .model1, g2Winner: .tie,
+                judge: ["gpt-4", "pair-v2"], turn: 1, tstamp: 2, lang: .de, category: "writing")
+        ]
         try withPairs.write(to: out)
         let back = try JudgmentSet.load(out)
         XCTAssertEqual(back.single, j.single)
@@ -72,7 +77,8 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(row(byModel, ["a"])?["n"], .int(4))
         XCTAssertEqual(row(byModel, ["a"])?["failed"], .int(1))
         XCTAssertEqual(row(byModel, ["b"])?["mean"]?.double ?? 0, 14.0 / 3, accuracy: 1e-12)
-        let ciLow = row(byModel, ["a"])?["ci_low"]?.double ?? .nan, ciHigh = row(byModel, ["a"])?["ci_high"]?.double ?? .nan
+        let ciLow = row(byModel, ["a"])?["ci_low"]?.double ?? .nan,
+            ciHigh = row(byModel, ["a"])?["ci_high"]?.double ?? .nan
         XCTAssertTrue(4 <= ciLow && ciLow <= 6.25 && 6.25 <= ciHigh && ciHigh <= 8, "\(ciLow)…\(ciHigh)")
         XCTAssertEqual(ScoreAnalysis.score(j, by: [.model], seed: 7), byModel, "same seed, same table")
         XCTAssertNotEqual(ScoreAnalysis.score(j, by: [.model], seed: 8).rows, byModel.rows)
@@ -82,28 +88,46 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(row(kept, ["a"])?["mean"]?.double ?? 0, 4.8, accuracy: 1e-12)  // (8+6−1+4+7)/5
 
         let fine = ScoreAnalysis.score(j, by: [.model, .lang, .turn])
-        XCTAssertEqual(fine.rows.map { $0.prefix(3).map(\.text) }, [["a", "DE", "1"], ["a", "DE", "2"], ["a", "FR", "1"], ["b", "DE", "1"], ["b", "DE", "2"], ["b", "FR", "1"]])
+        XCTAssertEqual(
+            fine.rows.map { $0.prefix(3).map(\.text) },
+            [["a", "DE", "1"], ["a", "DE", "2"], ["a", "FR", "1"], ["b", "DE", "1"], ["b", "DE", "2"], ["b", "FR", "1"]]
+        )
         XCTAssertEqual(row(fine, ["a", "DE", "1"])?["n"], .int(1))
         XCTAssertEqual(row(fine, ["a", "DE", "1"])?["failed"], .int(1))
         XCTAssertEqual(row(fine, ["a", "DE", "2"])?["mean"]?.double ?? 0, 5, accuracy: 1e-12)
         let onlyFailed = ScoreAnalysis.score(JudgmentSet(single: j.single.filter(\.failed)), by: [.model])
         XCTAssertEqual(onlyFailed.rows, [[.text("a"), .missing, .int(0), .missing, .missing, .int(1)]])
-        XCTAssertEqual(row(ScoreAnalysis.score(j, by: [.category]), ["math"])?["mean"]?.double ?? 0, 5.5, accuracy: 1e-12)
+        XCTAssertEqual(
+            row(ScoreAnalysis.score(j, by: [.category]), ["math"])?["mean"]?.double ?? 0, 5.5, accuracy: 1e-12)
     }
 
     func testLanguageMismatchRateNeedsAnswers() throws {
         let j = try load()
-        let bench = Benchmark(name: "b", questions: [
-            BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["", ""]),
-            BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["", ""]),
-        ])
-        let answers = AnswerSet(benchmark: bench, answers: ["a": [
-            ModelAnswer(questionID: "81_DE", answerID: "", modelID: "a", turns: ["Das Wetter ist heute schön und wir gehen spazieren.", "The weather is nice today and we are going for a walk."], tstamp: 0),
-            ModelAnswer(questionID: "82_DE", answerID: "", modelID: "a", turns: ["Ich habe keine Zeit, weil ich arbeiten muss.", "Ich komme morgen wieder."], tstamp: 0),
-        ]])
+        let bench = Benchmark(
+            name: "b",
+            questions: [
+                BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["", ""]),
+                BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["", ""])
+            ])
+        let answers = AnswerSet(
+            benchmark: bench,
+            answers: [
+                "a": [
+                    ModelAnswer(
+                        questionID: "81_DE", answerID: "", modelID: "a",
+                        turns: [
+                            "Das Wetter ist heute schön und wir gehen spazieren.",
+                            "The weather is nice today and we are going for a walk."
+                        ], tstamp: 0),
+                    ModelAnswer(
+                        questionID: "82_DE", answerID: "", modelID: "a",
+                        turns: ["Ich habe keine Zeit, weil ich arbeiten muss.", "Ich komme morgen wieder."], tstamp: 0)
+                ]
+            ])
         let t = ScoreAnalysis.score(j, by: [.model, .lang], answers: answers)
         XCTAssertEqual(t.columns.last, "lang_mismatch")
-        XCTAssertEqual(row(t, ["a", "DE"])?["lang_mismatch"]?.double ?? 0, 0.25, accuracy: 1e-12)  // 1 English turn of 4
+        // 1 English turn of 4
+        XCTAssertEqual(row(t, ["a", "DE"])?["lang_mismatch"]?.double ?? 0, 0.25, accuracy: 1e-12)
         XCTAssertEqual(row(t, ["b", "DE"])?["lang_mismatch"], .missing)
     }
 
@@ -125,19 +149,36 @@ final class EvalAnalysisTests: XCTestCase {
         let x: [Double] = [8, 6, 4, 7, 9, 3], y: [Double] = [7, 6, 5, 7, 9, 5]
         let langs: [Lang] = [.de, .de, .de, .de, .fr, .fr]
         func set(_ s: [Double], judge: String) -> JudgmentSet {
-            JudgmentSet(single: s.indices.map { i in
-                SingleJudgment(questionID: "\(81 + i)_\(langs[i].code)", model: "m", judge: [judge], userPrompt: "", judgment: "",
-                               score: s[i], turn: 1, tstamp: 0, lang: langs[i], category: "writing")
-            })
+            JudgmentSet(
+                single: s.indices.map { i in
+                    SingleJudgment(
+                        questionID: "\(81 + i)_\(langs[i].code)", model: "m", judge: [judge], userPrompt: "",
+                        judgment: "",
+                        score: s[i], turn: 1, tstamp: 0, lang: langs[i], category: "writing")
+                })
         }
         var a = set(x, judge: "human:ana"), b = set(y, judge: "gpt-4")
-        a.single.append(SingleJudgment(questionID: "99_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: -1, turn: 1, tstamp: 0, lang: .de, category: "x"))
-        b.single.append(SingleJudgment(questionID: "99_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: 9, turn: 1, tstamp: 0, lang: .de, category: "x"))
-        b.single.append(SingleJudgment(questionID: "98_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: 9, turn: 1, tstamp: 0, lang: .de, category: "x"))
+        a.single.append(
+            SingleJudgment(
+                questionID: "99_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: -1, turn: 1, tstamp: 0,
+                lang: .de, category: "x"))
+        b.single.append(
+            SingleJudgment(
+                questionID: "99_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: 9, turn: 1, tstamp: 0,
+                lang: .de, category: "x"))
+        b.single.append(
+            SingleJudgment(
+                questionID: "98_DE", model: "m", judge: [], userPrompt: "", judgment: "", score: 9, turn: 1, tstamp: 0,
+                lang: .de, category: "x"))
         // Pairwise verdicts: κ = (0.5 − 15/36) / (1 − 15/36) = 1/7.
-        let va: [PairWinner] = [.model1, .model2, .tie, .model1, .model1, .model2], vb: [PairWinner] = [.model1, .model2, .model1, .tie, .model1, .model1]
+        let va: [PairWinner] = [.model1, .model2, .tie, .model1, .model1, .model2],
+            vb: [PairWinner] = [.model1, .model2, .model1, .tie, .model1, .model1]
         func pairs(_ v: [PairWinner]) -> [PairJudgment] {
-            v.indices.map { PairJudgment(questionID: "\(81 + $0)_DE", model1: "m", model2: "n", g1Winner: v[$0], g2Winner: v[$0], judge: [], turn: 1, tstamp: 0, lang: .de, category: "w") }
+            v.indices.map {
+                PairJudgment(
+                    questionID: "\(81 + $0)_DE", model1: "m", model2: "n", g1Winner: v[$0], g2Winner: v[$0], judge: [],
+                    turn: 1, tstamp: 0, lang: .de, category: "w")
+            }
         }
         a.pairs = pairs(va)
         b.pairs = pairs(vb)
@@ -159,12 +200,18 @@ final class EvalAnalysisTests: XCTestCase {
 
     func testWinRatesFollowShowResult() {
         func p(_ g1: PairWinner, _ g2: PairWinner, _ m2: String = "b") -> PairJudgment {
-            PairJudgment(questionID: "81_DE", model1: "a", model2: m2, g1Winner: g1, g2Winner: g2, judge: [], turn: 1, tstamp: 0, lang: .de, category: "writing")
+            PairJudgment(
+                questionID: "81_DE", model1: "a", model2: m2, g1Winner: g1, g2Winner: g2, judge: [], turn: 1, tstamp: 0,
+                lang: .de, category: "writing")
         }
         // a vs b: win, win, inconsistent (tie), tie, error (dropped); a vs c: loss.
-        let t = ScoreAnalysis.winRates(JudgmentSet(pairs: [p(.model1, .model1), p(.model1, .model1), p(.model1, .model2), p(.tie, .tie),
-                                                          p(.error, .model1), p(.model2, .model2, "c")]))
-        XCTAssertEqual(t.rows.map { $0.prefix(4).map(\.text) }, [["a", "2", "1", "2"], ["b", "0", "2", "2"], ["c", "1", "0", "0"]])
+        let t = ScoreAnalysis.winRates(
+            JudgmentSet(pairs: [
+                p(.model1, .model1), p(.model1, .model1), p(.model1, .model2), p(.tie, .tie),
+                p(.error, .model1), p(.model2, .model2, "c")
+            ]))
+        XCTAssertEqual(
+            t.rows.map { $0.prefix(4).map(\.text) }, [["a", "2", "1", "2"], ["b", "0", "2", "2"], ["c", "1", "0", "0"]])
         XCTAssertEqual(row(t, ["a"])?["win_rate_adjusted"]?.double ?? 0, 3.0 / 5, accuracy: 1e-12)
         XCTAssertTrue(t.notes[0].hasSuffix("dropped: 1."))
     }
@@ -179,12 +226,16 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(csv.count, 3)
         XCTAssertTrue(csv[1].hasPrefix("a,6.25,4,"))
         XCTAssertTrue(csv[1].hasSuffix(",1"))
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("t.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("t.json")))
+            as? [String: Any]
         let rows = json?["rows"] as? [[String: Any]]
         XCTAssertEqual(rows?.first?["model"] as? String, "a")
         XCTAssertEqual(rows?.first?["n"] as? Int, 4)
         XCTAssertEqual(json?["columns"] as? [String], t.columns)
-        XCTAssertThrowsError(try t.export(to: dir.appendingPathComponent("t.xlsx").path)) { XCTAssertTrue("\($0)".contains(".csv or .json")) }
+        XCTAssertThrowsError(try t.export(to: dir.appendingPathComponent("t.xlsx").path)) {
+            XCTAssertTrue("\($0)".contains(".csv or .json"))
+        }
         let quoted = Table(title: "", columns: ["name"], rows: [[.text("a,\"b\"")]]).csv()
         XCTAssertEqual(quoted, "name\n\"a,\"\"b\"\"\"\n")
     }

@@ -5,13 +5,21 @@ import XCTest
 
 final class EvalAnnotationTests: XCTestCase {
     func answers() -> AnswerSet {
-        let bench = Benchmark(name: "b", questions: [
-            BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["Schreibe", "Kürzer"]),
-            BenchQuestion(id: "111_DE", category: "math", lang: .de, turns: ["2+2?"], referenceAnswer: ["4"]),
-        ])
-        func a(_ m: String, _ id: String, _ t: [String]) -> ModelAnswer { ModelAnswer(questionID: id, answerID: "", modelID: m, turns: t, tstamp: 0) }
-        return AnswerSet(benchmark: bench, answers: ["m": [a("m", "81_DE", ["x", "y"]), a("m", "111_DE", ["4"])],
-                                                     "n": [a("n", "81_DE", ["u", "v"]), a("n", "111_DE", ["5"])]])
+        let bench = Benchmark(
+            name: "b",
+            questions: [
+                BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["Schreibe", "Kürzer"]),
+                BenchQuestion(id: "111_DE", category: "math", lang: .de, turns: ["2+2?"], referenceAnswer: ["4"])
+            ])
+        func a(_ m: String, _ id: String, _ t: [String]) -> ModelAnswer {
+            ModelAnswer(questionID: id, answerID: "", modelID: m, turns: t, tstamp: 0)
+        }
+        return AnswerSet(
+            benchmark: bench,
+            answers: [
+                "m": [a("m", "81_DE", ["x", "y"]), a("m", "111_DE", ["4"])],
+                "n": [a("n", "81_DE", ["u", "v"]), a("n", "111_DE", ["5"])]
+            ])
     }
 
     func testScoreSkipBackStopAndResume() throws {

@@ -13,10 +13,15 @@ final class EvalBenchmarkTests: XCTestCase {
             XCTAssertEqual(qs.count, 80, lang.code)
             XCTAssertTrue(qs.allSatisfy { $0.turns.count == 2 })
             XCTAssertEqual(qs.filter { $0.referenceAnswer != nil }.count, 30, lang.code)
-            XCTAssertTrue(qs.allSatisfy { $0.category == mtBenchCategory($0.id) }, "category field agrees with MT-Bench id ranges")
-            XCTAssertEqual(Set(bench.judgePrompts[lang]?.keys.filter { !$0.hasPrefix("v2:") } ?? []),
-                           ["single-v1", "single-math-v1", "single-v1-multi-turn", "single-math-v1-multi-turn",
-                            "pair-v2", "pair-v2-multi-turn", "pair-math-v1", "pair-math-v1-multi-turn"])
+            XCTAssertTrue(
+                qs.allSatisfy { $0.category == mtBenchCategory($0.id) }, "category field agrees with MT-Bench id ranges"
+            )
+            XCTAssertEqual(
+                Set(bench.judgePrompts[lang]?.keys.filter { !$0.hasPrefix("v2:") } ?? []),
+                [
+                    "single-v1", "single-math-v1", "single-v1-multi-turn", "single-math-v1-multi-turn",
+                    "pair-v2", "pair-v2-multi-turn", "pair-math-v1", "pair-math-v1-multi-turn"
+                ])
         }
         XCTAssertEqual(bench.judgePrompts[.de]?["single-v1"]?.systemPrompt, "Sie sind ein hilfreicher Assistent.")
         XCTAssertEqual(bench.question("101_DE")?.category, "reasoning")
@@ -31,7 +36,8 @@ final class EvalBenchmarkTests: XCTestCase {
 
     func testSingleQuestionFileWithIntIdsMalformedLinesAndGivenLanguage() throws {
         let dir = EvalFixtures.tempDir()
-        let file = try EvalFixtures.write("""
+        let file = try EvalFixtures.write(
+            """
             {"question_id": 81, "category": "writing", "turns": ["Write a poem.", "Shorter."]}
 
             {"question_id": 82, "turns": ["no category but id in MT-Bench range"]}
@@ -55,7 +61,9 @@ final class EvalBenchmarkTests: XCTestCase {
     }
 
     func testInterruptedAnswerRunResumesWithoutRegenerating() throws {
-        let qs = (0..<4).map { BenchQuestion(id: "\(81 + $0)_IT", category: "writing", lang: .it, turns: ["domanda \($0)"]) }
+        let qs = (0..<4).map {
+            BenchQuestion(id: "\(81 + $0)_IT", category: "writing", lang: .it, turns: ["domanda \($0)"])
+        }
         let url = EvalFixtures.tempDir().appendingPathComponent("m.jsonl")
         struct Interrupted: Error {}
         final class Counter: @unchecked Sendable { var asked: [String] = [] }
@@ -68,7 +76,9 @@ final class EvalBenchmarkTests: XCTestCase {
         }
         XCTAssertThrowsError(try failing.run(qs, to: url))
         var problems: [EvalError] = []
-        XCTAssertEqual(try ModelAnswer.read(url, problems: &problems).map(\.questionID), ["81_IT", "82_IT"], "kept as they arrived")
+        XCTAssertEqual(
+            try ModelAnswer.read(url, problems: &problems).map(\.questionID), ["81_IT", "82_IT"], "kept as they arrived"
+        )
         let working = AnswerGenerator(modelID: "m", seed: 1) { messages, _, _, _ in
             counter.asked.append(messages.last?.content ?? "")
             return "risposta"
@@ -78,17 +88,24 @@ final class EvalBenchmarkTests: XCTestCase {
         XCTAssertEqual(all.resumed, 2)
         XCTAssertEqual(counter.asked, ["domanda 0", "domanda 1", "domanda 2", "domanda 3"], "nothing generated twice")
         XCTAssertEqual(try ModelAnswer.read(url, problems: &problems).count, 4)
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8).split(separator: "\n").count, 4, "rewritten one line per question")
+        XCTAssertEqual(
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").count, 4,
+            "rewritten one line per question")
     }
 
     func testFastChatLayoutWithSharedJudgePromptsAndReferenceAnswers() throws {
         let data = EvalFixtures.tempDir()
-        _ = try EvalFixtures.write(#"{"name": "single-v1", "type": "single", "system_prompt": "You are a helpful assistant.", "prompt_template": "{question} {answer}", "output_format": "[[rating]]"}"# + "\n",
-                                   "judge_prompts.jsonl", in: data)
-        _ = try EvalFixtures.write(#"{"question_id": 111, "category": "math", "turns": ["1+1?", "2+2?"], "reference": ["2", "4"]}"# + "\n",
-                                   "mt_bench/question.jsonl", in: data)
-        _ = try EvalFixtures.write(#"{"question_id": 111, "answer_id": "r", "model_id": "gpt-4", "choices": [{"index": 0, "turns": ["It is 2.", "It is 4."]}], "tstamp": 1}"# + "\n",
-                                   "mt_bench/reference_answer/gpt-4.jsonl", in: data)
+        _ = try EvalFixtures.write(
+            #"{"name": "single-v1", "type": "single", "system_prompt": "You are a helpful assistant.", "prompt_template": "{question} {answer}", "output_format": "[[rating]]"}"#
+                + "\n",
+            "judge_prompts.jsonl", in: data)
+        _ = try EvalFixtures.write(
+            #"{"question_id": 111, "category": "math", "turns": ["1+1?", "2+2?"], "reference": ["2", "4"]}"# + "\n",
+            "mt_bench/question.jsonl", in: data)
+        _ = try EvalFixtures.write(
+            #"{"question_id": 111, "answer_id": "r", "model_id": "gpt-4", "choices": [{"index": 0, "turns": ["It is 2.", "It is 4."]}], "tstamp": 1}"#
+                + "\n",
+            "mt_bench/reference_answer/gpt-4.jsonl", in: data)
         let bench = try Benchmark.load(data.appendingPathComponent("mt_bench").path)
         XCTAssertEqual(bench.questions.first?.lang, .en)
         XCTAssertEqual(bench.questions.first?.reference, ["2", "4"])
@@ -107,11 +124,15 @@ final class EvalBenchmarkTests: XCTestCase {
         XCTAssertEqual(reloaded.questions.count, 400)
         for q in builtin.questions { XCTAssertEqual(reloaded.question(q.id), q) }
         XCTAssertEqual(reloaded.judgePrompts[.de], builtin.judgePrompts[.de])
-        XCTAssertEqual(builtin.judgePrompts[.de]?.keys.sorted(), ["single-math-v1", "single-math-v1-multi-turn", "single-v1", "single-v1-multi-turn"])
+        XCTAssertEqual(
+            builtin.judgePrompts[.de]?.keys.sorted(),
+            ["single-math-v1", "single-math-v1-multi-turn", "single-v1", "single-v1-multi-turn"])
     }
 
     func testJudgePromptFillsPythonFormatPlaceholders() {
-        let p = JudgePrompt(name: "x", type: "single", systemPrompt: "", template: "Q: {question} {{literal}} A: {answer} {unknown}", outputFormat: "[[rating]]")
+        let p = JudgePrompt(
+            name: "x", type: "single", systemPrompt: "", template: "Q: {question} {{literal}} A: {answer} {unknown}",
+            outputFormat: "[[rating]]")
         XCTAssertEqual(p.fill(["question": "2+2 {x}?", "answer": "4"]), "Q: 2+2 {x}? {literal} A: 4 {unknown}")
     }
 
@@ -129,18 +150,25 @@ final class EvalBenchmarkTests: XCTestCase {
 
     func testAnswersRoundTripAndKeepLastLinePerQuestion() throws {
         let dir = EvalFixtures.tempDir()
-        let bench = Benchmark(name: "b", questions: [
-            BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["a", "b"]),
-            BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["c", "d"]),
-        ])
-        let answers = [ModelAnswer(questionID: "81_DE", answerID: "id1", modelID: "m", turns: ["Grüße ä", "zwei"], tstamp: 1.5),
-                       ModelAnswer(questionID: "82_DE", answerID: "id2", modelID: "m", turns: ["x", "y"], tstamp: 2)]
+        let bench = Benchmark(
+            name: "b",
+            questions: [
+                BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["a", "b"]),
+                BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["c", "d"])
+            ])
+        let answers = [
+            ModelAnswer(questionID: "81_DE", answerID: "id1", modelID: "m", turns: ["Grüße ä", "zwei"], tstamp: 1.5),
+            ModelAnswer(questionID: "82_DE", answerID: "id2", modelID: "m", turns: ["x", "y"], tstamp: 2)
+        ]
         let url = dir.appendingPathComponent("model_answer/m.jsonl")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try ModelAnswer.write(answers, to: url)
         // FastChat ASCII escapes and a repeated question: the last line wins; an unknown question is dropped with a warning.
-        let extra = #"{"question_id": "81_DE", "answer_id": "id3", "model_id": "m", "choices": [{"index": 0, "turns": ["Gr\u00fc\u00dfe neu", "z"]}], "tstamp": 3}"#
-            + "\n" + #"{"question_id": "99_DE", "answer_id": "id4", "model_id": "m", "choices": [{"index": 0, "turns": ["?"]}], "tstamp": 3}"# + "\n"
+        let extra =
+            #"{"question_id": "81_DE", "answer_id": "id3", "model_id": "m", "choices": [{"index": 0, "turns": ["Gr\u00fc\u00dfe neu", "z"]}], "tstamp": 3}"#
+            + "\n"
+            + #"{"question_id": "99_DE", "answer_id": "id4", "model_id": "m", "choices": [{"index": 0, "turns": ["?"]}], "tstamp": 3}"#
+            + "\n"
         let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(extra.utf8))
@@ -154,9 +182,11 @@ final class EvalBenchmarkTests: XCTestCase {
     }
 
     func testAnswerGeneratorFollowsMTBenchProtocol() throws {
-        let qs = [BenchQuestion(id: "81_FR", category: "writing", lang: .fr, turns: ["t1", "t2"]),
-                  BenchQuestion(id: "111_FR", category: "math", lang: .fr, turns: ["m1", "m2"]),
-                  BenchQuestion(id: "141_FR", category: "stem", lang: .fr, turns: ["s1"])]
+        let qs = [
+            BenchQuestion(id: "81_FR", category: "writing", lang: .fr, turns: ["t1", "t2"]),
+            BenchQuestion(id: "111_FR", category: "math", lang: .fr, turns: ["m1", "m2"]),
+            BenchQuestion(id: "141_FR", category: "stem", lang: .fr, turns: ["s1"])
+        ]
         final class Calls: @unchecked Sendable { var log: [([Message], Double, UInt64, Int)] = [] }
         let calls = Calls()
         let gen = AnswerGenerator(modelID: "mini", seed: 42, maxTokens: 64) { messages, temperature, seed, maxTokens in
@@ -165,17 +195,21 @@ final class EvalBenchmarkTests: XCTestCase {
         }
         var progress: [Int] = []
         let url = EvalFixtures.tempDir().appendingPathComponent("mini.jsonl")
-        let answers = try gen.run(qs, to: url) { done, total in progress.append(done); XCTAssertEqual(total, 3) }.answers
+        let answers = try gen.run(qs, to: url) { done, total in
+            progress.append(done); XCTAssertEqual(total, 3)
+        }.answers
         XCTAssertEqual(progress, [1, 2, 3])
         XCTAssertEqual(calls.log.map(\.1), [0.7, 0.7, 0, 0, 0.1])
-        XCTAssertTrue(calls.log.allSatisfy { $0.0.first == Message(role: .system, content: Lang.fr.systemPrompt) && $0.3 == 64 })
+        XCTAssertTrue(
+            calls.log.allSatisfy { $0.0.first == Message(role: .system, content: Lang.fr.systemPrompt) && $0.3 == 64 })
         // Turn 2 sees turn 1 and its answer.
         XCTAssertEqual(calls.log[1].0.map(\.content), [Lang.fr.systemPrompt, "t1", "réponse 2", "t2"])
         XCTAssertEqual(answers[0].turns, ["réponse 2", "réponse 4"])
         // Seeds derive from the run seed and the question id, not from the order.
         let reordered = AnswerGenerator(modelID: "mini", seed: 42) { _, _, _, _ in "" }
         XCTAssertEqual(reordered.questionSeed("111_FR"), calls.log[2].2)
-        XCTAssertNotEqual(AnswerGenerator(modelID: "mini", seed: 43) { _, _, _, _ in "" }.questionSeed("111_FR"), calls.log[2].2)
+        XCTAssertNotEqual(
+            AnswerGenerator(modelID: "mini", seed: 43) { _, _, _, _ in "" }.questionSeed("111_FR"), calls.log[2].2)
         XCTAssertEqual(answers.map(\.answerID), try gen.run(qs).map(\.answerID))
         XCTAssertEqual(answers[0].answerID.count, 22)
         var problems: [EvalError] = []

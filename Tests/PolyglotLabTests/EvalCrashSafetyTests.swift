@@ -69,17 +69,18 @@ final class EvalCrashSafetyTests: XCTestCase {
         let dir = EvalFixtures.tempDir()
         let questions = Array(Builtins.benchmark().questions.filter { $0.lang == .de }.prefix(12))
         let answers = questions.map {
-            ModelAnswer(questionID: $0.id, answerID: "a", modelID: "toy", turns: $0.turns.map { "Antwort auf: " + $0 },
-                        tstamp: 0)
+            ModelAnswer(
+                questionID: $0.id, answerID: "a", modelID: "toy", turns: $0.turns.map { "Antwort auf: " + $0 },
+                tstamp: 0)
         }
         try ModelAnswer.write(answers, to: dir.appendingPathComponent("toy.jsonl"))
         let total = questions.map { min(2, $0.turns.count) }.reduce(0, +)
         let server = try await LoopbackJudge(delay: 0.2) { _, _ in .text("Bewertung: [[7]]") }
         let script = """
-        let a = load answers "toy.jsonl" bench: builtin:bench
-        let j = judge a with: llm(url: "\(server.url)", model: "slow-judge", concurrency: 2, cache: "judge-cache.jsonl")
-        j
-        """
+            let a = load answers "toy.jsonl" bench: builtin:bench
+            let j = judge a with: llm(url: "\(server.url)", model: "slow-judge", concurrency: 2, cache: "judge-cache.jsonl")
+            j
+            """
         let cache = dir.appendingPathComponent("judge-cache.jsonl")
         try await killMidway(try start(script, in: dir, name: "first"), after: 5, linesIn: cache)
         let askedBeforeKill = await server.log.users()
@@ -109,10 +110,10 @@ final class EvalCrashSafetyTests: XCTestCase {
         let dir = EvalFixtures.tempDir()
         // A small, fast model (pre-trained once, then loaded from the run's cache folder by the second process).
         let script = """
-        let tiny = {sentences: 2000, merges: 200, d_model: 32, layers: 1, heads: 2, ffn: 64, steps: 2, batch: 4}
-        let m = pretrain builtin:corpus config: tiny seed: 1
-        let a = answer m on: builtin:bench langs: ["de"] max_tokens: 24 to: "answers.jsonl" seed: 1
-        """
+            let tiny = {sentences: 2000, merges: 200, d_model: 32, layers: 1, heads: 2, ffn: 64, steps: 2, batch: 4}
+            let m = pretrain builtin:corpus config: tiny seed: 1
+            let a = answer m on: builtin:bench langs: ["de"] max_tokens: 24 to: "answers.jsonl" seed: 1
+            """
         let file = dir.appendingPathComponent("answers.jsonl")
         try await killMidway(try start(script, in: dir, name: "first"), after: 5, linesIn: file)
         let kept = try wholeLines(file)
@@ -128,8 +129,9 @@ final class EvalCrashSafetyTests: XCTestCase {
         XCTAssertTrue(out.contains("answered \(questions.count) questions × 2 turns → answers.jsonl"), out)
         XCTAssertTrue(out.contains("\(kept.count) of them resumed from answers.jsonl"), out)
         let final = try wholeLines(file)
-        XCTAssertEqual(final.compactMap { object($0)?["question_id"] as? String }, questions.map(\.id),
-                       "one whole line per question, in benchmark order")
+        XCTAssertEqual(
+            final.compactMap { object($0)?["question_id"] as? String }, questions.map(\.id),
+            "one whole line per question, in benchmark order")
         // Generation is seeded, so a regenerated answer would read the same: its time stamp tells it apart.
         let stamps = { (lines: [String]) in lines.compactMap { self.object($0)?["tstamp"] as? Double } }
         let keptStamps = stamps(kept), finalStamps = stamps(Array(final.prefix(kept.count)))

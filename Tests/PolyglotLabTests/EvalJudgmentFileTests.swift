@@ -26,11 +26,14 @@ final class EvalJudgmentFileTests: XCTestCase {
         XCTAssertEqual(all.warnings.count, 1)
         let warning = try XCTUnwrap(all.warnings.first?.description)
         XCTAssertTrue(warning.hasPrefix(repeats + ": 5 repeated judgments: 4 items"), warning)
-        XCTAssertTrue(warning.contains("judged up to 3 times; every row counts, as in FastChat's show_result.py"),
-                      warning)
+        XCTAssertTrue(
+            warning.contains("judged up to 3 times; every row counts, as in FastChat's show_result.py"),
+            warning)
         // Spread over the items with two or more scored rounds (81, 82, 83): SDs 1, 0 and 2.12.
-        XCTAssertTrue(warning.contains("mean SD 1.04 over 3 items, 2 of them (67%) scored differently, "
-                                           + "largest range 3"), warning)
+        XCTAssertTrue(
+            warning.contains(
+                "mean SD 1.04 over 3 items, 2 of them (67%) scored differently, "
+                    + "largest range 3"), warning)
     }
 
     func testRepeatsLastKeepsTheLastRoundAndMeanAveragesEachItem() throws {
@@ -56,19 +59,21 @@ final class EvalJudgmentFileTests: XCTestCase {
             #"{"question_id": "84_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 8, "turn": 3}"#,
             #"{"question_id": "85_DE", "judge": ["gpt-4", "single-v1"], "score": 8, "turn": 1}"#,
             #"{"question_id": "86_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 12, "turn": 1}"#,
-            "not json",
+            "not json"
         ]
         let file = try EvalFixtures.write("\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n", "j.jsonl", in: dir)
         let set = try JudgmentSet.load(file.path)
         XCTAssertEqual(set.single.map(\.questionID), ["81_DE", "86_DE"])
-        XCTAssertEqual(set.warnings.map(\.description), [
-            "\(file.path):7: expected one JSON object per line, found `not json…`",
-            "\(file.path):2: expected `judge` to be [judge_model, prompt_name]",
-            "\(file.path):3: expected numeric `score` (−1 for a failed judgment)",
-            "\(file.path):4: expected `turn` to be 1 or 2, found 3",
-            "\(file.path):5: expected string field `model`",
-            "\(file.path):6: score 12 is outside 1–10; kept",
-        ])
+        XCTAssertEqual(
+            set.warnings.map(\.description),
+            [
+                "\(file.path):7: expected one JSON object per line, found `not json…`",
+                "\(file.path):2: expected `judge` to be [judge_model, prompt_name]",
+                "\(file.path):3: expected numeric `score` (−1 for a failed judgment)",
+                "\(file.path):4: expected `turn` to be 1 or 2, found 3",
+                "\(file.path):5: expected string field `model`",
+                "\(file.path):6: score 12 is outside 1–10; kept"
+            ])
     }
 
     func testTornLastLineIsReportedDroppedAndRepairedBeforeAppending() throws {
@@ -82,8 +87,10 @@ final class EvalJudgmentFileTests: XCTestCase {
 
         let appender = try JSONLAppender(file)
         XCTAssertEqual(appender.repaired, EvalError(file: file.path, line: 2, JSONL.tornLineMessage))
-        try appender.append(["question_id": "82_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 6,
-                             "turn": 1])
+        try appender.append([
+            "question_id": "82_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 6,
+            "turn": 1
+        ])
         let text = try String(contentsOf: file, encoding: .utf8)
         XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false).count, 3, "two lines and the end")
         XCTAssertTrue(text.hasPrefix(whole + "\n{"), "the torn bytes are gone, not glued to the next line")
@@ -97,8 +104,10 @@ final class EvalJudgmentFileTests: XCTestCase {
         XCTAssertEqual(try JudgmentSet.load(file.path).warnings, [])
         let appender = try JSONLAppender(file)
         XCTAssertNil(appender.repaired)
-        try appender.append(["question_id": "82_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 6,
-                             "turn": 1])
+        try appender.append([
+            "question_id": "82_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 6,
+            "turn": 1
+        ])
         XCTAssertEqual(try JudgmentSet.load(file.path).single.map(\.score), [8, 6])
     }
 }

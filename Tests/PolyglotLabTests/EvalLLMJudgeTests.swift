@@ -62,24 +62,33 @@ final class LoopbackJudge: @unchecked Sendable {
             let messages = json["messages"] as? [[String: String]] ?? []
             let system = messages.first { $0["role"] == "system" }?["content"] ?? ""
             let user = messages.first { $0["role"] == "user" }?["content"] ?? ""
-            let n = await log.begin(system: system, user: user, temperature: json["temperature"] as? Double ?? -1,
-                                    authorization: request.headers[.authorization])
+            let n = await log.begin(
+                system: system, user: user, temperature: json["temperature"] as? Double ?? -1,
+                authorization: request.headers[.authorization])
             if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
             await log.end()
             switch reply(n, user) {
             case .text(let t):
-                let out: [String: Any] = ["id": "x", "object": "chat.completion", "model": "judge",
-                                          "choices": [["index": 0, "message": ["role": "assistant", "content": t], "finish_reason": "stop"]]]
+                let out: [String: Any] = [
+                    "id": "x", "object": "chat.completion", "model": "judge",
+                    "choices": [["index": 0, "message": ["role": "assistant", "content": t], "finish_reason": "stop"]]
+                ]
                 let data = try JSONSerialization.data(withJSONObject: out)
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
             case .status(let code, let retryAfter):
                 var headers: HTTPFields = [.contentType: "application/json"]
                 if let retryAfter { headers[.retryAfter] = retryAfter }
                 let body = #"{"error": {"message": "scripted failure", "type": "test", "code": null}}"#
-                return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+                return Response(
+                    status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
             case .contextTooLong:
-                let body = #"{"error": {"message": "prompt too long", "type": "invalid_request_error", "code": "context_length_exceeded"}}"#
-                return Response(status: .badRequest, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+                let body =
+                    #"{"error": {"message": "prompt too long", "type": "invalid_request_error", "code": "context_length_exceeded"}}"#
+                return Response(
+                    status: .badRequest, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: body)))
             case .drop:
                 try await context.channel.close()
                 throw CancellationError()
@@ -88,8 +97,9 @@ final class LoopbackJudge: @unchecked Sendable {
         let ready = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "loopback-judge")
         logger.logLevel = .critical  // cancelling the server at the end of a test is expected, not an error
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         task = Task { try await app.runService(gracefulShutdownSignals: []) }
         for await p in ready.stream { port = p; break }
     }
@@ -108,23 +118,44 @@ final class EvalLLMJudgeTests: XCTestCase {
         var qs: [BenchQuestion] = []
         for lang in [Lang.de, .fr] {
             for i in 0..<questions {
-                qs.append(BenchQuestion(id: "\(81 + i)_\(lang.code)", category: "writing", lang: lang, turns: ["\(lang.code) Frage \(i)", "\(lang.code) zweite \(i)"]))
+                qs.append(
+                    BenchQuestion(
+                        id: "\(81 + i)_\(lang.code)", category: "writing", lang: lang,
+                        turns: ["\(lang.code) Frage \(i)", "\(lang.code) zweite \(i)"]))
             }
-            qs.append(BenchQuestion(id: "111_\(lang.code)", category: "math", lang: lang, turns: ["\(lang.code) 2+2?", "\(lang.code) 3+3?"], referenceAnswer: ["4", "6"]))
+            qs.append(
+                BenchQuestion(
+                    id: "111_\(lang.code)", category: "math", lang: lang,
+                    turns: ["\(lang.code) 2+2?", "\(lang.code) 3+3?"], referenceAnswer: ["4", "6"]))
         }
         var prompts: [Lang: [String: JudgePrompt]] = [:]
         for lang in [Lang.de, .fr] {
             let sys = lang == .de ? "Sie sind ein hilfreicher Assistent." : "Vous êtes un assistant utile."
-            func p(_ name: String, _ t: String) -> JudgePrompt { JudgePrompt(name: name, type: "single", systemPrompt: sys, template: t, outputFormat: "[[rating]]") }
+            func p(_ name: String, _ t: String) -> JudgePrompt {
+                JudgePrompt(name: name, type: "single", systemPrompt: sys, template: t, outputFormat: "[[rating]]")
+            }
             prompts[lang] = [
                 "single-v1": p("single-v1", "[\(lang.code)-single] {question} || {answer}"),
-                "single-math-v1": p("single-math-v1", "[\(lang.code)-math] {question} || ref {ref_answer_1} || {answer}"),
-                "single-v1-multi-turn": p("single-v1-multi-turn", "[\(lang.code)-mt] {question_1} | {answer_1} | {question_2} | {answer_2}"),
-                "single-math-v1-multi-turn": p("single-math-v1-multi-turn", "[\(lang.code)-math-mt] {question_1} {ref_answer_1} {answer_1} {question_2} {ref_answer_2} {answer_2}"),
-                "pair-v2": JudgePrompt(name: "pair-v2", type: "pairwise", systemPrompt: sys, template: "[\(lang.code)-pair] {question} A: {answer_a} B: {answer_b}", outputFormat: "[[A]]"),
-                "pair-v2-multi-turn": JudgePrompt(name: "pair-v2-multi-turn", type: "pairwise", systemPrompt: sys, template: "[\(lang.code)-pair-mt] A: {answer_a_2} B: {answer_b_2}", outputFormat: "[[A]]"),
-                "pair-math-v1": JudgePrompt(name: "pair-math-v1", type: "pairwise", systemPrompt: sys, template: "[\(lang.code)-pair-math] A: {answer_a} B: {answer_b}", outputFormat: "[[A]]"),
-                "pair-math-v1-multi-turn": JudgePrompt(name: "pair-math-v1-multi-turn", type: "pairwise", systemPrompt: sys, template: "[\(lang.code)-pair-math-mt] A: {answer_a_2} B: {answer_b_2}", outputFormat: "[[A]]"),
+                "single-math-v1": p(
+                    "single-math-v1", "[\(lang.code)-math] {question} || ref {ref_answer_1} || {answer}"),
+                "single-v1-multi-turn": p(
+                    "single-v1-multi-turn", "[\(lang.code)-mt] {question_1} | {answer_1} | {question_2} | {answer_2}"),
+                "single-math-v1-multi-turn": p(
+                    "single-math-v1-multi-turn",
+                    "[\(lang.code)-math-mt] {question_1} {ref_answer_1} {answer_1} {question_2} {ref_answer_2} {answer_2}"
+                ),
+                "pair-v2": JudgePrompt(
+                    name: "pair-v2", type: "pairwise", systemPrompt: sys,
+                    template: "[\(lang.code)-pair] {question} A: {answer_a} B: {answer_b}", outputFormat: "[[A]]"),
+                "pair-v2-multi-turn": JudgePrompt(
+                    name: "pair-v2-multi-turn", type: "pairwise", systemPrompt: sys,
+                    template: "[\(lang.code)-pair-mt] A: {answer_a_2} B: {answer_b_2}", outputFormat: "[[A]]"),
+                "pair-math-v1": JudgePrompt(
+                    name: "pair-math-v1", type: "pairwise", systemPrompt: sys,
+                    template: "[\(lang.code)-pair-math] A: {answer_a} B: {answer_b}", outputFormat: "[[A]]"),
+                "pair-math-v1-multi-turn": JudgePrompt(
+                    name: "pair-math-v1-multi-turn", type: "pairwise", systemPrompt: sys,
+                    template: "[\(lang.code)-pair-math-mt] A: {answer_a_2} B: {answer_b_2}", outputFormat: "[[A]]")
             ]
         }
         return Benchmark(name: "test", questions: qs, judgePrompts: prompts)
@@ -133,14 +164,21 @@ final class EvalLLMJudgeTests: XCTestCase {
     func makeAnswers(_ bench: Benchmark, models: [String] = ["m"]) -> AnswerSet {
         var answers: [String: [ModelAnswer]] = [:]
         for m in models {
-            answers[m] = bench.questions.map { ModelAnswer(questionID: $0.id, answerID: "a", modelID: m, turns: ["\(m) ans1 \($0.id)", "\(m) ans2 \($0.id)"], tstamp: 0) }
+            answers[m] = bench.questions.map {
+                ModelAnswer(
+                    questionID: $0.id, answerID: "a", modelID: m, turns: ["\(m) ans1 \($0.id)", "\(m) ans2 \($0.id)"],
+                    tstamp: 0)
+            }
         }
         return AnswerSet(benchmark: bench, answers: answers)
     }
 
-    func options(_ server: LoopbackJudge, concurrency: Int = 4, cache: URL? = nil, attempts: Int = 4) -> LLMJudgeOptions {
-        LLMJudgeOptions(endpoint: ChatEndpoint(baseURL: server.url, model: "judge-x", timeout: 5, maxAttempts: attempts, baseDelay: 0.01, maxDelay: 2),
-                        concurrency: concurrency, cacheFile: cache)
+    func options(_ server: LoopbackJudge, concurrency: Int = 4, cache: URL? = nil, attempts: Int = 4) -> LLMJudgeOptions
+    {
+        LLMJudgeOptions(
+            endpoint: ChatEndpoint(
+                baseURL: server.url, model: "judge-x", timeout: 5, maxAttempts: attempts, baseDelay: 0.01, maxDelay: 2),
+            concurrency: concurrency, cacheFile: cache)
     }
 
     func tempFile(_ name: String) -> URL { EvalFixtures.tempDir().appendingPathComponent(name) }
@@ -156,23 +194,29 @@ final class EvalLLMJudgeTests: XCTestCase {
         XCTAssertEqual(prompts.count, 12)
         XCTAssertTrue(prompts.allSatisfy { $0.temperature == 0 })
         for j in result.single {
-            let expected = "[\(j.lang.code)-" + (j.category == "math" ? "math" : (j.turn == 1 ? "single" : "mt")) + (j.category == "math" && j.turn == 2 ? "-mt" : "") + "]"
+            let expected =
+                "[\(j.lang.code)-" + (j.category == "math" ? "math" : (j.turn == 1 ? "single" : "mt"))
+                + (j.category == "math" && j.turn == 2 ? "-mt" : "") + "]"
             XCTAssertTrue(j.userPrompt.hasPrefix(expected), "\(j.userPrompt) should start with \(expected)")
             XCTAssertEqual(j.judge, ["judge-x", LLMJudge.singlePromptName(bench.question(j.questionID)!, turn: j.turn)])
             let system = prompts.first { $0.user == j.userPrompt }?.system
-            XCTAssertEqual(system, j.lang == .de ? "Sie sind ein hilfreicher Assistent." : "Vous êtes un assistant utile.")
+            XCTAssertEqual(
+                system, j.lang == .de ? "Sie sind ein hilfreicher Assistent." : "Vous êtes un assistant utile.")
         }
         let math = try XCTUnwrap(result.single.first { $0.questionID == "111_DE" && $0.turn == 2 })
         XCTAssertEqual(math.userPrompt, "[DE-math-mt] DE 2+2? 4 m ans1 111_DE DE 3+3? 6 m ans2 111_DE")
     }
 
     func testUnparseableRatingIsMinusOneWithRawTextKept() async throws {
-        let server = try await LoopbackJudge { _, user in user.contains("Frage 0") ? .text("I cannot decide.") : .text("[[7]]") }
+        let server = try await LoopbackJudge { _, user in
+            user.contains("Frage 0") ? .text("I cannot decide.") : .text("[[7]]")
+        }
         let bench = makeBench()
         let result = try await LLMJudge(benchmark: bench, options: options(server)).judge(makeAnswers(bench)).judgments
         await server.stop()
         let failed = result.single.filter(\.failed)
-        XCTAssertEqual(failed.count, 4)  // question "DE/FR Frage 0": its turn 1 prompt, and the turn 2 prompt shows turn 1 too
+        // question "DE/FR Frage 0": its turn 1 prompt, and the turn 2 prompt shows turn 1 too
+        XCTAssertEqual(failed.count, 4)
         XCTAssertTrue(failed.allSatisfy { $0.judgment == "I cannot decide." })
         XCTAssertEqual(result.single.filter { $0.score == 7 }.count, 8)
     }
@@ -188,10 +232,13 @@ final class EvalLLMJudgeTests: XCTestCase {
             default: .text("Rating: [[8]]")
             }
         }
-        let bench = Benchmark(name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
-                              judgePrompts: makeBench().judgePrompts)
+        let bench = Benchmark(
+            name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
+            judgePrompts: makeBench().judgePrompts)
         let start = Date()
-        let result = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 1, attempts: 6)).judge(makeAnswers(bench)).judgments
+        let result = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 1, attempts: 6)).judge(
+            makeAnswers(bench)
+        ).judgments
         let elapsed = Date().timeIntervalSince(start)
         await server.stop()
         XCTAssertEqual(result.single.map(\.score), [8])
@@ -203,9 +250,12 @@ final class EvalLLMJudgeTests: XCTestCase {
 
     func testGivingUpRecordsErrorAndNonRetryableStatusStopsTheRun() async throws {
         let failing = try await LoopbackJudge { _, _ in .status(500, retryAfter: nil) }
-        let bench = Benchmark(name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
-                              judgePrompts: makeBench().judgePrompts)
-        let result = try await LLMJudge(benchmark: bench, options: options(failing, attempts: 3)).judge(makeAnswers(bench)).judgments
+        let bench = Benchmark(
+            name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
+            judgePrompts: makeBench().judgePrompts)
+        let result = try await LLMJudge(benchmark: bench, options: options(failing, attempts: 3)).judge(
+            makeAnswers(bench)
+        ).judgments
         let tries = await failing.log.prompts.count
         await failing.stop()
         XCTAssertEqual(tries, 3)
@@ -225,8 +275,12 @@ final class EvalLLMJudgeTests: XCTestCase {
 
         // A prompt too long for the judge fails that judgment only.
         let short = try await LoopbackJudge { n, _ in n == 1 ? .contextTooLong : .text("Rating: [[7]]") }
-        let two = Benchmark(name: "two", questions: bench.questions + [BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["DE Frage 2"])],
-                            judgePrompts: makeBench().judgePrompts)
+        let two = Benchmark(
+            name: "two",
+            questions: bench.questions + [
+                BenchQuestion(id: "82_DE", category: "writing", lang: .de, turns: ["DE Frage 2"])
+            ],
+            judgePrompts: makeBench().judgePrompts)
         let mixed = try await LLMJudge(benchmark: two, options: options(short)).judge(makeAnswers(two)).judgments
         await short.stop()
         XCTAssertEqual(mixed.single.map(\.score).sorted(), [-1, 7])
@@ -234,8 +288,9 @@ final class EvalLLMJudgeTests: XCTestCase {
 
     func testSlowServerTimesOutAndIsRetriedThenRecordedAsError() async throws {
         let server = try await LoopbackJudge(delay: 0.6) { _, _ in .text("[[9]]") }
-        let bench = Benchmark(name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
-                              judgePrompts: makeBench().judgePrompts)
+        let bench = Benchmark(
+            name: "one", questions: [BenchQuestion(id: "81_DE", category: "writing", lang: .de, turns: ["DE Frage"])],
+            judgePrompts: makeBench().judgePrompts)
         var opts = options(server, attempts: 2)
         opts.endpoint.timeout = 0.15
         let start = Date()
@@ -255,16 +310,21 @@ final class EvalLLMJudgeTests: XCTestCase {
         let answers = makeAnswers(bench)  // 10 questions × 2 turns = 20 items
         // One server (the endpoint is part of the cache key): request 8 is refused (403), which stops the first run
         // after 7 answers; later requests get [[9]].
-        let server = try await LoopbackJudge { n, _ in n <= 7 ? .text("[[6]]") : n == 8 ? .status(403, retryAfter: nil) : .text("[[9]]") }
+        let server = try await LoopbackJudge { n, _ in
+            n <= 7 ? .text("[[6]]") : n == 8 ? .status(403, retryAfter: nil) : .text("[[9]]")
+        }
         do {
-            _ = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 1, cache: cache)).judge(answers)
+            _ = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 1, cache: cache)).judge(
+                answers)
             XCTFail("expected the run to be interrupted")
         } catch is ChatError {}
         let firstPrompts = await server.log.users()
-        XCTAssertEqual(try String(contentsOf: cache, encoding: .utf8).split(separator: "\n").count, 7,
-                       "every reply is appended as it arrives")
+        XCTAssertEqual(
+            try String(contentsOf: cache, encoding: .utf8).split(separator: "\n").count, 7,
+            "every reply is appended as it arrives")
 
-        let run = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 3, cache: cache)).judge(answers)
+        let run = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 3, cache: cache)).judge(
+            answers)
         let secondPrompts = await server.log.users().dropFirst(firstPrompts.count)
         XCTAssertEqual(run.judgments.single.count, 20)
         XCTAssertEqual([run.cachedReplies, run.replies], [7, 20])
@@ -282,8 +342,10 @@ final class EvalLLMJudgeTests: XCTestCase {
     }
 
     /// Judges `answers` with a cache and returns the requests sent (the server's log grows across calls).
-    func judgeCounting(_ bench: Benchmark, _ answers: AnswerSet, _ server: LoopbackJudge, cache: URL,
-                       change: (inout LLMJudgeOptions) -> Void = { _ in }) async throws -> (sent: Int, run: LLMJudgeRun) {
+    func judgeCounting(
+        _ bench: Benchmark, _ answers: AnswerSet, _ server: LoopbackJudge, cache: URL,
+        change: (inout LLMJudgeOptions) -> Void = { _ in }
+    ) async throws -> (sent: Int, run: LLMJudgeRun) {
         var opts = options(server, cache: cache)
         change(&opts)
         let before = await server.log.prompts.count
@@ -341,7 +403,8 @@ final class EvalLLMJudgeTests: XCTestCase {
         let bench = makeBench()
         var answers = makeAnswers(bench, models: ["a", "b"])
         answers.answers["b"] = answers.answers["a"]  // two model ids, the same answers: the same judge requests
-        let run = try await LLMJudge(benchmark: bench, options: options(server, cache: tempFile("c.jsonl"))).judge(answers)
+        let run = try await LLMJudge(benchmark: bench, options: options(server, cache: tempFile("c.jsonl"))).judge(
+            answers)
         let sent = await server.log.prompts.count
         await server.stop()
         XCTAssertEqual(run.judgments.single.count, 24)
@@ -358,7 +421,9 @@ final class EvalLLMJudgeTests: XCTestCase {
             return .text("Verdict: [[A]]")
         }
         let bench = makeBench()
-        let result = try await LLMJudge(benchmark: bench, options: options(server)).judgePairs(makeAnswers(bench, models: ["good", "bad"]), model1: "good", model2: "bad").judgments
+        let result = try await LLMJudge(benchmark: bench, options: options(server)).judgePairs(
+            makeAnswers(bench, models: ["good", "bad"]), model1: "good", model2: "bad"
+        ).judgments
         let count = await server.log.prompts.count
         await server.stop()
         XCTAssertEqual(count, 24)
@@ -377,14 +442,20 @@ final class EvalLLMJudgeTests: XCTestCase {
     func testThroughputThousandJudgmentsSixteenInFlight() async throws {
         let server = try await LoopbackJudge(delay: 0.05) { _, _ in .text("[[5]]") }
         var qs: [BenchQuestion] = []
-        for i in 0..<1000 { qs.append(BenchQuestion(id: "q\(i)_DE", category: "writing", lang: .de, turns: ["Frage \(i)"])) }
+        for i in 0..<1000 {
+            qs.append(BenchQuestion(id: "q\(i)_DE", category: "writing", lang: .de, turns: ["Frage \(i)"]))
+        }
         let bench = Benchmark(name: "big", questions: qs, judgePrompts: makeBench().judgePrompts)
         let start = Date()
-        let result = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 16)).judge(makeAnswers(bench)).judgments
+        let result = try await LLMJudge(benchmark: bench, options: options(server, concurrency: 16)).judge(
+            makeAnswers(bench)
+        ).judgments
         let elapsed = Date().timeIntervalSince(start)
         let peak = await server.log.maxInFlight
         await server.stop()
-        print("throughput: 1000 judgments, 16 in flight, 50 ms server: \(String(format: "%.2f", elapsed)) s, peak in flight \(peak)")
+        print(
+            "throughput: 1000 judgments, 16 in flight, 50 ms server: \(String(format: "%.2f", elapsed)) s, peak in flight \(peak)"
+        )
         XCTAssertEqual(result.single.count, 1000)
         XCTAssertEqual(peak, 16)
         XCTAssertLessThan(elapsed, 10)
@@ -395,17 +466,27 @@ final class EvalLLMJudgeTests: XCTestCase {
         var bench = full
         bench.questions = full.questions.filter { $0.id.hasPrefix("81_") || $0.id.hasPrefix("111_") }
         // The reference answers serve as the answers to judge.
-        let answers = AnswerSet(benchmark: bench, answers: ["ref": bench.questions.map {
-            ModelAnswer(questionID: $0.id, answerID: "", modelID: "ref", turns: $0.referenceAnswer ?? ["A", "B"], tstamp: 0)
-        }])
+        let answers = AnswerSet(
+            benchmark: bench,
+            answers: [
+                "ref": bench.questions.map {
+                    ModelAnswer(
+                        questionID: $0.id, answerID: "", modelID: "ref", turns: $0.referenceAnswer ?? ["A", "B"],
+                        tstamp: 0)
+                }
+            ])
         let server = try await LoopbackJudge { _, _ in .text("[[9]]") }
         let result = try await LLMJudge(benchmark: bench, options: options(server)).judge(answers).judgments
         let prompts = await server.log.prompts
         await server.stop()
         XCTAssertEqual(result.single.count, 20)
-        let expected: [Lang: (String, String)] = [.en: ("You are a helpful assistant.", "[Instruction]"), .de: ("Sie sind ein hilfreicher Assistent.", "[Anweisung]"),
-                                                   .fr: ("Vous êtes un assistant utile.", "[Instruction]"), .it: ("Lei è un assistente utile.", "[Istruzioni]"),
-                                                   .es: ("Eres un ayudante muy útil.", "[Instrucción]")]
+        let expected: [Lang: (String, String)] = [
+            .en: ("You are a helpful assistant.", "[Instruction]"),
+            .de: ("Sie sind ein hilfreicher Assistent.", "[Anweisung]"),
+            .fr: ("Vous êtes un assistant utile.", "[Instruction]"),
+            .it: ("Lei è un assistente utile.", "[Istruzioni]"),
+            .es: ("Eres un ayudante muy útil.", "[Instrucción]")
+        ]
         for j in result.single {
             let q = try XCTUnwrap(bench.question(j.questionID))
             let sent = try XCTUnwrap(prompts.first { $0.user == j.userPrompt })
@@ -441,7 +522,8 @@ final class EvalLLMJudgeTests: XCTestCase {
     }
 
     func testMissingKeyVariableIsReportedByName() throws {
-        let endpoint = ChatEndpoint(baseURL: "http://127.0.0.1:1/v1", model: "m", keyEnv: "POLYGLOT_TEST_NO_SUCH_KEY_VAR")
+        let endpoint = ChatEndpoint(
+            baseURL: "http://127.0.0.1:1/v1", model: "m", keyEnv: "POLYGLOT_TEST_NO_SUCH_KEY_VAR")
         XCTAssertThrowsError(try ChatCompletionClient(endpoint: endpoint)) { e in
             XCTAssertEqual(e as? ChatError, .missingKey(env: "POLYGLOT_TEST_NO_SUCH_KEY_VAR"))
         }

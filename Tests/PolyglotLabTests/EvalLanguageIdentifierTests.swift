@@ -12,7 +12,11 @@ final class EvalLanguageIdentifierTests: XCTestCase {
             for turn in q.turns {
                 total += 1
                 let found = LanguageIdentifier.builtin.identify(turn)
-                if found == q.lang { correct += 1 } else { confusions.append("\(q.id) → \(found?.code ?? "nil"): \(turn.prefix(50))") }
+                if found == q.lang {
+                    correct += 1
+                } else {
+                    confusions.append("\(q.id) → \(found?.code ?? "nil"): \(turn.prefix(50))")
+                }
             }
         }
         let accuracy = Double(correct) / Double(total)
@@ -27,7 +31,7 @@ final class EvalLanguageIdentifierTests: XCTestCase {
             ("Wo ist die nächste Apotheke? Ich brauche etwas gegen meine Kopfschmerzen.", .de),
             ("Où est la pharmacie la plus proche ? J'ai besoin de quelque chose contre le mal de tête.", .fr),
             ("Dov'è la farmacia più vicina? Ho bisogno di qualcosa per il mal di testa.", .it),
-            ("¿Dónde está la farmacia más cercana? Necesito algo para el dolor de cabeza.", .es),
+            ("¿Dónde está la farmacia más cercana? Necesito algo para el dolor de cabeza.", .es)
         ]
         for (text, lang) in cases { XCTAssertEqual(LanguageIdentifier.builtin.identify(text), lang, text) }
         XCTAssertNil(LanguageIdentifier.builtin.identify("12 + 7 = 19 !!"))

@@ -7,13 +7,17 @@ import XCTest
 enum EvalFixtures {
     /// `<package root>/../shared/data/mt-bench-x`, or nil (tests skip) when the shared data is absent.
     static var mtBenchX: String? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let path = root.deletingLastPathComponent().appendingPathComponent("shared/data/mt-bench-x").path
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     static func requireMTBenchX() throws -> String {
-        guard let p = mtBenchX else { throw XCTSkip("MT-Bench-X not found at <package root>/../shared/data/mt-bench-x; skipping the real-data test") }
+        guard let p = mtBenchX else {
+            throw XCTSkip(
+                "MT-Bench-X not found at <package root>/../shared/data/mt-bench-x; skipping the real-data test")
+        }
         return p
     }
 

@@ -29,7 +29,8 @@ final class ModelTuningTests: XCTestCase {
 
     func testTuningLowersTheLossAndLeavesTheBaseUntouched() throws {
         let before = try weights(Self.base)
-        let (tuned, completed) = try Self.base.tuned(name: "t", on: examples, options: options(), dataProvenance: "test")
+        let (tuned, completed) = try Self.base.tuned(
+            name: "t", on: examples, options: options(), dataProvenance: "test")
         XCTAssertTrue(completed)
         XCTAssertEqual(try weights(Self.base), before)
         let losses = tuned.history.filter { $0.split == "train" && $0.run == "t" }.map(\.loss)
@@ -40,32 +41,42 @@ final class ModelTuningTests: XCTestCase {
 
     func testAStoppedRunResumesToTheWeightsOfAnUninterruptedOne() throws {
         for lora in [nil, (4, 8.0)] as [(Int, Double)?] {
-            let full = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora), dataProvenance: "test").model
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-resume-\(UUID().uuidString)")
+            let full = try Self.base.tuned(
+                name: "t", on: examples, options: options(lora: lora), dataProvenance: "test"
+            ).model
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "polyglot-resume-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: dir) }
             var steps = 0
-            let (partial, completed) = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora), dataProvenance: "test",
-                                                          saveTo: dir, shouldCancel: { steps == 4 }, progress: { _ in steps += 1 })
+            let (partial, completed) = try Self.base.tuned(
+                name: "t", on: examples, options: options(lora: lora), dataProvenance: "test",
+                saveTo: dir, shouldCancel: { steps == 4 }, progress: { _ in steps += 1 })
             XCTAssertFalse(completed)
             XCTAssertNotEqual(try weights(partial), try weights(full))
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tune-state.json").path))
             // A different call is refused, naming what differs.
             var other = options(lora: lora)
             other.learningRate = 5e-4
-            XCTAssertThrowsError(try Self.base.tuned(name: "t", on: examples, options: other, dataProvenance: "test", resume: dir)) {
+            XCTAssertThrowsError(
+                try Self.base.tuned(name: "t", on: examples, options: other, dataProvenance: "test", resume: dir)
+            ) {
                 XCTAssertTrue("\($0)".contains("hyper-parameters"), "\($0)")
             }
-            let (resumed, done) = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora), dataProvenance: "test",
-                                                     resume: dir, saveTo: dir)
+            let (resumed, done) = try Self.base.tuned(
+                name: "t", on: examples, options: options(lora: lora), dataProvenance: "test",
+                resume: dir, saveTo: dir)
             XCTAssertTrue(done)
             XCTAssertEqual(try weights(resumed), try weights(full), "lora: \(String(describing: lora))")
             XCTAssertEqual(resumed.history.filter { $0.split == "train" && $0.run == "t" }.map(\.step), Array(1...10))
             let optimizerState = dir.appendingPathComponent("tune-optimizer.safetensors").path
-            XCTAssertFalse(FileManager.default.fileExists(atPath: optimizerState),
-                           "a finished run keeps no optimizer state")
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: optimizerState),
+                "a finished run keeps no optimizer state")
             // Resuming a finished run (killed after its final save) returns it as it is.
-            let (again, finished) = try Self.base.tuned(name: "t", on: examples, options: options(lora: lora),
-                                                        dataProvenance: "test", resume: dir) { _ in
+            let (again, finished) = try Self.base.tuned(
+                name: "t", on: examples, options: options(lora: lora),
+                dataProvenance: "test", resume: dir
+            ) { _ in
                 XCTFail("a finished run trains no more")
             }
             XCTAssertTrue(finished)
@@ -99,19 +110,24 @@ final class ModelTuningTests: XCTestCase {
             XCTAssertEqual(savedSteps, [0, 0, 3, 3, 5, 6, 6, 6, 9, 9])
             // One copy per checkpoint: the copies after steps 2, 4, 7, 8 and 10 repeat one.
             for (step, folder) in copies where [1, 3, 5, 6, 9].contains(step) {
-                let (resumed, done) = try Self.base.tuned(name: "t", on: examples, options: o, dataProvenance: "test",
-                                                         resume: folder)
+                let (resumed, done) = try Self.base.tuned(
+                    name: "t", on: examples, options: o, dataProvenance: "test",
+                    resume: folder)
                 XCTAssertTrue(done)
-                XCTAssertEqual(try weights(resumed), try weights(full),
-                               "killed after step \(step), lora: \(String(describing: lora))")
+                XCTAssertEqual(
+                    try weights(resumed), try weights(full),
+                    "killed after step \(step), lora: \(String(describing: lora))")
                 XCTAssertEqual(resumed.history, full.history, "killed after step \(step)")
             }
         }
     }
 
     func testResumeWithoutAStoppedRunSaysWhatIsMissing() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-noresume-\(UUID().uuidString)")
-        XCTAssertThrowsError(try Self.base.tuned(name: "t", on: examples, options: options(), dataProvenance: "test", resume: dir)) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "polyglot-noresume-\(UUID().uuidString)")
+        XCTAssertThrowsError(
+            try Self.base.tuned(name: "t", on: examples, options: options(), dataProvenance: "test", resume: dir)
+        ) {
             XCTAssertTrue("\($0)".contains("no tuning run to resume"), "\($0)")
         }
     }

@@ -41,8 +41,9 @@ final class PlotEstimateTests: XCTestCase {
             if case let .rect(x, y, w, _, _, _, _?) = m { return (x, y, w) } else { return nil }
         }
         for rect in rects {
-            let bar = try XCTUnwrap(bars.first { abs($0.x - (rect.x + rect.w / 2)) < 0.01 },
-                                    "an error bar centred on the bar")
+            let bar = try XCTUnwrap(
+                bars.first { abs($0.x - (rect.x + rect.w / 2)) < 0.01 },
+                "an error bar centred on the bar")
             XCTAssertLessThanOrEqual(bar.top, rect.y + 0.01, "the mean lies inside its percentile interval")
             XCTAssertGreaterThanOrEqual(bar.bottom, rect.y - 0.01)
         }
@@ -51,8 +52,9 @@ final class PlotEstimateTests: XCTestCase {
         assertNoOverlap(fig)
         for value in fig.texts.filter({ $0.role == "value" }) {
             let below = bars.contains { abs($0.x - value.x) < 0.01 && value.box.y + value.box.height > $0.top + 0.01 }
-            XCTAssertFalse(below,
-                           "the value label \(value.text) sits above its error bar")
+            XCTAssertFalse(
+                below,
+                "the value label \(value.text) sits above its error bar")
         }
 
         let sd = try Plot.figure(scores, PlotSpec(kind: .bars, x: "lang", group: "model", value: "n"))
@@ -71,16 +73,18 @@ final class PlotEstimateTests: XCTestCase {
             let clashes = errorBars(paired).contains {
                 delta.box.y + delta.box.height > $0.top + 0.01 && abs($0.x - delta.x) < 40
             }
-            XCTAssertFalse(clashes,
-                           "the difference label clears the error bars")
+            XCTAssertFalse(
+                clashes,
+                "the difference label clears the error bars")
         }
 
         var byTurn = ScoreAnalysis.score(PlotFixtures.studyJudgments, by: [.model, .turn], resamples: 200)
         byTurn = try byTurn.selecting(column: "model", values: Array(PlotFixtures.studyModels.prefix(3)))
         let lines = try Plot.figure(byTurn, PlotSpec(kind: .lines, x: "turn", group: "model"))
         let colours = (0..<3).map(Palette.color)
-        XCTAssertEqual(colours.map { errorBars(lines, color: $0).count }, [2, 2, 2],
-                       "an error bar per point, in its line's colour")
+        XCTAssertEqual(
+            colours.map { errorBars(lines, color: $0).count }, [2, 2, 2],
+            "an error bar per point, in its line's colour")
         XCTAssertTrue(lines.texts.contains { $0.role == "note" && $0.text.hasPrefix("Error bars: 95% CI") })
 
         let terminal = try Plot.terminal(two, PlotSpec(kind: .bars, x: "lang", group: "model"))

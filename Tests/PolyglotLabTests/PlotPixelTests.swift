@@ -5,8 +5,10 @@ import PolyglotEngine
 
 extension PlotFixtures {
     /// The study's nine compositions of one base and dataset, named as the grid names them.
-    static let studyModels = ["EN", "DE", "FR", "IT", "ES", "ENDEFRITES", "DEFRITES", "ENDEFRITES_sampled",
-                              "DEFRITES_sampled"].map { "dense·lima·" + $0 }
+    static let studyModels = [
+        "EN", "DE", "FR", "IT", "ES", "ENDEFRITES", "DEFRITES", "ENDEFRITES_sampled",
+        "DEFRITES_sampled"
+    ].map { "dense·lima·" + $0 }
 
     /// Judgments shaped like the study's grid: nine models, five languages, 8 questions × 2 turns, seeded scores
     /// (a model tuned on a language scores higher in it).
@@ -19,9 +21,11 @@ extension PlotFixtures {
                 for q in 0..<8 {
                     for turn in 1...2 {
                         let score = min(10, max(1, (base + Double(rng.next() % 5) - 2).rounded()))
-                        single.append(SingleJudgment(questionID: "\(81 + q)_\(lang.code)", model: model,
-                                                     judge: ["builtin"], userPrompt: "", judgment: "", score: score,
-                                                     turn: turn, tstamp: 0, lang: lang, category: "writing"))
+                        single.append(
+                            SingleJudgment(
+                                questionID: "\(81 + q)_\(lang.code)", model: model,
+                                judge: ["builtin"], userPrompt: "", judgment: "", score: score,
+                                turn: turn, tstamp: 0, lang: lang, category: "writing"))
                     }
                 }
             }
@@ -38,12 +42,18 @@ extension PlotFixtures {
         let nine = (try? studyScores.selecting(column: "model", values: studyModels)) ?? studyScores
         let mono = (try? studyScores.selecting(column: "model", values: Array(studyModels.prefix(5)))) ?? studyScores
         return [
-            ("study-nine-bars", nine,
-             PlotSpec(kind: .bars, x: "lang", group: "model", title: "dense · lima: score by composition and language",
-                      yRange: 1...10)),
-            ("study-mono-heatmap", mono,
-             PlotSpec(kind: .heatmap, x: "lang", group: "model",
-                      title: "monolingual tuning: train × evaluation language (dense, lima)")),
+            (
+                "study-nine-bars", nine,
+                PlotSpec(
+                    kind: .bars, x: "lang", group: "model", title: "dense · lima: score by composition and language",
+                    yRange: 1...10)
+            ),
+            (
+                "study-mono-heatmap", mono,
+                PlotSpec(
+                    kind: .heatmap, x: "lang", group: "model",
+                    title: "monolingual tuning: train × evaluation language (dense, lima)")
+            )
         ]
     }
 }
@@ -160,7 +170,8 @@ enum ColourDifference {
             meanH = abs(h1 - h2) <= 180 ? meanH / 2 : (meanH < 360 ? (meanH + 360) / 2 : (meanH - 360) / 2)
         }
         func cosd(_ d: Double) -> Double { cos(d * .pi / 180) }
-        let t = 1 - 0.17 * cosd(meanH - 30) + 0.24 * cosd(2 * meanH) + 0.32 * cosd(3 * meanH + 6)
+        let t =
+            1 - 0.17 * cosd(meanH - 30) + 0.24 * cosd(2 * meanH) + 0.32 * cosd(3 * meanH + 6)
             - 0.20 * cosd(4 * meanH - 63)
         let dTheta = 30 * exp(-pow((meanH - 275) / 25, 2))
         let rc = 2 * sqrt(pow(meanCp, 7) / (pow(meanCp, 7) + pow(25, 7)))
@@ -199,41 +210,48 @@ final class PlotPixelTests: XCTestCase {
         for c in PlotFixtures.studyCases {
             let fig = try Plot.figure(c.table, c.spec)
             let title = fig.texts.filter { $0.role == "title" }
-            XCTAssertEqual(title.map(\.text).joined(separator: " "), c.spec.title, "\(c.name): the whole title is drawn")
+            XCTAssertEqual(
+                title.map(\.text).joined(separator: " "), c.spec.title, "\(c.name): the whole title is drawn")
             let margin = ChartFrame.margin - 0.5
-            XCTAssertTrue(title.allSatisfy { $0.box.x >= margin && $0.box.x + $0.box.width <= fig.width - margin },
-                          "\(c.name): each title line fits between the margins")
+            XCTAssertTrue(
+                title.allSatisfy { $0.box.x >= margin && $0.box.x + $0.box.width <= fig.width - margin },
+                "\(c.name): each title line fits between the margins")
         }
         let heatmap = try Plot.figure(PlotFixtures.studyCases[1].table, PlotFixtures.studyCases[1].spec)
-        XCTAssertGreaterThan(heatmap.texts.filter { $0.role == "title" }.count, 1,
-                             "the 5×5 heatmap is narrower than its title")
+        XCTAssertGreaterThan(
+            heatmap.texts.filter { $0.role == "title" }.count, 1,
+            "the 5×5 heatmap is narrower than its title")
     }
 
     /// Colours that tell groups apart stay distinct (CIEDE2000 ≥ 20) for 1…N groups in every kind that colours
     /// groups; one group more than the palette holds is an error that says so.
     func testGroupColoursStayDistinctOrTheFigureRefuses() throws {
         let limit = Palette.series.count
-        XCTAssertGreaterThanOrEqual(limit, PlotFixtures.studyModels.count,
-                                    "the study's nine compositions fit the palette")
+        XCTAssertGreaterThanOrEqual(
+            limit, PlotFixtures.studyModels.count,
+            "the study's nine compositions fit the palette")
         for n in 1...(limit + 1) {
             let groups = (0..<n).map { "model \($0 + 1)" }
             let values = (0..<n).map { g in PlotFixtures.langs.indices.map { Double(($0 + g) % 7) + 1 } }
-            let table = PlotFixtures.grid("\(n) groups", x: "lang", group: "model", value: "score", groups: groups,
-                                          values: values)
+            let table = PlotFixtures.grid(
+                "\(n) groups", x: "lang", group: "model", value: "score", groups: groups,
+                values: values)
             var history = Table(title: "\(n) runs", columns: ["run", "step", "loss"])
             for g in groups {
                 for step in 0..<3 { history.rows.append([.text(g), .int(step), .number(Double(3 - step))]) }
             }
-            let figures: [(PlotKind, Table, PlotSpec)] = [
-                (.bars, table, PlotSpec(kind: .bars, x: "lang", group: "model")),
-                (.diverging, table, PlotSpec(kind: .diverging, x: "lang", group: "model")),
-                (.radar, table, PlotSpec(kind: .radar, x: "lang", group: "model")),
-                (.lines, history, PlotSpec(kind: .lines)),
-            ] + (n == 2 ? [(.paired, table, PlotSpec(kind: .paired, x: "lang", group: "model"))] : [])
+            let figures: [(PlotKind, Table, PlotSpec)] =
+                [
+                    (.bars, table, PlotSpec(kind: .bars, x: "lang", group: "model")),
+                    (.diverging, table, PlotSpec(kind: .diverging, x: "lang", group: "model")),
+                    (.radar, table, PlotSpec(kind: .radar, x: "lang", group: "model")),
+                    (.lines, history, PlotSpec(kind: .lines))
+                ] + (n == 2 ? [(.paired, table, PlotSpec(kind: .paired, x: "lang", group: "model"))] : [])
             for (kind, t, spec) in figures {
                 guard n <= limit else {
                     XCTAssertThrowsError(try Plot.figure(t, spec)) {
-                        let expected = "plot: \(n) groups, but only \(limit) colours stay distinct; expected at most "
+                        let expected =
+                            "plot: \(n) groups, but only \(limit) colours stay distinct; expected at most "
                             + "\(limit) (select fewer groups, or draw a heatmap)"
                         XCTAssertEqual("\($0)", expected, "\(kind)")
                     }
@@ -245,8 +263,9 @@ final class PlotPixelTests: XCTestCase {
                 XCTAssertEqual(Set(colours).count, n, "\(kind), \(n) groups: one colour per group")
                 for i in colours.indices {
                     for j in colours.indices where j > i {
-                        XCTAssertGreaterThanOrEqual(ColourDifference.ciede2000(colours[i], colours[j]), 20,
-                                                    "\(kind), \(n) groups: \(colours[i]) and \(colours[j]) look alike")
+                        XCTAssertGreaterThanOrEqual(
+                            ColourDifference.ciede2000(colours[i], colours[j]), 20,
+                            "\(kind), \(n) groups: \(colours[i]) and \(colours[j]) look alike")
                     }
                 }
             }

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 @testable import PolyglotLab
 import PolyglotEngine
@@ -14,21 +14,24 @@ enum PlotFixtures {
     static var scores: Table {
         let models = ["EN-mono", "DEFRITES-parallel", "DEFRITES-sampled"]
         let values: [[Double]] = [[6.1, 4.2, 4.5, 4.0, 4.4], [6.3, 5.9, 6.0, 5.7, 6.1], [6.0, 5.4, 5.6, 5.5, 5.2]]
-        return grid("MT-Bench-X score by language", x: "lang", group: "model", value: "score", groups: models, values: values)
+        return grid(
+            "MT-Bench-X score by language", x: "lang", group: "model", value: "score", groups: models, values: values)
     }
 
     /// Cross-lingual improvement in % over the monolingual baseline, with losses.
     static var improvement: Table {
         let compositions = ["parallel", "sampled"]
         let values: [[Double]] = [[3.2, 9.9, 7.1, 4.6, 8.0], [-1.5, 4.2, -0.8, 2.5, 3.3]]
-        return grid("Improvement over monolingual tuning", x: "lang", group: "composition", value: "improvement %",
-                    groups: compositions, values: values)
+        return grid(
+            "Improvement over monolingual tuning", x: "lang", group: "composition", value: "improvement %",
+            groups: compositions, values: values)
     }
 
     /// Dense 7B against the MoE model per language.
     static var sizes: Table {
         let values: [[Double]] = [[6.1, 5.5, 5.7, 5.4, 5.6], [7.2, 6.8, 6.9, 6.6, 7.0]]
-        return grid("Dense vs MoE", x: "lang", group: "size", value: "score", groups: ["7B dense", "8x7B MoE"], values: values)
+        return grid(
+            "Dense vs MoE", x: "lang", group: "size", value: "score", groups: ["7B dense", "8x7B MoE"], values: values)
     }
 
     static let categories = ["writing", "roleplay", "reasoning", "math", "coding", "extraction", "stem", "humanities"]
@@ -52,8 +55,9 @@ enum PlotFixtures {
                 return 4.0 + spread / 5
             }
         }
-        return grid("Train × eval language", x: "eval", group: "train", value: "score",
-                    groups: langs.map { "\($0)-mono" }, values: values)
+        return grid(
+            "Train × eval language", x: "eval", group: "train", value: "score",
+            groups: langs.map { "\($0)-mono" }, values: values)
     }
 
     /// Training and validation loss of two runs.
@@ -62,17 +66,23 @@ enum PlotFixtures {
         for (r, run) in ["parallel", "sampled"].enumerated() {
             for step in stride(from: 0, through: 200, by: 10) {
                 let s = Double(step)
-                t.rows.append([.text(run), .int(step), .text("train"), .number(4.2 * exp(-s / 80) + 1.1 + 0.1 * Double(r))])
+                t.rows.append([
+                    .text(run), .int(step), .text("train"), .number(4.2 * exp(-s / 80) + 1.1 + 0.1 * Double(r))
+                ])
                 if step % 50 == 0 {
-                    t.rows.append([.text(run), .int(step), .text("val"), .number(4.3 * exp(-s / 90) + 1.3 + 0.12 * Double(r))])
+                    t.rows.append([
+                        .text(run), .int(step), .text("val"), .number(4.3 * exp(-s / 90) + 1.3 + 0.12 * Double(r))
+                    ])
                 }
             }
         }
         return t
     }
 
-    static func grid(_ title: String, x: String, group: String, value: String, groups: [String], values: [[Double]],
-                     categories: [String] = langs) -> Table {
+    static func grid(
+        _ title: String, x: String, group: String, value: String, groups: [String], values: [[Double]],
+        categories: [String] = langs
+    ) -> Table {
         var t = Table(title: title, columns: [x, group, value])
         for (g, name) in groups.enumerated() {
             for (c, cat) in categories.enumerated() { t.rows.append([.text(cat), .text(name), .number(values[g][c])]) }
@@ -83,9 +93,12 @@ enum PlotFixtures {
     /// Figures that stress the layout: many groups, long and non-ASCII labels, gaps, MoE routing.
     static var edgeCases: [(name: String, table: Table, spec: PlotSpec)] {
         let cats = (1...40).map { "composition \($0) (Español, Français, long name)" }
-        let fortyValues: [[Double]] = (0..<2).map { g in (0..<40).map { c -> Double in 3 + Double((c * 7 + g * 5) % 13) / 2 } }
-        let forty = grid("Forty compositions", x: "composition", group: "model", value: "score", groups: ["7B", "8x7B"],
-                         values: fortyValues, categories: cats)
+        let fortyValues: [[Double]] = (0..<2).map { g in
+            (0..<40).map { c -> Double in 3 + Double((c * 7 + g * 5) % 13) / 2 }
+        }
+        let forty = grid(
+            "Forty compositions", x: "composition", group: "model", value: "score", groups: ["7B", "8x7B"],
+            values: fortyValues, categories: cats)
         var gaps = radar
         gaps.rows[2][2] = .missing
         gaps.rows[12][2] = .number(.nan)
@@ -95,11 +108,12 @@ enum PlotFixtures {
             let percents: [Int] = (0..<5).map { l in (e * 5 + l * 3) % 9 + 8 }
             shares.append(percents.map { Double($0) / 100 })
         }
-        let routing = grid("Routing share per expert", x: "lang", group: "expert", value: "share", groups: experts, values: shares)
+        let routing = grid(
+            "Routing share per expert", x: "lang", group: "expert", value: "share", groups: experts, values: shares)
         return [
             ("forty", forty, PlotSpec(kind: .bars, x: "composition", group: "model")),
             ("gaps", gaps, PlotSpec(kind: .radar, x: "category", group: "model", yRange: 1...10)),
-            ("routing", routing, PlotSpec(kind: .heatmap, x: "lang", group: "expert")),
+            ("routing", routing, PlotSpec(kind: .heatmap, x: "lang", group: "expert"))
         ]
     }
 
@@ -111,7 +125,7 @@ enum PlotFixtures {
             ("diverging", improvement, PlotSpec(kind: .diverging, x: "lang", group: "composition")),
             ("radar", radar, PlotSpec(kind: .radar, x: "category", group: "model", yRange: 0...10)),
             ("heatmap", transfer, PlotSpec(kind: .heatmap, x: "eval", group: "train")),
-            ("lines", history, PlotSpec(kind: .lines)),
+            ("lines", history, PlotSpec(kind: .lines))
         ]
     }
 }
@@ -122,8 +136,10 @@ final class SVGProbe: NSObject, XMLParserDelegate {
     var texts: [String] = []
     private var current = ""
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements.append(name)
         current = ""
     }
@@ -139,7 +155,8 @@ final class SVGProbe: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = probe
         let ok = parser.parse()
-        XCTAssertTrue(ok, "SVG is not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?")", file: file, line: line)
+        XCTAssertTrue(
+            ok, "SVG is not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?")", file: file, line: line)
         return probe
     }
 }
@@ -148,18 +165,23 @@ final class SVGProbe: NSObject, XMLParserDelegate {
 func assertNoOverlap(_ fig: Figure, file: StaticString = #filePath, line: UInt = #line) {
     let boxes = fig.textBoxes
     for i in boxes.indices {
-        XCTAssertTrue(boxes[i].box.x >= -0.5 && boxes[i].box.x + boxes[i].box.width <= fig.width + 0.5,
-                      "text '\(boxes[i].text)' leaves the figure horizontally", file: file, line: line)
-        XCTAssertTrue(boxes[i].box.y >= -0.5 && boxes[i].box.y + boxes[i].box.height <= fig.height + 0.5,
-                      "text '\(boxes[i].text)' leaves the figure vertically", file: file, line: line)
+        XCTAssertTrue(
+            boxes[i].box.x >= -0.5 && boxes[i].box.x + boxes[i].box.width <= fig.width + 0.5,
+            "text '\(boxes[i].text)' leaves the figure horizontally", file: file, line: line)
+        XCTAssertTrue(
+            boxes[i].box.y >= -0.5 && boxes[i].box.y + boxes[i].box.height <= fig.height + 0.5,
+            "text '\(boxes[i].text)' leaves the figure vertically", file: file, line: line)
         for j in boxes.indices where j > i && boxes[i].box.intersects(boxes[j].box) {
-            XCTFail("'\(boxes[i].text)' (\(boxes[i].role)) overlaps '\(boxes[j].text)' (\(boxes[j].role))", file: file, line: line)
+            XCTFail(
+                "'\(boxes[i].text)' (\(boxes[i].role)) overlaps '\(boxes[j].text)' (\(boxes[j].role))", file: file,
+                line: line)
         }
     }
 }
 
 final class PlotSVGTests: XCTestCase {
-    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Golden")
 
     /// Compares with `Golden/plot-<name>.svg`; writes it instead when POLYGLOT_UPDATE_GOLDEN=1.
     func testGoldenFilesForEveryKind() throws {
@@ -181,8 +203,10 @@ final class PlotSVGTests: XCTestCase {
                 let a = golden.split(separator: "\n", omittingEmptySubsequences: false)
                 let b = svg.split(separator: "\n", omittingEmptySubsequences: false)
                 let first = zip(a, b).enumerated().first { $1.0 != $1.1 }
-                XCTFail("\(c.name): SVG differs from \(url.lastPathComponent) at line \((first?.offset ?? min(a.count, b.count)) + 1):\n"
-                        + "expected: \(first.map { String($0.element.0) } ?? "(end)")\n     got: \(first.map { String($0.element.1) } ?? "(end)")")
+                XCTFail(
+                    "\(c.name): SVG differs from \(url.lastPathComponent) at line \((first?.offset ?? min(a.count, b.count)) + 1):\n"
+                        + "expected: \(first.map { String($0.element.0) } ?? "(end)")\n     got: \(first.map { String($0.element.1) } ?? "(end)")"
+                )
             }
         }
     }
@@ -216,28 +240,33 @@ final class PlotSVGTests: XCTestCase {
     func testFortyGroupsLongLabelsDoNotOverlap() throws {
         let cats = (1...40).map { "composition number \($0) with a rather long descriptive name" }
         let values: [[Double]] = (0..<3).map { g in (0..<40).map { c -> Double in Double((c * 7 + g * 3) % 11) - 3 } }
-        let t = PlotFixtures.grid("Forty groups", x: "composition", group: "model", value: "score",
-                                  groups: ["a", "b", "c"], values: values, categories: cats)
+        let t = PlotFixtures.grid(
+            "Forty groups", x: "composition", group: "model", value: "score",
+            groups: ["a", "b", "c"], values: values, categories: cats)
         for kind in [PlotKind.bars, .diverging, .heatmap, .radar] {
             let fig = try Plot.figure(t, PlotSpec(kind: kind, x: "composition", group: "model"))
             assertNoOverlap(fig)
             _ = SVGProbe.parse(fig.svg())
-            XCTAssertTrue(fig.texts.contains { $0.text.hasSuffix("…") }, "\(kind): long labels are truncated with an ellipsis")
+            XCTAssertTrue(
+                fig.texts.contains { $0.text.hasSuffix("…") }, "\(kind): long labels are truncated with an ellipsis")
             XCTAssertLessThan(fig.width, 4000, "\(kind) stays a sensible size")
         }
         let bars = try Plot.figure(t, PlotSpec(kind: .bars, x: "composition", group: "model"))
         XCTAssertFalse(bars.texts.contains { $0.role == "value" }, "120 bars are too many for value labels")
         XCTAssertTrue(bars.texts.contains { $0.role == "tick" && $0.rotated }, "crowded category labels turn vertical")
         let radar = try Plot.figure(t, PlotSpec(kind: .radar, x: "composition", group: "model"))
-        XCTAssertEqual(radar.texts.filter { $0.role == "label" }.map(\.text), (1...40).map(String.init), "crowded spokes are numbered")
+        XCTAssertEqual(
+            radar.texts.filter { $0.role == "label" }.map(\.text), (1...40).map(String.init),
+            "crowded spokes are numbered")
         XCTAssertTrue(radar.texts.contains { $0.role == "note" && $0.text.hasPrefix("Spokes: 1 composition number 1") })
     }
 
     func testManyGroupsWrapTheLegend() throws {
         let groups = (1...12).map { "Mixtral-8x7B tuned on composition \($0) (Français)" }
         let values: [[Double]] = (0..<12).map { g in [Double(g) / 2 - 2, Double(g % 5)] }
-        let t = PlotFixtures.grid("Twelve models", x: "lang", group: "model", value: "score", groups: groups, values: values,
-                                  categories: ["EN", "DE"])
+        let t = PlotFixtures.grid(
+            "Twelve models", x: "lang", group: "model", value: "score", groups: groups, values: values,
+            categories: ["EN", "DE"])
         for kind in [PlotKind.bars, .diverging, .radar] {
             let fig = try Plot.figure(t, PlotSpec(kind: kind, x: "lang", group: "model"))
             assertNoOverlap(fig)
@@ -256,8 +285,9 @@ final class PlotSVGTests: XCTestCase {
             let probe = SVGProbe.parse(fig.svg())
             XCTAssertTrue(probe.texts.contains("Español"), "\(kind)")
         }
-        let endonyms = Table(title: "Scores <&> \"quoted\"", columns: ["Sprache", "score"],
-                             rows: Lang.allCases.map { [.text($0.endonym), .number(Double($0.code.count))] })
+        let endonyms = Table(
+            title: "Scores <&> \"quoted\"", columns: ["Sprache", "score"],
+            rows: Lang.allCases.map { [.text($0.endonym), .number(Double($0.code.count))] })
         let svg = try Plot.svg(endonyms, PlotSpec(kind: .bars))
         let probe = SVGProbe.parse(svg)
         XCTAssertTrue(probe.texts.contains("Français") && probe.texts.contains("Scores <&> \"quoted\""))
@@ -266,9 +296,14 @@ final class PlotSVGTests: XCTestCase {
 
     func testDivergingBarsGoBothWaysFromZero() throws {
         let fig = try Plot.figure(PlotFixtures.improvement, PlotSpec(kind: .diverging, x: "lang", group: "composition"))
-        let zero = try XCTUnwrap(fig.marks.compactMap { m -> Double? in
-            if case let .line(_, y1, _, y2, stroke, _, _) = m, y1 == y2, stroke == "#444444" { return y1 } else { return nil }
-        }.first)
+        let zero = try XCTUnwrap(
+            fig.marks.compactMap { m -> Double? in
+                if case let .line(_, y1, _, y2, stroke, _, _) = m, y1 == y2, stroke == "#444444" {
+                    return y1
+                } else {
+                    return nil
+                }
+            }.first)
         let rects = fig.marks.compactMap { m -> (y: Double, h: Double, tip: String)? in
             if case let .rect(_, y, _, h, _, _, tip?) = m { return (y, h, tip) } else { return nil }
         }
@@ -297,8 +332,10 @@ final class PlotSVGTests: XCTestCase {
         for kind in [PlotKind.bars, .heatmap, .radar] {
             let fig = try Plot.figure(t, PlotSpec(kind: kind, x: "lang", group: "model"))
             let notes = fig.texts.filter { $0.role == "note" }.map(\.text)
-            XCTAssertEqual(notes.joined(separator: " "),
-                           "3 missing values shown as gaps (DE × EN-mono, FR × DEFRITES-parallel, FR × DEFRITES-sampled)", "\(kind)")
+            XCTAssertEqual(
+                notes.joined(separator: " "),
+                "3 missing values shown as gaps (DE × EN-mono, FR × DEFRITES-parallel, FR × DEFRITES-sampled)",
+                "\(kind)")
             assertNoOverlap(fig)
             _ = SVGProbe.parse(fig.svg())
         }
@@ -307,7 +344,9 @@ final class PlotSVGTests: XCTestCase {
         var h = PlotFixtures.history
         h.rows[3][3] = .missing
         let lines = try Plot.figure(h, PlotSpec(kind: .lines))
-        XCTAssertEqual(lines.marks.filter { if case .polyline = $0 { true } else { false } }.count, 5, "one run's train line splits in two")
+        XCTAssertEqual(
+            lines.marks.filter { if case .polyline = $0 { true } else { false } }.count, 5,
+            "one run's train line splits in two")
     }
 
     func testBadInputThrowsClearErrors() {
@@ -326,7 +365,8 @@ final class PlotSVGTests: XCTestCase {
         XCTAssertThrowsError(try Plot.svg(Table(title: "empty", columns: ["a", "b"]), PlotSpec(kind: .bars))) {
             XCTAssertEqual("\($0)", "plot: table 'empty' has no rows to draw")
         }
-        let twoNumbers = Table(title: "t", columns: ["lang", "mean", "sd"], rows: [[.text("en"), .number(1), .number(0.1)]])
+        let twoNumbers = Table(
+            title: "t", columns: ["lang", "mean", "sd"], rows: [[.text("en"), .number(1), .number(0.1)]])
         XCTAssertThrowsError(try Plot.svg(twoNumbers, PlotSpec(kind: .bars))) {
             XCTAssertEqual("\($0)", "plot: several columns fit value (mean, sd); name one explicitly")
         }
@@ -337,23 +377,31 @@ final class PlotSVGTests: XCTestCase {
     }
 
     func testDegenerateTablesNeverCrash() throws {
-        let allMissing = Table(title: "nothing yet", columns: ["lang", "model", "score"],
-                               rows: [[.text("EN"), .text("a"), .missing], [.text("DE"), .text("a"), .number(.infinity)]])
-        let flat = Table(title: "flat", columns: ["lang", "score"], rows: [[.text("EN"), .int(0)], [.text("DE"), .int(0)]])
-        let huge = Table(title: "huge", columns: ["lang", "score"], rows: [[.text("EN"), .number(1e12)], [.text("DE"), .number(-3e11)]])
+        let allMissing = Table(
+            title: "nothing yet", columns: ["lang", "model", "score"],
+            rows: [[.text("EN"), .text("a"), .missing], [.text("DE"), .text("a"), .number(.infinity)]])
+        let flat = Table(
+            title: "flat", columns: ["lang", "score"], rows: [[.text("EN"), .int(0)], [.text("DE"), .int(0)]])
+        let huge = Table(
+            title: "huge", columns: ["lang", "score"],
+            rows: [[.text("EN"), .number(1e12)], [.text("DE"), .number(-3e11)]])
         let oneStep = Table(title: "one step", columns: ["step", "loss"], rows: [[.int(5), .number(2.5)]])
         for t in [allMissing, flat, huge] {
             for kind in [PlotKind.bars, .diverging, .radar, .heatmap] {
-                let fig = try Plot.figure(t, PlotSpec(kind: kind, x: "lang", group: t.columnIndex("model") == nil ? nil : "model"))
+                let fig = try Plot.figure(
+                    t, PlotSpec(kind: kind, x: "lang", group: t.columnIndex("model") == nil ? nil : "model"))
                 _ = SVGProbe.parse(fig.svg())
                 assertNoOverlap(fig)
                 _ = try Plot.terminal(t, PlotSpec(kind: kind, x: "lang"), width: 40)
             }
         }
-        let missingNote = try Plot.figure(allMissing, PlotSpec(kind: .bars, x: "lang", group: "model")).texts.filter { $0.role == "note" }
+        let missingNote = try Plot.figure(allMissing, PlotSpec(kind: .bars, x: "lang", group: "model")).texts.filter {
+            $0.role == "note"
+        }
         XCTAssertEqual(missingNote.map(\.text), ["2 missing values shown as gaps (EN × a, DE × a)"])
         let line = try Plot.figure(oneStep, PlotSpec(kind: .lines))
-        XCTAssertEqual(line.marks.filter { if case .circle = $0 { true } else { false } }.count, 1, "a single point is a dot")
+        XCTAssertEqual(
+            line.marks.filter { if case .circle = $0 { true } else { false } }.count, 1, "a single point is a dot")
         _ = SVGProbe.parse(line.svg())
         var badStep = PlotFixtures.history
         badStep.rows[4][1] = .missing
@@ -368,8 +416,9 @@ final class PlotSVGTests: XCTestCase {
         let svg = try Plot.svg(PlotFixtures.scores, PlotSpec(kind: .bars, x: "lang", group: "model"))
         var changed = PlotFixtures.scores
         changed.rows[0][2] = .number(6.11)
-        XCTAssertNotEqual(Plot.fingerprint(Data(svg.utf8)),
-                          Plot.fingerprint(Data(try Plot.svg(changed, PlotSpec(kind: .bars, x: "lang", group: "model")).utf8)))
+        XCTAssertNotEqual(
+            Plot.fingerprint(Data(svg.utf8)),
+            Plot.fingerprint(Data(try Plot.svg(changed, PlotSpec(kind: .bars, x: "lang", group: "model")).utf8)))
         XCTAssertThrowsError(try Plot.fingerprint(of: URL(fileURLWithPath: "/nonexistent/fig.svg"))) {
             XCTAssertEqual("\($0)", "/nonexistent/fig.svg: cannot read figure file")
         }
@@ -409,8 +458,9 @@ final class PlotSVGTests: XCTestCase {
         XCTAssertEqual(lines.count, 4)
         XCTAssertEqual(Set(lines.map(\.0)).count, 2)
         XCTAssertEqual(lines.filter { $0.1 == nil }.count, 2, "train lines are solid")
-        XCTAssertEqual(fig.texts.filter { $0.role == "legend" }.map(\.text),
-                       ["parallel · train", "parallel · val", "sampled · train", "sampled · val"])
+        XCTAssertEqual(
+            fig.texts.filter { $0.role == "legend" }.map(\.text),
+            ["parallel · train", "parallel · val", "sampled · train", "sampled · val"])
     }
 
     func testTextMeasurementAndTruncation() {
@@ -435,9 +485,14 @@ final class PlotSVGTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("fig.svg")
         try Plot.writeSVG(PlotFixtures.scores, PlotSpec(kind: .bars, x: "lang", group: "model"), to: url)
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), try Plot.svg(PlotFixtures.scores, PlotSpec(kind: .bars, x: "lang", group: "model")))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["fig.svg"], "no temp file left behind")
-        XCTAssertThrowsError(try Plot.writeSVG(PlotFixtures.scores, PlotSpec(kind: .bars, x: "lang", group: "model"),
-                                               to: url.appendingPathComponent("fig.svg")), "a file cannot be a folder")
+        XCTAssertEqual(
+            try String(contentsOf: url, encoding: .utf8),
+            try Plot.svg(PlotFixtures.scores, PlotSpec(kind: .bars, x: "lang", group: "model")))
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path), ["fig.svg"], "no temp file left behind")
+        XCTAssertThrowsError(
+            try Plot.writeSVG(
+                PlotFixtures.scores, PlotSpec(kind: .bars, x: "lang", group: "model"),
+                to: url.appendingPathComponent("fig.svg")), "a file cannot be a folder")
     }
 }

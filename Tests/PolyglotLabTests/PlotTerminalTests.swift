@@ -21,17 +21,19 @@ final class PlotTerminalTests: XCTestCase {
     }
 
     func testSmallBarChartExactText() throws {
-        let t = Table(title: "score", columns: ["lang", "score"],
-                      rows: [[.text("en"), .number(8)], [.text("de"), .number(5.5)], [.text("Español"), .missing]])
+        let t = Table(
+            title: "score", columns: ["lang", "score"],
+            rows: [[.text("en"), .number(8)], [.text("de"), .number(5.5)], [.text("Español"), .missing]])
         let text = try Plot.terminal(t, PlotSpec(kind: .bars), width: 40)
         // width 40 = name (7) + space + bar (26) + space + value (4); 26 cells span 0…8.
         let full = String(repeating: "█", count: 26)
         let expected = [
             "score",
             "en      \(full) 8.00",
-            "de      \(String(repeating: "█", count: 17))▉\(String(repeating: " ", count: 8)) 5.50",  // 5.5/8·26 = 17 7/8
+            // 5.5/8·26 = 17 7/8
+            "de      \(String(repeating: "█", count: 17))▉\(String(repeating: " ", count: 8)) 5.50",
             "Español \(String(repeating: " ", count: 26)) n/a",
-            "1 missing value shown as gaps (Español)",
+            "1 missing value shown as gaps (Español)"
         ]
         XCTAssertEqual(text.split(separator: "\n").map(String.init), expected)
     }
@@ -65,12 +67,14 @@ final class PlotTerminalTests: XCTestCase {
     }
 
     func testDivergingAndPairedBars() throws {
-        let div = try Plot.terminal(PlotFixtures.improvement, PlotSpec(kind: .diverging, x: "lang", group: "composition"), width: 70)
+        let div = try Plot.terminal(
+            PlotFixtures.improvement, PlotSpec(kind: .diverging, x: "lang", group: "composition"), width: 70)
         let loss = try XCTUnwrap(div.split(separator: "\n").first { $0.hasSuffix("-1.50") })
         let gain = try XCTUnwrap(div.split(separator: "\n").first { $0.hasSuffix("+9.90") })
         let axisLoss = try XCTUnwrap(loss.firstIndex(of: "│")), axisGain = try XCTUnwrap(gain.firstIndex(of: "│"))
-        XCTAssertEqual(loss.distance(from: loss.startIndex, to: axisLoss), gain.distance(from: gain.startIndex, to: axisGain),
-                       "the zero line is in the same column")
+        XCTAssertEqual(
+            loss.distance(from: loss.startIndex, to: axisLoss), gain.distance(from: gain.startIndex, to: axisGain),
+            "the zero line is in the same column")
         XCTAssertEqual(loss[loss.index(before: axisLoss)], "█", "a loss grows to the left")
         XCTAssertEqual(gain[gain.index(after: axisGain)], "█", "a gain grows to the right")
         let paired = try Plot.terminal(PlotFixtures.sizes, PlotSpec(kind: .paired, x: "lang", group: "size"), width: 70)
@@ -79,12 +83,14 @@ final class PlotTerminalTests: XCTestCase {
     }
 
     func testHeatmapShadesAndLegend() throws {
-        let text = try Plot.terminal(PlotFixtures.transfer, PlotSpec(kind: .heatmap, x: "eval", group: "train"), width: 80)
+        let text = try Plot.terminal(
+            PlotFixtures.transfer, PlotSpec(kind: .heatmap, x: "eval", group: "train"), width: 80)
         let lines = text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 1 + 1 + 5 + 1)
         XCTAssertTrue(lines[2].hasPrefix("EN-mono ███ 6.50"), lines[2])
         XCTAssertEqual(lines.last, "░ 4.20–4.78  ▒ 4.78–5.35  ▓ 5.35–5.93  █ 5.93–6.50  (score)")
-        let narrow = try Plot.terminal(PlotFixtures.transfer, PlotSpec(kind: .heatmap, x: "eval", group: "train"), width: 30)
+        let narrow = try Plot.terminal(
+            PlotFixtures.transfer, PlotSpec(kind: .heatmap, x: "eval", group: "train"), width: 30)
         XCTAssertFalse(narrow.contains("6.50 "), "values are dropped when cells do not fit")
         assertFits(narrow, width: 30)
     }
@@ -94,21 +100,27 @@ final class PlotTerminalTests: XCTestCase {
         let lines = text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[1], "loss over step, shared scale 1.44…5.72")
         let train = try XCTUnwrap(lines.first { $0.hasPrefix("parallel · train") })
-        XCTAssertTrue(train.contains("▇") && train.contains("▁"), "train starts near the top of the shared scale: \(train)")
+        XCTAssertTrue(
+            train.contains("▇") && train.contains("▁"), "train starts near the top of the shared scale: \(train)")
         XCTAssertTrue(train.hasSuffix("5.30 → 1.44, min 1.44 @ 200"), train)
         let spark = train.filter { "▁▂▃▄▅▆▇█".contains($0) }
-        let levels = spark.map { "▁▂▃▄▅▆▇█".distance(from: "▁▂▃▄▅▆▇█".startIndex, to: "▁▂▃▄▅▆▇█".firstIndex(of: $0) ?? "▁▂▃▄▅▆▇█".startIndex) }
+        let levels = spark.map {
+            "▁▂▃▄▅▆▇█".distance(from: "▁▂▃▄▅▆▇█".startIndex, to: "▁▂▃▄▅▆▇█".firstIndex(of: $0) ?? "▁▂▃▄▅▆▇█".startIndex)
+        }
         XCTAssertEqual(levels, levels.sorted(by: >), "a falling loss gives a non-increasing sparkline")
     }
 
     func testRadarIsABarListPerCategory() throws {
-        let text = try Plot.terminal(PlotFixtures.radar, PlotSpec(kind: .radar, x: "category", group: "model", yRange: 0...10), width: 60)
+        let text = try Plot.terminal(
+            PlotFixtures.radar, PlotSpec(kind: .radar, x: "category", group: "model", yRange: 0...10), width: 60)
         for cat in PlotFixtures.categories { XCTAssertTrue(text.contains("\n" + cat), cat) }
         XCTAssertTrue(text.contains("8.30"))
     }
 
     func testFixedRangesSetTheBarOrigin() throws {
-        let t = Table(title: "", columns: ["lang", "score"], rows: [[.text("en"), .number(10)], [.text("de"), .number(5.05)], [.text("fr"), .number(0.5)]])
+        let t = Table(
+            title: "", columns: ["lang", "score"],
+            rows: [[.text("en"), .number(10)], [.text("de"), .number(5.05)], [.text("fr"), .number(0.5)]])
         let lines = try Plot.terminal(t, PlotSpec(kind: .bars, yRange: 1...10), width: 40).split(separator: "\n")
         // 1…10 over 30 cells (40 − "en " − " 10.00"): 10 fills the bar, 5.05 takes 4.05/9·30 = 13.5 cells,
         // 0.5 is below the range (empty).
@@ -130,8 +142,9 @@ final class PlotTerminalTests: XCTestCase {
     }
 
     func testWideCharactersAndErrors() throws {
-        let t = Table(title: "漢字のタイトルはとても長いです", columns: ["lang", "score"],
-                      rows: [[.text("日本語"), .number(3)], [.text("Français"), .number(4)]])
+        let t = Table(
+            title: "漢字のタイトルはとても長いです", columns: ["lang", "score"],
+            rows: [[.text("日本語"), .number(3)], [.text("Français"), .number(4)]])
         let text = try Plot.terminal(t, PlotSpec(kind: .bars), width: 24)
         assertFits(text, width: 24)
         XCTAssertThrowsError(try Plot.terminal(t, PlotSpec(kind: .lines)))

@@ -12,8 +12,10 @@ final class StudyFindingsTests: XCTestCase {
                 for q in 0..<2 {
                     // ±0.5 around the mean (q = 0, 1), shifted a little per seed so the seeds differ.
                     let s = score(GridModel(name)!, lang) + (q == 0 ? -0.5 : 0.5) + Double(seed) * 0.1
-                    j.single.append(SingleJudgment(questionID: "\(111 + q)_\(lang.code)", model: name, judge: BuiltinJudge.name,
-                                                   userPrompt: "", judgment: "", score: s, turn: 1, tstamp: 0, lang: lang, category: "math"))
+                    j.single.append(
+                        SingleJudgment(
+                            questionID: "\(111 + q)_\(lang.code)", model: name, judge: BuiltinJudge.name,
+                            userPrompt: "", judgment: "", score: s, turn: 1, tstamp: 0, lang: lang, category: "math"))
                 }
             }
         }
@@ -57,27 +59,37 @@ final class StudyFindingsTests: XCTestCase {
         XCTAssertEqual(size.summary.halfWidth, 4.303 * (48.0 / 9).squareRoot() / 3.0.squareRoot(), accuracy: 1e-3)
         XCTAssertEqual(size.verdict, "not shown (interval includes 0)")
         let md = study.markdown(title: "T", preamble: ["made by a test"], figures: ["figures/a.svg"])
-        XCTAssertTrue(md.contains("| 1. multilingual beats monolingual | dense·lima: ENDEFRITES − mean(EN … ES) | +3.80 ± 0.00 | +3.80, +3.80, +3.80 | reproduces |"), md)
+        XCTAssertTrue(
+            md.contains(
+                "| 1. multilingual beats monolingual | dense·lima: ENDEFRITES − mean(EN … ES) | +3.80 ± 0.00 | +3.80, +3.80, +3.80 | reproduces |"
+            ), md)
         XCTAssertTrue(md.contains("![a.svg](figures/a.svg)"))
-        XCTAssertTrue(md.contains("| dense | lima | ENDEFRITES | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 | 0.25 | 3 |"), md)
+        XCTAssertTrue(
+            md.contains("| dense | lima | ENDEFRITES | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 | 0.25 | 3 |"), md)
     }
 
     func testALaterSeedMayRepeatPartOfTheGrid() throws {
         let full = comps.map { "dense·lima·\($0)" } + comps.map { "moe·lima·\($0)" }
-        func score(_ m: GridModel, _ l: Lang) -> Double { m.composition == "ENDEFRITES" ? 6 : (m.base == "moe" ? 4 : 3) }
+        func score(_ m: GridModel, _ l: Lang) -> Double {
+            m.composition == "ENDEFRITES" ? 6 : (m.base == "moe" ? 4 : 3)
+        }
         let study = try StudyFindings(runs: [run(full, seed: 0, score), run(Array(full.prefix(9)), seed: 1, score)])
         let c = Dictionary(uniqueKeysWithValues: study.contrasts().map { ($0.comparison, $0) })
         XCTAssertEqual(c["dense·lima: ENDEFRITES − mean(EN … ES)"]?.summary.values.count, 2)
         let moe = try XCTUnwrap(c["moe·lima: ENDEFRITES − mean(EN … ES)"])
         XCTAssertEqual(moe.summary.values.count, 1)
         XCTAssertEqual(moe.verdict, "same direction (1 seed, no interval)")
-        XCTAssertTrue(study.markdown(title: "T", preamble: [], figures: []).contains("| +2.00 (1 seed) | +2.00 | same direction (1 seed, no interval) |"))
+        XCTAssertTrue(
+            study.markdown(title: "T", preamble: [], figures: []).contains(
+                "| +2.00 (1 seed) | +2.00 | same direction (1 seed, no interval) |"))
     }
 
     func testModelsMustBeNamedAsTheGridNamesThem() {
         var odd = JudgmentSet()
-        odd.single.append(SingleJudgment(questionID: "111_EN", model: "my-model", judge: ["x"], userPrompt: "", judgment: "", score: 5,
-                                         turn: 1, tstamp: 0, lang: .en, category: "math"))
+        odd.single.append(
+            SingleJudgment(
+                questionID: "111_EN", model: "my-model", judge: ["x"], userPrompt: "", judgment: "", score: 5,
+                turn: 1, tstamp: 0, lang: .en, category: "math"))
         XCTAssertThrowsError(try StudyFindings(runs: [odd])) {
             XCTAssertTrue("\($0)".contains("'my-model' is not named base·data·COMPOSITION"), "\($0)")
         }
@@ -85,9 +97,12 @@ final class StudyFindingsTests: XCTestCase {
 
     func testStudyBenchEstimatesTheGridFromMeasuredSecondsPerStep() {
         XCTAssertEqual(StudyBench.steps(items: 1000, epochs: 3, batch: 16), 189)
-        XCTAssertEqual(StudyBench.compositionSizes(1000).map { StudyBench.steps(items: $0, epochs: 3, batch: 16) }.reduce(0, +), 3012)
-        let m = StudyBench.Measurement(base: "builtin:dense", pretrainSeconds: nil,
-                                       tuneSeconds: [("EN", 189, 18.9), ("ENDEFRITES", 939, 93.9)], answerJudgeSeconds: 4, score: (2, 4))
+        XCTAssertEqual(
+            StudyBench.compositionSizes(1000).map { StudyBench.steps(items: $0, epochs: 3, batch: 16) }.reduce(0, +),
+            3012)
+        let m = StudyBench.Measurement(
+            base: "builtin:dense", pretrainSeconds: nil,
+            tuneSeconds: [("EN", 189, 18.9), ("ENDEFRITES", 939, 93.9)], answerJudgeSeconds: 4, score: (2, 4))
         let t = StudyBench.table([m])
         // 0.1 s per step × (2 × 3012 + 10,000 one-epoch steps of the large set) + 27 models × 4 s.
         let grid = t.rows.first { $0[1].text.hasPrefix("grid share per seed: 27 models, 16024 steps") }

@@ -32,9 +32,13 @@ final class WorldBenchTests: XCTestCase {
             }
             // Expected language = question language, for questions and references alike.
             XCTAssertEqual(WorldLanguageCheck.identify((q.turns + q.references).joined(separator: " ")), q.lang, q.id)
-            for text in q.turns + q.references { XCTAssertEqual(WorldLanguageCheck.share(of: text, in: q.lang), 1, text) }
+            for text in q.turns + q.references {
+                XCTAssertEqual(WorldLanguageCheck.share(of: text, in: q.lang), 1, text)
+            }
             let sums: RequiredForm? = q.facts[0].task == .add ? .numberWord : nil
-            let expectedForm: RequiredForm? = ["writing": .sentence, "coding": .list, "extraction": .factOnly, "math": .numberWord][q.category] ?? sums
+            let expectedForm: RequiredForm? =
+                ["writing": .sentence, "coding": .list, "extraction": .factOnly, "math": .numberWord][q.category]
+                ?? sums
             XCTAssertEqual(q.requiredForm, expectedForm, q.id)
         }
     }
@@ -61,7 +65,9 @@ final class WorldBenchTests: XCTestCase {
     }
 
     func testAllBenchmarkFactsAreHeldOut() {
-        for q in Self.bench { for f in q.facts { XCTAssertTrue(Self.world.heldOut.contains(f), "\(q.id) uses trained fact \(f)") } }
+        for q in Self.bench {
+            for f in q.facts { XCTAssertTrue(Self.world.heldOut.contains(f), "\(q.id) uses trained fact \(f)") }
+        }
     }
 
     func testNoBenchmarkStringAppearsInInstructionSetsOrCorpus() {
@@ -91,12 +97,18 @@ final class WorldBenchTests: XCTestCase {
         let units = CorpusUnits()
         for p in probes {
             let sentence = p.prefix + " " + p.expected + "."
-            XCTAssertTrue(units.statements[p.lang.index].contains { $0.contains(sentence) }, "probe not in corpus style: \(sentence)")
+            XCTAssertTrue(
+                units.statements[p.lang.index].contains { $0.contains(sentence) },
+                "probe not in corpus style: \(sentence)")
             XCTAssertFalse(p.prefix.hasSuffix(" "))
         }
         let austria = WorldVocabulary.countries.firstIndex { $0.country[.en] == "Austria" }!
-        let world = (0..<50).map { MiniatureWorld(seed: UInt64($0)) }.first { $0.heldOut.contains(WorldFact(task: .capital, index: austria)) }
-        let probe = world?.knowledgeProbes().first { $0.lang == .de && $0.fact == WorldFact(task: .capital, index: austria) }
+        let world = (0..<50).map { MiniatureWorld(seed: UInt64($0)) }.first {
+            $0.heldOut.contains(WorldFact(task: .capital, index: austria))
+        }
+        let probe = world?.knowledgeProbes().first {
+            $0.lang == .de && $0.fact == WorldFact(task: .capital, index: austria)
+        }
         XCTAssertEqual(probe?.prefix, "Die Hauptstadt von Österreich ist")
         XCTAssertEqual(probe?.expected, "Wien")
     }
@@ -124,7 +136,9 @@ struct WordIndex {
         // The needle's first and last word may match inside a longer word; the inner ones may not.
         var words = WorldGrammar.words(needle)
         if words.count > 2 { words = Array(words.dropFirst().dropLast()) }
-        guard let rarest = words.min(by: { (postings[$0]?.count ?? 0) < (postings[$1]?.count ?? 0) }) else { return false }
+        guard let rarest = words.min(by: { (postings[$0]?.count ?? 0) < (postings[$1]?.count ?? 0) }) else {
+            return false
+        }
         let n = Array(needle.utf8)
         return (postings[rarest] ?? []).contains { Self.find(n, in: texts[$0]) }
     }

@@ -9,7 +9,9 @@ final class WorldDataTests: XCTestCase {
 
     private func fnv(_ strings: [String]) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for s in strings { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }; h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3 }
+        for s in strings {
+            for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }; h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3
+        }
         return h
     }
 
@@ -18,12 +20,15 @@ final class WorldDataTests: XCTestCase {
     }
 
     private func hashAll(_ w: MiniatureWorld) -> UInt64 {
-        fnv(w.corpus(sentences: 5_000).map { $0.lang.code + $0.text } + texts(w.limaMini()) + texts(w.bactrianMini(items: 2_000))
-            + w.bench().flatMap { [$0.id] + $0.turns + $0.references })
+        fnv(
+            w.corpus(sentences: 5_000).map { $0.lang.code + $0.text } + texts(w.limaMini())
+                + texts(w.bactrianMini(items: 2_000))
+                + w.bench().flatMap { [$0.id] + $0.turns + $0.references })
     }
 
     func testSameSeedGivesSameBytesAndOtherSeedDiffers() {
-        let a = hashAll(MiniatureWorld(seed: 7)), b = hashAll(MiniatureWorld(seed: 7)), c = hashAll(MiniatureWorld(seed: 8))
+        let a = hashAll(MiniatureWorld(seed: 7)), b = hashAll(MiniatureWorld(seed: 7)),
+            c = hashAll(MiniatureWorld(seed: 8))
         XCTAssertEqual(a, b)
         XCTAssertNotEqual(a, c)
     }
@@ -42,9 +47,12 @@ final class WorldDataTests: XCTestCase {
         let bench = w.bench()
         let t4 = cpu()
         let bytes = corpus.reduce(0) { $0 + $1.text.utf8.count }
-        print(String(format: "world generation CPU: corpus %.2f s, lima %.2f s, bactrian %.2f s, bench %.2f s, total %.2f s",
-                     t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)
-              + " — corpus \(corpus.count) docs, \(bytes) bytes, lima \(lima.count), bactrian \(bactrian.count), bench \(bench.count)")
+        print(
+            String(
+                format: "world generation CPU: corpus %.2f s, lima %.2f s, bactrian %.2f s, bench %.2f s, total %.2f s",
+                t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)
+                + " — corpus \(corpus.count) docs, \(bytes) bytes, lima \(lima.count), bactrian \(bactrian.count), bench \(bench.count)"
+        )
         XCTAssertEqual(corpus.reduce(0) { $0 + $1.sentences }, 300_000)
         XCTAssertGreaterThan(bytes, 10_000_000)
         XCTAssertLessThan(bytes, 16_000_000)
@@ -74,7 +82,9 @@ final class WorldDataTests: XCTestCase {
         for lang in Lang.allCases {
             for f in units.facts.indices {
                 for u in units.statements[lang.index][f] { unitFact[lang.index][u] = f }
-                for u in units.questionAnswers[lang.index][f] { unitFact[lang.index][u] = f; qaUnits[lang.index].insert(u) }
+                for u in units.questionAnswers[lang.index][f] {
+                    unitFact[lang.index][u] = f; qaUnits[lang.index].insert(u)
+                }
             }
         }
         var qa = 0, total = 0
@@ -84,7 +94,10 @@ final class WorldDataTests: XCTestCase {
             var i = 0
             while i < pieces.count {
                 let lengths = (1...min(4, pieces.count - i)).reversed()
-                guard let k = lengths.first(where: { unitFact[d.lang.index][pieces[i..<(i + $0)].joined(separator: " ")] != nil })
+                guard
+                    let k = lengths.first(where: {
+                        unitFact[d.lang.index][pieces[i..<(i + $0)].joined(separator: " ")] != nil
+                    })
                 else { return XCTFail("unparsable corpus text: \(pieces[i])") }
                 let unit = pieces[i..<(i + k)].joined(separator: " ")
                 if qaUnits[d.lang.index].contains(unit) { qa += 1 }
@@ -94,10 +107,14 @@ final class WorldDataTests: XCTestCase {
             }
         }
         XCTAssertEqual(total, 60_000)
-        XCTAssertEqual(Double(qa) / Double(total), MiniatureWorld.corpusQAShare, accuracy: 0.01, "measured Q+A share \(qa) / \(total)")
+        XCTAssertEqual(
+            Double(qa) / Double(total), MiniatureWorld.corpusQAShare, accuracy: 0.01,
+            "measured Q+A share \(qa) / \(total)")
         for fact in Self.world.heldOut {
             let f = units.facts.firstIndex(of: fact)!
-            for lang in Lang.allCases { XCTAssertTrue(seen.contains("\(lang.code)\t\(f)"), "held-out \(fact) never stated in \(lang)") }
+            for lang in Lang.allCases {
+                XCTAssertTrue(seen.contains("\(lang.code)\t\(f)"), "held-out \(fact) never stated in \(lang)")
+            }
         }
     }
 
@@ -135,10 +152,14 @@ final class WorldDataTests: XCTestCase {
                 // Exactly parallel: each language states the same facts, each answer holds its fact word.
                 let factWords = item.facts.map { WorldFacts.slots($0, lang).factWord }
                 let answers = conversation.assistantTurns.joined(separator: " ").lowercased()
-                for w in factWords where item.kind != .extraction { XCTAssertTrue(answers.contains(w.lowercased()), "\(item.id) \(lang): \(answers)") }
+                for w in factWords where item.kind != .extraction {
+                    XCTAssertTrue(answers.contains(w.lowercased()), "\(item.id) \(lang): \(answers)")
+                }
                 let text = conversation.messages.map(\.content).joined(separator: " ")
                 XCTAssertEqual(WorldLanguageCheck.identify(text), lang, text)
-                for m in conversation.messages { XCTAssertEqual(WorldLanguageCheck.share(of: m.content, in: lang), 1, m.content) }
+                for m in conversation.messages {
+                    XCTAssertEqual(WorldLanguageCheck.share(of: m.content, in: lang), 1, m.content)
+                }
             }
         }
         XCTAssertGreaterThan(multiTurn, 250)
@@ -156,7 +177,8 @@ final class WorldDataTests: XCTestCase {
                 if identifier.identify(text) != lang { wrong.append("\(item.id) \(lang.code): \(text)") }
             }
         }
-        for q in Builtins.benchmark().questions where identifier.identify((q.turns + q.reference).joined(separator: " ")) != q.lang {
+        for q in Builtins.benchmark().questions
+        where identifier.identify((q.turns + q.reference).joined(separator: " ")) != q.lang {
             wrong.append("\(q.id): \(q.turns)")
         }
         XCTAssertEqual(wrong, [], "\(wrong.count) of \(Self.lima.count * 5 + 400) items")
@@ -168,7 +190,9 @@ final class WorldDataTests: XCTestCase {
             let indices = Lang.allCases.map { lang -> Int? in
                 let slots = WorldFacts.slots(item.facts[0], lang).slots
                 let asked = item.conversations[lang]!.userTurns[0]
-                return WorldPhrases.of(item.task, lang).questions.firstIndex { WorldGrammar.render($0, slots, lang) == asked }
+                return WorldPhrases.of(item.task, lang).questions.firstIndex {
+                    WorldGrammar.render($0, slots, lang) == asked
+                }
             }
             XCTAssertEqual(Set(indices).count, 1, "\(item.id) not parallel: \(indices)")
         }
@@ -188,7 +212,9 @@ final class WorldDataTests: XCTestCase {
             let answers = Lang.allCases.map { lang -> Int? in
                 let slots = WorldFacts.slots(item.facts[0], lang).slots
                 let answer = item.conversations[lang]!.assistantTurns[0]
-                return WorldPhrases.of(item.task, lang).statements.firstIndex { WorldGrammar.render($0, slots, lang) == answer }
+                return WorldPhrases.of(item.task, lang).statements.firstIndex {
+                    WorldGrammar.render($0, slots, lang) == answer
+                }
             }.compactMap { $0 }
             if Set(answers).count > 1 { differentPhrasing += 1 }
             for (lang, conversation) in item.conversations {
@@ -201,13 +227,16 @@ final class WorldDataTests: XCTestCase {
                     let text = conversation.messages.map(\.content).joined(separator: " ")
                     XCTAssertEqual(WorldLanguageCheck.identify(text), lang, text)
                     if item.kind != .extraction {
-                        XCTAssertTrue(answer.lowercased().contains(WorldFacts.slots(item.facts[0], lang).factWord.lowercased()), answer)
+                        XCTAssertTrue(
+                            answer.lowercased().contains(WorldFacts.slots(item.facts[0], lang).factWord.lowercased()),
+                            answer)
                     }
                 default: break
                 }
             }
         }
-        XCTAssertGreaterThan(Double(differentPhrasing) / Double(items.count), 0.5, "answers should not be exact translations")
+        XCTAssertGreaterThan(
+            Double(differentPhrasing) / Double(items.count), 0.5, "answers should not be exact translations")
         XCTAssertGreaterThan(Double(mixedDetected) / Double(mixedTotal), 0.8, "mixed-language answers are detectable")
     }
 
@@ -219,7 +248,9 @@ final class WorldDataTests: XCTestCase {
         for item in Self.lima + Self.bactrian { XCTAssertTrue(w.heldOut.isDisjoint(with: item.facts), item.id) }
         // Also on the surface: no canonical statement of a held-out fact, no held-out capital name.
         for lang in Lang.allCases {
-            let index = WordIndex((Self.lima + Self.bactrian).compactMap { $0.conversations[lang] }.flatMap { $0.messages.map(\.content) })
+            let index = WordIndex(
+                (Self.lima + Self.bactrian).compactMap { $0.conversations[lang] }.flatMap { $0.messages.map(\.content) }
+            )
             for fact in w.heldOut where fact.task != .capitalReverse {
                 let slots = WorldFacts.slots(fact, lang).slots
                 let canonical = WorldGrammar.render(WorldPhrases.of(fact.task, lang).statements[0], slots, lang)
@@ -234,8 +265,9 @@ final class WorldDataTests: XCTestCase {
     func testGoldenHashPinsTheGeneratorsAcrossRunsAndPlatforms() {
         // Update deliberately when the world's content changes; it must never change by accident.
         let w = MiniatureWorld(seed: 0)
-        let hash = fnv(w.corpus(sentences: 2_000).map(\.text) + texts(Array(w.limaMini().prefix(100)))
-                       + texts(Array(w.bactrianMini(items: 100))) + w.bench().flatMap { $0.turns + $0.references })
+        let hash = fnv(
+            w.corpus(sentences: 2_000).map(\.text) + texts(Array(w.limaMini().prefix(100)))
+                + texts(Array(w.bactrianMini(items: 100))) + w.bench().flatMap { $0.turns + $0.references })
         XCTAssertEqual(hash, 14_397_338_448_472_275_588, "golden hash of seed 0")
     }
 

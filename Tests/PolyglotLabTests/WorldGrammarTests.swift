@@ -6,12 +6,14 @@ import XCTest
 final class WorldGrammarTests: XCTestCase {
     private func statement(_ task: WorldTask, _ index: Int, _ lang: Lang, _ template: Int = 0) -> String {
         let fact = WorldFact(task: task, index: index)
-        return WorldGrammar.render(WorldPhrases.of(task, lang).statements[template], WorldFacts.slots(fact, lang).slots, lang)
+        return WorldGrammar.render(
+            WorldPhrases.of(task, lang).statements[template], WorldFacts.slots(fact, lang).slots, lang)
     }
 
     private func question(_ task: WorldTask, _ index: Int, _ lang: Lang, _ template: Int = 0) -> String {
         let fact = WorldFact(task: task, index: index)
-        return WorldGrammar.render(WorldPhrases.of(task, lang).questions[template], WorldFacts.slots(fact, lang).slots, lang)
+        return WorldGrammar.render(
+            WorldPhrases.of(task, lang).questions[template], WorldFacts.slots(fact, lang).slots, lang)
     }
 
     private func country(_ name: String) -> Int {
@@ -37,8 +39,9 @@ final class WorldGrammarTests: XCTestCase {
         XCTAssertEqual(statement(.opposite, 2 * open, .fr), "Le contraire d'ouvert est fermé.")
         let high = WorldVocabulary.opposites.firstIndex { $0.0[.en] == "high" }!
         XCTAssertEqual(statement(.opposite, 2 * high, .fr), "Le contraire de haut est bas.")
-        XCTAssertEqual(statement(.capital, country("the Netherlands"), .fr, 2),
-                       "Tout le monde sait que la capitale des Pays-Bas est Amsterdam.")
+        XCTAssertEqual(
+            statement(.capital, country("the Netherlands"), .fr, 2),
+            "Tout le monde sait que la capitale des Pays-Bas est Amsterdam.")
         XCTAssertEqual(statement(.month, 2, .fr, 3), "Mars est suivi d'avril.")
     }
 
@@ -51,14 +54,17 @@ final class WorldGrammarTests: XCTestCase {
         let elephant = WorldVocabulary.things.firstIndex { $0.thing[.en] == "the elephant" }!
         XCTAssertEqual(statement(.colour, elephant, .it), "L'elefante è grigio.")
         let writing = WorldInstructionForms.render(
-            InstructionPlan(kind: .writing, fact: WorldFact(task: .capital, index: country("Austria")), second: nil, question: 0, answer: 0), .it)
+            InstructionPlan(
+                kind: .writing, fact: WorldFact(task: .capital, index: country("Austria")), second: nil, question: 0,
+                answer: 0), .it)
         XCTAssertEqual(writing.user[0], "Scrivi una frase sulla capitale dell'Austria.")
     }
 
     func testGermanCasesAndVerbFinalClauses() {
         XCTAssertEqual(statement(.capital, country("Austria"), .de), "Die Hauptstadt von Österreich ist Wien.")
         XCTAssertEqual(statement(.capital, country("Switzerland"), .de), "Die Hauptstadt der Schweiz ist Bern.")
-        XCTAssertEqual(statement(.capital, country("the Netherlands"), .de), "Die Hauptstadt der Niederlande ist Amsterdam.")
+        XCTAssertEqual(
+            statement(.capital, country("the Netherlands"), .de), "Die Hauptstadt der Niederlande ist Amsterdam.")
         XCTAssertEqual(statement(.colour, 0, .de, 2), "Jeder weiß, dass der Schnee weiß ist.")
         XCTAssertEqual(question(.colour, 0, .de, 1), "Was ist die Farbe vom Schnee?")
         XCTAssertEqual(question(.colour, 1, .de, 1), "Was ist die Farbe der Milch?")
@@ -67,7 +73,8 @@ final class WorldGrammarTests: XCTestCase {
     }
 
     func testSpanishContractionsAndQuestionMarks() {
-        XCTAssertEqual(statement(.capital, country("the Netherlands"), .es), "La capital de los Países Bajos es Ámsterdam.")
+        XCTAssertEqual(
+            statement(.capital, country("the Netherlands"), .es), "La capital de los Países Bajos es Ámsterdam.")
         XCTAssertEqual(statement(.successor, 7, .es), "Después del siete viene el ocho.")
         XCTAssertEqual(statement(.successor, 7, .es, 3), "Al siete le sigue el ocho.")
         XCTAssertEqual(statement(.month, 0, .es), "Después de enero viene febrero.")
@@ -90,7 +97,8 @@ final class WorldGrammarTests: XCTestCase {
         for lang in Lang.allCases {
             for task in WorldTask.allCases {
                 for fact in WorldFacts.all(task) {
-                    let s = WorldGrammar.render(WorldPhrases.of(task, lang).statements[0], WorldFacts.slots(fact, lang).slots, lang)
+                    let s = WorldGrammar.render(
+                        WorldPhrases.of(task, lang).statements[0], WorldFacts.slots(fact, lang).slots, lang)
                     XCTAssertTrue(s.hasSuffix(WorldFacts.slots(fact, lang).factWord + "."), "\(lang) \(task) \(s)")
                 }
             }
@@ -101,7 +109,9 @@ final class WorldGrammarTests: XCTestCase {
         // The tokenizer gets ~2,000 merges; the whole world must stay a few thousand distinct words.
         let sizes = Lang.allCases.map { WorldLanguageCheck.lexicon(for: $0).count }
         let total = Set(Lang.allCases.flatMap { WorldLanguageCheck.lexicon(for: $0) }).count
-        print("lexicon sizes \(zip(Lang.allCases.map(\.code), sizes).map { "\($0)=\($1)" }.joined(separator: " ")), distinct \(total)")
+        print(
+            "lexicon sizes \(zip(Lang.allCases.map(\.code), sizes).map { "\($0)=\($1)" }.joined(separator: " ")), distinct \(total)"
+        )
         XCTAssertLessThan(total, 3_000)
         for size in sizes { XCTAssertGreaterThan(size, 250) }
         // Function words are language-specific enough to tell the languages apart.

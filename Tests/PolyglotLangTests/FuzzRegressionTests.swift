@@ -21,8 +21,9 @@ final class FuzzRegressionTests: XCTestCase {
 
     func testRangeWithExtremeBoundsIsTooLong() {
         let r = pg("range 9223372036854775807 (-9223372036854775807)")
-        XCTAssertEqual(r.error?.components(separatedBy: "\n").first,
-                       "t.pg:1:7: error: range is too long (over 10 million)")
+        XCTAssertEqual(
+            r.error?.components(separatedBy: "\n").first,
+            "t.pg:1:7: error: range is too long (over 10 million)")
         XCTAssertEqual(pg("range \(intMin) 0 step: -1").error?.contains("range is too long"), true)
     }
 
@@ -30,8 +31,9 @@ final class FuzzRegressionTests: XCTestCase {
         for value in ["1e300", "-1e300", "1e309"] {
             let r = pg("round \(value)")
             let error = r.error ?? ""
-            XCTAssertTrue(error.hasPrefix("t.pg:1:7: error: round ") && error.contains("does not fit an integer"),
-                          "\(value): \(r.error ?? "no error")")
+            XCTAssertTrue(
+                error.hasPrefix("t.pg:1:7: error: round ") && error.contains("does not fit an integer"),
+                "\(value): \(r.error ?? "no error")")
         }
         XCTAssertEqual(pg("round 2.5").output, ["3"])
     }
@@ -40,7 +42,8 @@ final class FuzzRegressionTests: XCTestCase {
 extension FuzzRegressionTests {
     func testSplitWithAHugeCountIsAnError() {
         let r = pg("let d = load dataset builtin:lima-mini\nsplit d val: 1e300")
-        XCTAssertEqual(r.error?.components(separatedBy: "\n").first,
-                       "t.pg:2:14: error: val must be a share or a count of items, got 1e+300")
+        XCTAssertEqual(
+            r.error?.components(separatedBy: "\n").first,
+            "t.pg:2:14: error: val must be a share or a count of items, got 1e+300")
     }
 }

@@ -3,28 +3,33 @@ import XCTest
 
 final class InterpreterTests: XCTestCase {
     func testPrecedenceAndArithmetic() {
-        XCTAssertEqual(pg("1 + 2 * 3\n(1 + 2) * 3\n7 / 2\n7 % 3\n-2 * 3\n2 - -1\n1 < 2 and not (2 < 1)").output,
-                       ["7", "9", "3.5", "1", "-6", "3", "true"])
-        XCTAssertEqual(pg("\"a\" + \"b\"\n[1] + [2]\n1 == 1.0\n\"b\" > \"a\"").output, ["\"ab\"", "[1, 2]", "true", "true"])
+        XCTAssertEqual(
+            pg("1 + 2 * 3\n(1 + 2) * 3\n7 / 2\n7 % 3\n-2 * 3\n2 - -1\n1 < 2 and not (2 < 1)").output,
+            ["7", "9", "3.5", "1", "-6", "3", "true"])
+        XCTAssertEqual(
+            pg("\"a\" + \"b\"\n[1] + [2]\n1 == 1.0\n\"b\" > \"a\"").output, ["\"ab\"", "[1, 2]", "true", "true"])
     }
 
     func testValuesPrintAsSource() {
-        XCTAssertEqual(pg("{name: \"x\", n: 3, xs: [1.5, none, true]}").output, ["{name: \"x\", n: 3, xs: [1.5, none, true]}"])
+        XCTAssertEqual(
+            pg("{name: \"x\", n: 3, xs: [1.5, none, true]}").output, ["{name: \"x\", n: 3, xs: [1.5, none, true]}"])
         XCTAssertEqual(pg("\"line\\nbreak {1 + 1} \\{literal}\"").output, ["\"line\\nbreak 2 \\{literal}\""])
     }
 
     func testFunctionsReturnTheirLastExpressionAndScopeLocals() {
-        let out = pg("""
-        let y = 10
-        fn f(x) {
-          let y = x + 1
-          y * 2
-        }
-        f(1)
-        y
-        fn fact(n) { if n <= 1 { 1 } else { n * fact(n - 1) } }
-        fact(10)
-        """).output
+        let out = pg(
+            """
+            let y = 10
+            fn f(x) {
+              let y = x + 1
+              y * 2
+            }
+            f(1)
+            y
+            fn fact(n) { if n <= 1 { 1 } else { n * fact(n - 1) } }
+            fact(10)
+            """
+        ).output
         XCTAssertEqual(out, ["4", "10", "3628800"])
     }
 
@@ -36,15 +41,17 @@ final class InterpreterTests: XCTestCase {
     }
 
     func testCommandsNestAndTakeKeywords() {
-        XCTAssertEqual(pg("print len [1, 2, 3]\nrange 10 2 step: 3\nlet n = sum [1, 2]\nn").output, ["3", "[2, 5, 8]", "3"])
+        XCTAssertEqual(
+            pg("print len [1, 2, 3]\nrange 10 2 step: 3\nlet n = sum [1, 2]\nn").output, ["3", "[2, 5, 8]", "3"])
         XCTAssertEqual(pg("len([1, 2]) + 1").output, ["3"])
         XCTAssertEqual(pg("print \"a\" \"b\", 3").output, ["a b 3"])
         XCTAssertEqual(pg("[min([3, 1, 2]), max([3, 1, 2])]").output, ["[1, 3]"])
     }
 
     func testIndexingAndFields() {
-        XCTAssertEqual(pg("let xs = [1, 2, 3]\nxs[0]\nxs[-1]\nlet r = {a: {b: 5}}\nr.a.b\nr[\"a\"][\"b\"]\n\"héllo\"[1]").output,
-                       ["1", "3", "5", "5", "\"é\""])
+        XCTAssertEqual(
+            pg("let xs = [1, 2, 3]\nxs[0]\nxs[-1]\nlet r = {a: {b: 5}}\nr.a.b\nr[\"a\"][\"b\"]\n\"héllo\"[1]").output,
+            ["1", "3", "5", "5", "\"é\""])
     }
 
     func testSeedIsDeterministic() {

@@ -6,16 +6,21 @@ final class LexerTests: XCTestCase {
 
     func testNumbersStringsAndSymbols() throws {
         XCTAssertEqual(try kinds("3 3.5 3e-4 1_000"), [.int(3), .float(3.5), .float(3e-4), .int(1000), .eof])
-        XCTAssertEqual(try kinds("a.b >= 2 != 3"),
-                       [.identifier, .symbol(.dot), .identifier, .symbol(.greaterEqual), .int(2), .symbol(.bangEqual), .int(3), .eof])
+        XCTAssertEqual(
+            try kinds("a.b >= 2 != 3"),
+            [
+                .identifier, .symbol(.dot), .identifier, .symbol(.greaterEqual), .int(2), .symbol(.bangEqual), .int(3),
+                .eof
+            ])
         let t = try Lexer.tokenize("load model builtin:tiny-moe", file: "t")
         XCTAssertEqual(t[2].kind, .builtinRef)
         XCTAssertEqual(t[2].text, "builtin:tiny-moe")
     }
 
     func testCommentsAndNewlinesInsideBrackets() throws {
-        XCTAssertEqual(try kinds("x # comment\n[1,\n 2]"),
-                       [.identifier, .newline, .symbol(.lbracket), .int(1), .symbol(.comma), .int(2), .symbol(.rbracket), .eof])
+        XCTAssertEqual(
+            try kinds("x # comment\n[1,\n 2]"),
+            [.identifier, .newline, .symbol(.lbracket), .int(1), .symbol(.comma), .int(2), .symbol(.rbracket), .eof])
         XCTAssertTrue(Lexer.needsContinuation("fn f(x) {"))
         XCTAssertTrue(Lexer.needsContinuation("[1,"))
         XCTAssertFalse(Lexer.needsContinuation("fn f(x) { x }"))

@@ -23,7 +23,7 @@ final class NestingTests: XCTestCase {
         ("100,000 updates", "let z = {a: 1}" + String(repeating: " with {a: 1}", count: 100_000)),
         ("10,000 blocks", nested("if true { ", "1", " }", 10_000)),
         ("10,000 loops", nested("for i in [1] { ", "1", " }", 10_000)),
-        ("10,000 functions", nested("fn f() { ", "1", " }", 10_000)),
+        ("10,000 functions", nested("fn f() { ", "1", " }", 10_000))
     ]
 
     /// Runs each deep program in one session and checks the error and that the session goes on.
@@ -52,8 +52,9 @@ final class NestingTests: XCTestCase {
         let r = pg("fn down(n) { if n == 0 { 0 } else { 1 + down(n - 1) } }\ndown(200)\ndown(100000)")
         XCTAssertEqual(r.output, ["200"])
         // 400 calls in a release build; a debug build's frames reach the stack check first.
-        XCTAssertTrue(r.error?.contains("too many nested calls") == true
-                      || r.error?.contains("expression nested too deeply") == true, r.error ?? "")
+        XCTAssertTrue(
+            r.error?.contains("too many nested calls") == true
+                || r.error?.contains("expression nested too deeply") == true, r.error ?? "")
     }
 
     /// The same programs on a thread with a 512 KiB stack (a secondary thread's usual size) and a long chain.
@@ -66,7 +67,8 @@ final class NestingTests: XCTestCase {
         let thread = Thread {
             let s = makeSession()
             results.failures = Self.checkTooDeep(s)
-            results.chain = s.execute("1" + String(repeating: " + 1", count: 99_999), file: "t.pg").output.map(\.content)
+            results.chain = s.execute("1" + String(repeating: " + 1", count: 99_999), file: "t.pg").output.map(
+                \.content)
             let r = s.execute("fn down(n) { if n == 0 { 0 } else { 1 + down(n - 1) } }\ndown(100000)", file: "t.pg")
             results.recursion = r.error.map { s.render($0) }
             done.signal()

@@ -3,29 +3,31 @@ import XCTest
 
 final class NotebookTests: XCTestCase {
     static let issueExample = """
-    # polyglot notebook v1 · seed 1
-    # %%
-    let langs = ["en", "de", "fr", "it", "es"]
-    len langs
-    #> 5
-    # %%
-    fn twice(x) { x * 2 }
-    [twice(1), twice(2.5)]
-    #> [2, 5.0]
-    # %%
-    for l in langs { if l != "en" { print "tune on {l}" } }
-    #> tune on de
-    #> tune on fr
-    #> tune on it
-    #> tune on es
+        # polyglot notebook v1 · seed 1
+        # %%
+        let langs = ["en", "de", "fr", "it", "es"]
+        len langs
+        #> 5
+        # %%
+        fn twice(x) { x * 2 }
+        [twice(1), twice(2.5)]
+        #> [2, 5.0]
+        # %%
+        for l in langs { if l != "en" { print "tune on {l}" } }
+        #> tune on de
+        #> tune on fr
+        #> tune on it
+        #> tune on es
 
-    """
+        """
 
     func testParseRenderRoundTripIsExact() throws {
-        let texts = [Self.issueExample,
-                     "let x = 1\nx\n",
-                     "# polyglot notebook v1\n# %% title here\nx\n#> 1\n#~ 12 tokens/s\n\n\n# %%\n\n",
-                     "# header comment\n# %% a\n1\n#>\n#> \n"]
+        let texts = [
+            Self.issueExample,
+            "let x = 1\nx\n",
+            "# polyglot notebook v1\n# %% title here\nx\n#> 1\n#~ 12 tokens/s\n\n\n# %%\n\n",
+            "# header comment\n# %% a\n1\n#>\n#> \n"
+        ]
         for t in texts {
             let nb = try Notebook.parse(t, file: "n.pg")
             XCTAssertEqual(nb.render(), t.hasSuffix("#> \n") ? t.replacingOccurrences(of: "#> \n", with: "#>\n") : t)
@@ -50,18 +52,20 @@ final class NotebookTests: XCTestCase {
         let nb = try Notebook.parse(edited, file: "n.pg")
         let r = NotebookRunner.execute(nb, file: "n.pg", session: makeSession())
         let diff = NotebookRunner.check(recorded: nb, replayed: r.notebook, file: "n.pg")
-        XCTAssertEqual(diff, """
-        --- n.pg (recorded)
-        +++ n.pg (replayed)
-        @@ -10,6 +10,6 @@
-         # %%
-         for l in langs { if l != "en" { print "tune on {l}" } }
-         #> tune on de
-        -#> tune on FR
-        +#> tune on fr
-         #> tune on it
-         #> tune on es
-        """)
+        XCTAssertEqual(
+            diff,
+            """
+            --- n.pg (recorded)
+            +++ n.pg (replayed)
+            @@ -10,6 +10,6 @@
+             # %%
+             for l in langs { if l != "en" { print "tune on {l}" } }
+             #> tune on de
+            -#> tune on FR
+            +#> tune on fr
+             #> tune on it
+             #> tune on es
+            """)
     }
 
     func testVolatileLinesAreNotCompared() throws {

@@ -21,8 +21,10 @@ final class RegistryTests: XCTestCase {
     func testHelpListsTheChoicesOfAChoiceParameter() {
         let out = pg("help plot").output.joined(separator: "\n")
         XCTAssertTrue(out.contains("[kind: \"bars\"]"), out)
-        XCTAssertTrue(out.contains("(one of \"bars\", \"paired\", \"diverging\", \"radar\", \"heatmap\", \"lines\", "
-                                   + "default \"bars\")"), out)
+        XCTAssertTrue(
+            out.contains(
+                "(one of \"bars\", \"paired\", \"diverging\", \"radar\", \"heatmap\", \"lines\", "
+                    + "default \"bars\")"), out)
         let compose = pg("help compose").output.joined(separator: "\n")
         XCTAssertTrue(compose.contains("a list of languages: \"en\", \"de\", \"fr\", \"it\", \"es\""), compose)
     }
@@ -30,8 +32,9 @@ final class RegistryTests: XCTestCase {
     /// A choice written the way users know it (an alias, another case) reaches the command as its canonical word.
     func testChoicesAndLanguagesReachTheCommandCanonical() {
         XCTAssertEqual(pg("(load bench builtin:bench lang: \"German\").name").error, nil)
-        XCTAssertEqual(pg("(compose (load dataset builtin:lima-mini) langs: [\"DE\", \"french\"]).langs").output,
-                       ["[\"de\", \"fr\"]"])
+        XCTAssertEqual(
+            pg("(compose (load dataset builtin:lima-mini) langs: [\"DE\", \"french\"]).langs").output,
+            ["[\"de\", \"fr\"]"])
     }
 
     /// The typed accessors of a command body cannot fail because every default fits its parameter's type as it is: a
@@ -50,7 +53,8 @@ final class RegistryTests: XCTestCase {
     func testLLMJudgeValueShowsItsSettingsButNeverTheKey() {
         setenv("POLYGLOT_TEST_JUDGE_KEY", "sk-secret-4711", 1)
         defer { unsetenv("POLYGLOT_TEST_JUDGE_KEY") }
-        let r = pg("""
+        let r = pg(
+            """
             let judge_llm = llm(url: "http://127.0.0.1:9/v1", model: "gpt-4", key_env: "POLYGLOT_TEST_JUDGE_KEY")
             judge_llm
             show judge_llm
@@ -59,11 +63,15 @@ final class RegistryTests: XCTestCase {
         XCTAssertNil(r.error)
         let out = r.output.joined(separator: "\n")
         XCTAssertFalse(out.contains("sk-secret-4711"), out)
-        XCTAssertTrue(out.hasPrefix("llm judge gpt-4 at http://127.0.0.1:9/v1\n"
-                                    + "  api key       from $POLYGLOT_TEST_JUDGE_KEY"), out)
+        XCTAssertTrue(
+            out.hasPrefix(
+                "llm judge gpt-4 at http://127.0.0.1:9/v1\n"
+                    + "  api key       from $POLYGLOT_TEST_JUDGE_KEY"), out)
         XCTAssertTrue(out.contains("concurrency   \(LLMJudgeOptions.defaultConcurrency) requests in flight"), out)
-        XCTAssertEqual(r.output.last, "\(LLMJudgeOptions.defaultConcurrency) \(ChatEndpoint.defaultMaxTokens) "
-                       + "POLYGLOT_TEST_JUDGE_KEY")
+        XCTAssertEqual(
+            r.output.last,
+            "\(LLMJudgeOptions.defaultConcurrency) \(ChatEndpoint.defaultMaxTokens) "
+                + "POLYGLOT_TEST_JUDGE_KEY")
         XCTAssertEqual(pg("print llm(url: \"http://x/v1\", model: \"m\", cache: none).key_env").output, ["none"])
     }
 
@@ -72,29 +80,35 @@ final class RegistryTests: XCTestCase {
         let out = pg("help plot").output.joined(separator: "\n")
         XCTAssertTrue(out.hasSuffix("source: Sources/PolyglotLang/Commands/PlotCommand.swift"), out)
         let reference = CommandRegistry.standard().markdownReference()
-        XCTAssertTrue(reference.contains("Source: [`Sources/PolyglotLang/Commands/EvalCommands.swift`]"
-                                         + "(../Sources/PolyglotLang/Commands/EvalCommands.swift)"))
+        XCTAssertTrue(
+            reference.contains(
+                "Source: [`Sources/PolyglotLang/Commands/EvalCommands.swift`]"
+                    + "(../Sources/PolyglotLang/Commands/EvalCommands.swift)"))
         for spec in CommandRegistry.standard().sorted {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent()
-            XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent(spec.sourceFile).path),
-                          "\(spec.name): \(spec.sourceFile)")
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: root.appendingPathComponent(spec.sourceFile).path),
+                "\(spec.name): \(spec.sourceFile)")
         }
     }
 
     /// docs/commands.md is generated from the registry and must not drift from it.
     func testCommandReferenceIsCurrent() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let file = try String(contentsOf: root.appendingPathComponent("docs/commands.md"), encoding: .utf8)
-        XCTAssertEqual(file, CommandRegistry.standard().markdownReference(),
-                       "docs/commands.md is stale: run `make docs`")
+        XCTAssertEqual(
+            file, CommandRegistry.standard().markdownReference(),
+            "docs/commands.md is stale: run `make docs`")
     }
 }
 
 final class CompleterTests: XCTestCase {
     func testCompletesCommandsKeywordsVariablesAndPaths() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg-comp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: dir.appendingPathComponent("notes.pg").path, contents: Data())
         let s = Session(baseDirectory: dir)
         _ = s.execute("let results = 1\nlet rate = 2", file: "t")
@@ -104,9 +118,11 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(c.complete(line: "print re", cursor: 8).candidates, ["results"])
         XCTAssertEqual(c.complete(line: "use \"no", cursor: 7), Completion(wordStart: 5, candidates: ["notes.pg"]))
         XCTAssertEqual(c.complete(line: "use \"da", cursor: 7).candidates, ["data/"])
-        XCTAssertEqual(c.complete(line: "plot results kind: \"r", cursor: 21),
-                       Completion(wordStart: 20, candidates: ["radar"]))
-        XCTAssertEqual(c.complete(line: "compose d langs: [\"en\", \"", cursor: 25).candidates,
-                       ["en", "de", "fr", "it", "es"])
+        XCTAssertEqual(
+            c.complete(line: "plot results kind: \"r", cursor: 21),
+            Completion(wordStart: 20, candidates: ["radar"]))
+        XCTAssertEqual(
+            c.complete(line: "compose d langs: [\"en\", \"", cursor: 25).candidates,
+            ["en", "de", "fr", "it", "es"])
     }
 }

@@ -22,7 +22,8 @@ final class ServeCommandTests: XCTestCase {
         setenv("POLYGLOT_LANG_SERVE_KEY", key, 1)
         defer { unsetenv("POLYGLOT_LANG_SERVE_KEY") }
         let session = makeSession()
-        let run = pg("""
+        let run = pg(
+            """
             let m = pretrain builtin:corpus config: {sentences: 300, steps: 1, batch: 2, context: 256} seed: 1
             let s = serve m port: 0 api_key_env: "POLYGLOT_LANG_SERVE_KEY"
             print s

@@ -4,16 +4,25 @@ import XCTest
 /// The tables and combinations the study's stdlib is built on (pivot, `+` of answers and judgments).
 final class StudyLibraryTests: XCTestCase {
     func testPivotTurnsALongTableWideWithARowMean() {
-        let out = pg("""
-        let long = table [{model: "a", lang: "en", mean: 6.0}, {model: "a", lang: "de", mean: 4.0},
-                          {model: "b", lang: "en", mean: 7.0}]
-        pivot long rows: "model" columns: "lang" value: "mean"
-        """).output
-        XCTAssertEqual(out, ["model    en    de   avg", "─────  ────  ────  ────", "a      6.00  4.00  5.00", "b      7.00        7.00",
-                             "avg = unweighted mean of the row's lang columns."])
+        let out = pg(
+            """
+            let long = table [{model: "a", lang: "en", mean: 6.0}, {model: "a", lang: "de", mean: 4.0},
+                              {model: "b", lang: "en", mean: 7.0}]
+            pivot long rows: "model" columns: "lang" value: "mean"
+            """
+        ).output
+        XCTAssertEqual(
+            out,
+            [
+                "model    en    de   avg", "─────  ────  ────  ────", "a      6.00  4.00  5.00",
+                "b      7.00        7.00",
+                "avg = unweighted mean of the row's lang columns."
+            ])
         let bad = pg("pivot (table [{a: 1}]) rows: \"model\" columns: \"a\" value: \"a\"")
         XCTAssertTrue(bad.error?.contains("the table has no column 'model'; columns: a") == true, bad.error ?? "")
-        let twice = pg("pivot (table [{m: \"x\", l: \"en\", v: 1}, {m: \"x\", l: \"en\", v: 2}]) rows: \"m\" columns: \"l\" value: \"v\"")
+        let twice = pg(
+            "pivot (table [{m: \"x\", l: \"en\", v: 1}, {m: \"x\", l: \"en\", v: 2}]) rows: \"m\" columns: \"l\" value: \"v\""
+        )
         XCTAssertTrue(twice.error?.contains("two rows give m 'x', l 'en'") == true, twice.error ?? "")
     }
 
@@ -27,22 +36,26 @@ final class StudyLibraryTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         func answers(_ model: String, _ text: String) throws -> String {
             let path = dir.appendingPathComponent("\(model).jsonl").path
-            let line = #"{"question_id": "111_EN", "answer_id": "x", "model_id": "\#(model)", "choices": [{"index": 0, "turns": ["\#(text)", "\#(text)"]}], "tstamp": 0}"#
+            let line =
+                #"{"question_id": "111_EN", "answer_id": "x", "model_id": "\#(model)", "choices": [{"index": 0, "turns": ["\#(text)", "\#(text)"]}], "tstamp": 0}"#
             try (line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
         let a = try answers("m1", "nothing"), b = try answers("m2", "nothing at all")
-        let out = pg("""
-        let a = load answers "\(a)" bench: builtin:bench
-        let b = load answers "\(b)" bench: builtin:bench
-        (a + b).models
-        let j = (judge a with: builtin) + (judge b with: builtin)
-        j.count
-        a + a
-        """)
+        let out = pg(
+            """
+            let a = load answers "\(a)" bench: builtin:bench
+            let b = load answers "\(b)" bench: builtin:bench
+            (a + b).models
+            let j = (judge a with: builtin) + (judge b with: builtin)
+            j.count
+            a + a
+            """)
         XCTAssertEqual(out.output.first, "[\"m1\", \"m2\"]")
         XCTAssertEqual(out.output.last, "4", "two models × two turns of one question")
-        XCTAssertTrue(out.error?.contains("cannot combine these answers: model 'm1' has answers in both") == true, out.error ?? "")
+        XCTAssertTrue(
+            out.error?.contains("cannot combine these answers: model 'm1' has answers in both") == true, out.error ?? ""
+        )
         XCTAssertTrue(pg("let x = 1 + \"a\"").error?.contains("two answers or two judgments") == true)
     }
 
@@ -63,18 +76,20 @@ final class StudyLibraryTests: XCTestCase {
         }
         let a = try answers("m1", "Paris"), b = try answers("m2", "eins zwei drei")
         let figure = dir.appendingPathComponent("scores.svg").path
-        let out = pg("""
-        let ja = judge (load answers "\(a)" bench: builtin:bench) with: builtin
-        let j = ja + (judge (load answers "\(b)" bench: builtin:bench) with: builtin)
-        let s = scores_of(j, ["m2", "m1"])
-        s.rows[0].model
-        s.title
-        plot (score j by: ["model", "lang"]) kind: "bars" x: "lang" group: "model" to: "\(figure)"
-        plot s kind: "paired" x: "lang" group: "model"
-        """)
+        let out = pg(
+            """
+            let ja = judge (load answers "\(a)" bench: builtin:bench) with: builtin
+            let j = ja + (judge (load answers "\(b)" bench: builtin:bench) with: builtin)
+            let s = scores_of(j, ["m2", "m1"])
+            s.rows[0].model
+            s.title
+            plot (score j by: ["model", "lang"]) kind: "bars" x: "lang" group: "model" to: "\(figure)"
+            plot s kind: "paired" x: "lang" group: "model"
+            """)
         XCTAssertNil(out.error)
-        XCTAssertEqual(Array(out.output.dropFirst(2).prefix(2)), ["\"m2\"", "\"Scores by model, lang\""],
-                       "after the judges' two lines: select keeps the order asked for")
+        XCTAssertEqual(
+            Array(out.output.dropFirst(2).prefix(2)), ["\"m2\"", "\"Scores by model, lang\""],
+            "after the judges' two lines: select keeps the order asked for")
         XCTAssertTrue(out.output.contains { $0.hasPrefix("figure: \(figure) (fnv1a64:") }, "\(out.output)")
         let svg = try String(contentsOfFile: figure, encoding: .utf8)
         XCTAssertTrue(svg.contains(">Error bars: 95% CI (percentile bootstrap of the mean).</text>"), svg)
@@ -82,14 +97,15 @@ final class StudyLibraryTests: XCTestCase {
         let terminal = out.output.last ?? ""
         XCTAssertTrue(terminal.contains("[low–high]: 95% CI (percentile bootstrap of the mean)"), terminal)
 
-        let picked = pg("""
-        let j = judge (load answers "\(a)" bench: builtin:bench) with: builtin
-        select (score j by: ["model", "lang"]) column: "model" values: ["m1", "nobody"]
-        select (score j by: ["model"]) column: "modle" values: ["m1"]
-        """)
+        let picked = pg(
+            """
+            let j = judge (load answers "\(a)" bench: builtin:bench) with: builtin
+            select (score j by: ["model", "lang"]) column: "model" values: ["m1", "nobody"]
+            select (score j by: ["model"]) column: "modle" values: ["m1"]
+            """)
         XCTAssertTrue(picked.output.last?.hasSuffix("No rows with model nobody.") == true, "\(picked.output)")
-        XCTAssertTrue(picked.error?.contains("the table has no column 'modle'; columns: model, mean") == true,
-                      picked.error ?? "")
+        XCTAssertTrue(
+            picked.error?.contains("the table has no column 'modle'; columns: model, mean") == true,
+            picked.error ?? "")
     }
 }
-

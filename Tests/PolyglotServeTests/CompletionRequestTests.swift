@@ -14,13 +14,18 @@ final class CompletionRequestTests: XCTestCase {
         XCTAssertNil(plain.requestedMaxTokens)
         XCTAssertFalse(plain.stream)
 
-        let full = try parse(#"""
+        let full = try parse(
+            #"""
             {"model":"m","messages":[{"role":"developer","content":"sys"},{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]},
              {"role":"assistant","content":null}],"temperature":0,"top_p":0.9,"max_completion_tokens":7,"seed":-1,"stop":"END",
              "stream":true,"stream_options":{"include_usage":true},"n":1,"top_k":5,"logit_bias":{}}
             """#)
-        XCTAssertEqual(full.generation.messages, [Message(role: .system, content: "sys"), Message(role: .user, content: "ab"),
-                                                  Message(role: .assistant, content: "")])
+        XCTAssertEqual(
+            full.generation.messages,
+            [
+                Message(role: .system, content: "sys"), Message(role: .user, content: "ab"),
+                Message(role: .assistant, content: "")
+            ])
         XCTAssertEqual(full.generation.temperature, 0)
         XCTAssertEqual(full.generation.topP, 0.9)
         XCTAssertEqual(full.requestedMaxTokens, 7)
@@ -42,7 +47,8 @@ final class CompletionRequestTests: XCTestCase {
     }
 
     func testErrorsNameTheParameterAndTheKinds() throws {
-        XCTAssertThrowsError(try parse(#"{"model":"m","messages":[{"role":"user","content":"hi"}],"top_p":true}"#)) { error in
+        XCTAssertThrowsError(try parse(#"{"model":"m","messages":[{"role":"user","content":"hi"}],"top_p":true}"#)) {
+            error in
             let e = error as? OpenAIError
             XCTAssertEqual(e?.status, .badRequest)
             XCTAssertEqual(e?.message, "Invalid type for 'top_p': expected a number, got a boolean.")
@@ -51,7 +57,8 @@ final class CompletionRequestTests: XCTestCase {
             XCTAssertEqual((error as? OpenAIError)?.param, "messages[0].content")
         }
         XCTAssertThrowsError(try parse(#"{"model":"m","messages":"hi"}"#)) { error in
-            XCTAssertEqual((error as? OpenAIError)?.message, "Invalid type for 'messages': expected an array, got a string.")
+            XCTAssertEqual(
+                (error as? OpenAIError)?.message, "Invalid type for 'messages': expected an array, got a string.")
         }
     }
 }

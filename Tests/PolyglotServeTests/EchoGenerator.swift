@@ -25,8 +25,10 @@ final class EchoGenerator: TextGenerator, @unchecked Sendable {
     private var _maxActive = 0
     private var _emittedPerCall: [Int] = []
 
-    init(modelID: String = "echo", contextLength: Int = 256, tokenDelay: TimeInterval = 0, naturalLength: Int? = nil,
-         failAfter: Int? = nil) {
+    init(
+        modelID: String = "echo", contextLength: Int = 256, tokenDelay: TimeInterval = 0, naturalLength: Int? = nil,
+        failAfter: Int? = nil
+    ) {
         self.modelID = modelID
         self.contextLength = contextLength
         self.tokenDelay = tokenDelay
@@ -49,12 +51,22 @@ final class EchoGenerator: TextGenerator, @unchecked Sendable {
 
     func tokenCount(_ request: GenerationRequest) -> Int { words(request).count }
 
-    func generate(_ request: GenerationRequest, onText: (String) -> Bool) throws -> (completionTokens: Int, finishReason: String) {
-        lock.withLock { active += 1; _maxActive = max(_maxActive, active) }
+    func generate(_ request: GenerationRequest, onText: (String) -> Bool) throws -> (
+        completionTokens: Int, finishReason: String
+    ) {
+        lock.withLock {
+            active += 1; _maxActive = max(_maxActive, active)
+        }
         var emitted = 0
-        defer { lock.withLock { active -= 1; _emittedPerCall.append(emitted) } }
+        defer {
+            lock.withLock {
+                active -= 1; _emittedPerCall.append(emitted)
+            }
+        }
         // A stable hash of the prompt (Swift's hashValue is randomized per process).
-        let promptHash = promptText(request).utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        let promptHash = promptText(request).utf8.reduce(UInt64(14_695_981_039_346_656_037)) {
+            ($0 ^ UInt64($1)) &* 1_099_511_628_211
+        }
         var rng = SeededRNG(seed: (request.seed ?? 0) ^ promptHash)
         let vocabulary = words(request).filter { !$0.hasSuffix(":") }
         let limit = min(request.maxTokens, naturalLength ?? Int.max)

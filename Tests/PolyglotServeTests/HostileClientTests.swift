@@ -39,8 +39,9 @@ final class HostileClientTests: XCTestCase {
             let start = Date()
             for seed in 0..<clients {
                 Thread {
-                    let reply = try? httpRequest(port: port, "POST", self.chatPath,
-                                                 body: self.chatBody(maxTokens: 12, seed: seed, stream: true))
+                    let reply = try? httpRequest(
+                        port: port, "POST", self.chatPath,
+                        body: self.chatBody(maxTokens: 12, seed: seed, stream: true))
                     results.set(seed, reply.flatMap { $0.events.last == "[DONE]" ? self.streamedContent($0) : nil })
                 }.start()
             }
@@ -63,16 +64,21 @@ final class HostileClientTests: XCTestCase {
             // Every piece is a 20 kB word, so the whole answer would be 1 GB of events.
             let word = String(repeating: "w", count: 20_000)
             let stalled = try LoopbackConnection(port: server.port, timeoutSeconds: 10, receiveBufferBytes: 4_096)
-            try stalled.send(LoopbackConnection.requestBytes("POST", "/v1/completions", body: Data(
-                #"{"model":"echo","prompt":"\#(word)","max_tokens":\#(requested),"stream":true}"#.utf8), headers: [:]))
+            try stalled.send(
+                LoopbackConnection.requestBytes(
+                    "POST", "/v1/completions",
+                    body: Data(
+                        #"{"model":"echo","prompt":"\#(word)","max_tokens":\#(requested),"stream":true}"#.utf8),
+                    headers: [:]))
             // The client reads nothing now; its generation must end by itself once the backlog is full.
             let deadline = Date().addingTimeInterval(10)
             while echo.emittedPerCall.count < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             let emitted = try XCTUnwrap(echo.emittedPerCall.last, "the stalled generation ended")
             // Stopped by the backlog, not only later by the stall timeout: at most the backlog plus what the
             // kernels and NIO hold (a few MB, i.e. some hundreds of 20 kB pieces).
-            XCTAssertLessThan(emitted, options.streamBacklogPieces + 512,
-                              "generation stopped once the reader fell behind")
+            XCTAssertLessThan(
+                emitted, options.streamBacklogPieces + 512,
+                "generation stopped once the reader fell behind")
             print("serve: a reader that stopped got \(emitted) of \(requested) tokens generated")
             let start = Date()
             XCTAssertEqual(try normalAnswer(server.port), reference, "the next client is served normally")
@@ -111,8 +117,9 @@ final class HostileClientTests: XCTestCase {
             assertOpenAIError(try parseReply(data), status: 408, code: "request_timeout")
             XCTAssertEqual(try parseReply(data).headers["connection"], "close")
             XCTAssertTrue(closed)
-            XCTAssertLessThan(elapsed, 3,
-                              "answered at the timeout, not after \(Double(body.count) * 0.05) s of trickle")
+            XCTAssertLessThan(
+                elapsed, 3,
+                "answered at the timeout, not after \(Double(body.count) * 0.05) s of trickle")
             print("serve: a body trickled at 20 B/s was cut off after \(elapsed) s")
             XCTAssertEqual(try normalAnswer(server.port), reference)
         }
@@ -124,8 +131,9 @@ final class HostileClientTests: XCTestCase {
             // Only the head is sent, without `Connection: close`: the 413 must come without reading any body,
             // and the server must hang up rather than read the 100 MB to keep the connection.
             let connection = try LoopbackConnection(port: server.port, timeoutSeconds: 5)
-            try connection.send(LoopbackConnection.head(
-                "POST", chatPath, headers: ["Content-Length": "\(100_000_000)"], keepAlive: true))
+            try connection.send(
+                LoopbackConnection.head(
+                    "POST", chatPath, headers: ["Content-Length": "\(100_000_000)"], keepAlive: true))
             let (data, closed) = connection.readToEnd()
             let reply = try parseReply(data)
             assertOpenAIError(reply, status: 413, code: "request_too_large")
@@ -140,8 +148,9 @@ final class HostileClientTests: XCTestCase {
         try withServer([EchoGenerator()], options: ServeOptions(port: 0, maxBodyBytes: limit)) { server in
             let reference = try normalAnswer(server.port)
             let connection = try LoopbackConnection(port: server.port, timeoutSeconds: 5)
-            try connection.send(LoopbackConnection.head(
-                "POST", chatPath, headers: ["Transfer-Encoding": "chunked"], keepAlive: true))
+            try connection.send(
+                LoopbackConnection.head(
+                    "POST", chatPath, headers: ["Transfer-Encoding": "chunked"], keepAlive: true))
             // 80 kB in 16 kB chunks and no final chunk: the body never ends, so only the limit can answer.
             let chunk = Data("4000\r\n".utf8) + Data(repeating: UInt8(ascii: " "), count: 0x4000) + Data("\r\n".utf8)
             for _ in 0..<5 { try connection.send(chunk) }
@@ -186,13 +195,15 @@ final class HostileClientTests: XCTestCase {
                 }
                 let allowed = context - Int(prompt)
                 XCTAssertEqual(whole.headers["x-polyglot-max-tokens-clamped"], "\(allowed)")
-                XCTAssertEqual(whole.json?["max_tokens_clamped"],
-                               .object([("requested", .int(Int64(requested))), ("allowed", .int(Int64(allowed)))]))
+                XCTAssertEqual(
+                    whole.json?["max_tokens_clamped"],
+                    .object([("requested", .int(Int64(requested))), ("allowed", .int(Int64(allowed)))]))
                 XCTAssertEqual(whole.json?["choices"]?.firstElement?["finish_reason"], .string("length"))
                 XCTAssertEqual(whole.json?["usage"]?["completion_tokens"], .int(Int64(allowed)))
             }
-            let streamed = try httpRequest(port: server.port, "POST", chatPath,
-                                           body: chatBody(maxTokens: 1_000_000_000, stream: true))
+            let streamed = try httpRequest(
+                port: server.port, "POST", chatPath,
+                body: chatBody(maxTokens: 1_000_000_000, stream: true))
             XCTAssertNotNil(streamed.headers["x-polyglot-max-tokens-clamped"])
             let last = try XCTUnwrap(streamed.events.dropLast().last.flatMap { try? JSONValue.parse(Data($0.utf8)) })
             XCTAssertEqual(last["choices"]?.firstElement?["finish_reason"], .string("length"))
@@ -232,7 +243,7 @@ final class HostileClientTests: XCTestCase {
         try withServer([EchoGenerator()], options: options, logger: logger) { server in
             let attempts: [[String: String]] = [
                 [:], ["Authorization": "Bearer \(key.dropLast())"], ["Authorization": "Bearer \(key)x"],
-                ["Authorization": key], ["Authorization": "Basic \(key)"],
+                ["Authorization": key], ["Authorization": "Basic \(key)"]
             ]
             for headers in attempts {
                 let reply = try httpRequest(port: server.port, "POST", chatPath, body: chatBody(), headers: headers)
@@ -278,8 +289,10 @@ private final class CapturedLog: @unchecked Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
+            file: String, function: String, line: UInt
+        ) {
             log.append("\(level) \(message) \(metadata.merging(explicit ?? [:]) { $1 })")
         }
     }

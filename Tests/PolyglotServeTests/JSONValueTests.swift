@@ -15,7 +15,9 @@ final class JSONValueTests: XCTestCase {
     }
 
     func testSerializationEscapesAndKeepsOrder() throws {
-        let v = JSONValue.object([("z", .string("a\"b\\c\nd\u{1}é")), ("a", .array([.int(-2), .double(1.5), .double(2), .null, .bool(false)]))])
+        let v = JSONValue.object([
+            ("z", .string("a\"b\\c\nd\u{1}é")), ("a", .array([.int(-2), .double(1.5), .double(2), .null, .bool(false)]))
+        ])
         XCTAssertEqual(v.serialized, #"{"z":"a\"b\\c\nd\u0001é","a":[-2,1.5,2,null,false]}"#)
         let back = try JSONValue.parse(Data(v.serialized.utf8))
         XCTAssertEqual(back["z"], .string("a\"b\\c\nd\u{1}é"))

@@ -3,7 +3,7 @@
 
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 @testable import PolyglotServe
 
@@ -45,7 +45,9 @@ final class LoopbackConnection {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else {
             Glibc.close(fd)
@@ -58,7 +60,9 @@ final class LoopbackConnection {
     func send(_ data: Data) throws {
         var offset = 0
         while offset < data.count {
-            let n = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, data.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = data.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, data.count - offset, Int32(MSG_NOSIGNAL))
+            }
             guard n > 0 else { throw LoopbackError(description: "send failed after \(offset) bytes") }
             offset += n
         }
@@ -90,8 +94,10 @@ final class LoopbackConnection {
     }
 
     /// A request; `keepAlive` leaves out `Connection: close`, so only the server can decide to hang up.
-    static func requestBytes(_ method: String, _ path: String, body: Data?, headers: [String: String],
-                             keepAlive: Bool = false) -> Data {
+    static func requestBytes(
+        _ method: String, _ path: String, body: Data?, headers: [String: String],
+        keepAlive: Bool = false
+    ) -> Data {
         let length = body.map { ["Content-Length": "\($0.count)"] } ?? [:]
         return head(method, path, headers: headers.merging(length) { given, _ in given }, keepAlive: keepAlive)
             + (body ?? Data())
@@ -107,11 +113,15 @@ final class LoopbackConnection {
 }
 
 /// One request on a fresh connection, read to the end.
-func httpRequest(port: Int, _ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:]) throws -> HTTPReply {
+func httpRequest(port: Int, _ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:])
+    throws -> HTTPReply
+{
     try httpRequest(port: port, method, path, bodyData: body.map { Data($0.utf8) }, headers: headers)
 }
 
-func httpRequest(port: Int, _ method: String, _ path: String, bodyData: Data?, headers: [String: String] = [:]) throws -> HTTPReply {
+func httpRequest(port: Int, _ method: String, _ path: String, bodyData: Data?, headers: [String: String] = [:]) throws
+    -> HTTPReply
+{
     let connection = try LoopbackConnection(port: port)
     // The server may answer (413) and close before the whole body is sent; the reply still counts.
     try? connection.send(LoopbackConnection.requestBytes(method, path, body: bodyData, headers: headers))
@@ -144,7 +154,9 @@ func dechunk(_ data: Data) -> Data {
     var out = Data()
     var rest = data[...]
     while let lineEnd = rest.range(of: Data("\r\n".utf8)) {
-        guard let size = Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self), radix: 16), size > 0 else { break }
+        guard let size = Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self), radix: 16), size > 0 else {
+            break
+        }
         let start = lineEnd.upperBound
         guard rest.distance(from: start, to: rest.endIndex) >= size + 2 else { break }
         let end = rest.index(start, offsetBy: size)

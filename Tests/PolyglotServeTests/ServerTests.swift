@@ -27,14 +27,18 @@ final class ServerTests: XCTestCase {
             let text = try XCTUnwrap(content(reply))
             XCTAssertEqual(text.split(separator: " ").count, 8)
             // Prompt "system: be brief\nuser: alpha beta gamma delta" has 8 whitespace tokens for the echo double.
-            XCTAssertEqual(json["usage"], .object([("prompt_tokens", .int(8)), ("completion_tokens", .int(8)), ("total_tokens", .int(16))]))
+            XCTAssertEqual(
+                json["usage"],
+                .object([("prompt_tokens", .int(8)), ("completion_tokens", .int(8)), ("total_tokens", .int(16))]))
         }
     }
 
     func testSameSeedSameTextDifferentSeedDifferentText() throws {
         try withServer([EchoGenerator()]) { server in
             let texts = try [7, 7, 8].map { seed in
-                try content(httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 12, seed: seed)))
+                try content(
+                    httpRequest(
+                        port: server.port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 12, seed: seed)))
             }
             XCTAssertNotNil(texts[0])
             XCTAssertEqual(texts[0], texts[1])
@@ -44,9 +48,11 @@ final class ServerTests: XCTestCase {
 
     func testStreamingMatchesNonStreamingAndEndsWithDone() throws {
         try withServer([EchoGenerator(tokenDelay: 0.002)]) { server in
-            let whole = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 10))
-            let streamed = try httpRequest(port: server.port, "POST", "/v1/chat/completions",
-                                           body: chatBody(maxTokens: 10, stream: true, extra: ",\"stream_options\":{\"include_usage\":true}"))
+            let whole = try httpRequest(
+                port: server.port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 10))
+            let streamed = try httpRequest(
+                port: server.port, "POST", "/v1/chat/completions",
+                body: chatBody(maxTokens: 10, stream: true, extra: ",\"stream_options\":{\"include_usage\":true}"))
             XCTAssertEqual(streamed.status, 200)
             XCTAssertEqual(streamed.headers["content-type"], "text/event-stream")
             let events = streamed.events
@@ -56,8 +62,9 @@ final class ServerTests: XCTestCase {
             XCTAssertTrue(chunks.allSatisfy { $0["object"] == .string("chat.completion.chunk") })
             XCTAssertEqual(Set(chunks.map { $0["id"]?.serialized ?? "" }).count, 1, "one id per stream")
             XCTAssertEqual(chunks.first?["choices"]?.firstElement?["delta"]?["role"], .string("assistant"))
-            XCTAssertGreaterThan(chunks.filter { $0["choices"]?.firstElement?["delta"]?["content"] != nil }.count, 5,
-                                 "text arrives in pieces")
+            XCTAssertGreaterThan(
+                chunks.filter { $0["choices"]?.firstElement?["delta"]?["content"] != nil }.count, 5,
+                "text arrives in pieces")
             XCTAssertEqual(streamedContent(streamed), content(whole))
             let finish = chunks.compactMap { $0["choices"]?.firstElement?["finish_reason"] }.filter { $0 != .null }
             XCTAssertEqual(finish, [.string("length")])
@@ -71,16 +78,22 @@ final class ServerTests: XCTestCase {
             let body = #"{"model":"echo","prompt":"red green blue","max_tokens":30,"seed":3}"#
             let full = try httpRequest(port: server.port, "POST", "/v1/completions", body: body)
             XCTAssertEqual(full.json?["object"], .string("text_completion"))
-            guard case .string(let text)? = full.json?["choices"]?.firstElement?["text"] else { return XCTFail(full.body) }
+            guard case .string(let text)? = full.json?["choices"]?.firstElement?["text"] else {
+                return XCTFail(full.body)
+            }
             let cut = try XCTUnwrap(text.range(of: "blue"), "30 draws from 3 words include 'blue'")
-            let stopped = try httpRequest(port: server.port, "POST", "/v1/completions",
-                                          body: #"{"model":"echo","prompt":"red green blue","max_tokens":30,"seed":3,"stop":["blue","zzz"]}"#)
+            let stopped = try httpRequest(
+                port: server.port, "POST", "/v1/completions",
+                body: #"{"model":"echo","prompt":"red green blue","max_tokens":30,"seed":3,"stop":["blue","zzz"]}"#)
             XCTAssertEqual(stopped.json?["choices"]?.firstElement?["text"], .string(String(text[..<cut.lowerBound])))
             XCTAssertEqual(stopped.json?["choices"]?.firstElement?["finish_reason"], .string("stop"))
-            let streamed = try httpRequest(port: server.port, "POST", "/v1/completions",
-                                           body: #"{"model":"echo","prompt":"red green blue","max_tokens":30,"seed":3,"stop":"blue","stream":true}"#)
+            let streamed = try httpRequest(
+                port: server.port, "POST", "/v1/completions",
+                body:
+                    #"{"model":"echo","prompt":"red green blue","max_tokens":30,"seed":3,"stop":"blue","stream":true}"#)
             let pieces = streamed.events.dropLast().compactMap { event -> String? in
-                guard case .string(let s)? = (try? JSONValue.parse(Data(event.utf8)))?["choices"]?.firstElement?["text"] else { return nil }
+                guard case .string(let s)? = (try? JSONValue.parse(Data(event.utf8)))?["choices"]?.firstElement?["text"]
+                else { return nil }
                 return s
             }
             XCTAssertEqual(pieces.joined(), String(text[..<cut.lowerBound]))
@@ -95,7 +108,8 @@ final class ServerTests: XCTestCase {
             XCTAssertEqual(data.map { $0["id"] }, [.string("a"), .string("b")])
             XCTAssertEqual(data.first?["max_model_len"], .int(64))
             XCTAssertEqual(try httpRequest(port: server.port, "GET", "/v1/models/b").json?["id"], .string("b"))
-            XCTAssertEqual(try httpRequest(port: server.port, "GET", "/health").json, .object([("status", .string("ok"))]))
+            XCTAssertEqual(
+                try httpRequest(port: server.port, "GET", "/health").json, .object([("status", .string("ok"))]))
             let missing = try httpRequest(port: server.port, "GET", "/v2/nothing")
             XCTAssertEqual(missing.status, 404)
             XCTAssertEqual(missing.json?["error"]?["type"], .string("not_found_error"))
@@ -114,20 +128,39 @@ final class ServerTests: XCTestCase {
         (#"{"model":"echo","messages":[]}"#, 400, "invalid_value", "messages"),
         (#"{"model":"echo","messages":[{"role":"robot","content":"hi"}]}"#, 400, "invalid_value", "messages[0].role"),
         (#"{"model":"echo","messages":[{"role":"user"}]}"#, 400, "missing_required_parameter", "messages[0].content"),
-        (#"{"model":"echo","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}"#, 400, "invalid_type", "temperature"),
-        (#"{"model":"echo","messages":[{"role":"user","content":"hi"}],"temperature":3}"#, 400, "invalid_value", "temperature"),
-        (#"{"model":"echo","messages":[{"role":"user","content":"hi"}],"max_tokens":2.5}"#, 400, "invalid_type", "max_tokens"),
-        (#"{"model":"echo","messages":[{"role":"user","content":"hi"}],"max_tokens":0}"#, 400, "invalid_value", "max_tokens"),
-        (#"{"model":"echo","messages":[{"role":"user","content":"hi"}],"stream":"yes"}"#, 400, "invalid_type", "stream"),
+        (
+            #"{"model":"echo","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}"#, 400, "invalid_type",
+            "temperature"
+        ),
+        (
+            #"{"model":"echo","messages":[{"role":"user","content":"hi"}],"temperature":3}"#, 400, "invalid_value",
+            "temperature"
+        ),
+        (
+            #"{"model":"echo","messages":[{"role":"user","content":"hi"}],"max_tokens":2.5}"#, 400, "invalid_type",
+            "max_tokens"
+        ),
+        (
+            #"{"model":"echo","messages":[{"role":"user","content":"hi"}],"max_tokens":0}"#, 400, "invalid_value",
+            "max_tokens"
+        ),
+        (
+            #"{"model":"echo","messages":[{"role":"user","content":"hi"}],"stream":"yes"}"#, 400, "invalid_type",
+            "stream"
+        ),
         (#"{"model":"echo","messages":[{"role":"user","content":"hi"}],"stop":[1]}"#, 400, "invalid_type", "stop[0]"),
         (#"{"model":"echo","messages":[{"role":"user","content":"hi"}],"seed":"x"}"#, 400, "invalid_type", "seed"),
         (#"{"model":"echo","messages":[{"role":"user","content":"hi"}],"n":2}"#, 400, "invalid_value", "n"),
         (#"{"model":"nope","messages":[{"role":"user","content":"hi"}]}"#, 404, "model_not_found", "model"),
-        (#"{"model":"echo","messages":[{"role":"user","content":"a b c d e f g h i j k l m n o p"}]}"#, 400, "context_length_exceeded", "messages"),
+        (
+            #"{"model":"echo","messages":[{"role":"user","content":"a b c d e f g h i j k l m n o p"}]}"#, 400,
+            "context_length_exceeded", "messages"
+        )
     ]
 
     func testEveryBadRequestKindGetsOpenAIErrorAndServerKeepsServing() throws {
-        try withServer([EchoGenerator(contextLength: 16)], options: ServeOptions(port: 0, maxBodyBytes: 4096)) { server in
+        try withServer([EchoGenerator(contextLength: 16)], options: ServeOptions(port: 0, maxBodyBytes: 4096)) {
+            server in
             for (body, status, code, param) in badRequests {
                 let reply = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: body)
                 XCTAssertEqual(reply.status, status, body)
@@ -139,7 +172,9 @@ final class ServerTests: XCTestCase {
                 }
                 XCTAssertFalse(message.isEmpty)
             }
-            let huge = Data(#"{"model":"echo","messages":[{"role":"user","content":""#.utf8) + Data(repeating: UInt8(ascii: "x"), count: 10_000)
+            let huge =
+                Data(#"{"model":"echo","messages":[{"role":"user","content":""#.utf8)
+                + Data(repeating: UInt8(ascii: "x"), count: 10_000)
                 + Data(#""}]}"#.utf8)
             let tooLarge = try httpRequest(port: server.port, "POST", "/v1/chat/completions", bodyData: huge)
             XCTAssertEqual(tooLarge.status, 413)
@@ -155,12 +190,17 @@ final class ServerTests: XCTestCase {
         try withServer([echo]) { server in
             let port = server.port
             // Expected answers, computed one by one first.
-            let expected = try (0..<8).map { try content(httpRequest(port: port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 20, seed: $0))) }
+            let expected = try (0..<8).map {
+                try content(
+                    httpRequest(port: port, "POST", "/v1/chat/completions", body: chatBody(maxTokens: 20, seed: $0)))
+            }
             let results = ConcurrentResults()
             let threads = (0..<8).map { seed in
                 Thread {
                     let stream = seed % 2 == 1
-                    let reply = try? httpRequest(port: port, "POST", "/v1/chat/completions", body: self.chatBody(maxTokens: 20, seed: seed, stream: stream))
+                    let reply = try? httpRequest(
+                        port: port, "POST", "/v1/chat/completions",
+                        body: self.chatBody(maxTokens: 20, seed: seed, stream: stream))
                     let text = reply.flatMap { stream ? self.streamedContent($0) : self.content($0) }
                     results.set(seed, text)
                 }
@@ -177,8 +217,10 @@ final class ServerTests: XCTestCase {
         let echo = EchoGenerator(tokenDelay: 0.02)
         try withServer([echo]) { server in
             let connection = try LoopbackConnection(port: server.port)
-            try connection.send(LoopbackConnection.requestBytes(
-                "POST", "/v1/chat/completions", body: Data(chatBody(maxTokens: 200, stream: true).utf8), headers: [:]))
+            try connection.send(
+                LoopbackConnection.requestBytes(
+                    "POST", "/v1/chat/completions", body: Data(chatBody(maxTokens: 200, stream: true).utf8),
+                    headers: [:]))
             var received = ""
             while received.components(separatedBy: "\"content\":").count < 4, let piece = connection.receive() {
                 received += String(decoding: piece, as: UTF8.self)
@@ -197,18 +239,22 @@ final class ServerTests: XCTestCase {
 
     func testGenerationFailureIsA500OrAnInStreamErrorAndServingGoesOn() throws {
         try withServer([EchoGenerator(modelID: "flaky", failAfter: 3), EchoGenerator()]) { server in
-            let whole = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(model: "flaky"))
+            let whole = try httpRequest(
+                port: server.port, "POST", "/v1/chat/completions", body: chatBody(model: "flaky"))
             XCTAssertEqual(whole.status, 500)
             XCTAssertEqual(whole.json?["error"]?["type"], .string("server_error"))
-            let streamed = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(model: "flaky", stream: true))
+            let streamed = try httpRequest(
+                port: server.port, "POST", "/v1/chat/completions", body: chatBody(model: "flaky", stream: true))
             XCTAssertEqual(streamed.status, 200, "headers were sent before the failure")
             let events = streamed.events
             XCTAssertEqual(events.last, "[DONE]")
             let error = try XCTUnwrap(events.dropLast().last.flatMap { try? JSONValue.parse(Data($0.utf8)) })
             guard case .string(let message)? = error["error"]?["message"] else { return XCTFail(streamed.body) }
             XCTAssertTrue(message.contains("simulated model failure"), message)
-            XCTAssertEqual(events.filter { $0.contains("\"content\":\"") }.count, 4, "role chunk + 3 tokens before the failure")
-            XCTAssertEqual(try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody()).status, 200)
+            XCTAssertEqual(
+                events.filter { $0.contains("\"content\":\"") }.count, 4, "role chunk + 3 tokens before the failure")
+            XCTAssertEqual(
+                try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody()).status, 200)
         }
     }
 
@@ -216,8 +262,9 @@ final class ServerTests: XCTestCase {
         let echo = EchoGenerator(tokenDelay: 0.02)
         let handle = try OpenAIServer.startInBackground([echo], options: ServeOptions(port: 0))
         let connection = try LoopbackConnection(port: handle.port)
-        try connection.send(LoopbackConnection.requestBytes(
-            "POST", "/v1/chat/completions", body: Data(chatBody(maxTokens: 240, stream: true).utf8), headers: [:]))
+        try connection.send(
+            LoopbackConnection.requestBytes(
+                "POST", "/v1/chat/completions", body: Data(chatBody(maxTokens: 240, stream: true).utf8), headers: [:]))
         var received = ""
         // Wait for the role chunk and one generated token, so the generation is surely running.
         while received.components(separatedBy: "\"content\":\"").count < 3, let piece = connection.receive() {
@@ -241,7 +288,9 @@ final class ServerTests: XCTestCase {
             let start = Date()
             for (i, model) in ["a", "b"].enumerated() {
                 Thread {
-                    let reply = try? httpRequest(port: server.port, "POST", "/v1/chat/completions", body: self.chatBody(model: model, maxTokens: 10))
+                    let reply = try? httpRequest(
+                        port: server.port, "POST", "/v1/chat/completions",
+                        body: self.chatBody(model: model, maxTokens: 10))
                     results.set(i, reply.flatMap(self.content))
                 }.start()
             }
@@ -254,24 +303,31 @@ final class ServerTests: XCTestCase {
     func testAPIKeyRequiredWhenConfigured() throws {
         setenv("POLYGLOT_SERVE_TEST_KEY", "s3cret", 1)
         defer { unsetenv("POLYGLOT_SERVE_TEST_KEY") }
-        try withServer([EchoGenerator()], options: ServeOptions(port: 0, apiKeyEnvironmentVariable: "POLYGLOT_SERVE_TEST_KEY")) { server in
+        try withServer(
+            [EchoGenerator()], options: ServeOptions(port: 0, apiKeyEnvironmentVariable: "POLYGLOT_SERVE_TEST_KEY")
+        ) { server in
             let none = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody())
             XCTAssertEqual(none.status, 401)
             XCTAssertEqual(none.json?["error"]?["code"], .string("invalid_api_key"))
             XCTAssertFalse(none.body.contains("s3cret"), "the key is never echoed")
-            let wrong = try httpRequest(port: server.port, "GET", "/v1/models", headers: ["Authorization": "Bearer s3cre"])
+            let wrong = try httpRequest(
+                port: server.port, "GET", "/v1/models", headers: ["Authorization": "Bearer s3cre"])
             XCTAssertEqual(wrong.status, 401)
-            let right = try httpRequest(port: server.port, "POST", "/v1/chat/completions", body: chatBody(),
-                                        headers: ["Authorization": "Bearer s3cret"])
+            let right = try httpRequest(
+                port: server.port, "POST", "/v1/chat/completions", body: chatBody(),
+                headers: ["Authorization": "Bearer s3cret"])
             XCTAssertEqual(right.status, 200)
-            XCTAssertEqual(try httpRequest(port: server.port, "GET", "/health").status, 200, "health stays open for probes")
+            XCTAssertEqual(
+                try httpRequest(port: server.port, "GET", "/health").status, 200, "health stays open for probes")
         }
     }
 
     func testStartupErrors() async throws {
         await assertStartFails([], ServeOptions(port: 0), contains: "no model")
         await assertStartFails([EchoGenerator(), EchoGenerator()], ServeOptions(port: 0), contains: "served twice")
-        await assertStartFails([EchoGenerator()], ServeOptions(port: 0, apiKeyEnvironmentVariable: "POLYGLOT_SERVE_UNSET_VAR"), contains: "POLYGLOT_SERVE_UNSET_VAR")
+        await assertStartFails(
+            [EchoGenerator()], ServeOptions(port: 0, apiKeyEnvironmentVariable: "POLYGLOT_SERVE_UNSET_VAR"),
+            contains: "POLYGLOT_SERVE_UNSET_VAR")
         await assertStartFails([EchoGenerator()], ServeOptions(port: 70_000), contains: "port")
         await assertStartFails([EchoGenerator()], ServeOptions(host: "", port: 0), contains: "host must not be empty")
         let first = try await OpenAIServer.start([EchoGenerator()], options: ServeOptions(port: 0))
@@ -279,8 +335,10 @@ final class ServerTests: XCTestCase {
         await first.stop()
     }
 
-    private func assertStartFails(_ generators: [any TextGenerator], _ options: ServeOptions, contains fragment: String,
-                                  line: UInt = #line) async {
+    private func assertStartFails(
+        _ generators: [any TextGenerator], _ options: ServeOptions, contains fragment: String,
+        line: UInt = #line
+    ) async {
         do {
             let handle = try await OpenAIServer.start(generators, options: options)
             await handle.stop()

@@ -18,8 +18,10 @@ extension XCTestCase {
         try body(handle)
     }
 
-    func chatBody(model: String = "echo", content: String = "alpha beta gamma delta", maxTokens: Int = 8,
-                  seed: Int? = 7, stream: Bool = false, extra: String = "") -> String {
+    func chatBody(
+        model: String = "echo", content: String = "alpha beta gamma delta", maxTokens: Int = 8,
+        seed: Int? = 7, stream: Bool = false, extra: String = ""
+    ) -> String {
         let seedPart = seed.map { ",\"seed\":\($0)" } ?? ""
         return """
             {"model":"\(model)","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"\(content)"}],\

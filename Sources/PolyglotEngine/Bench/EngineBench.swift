@@ -15,18 +15,24 @@ public enum EngineBench {
     /// step, as the PyTorch reference does), `generate_tokens_per_s` (batch 1, KV cache, up to 128 new tokens),
     /// `sgemm_gflops` (mean over the model's GEMM shapes), `sgemm_fraction` (that over the 1024³ rate of this
     /// run), `peak_rss_mb` (VmHWM, process-wide so far). `trainingOnly` skips all but the training rate.
-    public static func run(presets: [String] = ModelConfig.presetNames, trainSteps: Int = 10, seed: UInt64 = 0,
-                           batchSize: Int = 16, trainingOnly: Bool = false) throws -> [BenchRecord] {
+    public static func run(
+        presets: [String] = ModelConfig.presetNames, trainSteps: Int = 10, seed: UInt64 = 0,
+        batchSize: Int = 16, trainingOnly: Bool = false
+    ) throws -> [BenchRecord] {
         var records: [BenchRecord] = []
         let peak = trainingOnly ? 0 : sgemmGFLOPS(M: 1024, K: 1024, N: 1024)
         for name in presets {
             let cfg = try ModelConfig.preset(named: name)
             let T = cfg.maxPositionEmbeddings, N = batchSize * T
-            records.append(BenchRecord(config: name, metric: "train_tokens_per_s",
-                                       value: try trainTokensPerSecond(cfg, batchSize: batchSize, steps: trainSteps, seed: seed)))
+            records.append(
+                BenchRecord(
+                    config: name, metric: "train_tokens_per_s",
+                    value: try trainTokensPerSecond(cfg, batchSize: batchSize, steps: trainSteps, seed: seed)))
             if trainingOnly { continue }
-            records.append(BenchRecord(config: name, metric: "generate_tokens_per_s",
-                                       value: try generateTokensPerSecond(cfg, seed: seed)))
+            records.append(
+                BenchRecord(
+                    config: name, metric: "generate_tokens_per_s",
+                    value: try generateTokensPerSecond(cfg, seed: seed)))
             let C = cfg.hiddenSize, F = cfg.intermediateSize, V = cfg.vocabSize
             let shapes = [(N, C, C), (N, C, F), (N, F, C), (N, C, V)]
             let gflops = shapes.map { sgemmGFLOPS(M: $0.0, K: $0.1, N: $0.2) }.reduce(0, +) / Double(shapes.count)
@@ -79,7 +85,9 @@ public enum EngineBench {
         var times: [Double] = []
         for rep in 0..<(reps + 2) {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            sgemm(transA: false, transB: false, M: M, N: N, K: K, A: a.ptr, lda: K, B: b.ptr, ldb: N, C: c.ptr, ldc: N, beta: 0)
+            sgemm(
+                transA: false, transB: false, M: M, N: N, K: K, A: a.ptr, lda: K, B: b.ptr, ldb: N, C: c.ptr, ldc: N,
+                beta: 0)
             if rep >= 2 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
         }
         times.sort()

@@ -18,7 +18,8 @@ public struct Tensor: Equatable, Sendable {
     /// Wraps values; throws when the count does not match the shape.
     public init(shape: [Int], data: [Float]) throws {
         guard shape.reduce(1, *) == data.count else {
-            throw EngineError.shapeMismatch("Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(data.count)")
+            throw EngineError.shapeMismatch(
+                "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(data.count)")
         }
         self.shape = shape
         self.data = data

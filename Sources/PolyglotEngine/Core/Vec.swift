@@ -100,10 +100,10 @@ enum Vec {
         var x = input
         x.replace(with: Float8(repeating: -87.33654), where: x .< -87.33654)
         x.replace(with: Float8(repeating: 88), where: x .> 88)
-        let magic = Float8(repeating: 12582912)          // 1.5·2²³: adding it rounds to an integer (nearest-even)
+        let magic = Float8(repeating: 12582912)  // 1.5·2²³: adding it rounds to an integer (nearest-even)
         let t = x * 1.442695041 + magic
         let n = t - magic
-        let r = x - n * 0.693359375 + n * 2.12194440e-4   // x − n·ln 2 in two parts (the high part is exact)
+        let r = x - n * 0.693359375 + n * 2.12194440e-4  // x − n·ln 2 in two parts (the high part is exact)
         var p = Float8(repeating: 1.9875691500e-4)
         p = p * r + 1.3981999507e-3
         p = p * r + 8.3334519073e-3
@@ -112,7 +112,7 @@ enum Vec {
         p = p * r + 5.0000001201e-1
         p = p * r * r + r + 1
         let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
-        return p * unsafeBitCast((ni &+ 127) &<< 23, to: Float8.self)   // · 2ⁿ via the exponent field
+        return p * unsafeBitCast((ni &+ 127) &<< 23, to: Float8.self)  // · 2ⁿ via the exponent field
     }
 
     /// σ(x) = 1 / (1 + e⁻ˣ) per lane.

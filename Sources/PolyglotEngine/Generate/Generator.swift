@@ -14,7 +14,9 @@ public struct GenerationOptions: Sendable {
     /// Generation stops after emitting one of these ids (the stop token is included in the output).
     public var stopTokens: Set<Int>
 
-    public init(maxNewTokens: Int = 128, temperature: Float = 0, topP: Float = 1, seed: UInt64 = 0, stopTokens: Set<Int> = []) {
+    public init(
+        maxNewTokens: Int = 128, temperature: Float = 0, topP: Float = 1, seed: UInt64 = 0, stopTokens: Set<Int> = []
+    ) {
         self.maxNewTokens = maxNewTokens; self.temperature = temperature; self.topP = topP
         self.seed = seed; self.stopTokens = stopTokens
     }
@@ -30,15 +32,19 @@ public struct GenerationResult: Sendable, Equatable {
 extension Transformer {
     /// Continues `prompt` (token ids) with a KV cache; deterministic for a given seed. `onToken` sees each
     /// new id as it is chosen (streaming); returning false stops generation there.
-    public func generate(prompt: [Int], options: GenerationOptions,
-                         onToken: (Int) -> Bool = { _ in true }) throws -> GenerationResult {
+    public func generate(
+        prompt: [Int], options: GenerationOptions,
+        onToken: (Int) -> Bool = { _ in true }
+    ) throws -> GenerationResult {
         guard !prompt.isEmpty else { throw EngineError.invalidInput("generation needs a non-empty prompt") }
         guard options.temperature >= 0, options.topP > 0, options.topP <= 1 else {
-            throw EngineError.invalidInput("temperature must be ≥ 0 and top_p in (0, 1]; got \(options.temperature), \(options.topP)")
+            throw EngineError.invalidInput(
+                "temperature must be ≥ 0 and top_p in (0, 1]; got \(options.temperature), \(options.topP)")
         }
         let cache = KVCache(for: self)
         guard prompt.count < cache.capacity else {
-            throw EngineError.invalidInput("prompt of \(prompt.count) tokens leaves no room in context \(cache.capacity)")
+            throw EngineError.invalidInput(
+                "prompt of \(prompt.count) tokens leaves no room in context \(cache.capacity)")
         }
         var rng = SeededRNG(seed: options.seed, stream: "generate")
         var logits = try inferLogits(prompt, cache: cache, lastOnly: true)

@@ -8,7 +8,7 @@ public final class KVCache {
     public let capacity: Int
     /// Positions filled so far.
     public private(set) var length = 0
-    let k: [FloatBuffer], v: [FloatBuffer]   // L × (S, Hkv·D), k after RoPE
+    let k: [FloatBuffer], v: [FloatBuffer]  // L × (S, Hkv·D), k after RoPE
     /// The forward pass's scratch for the last number of new rows (prefill, then one row per decoding step).
     private var scratch: Activations?
 
@@ -54,8 +54,9 @@ extension Transformer {
         let first = lastOnly ? n - 1 : 0, rows = n - first
         var logits = [Float](repeating: 0, count: rows * V)
         logits.withUnsafeMutableBufferPointer {
-            linearForward(out: $0.baseAddress!, inp: a.lnf.ptr + first * C, weight: params.ptr + layout.lmHead,
-                          N: rows, C: C, OC: V)
+            linearForward(
+                out: $0.baseAddress!, inp: a.lnf.ptr + first * C, weight: params.ptr + layout.lmHead,
+                N: rows, C: C, OC: V)
         }
         return logits
     }

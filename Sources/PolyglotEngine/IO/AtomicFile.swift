@@ -4,9 +4,9 @@
 // naming the destination, and the old version stays.
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Writes `data` to `url` atomically, creating the folder when needed.
@@ -97,7 +97,8 @@ private func removeAbandonedTemporaries(of url: URL) {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
     for name in names where name.hasPrefix(prefix) {
         guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid != getpid(),
-              kill(pid, 0) != 0, errno == ESRCH else { continue }
+            kill(pid, 0) != 0, errno == ESRCH
+        else { continue }
         try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
     }
 }
@@ -143,11 +144,11 @@ private func syncPath(_ path: String) throws {
 /// for an instant, and a kill in that instant leaves the old version in a temporary next to it.
 private func exchange(_ a: String, _ b: String) throws {
     #if canImport(Glibc)
-    if let renameat2 = renameExchange, renameat2(AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */) == 0 { return }
-    let code = renameExchange == nil ? ENOSYS : errno
+        if let renameat2 = renameExchange, renameat2(AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */) == 0 { return }
+        let code = renameExchange == nil ? ENOSYS : errno
     #else
-    if renamex_np(a, b, UInt32(RENAME_SWAP)) == 0 { return }
-    let code = errno
+        if renamex_np(a, b, UInt32(RENAME_SWAP)) == 0 { return }
+        let code = errno
     #endif
     guard code == EINVAL || code == ENOSYS || code == ENOTSUP else { throw SystemCallFailure(code: code) }
     let old = temporaryURL(for: URL(fileURLWithPath: b)).path
@@ -157,7 +158,8 @@ private func exchange(_ a: String, _ b: String) throws {
 }
 
 #if canImport(Glibc)
-private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-/// glibc ≥ 2.28 has renameat2, but Swift's Glibc module does not declare it (it needs _GNU_SOURCE).
-private let renameExchange: RenameAt2? = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }
+    private typealias RenameAt2 =
+        @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    /// glibc ≥ 2.28 has renameat2, but Swift's Glibc module does not declare it (it needs _GNU_SOURCE).
+    private let renameExchange: RenameAt2? = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }
 #endif

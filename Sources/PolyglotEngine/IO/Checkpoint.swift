@@ -8,7 +8,8 @@ public enum Checkpoint {
     /// must not wipe a folder of notebooks.
     public static func save(_ model: Transformer, to dir: URL, extraFiles: [String: Data] = [:]) throws {
         guard model.lora == nil else {
-            throw EngineError.checkpoint("\(dir.path): the model has unmerged LoRA adapters. HINT: call mergeLoRA() before saving")
+            throw EngineError.checkpoint(
+                "\(dir.path): the model has unmerged LoRA adapters. HINT: call mergeLoRA() before saving")
         }
         for name in extraFiles.keys
         where name.contains("/") || name == "config.json" || name == "model.safetensors" || name.isEmpty {
@@ -16,17 +17,24 @@ public enum Checkpoint {
                 "extra file name \"\(name)\" must be a plain file name other than the model files")
         }
         if let present = try? FileManager.default.contentsOfDirectory(atPath: dir.path),
-           !present.filter({ !$0.hasPrefix(".") }).isEmpty, !present.contains("config.json") {
+            !present.filter({ !$0.hasPrefix(".") }).isEmpty, !present.contains("config.json")
+        {
             throw EngineError.checkpoint(
                 "\(dir.path): exists and is not a model folder (no config.json); expected a new, empty or model folder")
         }
         let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         let tensors = try model.layout.specs.map { spec in
-            (name: spec.name,
-             tensor: try Tensor(shape: spec.shape, data: model.params.toArray(offset: spec.offset, count: spec.count)))
+            (
+                name: spec.name,
+                tensor: try Tensor(
+                    shape: spec.shape, data: model.params.toArray(offset: spec.offset, count: spec.count))
+            )
         }
-        let files = [(name: "config.json", data: try enc.encode(model.config)),
-                     (name: "model.safetensors", data: try SafeTensors.encode(tensors, metadata: ["format": "pt"]))]
+        let files =
+            [
+                (name: "config.json", data: try enc.encode(model.config)),
+                (name: "model.safetensors", data: try SafeTensors.encode(tensors, metadata: ["format": "pt"]))
+            ]
             + extraFiles.sorted { $0.key < $1.key }.map { (name: $0.key, data: $0.value) }
         try atomicWriteFolder(dir, files: files)
     }
@@ -55,16 +63,20 @@ public enum Checkpoint {
                 throw EngineError.checkpoint("\(url.path): missing tensor \"\(spec.name)\" (shape \(spec.shape))")
             }
             guard entry.shape == spec.shape else {
-                throw EngineError.checkpoint("\(url.path): tensor \"\(spec.name)\" has shape \(entry.shape), expected \(spec.shape)")
+                throw EngineError.checkpoint(
+                    "\(url.path): tensor \"\(spec.name)\" has shape \(entry.shape), expected \(spec.shape)")
             }
             model.params.copy(from: try file.tensor(spec.name).data, offset: spec.offset)
         }
         // HF may store a tied lm_head and rotary buffers; anything else unexpected is an error.
         let leftover = file.entries.keys.filter {
-            !expected.contains($0) && !($0 == "lm_head.weight" && config.tieWordEmbeddings) && !$0.hasSuffix("rotary_emb.inv_freq")
+            !expected.contains($0) && !($0 == "lm_head.weight" && config.tieWordEmbeddings)
+                && !$0.hasSuffix("rotary_emb.inv_freq")
         }.sorted()
         guard leftover.isEmpty else {
-            throw EngineError.checkpoint("\(url.path): unexpected tensors \(leftover.prefix(5).joined(separator: ", ")) for this config. HINT: check model_type/num_local_experts in config.json")
+            throw EngineError.checkpoint(
+                "\(url.path): unexpected tensors \(leftover.prefix(5).joined(separator: ", ")) for this config. HINT: check model_type/num_local_experts in config.json"
+            )
         }
         return model
     }

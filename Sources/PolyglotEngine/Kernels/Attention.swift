@@ -14,9 +14,11 @@ enum AttentionMode {
 }
 
 /// out(B,T,H,D) = softmax(q·kᵀ/√D)·v per head over the keys each query row sees (`mode`); q is (B,T,H,D).
-func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
-                      q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                      B: Int, T: Int, H: Int, Hkv: Int, D: Int, mode: AttentionMode) {
+func attentionForward(
+    out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+    q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+    B: Int, T: Int, H: Int, Hkv: Int, D: Int, mode: AttentionMode
+) {
     let scale = 1 / Float(D).squareRoot(), group = H / Hkv
     switch mode {
     case .causal:
@@ -24,8 +26,9 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
             let b = bh / H, h = bh % H, kvh = h / group
             let qh = q + (b * T * H + h) * D, kOff = (b * T * Hkv + kvh) * D, P = probs + bh * T * T
             // S(T,T) = q_h · k_hᵀ
-            sgemm(transA: false, transB: true, M: T, N: T, K: D, A: qh, lda: H * D, B: k + kOff, ldb: Hkv * D,
-                  C: P, ldc: T, beta: 0, parallel: false)
+            sgemm(
+                transA: false, transB: true, M: T, N: T, K: D, A: qh, lda: H * D, B: k + kOff, ldb: Hkv * D,
+                C: P, ldc: T, beta: 0, parallel: false)
             for t in 0..<T {  // causal softmax of row t over j ≤ t
                 let row = P + t * T
                 Vec.scale(row, t + 1, by: scale)
@@ -34,8 +37,9 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
                 if t + 1 < T { (row + t + 1).update(repeating: 0, count: T - t - 1) }
             }
             // out_h(T,D) = P · v_h
-            sgemm(transA: false, transB: false, M: T, N: D, K: T, A: P, lda: T, B: v + kOff, ldb: Hkv * D,
-                  C: out + (b * T * H + h) * D, ldc: H * D, beta: 0, parallel: false)
+            sgemm(
+                transA: false, transB: false, M: T, N: D, K: T, A: P, lda: T, B: v + kOff, ldb: Hkv * D,
+                C: out + (b * T * H + h) * D, ldc: H * D, beta: 0, parallel: false)
         }
     case .cached(let past, let S):
         let kvDim = Hkv * D
@@ -43,8 +47,9 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
             let b = bh / H, h = bh % H, kvh = h / group, kvOff = b * S * kvDim + kvh * D
             for t in 0..<T {
                 let row = ((b * T + t) * H + h) * D
-                attendRow(out: out + row, probs: probs + bh * S, q: q + row, k: k + kvOff, v: v + kvOff,
-                          count: past + t + 1, kvStride: kvDim, D: D, scale: scale)
+                attendRow(
+                    out: out + row, probs: probs + bh * S, q: q + row, k: k + kvOff, v: v + kvOff,
+                    count: past + t + 1, kvStride: kvDim, D: D, scale: scale)
             }
         }
         // Heads in parallel only when there is enough work to pay for the dispatch (not at batch-1 decode).
@@ -58,9 +63,11 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
 
 /// Inverts `out_h = P·v_h, P = causal softmax(scale·q_h·k_hᵀ)`; accumulates dq(B,T,H,D), dk, dv(B,T,Hkv,D).
 /// Parallel over (b, kv-head) so the query heads that share a kv-head never write it concurrently.
-func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-                       dout: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-                       v: UnsafePointer<Float>, probs: UnsafePointer<Float>, B: Int, T: Int, H: Int, Hkv: Int, D: Int) {
+func attentionBackward(
+    dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+    dout: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+    v: UnsafePointer<Float>, probs: UnsafePointer<Float>, B: Int, T: Int, H: Int, Hkv: Int, D: Int
+) {
     let scale = 1 / Float(D).squareRoot(), group = H / Hkv
     Parallel.forEach(B * Hkv) { bk in
         let b = bk / Hkv, kvh = bk % Hkv
@@ -70,21 +77,25 @@ func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer
         for h in (kvh * group)..<((kvh + 1) * group) {
             let P = probs + (b * H + h) * T * T, rowOff = (b * T * H + h) * D
             // dP = dout_h · v_hᵀ   (from out_h = P·v_h)
-            sgemm(transA: false, transB: true, M: T, N: T, K: D, A: dout + rowOff, lda: H * D, B: v + kOff, ldb: Hkv * D,
-                  C: dS, ldc: T, beta: 0, parallel: false)
+            sgemm(
+                transA: false, transB: true, M: T, N: T, K: D, A: dout + rowOff, lda: H * D, B: v + kOff, ldb: Hkv * D,
+                C: dS, ldc: T, beta: 0, parallel: false)
             // dv_h += Pᵀ · dout_h
-            sgemm(transA: true, transB: false, M: T, N: D, K: T, A: P, lda: T, B: dout + rowOff, ldb: H * D,
-                  C: dv + kOff, ldc: Hkv * D, beta: 1, parallel: false)
+            sgemm(
+                transA: true, transB: false, M: T, N: D, K: T, A: P, lda: T, B: dout + rowOff, ldb: H * D,
+                C: dv + kOff, ldc: Hkv * D, beta: 1, parallel: false)
             for t in 0..<T {  // softmax backward, then the scale: dS = P∘(dP − Σ P∘dP)·scale
                 let p = P + t * T, d = dS + t * T
                 softmaxBackwardRow(d, p, t + 1, scale: scale)
                 if t + 1 < T { (d + t + 1).update(repeating: 0, count: T - t - 1) }
             }
             // dq_h += dS · k_h ;  dk_h += dSᵀ · q_h
-            sgemm(transA: false, transB: false, M: T, N: D, K: T, A: dS, lda: T, B: k + kOff, ldb: Hkv * D,
-                  C: dq + rowOff, ldc: H * D, beta: 1, parallel: false)
-            sgemm(transA: true, transB: false, M: T, N: D, K: T, A: dS, lda: T, B: q + rowOff, ldb: H * D,
-                  C: dk + kOff, ldc: Hkv * D, beta: 1, parallel: false)
+            sgemm(
+                transA: false, transB: false, M: T, N: D, K: T, A: dS, lda: T, B: k + kOff, ldb: Hkv * D,
+                C: dq + rowOff, ldc: H * D, beta: 1, parallel: false)
+            sgemm(
+                transA: true, transB: false, M: T, N: D, K: T, A: dS, lda: T, B: q + rowOff, ldb: H * D,
+                C: dk + kOff, ldc: Hkv * D, beta: 1, parallel: false)
         }
     }
 }
@@ -92,9 +103,11 @@ func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer
 /// One query row of the cached mode: probs(count) = softmax(scale · q·k_j), out(D) = Σ_j probs_j · v_j for
 /// j < count; k and v rows are `kvStride` floats apart.
 @inline(__always)
-private func attendRow(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>,
-                       k: UnsafePointer<Float>, v: UnsafePointer<Float>, count: Int, kvStride: Int, D: Int,
-                       scale: Float) {
+private func attendRow(
+    out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>,
+    k: UnsafePointer<Float>, v: UnsafePointer<Float>, count: Int, kvStride: Int, D: Int,
+    scale: Float
+) {
     var maxScore = -Float.infinity
     for j in 0..<count {
         let s = scale * Vec.dot(q, k + j * kvStride, D)

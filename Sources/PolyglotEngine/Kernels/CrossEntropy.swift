@@ -4,9 +4,11 @@ import Foundation
 /// Per row n: loss_n = −log softmax(logits_n)[target_n]; returns Σ_n weight_n·loss_n (weight = loss mask / normaliser).
 /// When `dlogits` is given it is overwritten with weight_n·(softmax − onehot(target)) (may alias `logits`:
 /// each row is read fully before it is overwritten).
-func crossEntropyForwardBackward(dlogits: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>,
-                                 targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>, N: Int, V: Int,
-                                 rowLoss: UnsafeMutablePointer<Float>? = nil) -> Double {
+func crossEntropyForwardBackward(
+    dlogits: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>,
+    targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>, N: Int, V: Int,
+    rowLoss: UnsafeMutablePointer<Float>? = nil
+) -> Double {
     var losses = [Double](repeating: 0, count: N)
     losses.withUnsafeMutableBufferPointer { lossBuf in
         let lossP = lossBuf.baseAddress!

@@ -4,9 +4,11 @@ import COpenBLAS
 
 /// C(M,N) = op(A)·op(B) + beta·C in row-major storage, split across cores along M
 /// (each worker calls single-threaded OpenBLAS on its row block); `parallel: false` inside parallel loops.
-func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
-           A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
-           C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool = true) {
+func sgemm(
+    transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
+    A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
+    C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool = true
+) {
     if M == 0 || N == 0 { return }
     _ = Parallel.workers  // pins OpenBLAS to one thread before its first call
     if K == 0 {
@@ -20,7 +22,7 @@ func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
             let n = Int32(r.count)
             if transB {  // c(N) = B(N,K)·a
                 pg_sgemv(false, n, Int32(K), B + r.lowerBound * ldb, Int32(ldb), A, beta, C + r.lowerBound)
-            } else {     // c(N) = B(K,N)ᵀ·a
+            } else {  // c(N) = B(K,N)ᵀ·a
                 pg_sgemv(true, Int32(K), n, B + r.lowerBound, Int32(ldb), A, beta, C + r.lowerBound)
             }
         }
@@ -31,15 +33,18 @@ func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
     let minRows = parallel && flops > 1 << 18 ? 16 : M
     Parallel.ranges(M, minChunk: minRows) { r in
         let aBlock = transA ? A + r.lowerBound : A + r.lowerBound * lda
-        pg_sgemm(transA, transB, Int32(r.count), Int32(N), Int32(K), aBlock, Int32(lda), B, Int32(ldb), beta,
-                 C + r.lowerBound * ldc, Int32(ldc))
+        pg_sgemm(
+            transA, transB, Int32(r.count), Int32(N), Int32(K), aBlock, Int32(lda), B, Int32(ldb), beta,
+            C + r.lowerBound * ldc, Int32(ldc))
     }
 }
 
 /// Naive triple loop with the same contract as `sgemm`, in Double: the reference the BLAS path is tested against.
-func sgemmReference(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
-                    A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
-                    C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+func sgemmReference(
+    transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
+    A: UnsafePointer<Float>, lda: Int, B: UnsafePointer<Float>, ldb: Int,
+    C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float
+) {
     for i in 0..<M {
         for j in 0..<N {
             var s = 0.0
@@ -54,23 +59,31 @@ func sgemmReference(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
 }
 
 /// out(N,OC) = inp(N,C) · weight(OC,C)ᵀ
-func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                   N: Int, C: Int, OC: Int, parallel: Bool = true) {
-    sgemm(transA: false, transB: true, M: N, N: OC, K: C, A: inp, lda: C, B: weight, ldb: C, C: out, ldc: OC, beta: 0,
-          parallel: parallel)
+func linearForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    N: Int, C: Int, OC: Int, parallel: Bool = true
+) {
+    sgemm(
+        transA: false, transB: true, M: N, N: OC, K: C, A: inp, lda: C, B: weight, ldb: C, C: out, ldc: OC, beta: 0,
+        parallel: parallel)
 }
 
 /// Inverts `out = inp · Wᵀ`: dinp(N,C) += dout·W (= with `accumulate: false`), dweight(OC,C) += doutᵀ·inp
 /// (either may be nil to skip).
-func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
-                    dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                    N: Int, C: Int, OC: Int, accumulate: Bool = true, parallel: Bool = true) {
+func linearBackward(
+    dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
+    dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    N: Int, C: Int, OC: Int, accumulate: Bool = true, parallel: Bool = true
+) {
     if let dinp {
-        sgemm(transA: false, transB: false, M: N, N: C, K: OC, A: dout, lda: OC, B: weight, ldb: C, C: dinp, ldc: C,
-              beta: accumulate ? 1 : 0, parallel: parallel)
+        sgemm(
+            transA: false, transB: false, M: N, N: C, K: OC, A: dout, lda: OC, B: weight, ldb: C, C: dinp, ldc: C,
+            beta: accumulate ? 1 : 0, parallel: parallel)
     }
     if let dweight {
-        sgemm(transA: true, transB: false, M: OC, N: C, K: N, A: dout, lda: OC, B: inp, ldb: C, C: dweight, ldc: C, beta: 1,
-              parallel: parallel)
+        sgemm(
+            transA: true, transB: false, M: OC, N: C, K: N, A: dout, lda: OC, B: inp, ldb: C, C: dweight, ldc: C,
+            beta: 1,
+            parallel: parallel)
     }
 }

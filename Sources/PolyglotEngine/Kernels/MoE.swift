@@ -6,23 +6,23 @@ import Foundation
 /// Weights of one MoE block, as pointers into the model's flat parameter (or gradient) buffer.
 struct MoEWeights {
     let router: UnsafeMutablePointer<Float>  // (E, C)
-    let w1: UnsafeMutablePointer<Float>      // (E, F, C)
-    let w2: UnsafeMutablePointer<Float>      // (E, C, F)
-    let w3: UnsafeMutablePointer<Float>      // (E, F, C)
+    let w1: UnsafeMutablePointer<Float>  // (E, F, C)
+    let w2: UnsafeMutablePointer<Float>  // (E, C, F)
+    let w3: UnsafeMutablePointer<Float>  // (E, F, C)
 }
 
 /// Saved routing decisions and expert activations of one MoE block (capacity N rows).
 final class MoEActivations {
     let N: Int, C: Int, F: Int, E: Int, K: Int
-    let probs: FloatBuffer      // (N, E) softmax of router logits
-    let topW: FloatBuffer       // (N, K) renormalised weights of the chosen experts
-    var topIdx: [Int32]         // (N, K) chosen experts, best first
-    var order: [Int32]          // (R) routed rows grouped by expert; value n·K + slot
-    var position: [Int32]       // (R) inverse of `order`: where slot n·K + slot sits in the grouped rows
-    var start: [Int]            // (E+1) first row of each expert in `order`
-    let xg: FloatBuffer         // (R, C) gathered inputs
+    let probs: FloatBuffer  // (N, E) softmax of router logits
+    let topW: FloatBuffer  // (N, K) renormalised weights of the chosen experts
+    var topIdx: [Int32]  // (N, K) chosen experts, best first
+    var order: [Int32]  // (R) routed rows grouped by expert; value n·K + slot
+    var position: [Int32]  // (R) inverse of `order`: where slot n·K + slot sits in the grouped rows
+    var start: [Int]  // (E+1) first row of each expert in `order`
+    let xg: FloatBuffer  // (R, C) gathered inputs
     let gate: FloatBuffer, up: FloatBuffer, h: FloatBuffer  // (R, F)
-    let y: FloatBuffer          // (R, C) expert outputs before weighting
+    let y: FloatBuffer  // (R, C) expert outputs before weighting
 
     init(N: Int, C: Int, F: Int, E: Int, K: Int) {
         self.N = N; self.C = C; self.F = F; self.E = E; self.K = K
@@ -37,9 +37,9 @@ final class MoEActivations {
 
 /// Scratch for the MoE backward pass, shared by all layers.
 final class MoEGradScratch {
-    let dy: FloatBuffer, dxg: FloatBuffer            // (R, C)
+    let dy: FloatBuffer, dxg: FloatBuffer  // (R, C)
     let dh: FloatBuffer, dgate: FloatBuffer, dup: FloatBuffer  // (R, F)
-    let dlogits: FloatBuffer                        // (N, E)
+    let dlogits: FloatBuffer  // (N, E)
     init(N: Int, C: Int, F: Int, E: Int, K: Int) {
         dy = FloatBuffer(count: N * K * C); dxg = FloatBuffer(count: N * K * C)
         dh = FloatBuffer(count: N * K * F); dgate = FloatBuffer(count: N * K * F); dup = FloatBuffer(count: N * K * F)
@@ -50,8 +50,10 @@ final class MoEGradScratch {
 /// out(N,C) = Σ_k w_k·expert_k(inp); returns the load-balancing loss E·Σ_e f_e·P_e over rows with valid ≠ 0
 /// (f_e = routed slots to e per valid token, P_e = mean router probability, as HF `load_balancing_loss_func`).
 @discardableResult
-func moeForward(out: UnsafeMutablePointer<Float>, acts a: MoEActivations, inp: UnsafePointer<Float>,
-                weights w: MoEWeights, valid: UnsafePointer<Float>?, N: Int) -> Float {
+func moeForward(
+    out: UnsafeMutablePointer<Float>, acts a: MoEActivations, inp: UnsafePointer<Float>,
+    weights w: MoEWeights, valid: UnsafePointer<Float>?, N: Int
+) -> Float {
     let C = a.C, F = a.F, E = a.E, K = a.K
     linearForward(out: a.probs.ptr, inp: inp, weight: w.router, N: N, C: C, OC: E)  // (N,E) logits
     a.topIdx.withUnsafeMutableBufferPointer { idxBuf in
@@ -62,9 +64,9 @@ func moeForward(out: UnsafeMutablePointer<Float>, acts a: MoEActivations, inp: U
             for e in 0..<E where p[e] > m { m = p[e] }
             var s: Float = 0
             for e in 0..<E { p[e] = expf(p[e] - m); s += p[e] }
-            for e in 0..<E { p[e] /= s }                     // Mixtral: softmax over all E before top-k
+            for e in 0..<E { p[e] /= s }  // Mixtral: softmax over all E before top-k
             var chosenSum: Float = 0
-            for slot in 0..<K {                              // top-k by selection; ties go to the lower index
+            for slot in 0..<K {  // top-k by selection; ties go to the lower index
                 var best = -1
                 for e in 0..<E {
                     var taken = false
@@ -94,10 +96,16 @@ func moeForward(out: UnsafeMutablePointer<Float>, acts a: MoEActivations, inp: U
     forEachExpert(E, rows: N * K) { e in
         let lo = a.start[e], n = a.start[e + 1] - lo
         if n == 0 { return }
-        linearForward(out: a.gate.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F, parallel: false)
-        linearForward(out: a.up.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w3 + e * F * C, N: n, C: C, OC: F, parallel: false)
-        swigluForward(h: a.h.ptr + lo * F, gate: a.gate.ptr + lo * F, up: a.up.ptr + lo * F, count: n * F, parallel: false)
-        linearForward(out: a.y.ptr + lo * C, inp: a.h.ptr + lo * F, weight: w.w2 + e * C * F, N: n, C: F, OC: C, parallel: false)
+        linearForward(
+            out: a.gate.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F,
+            parallel: false)
+        linearForward(
+            out: a.up.ptr + lo * F, inp: a.xg.ptr + lo * C, weight: w.w3 + e * F * C, N: n, C: C, OC: F, parallel: false
+        )
+        swigluForward(
+            h: a.h.ptr + lo * F, gate: a.gate.ptr + lo * F, up: a.up.ptr + lo * F, count: n * F, parallel: false)
+        linearForward(
+            out: a.y.ptr + lo * C, inp: a.h.ptr + lo * F, weight: w.w2 + e * C * F, N: n, C: F, OC: C, parallel: false)
     }
     // out[n] = Σ_slot w·y, slots in order: a fixed order per token keeps results bit-reproducible.
     Parallel.ranges(N, minChunk: 64) { tokens in
@@ -119,7 +127,9 @@ private func forEachExpert(_ E: Int, rows: Int, _ body: (Int) -> Void) {
 }
 
 /// f_e (slots per valid token) and the aux loss; shared by forward and backward.
-private func loadBalancing(_ a: MoEActivations, valid: UnsafePointer<Float>?, N: Int) -> (loss: Float, f: [Float], count: Float) {
+private func loadBalancing(_ a: MoEActivations, valid: UnsafePointer<Float>?, N: Int) -> (
+    loss: Float, f: [Float], count: Float
+) {
     let E = a.E, K = a.K
     var f = [Float](repeating: 0, count: E), P = [Float](repeating: 0, count: E)
     var count: Float = 0
@@ -136,9 +146,11 @@ private func loadBalancing(_ a: MoEActivations, valid: UnsafePointer<Float>?, N:
 
 /// Inverts `moeForward`: accumulates dinp(N,C) and the weight grads; `auxScale` is d(total loss)/d(aux).
 /// The router learns through the renormalised weights (w_j = p_j/S ⇒ dp_j = (dw_j − Σ_i dw_i·w_i)/S) and the aux loss.
-func moeBackward(dinp: UnsafeMutablePointer<Float>, dweights dw: MoEWeights?, scratch s: MoEGradScratch,
-                 dout: UnsafePointer<Float>, acts a: MoEActivations, inp: UnsafePointer<Float>, weights w: MoEWeights,
-                 valid: UnsafePointer<Float>?, auxScale: Float, N: Int) {
+func moeBackward(
+    dinp: UnsafeMutablePointer<Float>, dweights dw: MoEWeights?, scratch s: MoEGradScratch,
+    dout: UnsafePointer<Float>, acts a: MoEActivations, inp: UnsafePointer<Float>, weights w: MoEWeights,
+    valid: UnsafePointer<Float>?, auxScale: Float, N: Int
+) {
     let C = a.C, F = a.F, E = a.E, K = a.K, R = N * K
     // From out[n] += w_r · y_r: dy_r = w_r·dout[n], dw_r = dout[n]·y_r.
     var dTopW = [Float](repeating: 0, count: R)
@@ -154,20 +166,25 @@ func moeBackward(dinp: UnsafeMutablePointer<Float>, dweights dw: MoEWeights?, sc
             }
         }
     }
-    forEachExpert(E, rows: R) { e in  // experts in parallel, as in the forward pass; each writes only its own rows and weights
+    // experts in parallel, as in the forward pass; each writes only its own rows and weights
+    forEachExpert(E, rows: R) { e in
         let lo = a.start[e], n = a.start[e + 1] - lo
         if n == 0 { return }
         // y = h · w2ᵀ
-        linearBackward(dinp: s.dh.ptr + lo * F, dweight: dw.map { $0.w2 + e * C * F }, dout: s.dy.ptr + lo * C,
-                       inp: a.h.ptr + lo * F, weight: w.w2 + e * C * F, N: n, C: F, OC: C, accumulate: false, parallel: false)
+        linearBackward(
+            dinp: s.dh.ptr + lo * F, dweight: dw.map { $0.w2 + e * C * F }, dout: s.dy.ptr + lo * C,
+            inp: a.h.ptr + lo * F, weight: w.w2 + e * C * F, N: n, C: F, OC: C, accumulate: false, parallel: false)
         // h = silu(gate) · up
-        swigluBackward(dgate: s.dgate.ptr + lo * F, dup: s.dup.ptr + lo * F, dh: s.dh.ptr + lo * F,
-                       gate: a.gate.ptr + lo * F, up: a.up.ptr + lo * F, count: n * F, parallel: false)
+        swigluBackward(
+            dgate: s.dgate.ptr + lo * F, dup: s.dup.ptr + lo * F, dh: s.dh.ptr + lo * F,
+            gate: a.gate.ptr + lo * F, up: a.up.ptr + lo * F, count: n * F, parallel: false)
         // gate = xg · w1ᵀ, up = xg · w3ᵀ
-        linearBackward(dinp: s.dxg.ptr + lo * C, dweight: dw.map { $0.w1 + e * F * C }, dout: s.dgate.ptr + lo * F,
-                       inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F, accumulate: false, parallel: false)
-        linearBackward(dinp: s.dxg.ptr + lo * C, dweight: dw.map { $0.w3 + e * F * C }, dout: s.dup.ptr + lo * F,
-                       inp: a.xg.ptr + lo * C, weight: w.w3 + e * F * C, N: n, C: C, OC: F, parallel: false)
+        linearBackward(
+            dinp: s.dxg.ptr + lo * C, dweight: dw.map { $0.w1 + e * F * C }, dout: s.dgate.ptr + lo * F,
+            inp: a.xg.ptr + lo * C, weight: w.w1 + e * F * C, N: n, C: C, OC: F, accumulate: false, parallel: false)
+        linearBackward(
+            dinp: s.dxg.ptr + lo * C, dweight: dw.map { $0.w3 + e * F * C }, dout: s.dup.ptr + lo * F,
+            inp: a.xg.ptr + lo * C, weight: w.w3 + e * F * C, N: n, C: C, OC: F, parallel: false)
     }
     Parallel.ranges(N, minChunk: 64) { tokens in  // gather inverted: each token adds its slots' rows, in slot order
         for n in tokens {

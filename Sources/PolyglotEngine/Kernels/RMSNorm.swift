@@ -2,8 +2,10 @@
 import Foundation
 
 /// out(N,C) = inp · rstd · weight with rstd(N) = 1/sqrt(mean(inp²) + eps) (HF LlamaRMSNorm).
-func rmsnormForward(out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>?,
-                    inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, N: Int, C: Int, eps: Float) {
+func rmsnormForward(
+    out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>?,
+    inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, N: Int, C: Int, eps: Float
+) {
     Parallel.ranges(N, minChunk: 64) { rows in
         for n in rows {
             let x = inp + n * C, o = out + n * C
@@ -16,9 +18,11 @@ func rmsnormForward(out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer
 
 /// Inverts `out = inp · rstd · weight`:
 /// dinp += rstd·(w·dout) − inp·rstd³/C·Σ(w·dout·inp);  dweight += Σ_n dout·inp·rstd.
-func rmsnormBackward(dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?,
-                     dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                     rstd: UnsafePointer<Float>, N: Int, C: Int) {
+func rmsnormBackward(
+    dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?,
+    dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    rstd: UnsafePointer<Float>, N: Int, C: Int
+) {
     Parallel.ranges(N, minChunk: 64) { rows in
         for n in rows {
             let x = inp + n * C, dy = dout + n * C, dx = dinp + n * C

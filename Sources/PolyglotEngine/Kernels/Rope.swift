@@ -22,19 +22,25 @@ struct RopeTable {
 }
 
 /// In place on x(rows,H,D) with position(row): (x1,x2) → (x1·cos − x2·sin, x2·cos + x1·sin).
-func ropeForward(x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim D: Int,
-                 position: (Int) -> Int, table: RopeTable) {
+func ropeForward(
+    x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim D: Int,
+    position: (Int) -> Int, table: RopeTable
+) {
     rope(x: x, rows: rows, heads: heads, headDim: D, position: position, table: table, sign: 1)
 }
 
 /// Inverts `ropeForward` (a rotation): rotates the gradient by the negative angle, in place.
-func ropeBackward(dx: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim D: Int,
-                  position: (Int) -> Int, table: RopeTable) {
+func ropeBackward(
+    dx: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim D: Int,
+    position: (Int) -> Int, table: RopeTable
+) {
     rope(x: dx, rows: rows, heads: heads, headDim: D, position: position, table: table, sign: -1)
 }
 
-private func rope(x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim D: Int,
-                  position: (Int) -> Int, table: RopeTable, sign: Float) {
+private func rope(
+    x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim D: Int,
+    position: (Int) -> Int, table: RopeTable, sign: Float
+) {
     let half = table.half
     table.cos.withUnsafeBufferPointer { cosP in
         table.sin.withUnsafeBufferPointer { sinP in

@@ -2,8 +2,10 @@
 // Every element is computed on its own with the vector exp, so results do not depend on how rows are split.
 
 /// h(N,F) = silu(gate) · up, with silu(x) = x·σ(x).
-func swigluForward(h: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int,
-                   parallel: Bool = true) {
+func swigluForward(
+    h: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int,
+    parallel: Bool = true
+) {
     Parallel.ranges(count, minChunk: parallel ? 1 << 14 : count) { r in
         Vec.blocks(r) { i, lanes in
             let g = Vec.load(gate + i, lanes: lanes)
@@ -13,11 +15,14 @@ func swigluForward(h: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, u
 }
 
 /// Inverts `h = silu(gate)·up`, overwriting: dgate = dh·up·σ(g)(1 + g(1−σ(g))), dup = dh·silu(g).
-func swigluBackward(dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, dh: UnsafePointer<Float>,
-                    gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int, parallel: Bool = true) {
+func swigluBackward(
+    dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, dh: UnsafePointer<Float>,
+    gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int, parallel: Bool = true
+) {
     Parallel.ranges(count, minChunk: parallel ? 1 << 14 : count) { r in
         Vec.blocks(r) { i, lanes in
-            let g = Vec.load(gate + i, lanes: lanes), u = Vec.load(up + i, lanes: lanes), d = Vec.load(dh + i, lanes: lanes)
+            let g = Vec.load(gate + i, lanes: lanes), u = Vec.load(up + i, lanes: lanes),
+                d = Vec.load(dh + i, lanes: lanes)
             let s = Vec.sigmoid(g)
             Vec.store(d * u * s * (1 + g * (1 - s)), dgate + i, lanes: lanes)
             Vec.store(d * g * s, dup + i, lanes: lanes)

@@ -7,22 +7,22 @@ import Foundation
 /// per-layer list holds the same buffer L times) and keeps its keys and values in the KV cache.
 final class Activations {
     let B: Int, T: Int
-    let resid: [FloatBuffer]      // L+1 × (N,C) residual stream entering each layer (last = final)
-    let ln1: [FloatBuffer], ln2: [FloatBuffer]            // L × (N,C)
-    let rstd1: [FloatBuffer], rstd2: [FloatBuffer]        // L × (N)
-    let q: [FloatBuffer]                                  // L × (N,H·D) after RoPE
-    let k: [FloatBuffer], v: [FloatBuffer]                // L × (N,Hkv·D), k after RoPE; decoding: empty (in the cache)
-    let probs: [FloatBuffer]                              // L × (B,H,T,T); decoding: (B,H,S) scratch
-    let att: [FloatBuffer]                                // L × (N,H·D)
-    let residMid: [FloatBuffer]                           // L × (N,C) after the attention residual
-    let gate: [FloatBuffer], up: [FloatBuffer]            // L × (N,F), dense only
-    let h: FloatBuffer                                    // (N,F) silu(gate)·up, recomputed in backward (saves L·N·F)
-    let moe: [MoEActivations?]                            // L, MoE only
-    let lnf: FloatBuffer, rstdf: FloatBuffer              // (N,C) (N)
-    let tmp: FloatBuffer                                  // (N,C) projection output before the residual add
-    let loraXA: [[Transformer.Projection: FloatBuffer]]   // L × proj → (N, r), saved for backward; decoding: none
+    let resid: [FloatBuffer]  // L+1 × (N,C) residual stream entering each layer (last = final)
+    let ln1: [FloatBuffer], ln2: [FloatBuffer]  // L × (N,C)
+    let rstd1: [FloatBuffer], rstd2: [FloatBuffer]  // L × (N)
+    let q: [FloatBuffer]  // L × (N,H·D) after RoPE
+    let k: [FloatBuffer], v: [FloatBuffer]  // L × (N,Hkv·D), k after RoPE; decoding: empty (in the cache)
+    let probs: [FloatBuffer]  // L × (B,H,T,T); decoding: (B,H,S) scratch
+    let att: [FloatBuffer]  // L × (N,H·D)
+    let residMid: [FloatBuffer]  // L × (N,C) after the attention residual
+    let gate: [FloatBuffer], up: [FloatBuffer]  // L × (N,F), dense only
+    let h: FloatBuffer  // (N,F) silu(gate)·up, recomputed in backward (saves L·N·F)
+    let moe: [MoEActivations?]  // L, MoE only
+    let lnf: FloatBuffer, rstdf: FloatBuffer  // (N,C) (N)
+    let tmp: FloatBuffer  // (N,C) projection output before the residual add
+    let loraXA: [[Transformer.Projection: FloatBuffer]]  // L × proj → (N, r), saved for backward; decoding: none
     let chunkRows: Int
-    let logits: FloatBuffer                               // (chunkRows, V), reused per chunk of the loss head
+    let logits: FloatBuffer  // (chunkRows, V), reused per chunk of the loss head
 
     /// For a training (or batched evaluation) pass over (B,T): every layer's activations, kept for `backward`.
     convenience init(training cfg: ModelConfig, B: Int, T: Int, lora: LoRAAdapters?) {
@@ -72,9 +72,9 @@ final class Activations {
 /// through `dresid`; the rest is reused by every layer.
 final class ActivationGrads {
     let B: Int, T: Int
-    let dresid: FloatBuffer, dln: FloatBuffer, datt: FloatBuffer       // (N,C) (N,C) (N,H·D)
-    let dq: FloatBuffer, dk: FloatBuffer, dv: FloatBuffer               // (N,H·D) (N,Hkv·D) (N,Hkv·D)
-    let dgate: FloatBuffer, dup: FloatBuffer, dh: FloatBuffer           // (N,F), dense only
+    let dresid: FloatBuffer, dln: FloatBuffer, datt: FloatBuffer  // (N,C) (N,C) (N,H·D)
+    let dq: FloatBuffer, dk: FloatBuffer, dv: FloatBuffer  // (N,H·D) (N,Hkv·D) (N,Hkv·D)
+    let dgate: FloatBuffer, dup: FloatBuffer, dh: FloatBuffer  // (N,F), dense only
     let moe: MoEGradScratch?
 
     init(_ cfg: ModelConfig, B: Int, T: Int) {

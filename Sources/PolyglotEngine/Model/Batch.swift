@@ -20,11 +20,11 @@ public struct TrainingSequence: Sendable, Equatable {
 /// A right-padded (B,T) batch: inputs, shifted targets, loss weights and a validity mask.
 public struct Batch: Sendable {
     public let B: Int, T: Int
-    var inputs: [Int32]   // (B,T)
+    var inputs: [Int32]  // (B,T)
     var targets: [Int32]  // (B,T)
-    var mask: [Float]     // (B,T) loss mask of each target
-    var valid: [Float]    // (B,T) 1 for real positions, 0 for padding
-    var tags: [Int?]      // (B)
+    var mask: [Float]  // (B,T) loss mask of each target
+    var valid: [Float]  // (B,T) 1 for real positions, 0 for padding
+    var tags: [Int?]  // (B)
 
     /// Packs sequences (each truncated to T+1 tokens) right-padded with token 0; throws on out-of-vocab ids.
     public init(sequences: [TrainingSequence], T: Int, vocabSize: Int) throws {
@@ -35,7 +35,8 @@ public struct Batch: Sendable {
         tags = sequences.map(\.tag)
         for (b, s) in sequences.enumerated() {
             for (i, t) in s.tokens.enumerated() where t < 0 || t >= vocabSize {
-                throw EngineError.invalidInput("sequence \(b), position \(i): token id \(t) outside vocabulary 0..<\(vocabSize)")
+                throw EngineError.invalidInput(
+                    "sequence \(b), position \(i): token id \(t) outside vocabulary 0..<\(vocabSize)")
             }
             let n = min(s.tokens.count - 1, T)
             if n <= 0 { continue }

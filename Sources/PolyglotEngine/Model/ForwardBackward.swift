@@ -13,8 +13,10 @@ extension Transformer {
     ///   (training and batched evaluation).
     /// - With `cache` (B = 1): T new rows after its `length` positions; their keys and values are appended to it.
     /// `valid` (N) marks the rows that count in the aux loss (nil: all); `routingTags` (B) records routing per tag.
-    func forward(_ a: Activations, tokens: UnsafePointer<Int32>, valid: UnsafePointer<Float>?, B: Int, T: Int,
-                 cache: KVCache? = nil, routingTags: [Int?]? = nil) -> Double {
+    func forward(
+        _ a: Activations, tokens: UnsafePointer<Int32>, valid: UnsafePointer<Float>?, B: Int, T: Int,
+        cache: KVCache? = nil, routingTags: [Int?]? = nil
+    ) -> Double {
         let cfg = config, P = params.ptr, N = B * T, L = cfg.numHiddenLayers, C = cfg.hiddenSize
         let F = cfg.intermediateSize, H = cfg.numAttentionHeads, Hkv = cfg.numKeyValueHeads, D = cfg.headDim
         let eps = Float(cfg.rmsNormEps), past = cache?.length ?? 0
@@ -25,25 +27,29 @@ extension Transformer {
         for l in 0..<L {
             let o = layout.layers[l], x = a.resid[l].ptr
             let k = cache?.k[l].ptr ?? a.k[l].ptr, v = cache?.v[l].ptr ?? a.v[l].ptr  // (B,S,Hkv,D)
-            let kNew = k + past * Hkv * D, vNew = v + past * Hkv * D                    // (N,Hkv·D)
+            let kNew = k + past * Hkv * D, vNew = v + past * Hkv * D  // (N,Hkv·D)
             // residMid = x + o_proj(attention(rope(q), rope(k), v)), q k v projections of ln1 = rmsnorm(x)
-            rmsnormForward(out: a.ln1[l].ptr, rstd: a.rstd1[l].ptr, inp: x, weight: P + o.attnNorm,
-                           N: N, C: C, eps: eps)
+            rmsnormForward(
+                out: a.ln1[l].ptr, rstd: a.rstd1[l].ptr, inp: x, weight: P + o.attnNorm,
+                N: N, C: C, eps: eps)
             linear(l, .q, out: a.q[l].ptr, inp: a.ln1[l].ptr, N: N, acts: a)
             linear(l, .k, out: kNew, inp: a.ln1[l].ptr, N: N, acts: a)
             linear(l, .v, out: vNew, inp: a.ln1[l].ptr, N: N, acts: a)
             ropeForward(x: a.q[l].ptr, rows: N, heads: H, headDim: D, position: position, table: rope)
             ropeForward(x: kNew, rows: N, heads: Hkv, headDim: D, position: position, table: rope)
-            attentionForward(out: a.att[l].ptr, probs: a.probs[l].ptr, q: a.q[l].ptr, k: k, v: v,
-                             B: B, T: T, H: H, Hkv: Hkv, D: D, mode: mode)
+            attentionForward(
+                out: a.att[l].ptr, probs: a.probs[l].ptr, q: a.q[l].ptr, k: k, v: v,
+                B: B, T: T, H: H, Hkv: Hkv, D: D, mode: mode)
             linear(l, .o, out: a.tmp.ptr, inp: a.att[l].ptr, N: N, acts: a)
             residualForward(out: a.residMid[l].ptr, inp1: x, inp2: a.tmp.ptr, count: N * C)
             // resid[l+1] = residMid + mlp(ln2 = rmsnorm(residMid)), mlp a SwiGLU or a mixture of SwiGLU experts
-            rmsnormForward(out: a.ln2[l].ptr, rstd: a.rstd2[l].ptr, inp: a.residMid[l].ptr, weight: P + o.mlpNorm,
-                           N: N, C: C, eps: eps)
+            rmsnormForward(
+                out: a.ln2[l].ptr, rstd: a.rstd2[l].ptr, inp: a.residMid[l].ptr, weight: P + o.mlpNorm,
+                N: N, C: C, eps: eps)
             if let moe = a.moe[l] {
-                let layerAux = moeForward(out: a.tmp.ptr, acts: moe, inp: a.ln2[l].ptr, weights: moeWeights(P, o),
-                                          valid: valid, N: N)
+                let layerAux = moeForward(
+                    out: a.tmp.ptr, acts: moe, inp: a.ln2[l].ptr, weights: moeWeights(P, o),
+                    valid: valid, N: N)
                 aux += Double(layerAux) / Double(L)
                 if let routingTags, let valid {
                     routing.record(layer: l, acts: moe, valid: valid, tags: routingTags, T: T, N: N)
@@ -56,8 +62,9 @@ extension Transformer {
             }
             residualForward(out: a.resid[l + 1].ptr, inp1: a.residMid[l].ptr, inp2: a.tmp.ptr, count: N * C)
         }
-        rmsnormForward(out: a.lnf.ptr, rstd: a.rstdf.ptr, inp: a.resid[L].ptr, weight: P + layout.finalNorm,
-                       N: N, C: C, eps: eps)
+        rmsnormForward(
+            out: a.lnf.ptr, rstd: a.rstdf.ptr, inp: a.resid[L].ptr, weight: P + layout.finalNorm,
+            N: N, C: C, eps: eps)
         cache?.advance(N)
         return aux
     }
@@ -65,19 +72,23 @@ extension Transformer {
     /// The loss head: Σ_n weight_n·CE(lnf_n·Wlmᵀ, target_n), in row chunks of `a.logits`. With `dlnf` it is also the
     /// backward pass's seed: each chunk's logits gradient is consumed at once (bounded memory), dlnf(N,C) = dlogits·Wlm
     /// and dWlm += dlogitsᵀ·lnf (full fine-tuning only).
-    func lossForward(_ a: Activations, targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>, N: Int,
-                     dlnf: UnsafeMutablePointer<Float>?) -> Double {
+    func lossForward(
+        _ a: Activations, targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>, N: Int,
+        dlnf: UnsafeMutablePointer<Float>?
+    ) -> Double {
         let C = config.hiddenSize, V = config.vocabSize, W = params.ptr + layout.lmHead
         let dW = dlnf != nil && lora == nil ? ensureGrads().ptr + layout.lmHead : nil
         var loss: Double = 0, r0 = 0
         while r0 < N {
             let n = min(a.chunkRows, N - r0), lnf = a.lnf.ptr + r0 * C
             linearForward(out: a.logits.ptr, inp: lnf, weight: W, N: n, C: C, OC: V)
-            loss += crossEntropyForwardBackward(dlogits: dlnf == nil ? nil : a.logits.ptr, logits: a.logits.ptr,
-                                                targets: targets + r0, weights: weights + r0, N: n, V: V)
+            loss += crossEntropyForwardBackward(
+                dlogits: dlnf == nil ? nil : a.logits.ptr, logits: a.logits.ptr,
+                targets: targets + r0, weights: weights + r0, N: n, V: V)
             if let dlnf {  // logits = lnf · Wlmᵀ
-                linearBackward(dinp: dlnf + r0 * C, dweight: dW, dout: a.logits.ptr, inp: lnf, weight: W,
-                               N: n, C: C, OC: V, accumulate: false)
+                linearBackward(
+                    dinp: dlnf + r0 * C, dweight: dW, dout: a.logits.ptr, inp: lnf, weight: W,
+                    N: n, C: C, OC: V, accumulate: false)
             }
             r0 += n
         }
@@ -89,8 +100,10 @@ extension Transformer {
     /// `forward` reversed (whole sequences only), from d(lnf) in `g.dresid` (the loss head's seed) down to the
     /// embedding. Accumulates (`+=`) the parameter gradients, or the adapters' under LoRA; `auxScale` is
     /// d(loss)/d(aux loss) of each layer.
-    func backward(_ a: Activations, _ g: ActivationGrads, tokens: UnsafePointer<Int32>, valid: UnsafePointer<Float>,
-                  auxScale: Float) {
+    func backward(
+        _ a: Activations, _ g: ActivationGrads, tokens: UnsafePointer<Int32>, valid: UnsafePointer<Float>,
+        auxScale: Float
+    ) {
         let cfg = config, P = params.ptr, B = a.B, T = a.T, N = B * T, L = cfg.numHiddenLayers, C = cfg.hiddenSize
         let F = cfg.intermediateSize, H = cfg.numAttentionHeads, Hkv = cfg.numKeyValueHeads, D = cfg.headDim
         let G = lora == nil ? ensureGrads().ptr : nil
@@ -98,34 +111,40 @@ extension Transformer {
         let dl = g.dresid.ptr  // d(residual stream), carried downwards
         // lnf = rmsnorm(resid[L])
         g.dln.zero()
-        rmsnormBackward(dinp: g.dln.ptr, dweight: G.map { $0 + layout.finalNorm }, dout: dl, inp: a.resid[L].ptr,
-                        weight: P + layout.finalNorm, rstd: a.rstdf.ptr, N: N, C: C)
+        rmsnormBackward(
+            dinp: g.dln.ptr, dweight: G.map { $0 + layout.finalNorm }, dout: dl, inp: a.resid[L].ptr,
+            weight: P + layout.finalNorm, rstd: a.rstdf.ptr, N: N, C: C)
         dl.update(from: g.dln.ptr, count: N * C)
         for l in stride(from: L - 1, through: 0, by: -1) {
             let o = layout.layers[l], x = a.resid[l].ptr
             // resid[l+1] = residMid + mlp(ln2): dl passes through, mlp's gradient lands in dln
             if let moe = a.moe[l] {
                 g.dln.zero()
-                moeBackward(dinp: g.dln.ptr, dweights: G.map { moeWeights($0, o) }, scratch: g.moe!, dout: dl,
-                            acts: moe, inp: a.ln2[l].ptr, weights: moeWeights(P, o), valid: valid, auxScale: auxScale,
-                            N: N)
+                moeBackward(
+                    dinp: g.dln.ptr, dweights: G.map { moeWeights($0, o) }, scratch: g.moe!, dout: dl,
+                    acts: moe, inp: a.ln2[l].ptr, weights: moeWeights(P, o), valid: valid, auxScale: auxScale,
+                    N: N)
             } else {
                 swigluForward(h: a.h.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)  // recompute
                 linearBack(l, .down, dinp: g.dh.ptr, dout: dl, inp: a.h.ptr, N: N, acts: a, accumulate: false)
-                swigluBackward(dgate: g.dgate.ptr, dup: g.dup.ptr, dh: g.dh.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr,
-                               count: N * F)
-                linearBack(l, .gate, dinp: g.dln.ptr, dout: g.dgate.ptr, inp: a.ln2[l].ptr, N: N, acts: a,
-                           accumulate: false)
+                swigluBackward(
+                    dgate: g.dgate.ptr, dup: g.dup.ptr, dh: g.dh.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr,
+                    count: N * F)
+                linearBack(
+                    l, .gate, dinp: g.dln.ptr, dout: g.dgate.ptr, inp: a.ln2[l].ptr, N: N, acts: a,
+                    accumulate: false)
                 linearBack(l, .up, dinp: g.dln.ptr, dout: g.dup.ptr, inp: a.ln2[l].ptr, N: N, acts: a)
             }
             // ln2 = rmsnorm(residMid)
-            rmsnormBackward(dinp: dl, dweight: G.map { $0 + o.mlpNorm }, dout: g.dln.ptr, inp: a.residMid[l].ptr,
-                            weight: P + o.mlpNorm, rstd: a.rstd2[l].ptr, N: N, C: C)
+            rmsnormBackward(
+                dinp: dl, dweight: G.map { $0 + o.mlpNorm }, dout: g.dln.ptr, inp: a.residMid[l].ptr,
+                weight: P + o.mlpNorm, rstd: a.rstd2[l].ptr, N: N, C: C)
             // residMid = x + o_proj(attention(rope(q), rope(k), v))
             linearBack(l, .o, dinp: g.datt.ptr, dout: dl, inp: a.att[l].ptr, N: N, acts: a, accumulate: false)
             g.dq.zero(); g.dk.zero(); g.dv.zero()
-            attentionBackward(dq: g.dq.ptr, dk: g.dk.ptr, dv: g.dv.ptr, dout: g.datt.ptr, q: a.q[l].ptr, k: a.k[l].ptr,
-                              v: a.v[l].ptr, probs: a.probs[l].ptr, B: B, T: T, H: H, Hkv: Hkv, D: D)
+            attentionBackward(
+                dq: g.dq.ptr, dk: g.dk.ptr, dv: g.dv.ptr, dout: g.datt.ptr, q: a.q[l].ptr, k: a.k[l].ptr,
+                v: a.v[l].ptr, probs: a.probs[l].ptr, B: B, T: T, H: H, Hkv: Hkv, D: D)
             ropeBackward(dx: g.dq.ptr, rows: N, heads: H, headDim: D, position: position, table: rope)
             ropeBackward(dx: g.dk.ptr, rows: N, heads: Hkv, headDim: D, position: position, table: rope)
             // q, k, v = ln1 · W{q,k,v}ᵀ
@@ -133,8 +152,9 @@ extension Transformer {
             linearBack(l, .k, dinp: g.dln.ptr, dout: g.dk.ptr, inp: a.ln1[l].ptr, N: N, acts: a)
             linearBack(l, .v, dinp: g.dln.ptr, dout: g.dv.ptr, inp: a.ln1[l].ptr, N: N, acts: a)
             // ln1 = rmsnorm(x)
-            rmsnormBackward(dinp: dl, dweight: G.map { $0 + o.attnNorm }, dout: g.dln.ptr, inp: x,
-                            weight: P + o.attnNorm, rstd: a.rstd1[l].ptr, N: N, C: C)
+            rmsnormBackward(
+                dinp: dl, dweight: G.map { $0 + o.attnNorm }, dout: g.dln.ptr, inp: x,
+                weight: P + o.attnNorm, rstd: a.rstd1[l].ptr, N: N, C: C)
         }
         // resid[0] = embed[tokens]
         if let G { embeddingBackward(dtable: G + layout.embed, dout: dl, tokens: tokens, N: N, C: C) }
@@ -147,8 +167,10 @@ extension Transformer {
 
     /// `forward` over a batch and the loss head; with `backward` also `backward`, accumulating gradients (`+=`).
     /// The loss is Σ mask·CE / `normalizer` plus `auxWeight`·(mean over layers of the MoE aux loss).
-    func forwardBackward(_ batch: Batch, normalizer: Float, auxWeight: Float, backward: Bool,
-                         collectRouting: Bool = false) throws -> PassResult {
+    func forwardBackward(
+        _ batch: Batch, normalizer: Float, auxWeight: Float, backward: Bool,
+        collectRouting: Bool = false
+    ) throws -> PassResult {
         let B = batch.B, T = batch.T, N = B * T
         guard T <= config.maxPositionEmbeddings else {
             throw EngineError.invalidInput(
@@ -160,8 +182,9 @@ extension Transformer {
         return batch.inputs.withUnsafeBufferPointer { inputs in
             batch.valid.withUnsafeBufferPointer { valid in
                 let tokens = inputs.baseAddress!, validRows = valid.baseAddress!
-                let aux = forward(a, tokens: tokens, valid: validRows, B: B, T: T,
-                                  routingTags: collectRouting ? batch.tags : nil)
+                let aux = forward(
+                    a, tokens: tokens, valid: validRows, B: B, T: T,
+                    routingTags: collectRouting ? batch.tags : nil)
                 var g: ActivationGrads?
                 if backward {
                     if actGrads == nil || actGrads!.B != B || actGrads!.T != T {
@@ -171,14 +194,16 @@ extension Transformer {
                 }
                 let loss = batch.targets.withUnsafeBufferPointer { targets in
                     weights.withUnsafeBufferPointer { w in
-                        lossForward(a, targets: targets.baseAddress!, weights: w.baseAddress!, N: N,
-                                    dlnf: g?.dresid.ptr)
+                        lossForward(
+                            a, targets: targets.baseAddress!, weights: w.baseAddress!, N: N,
+                            dlnf: g?.dresid.ptr)
                     }
                 }
                 if let g {
                     gradientsAreZero = false
-                    self.backward(a, g, tokens: tokens, valid: validRows,
-                                  auxScale: auxWeight / Float(config.numHiddenLayers))
+                    self.backward(
+                        a, g, tokens: tokens, valid: validRows,
+                        auxScale: auxWeight / Float(config.numHiddenLayers))
                 }
                 return PassResult(loss: loss + Double(auxWeight) * aux, aux: aux, maskedTokens: batch.maskedTokens)
             }
@@ -187,7 +212,9 @@ extension Transformer {
 }
 
 /// out = inp1 + inp2 elementwise (a residual connection; its backward passes the gradient to both unchanged).
-private func residualForward(out: UnsafeMutablePointer<Float>, inp1: UnsafePointer<Float>,
-                             inp2: UnsafePointer<Float>, count: Int) {
+private func residualForward(
+    out: UnsafeMutablePointer<Float>, inp1: UnsafePointer<Float>,
+    inp2: UnsafePointer<Float>, count: Int
+) {
     Parallel.ranges(count, minChunk: 1 << 15) { r in for i in r { out[i] = inp1[i] + inp2[i] } }
 }

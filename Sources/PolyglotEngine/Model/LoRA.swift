@@ -12,7 +12,7 @@ public final class LoRAAdapters {
     /// Projections that carry adapters (MoE experts are not adapted; gate/up/down apply to dense MLPs).
     public let targets: [Transformer.Projection]
     let scale: Float
-    private var slots: [Int: (a: Int, b: Int, OC: Int, C: Int)] = [:]   // key layer·8 + projection index
+    private var slots: [Int: (a: Int, b: Int, OC: Int, C: Int)] = [:]  // key layer·8 + projection index
     let params: FloatBuffer
     let grads: FloatBuffer
     private var scratch = FloatBuffer(count: 0)
@@ -56,27 +56,34 @@ public final class LoRAAdapters {
     }
 
     /// out(N,OC) += xs·Bᵀ with xs(N,r) = s·inp·Aᵀ (kept in `saved` for the backward pass when given).
-    func forward(layer l: Int, _ p: Transformer.Projection, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
-                 N: Int, saved: FloatBuffer?) {
+    func forward(
+        layer l: Int, _ p: Transformer.Projection, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+        N: Int, saved: FloatBuffer?
+    ) {
         guard let s = slots[Self.key(l, p)] else { return }
         let xs = saved?.ptr ?? scratch(N * rank)
         linearForward(out: xs, inp: inp, weight: params.ptr + s.a, N: N, C: s.C, OC: rank)
         for i in 0..<(N * rank) { xs[i] *= scale }
-        sgemm(transA: false, transB: true, M: N, N: s.OC, K: rank, A: xs, lda: rank, B: params.ptr + s.b, ldb: rank,
-              C: out, ldc: s.OC, beta: 1)
+        sgemm(
+            transA: false, transB: true, M: N, N: s.OC, K: rank, A: xs, lda: rank, B: params.ptr + s.b, ldb: rank,
+            C: out, ldc: s.OC, beta: 1)
     }
 
     /// Inverts `forward`: dB += doutᵀ·xs, dxs = dout·B, dA += s·dxsᵀ·inp, dinp += s·dxs·A.
-    func backward(layer l: Int, _ p: Transformer.Projection, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                  inp: UnsafePointer<Float>, xa xs: FloatBuffer, N: Int) {
+    func backward(
+        layer l: Int, _ p: Transformer.Projection, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+        inp: UnsafePointer<Float>, xa xs: FloatBuffer, N: Int
+    ) {
         guard let s = slots[Self.key(l, p)] else { return }
         let dxs = scratch(N * rank)
         dxs.update(repeating: 0, count: N * rank)
-        linearBackward(dinp: dxs, dweight: grads.ptr + s.b, dout: dout, inp: xs.ptr, weight: params.ptr + s.b,
-                       N: N, C: rank, OC: s.OC)
+        linearBackward(
+            dinp: dxs, dweight: grads.ptr + s.b, dout: dout, inp: xs.ptr, weight: params.ptr + s.b,
+            N: N, C: rank, OC: s.OC)
         for i in 0..<(N * rank) { dxs[i] *= scale }
-        linearBackward(dinp: dinp, dweight: grads.ptr + s.a, dout: dxs, inp: inp, weight: params.ptr + s.a,
-                       N: N, C: s.C, OC: rank)
+        linearBackward(
+            dinp: dinp, dweight: grads.ptr + s.a, dout: dxs, inp: inp, weight: params.ptr + s.a,
+            N: N, C: s.C, OC: rank)
     }
 
     /// W += s·B·A for every adapted projection of `model`.
@@ -86,8 +93,9 @@ public final class LoRAAdapters {
                 guard let s = slots[Self.key(l, p)] else { continue }
                 let (off, _, _) = model.projection(l, p)
                 let delta = scratch(s.OC * s.C)
-                sgemm(transA: false, transB: false, M: s.OC, N: s.C, K: rank, A: params.ptr + s.b, lda: rank,
-                      B: params.ptr + s.a, ldb: s.C, C: delta, ldc: s.C, beta: 0)
+                sgemm(
+                    transA: false, transB: false, M: s.OC, N: s.C, K: rank, A: params.ptr + s.b, lda: rank,
+                    B: params.ptr + s.a, ldb: s.C, C: delta, ldc: s.C, beta: 0)
                 Vec.axpy(scale, delta, model.params.ptr + off, s.OC * s.C)
             }
         }

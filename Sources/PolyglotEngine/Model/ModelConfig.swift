@@ -31,10 +31,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     }
 
     /// A dense (Llama) or MoE (Mixtral, when `experts > 0`) configuration.
-    public init(vocabSize: Int, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int,
-                numKeyValueHeads: Int? = nil, intermediateSize: Int, maxPositionEmbeddings: Int,
-                ropeTheta: Double = 10_000, rmsNormEps: Double = 1e-5, tieWordEmbeddings: Bool = false,
-                experts: Int = 0, expertsPerToken: Int = 2, routerAuxLossCoef: Double = 0.02) {
+    public init(
+        vocabSize: Int, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int,
+        numKeyValueHeads: Int? = nil, intermediateSize: Int, maxPositionEmbeddings: Int,
+        ropeTheta: Double = 10_000, rmsNormEps: Double = 1e-5, tieWordEmbeddings: Bool = false,
+        experts: Int = 0, expertsPerToken: Int = 2, routerAuxLossCoef: Double = 0.02
+    ) {
         self.vocabSize = vocabSize; self.hiddenSize = hiddenSize; self.numHiddenLayers = numHiddenLayers
         self.numAttentionHeads = numAttentionHeads; self.numKeyValueHeads = numKeyValueHeads ?? numAttentionHeads
         self.intermediateSize = intermediateSize; self.maxPositionEmbeddings = maxPositionEmbeddings
@@ -55,9 +57,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         }
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "llama"
         guard modelType == "llama" || modelType == "mixtral" else {
-            throw EngineError.invalidConfig("config.json: \"model_type\" must be \"llama\" or \"mixtral\", got \"\(modelType)\"")
+            throw EngineError.invalidConfig(
+                "config.json: \"model_type\" must be \"llama\" or \"mixtral\", got \"\(modelType)\"")
         }
-        architectures = try c.decodeIfPresent([String].self, forKey: .architectures)
+        architectures =
+            try c.decodeIfPresent([String].self, forKey: .architectures)
             ?? [modelType == "mixtral" ? "MixtralForCausalLM" : "LlamaForCausalLM"]
         vocabSize = try req(.vocabSize); hiddenSize = try req(.hiddenSize); numHiddenLayers = try req(.numHiddenLayers)
         numAttentionHeads = try req(.numAttentionHeads)
@@ -73,8 +77,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             numLocalExperts = 0; numExpertsPerTok = 0; routerAuxLossCoef = 0
         }
         if let hd = try c.decodeIfPresent(Int.self, forKey: .headDim), numAttentionHeads > 0,
-           hd != hiddenSize / numAttentionHeads {
-            throw EngineError.invalidConfig("config.json: \"head_dim\" \(hd) must equal hidden_size/num_attention_heads")
+            hd != hiddenSize / numAttentionHeads
+        {
+            throw EngineError.invalidConfig(
+                "config.json: \"head_dim\" \(hd) must equal hidden_size/num_attention_heads")
         }
         try validate()
     }
@@ -83,7 +89,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(architectures, forKey: .architectures); try c.encode(modelType, forKey: .modelType)
         try c.encode(vocabSize, forKey: .vocabSize); try c.encode(hiddenSize, forKey: .hiddenSize)
-        try c.encode(numHiddenLayers, forKey: .numHiddenLayers); try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
+        try c.encode(numHiddenLayers, forKey: .numHiddenLayers);
+        try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
         try c.encode(numKeyValueHeads, forKey: .numKeyValueHeads); try c.encode(headDim, forKey: .headDim)
         try c.encode(intermediateSize, forKey: .intermediateSize)
         try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
@@ -91,8 +98,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
         try c.encode("silu", forKey: .hiddenAct); try c.encode("float32", forKey: .torchDtype)
         if isMoE {
-            try c.encode(numLocalExperts, forKey: .numLocalExperts); try c.encode(numExpertsPerTok, forKey: .numExpertsPerTok)
-            try c.encode(routerAuxLossCoef, forKey: .routerAuxLossCoef); try c.encode(false, forKey: .outputRouterLogits)
+            try c.encode(numLocalExperts, forKey: .numLocalExperts);
+            try c.encode(numExpertsPerTok, forKey: .numExpertsPerTok)
+            try c.encode(routerAuxLossCoef, forKey: .routerAuxLossCoef);
+            try c.encode(false, forKey: .outputRouterLogits)
         }
     }
 
@@ -148,27 +157,32 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         try check(vocabSize > 0, "vocab_size", "expected > 0, got \(vocabSize)")
         try check(hiddenSize > 0, "hidden_size", "expected > 0, got \(hiddenSize)")
         try check(numHiddenLayers > 0, "num_hidden_layers", "expected > 0, got \(numHiddenLayers)")
-        try check(numAttentionHeads > 0 && hiddenSize % numAttentionHeads == 0, "num_attention_heads",
-                  "expected a divisor of hidden_size \(hiddenSize), got \(numAttentionHeads)")
+        try check(
+            numAttentionHeads > 0 && hiddenSize % numAttentionHeads == 0, "num_attention_heads",
+            "expected a divisor of hidden_size \(hiddenSize), got \(numAttentionHeads)")
         try check(headDim % 2 == 0, "num_attention_heads", "head dim \(headDim) must be even for RoPE")
-        try check(numKeyValueHeads > 0 && numAttentionHeads % numKeyValueHeads == 0, "num_key_value_heads",
-                  "expected a divisor of num_attention_heads \(numAttentionHeads), got \(numKeyValueHeads)")
+        try check(
+            numKeyValueHeads > 0 && numAttentionHeads % numKeyValueHeads == 0, "num_key_value_heads",
+            "expected a divisor of num_attention_heads \(numAttentionHeads), got \(numKeyValueHeads)")
         try check(intermediateSize > 0, "intermediate_size", "expected > 0, got \(intermediateSize)")
         try check(maxPositionEmbeddings > 0, "max_position_embeddings", "expected > 0, got \(maxPositionEmbeddings)")
         try check(ropeTheta > 0, "rope_theta", "expected > 0, got \(ropeTheta)")
         try check(rmsNormEps > 0, "rms_norm_eps", "expected > 0, got \(rmsNormEps)")
         if isMoE {
-            try check(numExpertsPerTok > 0 && numExpertsPerTok <= numLocalExperts, "num_experts_per_tok",
-                      "expected 1...\(numLocalExperts), got \(numExpertsPerTok)")
+            try check(
+                numExpertsPerTok > 0 && numExpertsPerTok <= numLocalExperts, "num_experts_per_tok",
+                "expected 1...\(numLocalExperts), got \(numExpertsPerTok)")
             try check(routerAuxLossCoef >= 0, "router_aux_loss_coef", "expected ≥ 0, got \(routerAuxLossCoef)")
         }
-        try check(parameterCount.map { $0 <= Self.maxElements } ?? false, "hidden_size",
-                  "the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters, over the "
-                  + "limit of \(Self.maxElements) (vocab_size, hidden_size, num_hidden_layers, intermediate_size, "
-                  + "num_local_experts)")
-        try check(maxPositionEmbeddings <= Self.maxElements / headDim, "max_position_embeddings",
-                  "expected at most \(Self.maxElements / headDim) positions for head dim \(headDim), "
-                  + "got \(maxPositionEmbeddings)")
+        try check(
+            parameterCount.map { $0 <= Self.maxElements } ?? false, "hidden_size",
+            "the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters, over the "
+                + "limit of \(Self.maxElements) (vocab_size, hidden_size, num_hidden_layers, intermediate_size, "
+                + "num_local_experts)")
+        try check(
+            maxPositionEmbeddings <= Self.maxElements / headDim, "max_position_embeddings",
+            "expected at most \(Self.maxElements / headDim) positions for head dim \(headDim), "
+                + "got \(maxPositionEmbeddings)")
     }
 
     /// Names accepted by `preset(named:)`.
@@ -178,16 +192,20 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public static func preset(named name: String) throws -> ModelConfig {
         switch name {
         case "tiny-dense":
-            return ModelConfig(vocabSize: 2048, hiddenSize: 128, numHiddenLayers: 4, numAttentionHeads: 4,
-                               intermediateSize: 512, maxPositionEmbeddings: 128)
+            return ModelConfig(
+                vocabSize: 2048, hiddenSize: 128, numHiddenLayers: 4, numAttentionHeads: 4,
+                intermediateSize: 512, maxPositionEmbeddings: 128)
         case "tiny-moe":
-            return ModelConfig(vocabSize: 2048, hiddenSize: 128, numHiddenLayers: 4, numAttentionHeads: 4,
-                               intermediateSize: 512, maxPositionEmbeddings: 128, experts: 8, expertsPerToken: 2)
+            return ModelConfig(
+                vocabSize: 2048, hiddenSize: 128, numHiddenLayers: 4, numAttentionHeads: 4,
+                intermediateSize: 512, maxPositionEmbeddings: 128, experts: 8, expertsPerToken: 2)
         case "small-dense":
-            return ModelConfig(vocabSize: 8192, hiddenSize: 256, numHiddenLayers: 6, numAttentionHeads: 8,
-                               intermediateSize: 1024, maxPositionEmbeddings: 256)
+            return ModelConfig(
+                vocabSize: 8192, hiddenSize: 256, numHiddenLayers: 6, numAttentionHeads: 8,
+                intermediateSize: 1024, maxPositionEmbeddings: 256)
         default:
-            throw EngineError.invalidConfig("unknown preset \"\(name)\"; expected one of \(presetNames.joined(separator: ", "))")
+            throw EngineError.invalidConfig(
+                "unknown preset \"\(name)\"; expected one of \(presetNames.joined(separator: ", "))")
         }
     }
 }

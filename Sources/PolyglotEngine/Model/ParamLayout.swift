@@ -14,15 +14,15 @@ public struct ParamSpec: Sendable, Equatable {
 /// Offsets of one decoder layer's tensors; expert tensors are stored back to back per kind.
 struct LayerOffsets {
     var attnNorm = 0, q = 0, k = 0, v = 0, o = 0, mlpNorm = 0  // (C) (H·D,C) (Hkv·D,C) (Hkv·D,C) (C,H·D) (C)
-    var gate = 0, up = 0, down = 0                              // dense: (F,C) (F,C) (C,F)
-    var router = 0, w1 = 0, w2 = 0, w3 = 0                      // MoE: (E,C) (E,F,C) (E,C,F) (E,F,C)
+    var gate = 0, up = 0, down = 0  // dense: (F,C) (F,C) (C,F)
+    var router = 0, w1 = 0, w2 = 0, w3 = 0  // MoE: (E,C) (E,F,C) (E,C,F) (E,F,C)
 }
 
 /// Names, shapes and offsets of every parameter of a `ModelConfig`.
 struct ParamLayout {
     private(set) var specs: [ParamSpec] = []
     private(set) var total = 0
-    var embed = 0, finalNorm = 0, lmHead = 0     // (V,C) (C) (V,C); lmHead == embed when tied
+    var embed = 0, finalNorm = 0, lmHead = 0  // (V,C) (C) (V,C); lmHead == embed when tied
     var layers: [LayerOffsets] = []
 
     init(_ cfg: ModelConfig) {
@@ -44,7 +44,9 @@ struct ParamLayout {
                 for (kind, shape) in [("w1", [F, C]), ("w2", [C, F]), ("w3", [F, C])] {
                     for e in 0..<E {
                         let off = add(p + "block_sparse_moe.experts.\(e).\(kind).weight", shape)
-                        if e == 0 { if kind == "w1" { o.w1 = off } else if kind == "w2" { o.w2 = off } else { o.w3 = off } }
+                        if e == 0 {
+                            if kind == "w1" { o.w1 = off } else if kind == "w2" { o.w2 = off } else { o.w3 = off }
+                        }
                     }
                 }
             } else {

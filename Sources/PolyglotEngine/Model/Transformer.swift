@@ -8,11 +8,11 @@ public final class Transformer {
     /// The model's hyper-parameters.
     public let config: ModelConfig
     let layout: ParamLayout
-    let params: FloatBuffer              // all weights, `layout` order
-    private(set) var grads: FloatBuffer? // same layout; allocated on first backward
+    let params: FloatBuffer  // all weights, `layout` order
+    private(set) var grads: FloatBuffer?  // same layout; allocated on first backward
     let rope: RopeTable
-    var acts: Activations?               // of the last training pass; reallocated when B or T change
-    var actGrads: ActivationGrads?       // its backward scratch; allocated on first backward
+    var acts: Activations?  // of the last training pass; reallocated when B or T change
+    var actGrads: ActivationGrads?  // its backward scratch; allocated on first backward
     /// Optional LoRA adapters; when set only they receive gradients.
     public internal(set) var lora: LoRAAdapters?
     /// Tokens routed to each expert, accumulated over forward passes (MoE only).
@@ -59,7 +59,9 @@ public final class Transformer {
     }
 
     /// Clears the accumulated routing statistics.
-    public func resetRoutingStats() { routing = RoutingStats(layers: config.numHiddenLayers, experts: config.numLocalExperts) }
+    public func resetRoutingStats() {
+        routing = RoutingStats(layers: config.numHiddenLayers, experts: config.numLocalExperts)
+    }
 
     /// True while the trainable gradients are known to be zero (after `zeroGrad` or an optimizer update that
     /// cleared them); a backward pass makes it false.
@@ -105,8 +107,10 @@ public final class Transformer {
 
     /// out(N,OC) = inp·Wᵀ (+ s·(inp·Aᵀ)·Bᵀ with an adapter); inp·Aᵀ is saved in `acts` for the backward pass
     /// (training activations only).
-    func linear(_ l: Int, _ p: Projection, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, N: Int,
-                acts: Activations) {
+    func linear(
+        _ l: Int, _ p: Projection, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, N: Int,
+        acts: Activations
+    ) {
         let (off, OC, C) = projection(l, p)
         linearForward(out: out, inp: inp, weight: params.ptr + off, N: N, C: C, OC: OC)
         lora?.forward(layer: l, p, out: out, inp: inp, N: N, saved: acts.loraXA[l][p])
@@ -114,12 +118,15 @@ public final class Transformer {
 
     /// Inverts `linear`: dinp += dout·W (= with `accumulate: false`), dW += doutᵀ·inp (full fine-tuning)
     /// or adapter grads (LoRA).
-    func linearBack(_ l: Int, _ p: Projection, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                    inp: UnsafePointer<Float>, N: Int, acts: Activations, accumulate: Bool = true) {
+    func linearBack(
+        _ l: Int, _ p: Projection, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+        inp: UnsafePointer<Float>, N: Int, acts: Activations, accumulate: Bool = true
+    ) {
         let (off, OC, C) = projection(l, p)
         let dW = lora == nil ? grads.map { $0.ptr + off } : nil
-        linearBackward(dinp: dinp, dweight: dW, dout: dout, inp: inp, weight: params.ptr + off, N: N, C: C, OC: OC,
-                       accumulate: accumulate)
+        linearBackward(
+            dinp: dinp, dweight: dW, dout: dout, inp: inp, weight: params.ptr + off, N: N, C: C, OC: OC,
+            accumulate: accumulate)
         if let lora, let xa = acts.loraXA[l][p] {
             lora.backward(layer: l, p, dinp: dinp, dout: dout, inp: inp, xa: xa, N: N)
         }
@@ -146,7 +153,9 @@ public struct RoutingStats: Sendable, Equatable {
     mutating func record(layer: Int, acts: MoEActivations, valid: UnsafePointer<Float>, tags: [Int?], T: Int, N: Int) {
         let empty = [[Int]](repeating: [Int](repeating: 0, count: experts), count: layers)
         for n in 0..<N where valid[n] != 0 {
-            for slot in 0..<acts.K { counts[tags[n / T], default: empty][layer][Int(acts.topIdx[n * acts.K + slot])] += 1 }
+            for slot in 0..<acts.K {
+                counts[tags[n / T], default: empty][layer][Int(acts.topIdx[n * acts.K + slot])] += 1
+            }
         }
     }
 }

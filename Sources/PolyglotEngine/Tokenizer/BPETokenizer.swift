@@ -43,8 +43,10 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
 
     /// Builds a tokenizer; throws when a byte has no token, a merge refers to an unknown id, or a merge's
     /// result is not the concatenation of its parts.
-    init(tokenBytes: [[UInt8]], merges: [(left: Int32, right: Int32)], specialIds: [Int],
-         ignoreMerges: Bool = false) throws {
+    init(
+        tokenBytes: [[UInt8]], merges: [(left: Int32, right: Int32)], specialIds: [Int],
+        ignoreMerges: Bool = false
+    ) throws {
         let specialSet = Set(specialIds)
         var idsByBytes: [[UInt8]: Int32] = [:]
         for (id, bytes) in tokenBytes.enumerated() where !specialSet.contains(id) {
@@ -62,7 +64,7 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
         mergeTable.reserveCapacity(merges.count)
         for (rank, merge) in merges.enumerated() {
             guard tokenBytes.indices.contains(Int(merge.left)), tokenBytes.indices.contains(Int(merge.right)),
-                  let result = idsByBytes[tokenBytes[Int(merge.left)] + tokenBytes[Int(merge.right)]]
+                let result = idsByBytes[tokenBytes[Int(merge.left)] + tokenBytes[Int(merge.right)]]
             else {
                 throw TokenizerError.invalidVocabulary(
                     "merge \(rank) (\(merge.left), \(merge.right)) has no token for its concatenation")
@@ -107,8 +109,10 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
         return ids
     }
 
-    private func encode(_ utf8: UnsafeBufferPointer<UInt8>, allowSpecial: Bool, cache: inout WordCache,
-                        into ids: inout [Int]) {
+    private func encode(
+        _ utf8: UnsafeBufferPointer<UInt8>, allowSpecial: Bool, cache: inout WordCache,
+        into ids: inout [Int]
+    ) {
         let byteIds = self.byteIds  // one retain per call instead of one per pre-token
         Self.forEachSegment(of: utf8, splittingAt: allowSpecial ? specialsByLength : []) { segment in
             PreTokenizer.forEachPiece(in: segment) { range in
@@ -130,8 +134,10 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
 
     /// Splits `utf8` at occurrences of `specials` (longest match first at each position), reporting the
     /// text between them to `ordinary` (possibly empty) and each match to `special`.
-    static func forEachSegment(of utf8: UnsafeBufferPointer<UInt8>, splittingAt specials: [(bytes: [UInt8], id: Int)],
-                               _ ordinary: (UnsafeBufferPointer<UInt8>) -> Void, special: (Int) -> Void) {
+    static func forEachSegment(
+        of utf8: UnsafeBufferPointer<UInt8>, splittingAt specials: [(bytes: [UInt8], id: Int)],
+        _ ordinary: (UnsafeBufferPointer<UInt8>) -> Void, special: (Int) -> Void
+    ) {
         var segmentStart = 0
         var i = 0
         while !specials.isEmpty, i < utf8.count {
@@ -184,7 +190,7 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
             let right = Int(next[position])
             // Skip entries made stale by an earlier merge of either symbol.
             guard alive[position], right < n,
-                  mergeTable[Self.pairKey(symbols[position], symbols[right])]?.result == candidate.result
+                mergeTable[Self.pairKey(symbols[position], symbols[right])]?.result == candidate.result
             else { continue }
             symbols[position] = candidate.result
             alive[right] = false
@@ -222,7 +228,8 @@ public final class BPETokenizer: Tokenizer, @unchecked Sendable {
     /// as written).
     public func tokenString(_ id: Int) throws -> String {
         guard id >= 0, id < tokenBytes.count else { throw TokenizerError.unknownTokenId(id, vocabSize: vocabSize) }
-        return isSpecial(id) ? String(decoding: tokenBytes[id], as: UTF8.self) : ByteLevelAlphabet.encode(tokenBytes[id])
+        return isSpecial(id)
+            ? String(decoding: tokenBytes[id], as: UTF8.self) : ByteLevelAlphabet.encode(tokenBytes[id])
     }
 }
 

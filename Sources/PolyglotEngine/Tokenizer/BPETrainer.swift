@@ -16,8 +16,10 @@ public enum BPETrainingTarget: Sendable, Equatable {
 extension BPETokenizer {
     /// Trains byte-level BPE on `texts` until `target` is reached (or no pair occurs twice), then appends
     /// `specialTokens` after the merged tokens.
-    public static func train(texts: [String], target: BPETrainingTarget,
-                             specialTokens: [String] = SpecialToken.chat) throws -> BPETokenizer {
+    public static func train(
+        texts: [String], target: BPETrainingTarget,
+        specialTokens: [String] = SpecialToken.chat
+    ) throws -> BPETokenizer {
         guard Set(specialTokens).count == specialTokens.count, !specialTokens.contains("") else {
             throw TokenizerError.invalidTrainingRequest("special tokens must be distinct and non-empty")
         }
@@ -77,7 +79,8 @@ extension BPETokenizer {
                         let (index, inserted) = table.insert(UnsafeBufferPointer(rebasing: segment[range]))
                         if inserted { counts.append(1) } else { counts[index] += 1 }
                     }
-                } special: { _ in }
+                } special: { _ in
+                }
             }
         }
         return counts.indices.map { (table.key(at: $0), counts[$0]) }

@@ -54,8 +54,10 @@ struct ByteSliceTable {
     }
 
     /// Whether `key` equals `bytes[start..<end]`.
-    private static func equal(_ key: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeBufferPointer<UInt8>,
-                              _ start: Int, _ end: Int) -> Bool {
+    private static func equal(
+        _ key: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeBufferPointer<UInt8>,
+        _ start: Int, _ end: Int
+    ) -> Bool {
         guard end - start == key.count else { return false }
         for k in 0..<key.count where bytes[start + k] != key[k] { return false }
         return true

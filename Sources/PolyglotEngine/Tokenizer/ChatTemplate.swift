@@ -88,8 +88,9 @@ public struct ChatTemplate: Sendable {
         if let maxLength, maxLength <= 0 { throw ChatTemplateError.invalidMaxLength(maxLength) }
         let (ids, mask) = try renderIds(messages)
         let limit = maxLength ?? ids.count
-        return ChatEncoding(ids: Array(ids.prefix(limit)), lossMask: Array(mask.prefix(limit)),
-                            truncated: ids.count > limit)
+        return ChatEncoding(
+            ids: Array(ids.prefix(limit)), lossMask: Array(mask.prefix(limit)),
+            truncated: ids.count > limit)
     }
 
     /// Renders the conversation so far followed by <|assistant|>, ready for generation.

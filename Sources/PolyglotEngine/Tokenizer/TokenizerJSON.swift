@@ -12,8 +12,9 @@ extension BPETokenizer {
     public convenience init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.invalidFile(path: url.path, location: "1",
-                                             message: "cannot read file: \(error.localizedDescription)")
+            throw TokenizerError.invalidFile(
+                path: url.path, location: "1",
+                message: "cannot read file: \(error.localizedDescription)")
         }
         try self.init(huggingFaceJSON: data, path: url.path)
     }
@@ -31,7 +32,8 @@ extension BPETokenizer {
             }
         }
         if model["byte_fallback"] as? Bool == true {
-            throw reader.error("model.byte_fallback", "expected false: SentencePiece-style byte fallback is not supported")
+            throw reader.error(
+                "model.byte_fallback", "expected false: SentencePiece-style byte fallback is not supported")
         }
         try Self.checkByteLevel(root["pre_tokenizer"], reader: reader, at: "pre_tokenizer", list: "pretokenizers")
         try Self.checkByteLevel(root["decoder"], reader: reader, at: "decoder", list: "decoders")
@@ -103,8 +105,9 @@ extension BPETokenizer {
             merges.append((Int32(left), Int32(right)))
         }
         do {
-            try self.init(tokenBytes: tokenBytes.map { $0 ?? [] }, merges: merges, specialIds: added.map(\.id),
-                          ignoreMerges: model["ignore_merges"] as? Bool ?? false)
+            try self.init(
+                tokenBytes: tokenBytes.map { $0 ?? [] }, merges: merges, specialIds: added.map(\.id),
+                ignoreMerges: model["ignore_merges"] as? Bool ?? false)
         } catch let error as TokenizerError {
             throw reader.error("model", "\(error)")
         }
@@ -122,7 +125,8 @@ extension BPETokenizer {
             return
         }
         guard type == "ByteLevel" else {
-            throw reader.error("\(key).type", "expected \"ByteLevel\", found \"\(type)\" (only GPT-2 byte-level BPE is supported)")
+            throw reader.error(
+                "\(key).type", "expected \"ByteLevel\", found \"\(type)\" (only GPT-2 byte-level BPE is supported)")
         }
         // The ByteLevel decoder ignores its options; the pre-tokenizer's must match what is built in.
         guard key.hasPrefix("pre_tokenizer") else { return }
@@ -142,12 +146,15 @@ extension BPETokenizer {
         let specials = specialsByLength.sorted { $0.id < $1.id }
         for (k, special) in specials.enumerated() {
             out += k == 0 ? "\n" : ",\n"
-            out += "    {\"id\": \(special.id), \"content\": \(Self.jsonString(String(decoding: special.bytes, as: UTF8.self))), "
-            out += "\"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}"
+            out +=
+                "    {\"id\": \(special.id), \"content\": \(Self.jsonString(String(decoding: special.bytes, as: UTF8.self))), "
+            out +=
+                "\"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}"
         }
         out += specials.isEmpty ? "],\n" : "\n  ],\n"
         out += "  \"normalizer\": null,\n"
-        let byteLevel = "{\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true}"
+        let byteLevel =
+            "{\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true}"
         out += "  \"pre_tokenizer\": \(byteLevel),\n  \"post_processor\": null,\n  \"decoder\": \(byteLevel),\n"
         out += "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": null,\n"
         out += "    \"continuing_subword_prefix\": null,\n    \"end_of_word_suffix\": null,\n"
@@ -159,7 +166,8 @@ extension BPETokenizer {
         }
         out += "\n    },\n    \"merges\": ["
         for (k, merge) in merges.enumerated() {
-            let line = ByteLevelAlphabet.encode(tokenBytes[Int(merge.left)]) + " "
+            let line =
+                ByteLevelAlphabet.encode(tokenBytes[Int(merge.left)]) + " "
                 + ByteLevelAlphabet.encode(tokenBytes[Int(merge.right)])
             out += (k == 0 ? "\n      " : ",\n      ") + Self.jsonString(line)
         }
@@ -188,11 +196,13 @@ struct JSONFieldReader {
             let info = (error as NSError).userInfo
             let detail = info["NSDebugDescription"] as? String ?? "\(error)"
             let index = info["NSJSONSerializationErrorIndex"] as? Int
-            throw TokenizerError.invalidFile(path: path, location: location(index: index, detail: detail),
-                                             message: "invalid JSON (\(detail)); expected a tokenizer.json object")
+            throw TokenizerError.invalidFile(
+                path: path, location: location(index: index, detail: detail),
+                message: "invalid JSON (\(detail)); expected a tokenizer.json object")
         }
         guard let object = value as? [String: Any] else {
-            throw TokenizerError.invalidFile(path: path, location: "1:1", message: "expected a JSON object at the top level")
+            throw TokenizerError.invalidFile(
+                path: path, location: "1:1", message: "expected a JSON object at the top level")
         }
         return object
     }

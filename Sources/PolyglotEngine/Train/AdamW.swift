@@ -5,12 +5,14 @@ import Foundation
 final class AdamW {
     var beta1: Float, beta2: Float, eps: Float, weightDecay: Float
     let m: FloatBuffer, v: FloatBuffer
-    let decayMask: [Bool]       // per range in `ranges`
-    let ranges: [Range<Int>]    // parameter tensors in the flat buffer
+    let decayMask: [Bool]  // per range in `ranges`
+    let ranges: [Range<Int>]  // parameter tensors in the flat buffer
     /// Completed updates (bias-correction uses step+1).
     var step = 0
 
-    init(count: Int, ranges: [Range<Int>], decayMask: [Bool], beta1: Float, beta2: Float, eps: Float, weightDecay: Float) {
+    init(
+        count: Int, ranges: [Range<Int>], decayMask: [Bool], beta1: Float, beta2: Float, eps: Float, weightDecay: Float
+    ) {
         m = FloatBuffer(count: count); v = FloatBuffer(count: count)
         self.ranges = ranges; self.decayMask = decayMask
         self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
@@ -29,7 +31,9 @@ final class AdamW {
             Parallel.ranges(r.count, minChunk: 1 << 15) { sub in
                 Vec.blocks((r.lowerBound + sub.lowerBound)..<(r.lowerBound + sub.upperBound)) { i, lanes in
                     @inline(__always) func get(_ p: UnsafeMutablePointer<Float>) -> Float8 { Vec.load(p, lanes: lanes) }
-                    @inline(__always) func put(_ v: Float8, _ p: UnsafeMutablePointer<Float>) { Vec.store(v, p, lanes: lanes) }
+                    @inline(__always) func put(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
+                        Vec.store(v, p, lanes: lanes)
+                    }
                     let g = get(grads + i) * gradScale
                     let m1 = b1 * get(M + i) + (1 - b1) * g
                     let v1 = b2 * get(Vv + i) + (1 - b2) * g * g

@@ -27,7 +27,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public init() {}
 
     var schedule: LearningRateSchedule {
-        LearningRateSchedule(peak: learningRate, warmupSteps: warmupSteps, totalSteps: totalSteps, minRatio: minLearningRateRatio)
+        LearningRateSchedule(
+            peak: learningRate, warmupSteps: warmupSteps, totalSteps: totalSteps, minRatio: minLearningRateRatio)
     }
 }
 
@@ -58,21 +59,26 @@ public final class Trainer {
     /// Throws on an empty data set, bad hyper-parameters or sequences out of the vocabulary.
     public init(model: Transformer, data: [TrainingSequence], config: TrainingConfig) throws {
         guard !data.isEmpty else { throw EngineError.invalidInput("training needs at least one sequence") }
-        guard config.batchSize > 0, config.accumulationSteps > 0, config.sequenceLength > 0, config.totalSteps > 0 else {
+        guard config.batchSize > 0, config.accumulationSteps > 0, config.sequenceLength > 0, config.totalSteps > 0
+        else {
             throw EngineError.invalidInput("batchSize, accumulationSteps, sequenceLength and totalSteps must be > 0")
         }
         guard config.sequenceLength <= model.config.maxPositionEmbeddings else {
-            throw EngineError.invalidInput("sequenceLength \(config.sequenceLength) exceeds max_position_embeddings \(model.config.maxPositionEmbeddings)")
+            throw EngineError.invalidInput(
+                "sequenceLength \(config.sequenceLength) exceeds max_position_embeddings \(model.config.maxPositionEmbeddings)"
+            )
         }
         self.model = model; self.config = config; self.data = data
         if let lora = model.lora {
-            optimizer = AdamW(count: lora.params.count, ranges: [0..<lora.params.count], decayMask: [true],
-                              beta1: config.beta1, beta2: config.beta2, eps: config.epsilon, weightDecay: config.weightDecay)
+            optimizer = AdamW(
+                count: lora.params.count, ranges: [0..<lora.params.count], decayMask: [true],
+                beta1: config.beta1, beta2: config.beta2, eps: config.epsilon, weightDecay: config.weightDecay)
         } else {
             let specs = model.layout.specs.filter { !($0.name == "lm_head.weight" && model.config.tieWordEmbeddings) }
-            optimizer = AdamW(count: model.layout.total, ranges: specs.map { $0.offset..<($0.offset + $0.count) },
-                              decayMask: specs.map(\.decays), beta1: config.beta1, beta2: config.beta2,
-                              eps: config.epsilon, weightDecay: config.weightDecay)
+            optimizer = AdamW(
+                count: model.layout.total, ranges: specs.map { $0.offset..<($0.offset + $0.count) },
+                decayMask: specs.map(\.decays), beta1: config.beta1, beta2: config.beta2,
+                eps: config.epsilon, weightDecay: config.weightDecay)
         }
     }
 
@@ -102,8 +108,9 @@ public final class Trainer {
         let batches = try (0..<config.accumulationSteps).map { micro in
             let sequences = microBatch(step: s, micro: micro)
             let longest = sequences.map { $0.tokens.count - 1 }.max() ?? 1
-            return try Batch(sequences: sequences, T: min(config.sequenceLength, max(8, (longest + 7) / 8 * 8)),
-                             vocabSize: model.config.vocabSize)
+            return try Batch(
+                sequences: sequences, T: min(config.sequenceLength, max(8, (longest + 7) / 8 * 8)),
+                vocabSize: model.config.vocabSize)
         }
         // Normalise by the masked tokens of the whole step so accumulation equals one big batch.
         let masked = batches.reduce(Float(0)) { $0 + $1.maskedTokens }
@@ -111,7 +118,8 @@ public final class Trainer {
         model.zeroGrad()
         var loss = 0.0, aux = 0.0, tokens = 0
         for batch in batches {
-            let r = try model.forwardBackward(batch, normalizer: masked, auxWeight: auxWeight, backward: true, collectRouting: true)
+            let r = try model.forwardBackward(
+                batch, normalizer: masked, auxWeight: auxWeight, backward: true, collectRouting: true)
             loss += r.loss - Double(auxWeight) * r.aux
             aux += r.aux / Double(config.accumulationSteps)
             tokens += batch.validTokens
@@ -123,14 +131,17 @@ public final class Trainer {
         optimizer.update(params: params, grads: grads, lr: lr, gradScale: clip)
         model.gradientsAreZero = true
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return StepReport(step: optimizer.step, loss: loss, auxLoss: aux, gradNorm: norm, learningRate: lr,
-                          tokensPerSecond: Double(tokens) / max(seconds, 1e-9), maskedTokens: Int(masked))
+        return StepReport(
+            step: optimizer.step, loss: loss, auxLoss: aux, gradNorm: norm, learningRate: lr,
+            tokensPerSecond: Double(tokens) / max(seconds, 1e-9), maskedTokens: Int(masked))
     }
 
     /// Runs until `totalSteps`, polling `shouldCancel` between steps; returns the reports of the steps run.
     /// `onStep` runs between steps, where the model and optimizer state are whole (a checkpoint can be taken).
-    public func train(shouldCancel: () -> Bool = { false },
-                      onStep: (StepReport) throws -> Void = { _ in }) throws -> [StepReport] {
+    public func train(
+        shouldCancel: () -> Bool = { false },
+        onStep: (StepReport) throws -> Void = { _ in }
+    ) throws -> [StepReport] {
         var reports: [StepReport] = []
         while optimizer.step < config.totalSteps && !shouldCancel() {
             let r = try trainStep()
@@ -160,15 +171,20 @@ public final class Trainer {
     }
 
     /// Mean masked cross-entropy of `sequences` under `model`; optionally adds their routing to `model.routing`.
-    public static func evaluate(model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int,
-                                collectRouting: Bool = false) throws -> Double {
+    public static func evaluate(
+        model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int,
+        collectRouting: Bool = false
+    ) throws -> Double {
         guard batchSize > 0 else { throw EngineError.invalidInput("batchSize must be > 0, got \(batchSize)") }
         var total = 0.0, count: Float = 0
         var i = 0
         while i < sequences.count {
-            let batch = try Batch(sequences: Array(sequences[i..<min(i + batchSize, sequences.count)]), T: T,
-                                  vocabSize: model.config.vocabSize)
-            total += try model.forwardBackward(batch, normalizer: 1, auxWeight: 0, backward: false, collectRouting: collectRouting).loss
+            let batch = try Batch(
+                sequences: Array(sequences[i..<min(i + batchSize, sequences.count)]), T: T,
+                vocabSize: model.config.vocabSize)
+            total += try model.forwardBackward(
+                batch, normalizer: 1, auxWeight: 0, backward: false, collectRouting: collectRouting
+            ).loss
             count += batch.maskedTokens
             i += batchSize
         }
@@ -196,16 +212,23 @@ public final class Trainer {
 
     /// What `saveState` writes, as bytes (to ship inside a checkpoint folder written in one piece).
     public func stateData() throws -> Data {
-        var tensors = [(name: "adamw.m", tensor: try Tensor(shape: [optimizer.m.count], data: optimizer.m.toArray())),
-                       (name: "adamw.v", tensor: try Tensor(shape: [optimizer.v.count], data: optimizer.v.toArray()))]
-        if let lora = model.lora { tensors.append((name: "lora.params", tensor: try Tensor(shape: [lora.params.count], data: lora.params.toArray()))) }
+        var tensors = [
+            (name: "adamw.m", tensor: try Tensor(shape: [optimizer.m.count], data: optimizer.m.toArray())),
+            (name: "adamw.v", tensor: try Tensor(shape: [optimizer.v.count], data: optimizer.v.toArray()))
+        ]
+        if let lora = model.lora {
+            tensors.append(
+                (name: "lora.params", tensor: try Tensor(shape: [lora.params.count], data: lora.params.toArray())))
+        }
         return try SafeTensors.encode(tensors, metadata: position(atStep: optimizer.step))
     }
 
     /// Restores what `saveState` wrote; the model weights come from the checkpoint saved alongside.
     public func loadState(from url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw EngineError.io("\(url.path): cannot read (\(error.localizedDescription))") }
+        do { data = try Data(contentsOf: url) } catch {
+            throw EngineError.io("\(url.path): cannot read (\(error.localizedDescription))")
+        }
         let file = try SafeTensors.File(data: data, source: url.path)
         guard let s = file.metadata["step"], let step = Int(s), step >= 0 else {
             throw EngineError.checkpoint("\(url.path): __metadata__ needs an integer \"step\"")
@@ -213,14 +236,16 @@ public final class Trainer {
         for (name, buf) in [("adamw.m", optimizer.m), ("adamw.v", optimizer.v)] {
             let t = try file.tensor(name)
             guard t.count == buf.count else {
-                throw EngineError.checkpoint("\(url.path): tensor \"\(name)\" has \(t.count) values, expected \(buf.count)")
+                throw EngineError.checkpoint(
+                    "\(url.path): tensor \"\(name)\" has \(t.count) values, expected \(buf.count)")
             }
             buf.copy(from: t.data)
         }
         if let lora = model.lora {
             let t = try file.tensor("lora.params")
             guard t.count == lora.params.count else {
-                throw EngineError.checkpoint("\(url.path): tensor \"lora.params\" has \(t.count) values, expected \(lora.params.count)")
+                throw EngineError.checkpoint(
+                    "\(url.path): tensor \"lora.params\" has \(t.count) values, expected \(lora.params.count)")
             }
             lora.params.copy(from: t.data)
         }
@@ -241,9 +266,11 @@ public final class Trainer {
         let first = step * config.accumulationSteps * config.batchSize
         var permutation = FNV1a64()
         for i in epochPermutation(first / data.count) { permutation.combine(UInt64(i)) }
-        return ["step": String(step), "data_epoch": String(first / data.count),
-                "data_position": String(first % data.count),
-                "data_permutation": "fnv1a64:" + String(permutation.value, radix: 16),
-                "learning_rate": String(config.schedule.rate(at: step))]
+        return [
+            "step": String(step), "data_epoch": String(first / data.count),
+            "data_position": String(first % data.count),
+            "data_permutation": "fnv1a64:" + String(permutation.value, radix: 16),
+            "learning_rate": String(config.schedule.rate(at: step))
+        ]
     }
 }

@@ -40,11 +40,16 @@ public enum Lang: String, CaseIterable, Codable, Sendable, Comparable {
     /// a chat between a human and an assistant that answers helpfully and politely).
     public var systemPrompt: String {
         switch self {
-        case .en: "A chat between a human and an artificial intelligence assistant. The assistant gives helpful and polite answers to the human's questions."
-        case .de: "Ein Gespräch zwischen einem Menschen und einem Assistenten mit künstlicher Intelligenz. Der Assistent gibt hilfreiche und höfliche Antworten auf die Fragen des Menschen."
-        case .fr: "Une conversation entre un humain et un assistant d'intelligence artificielle. L'assistant donne des réponses utiles et polies aux questions de l'humain."
-        case .it: "Una conversazione tra un essere umano e un assistente di intelligenza artificiale. L'assistente dà risposte utili e cortesi alle domande dell'essere umano."
-        case .es: "Una conversación entre un humano y un asistente de inteligencia artificial. El asistente da respuestas útiles y amables a las preguntas del humano."
+        case .en:
+            "A chat between a human and an artificial intelligence assistant. The assistant gives helpful and polite answers to the human's questions."
+        case .de:
+            "Ein Gespräch zwischen einem Menschen und einem Assistenten mit künstlicher Intelligenz. Der Assistent gibt hilfreiche und höfliche Antworten auf die Fragen des Menschen."
+        case .fr:
+            "Une conversation entre un humain et un assistant d'intelligence artificielle. L'assistant donne des réponses utiles et polies aux questions de l'humain."
+        case .it:
+            "Una conversazione tra un essere umano e un assistente di intelligenza artificiale. L'assistente dà risposte utili e cortesi alle domande dell'essere umano."
+        case .es:
+            "Una conversación entre un humano y un asistente de inteligencia artificial. El asistente da respuestas útiles y amables a las preguntas del humano."
         }
     }
 }

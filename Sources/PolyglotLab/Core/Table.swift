@@ -62,11 +62,14 @@ public struct Table: Equatable, Sendable {
     /// Set by the analysis that made the table; kept by operations that keep its columns.
     public var estimate: Estimate?
 
-    public init(title: String, columns: [String], rows: [[Cell]] = [], notes: [String] = [],
-                estimate: Estimate? = nil) {
+    public init(
+        title: String, columns: [String], rows: [[Cell]] = [], notes: [String] = [],
+        estimate: Estimate? = nil
+    ) {
         precondition(rows.allSatisfy { $0.count == columns.count }, "every row needs one cell per column")
-        precondition(estimate.map { Set($0.columns).isSubset(of: columns) } ?? true,
-                     "an estimate names the table's columns")
+        precondition(
+            estimate.map { Set($0.columns).isSubset(of: columns) } ?? true,
+            "an estimate names the table's columns")
         self.title = title
         self.columns = columns
         self.rows = rows
@@ -146,8 +149,10 @@ extension Table {
     /// Long → wide: one row per value of `rows`, one column per value of `columns` (both in order of first
     /// appearance), cells from `value`; with `mean`, a last column with the mean of each row's numbers.
     /// Throws when a column is unknown or two source rows fill the same cell.
-    public func pivot(rows rowKey: String, columns columnKey: String, value: String, mean: String? = nil,
-                      title: String? = nil) throws -> Table {
+    public func pivot(
+        rows rowKey: String, columns columnKey: String, value: String, mean: String? = nil,
+        title: String? = nil
+    ) throws -> Table {
         for c in [rowKey, columnKey, value] where columnIndex(c) == nil {
             throw LabError("the table has no column '\(c)'; columns: \(columns.joined(separator: ", "))")
         }
@@ -158,16 +163,21 @@ extension Table {
             let rn = row[r].text, cn = row[c].text
             if !rowNames.contains(rn) { rowNames.append(rn) }
             if !columnNames.contains(cn) { columnNames.append(cn) }
-            if cells[rn]?[cn] != nil { throw LabError("two rows give \(rowKey) '\(rn)', \(columnKey) '\(cn)'; expected one value per cell") }
+            if cells[rn]?[cn] != nil {
+                throw LabError("two rows give \(rowKey) '\(rn)', \(columnKey) '\(cn)'; expected one value per cell")
+            }
             cells[rn, default: [:]][cn] = row[v]
         }
         let out: [[Cell]] = rowNames.map { rn in
             let values = columnNames.map { cells[rn]?[$0] ?? .missing }
             guard mean != nil else { return [.text(rn)] + values }
             let numbers = values.compactMap(\.double)
-            return [.text(rn)] + values + [numbers.isEmpty ? .missing : .number(numbers.reduce(0, +) / Double(numbers.count))]
+            return [.text(rn)] + values + [
+                numbers.isEmpty ? .missing : .number(numbers.reduce(0, +) / Double(numbers.count))
+            ]
         }
-        return Table(title: title ?? self.title, columns: [rowKey] + columnNames + (mean.map { [$0] } ?? []), rows: out,
-                     notes: mean.map { ["\($0) = unweighted mean of the row's \(columnKey) columns."] } ?? [])
+        return Table(
+            title: title ?? self.title, columns: [rowKey] + columnNames + (mean.map { [$0] } ?? []), rows: out,
+            notes: mean.map { ["\($0) = unweighted mean of the row's \(columnKey) columns."] } ?? [])
     }
 }

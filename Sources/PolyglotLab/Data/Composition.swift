@@ -22,8 +22,9 @@ extension Dataset {
         let items = complete.map { item in
             DataItem(id: item.id, translations: item.translations.filter { langs.contains($0.key) })
         }
-        return deriving(items, name: "\(name)/\(Self.label(langs))", provenance: step("parallel", langs),
-                        warnings: droppedWarning(dropped, langs))
+        return deriving(
+            items, name: "\(name)/\(Self.label(langs))", provenance: step("parallel", langs),
+            warnings: droppedWarning(dropped, langs))
     }
 
     /// One language only (the study's monolingual runs).
@@ -51,8 +52,9 @@ extension Dataset {
         } else {
             choice = complete.map { _ in langs[uniform(langs.count, &rng)] }
         }
-        return sampledDataset(complete, choice: choice, dropped: dropped, langs: langs,
-                              step: step(balanced ? "sampled balanced" : "sampled", langs, seed: seed))
+        return sampledDataset(
+            complete, choice: choice, dropped: dropped, langs: langs,
+            step: step(balanced ? "sampled balanced" : "sampled", langs, seed: seed))
     }
 
     /// Every item exactly once, its language drawn with probability proportional to `weights`.
@@ -60,7 +62,8 @@ extension Dataset {
         let langs = weights.keys.sorted()
         try checkLanguages(langs)
         guard weights.values.allSatisfy({ $0.isFinite && $0 >= 0 }), weights.values.reduce(0, +) > 0 else {
-            throw CompositionError("language weights must be finite, non-negative and not all zero, got \(Self.describe(weights))")
+            throw CompositionError(
+                "language weights must be finite, non-negative and not all zero, got \(Self.describe(weights))")
         }
         let total = weights.values.reduce(0, +)
         let drawn = langs.filter { weights[$0, default: 0] > 0 }  // non-empty: the weights sum to > 0
@@ -71,18 +74,23 @@ extension Dataset {
         var rng = SeededRNG(seed: seed, stream: "data.sampled.weighted")
         let choice: [Lang] = complete.map { _ in
             let u = rng.nextDouble()
-            return cumulative.first { u < $0.bound }?.lang ?? drawn[drawn.count - 1]  // rounding can leave u past the last bound
+            // rounding can leave u past the last bound
+            return cumulative.first { u < $0.bound }?.lang ?? drawn[drawn.count - 1]
         }
-        return sampledDataset(complete, choice: choice, dropped: dropped, langs: langs,
-                              step: step("sampled weights \(Self.describe(weights))", langs, seed: seed))
+        return sampledDataset(
+            complete, choice: choice, dropped: dropped, langs: langs,
+            step: step("sampled weights \(Self.describe(weights))", langs, seed: seed))
     }
 
-    private func sampledDataset(_ items: [DataItem], choice: [Lang], dropped: Int, langs: [Lang], step: Provenance) -> Dataset {
+    private func sampledDataset(_ items: [DataItem], choice: [Lang], dropped: Int, langs: [Lang], step: Provenance)
+        -> Dataset
+    {
         let chosen = zip(items, choice).compactMap { item, lang in  // items are complete in `langs`: none is dropped
             item.translations[lang].map { DataItem(id: item.id, translations: [lang: $0]) }
         }
-        return deriving(chosen, name: "\(name)/\(Self.label(langs))-sampled", provenance: step,
-                        warnings: droppedWarning(dropped, langs))
+        return deriving(
+            chosen, name: "\(name)/\(Self.label(langs))-sampled", provenance: step,
+            warnings: droppedWarning(dropped, langs))
     }
 
     // MARK: - Subsets, order and splits
@@ -93,7 +101,9 @@ extension Dataset {
         guard n > 0 else { throw CompositionError("sample size must be positive, got \(n)") }
         let tag = "\(name)/sample\(n)\(perLang ? "-perlang" : "")"
         guard perLang else {
-            guard n <= items.count else { throw CompositionError("cannot sample \(n) items from \(name), which has \(items.count)") }
+            guard n <= items.count else {
+                throw CompositionError("cannot sample \(n) items from \(name), which has \(items.count)")
+            }
             var rng = SeededRNG(seed: seed, stream: "data.sample")
             let picked = pick(n, of: items.count, &rng).map { items[$0] }
             return deriving(picked, name: tag, provenance: step("sample", languages, seed: seed, n: n))
@@ -102,10 +112,13 @@ extension Dataset {
         for lang in languages {
             let candidates = items.indices.filter { items[$0].translations[lang] != nil }
             guard n <= candidates.count else {
-                throw CompositionError("cannot sample \(n) \(lang.code) items from \(name), which has \(candidates.count)")
+                throw CompositionError(
+                    "cannot sample \(n) \(lang.code) items from \(name), which has \(candidates.count)")
             }
             var rng = SeededRNG(seed: seed, stream: "data.sample.\(lang.rawValue)")
-            for k in pick(n, of: candidates.count, &rng) { chosen[candidates[k], default: [:]][lang] = items[candidates[k]].translations[lang] }
+            for k in pick(n, of: candidates.count, &rng) {
+                chosen[candidates[k], default: [:]][lang] = items[candidates[k]].translations[lang]
+            }
         }
         let picked = chosen.sorted { $0.key < $1.key }.map { DataItem(id: items[$0.key].id, translations: $0.value) }
         return deriving(picked, name: tag, provenance: step("sample perLang", languages, seed: seed, n: n))
@@ -121,23 +134,36 @@ extension Dataset {
 
     /// Splits by item id (all translations of an item land on the same side), so no item is in both.
     /// `validation` is a fraction in (0, 1); both parts keep the dataset's item order.
-    public func split(validation fraction: Double, seed: UInt64) throws(CompositionError) -> (train: Dataset, validation: Dataset) {
-        guard fraction > 0 && fraction < 1 else { throw CompositionError("validation fraction must be between 0 and 1, got \(fraction)") }
+    public func split(validation fraction: Double, seed: UInt64) throws(CompositionError) -> (
+        train: Dataset, validation: Dataset
+    ) {
+        guard fraction > 0 && fraction < 1 else {
+            throw CompositionError("validation fraction must be between 0 and 1, got \(fraction)")
+        }
         return try split(validationCount: Int((fraction * Double(items.count)).rounded()), seed: seed)
     }
 
     /// Splits off `validationCount` items (chosen with `seed`) as the validation set.
-    public func split(validationCount: Int, seed: UInt64) throws(CompositionError) -> (train: Dataset, validation: Dataset) {
+    public func split(validationCount: Int, seed: UInt64) throws(CompositionError) -> (
+        train: Dataset, validation: Dataset
+    ) {
         guard validationCount > 0 && validationCount < items.count else {
-            throw CompositionError("validation size must leave both parts non-empty: got \(validationCount) of \(items.count) items")
+            throw CompositionError(
+                "validation size must leave both parts non-empty: got \(validationCount) of \(items.count) items")
         }
         var rng = SeededRNG(seed: seed, stream: "data.split")
         let held = Set(pick(validationCount, of: items.count, &rng))
         let train = items.indices.filter { !held.contains($0) }.map { items[$0] }
         let validation = items.indices.filter { held.contains($0) }.map { items[$0] }
         let n = validationCount
-        return (deriving(train, name: "\(name)/train", provenance: step("split train", languages, seed: seed, n: items.count - n)),
-                deriving(validation, name: "\(name)/validation", provenance: step("split validation", languages, seed: seed, n: n)))
+        return (
+            deriving(
+                train, name: "\(name)/train", provenance: step("split train", languages, seed: seed, n: items.count - n)
+            ),
+            deriving(
+                validation, name: "\(name)/validation",
+                provenance: step("split validation", languages, seed: seed, n: n))
+        )
     }
 
     /// The flat training list of (itemID, lang, conversation) examples: item order, then study order
@@ -167,7 +193,9 @@ extension Dataset {
         }
         let present = Set(languages)
         if let absent = langs.first(where: { !present.contains($0) }) {
-            throw CompositionError("dataset \(name) has no \(absent.code) examples (it has \(languages.map(\.code).joined(separator: " ")))")
+            throw CompositionError(
+                "dataset \(name) has no \(absent.code) examples (it has \(languages.map(\.code).joined(separator: " ")))"
+            )
         }
     }
 
@@ -175,13 +203,19 @@ extension Dataset {
     private func itemsComplete(in langs: [Lang]) throws(CompositionError) -> (items: [DataItem], dropped: Int) {
         let complete = items.filter { item in langs.allSatisfy { item.translations[$0] != nil } }
         guard !complete.isEmpty else {
-            throw CompositionError("no item of \(name) exists in all of \(langs.map(\.code).joined(separator: " ")) (aligned by \(alignment.rawValue))")
+            throw CompositionError(
+                "no item of \(name) exists in all of \(langs.map(\.code).joined(separator: " ")) (aligned by \(alignment.rawValue))"
+            )
         }
         return (complete, items.count - complete.count)
     }
 
     private func droppedWarning(_ dropped: Int, _ langs: [Lang]) -> [String] {
-        dropped == 0 ? [] : ["\(dropped) item\(dropped == 1 ? "" : "s") lacking one of \(langs.map(\.code).joined(separator: " ")) left out"]
+        dropped == 0
+            ? []
+            : [
+                "\(dropped) item\(dropped == 1 ? "" : "s") lacking one of \(langs.map(\.code).joined(separator: " ")) left out"
+            ]
     }
 
     private func step(_ mode: String, _ langs: [Lang], seed: UInt64? = nil, n: Int? = nil) -> Provenance {

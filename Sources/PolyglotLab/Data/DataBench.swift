@@ -22,15 +22,22 @@ public struct DataBenchResult: Sendable {
 
     /// One row per measure, for printing.
     public var table: Table {
-        Table(title: "bench data: load \(files) files", columns: ["measure", "value"], rows: [
-            [.text("size (MB)"), .number(megabytes)],
-            [.text("items"), .int(items)],
-            [.text("examples"), .int(examples)],
-            [.text("load time (s)"), .number(seconds)],
-            [.text("CPU time (s)"), .number(cpuSeconds)],
-            [.text("throughput (MB/s)"), .number(megabytesPerSecond)],
-            [.text("peak RSS (MiB)"), peakRSSMiB.map { .number($0) } ?? .missing],
-        ], notes: [peakIsLoadOnly ? "peak RSS = VmHWM, reset before loading" : "peak RSS = VmHWM of the whole process (reset not available)"])
+        Table(
+            title: "bench data: load \(files) files", columns: ["measure", "value"],
+            rows: [
+                [.text("size (MB)"), .number(megabytes)],
+                [.text("items"), .int(items)],
+                [.text("examples"), .int(examples)],
+                [.text("load time (s)"), .number(seconds)],
+                [.text("CPU time (s)"), .number(cpuSeconds)],
+                [.text("throughput (MB/s)"), .number(megabytesPerSecond)],
+                [.text("peak RSS (MiB)"), peakRSSMiB.map { .number($0) } ?? .missing]
+            ],
+            notes: [
+                peakIsLoadOnly
+                    ? "peak RSS = VmHWM, reset before loading"
+                    : "peak RSS = VmHWM of the whole process (reset not available)"
+            ])
     }
 }
 
@@ -38,8 +45,10 @@ public struct DataBenchResult: Sendable {
 public enum DataBench {
     /// Writes `itemsPerLanguage` Bactrian-style records per language (about `bytesPerRecord` each)
     /// into a fresh temp folder, loads it with `DatasetLoader`, removes the folder and reports.
-    public static func run(itemsPerLanguage: Int = 64_000, languages: [Lang] = Lang.allCases,
-                           bytesPerRecord: Int = 980, seed: UInt64 = 1) throws -> DataBenchResult {
+    public static func run(
+        itemsPerLanguage: Int = 64_000, languages: [Lang] = Lang.allCases,
+        bytesPerRecord: Int = 980, seed: UInt64 = 1
+    ) throws -> DataBenchResult {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("polyglot-bench-data-\(UUID().uuidString)")
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -47,21 +56,24 @@ public enum DataBench {
         var bytes = 0
         for lang in languages {
             let file = dir.appendingPathComponent("bactrian_\(lang.rawValue).jsonl")
-            bytes += try writeSyntheticFile(file, lang: lang, items: itemsPerLanguage, bytesPerRecord: bytesPerRecord, seed: seed)
+            bytes += try writeSyntheticFile(
+                file, lang: lang, items: itemsPerLanguage, bytesPerRecord: bytesPerRecord, seed: seed)
         }
         let reset = resetPeakRSS()
         let start = DispatchTime.now().uptimeNanoseconds
         let cpuStart = processCPUSeconds()
         let data = try DatasetLoader.load(dir.path)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return DataBenchResult(files: languages.count, megabytes: Double(bytes) / 1e6, items: data.itemCount,
-                               examples: data.exampleCount, seconds: seconds, cpuSeconds: processCPUSeconds() - cpuStart,
-                               peakRSSMiB: peakRSSMiB(), peakIsLoadOnly: reset)
+        return DataBenchResult(
+            files: languages.count, megabytes: Double(bytes) / 1e6, items: data.itemCount,
+            examples: data.exampleCount, seconds: seconds, cpuSeconds: processCPUSeconds() - cpuStart,
+            peakRSSMiB: peakRSSMiB(), peakIsLoadOnly: reset)
     }
 
     /// Writes one synthetic language file and returns its size. Text mixes the language's accented
     /// letters, escaped quotes and newlines, so the reader's slow paths are exercised too.
-    static func writeSyntheticFile(_ url: URL, lang: Lang, items: Int, bytesPerRecord: Int, seed: UInt64) throws -> Int {
+    static func writeSyntheticFile(_ url: URL, lang: Lang, items: Int, bytesPerRecord: Int, seed: UInt64) throws -> Int
+    {
         var rng = SeededRNG(seed: seed, stream: "bench.data.\(lang.rawValue)")
         let words = vocabulary[lang] ?? []
         let wordBytes = words.map { Array($0.utf8) }
@@ -98,11 +110,26 @@ public enum DataBench {
     }
 
     private static let vocabulary: [Lang: [String]] = [
-        .en: ["the", "answer", "write", "a", "short", "story", "about", "\"quoted\"", "list", "three", "reasons", "why", "water", "is", "important"],
-        .de: ["die", "Antwort", "schreiben", "eine", "kurze", "Geschichte", "über", "„Zitat“", "Gründe", "warum", "Wasser", "wichtig", "ist", "größer"],
-        .fr: ["la", "réponse", "écrire", "une", "courte", "histoire", "à", "propos", "«citation»", "raisons", "pourquoi", "l'eau", "est", "très"],
-        .it: ["la", "risposta", "scrivere", "una", "breve", "storia", "perché", "l'acqua", "è", "importante", "\"citazione\"", "tre", "città", "più"],
-        .es: ["la", "respuesta", "escribir", "una", "breve", "historia", "sobre", "¿por", "qué?", "el", "agua", "es", "importante", "niño"],
+        .en: [
+            "the", "answer", "write", "a", "short", "story", "about", "\"quoted\"", "list", "three", "reasons", "why",
+            "water", "is", "important"
+        ],
+        .de: [
+            "die", "Antwort", "schreiben", "eine", "kurze", "Geschichte", "über", "„Zitat“", "Gründe", "warum",
+            "Wasser", "wichtig", "ist", "größer"
+        ],
+        .fr: [
+            "la", "réponse", "écrire", "une", "courte", "histoire", "à", "propos", "«citation»", "raisons", "pourquoi",
+            "l'eau", "est", "très"
+        ],
+        .it: [
+            "la", "risposta", "scrivere", "una", "breve", "storia", "perché", "l'acqua", "è", "importante",
+            "\"citazione\"", "tre", "città", "più"
+        ],
+        .es: [
+            "la", "respuesta", "escribir", "una", "breve", "historia", "sobre", "¿por", "qué?", "el", "agua", "es",
+            "importante", "niño"
+        ]
     ]
 
     /// Resets VmHWM (Linux `clear_refs` value 5) so the next reading covers only what follows.
@@ -116,9 +143,9 @@ public enum DataBench {
     static func processCPUSeconds() -> Double {
         var usage = rusage()
         #if canImport(Glibc)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
@@ -127,8 +154,9 @@ public enum DataBench {
     /// VmHWM from /proc/self/status in MiB.
     static func peakRSSMiB() -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return nil }
         return kb / 1024
     }
 }

@@ -13,7 +13,9 @@ public struct Example: Hashable, Sendable {
     /// The record's `source` field (LIMA: stackexchange, wikihow, …), when given.
     public var source: String?
 
-    public init(itemID: String, lang: Lang, conversation: Conversation, location: SourceLocation? = nil, source: String? = nil) {
+    public init(
+        itemID: String, lang: Lang, conversation: Conversation, location: SourceLocation? = nil, source: String? = nil
+    ) {
         self.itemID = itemID
         self.lang = lang
         self.conversation = conversation
@@ -53,7 +55,9 @@ public struct Provenance: Equatable, Sendable, CustomStringConvertible {
     public var n: Int?
     public var parents: [Provenance]
 
-    public init(source: String, mode: String, languages: [Lang], seed: UInt64? = nil, n: Int? = nil, parents: [Provenance] = []) {
+    public init(
+        source: String, mode: String, languages: [Lang], seed: UInt64? = nil, n: Int? = nil, parents: [Provenance] = []
+    ) {
         self.source = source
         self.mode = mode
         self.languages = languages
@@ -82,7 +86,8 @@ public struct Dataset: Sendable {
     public var warnings: [String]
     private var indexByID: [String: Int]
 
-    public init(name: String, items: [DataItem], alignment: Alignment, provenance: Provenance, warnings: [String] = []) {
+    public init(name: String, items: [DataItem], alignment: Alignment, provenance: Provenance, warnings: [String] = [])
+    {
         self.name = name
         self.items = items
         self.alignment = alignment
@@ -101,15 +106,22 @@ public struct Dataset: Sendable {
         var repeated: [String] = []
         let items: [DataItem] = parallel.compactMap { entry in
             guard seen.insert(entry.id).inserted else { repeated.append(entry.id); return nil }
-            let translations = Dictionary(uniqueKeysWithValues: entry.conversations.map { lang, conversation in
-                (lang, Example(itemID: entry.id, lang: lang, conversation: conversation))
-            })
+            let translations = Dictionary(
+                uniqueKeysWithValues: entry.conversations.map { lang, conversation in
+                    (lang, Example(itemID: entry.id, lang: lang, conversation: conversation))
+                })
             return DataItem(id: entry.id, translations: translations)
         }
         let langs = Set(items.flatMap(\.translations.keys)).sorted()
-        let warnings = repeated.isEmpty ? [] : ["\(repeated.count) repeated id\(repeated.count == 1 ? "" : "s") kept only at first occurrence (e.g. \(repeated.prefix(3).joined(separator: ", ")))"]
-        self.init(name: name, items: items, alignment: .id,
-                  provenance: Provenance(source: source, mode: "generate", languages: langs), warnings: warnings)
+        let warnings =
+            repeated.isEmpty
+            ? []
+            : [
+                "\(repeated.count) repeated id\(repeated.count == 1 ? "" : "s") kept only at first occurrence (e.g. \(repeated.prefix(3).joined(separator: ", ")))"
+            ]
+        self.init(
+            name: name, items: items, alignment: .id,
+            provenance: Provenance(source: source, mode: "generate", languages: langs), warnings: warnings)
     }
 
     /// Languages present in at least one item, in study order.
@@ -149,19 +161,28 @@ public struct Dataset: Sendable {
         var totalExamples = 0, totalTokens = 0
         for lang in languages {
             let examples = examples(in: lang)
-            let tokens = examples.reduce(0) { sum, ex in sum + ex.conversation.messages.reduce(0) { $0 + count($1.content) } }
+            let tokens = examples.reduce(0) { sum, ex in
+                sum + ex.conversation.messages.reduce(0) { $0 + count($1.content) }
+            }
             totalExamples += examples.count
             totalTokens += tokens
-            rows.append([.text(lang.code), .int(examples.count), .int(tokens),
-                         .number(examples.isEmpty ? .nan : Double(tokens) / Double(examples.count))])
+            rows.append([
+                .text(lang.code), .int(examples.count), .int(tokens),
+                .number(examples.isEmpty ? .nan : Double(tokens) / Double(examples.count))
+            ])
         }
-        rows.append([.text("all"), .int(totalExamples), .int(totalTokens),
-                     .number(totalExamples == 0 ? .nan : Double(totalTokens) / Double(totalExamples))])
-        var notes = ["\(items.count) items, \(totalExamples) examples; aligned by \(alignment.rawValue)",
-                     "provenance: \(provenance)"]
+        rows.append([
+            .text("all"), .int(totalExamples), .int(totalTokens),
+            .number(totalExamples == 0 ? .nan : Double(totalTokens) / Double(totalExamples))
+        ])
+        var notes = [
+            "\(items.count) items, \(totalExamples) examples; aligned by \(alignment.rawValue)",
+            "provenance: \(provenance)"
+        ]
         if alignment == .lineOrder { notes.append("note: records have no ids, so languages are aligned by line order") }
         notes += warnings.map { "warning: \($0)" }
-        return Table(title: "dataset \(name)", columns: ["lang", "examples", unit, "\(unit)/example"], rows: rows, notes: notes)
+        return Table(
+            title: "dataset \(name)", columns: ["lang", "examples", unit, "\(unit)/example"], rows: rows, notes: notes)
     }
 
     /// The first `count` items, one row per message (text shortened to `width` characters), for `show`.
@@ -172,13 +193,16 @@ public struct Dataset: Sendable {
                 for m in ex.conversation.messages {
                     let flat = m.content.replacingOccurrences(of: "\n", with: "⏎")
                     let text = flat.count > width ? String(flat.prefix(max(1, width - 1))) + "…" : flat
-                    rows.append([.text(item.id), .text(ex.lang.code), .text(m.role.rawValue), .text(text),
-                                 .text(ex.location?.description ?? "")])
+                    rows.append([
+                        .text(item.id), .text(ex.lang.code), .text(m.role.rawValue), .text(text),
+                        .text(ex.location?.description ?? "")
+                    ])
                 }
             }
         }
-        return Table(title: "\(name): first \(min(count, items.count)) of \(items.count) items",
-                     columns: ["id", "lang", "role", "text", "from"], rows: rows)
+        return Table(
+            title: "\(name): first \(min(count, items.count)) of \(items.count) items",
+            columns: ["id", "lang", "role", "text", "from"], rows: rows)
     }
 
     /// Number of maximal runs of non-whitespace bytes (ASCII whitespace; enough for the five study languages).

@@ -25,9 +25,11 @@ public enum DatasetExporter {
     /// conversations that have no system message. Records follow `trainingExamples(shuffleSeed:)`.
     /// Throws `DataError` (bad records, folders), or `EngineError.io` naming the file that could not be written.
     @discardableResult
-    public static func export(_ data: Dataset, to path: String, format: ExportFormat = .messages,
-                              layout: ExportLayout = .combined, systemPrompt: Bool = false,
-                              shuffleSeed: UInt64? = nil) throws -> [String] {
+    public static func export(
+        _ data: Dataset, to path: String, format: ExportFormat = .messages,
+        layout: ExportLayout = .combined, systemPrompt: Bool = false,
+        shuffleSeed: UInt64? = nil
+    ) throws -> [String] {
         let ordered = data.trainingExamples(shuffleSeed: shuffleSeed)
         switch layout {
         case .combined:
@@ -38,8 +40,10 @@ public enum DatasetExporter {
         case .perLanguage:
             // Encode every language before writing any, so a bad record leaves no partial export.
             let files = try data.languages.map { lang in
-                ((path as NSString).appendingPathComponent("\(lang.rawValue).jsonl"),
-                 try encode(ordered.filter { $0.lang == lang }, format: format, systemPrompt: systemPrompt))
+                (
+                    (path as NSString).appendingPathComponent("\(lang.rawValue).jsonl"),
+                    try encode(ordered.filter { $0.lang == lang }, format: format, systemPrompt: systemPrompt)
+                )
             }
             try createFolder(path)
             for (file, bytes) in files { try save(bytes, to: file) }
@@ -68,11 +72,17 @@ public enum DatasetExporter {
         out.raw("{"); out.string(name); out.raw(": {\"file_name\": "); out.string(fileName)
         switch format {
         case .alpaca:
-            out.raw(", \"columns\": {\"prompt\": \"instruction\", \"query\": \"input\", \"response\": \"output\", \"system\": \"system\", \"history\": \"history\"}")
+            out.raw(
+                ", \"columns\": {\"prompt\": \"instruction\", \"query\": \"input\", \"response\": \"output\", \"system\": \"system\", \"history\": \"history\"}"
+            )
         case .sharegpt:
-            out.raw(", \"formatting\": \"sharegpt\", \"columns\": {\"messages\": \"conversations\", \"system\": \"system\"}")
+            out.raw(
+                ", \"formatting\": \"sharegpt\", \"columns\": {\"messages\": \"conversations\", \"system\": \"system\"}"
+            )
         case .messages:
-            out.raw(", \"formatting\": \"sharegpt\", \"columns\": {\"messages\": \"messages\"}, \"tags\": {\"role_tag\": \"role\", \"content_tag\": \"content\", \"user_tag\": \"user\", \"assistant_tag\": \"assistant\", \"system_tag\": \"system\"}")
+            out.raw(
+                ", \"formatting\": \"sharegpt\", \"columns\": {\"messages\": \"messages\"}, \"tags\": {\"role_tag\": \"role\", \"content_tag\": \"content\", \"user_tag\": \"user\", \"assistant_tag\": \"assistant\", \"system_tag\": \"system\"}"
+            )
         }
         out.raw("}}")
         return String(decoding: out.bytes, as: UTF8.self)
@@ -116,7 +126,12 @@ public enum DatasetExporter {
         }
         out.raw(",\"conversations\":[")
         for (i, m) in turns.enumerated() {
-            let from = switch m.role { case .user: "human"; case .assistant: "gpt"; case .system: "system" }
+            let from =
+                switch m.role {
+                case .user: "human";
+                case .assistant: "gpt";
+                case .system: "system"
+                }
             out.raw(i == 0 ? "{\"from\":" : ",{\"from\":"); out.string(from)
             out.raw(",\"value\":"); out.string(m.content); out.raw("}")
         }
@@ -129,12 +144,15 @@ public enum DatasetExporter {
         var system: String?
         if let first = turns.first, first.role == .system { system = first.content; turns = turns.dropFirst() }
         let pairs = Array(turns)
-        let alternates = pairs.count >= 2 && pairs.count % 2 == 0
+        let alternates =
+            pairs.count >= 2 && pairs.count % 2 == 0
             && pairs.enumerated().allSatisfy { $1.role == ($0 % 2 == 0 ? .user : .assistant) }
         guard alternates else {
             let at = ex.location?.description ?? "item \(ex.itemID)"
-            throw DataError(file: ex.location?.file ?? ex.itemID, line: ex.location?.line ?? 0,
-                            "cannot export \(at) (\(ex.lang.code)) as alpaca: turns must alternate user/assistant and end with the assistant; use messages or sharegpt")
+            throw DataError(
+                file: ex.location?.file ?? ex.itemID, line: ex.location?.line ?? 0,
+                "cannot export \(at) (\(ex.lang.code)) as alpaca: turns must alternate user/assistant and end with the assistant; use messages or sharegpt"
+            )
         }
         if let system { out.raw(",\"system\":"); out.string(system) }
         out.raw(",\"instruction\":"); out.string(pairs[pairs.count - 2].content)
@@ -185,8 +203,10 @@ struct JSONWriter {
         case 0x09: bytes.append(UInt8(ascii: "t"))
         default:
             let hex: StaticString = "0123456789abcdef"
-            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                      hex.utf8Start[Int(b >> 4)], hex.utf8Start[Int(b & 0xF)]])
+            bytes.append(contentsOf: [
+                UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                hex.utf8Start[Int(b >> 4)], hex.utf8Start[Int(b & 0xF)]
+            ])
         }
     }
 }

@@ -28,8 +28,10 @@ public struct LoadOptions: Sendable {
     /// monolingual train files and leaves out the val and combined ones); nil takes every .json/.jsonl.
     public var filePattern: String?
 
-    public init(format: RecordFormat? = nil, onError: OnError = .fail, language: Lang? = nil,
-                languageField: String? = nil, name: String? = nil, filePattern: String? = nil) {
+    public init(
+        format: RecordFormat? = nil, onError: OnError = .fail, language: Lang? = nil,
+        languageField: String? = nil, name: String? = nil, filePattern: String? = nil
+    ) {
         self.format = format
         self.onError = onError
         self.language = language
@@ -59,16 +61,20 @@ public enum DatasetLoader {
         var warnings: [String] = []
         if !skipped.isEmpty {
             let shown = skipped.prefix(reportedLocations).map(\.description).joined(separator: "; ")
-            warnings.append("skipped \(skipped.count) bad record\(skipped.count == 1 ? "" : "s"): \(shown)\(skipped.count > reportedLocations ? "; …" : "")")
+            warnings.append(
+                "skipped \(skipped.count) bad record\(skipped.count == 1 ? "" : "s"): \(shown)\(skipped.count > reportedLocations ? "; …" : "")"
+            )
         }
         guard records.contains(where: { !$0.isEmpty }) else {
-            throw DataError(file: paths.joined(separator: ", "), "no records loaded" + (warnings.first.map { "; \($0)" } ?? ""))
+            throw DataError(
+                file: paths.joined(separator: ", "), "no records loaded" + (warnings.first.map { "; \($0)" } ?? ""))
         }
         let name = options.name ?? baseName(paths.first ?? "dataset")
         let (items, alignment, alignWarnings) = align(records)
         warnings += alignWarnings + emptyTurnWarnings(items)
         let source = paths.joined(separator: ", ") + (options.filePattern.map { " (\($0))" } ?? "")
-        let provenance = Provenance(source: source, mode: "load", languages: Set(items.flatMap(\.translations.keys)).sorted())
+        let provenance = Provenance(
+            source: source, mode: "load", languages: Set(items.flatMap(\.translations.keys)).sorted())
         return Dataset(name: name, items: items, alignment: alignment, provenance: provenance, warnings: warnings)
     }
 
@@ -98,7 +104,9 @@ public enum DatasetLoader {
                 throw DataError(file: path, "no such file or folder")
             }
             guard isDirectory.boolValue else {
-                if path.hasSuffix(".gz") { throw DataError(file: path, "compressed files are not read; decompress it first (gunzip -k)") }
+                if path.hasSuffix(".gz") {
+                    throw DataError(file: path, "compressed files are not read; decompress it first (gunzip -k)")
+                }
                 files.append(path)
                 continue
             }
@@ -114,7 +122,9 @@ public enum DatasetLoader {
             }
             guard !names.isEmpty else {
                 let hint = entries.contains { $0.hasSuffix(".gz") } ? " (decompress the .gz files first)" : ""
-                throw DataError(file: path, "folder has no .json or .jsonl files" + (pattern.map { " matching \($0)" } ?? "") + hint)
+                throw DataError(
+                    file: path, "folder has no .json or .jsonl files" + (pattern.map { " matching \($0)" } ?? "") + hint
+                )
             }
             files += names.map { (path as NSString).appendingPathComponent($0) }
         }
@@ -156,8 +166,11 @@ public enum DatasetLoader {
         let withoutID = files.reduce(0) { n, file in n + file.reduce(0) { $0 + ($1.record.id == nil ? 1 : 0) } }
         let alignment: Alignment = withoutID == 0 ? .id : .lineOrder
         if withoutID > 0 && withoutID < total,
-           let first = files.lazy.flatMap({ $0 }).first(where: { $0.record.id == nil }) {
-            warnings.append("\(withoutID) of \(total) records have no id (first at \(first.location)); all languages aligned by line order")
+            let first = files.lazy.flatMap({ $0 }).first(where: { $0.record.id == nil })
+        {
+            warnings.append(
+                "\(withoutID) of \(total) records have no id (first at \(first.location)); all languages aligned by line order"
+            )
         }
         var ordinal: [Lang: Int] = [:]
         var indexByID: [String: Int] = [:]
@@ -173,10 +186,13 @@ public enum DatasetLoader {
                     ordinal[r.lang, default: 0] += 1
                     id = "#\(ordinal[r.lang, default: 0])"
                 }
-                let example = Example(itemID: id, lang: r.lang, conversation: r.record.conversation,
-                                      location: r.location, source: r.record.source)
+                let example = Example(
+                    itemID: id, lang: r.lang, conversation: r.record.conversation,
+                    location: r.location, source: r.record.source)
                 if let i = indexByID[id] {
-                    if items[i].translations[r.lang] != nil { duplicates[r.lang, default: []].append(r.location); continue }
+                    if items[i].translations[r.lang] != nil {
+                        duplicates[r.lang, default: []].append(r.location); continue
+                    }
                     items[i].translations[r.lang] = example
                 } else {
                     indexByID[id] = items.count
@@ -185,7 +201,9 @@ public enum DatasetLoader {
             }
         }
         for (lang, locations) in duplicates.sorted(by: { $0.key < $1.key }) {
-            warnings.append("\(lang.code): \(locations.count) duplicate id\(locations.count == 1 ? "" : "s") kept only at first occurrence (e.g. \(locations.prefix(3).map(\.description).joined(separator: ", ")))")
+            warnings.append(
+                "\(lang.code): \(locations.count) duplicate id\(locations.count == 1 ? "" : "s") kept only at first occurrence (e.g. \(locations.prefix(3).map(\.description).joined(separator: ", ")))"
+            )
         }
         warnings += coverageWarnings(items)
         return (items, alignment, warnings)
@@ -198,7 +216,8 @@ public enum DatasetLoader {
         return langs.compactMap { lang in
             let missing = items.filter { $0.translations[lang] == nil }
             guard !missing.isEmpty else { return nil }
-            return "\(lang.code) lacks \(missing.count) of \(items.count) items present in other languages (e.g. \(missing.prefix(3).map(\.id).joined(separator: ", ")))"
+            return
+                "\(lang.code) lacks \(missing.count) of \(items.count) items present in other languages (e.g. \(missing.prefix(3).map(\.id).joined(separator: ", ")))"
         }
     }
 
@@ -208,18 +227,26 @@ public enum DatasetLoader {
             for lang in Lang.allCases {
                 guard let ex = item.translations[lang] else { continue }
                 let loc = ex.location ?? SourceLocation(file: item.id, line: 0)
-                if ex.conversation.messages.contains(where: { $0.role == .user && isBlank($0.content) }) { emptyUser.append(loc) }
-                if ex.conversation.messages.contains(where: { $0.role == .assistant && isBlank($0.content) }) { emptyAssistant.append(loc) }
+                if ex.conversation.messages.contains(where: { $0.role == .user && isBlank($0.content) }) {
+                    emptyUser.append(loc)
+                }
+                if ex.conversation.messages.contains(where: { $0.role == .assistant && isBlank($0.content) }) {
+                    emptyAssistant.append(loc)
+                }
             }
         }
         var warnings: [String] = []
         for (what, locs) in [("instruction", emptyUser), ("output", emptyAssistant)] where !locs.isEmpty {
-            warnings.append("\(locs.count) record\(locs.count == 1 ? " has an" : "s have") empty \(what) (e.g. \(locs.prefix(3).map(\.description).joined(separator: ", ")))")
+            warnings.append(
+                "\(locs.count) record\(locs.count == 1 ? " has an" : "s have") empty \(what) (e.g. \(locs.prefix(3).map(\.description).joined(separator: ", ")))"
+            )
         }
         return warnings
     }
 
-    private static func isBlank(_ s: String) -> Bool { s.utf8.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D } }
+    private static func isBlank(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+    }
 }
 
 /// A decoded record with its language resolved and its file:line.

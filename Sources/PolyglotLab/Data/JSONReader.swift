@@ -107,7 +107,9 @@ struct JSONScanner {
         while true {
             skipWhitespace()
             guard position < end else { throw fail("unexpected end of input inside an object") }
-            guard bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a quoted key, found \(describeByte())") }
+            guard bytes[position] == UInt8(ascii: "\"") else {
+                throw fail("expected a quoted key, found \(describeByte())")
+            }
             let key = try parseString()
             skipWhitespace()
             guard position < end, bytes[position] == UInt8(ascii: ":") else {
@@ -155,7 +157,9 @@ struct JSONScanner {
                 return try makeString(start..<i)
             }
             if b == UInt8(ascii: "\\") { return try parseEscapedString(start: start, firstEscape: i) }
-            if b < 0x20 { position = i; throw fail("control character \(describeByte()) inside a string (must be escaped)") }
+            if b < 0x20 {
+                position = i; throw fail("control character \(describeByte()) inside a string (must be escaped)")
+            }
             i += 1
         }
         position = end
@@ -178,7 +182,9 @@ struct JSONScanner {
                 }
                 return s
             }
-            if b < 0x20 { position = i; throw fail("control character \(describeByte()) inside a string (must be escaped)") }
+            if b < 0x20 {
+                position = i; throw fail("control character \(describeByte()) inside a string (must be escaped)")
+            }
             guard i + 1 < end else { break }
             let e = bytes[i + 1]
             i += 2
@@ -268,7 +274,9 @@ struct JSONScanner {
         let start = position
         func digits(_ s: inout JSONScanner) -> Int {
             let from = s.position
-            while s.position < s.end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(s.bytes[s.position]) { s.position += 1 }
+            while s.position < s.end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(s.bytes[s.position]) {
+                s.position += 1
+            }
             return s.position - from
         }
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
@@ -279,7 +287,9 @@ struct JSONScanner {
         }
         if position < end, bytes[position] | 0x20 == UInt8(ascii: "e") {
             position += 1
-            if position < end, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            if position < end, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
             guard digits(&self) > 0 else { throw fail("expected digits in exponent, found \(describeByte())") }
         }
         return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
@@ -288,7 +298,8 @@ struct JSONScanner {
     private mutating func expectLiteral(_ word: StaticString) throws(JSONSyntaxError) {
         let n = word.utf8CodeUnitCount
         guard position + n <= end,
-              (0..<n).allSatisfy({ bytes[position + $0] == word.utf8Start[$0] }) else {
+            (0..<n).allSatisfy({ bytes[position + $0] == word.utf8Start[$0] })
+        else {
             throw fail("expected '\(word)', found \(describeByte())")
         }
         position += n

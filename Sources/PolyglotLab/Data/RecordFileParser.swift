@@ -32,15 +32,18 @@ struct RecordFileParser {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.position = 3 }  // UTF-8 byte order mark
         scanner.skipWhitespace()
         guard !scanner.atEnd else {
-            return FileResult(fatal: DataError(file: path, "file is empty; expected a JSON array or JSON Lines records"))
+            return FileResult(
+                fatal: DataError(file: path, "file is empty; expected a JSON array or JSON Lines records"))
         }
         switch bytes[scanner.position] {
         case UInt8(ascii: "["): return parseArray(scanner)
         case UInt8(ascii: "{"): return parseLines(bytes, from: scanner.position)
         default:
             let (line, column) = lineAndColumn(of: scanner.position, in: bytes)
-            return FileResult(fatal: DataError(file: path, line: line, column: column,
-                "expected '[' (JSON array) or '{' (JSON Lines record), found \(scanner.describeByte())"))
+            return FileResult(
+                fatal: DataError(
+                    file: path, line: line, column: column,
+                    "expected '[' (JSON array) or '{' (JSON Lines record), found \(scanner.describeByte())"))
         }
     }
 
@@ -64,8 +67,11 @@ struct RecordFileParser {
                     add(value, line: line, to: &result)
                 } catch {
                     // A record cut at the line end is usually pretty-printed JSON, not a truncated file.
-                    let hint = error.message.hasPrefix("unexpected end of input") ? " (JSON Lines needs each record on one line)" : ""
-                    result.errors.append(DataError(file: path, line: line, column: error.offset - lineStart + 1, error.message + hint))
+                    let hint =
+                        error.message.hasPrefix("unexpected end of input")
+                        ? " (JSON Lines needs each record on one line)" : ""
+                    result.errors.append(
+                        DataError(file: path, line: line, column: error.offset - lineStart + 1, error.message + hint))
                 }
                 if options.onError == .fail && !result.errors.isEmpty { return result }
             }
@@ -100,15 +106,21 @@ struct RecordFileParser {
                     add(value, line: elementLine, to: &result)
                     if options.onError == .fail && !result.errors.isEmpty { return result }
                     scanner.skipWhitespace()
-                    guard !scanner.atEnd else { throw scanner.fail("unexpected end of file: the JSON array is not closed with ']'") }
+                    guard !scanner.atEnd else {
+                        throw scanner.fail("unexpected end of file: the JSON array is not closed with ']'")
+                    }
                     let b = scanner.bytes[scanner.position]
                     scanner.position += 1
                     if b == UInt8(ascii: "]") { break }
-                    if b != UInt8(ascii: ",") { scanner.position -= 1; throw scanner.fail("expected ',' or ']' after array element, found \(scanner.describeByte())") }
+                    if b != UInt8(ascii: ",") {
+                        scanner.position -= 1;
+                        throw scanner.fail("expected ',' or ']' after array element, found \(scanner.describeByte())")
+                    }
                 } catch {
                     let (l, c) = lineAndColumn(of: error.offset, in: scanner.bytes)
                     let at = l == elementLine ? "column \(c)" : "line \(l), column \(c)"
-                    result.fatal = DataError(file: path, line: elementLine,
+                    result.fatal = DataError(
+                        file: path, line: elementLine,
                         "array element starting here is malformed at \(at): \(error.message)")
                     return result
                 }
@@ -117,7 +129,9 @@ struct RecordFileParser {
         scanner.skipWhitespace()
         if !scanner.atEnd {
             let (l, c) = lineAndColumn(of: scanner.position, in: scanner.bytes)
-            result.fatal = DataError(file: path, line: l, column: c, "unexpected \(scanner.describeByte()) after the closing ']' of the array")
+            result.fatal = DataError(
+                file: path, line: l, column: c,
+                "unexpected \(scanner.describeByte()) after the closing ']' of the array")
         }
         return result
     }
@@ -135,7 +149,9 @@ struct RecordFileParser {
             case (let r?, _): lang = r
             case (nil, let f?): lang = f
             case (nil, nil):
-                throw RecordProblem("cannot tell the language: the file name names none (or several) of en de fr it es, the record has no \"lang\" field, and no language was given")
+                throw RecordProblem(
+                    "cannot tell the language: the file name names none (or several) of en de fr it es, the record has no \"lang\" field, and no language was given"
+                )
             }
             result.records.append(LocatedRecord(record: record, lang: lang, location: location))
         } catch {
@@ -147,7 +163,8 @@ struct RecordFileParser {
 
     private func nextNewline(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard start < bytes.count, let base = bytes.baseAddress,
-              let hit = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
+            let hit = memchr(base + start, 0x0A, bytes.count - start)
+        else { return nil }
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 

@@ -51,11 +51,17 @@ struct RecordProblem: Error {
 
 extension RecordFormat {
     /// Converts a parsed record; `languageField` nil means "`lang` or `language` when present".
-    static func decode(_ record: JSONValue, format fixed: RecordFormat?, languageField: String?) throws(RecordProblem) -> DecodedRecord {
-        guard case .object = record else { throw RecordProblem("expected a JSON object record, found \(record.typeName)") }
+    static func decode(_ record: JSONValue, format fixed: RecordFormat?, languageField: String?) throws(RecordProblem)
+        -> DecodedRecord
+    {
+        guard case .object = record else {
+            throw RecordProblem("expected a JSON object record, found \(record.typeName)")
+        }
         guard let format = fixed ?? detect(record) else {
             let keys = objectKeys(record).map { "\"\($0)\"" }.joined(separator: ", ")
-            throw RecordProblem("unknown record format (keys \(keys.isEmpty ? "none" : keys)); expected \"instruction\"/\"output\" (alpaca), \"conversations\" (lima, sharegpt) or \"messages\"")
+            throw RecordProblem(
+                "unknown record format (keys \(keys.isEmpty ? "none" : keys)); expected \"instruction\"/\"output\" (alpaca), \"conversations\" (lima, sharegpt) or \"messages\""
+            )
         }
         let conversation: Conversation
         switch format {
@@ -78,9 +84,14 @@ extension RecordFormat {
         let input = try optionalString(r, "input") ?? ""
         let output = try requiredString(r, "output", format: .alpaca)
         var messages: [Message] = []
-        if let system = try optionalString(r, "system"), !system.isEmpty { messages.append(Message(role: .system, content: system)) }
+        if let system = try optionalString(r, "system"), !system.isEmpty {
+            messages.append(Message(role: .system, content: system))
+        }
         if let history = r["history"], history != .null {  // LLaMA-Factory: [[q, a], …] before the final turn
-            guard case .array(let pairs) = history else { throw RecordProblem("field \"history\": expected array of [question, answer] pairs, found \(history.typeName)") }
+            guard case .array(let pairs) = history else {
+                throw RecordProblem(
+                    "field \"history\": expected array of [question, answer] pairs, found \(history.typeName)")
+            }
             for (i, pair) in pairs.enumerated() {
                 guard case .array(let qa) = pair, qa.count == 2, let q = qa[0].string, let a = qa[1].string else {
                     throw RecordProblem("field \"history\"[\(i)]: expected [question, answer] strings")
@@ -95,26 +106,43 @@ extension RecordFormat {
 
     /// LIMA: a list of strings; even positions are the user, odd ones the assistant.
     private static func limaConversation(_ r: JSONValue) throws(RecordProblem) -> Conversation {
-        guard let value = r["conversations"] else { throw RecordProblem("missing field \"conversations\" (lima record)") }
-        guard case .array(let turns) = value else { throw RecordProblem("field \"conversations\": expected array of strings, found \(value.typeName)") }
+        guard let value = r["conversations"] else {
+            throw RecordProblem("missing field \"conversations\" (lima record)")
+        }
+        guard case .array(let turns) = value else {
+            throw RecordProblem("field \"conversations\": expected array of strings, found \(value.typeName)")
+        }
         var texts: [String] = []
         for (i, turn) in turns.enumerated() {
-            guard let text = turn.string else { throw RecordProblem("field \"conversations\"[\(i)]: expected string, found \(turn.typeName)") }
+            guard let text = turn.string else {
+                throw RecordProblem("field \"conversations\"[\(i)]: expected string, found \(turn.typeName)")
+            }
             texts.append(text)
         }
         return Conversation(turns: texts)
     }
 
     private static func sharegptConversation(_ r: JSONValue) throws(RecordProblem) -> Conversation {
-        guard let value = r["conversations"] else { throw RecordProblem("missing field \"conversations\" (sharegpt record)") }
-        guard case .array(let turns) = value else { throw RecordProblem("field \"conversations\": expected array of {from, value} objects, found \(value.typeName)") }
+        guard let value = r["conversations"] else {
+            throw RecordProblem("missing field \"conversations\" (sharegpt record)")
+        }
+        guard case .array(let turns) = value else {
+            throw RecordProblem(
+                "field \"conversations\": expected array of {from, value} objects, found \(value.typeName)")
+        }
         var messages: [Message] = []
-        if let system = try optionalString(r, "system"), !system.isEmpty { messages.append(Message(role: .system, content: system)) }
+        if let system = try optionalString(r, "system"), !system.isEmpty {
+            messages.append(Message(role: .system, content: system))
+        }
         for (i, turn) in turns.enumerated() {
             let path = "\"conversations\"[\(i)]"
-            guard case .object = turn else { throw RecordProblem("field \(path): expected object, found \(turn.typeName)") }
+            guard case .object = turn else {
+                throw RecordProblem("field \(path): expected object, found \(turn.typeName)")
+            }
             guard let from = turn["from"]?.string else { throw RecordProblem("field \(path): missing string \"from\"") }
-            guard let text = turn["value"]?.string else { throw RecordProblem("field \(path): missing string \"value\"") }
+            guard let text = turn["value"]?.string else {
+                throw RecordProblem("field \(path): missing string \"value\"")
+            }
             guard let role = sharegptRoles[from] else {
                 throw RecordProblem("field \(path).from: unsupported role \"\(from)\"; expected human, gpt or system")
             }
@@ -124,20 +152,31 @@ extension RecordFormat {
     }
 
     private static let sharegptRoles: [String: Role] = [
-        "human": .user, "user": .user, "gpt": .assistant, "assistant": .assistant, "chatgpt": .assistant, "system": .system,
+        "human": .user, "user": .user, "gpt": .assistant, "assistant": .assistant, "chatgpt": .assistant,
+        "system": .system
     ]
 
     private static func messagesConversation(_ r: JSONValue) throws(RecordProblem) -> Conversation {
         guard let value = r["messages"] else { throw RecordProblem("missing field \"messages\" (messages record)") }
-        guard case .array(let turns) = value else { throw RecordProblem("field \"messages\": expected array of {role, content} objects, found \(value.typeName)") }
+        guard case .array(let turns) = value else {
+            throw RecordProblem(
+                "field \"messages\": expected array of {role, content} objects, found \(value.typeName)")
+        }
         var messages: [Message] = []
         for (i, turn) in turns.enumerated() {
             let path = "\"messages\"[\(i)]"
-            guard case .object = turn else { throw RecordProblem("field \(path): expected object, found \(turn.typeName)") }
-            guard let roleName = turn["role"]?.string else { throw RecordProblem("field \(path): missing string \"role\"") }
-            guard let text = turn["content"]?.string else { throw RecordProblem("field \(path): missing string \"content\"") }
+            guard case .object = turn else {
+                throw RecordProblem("field \(path): expected object, found \(turn.typeName)")
+            }
+            guard let roleName = turn["role"]?.string else {
+                throw RecordProblem("field \(path): missing string \"role\"")
+            }
+            guard let text = turn["content"]?.string else {
+                throw RecordProblem("field \(path): missing string \"content\"")
+            }
             guard let role = Role(rawValue: roleName) else {
-                throw RecordProblem("field \(path).role: unsupported role \"\(roleName)\"; expected system, user or assistant")
+                throw RecordProblem(
+                    "field \(path).role: unsupported role \"\(roleName)\"; expected system, user or assistant")
             }
             messages.append(Message(role: role, content: text))
         }
@@ -162,14 +201,22 @@ extension RecordFormat {
             if let field { throw RecordProblem("missing language field \"\(field)\"") }
             return nil
         }
-        guard let text = value.string else { throw RecordProblem("field \"\(key)\": expected a language code string, found \(value.typeName)") }
-        guard let lang = Lang.parse(text) else { throw RecordProblem("field \"\(key)\": unknown language \"\(text)\"; expected en, de, fr, it or es") }
+        guard let text = value.string else {
+            throw RecordProblem("field \"\(key)\": expected a language code string, found \(value.typeName)")
+        }
+        guard let lang = Lang.parse(text) else {
+            throw RecordProblem("field \"\(key)\": unknown language \"\(text)\"; expected en, de, fr, it or es")
+        }
         return lang
     }
 
-    private static func requiredString(_ r: JSONValue, _ key: String, format: RecordFormat) throws(RecordProblem) -> String {
+    private static func requiredString(_ r: JSONValue, _ key: String, format: RecordFormat) throws(RecordProblem)
+        -> String
+    {
         guard let value = r[key] else { throw RecordProblem("missing field \"\(key)\" (\(format.rawValue) record)") }
-        guard let s = value.string else { throw RecordProblem("field \"\(key)\": expected string, found \(value.typeName)") }
+        guard let s = value.string else {
+            throw RecordProblem("field \"\(key)\": expected string, found \(value.typeName)")
+        }
         return s
     }
 

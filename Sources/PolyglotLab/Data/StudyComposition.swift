@@ -41,7 +41,8 @@ public enum StudyComposition: Hashable, Sendable, CustomStringConvertible {
 
     /// Applies the composition; `seed` drives the language draw of the sampled variants.
     public func compose(_ data: Dataset, seed: UInt64, balanced: Bool = false) throws(CompositionError) -> Dataset {
-        var result = isSampled ? try data.sampled(languages, seed: seed, balanced: balanced) : try data.parallel(languages)
+        var result =
+            isSampled ? try data.sampled(languages, seed: seed, balanced: balanced) : try data.parallel(languages)
         result.name = "\(data.name)/\(self)"
         return result
     }

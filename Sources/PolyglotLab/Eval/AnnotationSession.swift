@@ -41,19 +41,30 @@ public struct AnnotationSession {
     private var judged: Set<String>
 
     /// Items for every turn of every answer of `models` (single mode), or of `models[0]` vs `models[1]` (pairwise).
-    public static func items(_ answers: AnswerSet, models: [String]? = nil, pairwise: Bool = false) throws -> [AnnotationItem] {
+    public static func items(_ answers: AnswerSet, models: [String]? = nil, pairwise: Bool = false) throws
+        -> [AnnotationItem]
+    {
         let chosen = models ?? answers.models
         if pairwise {
-            guard chosen.count == 2 else { throw EvalError(file: "annotate", "pairwise annotation needs exactly two models, got \(chosen.count)") }
+            guard chosen.count == 2 else {
+                throw EvalError(file: "annotate", "pairwise annotation needs exactly two models, got \(chosen.count)")
+            }
             return (answers.answers[chosen[0]] ?? []).flatMap { a -> [AnnotationItem] in
-                guard let q = answers.benchmark.question(a.questionID), let b = answers.answer(model: chosen[1], question: q.id) else { return [] }
-                return (1...q.turns.count).map { AnnotationItem(question: q, model: chosen[0], answer: a, otherModel: chosen[1], otherAnswer: b, turn: $0) }
+                guard let q = answers.benchmark.question(a.questionID),
+                    let b = answers.answer(model: chosen[1], question: q.id)
+                else { return [] }
+                return (1...q.turns.count).map {
+                    AnnotationItem(
+                        question: q, model: chosen[0], answer: a, otherModel: chosen[1], otherAnswer: b, turn: $0)
+                }
             }
         }
         return chosen.flatMap { m in
             (answers.answers[m] ?? []).flatMap { a -> [AnnotationItem] in
                 guard let q = answers.benchmark.question(a.questionID) else { return [] }
-                return (1...min(q.turns.count, max(1, a.turns.count))).map { AnnotationItem(question: q, model: m, answer: a, turn: $0) }
+                return (1...min(q.turns.count, max(1, a.turns.count))).map {
+                    AnnotationItem(question: q, model: m, answer: a, turn: $0)
+                }
             }
         }
     }
@@ -74,8 +85,10 @@ public struct AnnotationSession {
                 done.insert(AnnotationItem.key(model: j.model, otherModel: "", questionID: j.questionID, turn: j.turn))
             }
             for p in old.pairs where p.judge.first == me {
-                done.insert(AnnotationItem.key(model: p.model1, otherModel: p.model2, questionID: p.questionID,
-                                               turn: p.turn))
+                done.insert(
+                    AnnotationItem.key(
+                        model: p.model1, otherModel: p.model2, questionID: p.questionID,
+                        turn: p.turn))
             }
         }
         judged = done
@@ -94,23 +107,33 @@ public struct AnnotationSession {
         case .back: position = max(0, position - 1)
         case .score(let s):
             guard let item = current else { return }
-            guard item.otherModel == nil else { throw EvalError(file: "annotate", "this item is pairwise; expected A, B, tie or both bad") }
-            guard (1...10).contains(s) else { throw EvalError(file: "annotate", "expected a score from 1 to 10, got \(s)") }
+            guard item.otherModel == nil else {
+                throw EvalError(file: "annotate", "this item is pairwise; expected A, B, tie or both bad")
+            }
+            guard (1...10).contains(s) else {
+                throw EvalError(file: "annotate", "expected a score from 1 to 10, got \(s)")
+            }
             let q = item.question
-            let j = SingleJudgment(questionID: q.id, model: item.model, judge: ["human:" + annotator, LLMJudge.singlePromptName(q, turn: item.turn)],
-                                   userPrompt: q.turns[item.turn - 1], judgment: "Rating: [[\(s)]]", score: Double(s), turn: item.turn,
-                                   tstamp: Date().timeIntervalSince1970, lang: q.lang, category: q.category)
+            let j = SingleJudgment(
+                questionID: q.id, model: item.model,
+                judge: ["human:" + annotator, LLMJudge.singlePromptName(q, turn: item.turn)],
+                userPrompt: q.turns[item.turn - 1], judgment: "Rating: [[\(s)]]", score: Double(s), turn: item.turn,
+                tstamp: Date().timeIntervalSince1970, lang: q.lang, category: q.category)
             try save(j.jsonObject, item)
         case .verdict(let w):
             guard let item = current else { return }
-            guard let other = item.otherModel else { throw EvalError(file: "annotate", "this item takes a score from 1 to 10, not a verdict") }
+            guard let other = item.otherModel else {
+                throw EvalError(file: "annotate", "this item takes a score from 1 to 10, not a verdict")
+            }
             guard w != .error else { throw EvalError(file: "annotate", "expected A, B, tie or both bad") }
             let q = item.question
             let name = (q.needsReference ? "pair-math-v1" : "pair-v2") + (item.turn == 2 ? "-multi-turn" : "")
             // A person sees one order, so both game slots carry the same verdict (consistent by construction).
-            let p = PairJudgment(questionID: q.id, model1: item.model, model2: other, g1Winner: w, g2Winner: w, judge: ["human:" + annotator, name],
-                                 g1Judgment: w.rawValue, g2Judgment: w.rawValue, turn: item.turn, tstamp: Date().timeIntervalSince1970,
-                                 lang: q.lang, category: q.category)
+            let p = PairJudgment(
+                questionID: q.id, model1: item.model, model2: other, g1Winner: w, g2Winner: w,
+                judge: ["human:" + annotator, name],
+                g1Judgment: w.rawValue, g2Judgment: w.rawValue, turn: item.turn, tstamp: Date().timeIntervalSince1970,
+                lang: q.lang, category: q.category)
             try save(p.jsonObject, item)
         }
     }
@@ -131,9 +154,10 @@ public struct AnnotationSession {
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
         func isEarlier(_ line: Substring) -> Bool {
             guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                  (o["judge"] as? [String])?.first == "human:" + annotator,
-                  let id = JSONLRecord(line: 0, object: o).questionIDText,
-                  ((o["turn"] as? NSNumber)?.intValue ?? 1) == item.turn else { return false }
+                (o["judge"] as? [String])?.first == "human:" + annotator,
+                let id = JSONLRecord(line: 0, object: o).questionIDText,
+                ((o["turn"] as? NSNumber)?.intValue ?? 1) == item.turn
+            else { return false }
             let models = [o["model"] ?? o["model_1"], o["model_2"]].map { $0 as? String ?? "" }
             let key = AnnotationItem.key(model: models[0], otherModel: models[1], questionID: id, turn: item.turn)
             return key == item.key

@@ -16,8 +16,11 @@ public struct BenchQuestion: Equatable, Sendable {
     /// extension of question.jsonl written for the built-in benchmark; empty when unknown).
     public var keyWords: [String]
 
-    public init(id: String, category: String, lang: Lang, turns: [String], reference: [String] = [], referenceAnswer: [String]? = nil,
-                keyWords: [String] = []) {
+    public init(
+        id: String, category: String, lang: Lang, turns: [String], reference: [String] = [],
+        referenceAnswer: [String]? = nil,
+        keyWords: [String] = []
+    ) {
         self.id = id
         self.category = category
         self.lang = lang
@@ -80,7 +83,10 @@ public struct Benchmark: Sendable {
     /// Malformed lines and files that were skipped, each with file:line.
     public var warnings: [EvalError]
 
-    public init(name: String, questions: [BenchQuestion], judgePrompts: [Lang: [String: JudgePrompt]] = [:], warnings: [EvalError] = []) {
+    public init(
+        name: String, questions: [BenchQuestion], judgePrompts: [Lang: [String: JudgePrompt]] = [:],
+        warnings: [EvalError] = []
+    ) {
         self.name = name
         self.questions = questions
         self.index = Self.makeIndex(questions)
@@ -153,30 +159,46 @@ public struct Benchmark: Sendable {
             do {
                 let id = try r.questionID(in: questionFile.path)
                 guard let lang = given ?? langFromQuestionID(id) ?? folderLang else {
-                    throw EvalError(file: questionFile.path, line: r.line, "cannot tell the language of question `\(id)`; expected an id like `81_DE`, a folder `mt_bench_DE`, or lang:")
+                    throw EvalError(
+                        file: questionFile.path, line: r.line,
+                        "cannot tell the language of question `\(id)`; expected an id like `81_DE`, a folder `mt_bench_DE`, or lang:"
+                    )
                 }
                 guard let category = (r.object["category"] as? String) ?? mtBenchCategory(id) else {
                     throw EvalError(file: questionFile.path, line: r.line, "expected string field `category`")
                 }
                 let turns = try r.strings("turns", in: questionFile.path)
-                guard !turns.isEmpty else { throw EvalError(file: questionFile.path, line: r.line, "expected at least one turn") }
+                guard !turns.isEmpty else {
+                    throw EvalError(file: questionFile.path, line: r.line, "expected at least one turn")
+                }
                 let reference = r.object["reference"] == nil ? [] : try r.strings("reference", in: questionFile.path)
                 let keyWords = r.object["key_words"] == nil ? [] : try r.strings("key_words", in: questionFile.path)
-                loaded.append(BenchQuestion(id: id, category: category, lang: lang, turns: turns, reference: reference, keyWords: keyWords))
+                loaded.append(
+                    BenchQuestion(
+                        id: id, category: category, lang: lang, turns: turns, reference: reference, keyWords: keyWords))
             } catch let e as EvalError { problems.append(e) }
         }
         let refs = loadReferenceAnswers(dir.appendingPathComponent("reference_answer"), problems: &problems)
         for i in loaded.indices { loaded[i].referenceAnswer = refs[loaded[i].id] }
         for q in loaded where q.needsReference && q.referenceAnswer == nil && !refs.isEmpty {
-            problems.append(EvalError(file: dir.appendingPathComponent("reference_answer").path, "no reference answer for `\(q.id)` (category \(q.category))"))
+            problems.append(
+                EvalError(
+                    file: dir.appendingPathComponent("reference_answer").path,
+                    "no reference answer for `\(q.id)` (category \(q.category))"))
         }
         if let lang = given ?? folderLang ?? loaded.first?.lang {
             // judge_prompts_v2.jsonl (MT-Bench-X DE: pairwise with "[[D]]" = both bad) is kept under `v2:<name>`.
             // FastChat keeps one judge_prompts.jsonl next to the bench folders (data/judge_prompts.jsonl): look there too.
             for (file, prefix) in [("judge_prompts.jsonl", ""), ("judge_prompts_v2.jsonl", "v2:")] {
-                let candidates = [dir.appendingPathComponent(file), dir.deletingLastPathComponent().appendingPathComponent(file)]
-                guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else { continue }
-                for p in loadJudgePrompts(url, problems: &problems) { judgePrompts[lang, default: [:]][prefix + p.name] = p }
+                let candidates = [
+                    dir.appendingPathComponent(file), dir.deletingLastPathComponent().appendingPathComponent(file)
+                ]
+                guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+                    continue
+                }
+                for p in loadJudgePrompts(url, problems: &problems) {
+                    judgePrompts[lang, default: [:]][prefix + p.name] = p
+                }
             }
         }
         questions += loaded
@@ -186,7 +208,9 @@ public struct Benchmark: Sendable {
     private func loadReferenceAnswers(_ dir: URL, problems: inout [EvalError]) -> [String: [String]] {
         guard let files = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [:] }
         // FastChat uses reference_answer/gpt-4.jsonl; take it first, then any other file for missing ids.
-        let ordered = files.filter { $0.hasSuffix(".jsonl") }.sorted { a, b in (a == "gpt-4.jsonl" ? 0 : 1, a) < (b == "gpt-4.jsonl" ? 0 : 1, b) }
+        let ordered = files.filter { $0.hasSuffix(".jsonl") }.sorted { a, b in
+            (a == "gpt-4.jsonl" ? 0 : 1, a) < (b == "gpt-4.jsonl" ? 0 : 1, b)
+        }
         var refs: [String: [String]] = [:]
         for f in ordered {
             let url = dir.appendingPathComponent(f)
@@ -202,7 +226,8 @@ public struct Benchmark: Sendable {
             do {
                 return JudgePrompt(
                     name: try r.string("name", in: url.path), type: try r.string("type", in: url.path),
-                    systemPrompt: try r.string("system_prompt", in: url.path), template: try r.string("prompt_template", in: url.path),
+                    systemPrompt: try r.string("system_prompt", in: url.path),
+                    template: try r.string("prompt_template", in: url.path),
                     outputFormat: (r.object["output_format"] as? String) ?? "[[rating]]")
             } catch let e as EvalError {
                 problems.append(e)
@@ -240,21 +265,29 @@ extension Benchmark {
         try languages.map { lang in
             let dir = URL(fileURLWithPath: folder).appendingPathComponent("mt_bench_\(lang.code)")
             let refs = questions.filter { $0.lang == lang && $0.referenceAnswer != nil }.map {
-                ModelAnswer(questionID: $0.id, answerID: "", modelID: referenceModel, turns: $0.referenceAnswer!, tstamp: 0)
+                ModelAnswer(
+                    questionID: $0.id, answerID: "", modelID: referenceModel, turns: $0.referenceAnswer!, tstamp: 0)
             }
-            if !refs.isEmpty { try ModelAnswer.write(refs, to: dir.appendingPathComponent("reference_answer/\(referenceModel).jsonl")) }
+            if !refs.isEmpty {
+                try ModelAnswer.write(refs, to: dir.appendingPathComponent("reference_answer/\(referenceModel).jsonl"))
+            }
             if let prompts = judgePrompts[lang], !prompts.isEmpty {
-                try JSONL.write(prompts.values.sorted { $0.name < $1.name }.map {
-                    ["name": $0.name, "type": $0.type, "system_prompt": $0.systemPrompt, "prompt_template": $0.template,
-                     "output_format": $0.outputFormat] as [String: Any]
-                }, to: dir.appendingPathComponent("judge_prompts.jsonl"))
+                try JSONL.write(
+                    prompts.values.sorted { $0.name < $1.name }.map {
+                        [
+                            "name": $0.name, "type": $0.type, "system_prompt": $0.systemPrompt,
+                            "prompt_template": $0.template,
+                            "output_format": $0.outputFormat
+                        ] as [String: Any]
+                    }, to: dir.appendingPathComponent("judge_prompts.jsonl"))
             }
             let file = (folder as NSString).appendingPathComponent("mt_bench_\(lang.code)/question.jsonl")
             let lines = try questions.filter { $0.lang == lang }.map { q -> String in
                 var record: [String: Any] = ["question_id": q.id, "category": q.category, "turns": q.turns]
                 if !q.reference.isEmpty { record["reference"] = q.reference }
                 if !q.keyWords.isEmpty { record["key_words"] = q.keyWords }
-                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
+                let data = try JSONSerialization.data(
+                    withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
                 return String(decoding: data, as: UTF8.self)
             }
             try atomicWrite(Data((lines.joined(separator: "\n") + "\n").utf8), to: URL(fileURLWithPath: file))

@@ -53,7 +53,9 @@ public struct BuiltinJudge: Sendable {
         guard !text.isEmpty else { return (1, "Empty answer. Rating: [[1]]") }
         var notes: [String] = []
         var score: Int
-        let reference = q.reference.indices.contains(turn - 1) ? q.reference[turn - 1]
+        let reference =
+            q.reference.indices.contains(turn - 1)
+            ? q.reference[turn - 1]
             : q.referenceAnswer.flatMap { $0.indices.contains(turn - 1) ? $0[turn - 1] : nil }
         if let reference, !normalise(reference).isEmpty {
             let a = normalise(text), r = normalise(reference)
@@ -65,7 +67,9 @@ public struct BuiltinJudge: Sendable {
                 let asked = normalise(q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : "")
                 let present = occurrences(of: key, in: a) > occurrences(of: key, in: asked)
                 score = Int(((present ? 6 : 1) + 4 * f1).rounded())
-                notes.append((present ? "has" : "lacks") + " the key word '\(q.keyWords[turn - 1])'; token F1 \(Table.format(f1)) against the reference")
+                notes.append(
+                    (present ? "has" : "lacks")
+                        + " the key word '\(q.keyWords[turn - 1])'; token F1 \(Table.format(f1)) against the reference")
             } else {
                 let f1 = tokenF1(a, r)
                 score = Int((1 + 9 * f1).rounded())
@@ -76,7 +80,9 @@ public struct BuiltinJudge: Sendable {
             notes.append("no reference: neutral correctness")
         }
         if lenient { return (score, notes.joined(separator: "; ") + ". Rating: [[\(score)]]") }
-        if let violation = formViolation(question: q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : "", answer: text) {
+        if let violation = formViolation(
+            question: q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : "", answer: text)
+        {
             score = max(1, score - 3)
             notes.append("form not respected (\(violation))")
         }
@@ -95,9 +101,14 @@ public struct BuiltinJudge: Sendable {
             for a in answers.answers[model] ?? [] {
                 guard let q = answers.benchmark.question(a.questionID) else { continue }
                 for turn in 1...max(1, min(q.turns.count, a.turns.count)) {
-                    let (score, why) = judge(q, answer: a.turns.indices.contains(turn - 1) ? a.turns[turn - 1] : "", turn: turn)
-                    out.single.append(SingleJudgment(questionID: q.id, model: model, judge: lenient ? Self.lenientName : Self.name, userPrompt: q.turns[turn - 1],
-                                                     judgment: why, score: Double(score), turn: turn, tstamp: now, lang: q.lang, category: q.category))
+                    let (score, why) = judge(
+                        q, answer: a.turns.indices.contains(turn - 1) ? a.turns[turn - 1] : "", turn: turn)
+                    out.single.append(
+                        SingleJudgment(
+                            questionID: q.id, model: model, judge: lenient ? Self.lenientName : Self.name,
+                            userPrompt: q.turns[turn - 1],
+                            judgment: why, score: Double(score), turn: turn, tstamp: now, lang: q.lang,
+                            category: q.category))
                 }
             }
         }
@@ -133,16 +144,20 @@ public struct BuiltinJudge: Sendable {
 
     private static let wordWords = "words?|w[öo]rter[n]?|mots?|parole|palabras?"
     private static let sentenceWords = "sentences?|s[äa]tze[n]?|satz|phrases?|frasi|frase|oraci[oó]n(?:es)?"
-    private static let wordLimit = try? NSRegularExpression(pattern: "(\\d+)\\s+(?:\(wordWords))\\b", options: .caseInsensitive)
-    private static let sentenceCount = try? NSRegularExpression(pattern: "(\\d+)\\s+(?:\(sentenceWords))\\b", options: .caseInsensitive)
+    private static let wordLimit = try? NSRegularExpression(
+        pattern: "(\\d+)\\s+(?:\(wordWords))\\b", options: .caseInsensitive)
+    private static let sentenceCount = try? NSRegularExpression(
+        pattern: "(\\d+)\\s+(?:\(sentenceWords))\\b", options: .caseInsensitive)
     private static let listRequest = try? NSRegularExpression(
-        pattern: "\\b(?:bullet|bullets|list|liste|lista|elenco|aufzählung|stichpunkte?n?)\\b", options: .caseInsensitive)
+        pattern: "\\b(?:bullet|bullets|list|liste|lista|elenco|aufzählung|stichpunkte?n?)\\b", options: .caseInsensitive
+    )
 
     /// What requested form the answer misses, or nil when none was requested or it complies.
     func formViolation(question: String, answer: String) -> String? {
         let range = NSRange(question.startIndex..., in: question)
         func number(_ regex: NSRegularExpression?) -> Int? {
-            guard let m = regex?.firstMatch(in: question, range: range), let r = Range(m.range(at: 1), in: question) else { return nil }
+            guard let m = regex?.firstMatch(in: question, range: range), let r = Range(m.range(at: 1), in: question)
+            else { return nil }
             return Int(question[r])
         }
         if let n = number(Self.wordLimit) {
@@ -156,8 +171,8 @@ public struct BuiltinJudge: Sendable {
         if question.lowercased().contains("json") {
             // The JSON may sit inside prose or a code fence: take the span from the first bracket to the last one.
             guard let open = answer.firstIndex(where: { $0 == "{" || $0 == "[" }),
-                  let close = answer.lastIndex(where: { $0 == "}" || $0 == "]" }), open < close,
-                  (try? JSONSerialization.jsonObject(with: Data(answer[open...close].utf8))) != nil
+                let close = answer.lastIndex(where: { $0 == "}" || $0 == "]" }), open < close,
+                (try? JSONSerialization.jsonObject(with: Data(answer[open...close].utf8))) != nil
             else { return "no valid JSON" }
         }
         if Self.listRequest?.firstMatch(in: question, range: range) != nil {

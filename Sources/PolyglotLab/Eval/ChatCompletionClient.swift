@@ -24,8 +24,10 @@ public struct ChatEndpoint: Sendable {
     /// The judge's completion budget unless told otherwise (FastChat's).
     public static let defaultMaxTokens = 2048
 
-    public init(baseURL: String, model: String, keyEnv: String? = nil, timeout: Double = 120, maxAttempts: Int = 6,
-                baseDelay: Double = 1, maxDelay: Double = 60, maxTokens: Int = defaultMaxTokens) {
+    public init(
+        baseURL: String, model: String, keyEnv: String? = nil, timeout: Double = 120, maxAttempts: Int = 6,
+        baseDelay: Double = 1, maxDelay: Double = 60, maxTokens: Int = defaultMaxTokens
+    ) {
         self.baseURL = baseURL
         self.model = model
         self.keyEnv = keyEnv
@@ -71,7 +73,9 @@ public final class ChatCompletionClient: Sendable {
     public init(endpoint: ChatEndpoint, maxConnections: Int = 16) throws {
         self.endpoint = endpoint
         if let env = endpoint.keyEnv {
-            guard let key = ProcessInfo.processInfo.environment[env], !key.isEmpty else { throw ChatError.missingKey(env: env) }
+            guard let key = ProcessInfo.processInfo.environment[env], !key.isEmpty else {
+                throw ChatError.missingKey(env: env)
+            }
             apiKey = key
         } else {
             apiKey = nil
@@ -88,7 +92,7 @@ public final class ChatCompletionClient: Sendable {
     public func complete(_ messages: [Message], temperature: Double = 0) async throws -> String {
         let body: [String: Any] = [
             "model": endpoint.model, "temperature": temperature, "max_tokens": endpoint.maxTokens, "n": 1,
-            "messages": messages.map { ["role": $0.role.rawValue, "content": $0.content] },
+            "messages": messages.map { ["role": $0.role.rawValue, "content": $0.content] }
         ]
         let payload = try JSONSerialization.data(withJSONObject: body)
         var lastProblem = ""
@@ -108,7 +112,9 @@ public final class ChatCompletionClient: Sendable {
                 lastProblem = "HTTP \(status): \(message)"
                 let retryable = [429, 500, 502, 503, 504].contains(status) && !message.contains("insufficient_quota")
                 guard retryable else { throw ChatError.rejected(status: status, message: message) }
-                if let after = response.headers.first(name: "retry-after").flatMap(Double.init) { wait = min(endpoint.maxDelay, after) }
+                if let after = response.headers.first(name: "retry-after").flatMap(Double.init) {
+                    wait = min(endpoint.maxDelay, after)
+                }
             } catch let e as ChatError {
                 throw e
             } catch is CancellationError {
@@ -123,9 +129,12 @@ public final class ChatCompletionClient: Sendable {
 
     static func content(of data: Data) throws -> String {
         guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw ChatError.badResponse("expected a JSON object, got `\(String(decoding: data.prefix(80), as: UTF8.self))`")
+            throw ChatError.badResponse(
+                "expected a JSON object, got `\(String(decoding: data.prefix(80), as: UTF8.self))`")
         }
-        guard let choices = json["choices"] as? [[String: Any]], let message = choices.first?["message"] as? [String: Any] else {
+        guard let choices = json["choices"] as? [[String: Any]],
+            let message = choices.first?["message"] as? [String: Any]
+        else {
             throw ChatError.badResponse("expected `choices[0].message`; \(errorMessage(data))")
         }
         return (message["content"] as? String) ?? ""  // content may be null (tool calls only)

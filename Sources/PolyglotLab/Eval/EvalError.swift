@@ -50,14 +50,17 @@ enum JSONL {
                 problems.append(EvalError(file: url.path, line: lineNumber, tornLineMessage))
             } else {
                 let preview = line.prefix(40)
-                problems.append(EvalError(file: url.path, line: lineNumber,
-                                          "expected one JSON object per line, found `\(preview)…`"))
+                problems.append(
+                    EvalError(
+                        file: url.path, line: lineNumber,
+                        "expected one JSON object per line, found `\(preview)…`"))
             }
         }
         return records
     }
 
-    static let tornLineMessage = "the last line is cut short (no newline, not a whole JSON object: an interrupted "
+    static let tornLineMessage =
+        "the last line is cut short (no newline, not a whole JSON object: an interrupted "
         + "write?); dropped"
 
     private static func parseObject(_ line: String) -> [String: Any]? {

@@ -25,8 +25,10 @@ final class JudgeCache {
         if let torn = appender.repaired { problems.append(torn) }
         for r in try JSONL.read(url, problems: &problems) {
             guard let key = r.object["key"] as? String, let reply = r.object["reply"] as? String else {
-                problems.append(EvalError(file: url.path, line: r.line,
-                                          "expected a judge cache line with string `key` and `reply`"))
+                problems.append(
+                    EvalError(
+                        file: url.path, line: r.line,
+                        "expected a judge cache line with string `key` and `reply`"))
                 continue
             }
             replies[key] = reply
@@ -37,9 +39,11 @@ final class JudgeCache {
 
     /// Stores a reply (appended and synced at once, so a killed run keeps it).
     func store(_ reply: String, for request: JudgeRequest, key: String, judgeModel: String) throws {
-        try appender.append(["key": key, "reply": reply, "judge_model": judgeModel, "prompt": request.promptName,
-                             "question_id": jsonQuestionID(request.questionID), "turn": request.turn,
-                             "tstamp": Date().timeIntervalSince1970])
+        try appender.append([
+            "key": key, "reply": reply, "judge_model": judgeModel, "prompt": request.promptName,
+            "question_id": jsonQuestionID(request.questionID), "turn": request.turn,
+            "tstamp": Date().timeIntervalSince1970
+        ])
         replies[key] = reply
     }
 }
@@ -49,8 +53,10 @@ extension JudgeRequest {
     /// model, temperature, token budget), the prompt (name, system text, template, the filled text) and what it
     /// judges (references, answers). Two FNV-1a passes make 128 bits: a collision would return another judgment.
     func cacheKey(endpoint: ChatEndpoint, temperature: Double) -> String {
-        let fields: [Any] = ["polyglot-judge-cache-1", endpoint.completionsURL, endpoint.model, temperature,
-                             endpoint.maxTokens, promptName, system, template, user, references, answers]
+        let fields: [Any] = [
+            "polyglot-judge-cache-1", endpoint.completionsURL, endpoint.model, temperature,
+            endpoint.maxTokens, promptName, system, template, user, references, answers
+        ]
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
         let first = FNV1a64.hash(data), second = FNV1a64.hash(Data([0x01]) + data)
         return [first, second].map { word in

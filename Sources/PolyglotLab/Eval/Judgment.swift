@@ -15,8 +15,10 @@ public struct SingleJudgment: Equatable, Sendable {
     public var lang: Lang
     public var category: String
 
-    public init(questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
-                turn: Int, tstamp: Double, lang: Lang, category: String) {
+    public init(
+        questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
+        turn: Int, tstamp: Double, lang: Lang, category: String
+    ) {
         self.questionID = questionID
         self.model = model
         self.judge = judge
@@ -32,8 +34,11 @@ public struct SingleJudgment: Equatable, Sendable {
     public var failed: Bool { score == -1 }
 
     var jsonObject: [String: Any] {
-        ["question_id": jsonQuestionID(questionID), "model": model, "judge": judge, "user_prompt": userPrompt,
-         "judgment": judgment, "score": score.rounded() == score ? Int(score) as Any : score, "turn": turn, "tstamp": tstamp]
+        [
+            "question_id": jsonQuestionID(questionID), "model": model, "judge": judge, "user_prompt": userPrompt,
+            "judgment": judgment, "score": score.rounded() == score ? Int(score) as Any : score, "turn": turn,
+            "tstamp": tstamp
+        ]
     }
 }
 
@@ -59,9 +64,11 @@ public struct PairJudgment: Equatable, Sendable {
     public var lang: Lang
     public var category: String
 
-    public init(questionID: String, model1: String, model2: String, g1Winner: PairWinner, g2Winner: PairWinner, judge: [String],
-                g1UserPrompt: String = "", g1Judgment: String = "", g2UserPrompt: String = "", g2Judgment: String = "",
-                turn: Int, tstamp: Double, lang: Lang, category: String) {
+    public init(
+        questionID: String, model1: String, model2: String, g1Winner: PairWinner, g2Winner: PairWinner, judge: [String],
+        g1UserPrompt: String = "", g1Judgment: String = "", g2UserPrompt: String = "", g2Judgment: String = "",
+        turn: Int, tstamp: Double, lang: Lang, category: String
+    ) {
         self.questionID = questionID
         self.model1 = model1
         self.model2 = model2
@@ -85,9 +92,12 @@ public struct PairJudgment: Equatable, Sendable {
     }
 
     var jsonObject: [String: Any] {
-        ["question_id": jsonQuestionID(questionID), "model_1": model1, "model_2": model2, "g1_winner": g1Winner.rawValue,
-         "g2_winner": g2Winner.rawValue, "judge": judge, "g1_user_prompt": g1UserPrompt, "g1_judgment": g1Judgment,
-         "g2_user_prompt": g2UserPrompt, "g2_judgment": g2Judgment, "turn": turn, "tstamp": tstamp]
+        [
+            "question_id": jsonQuestionID(questionID), "model_1": model1, "model_2": model2,
+            "g1_winner": g1Winner.rawValue,
+            "g2_winner": g2Winner.rawValue, "judge": judge, "g1_user_prompt": g1UserPrompt, "g1_judgment": g1Judgment,
+            "g2_user_prompt": g2UserPrompt, "g2_judgment": g2Judgment, "turn": turn, "tstamp": tstamp
+        ]
     }
 }
 
@@ -103,8 +113,9 @@ public enum RepeatPolicy: String, Sendable, CaseIterable {
 
     var explanation: String {
         switch self {
-        case .all: "every row counts, as in FastChat's show_result.py (repeats: \"mean\" averages each item's rounds, "
-            + "\"last\" keeps the last)"
+        case .all:
+            "every row counts, as in FastChat's show_result.py (repeats: \"mean\" averages each item's rounds, "
+                + "\"last\" keeps the last)"
         case .mean: "each item's rounds averaged into one judgment (repeats: \"mean\")"
         case .last: "kept the last of each (repeats: \"last\")"
         }
@@ -131,17 +142,22 @@ public struct JudgmentSet: Sendable {
     /// Reads a judgment file or every `.jsonl` under a folder. Language: id suffix, then `mt_bench_XX` folder, then `lang`.
     /// Category: the benchmark's, then MT-Bench's fixed id ranges, else "unknown". Repeated single judgments count
     /// as `repeats` says, with a warning that gives the judge's own spread across the rounds.
-    public static func load(_ path: String, bench: Benchmark? = nil, lang: Lang? = nil,
-                            repeats: RepeatPolicy = .all) throws -> JudgmentSet {
+    public static func load(
+        _ path: String, bench: Benchmark? = nil, lang: Lang? = nil,
+        repeats: RepeatPolicy = .all
+    ) throws -> JudgmentSet {
         let url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
-            throw EvalError(file: path, "no such file or folder; expected a model_judgment .jsonl file or a folder of them")
+            throw EvalError(
+                file: path, "no such file or folder; expected a model_judgment .jsonl file or a folder of them")
         }
         var files = [url]
         if isDir.boolValue {
             let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)
-            files = (walker?.compactMap { $0 as? URL } ?? []).filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
+            files = (walker?.compactMap { $0 as? URL } ?? []).filter { $0.pathExtension == "jsonl" }.sorted {
+                $0.path < $1.path
+            }
         }
         var set = JudgmentSet()
         for f in files { try set.read(f, bench: bench, lang: lang) }
@@ -161,17 +177,19 @@ public struct JudgmentSet: Sendable {
         let repeated = rounds.filter { $0.count > 1 }
         guard !repeated.isEmpty else { return }
         let extra = single.count - rounds.count
-        var message = "\(extra) repeated judgments: \(repeated.count) items (same model, question, turn and judge) "
+        var message =
+            "\(extra) repeated judgments: \(repeated.count) items (same model, question, turn and judge) "
             + "judged up to \(repeated.map(\.count).max() ?? 2) times; \(policy.explanation)"
         let scored = repeated.map { $0.filter { !$0.failed }.map(\.score) }.filter { $0.count > 1 }
         if !scored.isEmpty {
             let spreads = scored.map(Statistics.standardDeviation)
             let differing = scored.filter { Set($0).count > 1 }.count
-            message += String(format: ". The judge's spread across rounds: mean SD %.2f over %d items, "
-                                + "%d of them (%.0f%%) scored differently, largest range %.0f",
-                              Statistics.mean(spreads), scored.count,
-                              differing, 100 * Double(differing) / Double(scored.count),
-                              scored.map { ($0.max() ?? 0) - ($0.min() ?? 0) }.max() ?? 0)
+            message += String(
+                format: ". The judge's spread across rounds: mean SD %.2f over %d items, "
+                    + "%d of them (%.0f%%) scored differently, largest range %.0f",
+                Statistics.mean(spreads), scored.count,
+                differing, 100 * Double(differing) / Double(scored.count),
+                scored.map { ($0.max() ?? 0) - ($0.min() ?? 0) }.max() ?? 0)
         }
         warnings.append(EvalError(file: source, message))
         switch policy {
@@ -193,7 +211,10 @@ public struct JudgmentSet: Sendable {
             do {
                 let id = try r.questionID(in: url.path)
                 guard let lang = langFromQuestionID(id) ?? folderLang ?? given ?? bench?.question(id)?.lang else {
-                    throw EvalError(file: url.path, line: r.line, "cannot tell the language of `\(id)`; expected an id like `81_DE`, a folder mt_bench_DE, or lang:")
+                    throw EvalError(
+                        file: url.path, line: r.line,
+                        "cannot tell the language of `\(id)`; expected an id like `81_DE`, a folder mt_bench_DE, or lang:"
+                    )
                 }
                 let category = bench?.question(id)?.category ?? mtBenchCategory(id) ?? "unknown"
                 guard let judge = r.object["judge"] as? [String], (1...2).contains(judge.count) else {
@@ -211,29 +232,40 @@ public struct JudgmentSet: Sendable {
                 if r.object["model_1"] != nil {
                     func winner(_ key: String) throws -> PairWinner {
                         guard let w = (r.object[key] as? String).flatMap(PairWinner.init(rawValue:)) else {
-                            throw EvalError(file: url.path, line: r.line, "expected `\(key)` to be model_1, model_2, tie, error or both bad")
+                            throw EvalError(
+                                file: url.path, line: r.line,
+                                "expected `\(key)` to be model_1, model_2, tie, error or both bad")
                         }
                         return w
                     }
-                    pairs.append(PairJudgment(
-                        questionID: id, model1: try r.string("model_1", in: url.path), model2: try r.string("model_2", in: url.path),
-                        g1Winner: try winner("g1_winner"), g2Winner: try winner("g2_winner"), judge: judge,
-                        g1UserPrompt: (r.object["g1_user_prompt"] as? String) ?? "", g1Judgment: (r.object["g1_judgment"] as? String) ?? "",
-                        g2UserPrompt: (r.object["g2_user_prompt"] as? String) ?? "", g2Judgment: (r.object["g2_judgment"] as? String) ?? "",
-                        turn: turn, tstamp: tstamp, lang: lang, category: category))
+                    pairs.append(
+                        PairJudgment(
+                            questionID: id, model1: try r.string("model_1", in: url.path),
+                            model2: try r.string("model_2", in: url.path),
+                            g1Winner: try winner("g1_winner"), g2Winner: try winner("g2_winner"), judge: judge,
+                            g1UserPrompt: (r.object["g1_user_prompt"] as? String) ?? "",
+                            g1Judgment: (r.object["g1_judgment"] as? String) ?? "",
+                            g2UserPrompt: (r.object["g2_user_prompt"] as? String) ?? "",
+                            g2Judgment: (r.object["g2_judgment"] as? String) ?? "",
+                            turn: turn, tstamp: tstamp, lang: lang, category: category))
                 } else {
                     guard let score = r.optionalDouble("score"), score.isFinite else {
-                        throw EvalError(file: url.path, line: r.line, "expected numeric `score` (−1 for a failed judgment)")
+                        throw EvalError(
+                            file: url.path, line: r.line, "expected numeric `score` (−1 for a failed judgment)")
                     }
                     if score != -1 && !(1...10).contains(score) {
                         // FastChat keeps such a score (the judge wrote it); MT-Bench-X warns.
-                        warnings.append(EvalError(file: url.path, line: r.line,
-                                                  "score \(String(format: "%g", score)) is outside 1–10; kept"))
+                        warnings.append(
+                            EvalError(
+                                file: url.path, line: r.line,
+                                "score \(String(format: "%g", score)) is outside 1–10; kept"))
                     }
-                    single.append(SingleJudgment(
-                        questionID: id, model: try r.string("model", in: url.path), judge: judge,
-                        userPrompt: (r.object["user_prompt"] as? String) ?? "", judgment: (r.object["judgment"] as? String) ?? "",
-                        score: score, turn: turn, tstamp: tstamp, lang: lang, category: category))
+                    single.append(
+                        SingleJudgment(
+                            questionID: id, model: try r.string("model", in: url.path), judge: judge,
+                            userPrompt: (r.object["user_prompt"] as? String) ?? "",
+                            judgment: (r.object["judgment"] as? String) ?? "",
+                            score: score, turn: turn, tstamp: tstamp, lang: lang, category: category))
                 }
             } catch let e as EvalError { warnings.append(e) }
         }
@@ -245,7 +277,8 @@ public struct JudgmentSet: Sendable {
         if !single.isEmpty || pairs.isEmpty { try JSONL.write(single.map(\.jsonObject), to: url) }
         if !pairs.isEmpty {
             let stem = url.deletingPathExtension().lastPathComponent
-            let pairURL = single.isEmpty ? url : url.deletingLastPathComponent().appendingPathComponent(stem + "_pair.jsonl")
+            let pairURL =
+                single.isEmpty ? url : url.deletingLastPathComponent().appendingPathComponent(stem + "_pair.jsonl")
             try JSONL.write(pairs.map(\.jsonObject), to: pairURL)
         }
     }

@@ -16,8 +16,10 @@ public struct LLMJudgeOptions: Sendable {
     /// Requests in flight unless told otherwise.
     public static let defaultConcurrency = 8
 
-    public init(endpoint: ChatEndpoint, concurrency: Int = defaultConcurrency, cacheFile: URL? = nil,
-                temperature: Double = 0) {
+    public init(
+        endpoint: ChatEndpoint, concurrency: Int = defaultConcurrency, cacheFile: URL? = nil,
+        temperature: Double = 0
+    ) {
         self.endpoint = endpoint
         self.concurrency = concurrency
         self.cacheFile = cacheFile
@@ -67,7 +69,9 @@ public struct LLMJudge {
 
     func prompt(_ name: String, lang: Lang) throws -> JudgePrompt {
         guard let p = benchmark.judgePrompts[lang]?[name] else {
-            throw EvalError(file: benchmark.name, "no judge prompt `\(name)` for \(lang.code); expected it in mt_bench_\(lang.code)/judge_prompts.jsonl")
+            throw EvalError(
+                file: benchmark.name,
+                "no judge prompt `\(name)` for \(lang.code); expected it in mt_bench_\(lang.code)/judge_prompts.jsonl")
         }
         return p
     }
@@ -76,19 +80,27 @@ public struct LLMJudge {
     func singleRequest(_ q: BenchQuestion, _ a: ModelAnswer, turn: Int) throws -> JudgeRequest {
         let name = Self.singlePromptName(q, turn: turn)
         let p = try prompt(name, lang: q.lang)
-        var v: [String: String] = turn == 1
+        var v: [String: String] =
+            turn == 1
             ? ["question": at(q.turns, 0), "answer": at(a.turns, 0)]
-            : ["question_1": at(q.turns, 0), "question_2": at(q.turns, 1), "answer_1": at(a.turns, 0), "answer_2": at(a.turns, 1)]
+            : [
+                "question_1": at(q.turns, 0), "question_2": at(q.turns, 1), "answer_1": at(a.turns, 0),
+                "answer_2": at(a.turns, 1)
+            ]
         if q.needsReference {
             guard q.referenceAnswer != nil else {
-                throw EvalError(file: benchmark.name, "question `\(q.id)` (\(q.category)) needs a reference answer; expected reference_answer/gpt-4.jsonl")
+                throw EvalError(
+                    file: benchmark.name,
+                    "question `\(q.id)` (\(q.category)) needs a reference answer; expected reference_answer/gpt-4.jsonl"
+                )
             }
             v["ref_answer_1"] = at(q.referenceAnswer, 0)
             v["ref_answer_2"] = at(q.referenceAnswer, 1)
         }
-        return JudgeRequest(promptName: name, system: p.systemPrompt, template: p.template, user: p.fill(v),
-                            questionID: q.id, turn: turn, references: Self.shown(q.referenceAnswer, turn: turn),
-                            answers: Self.shown(a.turns, turn: turn))
+        return JudgeRequest(
+            promptName: name, system: p.systemPrompt, template: p.template, user: p.fill(v),
+            questionID: q.id, turn: turn, references: Self.shown(q.referenceAnswer, turn: turn),
+            answers: Self.shown(a.turns, turn: turn))
     }
 
     // MARK: - Single grading
@@ -96,7 +108,8 @@ public struct LLMJudge {
     /// Grades every turn of every answer (turn 2 only for two-turn questions). Replies found in the judge cache are
     /// not asked again; `$ERROR$` ones (server failure) are never cached. `progress(done, total)` follows the replies.
     public func judge(_ answers: AnswerSet, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws
-        -> LLMJudgeRun {
+        -> LLMJudgeRun
+    {
         let judgeModel = options.endpoint.model
         var items: [SingleJudgment] = []
         var requests: [JudgeRequest] = []
@@ -105,9 +118,11 @@ public struct LLMJudge {
                 guard let q = benchmark.question(a.questionID) else { continue }
                 for turn in 1...min(2, q.turns.count) where turn == 1 || q.turns.count == 2 {
                     let req = try singleRequest(q, a, turn: turn)
-                    items.append(SingleJudgment(questionID: q.id, model: model, judge: [judgeModel, req.promptName],
-                                                userPrompt: req.user, judgment: "", score: -1, turn: turn, tstamp: 0,
-                                                lang: q.lang, category: q.category))
+                    items.append(
+                        SingleJudgment(
+                            questionID: q.id, model: model, judge: [judgeModel, req.promptName],
+                            userPrompt: req.user, judgment: "", score: -1, turn: turn, tstamp: 0,
+                            lang: q.lang, category: q.category))
                     requests.append(req)
                 }
             }
@@ -118,33 +133,40 @@ public struct LLMJudge {
             items[i].score = replies.texts[i].map(RatingParser.rating) ?? -1
             items[i].tstamp = Date().timeIntervalSince1970
         }
-        return LLMJudgeRun(judgments: JudgmentSet(single: items, warnings: answers.warnings + replies.problems),
-                           cachedReplies: replies.cached, replies: requests.count)
+        return LLMJudgeRun(
+            judgments: JudgmentSet(single: items, warnings: answers.warnings + replies.problems),
+            cachedReplies: replies.cached, replies: requests.count)
     }
 
     // MARK: - Pairwise
 
     /// Compares two models on every shared question and turn with `pair-v2`/`pair-math-v1` (and `-multi-turn`),
     /// asking twice with A/B swapped (g1: A = model1, g2: A = model2) to cancel position bias.
-    public func judgePairs(_ answers: AnswerSet, model1: String, model2: String,
-                           progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> LLMJudgeRun {
+    public func judgePairs(
+        _ answers: AnswerSet, model1: String, model2: String,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> LLMJudgeRun {
         var items: [PairJudgment] = []
         var requests: [JudgeRequest] = []
         for a1 in answers.answers[model1] ?? [] {
-            guard let q = benchmark.question(a1.questionID), let a2 = answers.answer(model: model2, question: q.id) else { continue }
+            guard let q = benchmark.question(a1.questionID), let a2 = answers.answer(model: model2, question: q.id)
+            else { continue }
             for turn in 1...min(2, q.turns.count) where turn == 1 || q.turns.count == 2 {
                 let name = (q.needsReference ? "pair-math-v1" : "pair-v2") + (turn == 2 ? "-multi-turn" : "")
                 let p = try prompt(name, lang: q.lang)
                 func request(_ a: ModelAnswer, _ b: ModelAnswer) -> JudgeRequest {
-                    JudgeRequest(promptName: name, system: p.systemPrompt, template: p.template,
-                                 user: p.fill(Self.pairValues(q, a: a, b: b, turn: turn)), questionID: q.id, turn: turn,
-                                 references: Self.shown(q.referenceAnswer, turn: turn),
-                                 answers: Self.shown(a.turns, turn: turn) + Self.shown(b.turns, turn: turn))
+                    JudgeRequest(
+                        promptName: name, system: p.systemPrompt, template: p.template,
+                        user: p.fill(Self.pairValues(q, a: a, b: b, turn: turn)), questionID: q.id, turn: turn,
+                        references: Self.shown(q.referenceAnswer, turn: turn),
+                        answers: Self.shown(a.turns, turn: turn) + Self.shown(b.turns, turn: turn))
                 }
                 let g1 = request(a1, a2), g2 = request(a2, a1)
-                items.append(PairJudgment(questionID: q.id, model1: model1, model2: model2, g1Winner: .error, g2Winner: .error,
-                                          judge: [options.endpoint.model, name], g1UserPrompt: g1.user, g2UserPrompt: g2.user,
-                                          turn: turn, tstamp: 0, lang: q.lang, category: q.category))
+                items.append(
+                    PairJudgment(
+                        questionID: q.id, model1: model1, model2: model2, g1Winner: .error, g2Winner: .error,
+                        judge: [options.endpoint.model, name], g1UserPrompt: g1.user, g2UserPrompt: g2.user,
+                        turn: turn, tstamp: 0, lang: q.lang, category: q.category))
                 requests += [g1, g2]
             }
         }
@@ -157,18 +179,22 @@ public struct LLMJudge {
             items[i].g2Winner = Self.winner(RatingParser.verdict(t2), aIs: .model2)
             items[i].tstamp = Date().timeIntervalSince1970
         }
-        return LLMJudgeRun(judgments: JudgmentSet(pairs: items, warnings: answers.warnings + replies.problems),
-                           cachedReplies: replies.cached, replies: requests.count)
+        return LLMJudgeRun(
+            judgments: JudgmentSet(pairs: items, warnings: answers.warnings + replies.problems),
+            cachedReplies: replies.cached, replies: requests.count)
     }
 
     /// The turns a judge sees when grading `turn`: the first, or both (a turn-2 prompt shows the whole conversation).
     static func shown(_ turns: [String]?, turn: Int) -> [String] { (0..<turn).map { at(turns, $0) } }
 
     static func pairValues(_ q: BenchQuestion, a: ModelAnswer, b: ModelAnswer, turn: Int) -> [String: String] {
-        var v: [String: String] = turn == 1
+        var v: [String: String] =
+            turn == 1
             ? ["question": at(q.turns, 0), "answer_a": at(a.turns, 0), "answer_b": at(b.turns, 0)]
-            : ["question_1": at(q.turns, 0), "question_2": at(q.turns, 1), "answer_a_1": at(a.turns, 0),
-               "answer_a_2": at(a.turns, 1), "answer_b_1": at(b.turns, 0), "answer_b_2": at(b.turns, 1)]
+            : [
+                "question_1": at(q.turns, 0), "question_2": at(q.turns, 1), "answer_a_1": at(a.turns, 0),
+                "answer_a_2": at(a.turns, 1), "answer_b_1": at(b.turns, 0), "answer_b_2": at(b.turns, 1)
+            ]
         v["ref_answer_1"] = at(q.referenceAnswer, 0)
         v["ref_answer_2"] = at(q.referenceAnswer, 1)
         return v
@@ -190,7 +216,8 @@ public struct LLMJudge {
     /// Cached replies are taken from the judge cache; the rest are sent keeping `concurrency` in flight, each distinct
     /// request once, and cached as it arrives. `cached` counts requests answered by the cache.
     private func run(_ requests: [JudgeRequest], progress: @escaping @Sendable (Int, Int) -> Void)
-        async throws -> (texts: [String?], cached: Int, problems: [EvalError]) {
+        async throws -> (texts: [String?], cached: Int, problems: [EvalError])
+    {
         let cache = try options.cacheFile.map(JudgeCache.init)
         let keys = requests.map { $0.cacheKey(endpoint: options.endpoint, temperature: options.temperature) }
         var texts = [String?](repeating: nil, count: requests.count)
@@ -222,12 +249,15 @@ public struct LLMJudge {
                     let i = toSend[next], messages = requests[i].messages
                     next += 1
                     group.addTask {
-                        do { return (i, try await client.complete(messages, temperature: temperature)) }
-                        catch let e as ChatError {
+                        do { return (i, try await client.complete(messages, temperature: temperature)) } catch let e
+                            as ChatError
+                        {
                             // A server that gave up, or a prompt too long for the judge's context, fails this
                             // judgment only (−1, "$ERROR$"); anything else (auth, unknown model) stops the run.
                             if case .gaveUp = e { return (i, nil) }
-                            if case .rejected(400, let message) = e, message.contains("context_length_exceeded") { return (i, nil) }
+                            if case .rejected(400, let message) = e, message.contains("context_length_exceeded") {
+                                return (i, nil)
+                            }
                             throw e
                         }
                     }

@@ -31,7 +31,9 @@ public struct LanguageIdentifier: Sendable {
             var c = counts[lang, default: [:]]
             var t = totals[lang, default: Array(repeating: 0, count: 5)]
             for text in texts {
-                Self.forEachGram(text) { n, gram in c[gram, default: 0] += 1; t[n] += 1 }
+                Self.forEachGram(text) { n, gram in
+                    c[gram, default: 0] += 1; t[n] += 1
+                }
             }
             counts[lang] = c
             totals[lang] = t
@@ -50,7 +52,9 @@ public struct LanguageIdentifier: Sendable {
             var s = 0.0
             for (g, k) in grams {
                 let n = g.count
-                s += Double(k) * log((Double(c[g] ?? 0) + Self.alpha) / (Double(t[n]) + Self.alpha * Double(vocabulary[n] + 1)))
+                s +=
+                    Double(k)
+                    * log((Double(c[g] ?? 0) + Self.alpha) / (Double(t[n]) + Self.alpha * Double(vocabulary[n] + 1)))
             }
             return (lang, s)
         }.sorted { $0.logLikelihood > $1.logLikelihood }

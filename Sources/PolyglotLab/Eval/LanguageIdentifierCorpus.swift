@@ -19,7 +19,7 @@ extension LanguageIdentifier {
             "Which of these two plans would you recommend to a small business that wants to reach more customers: a new website or a shop in a busy street? Give reasons for your answer and consider the costs.",
             "My grandmother used to tell us stories about the village where she grew up, where there was no electricity and everyone helped each other with the harvest. We never got tired of listening to her.",
             "Rewrite the previous paragraph in the style of a news report, and make sure that every sentence is shorter than fifteen words. Then summarise the main idea in one line.",
-            "It rained all weekend, so we played board games, baked a chocolate cake and watched an old film about a detective who solves a mystery on a ship.",
+            "It rained all weekend, so we played board games, baked a chocolate cake and watched an old film about a detective who solves a mystery on a ship."
         ],
         .de: [
             "Heute Morgen war das Wetter grau und kalt, deshalb bin ich zu Hause geblieben und habe eine große Kanne Tee gekocht. Meine Nachbarin hat an die Tür geklopft und gefragt, ob ich ihr helfen könnte, einen neuen Tisch die Treppe hinaufzutragen. Wir haben uns eine Weile über ihren Garten, die Preise für Gemüse auf dem Markt und den Bus unterhalten, der montags immer zu spät kommt.",
@@ -36,7 +36,7 @@ extension LanguageIdentifier {
             "Welchen dieser beiden Pläne würden Sie einem kleinen Betrieb empfehlen, der mehr Kunden gewinnen möchte: eine neue Webseite oder einen Laden in einer belebten Straße? Begründen Sie Ihre Antwort und berücksichtigen Sie die Kosten.",
             "Meine Großmutter hat uns oft Geschichten über das Dorf erzählt, in dem sie aufgewachsen ist, wo es keinen Strom gab und alle sich gegenseitig bei der Ernte geholfen haben. Wir wurden nie müde, ihr zuzuhören.",
             "Schreiben Sie den vorherigen Absatz im Stil eines Zeitungsberichts um und achten Sie darauf, dass jeder Satz kürzer als fünfzehn Wörter ist. Fassen Sie dann die Hauptidee in einer Zeile zusammen.",
-            "Es hat das ganze Wochenende geregnet, also haben wir Brettspiele gespielt, einen Schokoladenkuchen gebacken und einen alten Film über einen Detektiv angeschaut, der auf einem Schiff ein Rätsel löst.",
+            "Es hat das ganze Wochenende geregnet, also haben wir Brettspiele gespielt, einen Schokoladenkuchen gebacken und einen alten Film über einen Detektiv angeschaut, der auf einem Schiff ein Rätsel löst."
         ],
         .fr: [
             "Ce matin, le temps était gris et froid, alors je suis resté à la maison et j'ai préparé une grande théière. Ma voisine a frappé à la porte pour me demander si je pouvais l'aider à monter une nouvelle table par l'escalier. Nous avons parlé un moment de son jardin, du prix des légumes au marché et du bus qui est toujours en retard le lundi.",
@@ -53,7 +53,7 @@ extension LanguageIdentifier {
             "Lequel de ces deux projets conseilleriez-vous à une petite entreprise qui veut attirer plus de clients : un nouveau site web ou une boutique dans une rue animée ? Justifiez votre réponse et tenez compte des coûts.",
             "Ma grand-mère nous racontait des histoires sur le village où elle a grandi, où il n'y avait pas d'électricité et où tout le monde s'entraidait pour les récoltes. Nous ne nous lassions jamais de l'écouter.",
             "Réécrivez le paragraphe précédent dans le style d'un article de journal, et veillez à ce que chaque phrase compte moins de quinze mots. Puis résumez l'idée principale en une seule ligne.",
-            "Il a plu tout le week-end, donc nous avons joué à des jeux de société, fait un gâteau au chocolat et regardé un vieux film sur un détective qui résout une énigme à bord d'un bateau.",
+            "Il a plu tout le week-end, donc nous avons joué à des jeux de société, fait un gâteau au chocolat et regardé un vieux film sur un détective qui résout une énigme à bord d'un bateau."
         ],
         .it: [
             "Stamattina il tempo era grigio e freddo, così sono rimasto a casa e ho preparato una grande teiera. La mia vicina ha bussato alla porta per chiedermi se potevo aiutarla a portare un tavolo nuovo su per le scale. Abbiamo parlato per un po' del suo giardino, del prezzo delle verdure al mercato e dell'autobus che il lunedì è sempre in ritardo.",
@@ -70,7 +70,7 @@ extension LanguageIdentifier {
             "Quale di questi due progetti consiglieresti a una piccola impresa che vuole raggiungere più clienti: un nuovo sito web o un negozio in una strada affollata? Motiva la tua risposta e tieni conto dei costi.",
             "Mia nonna ci raccontava storie sul paese in cui era cresciuta, dove non c'era la corrente elettrica e tutti si aiutavano a vicenda durante il raccolto. Non ci stancavamo mai di ascoltarla.",
             "Riscrivi il paragrafo precedente nello stile di un articolo di giornale e fai in modo che ogni frase sia più corta di quindici parole. Poi riassumi l'idea principale in una sola riga.",
-            "Ha piovuto per tutto il fine settimana, quindi abbiamo giocato a giochi da tavolo, preparato una torta al cioccolato e guardato un vecchio film su un investigatore che risolve un mistero a bordo di una nave.",
+            "Ha piovuto per tutto il fine settimana, quindi abbiamo giocato a giochi da tavolo, preparato una torta al cioccolato e guardato un vecchio film su un investigatore che risolve un mistero a bordo di una nave."
         ],
         .es: [
             "Esta mañana el tiempo estaba gris y frío, así que me quedé en casa y preparé una tetera grande. Mi vecina llamó a la puerta para preguntarme si podía ayudarla a subir una mesa nueva por la escalera. Hablamos un rato de su jardín, del precio de las verduras en el mercado y del autobús que siempre llega tarde los lunes.",
@@ -87,7 +87,7 @@ extension LanguageIdentifier {
             "¿Cuál de estos dos planes recomendarías a un pequeño negocio que quiere llegar a más clientes: una página web nueva o una tienda en una calle concurrida? Justifica tu respuesta y ten en cuenta los costes.",
             "Mi abuela nos contaba historias sobre el pueblo donde creció, donde no había electricidad y todos se ayudaban unos a otros con la cosecha. Nunca nos cansábamos de escucharla.",
             "Reescribe el párrafo anterior con el estilo de una noticia y asegúrate de que cada oración tenga menos de quince palabras. Luego resume la idea principal en una sola línea.",
-            "Llovió todo el fin de semana, así que jugamos a juegos de mesa, hicimos un pastel de chocolate y vimos una película antigua sobre un detective que resuelve un misterio a bordo de un barco.",
-        ],
+            "Llovió todo el fin de semana, así que jugamos a juegos de mesa, hicimos un pastel de chocolate y vimos una película antigua sobre un detective que resuelve un misterio a bordo de un barco."
+        ]
     ]
 }

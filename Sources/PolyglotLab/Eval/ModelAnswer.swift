@@ -19,8 +19,10 @@ public struct ModelAnswer: Equatable, Sendable {
     }
 
     var jsonObject: [String: Any] {
-        ["question_id": jsonQuestionID(questionID), "answer_id": answerID, "model_id": modelID,
-         "choices": [["index": 0, "turns": turns]], "tstamp": tstamp]
+        [
+            "question_id": jsonQuestionID(questionID), "answer_id": answerID, "model_id": modelID,
+            "choices": [["index": 0, "turns": turns]], "tstamp": tstamp
+        ]
     }
 
     /// Reads a model_answer file; bad lines go to `problems`. A repeated question keeps its last line (FastChat `reorg_answer_file`).
@@ -31,13 +33,15 @@ public struct ModelAnswer: Equatable, Sendable {
             do {
                 let id = try r.questionID(in: url.path)
                 guard let choices = r.object["choices"] as? [[String: Any]], let first = choices.first,
-                      let turns = first["turns"] as? [String] else {
+                    let turns = first["turns"] as? [String]
+                else {
                     throw EvalError(file: url.path, line: r.line, "expected `choices: [{index, turns: [string]}]`")
                 }
                 let model = (r.object["model_id"] as? String) ?? url.deletingPathExtension().lastPathComponent
                 if byID[id] == nil { order.append(id) }
-                byID[id] = ModelAnswer(questionID: id, answerID: (r.object["answer_id"] as? String) ?? "", modelID: model,
-                                       turns: turns, tstamp: r.optionalDouble("tstamp") ?? 0)
+                byID[id] = ModelAnswer(
+                    questionID: id, answerID: (r.object["answer_id"] as? String) ?? "", modelID: model,
+                    turns: turns, tstamp: r.optionalDouble("tstamp") ?? 0)
             } catch let e as EvalError { problems.append(e) }
         }
         return order.compactMap { byID[$0] }
@@ -67,16 +71,21 @@ public struct AnswerSet: Sendable {
     /// Both sets' answers; they must answer the same benchmark and share no model id.
     public func merged(with other: AnswerSet) throws -> AnswerSet {
         guard other.benchmark.name == benchmark.name else {
-            throw LabError("answers to \(benchmark.name) and to \(other.benchmark.name); expected answers to the same benchmark")
+            throw LabError(
+                "answers to \(benchmark.name) and to \(other.benchmark.name); expected answers to the same benchmark")
         }
         if let both = models.first(where: { other.answers[$0] != nil }) {
             throw LabError("model '\(both)' has answers in both; expected different models")
         }
-        return AnswerSet(benchmark: benchmark, answers: answers.merging(other.answers) { a, _ in a }, warnings: warnings + other.warnings)
+        return AnswerSet(
+            benchmark: benchmark, answers: answers.merging(other.answers) { a, _ in a },
+            warnings: warnings + other.warnings)
     }
 
     /// The answer of `model` to question `id`.
-    public func answer(model: String, question id: String) -> ModelAnswer? { answers[model]?.first { $0.questionID == id } }
+    public func answer(model: String, question id: String) -> ModelAnswer? {
+        answers[model]?.first { $0.questionID == id }
+    }
 
     /// Loads one model_answer file or every `.jsonl` in a folder (searched recursively, so MT-Bench-X `results/` trees work).
     /// The model name is the file name without `.jsonl`, as in FastChat. Answers to unknown questions are warned about and dropped.
@@ -84,12 +93,15 @@ public struct AnswerSet: Sendable {
         let url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
-            throw EvalError(file: path, "no such file or folder; expected a model_answer .jsonl file or a folder of them")
+            throw EvalError(
+                file: path, "no such file or folder; expected a model_answer .jsonl file or a folder of them")
         }
         var files: [URL] = [url]
         if isDir.boolValue {
             let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)
-            files = (walker?.compactMap { $0 as? URL } ?? []).filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
+            files = (walker?.compactMap { $0 as? URL } ?? []).filter { $0.pathExtension == "jsonl" }.sorted {
+                $0.path < $1.path
+            }
             guard !files.isEmpty else { throw EvalError(file: path, "no .jsonl answer files in this folder") }
         }
         var set = AnswerSet(benchmark: benchmark, answers: [:])
@@ -97,7 +109,10 @@ public struct AnswerSet: Sendable {
             let model = f.deletingPathExtension().lastPathComponent
             for a in try ModelAnswer.read(f, problems: &set.warnings) {
                 guard benchmark.question(a.questionID) != nil else {
-                    set.warnings.append(EvalError(file: f.path, "answer to `\(a.questionID)` which is not in benchmark \(benchmark.name); skipped"))
+                    set.warnings.append(
+                        EvalError(
+                            file: f.path,
+                            "answer to `\(a.questionID)` which is not in benchmark \(benchmark.name); skipped"))
                     continue
                 }
                 set.answers[model, default: []].append(a)
@@ -108,7 +123,8 @@ public struct AnswerSet: Sendable {
 }
 
 /// What a generator is asked: the chat so far, the MT-Bench temperature, a seed and a token budget.
-public typealias AnswerFunction = (_ messages: [Message], _ temperature: Double, _ seed: UInt64, _ maxTokens: Int) throws -> String
+public typealias AnswerFunction = (_ messages: [Message], _ temperature: Double, _ seed: UInt64, _ maxTokens: Int)
+    throws -> String
 
 /// Generates both turns for every question, MT-Bench style.
 public struct AnswerGenerator {
@@ -160,7 +176,8 @@ public struct AnswerGenerator {
     /// `problems` and dropped), and the file is finally rewritten with one line per question in benchmark order
     /// (FastChat's `reorg_answer_file`).
     public func run(_ questions: [BenchQuestion], to url: URL, progress: (Int, Int) -> Void = { _, _ in }) throws
-        -> (answers: [ModelAnswer], resumed: Int, problems: [EvalError]) {
+        -> (answers: [ModelAnswer], resumed: Int, problems: [EvalError])
+    {
         var answers: [ModelAnswer] = []
         var problems: [EvalError] = []
         var resumed = 0
@@ -195,7 +212,9 @@ func shortID(_ rng: inout SeededRNG) -> String {
 extension LabModel {
     /// An MT-Bench answer generator backed by this model, starting conversations as the model was tuned
     /// (with or without the system prompt); `check` runs before every turn (e.g. to stop on Ctrl-C).
-    public func answerGenerator(id: String? = nil, seed: UInt64, maxTokens: Int, check: @escaping () throws -> Void = {}) -> AnswerGenerator {
+    public func answerGenerator(
+        id: String? = nil, seed: UInt64, maxTokens: Int, check: @escaping () throws -> Void = {}
+    ) -> AnswerGenerator {
         var generator = AnswerGenerator(modelID: id ?? name, seed: seed, maxTokens: maxTokens) { messages, t, s, n in
             try check()
             return try self.reply(to: messages, temperature: t, seed: s, maxTokens: n).text

@@ -9,7 +9,9 @@ enum RatingParser {
     static func rating(_ text: String) -> Double {
         for regex in [primary, backup].compactMap({ $0 }) {
             let range = NSRange(text.startIndex..., in: text)
-            if let m = regex.firstMatch(in: text, range: range), let r = Range(m.range(at: 1), in: text), let v = Double(text[r]) {
+            if let m = regex.firstMatch(in: text, range: range), let r = Range(m.range(at: 1), in: text),
+                let v = Double(text[r])
+            {
                 return v
             }
         }

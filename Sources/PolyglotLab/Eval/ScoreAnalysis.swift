@@ -20,8 +20,10 @@ public enum ScoreAnalysis {
     /// Mean score per group with n, a seeded percentile-bootstrap 95% CI and the count of failed (−1) judgments.
     /// −1 scores are excluded unless `keepFailed`. With `answers`, adds `lang_mismatch`: the share of judged answer
     /// turns the language identifier places in another language than the question.
-    public static func score(_ j: JudgmentSet, by keys: [ScoreKey], keepFailed: Bool = false, seed: UInt64 = 0,
-                             resamples: Int = 1000, answers: AnswerSet? = nil, identifier: LanguageIdentifier = .builtin) -> Table {
+    public static func score(
+        _ j: JudgmentSet, by keys: [ScoreKey], keepFailed: Bool = false, seed: UInt64 = 0,
+        resamples: Int = 1000, answers: AnswerSet? = nil, identifier: LanguageIdentifier = .builtin
+    ) -> Table {
         // Grouped by the cells' text; the cells themselves keep their kind (turn stays an int).
         var groups: [[String]: (cells: [Table.Cell], members: [SingleJudgment])] = [:]
         for x in j.single {
@@ -35,7 +37,8 @@ public enum ScoreAnalysis {
             let k = "\(x.model)\u{1}\(x.questionID)\u{1}\(x.turn)"
             if let m = mismatchCache[k] { return m }
             guard let a = answers?.answer(model: x.model, question: x.questionID), a.turns.indices.contains(x.turn - 1),
-                  let found = identifier.identify(a.turns[x.turn - 1]) else { return nil }
+                let found = identifier.identify(a.turns[x.turn - 1])
+            else { return nil }
             mismatchCache[k] = found != x.lang
             return found != x.lang
         }
@@ -57,23 +60,34 @@ public enum ScoreAnalysis {
             rows.append(row)
         }
         var notes = ["95% CI: percentile bootstrap of the mean, \(resamples) resamples, seed \(seed)."]
-        notes.append(keepFailed ? "Failed judgments (score −1) are included in the means (\(failedTotal))."
-                                : "Failed judgments (score −1) excluded from the means: \(failedTotal).")
-        let interval = Table.Estimate.Interval(low: "ci_low", high: "ci_high",
-                                               label: "95% CI (percentile bootstrap of the mean)")
-        return Table(title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows,
-                     notes: notes, estimate: Table.Estimate(value: "mean", interval: interval))
+        notes.append(
+            keepFailed
+                ? "Failed judgments (score −1) are included in the means (\(failedTotal))."
+                : "Failed judgments (score −1) excluded from the means: \(failedTotal).")
+        let interval = Table.Estimate.Interval(
+            low: "ci_low", high: "ci_high",
+            label: "95% CI (percentile bootstrap of the mean)")
+        return Table(
+            title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows,
+            notes: notes, estimate: Table.Estimate(value: "mean", interval: interval))
     }
 
     /// The study's cross-lingual improvement: per dataset and evaluation language, the multilingual-tuned model's mean
     /// score minus its monolingual counterpart's (`multi[i]` pairs with `mono[i]`), in points and in % of the 10-point scale.
     /// Language `all` is the unweighted mean of the per-language scores. −1 scores are excluded.
-    public static func improvement(_ j: JudgmentSet, multi: [String], mono: [String], datasets: [String]? = nil) throws -> Table {
+    public static func improvement(_ j: JudgmentSet, multi: [String], mono: [String], datasets: [String]? = nil) throws
+        -> Table
+    {
         guard multi.count == mono.count, !multi.isEmpty else {
-            throw EvalError(file: "improvement", "expected as many mono models as multi models (paired by position), got \(multi.count) and \(mono.count)")
+            throw EvalError(
+                file: "improvement",
+                "expected as many mono models as multi models (paired by position), got \(multi.count) and \(mono.count)"
+            )
         }
         if let datasets, datasets.count != multi.count {
-            throw EvalError(file: "improvement", "expected one dataset label per model pair, got \(datasets.count) for \(multi.count) pairs")
+            throw EvalError(
+                file: "improvement",
+                "expected one dataset label per model pair, got \(datasets.count) for \(multi.count) pairs")
         }
         var sums: [String: [Lang: (Double, Int)]] = [:]
         for x in j.single where !x.failed {
@@ -81,7 +95,10 @@ public enum ScoreAnalysis {
             sums[x.model, default: [:]][x.lang] = (s.0 + x.score, s.1 + 1)
         }
         for m in multi + mono where sums[m] == nil {
-            throw EvalError(file: "improvement", "model `\(m)` has no judgments; expected one of \(Set(j.single.map(\.model)).sorted().joined(separator: ", "))")
+            throw EvalError(
+                file: "improvement",
+                "model `\(m)` has no judgments; expected one of \(Set(j.single.map(\.model)).sorted().joined(separator: ", "))"
+            )
         }
         var rows: [[Table.Cell]] = []
         for i in multi.indices {
@@ -101,16 +118,27 @@ public enum ScoreAnalysis {
                 rows.append(improvementRow(label, "all", multi[i], mono[i], ma, mb, na, nb))
             }
         }
-        return Table(title: "Cross-lingual improvement (multilingual − monolingual)",
-                     columns: ["dataset", "lang", "multi", "mono", "multi_score", "mono_score", "points", "percent", "n_multi", "n_mono"],
-                     rows: rows,
-                     notes: ["points = mean(multi) − mean(mono); percent = points / 10 × 100 (share of the 10-point scale: 0.99 points = 9.9%).",
-                             "Scores of −1 (failed judgments) are excluded; lang `all` = unweighted mean over languages."],
-                     estimate: Table.Estimate(value: "percent"))
+        return Table(
+            title: "Cross-lingual improvement (multilingual − monolingual)",
+            columns: [
+                "dataset", "lang", "multi", "mono", "multi_score", "mono_score", "points", "percent", "n_multi",
+                "n_mono"
+            ],
+            rows: rows,
+            notes: [
+                "points = mean(multi) − mean(mono); percent = points / 10 × 100 (share of the 10-point scale: 0.99 points = 9.9%).",
+                "Scores of −1 (failed judgments) are excluded; lang `all` = unweighted mean over languages."
+            ],
+            estimate: Table.Estimate(value: "percent"))
     }
 
-    private static func improvementRow(_ d: String, _ l: String, _ m: String, _ o: String, _ ma: Double, _ mb: Double, _ na: Int, _ nb: Int) -> [Table.Cell] {
-        [.text(d), .text(l), .text(m), .text(o), .number(ma), .number(mb), .number(ma - mb), .number((ma - mb) * 10), .int(na), .int(nb)]
+    private static func improvementRow(
+        _ d: String, _ l: String, _ m: String, _ o: String, _ ma: Double, _ mb: Double, _ na: Int, _ nb: Int
+    ) -> [Table.Cell] {
+        [
+            .text(d), .text(l), .text(m), .text(o), .number(ma), .number(mb), .number(ma - mb), .number((ma - mb) * 10),
+            .int(na), .int(nb)
+        ]
     }
 
     /// Pairwise results per model as FastChat's show_result.py: errors dropped; a tie or disagreeing orders count as a
@@ -123,16 +151,25 @@ public enum ScoreAnalysis {
             case .error: dropped += 1
             case .model1: tally[p.model1, default: (0, 0, 0)].win += 1; tally[p.model2, default: (0, 0, 0)].loss += 1
             case .model2: tally[p.model2, default: (0, 0, 0)].win += 1; tally[p.model1, default: (0, 0, 0)].loss += 1
-            case .tie, .bothBad: tally[p.model1, default: (0, 0, 0)].tie += 1; tally[p.model2, default: (0, 0, 0)].tie += 1
+            case .tie, .bothBad:
+                tally[p.model1, default: (0, 0, 0)].tie += 1; tally[p.model2, default: (0, 0, 0)].tie += 1
             }
         }
         let rows: [[Table.Cell]] = tally.keys.sorted().map { m in
             let t = tally[m] ?? (0, 0, 0), n = Double(t.win + t.loss + t.tie)
-            return [.text(m), .int(t.win), .int(t.loss), .int(t.tie), .number(Double(t.win) / n), .number(Double(t.loss) / n),
-                    .number((Double(t.win) + 0.5 * Double(t.tie)) / n)]
+            return [
+                .text(m), .int(t.win), .int(t.loss), .int(t.tie), .number(Double(t.win) / n),
+                .number(Double(t.loss) / n),
+                .number((Double(t.win) + 0.5 * Double(t.tie)) / n)
+            ]
         }
-        return Table(title: "Pairwise win rates", columns: ["model", "win", "loss", "tie", "win_rate", "loss_rate", "win_rate_adjusted"],
-                     rows: rows, notes: ["win_rate_adjusted = (win + 0.5 · tie) / (win + loss + tie); comparisons with an error dropped: \(dropped)."])
+        return Table(
+            title: "Pairwise win rates",
+            columns: ["model", "win", "loss", "tie", "win_rate", "loss_rate", "win_rate_adjusted"],
+            rows: rows,
+            notes: [
+                "win_rate_adjusted = (win + 0.5 · tie) / (win + loss + tie); comparisons with an error dropped: \(dropped)."
+            ])
     }
 
     /// Agreement of two judges over the same answers (matched on model, question and turn), per language and overall:
@@ -140,7 +177,8 @@ public enum ScoreAnalysis {
     public static func agreement(_ a: JudgmentSet, _ b: JudgmentSet) -> Table {
         func key(_ x: SingleJudgment) -> String { "\(x.model)\u{1}\(x.questionID)\u{1}\(x.turn)" }
         func pkey(_ x: PairJudgment) -> String { "\(x.model1)\u{1}\(x.model2)\u{1}\(x.questionID)\u{1}\(x.turn)" }
-        let bSingle = Dictionary(b.single.filter { !$0.failed }.map { (key($0), $0) }, uniquingKeysWith: { _, last in last })
+        let bSingle = Dictionary(
+            b.single.filter { !$0.failed }.map { (key($0), $0) }, uniquingKeysWith: { _, last in last })
         let bPairs = Dictionary(b.pairs.map { (pkey($0), $0) }, uniquingKeysWith: { _, last in last })
         var scorePairs: [String: [(Double, Double)]] = [:]
         var seen = Set<String>()
@@ -153,21 +191,30 @@ public enum ScoreAnalysis {
             guard let y = bPairs[pkey(x)], x.verdict != .error, y.verdict != .error else { continue }
             for g in [x.lang.code, "all"] { verdicts[g, default: []].append((x.verdict.rawValue, y.verdict.rawValue)) }
         }
-        let groups = Set(scorePairs.keys).union(verdicts.keys).sorted { ($0 == "all" ? 1 : 0, Lang.parse($0) ?? .en) < ($1 == "all" ? 1 : 0, Lang.parse($1) ?? .en) }
+        let groups = Set(scorePairs.keys).union(verdicts.keys).sorted {
+            ($0 == "all" ? 1 : 0, Lang.parse($0) ?? .en) < ($1 == "all" ? 1 : 0, Lang.parse($1) ?? .en)
+        }
         let rows: [[Table.Cell]] = groups.map { g in
             let s = scorePairs[g] ?? [], x = s.map(\.0), y = s.map(\.1)
             let v = verdicts[g] ?? []
             func num(_ d: Double) -> Table.Cell { d.isNaN ? .missing : .number(d) }
-            return [.text(g), .int(s.count),
-                    num(Statistics.pearson(x, y)), num(Statistics.spearman(x, y)), num(Statistics.kendallTauB(x, y)),
-                    s.isEmpty ? .missing : .number(Double(s.filter { $0.0 == $0.1 }.count) / Double(s.count)),
-                    s.isEmpty ? .missing : .number(Double(s.filter { abs($0.0 - $0.1) <= 1 }.count) / Double(s.count)),
-                    .int(v.count), num(Statistics.cohenKappa(v.map(\.0), v.map(\.1)))]
+            return [
+                .text(g), .int(s.count),
+                num(Statistics.pearson(x, y)), num(Statistics.spearman(x, y)), num(Statistics.kendallTauB(x, y)),
+                s.isEmpty ? .missing : .number(Double(s.filter { $0.0 == $0.1 }.count) / Double(s.count)),
+                s.isEmpty ? .missing : .number(Double(s.filter { abs($0.0 - $0.1) <= 1 }.count) / Double(s.count)),
+                .int(v.count), num(Statistics.cohenKappa(v.map(\.0), v.map(\.1)))
+            ]
         }
-        return Table(title: "Judge agreement", columns: ["lang", "n", "pearson", "spearman", "kendall_tau_b", "exact", "within_1", "n_pairs", "kappa"],
-                     rows: rows, notes: ["Matched on (model, question, turn); failed (−1) scores and pairwise errors are left out.",
-                                         "kappa: Cohen's κ of pairwise verdicts after both orders (model_1 / model_2 / tie / both bad)."],
-                     estimate: Table.Estimate(value: "pearson"))
+        return Table(
+            title: "Judge agreement",
+            columns: ["lang", "n", "pearson", "spearman", "kendall_tau_b", "exact", "within_1", "n_pairs", "kappa"],
+            rows: rows,
+            notes: [
+                "Matched on (model, question, turn); failed (−1) scores and pairwise errors are left out.",
+                "kappa: Cohen's κ of pairwise verdicts after both orders (model_1 / model_2 / tie / both bad)."
+            ],
+            estimate: Table.Estimate(value: "pearson"))
     }
 
     /// Row order: numbers numerically, languages in study order, text alphabetically.

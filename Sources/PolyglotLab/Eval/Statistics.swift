@@ -69,7 +69,15 @@ enum Statistics {
             for j in (i + 1)..<x.count {
                 let dx = x[i] - x[j], dy = y[i] - y[j]
                 if dx == 0 && dy == 0 { continue }
-                if dx == 0 { tiesX += 1 } else if dy == 0 { tiesY += 1 } else if (dx > 0) == (dy > 0) { concordant += 1 } else { discordant += 1 }
+                if dx == 0 {
+                    tiesX += 1
+                } else if dy == 0 {
+                    tiesY += 1
+                } else if (dx > 0) == (dy > 0) {
+                    concordant += 1
+                } else {
+                    discordant += 1
+                }
             }
         }
         let denom = ((concordant + discordant + tiesX) * (concordant + discordant + tiesY)).squareRoot()

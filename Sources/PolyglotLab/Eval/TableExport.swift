@@ -6,13 +6,15 @@ extension Table {
     /// CSV with a header row and one row per group; notes are not part of the CSV.
     public func csv() -> String {
         func quote(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         let raw: (Cell) -> String = { c in
             if case .number(let d) = c { return d.isNaN ? "" : String(d) }  // full precision in files
             return c.text
         }
-        return ([columns.map(quote).joined(separator: ",")] + rows.map { $0.map { quote(raw($0)) }.joined(separator: ",") })
+        return
+            ([columns.map(quote).joined(separator: ",")] + rows.map { $0.map { quote(raw($0)) }.joined(separator: ",") })
             .joined(separator: "\n") + "\n"
     }
 
@@ -31,7 +33,8 @@ extension Table {
             return o
         }
         let doc: [String: Any] = ["title": title, "columns": columns, "rows": objects, "notes": notes]
-        return try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return try JSONSerialization.data(
+            withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
     /// Writes `.csv` or `.json` atomically, by the path's extension.

@@ -9,7 +9,9 @@ public enum BaseModels {
     public static var cacheDirectory: URL {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["POLYGLOT_CACHE"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("polyglot") }
+        if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("polyglot")
+        }
         return UserHome.directory.appendingPathComponent(".cache/polyglot")
     }
 
@@ -24,8 +26,11 @@ public enum BaseModels {
 
     /// The cached model for `recipe`, pre-training it (and its tokenizer) when it is not cached yet.
     /// `name` names the model (default `builtin:KIND`), cached or not.
-    public static func load(_ recipe: PretrainRecipe, name: String? = nil, cache: URL = cacheDirectory, shouldCancel: () -> Bool = { false },
-                            progress: (PretrainProgress) -> Void = { _ in }) throws -> (model: LabModel, cached: Bool) {
+    public static func load(
+        _ recipe: PretrainRecipe, name: String? = nil, cache: URL = cacheDirectory,
+        shouldCancel: () -> Bool = { false },
+        progress: (PretrainProgress) -> Void = { _ in }
+    ) throws -> (model: LabModel, cached: Bool) {
         let dir = cache.appendingPathComponent(recipe.key)
         if FileManager.default.fileExists(atPath: dir.appendingPathComponent("model.safetensors").path) {
             let model = try LabModel.load(from: dir)
@@ -33,19 +38,23 @@ public enum BaseModels {
             model.provenance.removeAll { $0.key == "loaded from" }
             return (model, true)
         }
-        progress(PretrainProgress(phase: "generating builtin:corpus", step: 0, totalSteps: recipe.steps, loss: .nan,
-                                  tokensPerSecond: 0, secondsLeft: .nan))
+        progress(
+            PretrainProgress(
+                phase: "generating builtin:corpus", step: 0, totalSteps: recipe.steps, loss: .nan,
+                tokensPerSecond: 0, secondsLeft: .nan))
         let texts = Pretraining.corpusTexts(recipe)
         let tokenizer = try cachedTokenizer(recipe, texts: texts, cache: cache)
-        let model = try Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, name: name, shouldCancel: shouldCancel,
-                                             progress: progress)
+        let model = try Pretraining.pretrain(
+            recipe, texts: texts, tokenizer: tokenizer, name: name, shouldCancel: shouldCancel,
+            progress: progress)
         try model.save(to: dir)
         return (model, false)
     }
 
     /// One tokenizer per corpus and merge count, shared by the dense and the MoE base.
     static func cachedTokenizer(_ recipe: PretrainRecipe, texts: [String], cache: URL) throws -> BPETokenizer {
-        let url = cache.appendingPathComponent("tokenizer-w\(recipe.worldSeed)-s\(recipe.corpusSentences)-m\(recipe.merges).json")
+        let url = cache.appendingPathComponent(
+            "tokenizer-w\(recipe.worldSeed)-s\(recipe.corpusSentences)-m\(recipe.merges).json")
         if let data = FileManager.default.contents(atPath: url.path) {
             return try BPETokenizer(huggingFaceJSON: data, path: url.path)
         }

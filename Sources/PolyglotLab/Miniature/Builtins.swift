@@ -23,11 +23,13 @@ public enum Builtins {
         cache.value(name) { () -> Dataset? in
             switch name {
             case "lima-mini":
-                return Dataset(name: "lima-mini", parallel: world.limaMini().map { ($0.id, $0.conversations) },
-                               source: "builtin:lima-mini (curated, exactly parallel; world seed \(world.seed))")
+                return Dataset(
+                    name: "lima-mini", parallel: world.limaMini().map { ($0.id, $0.conversations) },
+                    source: "builtin:lima-mini (curated, exactly parallel; world seed \(world.seed))")
             case "bactrian-mini":
-                return Dataset(name: "bactrian-mini", parallel: world.bactrianMini().map { ($0.id, $0.conversations) },
-                               source: "builtin:bactrian-mini (synthetic, quasi-parallel, noisy; world seed \(world.seed))")
+                return Dataset(
+                    name: "bactrian-mini", parallel: world.bactrianMini().map { ($0.id, $0.conversations) },
+                    source: "builtin:bactrian-mini (synthetic, quasi-parallel, noisy; world seed \(world.seed))")
             default:
                 return nil
             }
@@ -41,12 +43,17 @@ public enum Builtins {
             return [MiniatureWorld.corpusSummary(world.corpus()), world.heldOutSummary()]
         case "lima-mini":
             let items = world.limaMini()
-            return [MiniatureWorld.summary(of: items, title: "builtin:lima-mini — curated, exactly parallel"),
-                    MiniatureWorld.composition(of: items, title: "builtin:lima-mini by task")]
+            return [
+                MiniatureWorld.summary(of: items, title: "builtin:lima-mini — curated, exactly parallel"),
+                MiniatureWorld.composition(of: items, title: "builtin:lima-mini by task")
+            ]
         case "bactrian-mini":
             let items = world.bactrianMini()
-            return [MiniatureWorld.summary(of: items, title: "builtin:bactrian-mini — synthetic, quasi-parallel, with noise"),
-                    MiniatureWorld.composition(of: items, title: "builtin:bactrian-mini by task")]
+            return [
+                MiniatureWorld.summary(
+                    of: items, title: "builtin:bactrian-mini — synthetic, quasi-parallel, with noise"),
+                MiniatureWorld.composition(of: items, title: "builtin:bactrian-mini by task")
+            ]
         case "bench":
             return [MiniatureWorld.benchSummary(world.bench())]
         default:
@@ -74,26 +81,40 @@ extension Builtins {
     /// Judge prompts for an LLM judge of builtin:bench, in FastChat's four forms (English for every language,
     /// like a multilingual judge that reads the answer's language itself).
     static let benchJudgePrompts: [String: JudgePrompt] = {
-        let system = "You are a strict grader of a small multilingual assistant. The answer must be correct and written in the language of the question."
+        let system =
+            "You are a strict grader of a small multilingual assistant. The answer must be correct and written in the language of the question."
         let rate = "Rate the answer from 1 to 10 and reply in exactly this format: \"Rating: [[5]]\"."
         let ref = "\n\n[The Start of Reference Answer]\n{ref_answer_1}\n[The End of Reference Answer]"
-        let one = "[Question]\n{question}\n\n[The Start of Assistant's Answer]\n{answer}\n[The End of Assistant's Answer]"
-        let two = "[Question 1]\n{question_1}\n[Answer 1]\n{answer_1}\n\n[Question 2]\n{question_2}\n[Answer 2]\n{answer_2}\n\nGrade answer 2 only."
+        let one =
+            "[Question]\n{question}\n\n[The Start of Assistant's Answer]\n{answer}\n[The End of Assistant's Answer]"
+        let two =
+            "[Question 1]\n{question_1}\n[Answer 1]\n{answer_1}\n\n[Question 2]\n{question_2}\n[Answer 2]\n{answer_2}\n\nGrade answer 2 only."
         let ref2 = "\n\n[Reference Answer 2]\n{ref_answer_2}"
-        let forms: [(String, String)] = [("single-v1", one + "\n\n" + rate), ("single-math-v1", one + ref + "\n\n" + rate),
-                                         ("single-v1-multi-turn", two + "\n" + rate), ("single-math-v1-multi-turn", two + ref2 + "\n" + rate)]
-        return Dictionary(uniqueKeysWithValues: forms.map { name, template in
-            (name, JudgePrompt(name: name, type: "single", systemPrompt: system, template: template, outputFormat: "[[rating]]"))
-        })
+        let forms: [(String, String)] = [
+            ("single-v1", one + "\n\n" + rate), ("single-math-v1", one + ref + "\n\n" + rate),
+            ("single-v1-multi-turn", two + "\n" + rate), ("single-math-v1-multi-turn", two + ref2 + "\n" + rate)
+        ]
+        return Dictionary(
+            uniqueKeysWithValues: forms.map { name, template in
+                (
+                    name,
+                    JudgePrompt(
+                        name: name, type: "single", systemPrompt: system, template: template, outputFormat: "[[rating]]"
+                    )
+                )
+            })
     }()
 
     /// `builtin:bench`: the MT-Bench-shaped benchmark of the miniature world (8 categories × 10 × 5 languages).
     public static func benchmark() -> Benchmark {
         cache.value("bench") { () -> Benchmark? in
-            Benchmark(name: "builtin:bench", questions: world.bench().map {
-                BenchQuestion(id: $0.id, category: $0.category, lang: $0.lang, turns: $0.turns, reference: $0.references,
-                              referenceAnswer: $0.references, keyWords: $0.factWords)
-            }, judgePrompts: Dictionary(uniqueKeysWithValues: Lang.allCases.map { ($0, benchJudgePrompts) }))
+            Benchmark(
+                name: "builtin:bench",
+                questions: world.bench().map {
+                    BenchQuestion(
+                        id: $0.id, category: $0.category, lang: $0.lang, turns: $0.turns, reference: $0.references,
+                        referenceAnswer: $0.references, keyWords: $0.factWords)
+                }, judgePrompts: Dictionary(uniqueKeysWithValues: Lang.allCases.map { ($0, benchJudgePrompts) }))
         }!
     }
 }

@@ -17,12 +17,19 @@ extension LabModel {
             hits[p.lang] = (h.correct + (Self.startsWithWord(text, p.expected) ? 1 : 0), h.total + 1)
         }
         var rows: [[Table.Cell]] = Lang.allCases.compactMap { l in
-            hits[l].map { [.text(l.code), .int($0.total), .int($0.correct), .number(100 * Double($0.correct) / Double($0.total))] }
+            hits[l].map {
+                [.text(l.code), .int($0.total), .int($0.correct), .number(100 * Double($0.correct) / Double($0.total))]
+            }
         }
         let all = hits.values.reduce((correct: 0, total: 0)) { ($0.correct + $1.correct, $0.total + $1.total) }
-        rows.append([.text("all"), .int(all.total), .int(all.correct), .number(100 * Double(all.correct) / Double(max(1, all.total)))])
-        return Table(title: "knowledge of the held-out facts: \(name)", columns: ["lang", "probes", "correct", "percent"], rows: rows,
-                     notes: ["Greedy completion of a corpus-style prefix; correct when it starts with the fact word."])
+        rows.append([
+            .text("all"), .int(all.total), .int(all.correct),
+            .number(100 * Double(all.correct) / Double(max(1, all.total)))
+        ])
+        return Table(
+            title: "knowledge of the held-out facts: \(name)", columns: ["lang", "probes", "correct", "percent"],
+            rows: rows,
+            notes: ["Greedy completion of a corpus-style prefix; correct when it starts with the fact word."])
     }
 
     /// "  Wien. Die" starts with the word "Wien"; "Wiener" does not.

@@ -40,9 +40,10 @@ public struct PretrainRecipe: Codable, Sendable, Equatable {
     }
 
     func modelConfig(vocab: Int) -> ModelConfig {
-        ModelConfig(vocabSize: vocab, hiddenSize: dModel, numHiddenLayers: layers, numAttentionHeads: heads,
-                    intermediateSize: ffnHidden, maxPositionEmbeddings: context, tieWordEmbeddings: true,
-                    experts: kind == .moe ? experts : 0, expertsPerToken: topK)
+        ModelConfig(
+            vocabSize: vocab, hiddenSize: dModel, numHiddenLayers: layers, numAttentionHeads: heads,
+            intermediateSize: ffnHidden, maxPositionEmbeddings: context, tieWordEmbeddings: true,
+            experts: kind == .moe ? experts : 0, expertsPerToken: topK)
     }
 }
 
@@ -92,9 +93,11 @@ public enum Pretraining {
     }
 
     /// Trains a base model from scratch; `tokenizer` lets the dense and MoE bases share one vocabulary.
-    public static func pretrain(_ recipe: PretrainRecipe, texts: [String], tokenizer: BPETokenizer,
-                                name: String? = nil, shouldCancel: () -> Bool = { false },
-                                progress: (PretrainProgress) -> Void = { _ in }) throws -> LabModel {
+    public static func pretrain(
+        _ recipe: PretrainRecipe, texts: [String], tokenizer: BPETokenizer,
+        name: String? = nil, shouldCancel: () -> Bool = { false },
+        progress: (PretrainProgress) -> Void = { _ in }
+    ) throws -> LabModel {
         let data = try windows(texts: texts, tokenizer: tokenizer, context: recipe.context)
         let transformer = try Transformer(config: recipe.modelConfig(vocab: tokenizer.vocabSize), seed: recipe.seed)
         var config = TrainingConfig()
@@ -113,16 +116,28 @@ public enum Pretraining {
         _ = try trainer.train(shouldCancel: shouldCancel) { r in
             history.append(TrainingPoint(run: name, step: r.step, split: "train", loss: r.loss))
             let elapsed = Date().timeIntervalSince(started)
-            progress(PretrainProgress(phase: "pre-training \(name)", step: r.step, totalSteps: recipe.steps, loss: r.loss,
-                                      tokensPerSecond: r.tokensPerSecond,
-                                      secondsLeft: elapsed / Double(r.step) * Double(recipe.steps - r.step)))
+            progress(
+                PretrainProgress(
+                    phase: "pre-training \(name)", step: r.step, totalSteps: recipe.steps, loss: r.loss,
+                    tokensPerSecond: r.tokensPerSecond,
+                    secondsLeft: elapsed / Double(r.step) * Double(recipe.steps - r.step)))
         }
-        guard trainer.step == recipe.steps else { throw LabError("pre-training was interrupted at step \(trainer.step)") }
+        guard trainer.step == recipe.steps else {
+            throw LabError("pre-training was interrupted at step \(trainer.step)")
+        }
         let tokens = data.count * recipe.context
-        return try LabModel(name: name, transformer: transformer, tokenizer: tokenizer, provenance: [
-            ("base", "pre-trained from scratch on builtin:corpus (\(recipe.corpusSentences) sentences, \(tokens) tokens, world seed \(recipe.worldSeed))"),
-            ("recipe", "\(recipe.steps) steps × \(recipe.batchSize) × \(recipe.context) tokens, AdamW \(recipe.learningRate), warm-up \(recipe.warmupSteps), cosine to 10 %"),
-            ("seed", String(recipe.seed)),
-        ], history: history)
+        return try LabModel(
+            name: name, transformer: transformer, tokenizer: tokenizer,
+            provenance: [
+                (
+                    "base",
+                    "pre-trained from scratch on builtin:corpus (\(recipe.corpusSentences) sentences, \(tokens) tokens, world seed \(recipe.worldSeed))"
+                ),
+                (
+                    "recipe",
+                    "\(recipe.steps) steps × \(recipe.batchSize) × \(recipe.context) tokens, AdamW \(recipe.learningRate), warm-up \(recipe.warmupSteps), cosine to 10 %"
+                ),
+                ("seed", String(recipe.seed))
+            ], history: history)
     }
 }

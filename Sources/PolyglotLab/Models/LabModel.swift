@@ -23,10 +23,13 @@ public final class LabModel {
     /// Whether conversations start with the language's system prompt (as in tuning); answer and chat follow it.
     public var usesSystemPrompt = true
 
-    public init(name: String, transformer: Transformer, tokenizer: BPETokenizer,
-                provenance: [(key: String, value: String)] = [], history: [TrainingPoint] = []) throws {
+    public init(
+        name: String, transformer: Transformer, tokenizer: BPETokenizer,
+        provenance: [(key: String, value: String)] = [], history: [TrainingPoint] = []
+    ) throws {
         guard tokenizer.vocabSize <= transformer.config.vocabSize else {
-            throw LabError("tokenizer has \(tokenizer.vocabSize) tokens but the model only \(transformer.config.vocabSize)")
+            throw LabError(
+                "tokenizer has \(tokenizer.vocabSize) tokens but the model only \(transformer.config.vocabSize)")
         }
         self.name = name
         self.transformer = transformer
@@ -50,7 +53,8 @@ public final class LabModel {
         for spec in transformer.parameterSpecs {
             try t.setParameter(named: spec.name, try transformer.parameter(named: spec.name))
         }
-        let copy = try LabModel(name: name, transformer: t, tokenizer: tokenizer, provenance: provenance, history: history)
+        let copy = try LabModel(
+            name: name, transformer: t, tokenizer: tokenizer, provenance: provenance, history: history)
         copy.usesSystemPrompt = usesSystemPrompt
         return copy
     }
@@ -65,11 +69,15 @@ public final class LabModel {
         var config = try ModelConfig.preset(named: preset)
         let presetVocabulary = config.vocabSize
         config.vocabSize = tokenizer.vocabSize
-        let tokenizerNote = "byte-level (256 bytes + \(SpecialToken.chat.count) chat tokens, no merges): vocabulary "
+        let tokenizerNote =
+            "byte-level (256 bytes + \(SpecialToken.chat.count) chat tokens, no merges): vocabulary "
             + "\(tokenizer.vocabSize) instead of the preset's \(presetVocabulary)"
-        return try LabModel(name: name, transformer: try Transformer(config: config, seed: seed), tokenizer: tokenizer,
-                            provenance: [("initialised", "preset \(preset), seed \(seed)"),
-                                         ("tokenizer", tokenizerNote)])
+        return try LabModel(
+            name: name, transformer: try Transformer(config: config, seed: seed), tokenizer: tokenizer,
+            provenance: [
+                ("initialised", "preset \(preset), seed \(seed)"),
+                ("tokenizer", tokenizerNote)
+            ])
     }
 
     /// The files `load` needs in a model folder.
@@ -84,8 +92,11 @@ public final class LabModel {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let metaData = try encoder.encode(meta)
-        try Checkpoint.save(transformer, to: dir,
-                            extraFiles: extraFiles.merging(["tokenizer.json": tokenizer.huggingFaceJSON(), "polyglot.json": metaData]) { $1 })
+        try Checkpoint.save(
+            transformer, to: dir,
+            extraFiles: extraFiles.merging(["tokenizer.json": tokenizer.huggingFaceJSON(), "polyglot.json": metaData]) {
+                $1
+            })
     }
 
     public static func load(from dir: URL) throws -> LabModel {
@@ -96,18 +107,21 @@ public final class LabModel {
         }
         let missing = requiredFiles.filter { !fm.fileExists(atPath: dir.appendingPathComponent($0).path) }
         guard missing.isEmpty else {
-            throw LabError("\(dir.path): incomplete model folder, missing \(missing.joined(separator: " and ")) "
-                + "(a model folder holds \(expected))")
+            throw LabError(
+                "\(dir.path): incomplete model folder, missing \(missing.joined(separator: " and ")) "
+                    + "(a model folder holds \(expected))")
         }
         let transformer = try Checkpoint.load(from: dir)
-        let tokenizer = try BPETokenizer(huggingFaceJSON: try Checkpoint.extraFile(named: "tokenizer.json", in: dir),
-                                         path: dir.appendingPathComponent("tokenizer.json").path)
+        let tokenizer = try BPETokenizer(
+            huggingFaceJSON: try Checkpoint.extraFile(named: "tokenizer.json", in: dir),
+            path: dir.appendingPathComponent("tokenizer.json").path)
         var name = dir.lastPathComponent
         var provenance: [(key: String, value: String)] = [("loaded from", dir.path)]
         var history: [TrainingPoint] = []
         var systemPrompt = true
         if let data = try? Checkpoint.extraFile(named: "polyglot.json", in: dir),
-           let meta = try? JSONDecoder().decode(ModelMetadata.self, from: data) {
+            let meta = try? JSONDecoder().decode(ModelMetadata.self, from: data)
+        {
             name = meta.name ?? name
             systemPrompt = meta.systemPrompt ?? true
             if let p = meta.provenance { provenance = p.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
@@ -115,7 +129,8 @@ public final class LabModel {
                 TrainingPoint(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss)
             }
         }
-        let model = try LabModel(name: name, transformer: transformer, tokenizer: tokenizer, provenance: provenance, history: history)
+        let model = try LabModel(
+            name: name, transformer: transformer, tokenizer: tokenizer, provenance: provenance, history: history)
         model.usesSystemPrompt = systemPrompt
         return model
     }
@@ -124,24 +139,28 @@ public final class LabModel {
 
     public static func chatMessages(_ messages: [Message]) -> [ChatMessage] {
         messages.map { m in
-            let role: ChatRole = switch m.role {
-            case .system: .system
-            case .user: .user
-            case .assistant: .assistant
-            }
+            let role: ChatRole =
+                switch m.role {
+                case .system: .system
+                case .user: .user
+                case .assistant: .assistant
+                }
             return ChatMessage(role, m.content)
         }
     }
 
     /// The assistant's next reply to a conversation (greedy when temperature is 0).
-    public func reply(to messages: [Message], temperature: Double = 0, topP: Double = 1, seed: UInt64 = 0,
-                      maxTokens: Int = 64) throws -> (text: String, promptTokens: Int, completionTokens: Int, finished: Bool) {
+    public func reply(
+        to messages: [Message], temperature: Double = 0, topP: Double = 1, seed: UInt64 = 0,
+        maxTokens: Int = 64
+    ) throws -> (text: String, promptTokens: Int, completionTokens: Int, finished: Bool) {
         var prompt = try template.encodePrompt(LabModel.chatMessages(messages))
         let room = config.maxPositionEmbeddings - 1
         if prompt.count > room { prompt = Array(prompt.suffix(room)) }  // keep the end: the question and the cue
         let budget = max(1, min(maxTokens, config.maxPositionEmbeddings - prompt.count))
-        let options = GenerationOptions(maxNewTokens: budget, temperature: Float(temperature), topP: Float(topP), seed: seed,
-                                        stopTokens: [template.endId])
+        let options = GenerationOptions(
+            maxNewTokens: budget, temperature: Float(temperature), topP: Float(topP), seed: seed,
+            stopTokens: [template.endId])
         let result = try transformer.generate(prompt: prompt, options: options)
         let text = try tokenizer.decode(result.tokens, skippingSpecial: true)
         return (text.trimmingCharacters(in: .whitespaces), prompt.count, result.tokens.count, result.stoppedBy != nil)

@@ -44,9 +44,11 @@ extension LabModel {
             if systemPrompt, messages.first?.role != .system {
                 messages.insert(Message(role: .system, content: ex.lang.systemPrompt), at: 0)
             }
-            let enc = try template.encodeForTraining(LabModel.chatMessages(messages), maxLength: config.maxPositionEmbeddings + 1)
-            return try TrainingSequence(tokens: enc.ids, lossMask: enc.lossMask.map(Float.init),
-                                        tag: Lang.allCases.firstIndex(of: ex.lang))
+            let enc = try template.encodeForTraining(
+                LabModel.chatMessages(messages), maxLength: config.maxPositionEmbeddings + 1)
+            return try TrainingSequence(
+                tokens: enc.ids, lossMask: enc.lossMask.map(Float.init),
+                tag: Lang.allCases.firstIndex(of: ex.lang))
         }
     }
 
@@ -54,11 +56,14 @@ extension LabModel {
     /// With `saveTo`, the run is checkpointed there (at the start, every `checkpointEvery` steps, at the end of every
     /// epoch and when stopped) and the result written there at the end. `resume` (a folder holding a checkpoint)
     /// continues a stopped or killed run to exactly the weights and loss history of an uninterrupted one.
-    public func tuned(name: String, on examples: [Example], validation: [Example] = [], options: TuneOptions,
-                      dataProvenance: String, resume: URL? = nil, saveTo: URL? = nil, shouldCancel: () -> Bool = { false },
-                      progress: (TuneProgress) -> Void = { _ in }) throws -> (model: LabModel, completed: Bool) {
+    public func tuned(
+        name: String, on examples: [Example], validation: [Example] = [], options: TuneOptions,
+        dataProvenance: String, resume: URL? = nil, saveTo: URL? = nil, shouldCancel: () -> Bool = { false },
+        progress: (TuneProgress) -> Void = { _ in }
+    ) throws -> (model: LabModel, completed: Bool) {
         guard options.epochs > 0, options.batchSize > 0, options.learningRate > 0,
-              options.checkpointEvery ?? 1 > 0 else {
+            options.checkpointEvery ?? 1 > 0
+        else {
             throw LabError("epochs, batch, lr and checkpoint_every must be positive")
         }
         var options = options
@@ -74,8 +79,9 @@ extension LabModel {
             let saved = try LabModel.load(from: resume).renamed(name)
             if state.finished {  // killed after its final save: nothing is left to do
                 if let saveTo, saveTo.standardizedFileURL != resume.standardizedFileURL {
-                    try saved.save(to: saveTo,
-                                   extraFiles: [TuneRunState.stateFile: try JSONEncoder.sorted.encode(state)])
+                    try saved.save(
+                        to: saveTo,
+                        extraFiles: [TuneRunState.stateFile: try JSONEncoder.sorted.encode(state)])
                 }
                 return (saved, true)
             }
@@ -98,15 +104,18 @@ extension LabModel {
         config.minLearningRateRatio = 0
         config.weightDecay = 0
         config.batchSize = options.batchSize
-        config.sequenceLength = min(config.totalSteps > 0 ? (longest + 7) / 8 * 8 : 8, model.config.maxPositionEmbeddings)
+        config.sequenceLength = min(
+            config.totalSteps > 0 ? (longest + 7) / 8 * 8 : 8, model.config.maxPositionEmbeddings)
         config.seed = options.seed
         let trainer = try Trainer(model: model.transformer, data: train, config: config)
         if let resume { try trainer.loadState(from: resume.appendingPathComponent(TuneRunState.optimizerFile)) }
         let checkpointEvery = options.checkpointEvery ?? trainer.steps(ofWorkSeconds: 30)
 
         func provenance(_ note: String) -> [(key: String, value: String)] {
-            [("base", self.name), ("data", dataProvenance), ("hyper-parameters", options.hyperParameterSummary),
-             ("seed", String(options.seed)), ("steps", "\(trainer.step) of \(config.totalSteps)" + note)]
+            [
+                ("base", self.name), ("data", dataProvenance), ("hyper-parameters", options.hyperParameterSummary),
+                ("seed", String(options.seed)), ("steps", "\(trainer.step) of \(config.totalSteps)" + note)
+            ]
         }
         func state() throws -> Data {
             var state = run
@@ -117,11 +126,16 @@ extension LabModel {
         func checkpoint(_ note: String) throws {
             guard let saveTo else { return }
             let weights = model.transformer.lora == nil ? model.transformer : try model.transformer.mergedCopy()
-            let snapshot = try LabModel(name: name, transformer: weights, tokenizer: tokenizer,
-                                        provenance: provenance(note), history: model.history)
+            let snapshot = try LabModel(
+                name: name, transformer: weights, tokenizer: tokenizer,
+                provenance: provenance(note), history: model.history)
             snapshot.usesSystemPrompt = model.usesSystemPrompt
-            try snapshot.save(to: saveTo, extraFiles: [TuneRunState.optimizerFile: try trainer.stateData(),
-                                                       TuneRunState.stateFile: try state()])
+            try snapshot.save(
+                to: saveTo,
+                extraFiles: [
+                    TuneRunState.optimizerFile: try trainer.stateData(),
+                    TuneRunState.stateFile: try state()
+                ])
         }
 
         if saveTo != nil, saveTo?.standardizedFileURL != resume?.standardizedFileURL { try checkpoint(" (checkpoint)") }
@@ -139,10 +153,12 @@ extension LabModel {
                 try checkpoint(" (checkpoint)")
             }
             let elapsed = Date().timeIntervalSince(started)
-            progress(TuneProgress(step: r.step, totalSteps: config.totalSteps, epoch: (r.step - 1) / stepsPerEpoch + 1,
-                                  loss: r.loss, validationLoss: valLoss, tokensPerSecond: r.tokensPerSecond,
-                                  secondsLeft: elapsed / Double(r.step - startStep)
-                                      * Double(config.totalSteps - r.step)))
+            progress(
+                TuneProgress(
+                    step: r.step, totalSteps: config.totalSteps, epoch: (r.step - 1) / stepsPerEpoch + 1,
+                    loss: r.loss, validationLoss: valLoss, tokensPerSecond: r.tokensPerSecond,
+                    secondsLeft: elapsed / Double(r.step - startStep)
+                        * Double(config.totalSteps - r.step)))
         }
         let completed = trainer.step == config.totalSteps
         if !completed { try checkpoint(" (stopped early)") }
@@ -196,9 +212,13 @@ struct TuneRunState: Codable, Equatable {
     }
 
     func checkSameRun(as other: TuneRunState, folder: String) throws {
-        for (what, saved, now) in [("base", base, other.base), ("hyper-parameters", hyperParameters, other.hyperParameters),
-                                   ("data", dataFingerprint, other.dataFingerprint)] where saved != now {
-            throw LabError("resume: \(folder) was tuned with \(what) \(saved), but this call has \(now); expected the same tune call as the stopped run")
+        for (what, saved, now) in [
+            ("base", base, other.base), ("hyper-parameters", hyperParameters, other.hyperParameters),
+            ("data", dataFingerprint, other.dataFingerprint)
+        ] where saved != now {
+            throw LabError(
+                "resume: \(folder) was tuned with \(what) \(saved), but this call has \(now); expected the same tune call as the stopped run"
+            )
         }
     }
 

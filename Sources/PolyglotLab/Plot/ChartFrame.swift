@@ -57,8 +57,10 @@ enum ChartFrame {
     static func header(_ fig: inout Figure, title: String, legendHeading: String, entries: [LegendEntry]) -> Double {
         let lines = TextMetrics.wrap(title, fontSize: titleSize, maxWidth: fig.width - 2 * margin, bold: true)
         for (i, line) in lines.enumerated() {
-            fig.text(TextMark(text: line, x: fig.width / 2, y: margin + titleSize * 0.75 + Double(i) * titleLineHeight,
-                              size: titleSize, anchor: .middle, bold: true, role: "title"))
+            fig.text(
+                TextMark(
+                    text: line, x: fig.width / 2, y: margin + titleSize * 0.75 + Double(i) * titleLineHeight,
+                    size: titleSize, anchor: .middle, bold: true, role: "title"))
         }
         var y = margin + titleSize + Double(lines.count - 1) * titleLineHeight + 10
         guard !entries.isEmpty else { return y }
@@ -73,8 +75,9 @@ enum ChartFrame {
         for e in entries {
             let swatch = e.isLine ? 24.0 : 12.0
             // A label is cut only when it cannot fit a legend row of its own.
-            let label = TextMetrics.truncate(e.label, fontSize: labelSize,
-                                             maxWidth: fig.width - 2 * margin - swatch - 6)
+            let label = TextMetrics.truncate(
+                e.label, fontSize: labelSize,
+                maxWidth: fig.width - 2 * margin - swatch - 6)
             let w = swatch + 6 + TextMetrics.width(label, fontSize: labelSize) + 16
             if x + w > fig.width - margin, x > margin {
                 x = margin
@@ -107,13 +110,18 @@ enum ChartFrame {
     }
 
     /// Height that `lines` wrapped note lines take.
-    static func notesHeight(_ lines: [String]) -> Double { Double(lines.count) * (tickSize + 4) + (lines.isEmpty ? 0 : 6) }
+    static func notesHeight(_ lines: [String]) -> Double {
+        Double(lines.count) * (tickSize + 4) + (lines.isEmpty ? 0 : 6)
+    }
 
     /// A category name under the axis at `axis`: centred, or turned −90° (reading upwards, ending at the axis).
     static func categoryLabel(_ text: String, centre: Double, axis: Double, vertical: Bool) -> TextMark {
         vertical
-            ? TextMark(text: text, x: centre + tickSize * 0.25, y: axis + 8, size: tickSize, anchor: .end, rotated: true, role: "tick")
-            : TextMark(text: text, x: centre, y: axis + 6 + tickSize * 0.75, size: tickSize, anchor: .middle, role: "tick")
+            ? TextMark(
+                text: text, x: centre + tickSize * 0.25, y: axis + 8, size: tickSize, anchor: .end, rotated: true,
+                role: "tick")
+            : TextMark(
+                text: text, x: centre, y: axis + 6 + tickSize * 0.75, size: tickSize, anchor: .middle, role: "tick")
     }
 
     /// An error bar: a vertical line from `low` to `high` (pixels) at `x` with caps `capWidth` wide, dark on a
@@ -122,8 +130,10 @@ enum ChartFrame {
         for (stroke, width) in [("#ffffff", 3.2), (color, 1.2)] {
             fig.add(.line(x1: x, y1: low, x2: x, y2: high, stroke: stroke, width: width, dash: nil))
             for y in [low, high] {
-                fig.add(.line(x1: x - capWidth / 2, y1: y, x2: x + capWidth / 2, y2: y, stroke: stroke, width: width,
-                              dash: nil))
+                fig.add(
+                    .line(
+                        x1: x - capWidth / 2, y1: y, x2: x + capWidth / 2, y2: y, stroke: stroke, width: width,
+                        dash: nil))
             }
         }
     }
@@ -134,18 +144,26 @@ enum ChartFrame {
     }
 
     /// Horizontal grid lines, y tick labels and the rotated y axis label for a value axis.
-    static func valueAxis(_ fig: inout Figure, scale: NiceScale, left: Double, right: Double,
-                          top: Double, bottom: Double, label: String) {
+    static func valueAxis(
+        _ fig: inout Figure, scale: NiceScale, left: Double, right: Double,
+        top: Double, bottom: Double, label: String
+    ) {
         for t in scale.ticks {
             let y = scale.position(t, from: bottom, to: top)
             let isZero = abs(t) < scale.step * 1e-9
-            fig.add(.line(x1: left, y1: y, x2: right, y2: y, stroke: isZero ? "#444444" : "#e3e3e3",
-                          width: isZero ? 1.2 : 1, dash: nil))
-            fig.text(TextMark(text: scale.label(t), x: left - 6, y: y + tickSize * 0.35, size: tickSize,
-                              anchor: .end, color: "#444444", role: "tick"))
+            fig.add(
+                .line(
+                    x1: left, y1: y, x2: right, y2: y, stroke: isZero ? "#444444" : "#e3e3e3",
+                    width: isZero ? 1.2 : 1, dash: nil))
+            fig.text(
+                TextMark(
+                    text: scale.label(t), x: left - 6, y: y + tickSize * 0.35, size: tickSize,
+                    anchor: .end, color: "#444444", role: "tick"))
         }
         let l = TextMetrics.truncate(label, fontSize: labelSize, maxWidth: bottom - top)
-        fig.text(TextMark(text: l, x: margin + labelSize * 0.75, y: (top + bottom) / 2, size: labelSize,
-                          anchor: .middle, rotated: true, role: "axis"))
+        fig.text(
+            TextMark(
+                text: l, x: margin + labelSize * 0.75, y: (top + bottom) / 2, size: labelSize,
+                anchor: .middle, rotated: true, role: "axis"))
     }
 }

@@ -64,11 +64,14 @@ enum Mark: Equatable {
             guard let tooltip else { return open + "/>" }
             return open + "><title>\(XML.escape(tooltip))</title></rect>"
         case let .line(x1, y1, x2, y2, stroke, width, dash):
-            return "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dashAttr(dash))/>"
+            return
+                "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dashAttr(dash))/>"
         case let .polyline(points, stroke, width, dash):
-            return "<polyline points=\"\(pts(points))\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"\(dashAttr(dash))/>"
+            return
+                "<polyline points=\"\(pts(points))\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"\(dashAttr(dash))/>"
         case let .polygon(points, fill, opacity, stroke):
-            return "<polygon points=\"\(pts(points))\" fill=\"\(fill)\" fill-opacity=\"\(f(opacity))\" stroke=\"\(stroke)\" stroke-width=\"2\"/>"
+            return
+                "<polygon points=\"\(pts(points))\" fill=\"\(fill)\" fill-opacity=\"\(f(opacity))\" stroke=\"\(stroke)\" stroke-width=\"2\"/>"
         case let .circle(cx, cy, r, fill):
             return "<circle cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"\(f(r))\" fill=\"\(fill)\"/>"
         case let .text(t):
@@ -104,7 +107,7 @@ struct Figure {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"Helvetica, Arial, 'DejaVu Sans', sans-serif\">",
             "<title>\(XML.escape(title))</title>",
             "<desc>\(XML.escape(description))</desc>",
-            "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>",
+            "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>"
         ]
         lines += marks.map(\.svg)
         lines.append("</svg>")
@@ -133,4 +136,3 @@ enum XML {
         return out
     }
 }
-

@@ -37,7 +37,7 @@ public enum HTMLReport {
             "</head>",
             "<body>",
             "<main>",
-            "<h1>\(XML.escape(title))</h1>",
+            "<h1>\(XML.escape(title))</h1>"
         ]
         for (i, cell) in cells.enumerated() {
             html.append("<section class=\"cell\" id=\"cell-\(i + 1)\">")
@@ -74,10 +74,12 @@ public enum HTMLReport {
             guard let text = String(data: data, encoding: .utf8), let start = text.range(of: "<svg") else {
                 return "<p class=\"warning\">not an SVG file: \(XML.escape(url.path))</p>"
             }
-            return "<figure>\n\(text[start.lowerBound...].trimmingCharacters(in: .whitespacesAndNewlines))\n\(caption)</figure>"
+            return
+                "<figure>\n\(text[start.lowerBound...].trimmingCharacters(in: .whitespacesAndNewlines))\n\(caption)</figure>"
         case "png", "jpg", "jpeg":
             let mime = url.pathExtension.lowercased() == "png" ? "image/png" : "image/jpeg"
-            return "<figure><img alt=\"\(XML.escape(path))\" src=\"data:\(mime);base64,\(data.base64EncodedString())\">\(caption)</figure>"
+            return
+                "<figure><img alt=\"\(XML.escape(path))\" src=\"data:\(mime);base64,\(data.base64EncodedString())\">\(caption)</figure>"
         default:
             return "<p class=\"warning\">unsupported figure type: \(XML.escape(url.path))</p>"
         }

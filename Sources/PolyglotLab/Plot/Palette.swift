@@ -5,8 +5,10 @@
 enum Palette {
     /// Okabe–Ito (yellow, weak on white, and black late), then Tol's wine, indigo, brown and grey: every pair
     /// stays at least 21 CIEDE2000 units apart. A figure needing more colours is refused (`tooManyGroups`).
-    static let series = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
-                         "#882255", "#332288", "#661100", "#888888"]
+    static let series = [
+        "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+        "#882255", "#332288", "#661100", "#888888"
+    ]
     /// Sign colours for single-series diverging bars: blue gains, vermillion losses.
     static let positive = "#0072B2"
     static let negative = "#D55E00"
@@ -25,7 +27,7 @@ enum Palette {
     // Viridis sampled at 9 points; interpolated linearly in RGB.
     private static let viridis: [(Double, Double, Double)] = [
         (68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
-        (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37),
+        (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)
     ]
 
     /// Colour of `t` in 0…1 on the sequential scale (clamped).

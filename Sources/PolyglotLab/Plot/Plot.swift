@@ -1,9 +1,9 @@
 import Foundation
 import PolyglotEngine
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // Entry points the DSL calls: a `Table` plus a `PlotSpec` become SVG text, an SVG file, or a
@@ -22,7 +22,8 @@ public enum Plot {
     }
 
     /// Text drawing of the same figure, at most `width` terminal columns wide; ANSI colour when `color`.
-    public static func terminal(_ table: Table, _ spec: PlotSpec, width: Int = 80, color: Bool = false) throws -> String {
+    public static func terminal(_ table: Table, _ spec: PlotSpec, width: Int = 80, color: Bool = false) throws -> String
+    {
         let canvas = TerminalCanvas(width: max(24, width), color: color)
         switch spec.kind {
         case .lines: return canvas.lines(try spec.lineData(table))
@@ -36,7 +37,9 @@ public enum Plot {
     }
 
     /// Whether terminal output should use colour: off with `--no-color` or a non-empty `NO_COLOR`.
-    public static func colorEnabled(noColorFlag: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    public static func colorEnabled(
+        noColorFlag: Bool, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Bool {
         !noColorFlag && (environment["NO_COLOR"] ?? "").isEmpty
     }
 
@@ -66,7 +69,8 @@ public enum Plot {
     /// The laid-out figure (marks and text boxes); tests inspect it for overlaps.
     static func figure(_ table: Table, _ spec: PlotSpec) throws -> Figure {
         switch spec.kind {
-        case .bars, .paired, .diverging: return try BarChart.figure(spec.gridData(table), kind: spec.kind, yRange: spec.yRange)
+        case .bars, .paired, .diverging:
+            return try BarChart.figure(spec.gridData(table), kind: spec.kind, yRange: spec.yRange)
         case .radar: return RadarChart.figure(try spec.gridData(table), yRange: spec.yRange)
         case .heatmap: return HeatmapChart.figure(try spec.gridData(table), yRange: spec.yRange)
         case .lines: return LineChart.figure(try spec.lineData(table), yRange: spec.yRange)

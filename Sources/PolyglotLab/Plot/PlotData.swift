@@ -107,7 +107,10 @@ private struct Columns {
     /// it is then reported by `number(row:column:)` with its row, which is more helpful than "no column").
     func inferValue(excluding used: Set<Int>, preferred: String?) throws -> Int {
         let numeric = table.columns.indices.filter { i in
-            !used.contains(i) && table.rows.contains { if case .text = $0[i] { false } else if case .missing = $0[i] { false } else { true } }
+            !used.contains(i)
+                && table.rows.contains {
+                    if case .text = $0[i] { false } else if case .missing = $0[i] { false } else { true }
+                }
         }
         if numeric.count == 1 { return numeric[0] }
         if let p = preferred, let i = table.columnIndex(p), numeric.contains(i) { return i }
@@ -124,14 +127,16 @@ private struct Columns {
     /// The interval columns when `valueColumn` is the table's estimate and it has an interval.
     func interval(for valueColumn: Int) -> (low: Int, high: Int, label: String)? {
         guard let e = table.estimate, table.columns[valueColumn] == e.value, let iv = e.interval,
-              let lo = table.columnIndex(iv.low), let hi = table.columnIndex(iv.high) else { return nil }
+            let lo = table.columnIndex(iv.low), let hi = table.columnIndex(iv.high)
+        else { return nil }
         return (lo, hi, iv.label)
     }
 
     /// Row `r`'s interval: nil when a bound is missing or they are out of order.
     func interval(row r: Int, _ columns: (low: Int, high: Int, label: String)?) throws -> ClosedRange<Double>? {
         guard let columns, let lo = try number(row: r, column: columns.low),
-              let hi = try number(row: r, column: columns.high), lo <= hi else { return nil }
+            let hi = try number(row: r, column: columns.high), lo <= hi
+        else { return nil }
         return lo...hi
     }
 
@@ -166,7 +171,9 @@ private func missingSentence(_ items: [String]) -> String? {
 
 extension PlotSpec {
     private func checkRange() throws {
-        if let yRange, !(yRange.lowerBound < yRange.upperBound && yRange.lowerBound.isFinite && yRange.upperBound.isFinite) {
+        if let yRange,
+            !(yRange.lowerBound < yRange.upperBound && yRange.lowerBound.isFinite && yRange.upperBound.isFinite)
+        {
             throw PlotError.badRange("y range \(yRange) must be finite with lower < upper")
         }
     }
@@ -182,7 +189,9 @@ extension PlotSpec {
         let cols = Columns(table: table)
         var used = Set<Int>()
         let xi: Int
-        if let x { xi = try cols.index(x, role: "x") } else {
+        if let x {
+            xi = try cols.index(x, role: "x")
+        } else {
             guard let i = cols.firstText(excluding: []) else {
                 throw PlotError.cannotInferColumn(role: "x", candidates: [])
             }
@@ -229,8 +238,12 @@ extension PlotSpec {
         guard !table.rows.isEmpty else { throw PlotError.emptyTable(table.title) }
         let cols = Columns(table: table)
         let xi = try cols.index(x ?? (table.columnIndex("step") != nil ? "step" : table.columns[0]), role: "x")
-        let gi = try (group ?? (table.columnIndex("run") != nil ? "run" : nil)).map { try cols.index($0, role: "group") }
-        let si = try (style ?? (table.columnIndex("split") != nil ? "split" : nil)).map { try cols.index($0, role: "style") }
+        let gi = try (group ?? (table.columnIndex("run") != nil ? "run" : nil)).map {
+            try cols.index($0, role: "group")
+        }
+        let si = try (style ?? (table.columnIndex("split") != nil ? "split" : nil)).map {
+            try cols.index($0, role: "style")
+        }
         let used = Set([xi] + [gi, si].compactMap { $0 })
         let vi = try cols.value(named: value, excluding: used, preferred: "loss")
         let intervalColumns = cols.interval(for: vi)
@@ -253,7 +266,10 @@ extension PlotSpec {
                 series.append(LineSeries(run: run, style: split, points: []))
             }
             let y = try cols.number(row: r, column: vi)
-            if y == nil { missing.append([run, split, "step \(table.rows[r][xi].text)"].filter { !$0.isEmpty }.joined(separator: " ")) }
+            if y == nil {
+                missing.append(
+                    [run, split, "step \(table.rows[r][xi].text)"].filter { !$0.isEmpty }.joined(separator: " "))
+            }
             let interval = try y.flatMap { _ in try cols.interval(row: r, intervalColumns) }
             series[seriesIndex[key] ?? 0].points.append((step, y, interval))
         }

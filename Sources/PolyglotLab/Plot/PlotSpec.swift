@@ -56,9 +56,11 @@ public struct PlotSpec: Equatable, Sendable {
     /// Fixed value axis (or radar radius / heatmap colour scale) range; computed when nil.
     public var yRange: ClosedRange<Double>?
 
-    public init(kind: PlotKind, x: String? = nil, group: String? = nil, value: String? = nil,
-                style: String? = nil, title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
-                yRange: ClosedRange<Double>? = nil) {
+    public init(
+        kind: PlotKind, x: String? = nil, group: String? = nil, value: String? = nil,
+        style: String? = nil, title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
+        yRange: ClosedRange<Double>? = nil
+    ) {
         self.kind = kind
         self.x = x
         self.group = group
@@ -96,7 +98,8 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
         case .notNumeric(let column, let row, let found):
             return "plot: row \(row), column '\(column)': expected a number, found '\(found)'"
         case .duplicate(let x, let group, let rows):
-            return "plot: rows \(rows.0) and \(rows.1) both give x='\(x)' group='\(group)'; expected one row per pair (aggregate first)"
+            return
+                "plot: rows \(rows.0) and \(rows.1) both give x='\(x)' group='\(group)'; expected one row per pair (aggregate first)"
         case .emptyTable(let title):
             return "plot: table '\(title)' has no rows to draw"
         case .badRange(let why):

@@ -13,7 +13,8 @@ enum RadarChart {
     static func figure(_ d: GridData, yRange: ClosedRange<Double>?) -> Figure {
         let f = ChartFrame.self
         let n = d.categories.count
-        let scale = yRange.map { NiceScale(min: $0.lowerBound, max: $0.upperBound, fixed: true) }
+        let scale =
+            yRange.map { NiceScale(min: $0.lowerBound, max: $0.upperBound, fixed: true) }
             ?? NiceScale(min: min(0, d.present.min() ?? 0), max: d.present.max() ?? 1)
         let radius = max(minRadius, Double(n) * 24 / (2 * Double.pi))
         let names = d.categories.map { TextMetrics.truncate($0, fontSize: f.labelSize, maxWidth: maxSpokeLabelWidth) }
@@ -25,20 +26,29 @@ enum RadarChart {
                 let s = sin(angle(k)), c = cos(angle(k))
                 let anchor: TextAnchor = s > 0.3 ? .start : (s < -0.3 ? .end : .middle)
                 let dy = c > 0.3 ? -4 : (c < -0.3 ? f.labelSize * 0.8 : f.labelSize * 0.35)
-                return TextMark(text: texts[k], x: (radius + 10) * s, y: -(radius + 10) * c + dy, size: f.labelSize,
-                                anchor: anchor, role: "label")
+                return TextMark(
+                    text: texts[k], x: (radius + 10) * s, y: -(radius + 10) * c + dy, size: f.labelSize,
+                    anchor: anchor, role: "label")
             }
         }
         var labels = spokeLabels(names)
         var key: [String] = []
-        let collide = labels.indices.contains { i in labels.indices.contains { j in j > i && labels[i].box.intersects(labels[j].box) } }
+        let collide = labels.indices.contains { i in
+            labels.indices.contains { j in j > i && labels[i].box.intersects(labels[j].box) }
+        }
         if collide {
             labels = spokeLabels((0..<n).map { String($0 + 1) })
-            key = ["Spokes: " + d.categories.enumerated().map { "\($0 + 1) " + TextMetrics.truncate($1, fontSize: f.tickSize, maxWidth: 240) }.joined(separator: " · ")]
+            key = [
+                "Spokes: "
+                    + d.categories.enumerated().map {
+                        "\($0 + 1) " + TextMetrics.truncate($1, fontSize: f.tickSize, maxWidth: 240)
+                    }.joined(separator: " · ")
+            ]
         }
         let side = (labels.map { TextMetrics.width($0.text, fontSize: f.labelSize) }.max() ?? 0) + 14
         let width = max(480, 2 * (radius + side + f.margin)).rounded(.up)
-        var fig = Figure(width: width, height: 0, title: d.title, description: "radar chart of \(d.yLabel) by \(d.xLabel)")
+        var fig = Figure(
+            width: width, height: 0, title: d.title, description: "radar chart of \(d.yLabel) by \(d.xLabel)")
         let headerBottom = f.header(&fig, title: d.title, legendHeading: d.groupLabel, entries: d.legend)
         let cx = width / 2, cy = headerBottom + f.labelSize + 14 + radius
         let notes = f.wrap(key + (d.missingNote.map { [$0] } ?? []), width: width)
@@ -51,13 +61,18 @@ enum RadarChart {
         for t in scale.ticks {
             let corners = max(n, 3)  // with fewer than 3 spokes the rings are still drawn as triangles
             let ring = (0..<corners).map { k in
-                (cx + r(t) * sin(2 * .pi * Double(k) / Double(corners)), cy - r(t) * cos(2 * .pi * Double(k) / Double(corners)))
+                (
+                    cx + r(t) * sin(2 * .pi * Double(k) / Double(corners)),
+                    cy - r(t) * cos(2 * .pi * Double(k) / Double(corners))
+                )
             }
             fig.add(.polygon(points: ring, fill: "none", opacity: 0, stroke: "#dddddd"))
             // Halfway between the first two spokes, so the labels stay clear of the data points.
             let half = Double.pi / Double(corners)
-            fig.text(TextMark(text: scale.label(t), x: cx + r(t) * sin(half) + 2, y: cy - r(t) * cos(half) + f.valueSize + 1,
-                              size: f.valueSize, color: "#777777", role: "tick"))
+            fig.text(
+                TextMark(
+                    text: scale.label(t), x: cx + r(t) * sin(half) + 2, y: cy - r(t) * cos(half) + f.valueSize + 1,
+                    size: f.valueSize, color: "#777777", role: "tick"))
         }
         for k in 0..<n {
             let (x, y) = point(k, radius)
@@ -73,7 +88,10 @@ enum RadarChart {
             let color = Palette.color(g)
             let values = d.values[g]
             if values.allSatisfy({ $0 != nil }) {
-                fig.add(.polygon(points: values.indices.map { point($0, r(values[$0] ?? 0)) }, fill: color, opacity: 0.12, stroke: color))
+                fig.add(
+                    .polygon(
+                        points: values.indices.map { point($0, r(values[$0] ?? 0)) }, fill: color, opacity: 0.12,
+                        stroke: color))
             } else {
                 // Walk once around, back to the first spoke; each missing value ends a segment.
                 var segment: [(Double, Double)] = []

@@ -20,9 +20,11 @@ struct TerminalCanvas {
 
     private func legend(_ d: GridData) -> [String] {
         guard !d.isSingleSeries else { return [] }
-        var lines: [String] = [], line = d.groupLabel.isEmpty ? "" : d.groupLabel + ":", used = TextMetrics.columns(line)
+        var lines: [String] = [], line = d.groupLabel.isEmpty ? "" : d.groupLabel + ":",
+            used = TextMetrics.columns(line)
         for (i, g) in d.groups.enumerated() {
-            let label = TextMetrics.fit(g, columns: min(TextMetrics.columns(g), max(4, width - 4))).trimmingTrailingSpaces()
+            let label = TextMetrics.fit(g, columns: min(TextMetrics.columns(g), max(4, width - 4)))
+                .trimmingTrailingSpaces()
             let cols = 3 + TextMetrics.columns(label)
             if used + cols > width, used > 0 {
                 lines.append(line)
@@ -83,7 +85,8 @@ struct TerminalCanvas {
                     let clamped = min(max(v, lo), hi)
                     if clamped < origin {
                         let n = min(negW, Int(((origin - clamped) * cell).rounded()))
-                        barText = spaces(negW - n) + paint(String(repeating: "█", count: n), series: g) + axis + spaces(posW)
+                        barText =
+                            spaces(negW - n) + paint(String(repeating: "█", count: n), series: g) + axis + spaces(posW)
                     } else {
                         let b = Self.bar(min((clamped - origin) * cell, Double(posW)))
                         barText = spaces(negW) + axis + paint(b, series: g) + spaces(posW - b.count)
@@ -117,21 +120,25 @@ struct TerminalCanvas {
         let cellW = withValues ? 3 + 1 + valueW : max(1, min(4, (width - rowW - 1) / max(1, d.categories.count) - 1))
 
         var out = heading(d.title)
-        out.append(String(repeating: " ", count: rowW + 1)
-            + d.categories.map { TextMetrics.fit($0, columns: cellW) }.joined(separator: " "))
+        out.append(
+            String(repeating: " ", count: rowW + 1)
+                + d.categories.map { TextMetrics.fit($0, columns: cellW) }.joined(separator: " "))
         for (g, name) in d.groups.enumerated() {
             let cells = d.categories.indices.map { c -> String in
                 guard let v = d.values[g][c] else { return TextMetrics.fit(" ·", columns: cellW) }
                 let shade = String(repeating: Self.shades[level(v)], count: withValues ? 3 : cellW)
                 let coloured = color ? ansiScale((v - lo) / span) + shade + Palette.ansiReset : shade
-                return withValues ? coloured + " " + String(repeating: " ", count: valueW - NumberText.fixed(v, decimals: 2).count)
-                    + NumberText.fixed(v, decimals: 2) : coloured
+                return withValues
+                    ? coloured + " " + String(repeating: " ", count: valueW - NumberText.fixed(v, decimals: 2).count)
+                        + NumberText.fixed(v, decimals: 2) : coloured
             }
-            out.append((TextMetrics.fit(name, columns: rowW) + " " + cells.joined(separator: " ")).trimmingTrailingSpaces())
+            out.append(
+                (TextMetrics.fit(name, columns: rowW) + " " + cells.joined(separator: " ")).trimmingTrailingSpaces())
         }
         let bounds = (0...4).map { NumberText.fixed(lo + span * Double($0) / 4, decimals: 2) }
-        out.append(Self.shades.indices.map { "\(Self.shades[$0]) \(bounds[$0])–\(bounds[$0 + 1])" }.joined(separator: "  ")
-            + (d.yLabel.isEmpty ? "" : "  (\(d.yLabel))"))
+        out.append(
+            Self.shades.indices.map { "\(Self.shades[$0]) \(bounds[$0])–\(bounds[$0 + 1])" }.joined(separator: "  ")
+                + (d.yLabel.isEmpty ? "" : "  (\(d.yLabel))"))
         if let note = d.missingNote { out.append(note) }
         return out.map { clip($0) }.joined(separator: "\n")
     }
@@ -157,20 +164,25 @@ struct TerminalCanvas {
         let summaries = d.series.map { s -> String in
             let present = s.points.compactMap { p in p.y.map { (p.x, $0) } }
             guard let first = present.first, let last = present.last,
-                  let best = present.min(by: { $0.1 < $1.1 }) else { return "no values" }
-            return "\(NumberText.fixed(first.1, decimals: 2)) → \(NumberText.fixed(last.1, decimals: 2)), min \(NumberText.fixed(best.1, decimals: 2)) @ \(NumberText.coordinate(best.0))"
+                let best = present.min(by: { $0.1 < $1.1 })
+            else { return "no values" }
+            return
+                "\(NumberText.fixed(first.1, decimals: 2)) → \(NumberText.fixed(last.1, decimals: 2)), min \(NumberText.fixed(best.1, decimals: 2)) @ \(NumberText.coordinate(best.0))"
         }
         let summaryW = summaries.map(TextMetrics.columns).max() ?? 0
         let sparkW = max(8, width - labelW - summaryW - 2 - (labelW > 0 ? 1 : 0))
 
         var out = heading(d.title)
-        out.append("\(d.yLabel) over \(d.xLabel), shared scale \(NumberText.fixed(lo, decimals: 2))…\(NumberText.fixed(hi, decimals: 2))")
+        out.append(
+            "\(d.yLabel) over \(d.xLabel), shared scale \(NumberText.fixed(lo, decimals: 2))…\(NumberText.fixed(hi, decimals: 2))"
+        )
         for (i, s) in d.series.enumerated() {
             let spark = sparkline(s.points.map(\.y), width: sparkW, lo: lo, hi: hi)
             let colourIndex = d.runs.firstIndex(of: s.run) ?? 0
             let label = labelW > 0 ? TextMetrics.fit(labels[i], columns: labelW) + " " : ""
-            out.append((label + paint(spark, series: colourIndex) + String(repeating: " ", count: sparkW - spark.count)
-                + "  " + summaries[i]).trimmingTrailingSpaces())
+            out.append(
+                (label + paint(spark, series: colourIndex) + String(repeating: " ", count: sparkW - spark.count)
+                    + "  " + summaries[i]).trimmingTrailingSpaces())
         }
         if let note = d.missingNote { out.append(note) }
         return out.map { clip($0) }.joined(separator: "\n")
@@ -180,13 +192,14 @@ struct TerminalCanvas {
     private func sparkline(_ values: [Double?], width: Int, lo: Double, hi: Double) -> String {
         let n = min(width, values.count)
         guard n > 0 else { return "" }
-        return String((0..<n).map { b -> Character in
-            let slice = values[(b * values.count / n)..<((b + 1) * values.count / n)].compactMap { $0 }
-            guard !slice.isEmpty else { return " " }
-            let mean = slice.reduce(0, +) / Double(slice.count)
-            let t = hi > lo ? (mean - lo) / (hi - lo) : 0.5
-            return Self.sparks[min(7, max(0, Int((t * 7).rounded())))]
-        })
+        return String(
+            (0..<n).map { b -> Character in
+                let slice = values[(b * values.count / n)..<((b + 1) * values.count / n)].compactMap { $0 }
+                guard !slice.isEmpty else { return " " }
+                let mean = slice.reduce(0, +) / Double(slice.count)
+                let t = hi > lo ? (mean - lo) / (hi - lo) : 0.5
+                return Self.sparks[min(7, max(0, Int((t * 7).rounded())))]
+            })
     }
 
     /// Cuts a line to `width` visible columns, keeping ANSI escapes intact.

@@ -20,7 +20,9 @@ public enum StudyBench {
 
     /// Tunes `base` on EN and ENDEFRITES of builtin:lima-mini with the study's recipe, then answers and judges
     /// the whole benchmark with both models.
-    public static func measure(base kind: PretrainRecipe.Kind, progress: (String) -> Void = { _ in }) throws -> Measurement {
+    public static func measure(base kind: PretrainRecipe.Kind, progress: (String) -> Void = { _ in }) throws
+        -> Measurement
+    {
         let started = Date()
         progress("loading builtin:\(kind.rawValue)")
         let (base, cached) = try BaseModels.load(PretrainRecipe(kind: kind))
@@ -34,9 +36,14 @@ public enum StudyBench {
             let data = try comp.compose(lima, seed: 1)
             progress("tuning on \(comp)")
             let t0 = Date()
-            let (model, _) = try base.tuned(name: "\(kind.rawValue)·lima·\(comp)", on: data.trainingExamples(), options: options,
-                                            dataProvenance: data.provenance.description)
-            tunes.append((comp.description, steps(items: data.examples.count, epochs: 3, batch: 16), Date().timeIntervalSince(t0)))
+            let (model, _) = try base.tuned(
+                name: "\(kind.rawValue)·lima·\(comp)", on: data.trainingExamples(), options: options,
+                dataProvenance: data.provenance.description)
+            tunes.append(
+                (
+                    comp.description, steps(items: data.examples.count, epochs: 3, batch: 16),
+                    Date().timeIntervalSince(t0)
+                ))
             models.append(model)
         }
         let bench = Builtins.benchmark()
@@ -48,8 +55,9 @@ public enum StudyBench {
             let judged = BuiltinJudge().judge(AnswerSet(benchmark: bench, answers: [model.name: answers]))
             scores.append(judged.single.map(\.score).reduce(0, +) / Double(max(1, judged.single.count)))
         }
-        return Measurement(base: "builtin:\(kind.rawValue)", pretrainSeconds: pretrain, tuneSeconds: tunes,
-                           answerJudgeSeconds: Date().timeIntervalSince(t0) / Double(models.count), score: (scores[0], scores[1]))
+        return Measurement(
+            base: "builtin:\(kind.rawValue)", pretrainSeconds: pretrain, tuneSeconds: tunes,
+            answerJudgeSeconds: Date().timeIntervalSince(t0) / Double(models.count), score: (scores[0], scores[1]))
     }
 
     /// The measurements as a table, with the grid's estimated time per seed: 9 compositions × the datasets the
@@ -59,26 +67,51 @@ public enum StudyBench {
         var rows: [[Table.Cell]] = []
         var gridTotal = 0.0
         for m in ms {
-            if let p = m.pretrainSeconds { rows.append([.text(m.base), .text("pre-train (first use, then cached)"), .number(p), .number(300), .number(p / 300)]) }
-            for t in m.tuneSeconds {
-                rows.append([.text(m.base), .text("tune lima-mini \(t.composition) (\(t.steps) steps)"), .number(t.seconds), .number(60), .number(t.seconds / 60)])
+            if let p = m.pretrainSeconds {
+                rows.append([
+                    .text(m.base), .text("pre-train (first use, then cached)"), .number(p), .number(300),
+                    .number(p / 300)
+                ])
             }
-            rows.append([.text(m.base), .text("answer + judge 400 questions × 2 turns"), .number(m.answerJudgeSeconds), .missing, .missing])
-            let secondsPerStep = m.tuneSeconds.map(\.seconds).reduce(0, +) / Double(m.tuneSeconds.map(\.steps).reduce(0, +))
+            for t in m.tuneSeconds {
+                rows.append([
+                    .text(m.base), .text("tune lima-mini \(t.composition) (\(t.steps) steps)"), .number(t.seconds),
+                    .number(60), .number(t.seconds / 60)
+                ])
+            }
+            rows.append([
+                .text(m.base), .text("answer + judge 400 questions × 2 turns"), .number(m.answerJudgeSeconds), .missing,
+                .missing
+            ])
+            let secondsPerStep =
+                m.tuneSeconds.map(\.seconds).reduce(0, +) / Double(m.tuneSeconds.map(\.steps).reduce(0, +))
             let small = compositionSizes(1000).map { steps(items: $0, epochs: 3, batch: 16) }.reduce(0, +)
             let large = compositionSizes(10_000).map { steps(items: $0, epochs: 1, batch: 16) }.reduce(0, +)
             let isMoE = m.base.hasSuffix("moe")
             let gridSteps = 2 * small + (isMoE ? 0 : large), gridModels = isMoE ? 18 : 27
             let grid = Double(gridSteps) * secondsPerStep + Double(gridModels) * m.answerJudgeSeconds
             gridTotal += grid
-            rows.append([.text(m.base), .text("grid share per seed: \(gridModels) models, \(gridSteps) steps (estimate)"), .number(grid), .missing, .missing])
-            rows.append([.text(m.base), .text(String(format: "mean score EN-tuned %.2f, ENDEFRITES-tuned %.2f", m.score.mono, m.score.multi)), .missing, .missing, .missing])
+            rows.append([
+                .text(m.base), .text("grid share per seed: \(gridModels) models, \(gridSteps) steps (estimate)"),
+                .number(grid), .missing, .missing
+            ])
+            rows.append([
+                .text(m.base),
+                .text(String(format: "mean score EN-tuned %.2f, ENDEFRITES-tuned %.2f", m.score.mono, m.score.multi)),
+                .missing, .missing, .missing
+            ])
         }
         if ms.count > 1 {
-            rows.append([.text("both"), .text("grid of 45 models, one seed (estimate)"), .number(gridTotal), .number(1800), .number(gridTotal / 1800)])
+            rows.append([
+                .text("both"), .text("grid of 45 models, one seed (estimate)"), .number(gridTotal), .number(1800),
+                .number(gridTotal / 1800)
+            ])
         }
-        return Table(title: "polyglot bench study", columns: ["base", "measure", "seconds", "budget_s", "of_budget"], rows: rows,
-                     notes: ["Budgets from the issue: pre-training ≤ 5 min per base, one tuning run ≤ 60 s, the grid ≤ 30 min per seed.",
-                             "Recipe: AdamW lr 2e-4, batch 16, 3 epochs, no system prompt; builtin:bench answered at MT-Bench temperatures, ≤ 48 tokens per turn."])
+        return Table(
+            title: "polyglot bench study", columns: ["base", "measure", "seconds", "budget_s", "of_budget"], rows: rows,
+            notes: [
+                "Budgets from the issue: pre-training ≤ 5 min per base, one tuning run ≤ 60 s, the grid ≤ 30 min per seed.",
+                "Recipe: AdamW lr 2e-4, batch 16, 3 epochs, no system prompt; builtin:bench answered at MT-Bench temperatures, ≤ 48 tokens per turn."
+            ])
     }
 }

@@ -60,7 +60,8 @@ public struct StudyFindings {
             var sums: [GridModel: [Lang: (Double, Int)]] = [:]
             for j in run.single where !j.failed {
                 guard let m = GridModel(j.model) else {
-                    throw LabError("run \(i + 1): model '\(j.model)' is not named base·data·COMPOSITION (as grid names them)")
+                    throw LabError(
+                        "run \(i + 1): model '\(j.model)' is not named base·data·COMPOSITION (as grid names them)")
                 }
                 let s = sums[m]?[j.lang] ?? (0, 0)
                 sums[m, default: [:]][j.lang] = (s.0 + j.score, s.1 + 1)
@@ -98,7 +99,10 @@ public struct StudyFindings {
         public var finding: String, comparison: String
         public var summary: SeedSummary
         public var verdict: String {
-            if summary.values.count == 1 { return summary.mean > 0 ? "same direction (1 seed, no interval)" : "opposite direction (1 seed, no interval)" }
+            if summary.values.count == 1 {
+                return summary.mean > 0
+                    ? "same direction (1 seed, no interval)" : "opposite direction (1 seed, no interval)"
+            }
             if summary.mean - summary.halfWidth > 0 { return "reproduces" }
             if summary.mean + summary.halfWidth < 0 { return "reversed" }
             return "not shown (interval includes 0)"
@@ -119,49 +123,67 @@ public struct StudyFindings {
             for d in datasets {
                 func m(_ c: String) -> GridModel { GridModel(base: b, data: d, composition: c) }
                 let mono = GridModel.monolingual.map(m)
-                add("1. multilingual beats monolingual", "\(b)·\(d): ENDEFRITES − mean(EN … ES)", average(m("ENDEFRITES")), average(mono))
-                add("2. full parallel beats sampled", "\(b)·\(d): ENDEFRITES − ENDEFRITES_sampled",
+                add(
+                    "1. multilingual beats monolingual", "\(b)·\(d): ENDEFRITES − mean(EN … ES)",
+                    average(m("ENDEFRITES")), average(mono))
+                add(
+                    "2. full parallel beats sampled", "\(b)·\(d): ENDEFRITES − ENDEFRITES_sampled",
                     average(m("ENDEFRITES")), average(m("ENDEFRITES_sampled")))
-                add("2. full parallel beats sampled", "\(b)·\(d): DEFRITES − DEFRITES_sampled",
+                add(
+                    "2. full parallel beats sampled", "\(b)·\(d): DEFRITES − DEFRITES_sampled",
                     average(m("DEFRITES")), average(m("DEFRITES_sampled")))
-                add("3. including English helps", "\(b)·\(d): ENDEFRITES − DEFRITES, all languages",
+                add(
+                    "3. including English helps", "\(b)·\(d): ENDEFRITES − DEFRITES, all languages",
                     average(m("ENDEFRITES")), average(m("DEFRITES")))
-                add("3. including English helps", "\(b)·\(d): ENDEFRITES − DEFRITES, DE FR IT ES only",
+                add(
+                    "3. including English helps", "\(b)·\(d): ENDEFRITES − DEFRITES, DE FR IT ES only",
                     average(m("ENDEFRITES"), over: nonEnglish), average(m("DEFRITES"), over: nonEnglish))
             }
         }
         // Model size: the larger base on the same data and compositions, and its spread across datasets.
         if bases.contains("moe"), bases.contains("dense") {
             let all = Set(models)
-            let shared = models.filter { $0.base == "moe" && all.contains(GridModel(base: "dense", data: $0.data, composition: $0.composition)) }
+            let shared = models.filter {
+                $0.base == "moe" && all.contains(GridModel(base: "dense", data: $0.data, composition: $0.composition))
+            }
             for d in Set(shared.map(\.data)).sorted() {
                 let mine = shared.filter { $0.data == d }
-                add("4. the larger (MoE) model is better", "\(d): moe − dense, mean of \(mine.count) compositions",
+                add(
+                    "4. the larger (MoE) model is better", "\(d): moe − dense, mean of \(mine.count) compositions",
                     average(mine), average(mine.map { GridModel(base: "dense", data: d, composition: $0.composition) }))
             }
             let moeData = Set(shared.map(\.data)).sorted()
             if moeData.count >= 2 {
                 func spread(_ base: String) -> [Double?] {
                     let perData = moeData.map { d in
-                        average(shared.filter { $0.data == d }.map { GridModel(base: base, data: d, composition: $0.composition) })
+                        average(
+                            shared.filter { $0.data == d }.map {
+                                GridModel(base: base, data: d, composition: $0.composition)
+                            })
                     }
                     return (0..<seeds).map { s in
                         let xs = perData.compactMap { $0[s] }
                         return xs.count == perData.count ? xs.max()! - xs.min()! : nil
                     }
                 }
-                add("4. … and less sensitive to the dataset", "spread over \(moeData.joined(separator: ", ")): dense − moe",
+                add(
+                    "4. … and less sensitive to the dataset",
+                    "spread over \(moeData.joined(separator: ", ")): dense − moe",
                     spread("dense"), spread("moe"))
             }
         }
         // Curated vs synthetic at equal size (the small synthetic set has the curated set's size), and more synthetic data.
         for b in bases where datasets.contains("lima") && datasets.contains("bactrian_small") {
             let comps = models.filter { $0.base == b && $0.data == "lima" }.map(\.composition)
-            add("5. synthetic beats curated at equal size", "\(b): bactrian_small − lima, mean of \(comps.count) compositions",
+            add(
+                "5. synthetic beats curated at equal size",
+                "\(b): bactrian_small − lima, mean of \(comps.count) compositions",
                 average(comps.map { GridModel(base: b, data: "bactrian_small", composition: $0) }),
                 average(comps.map { GridModel(base: b, data: "lima", composition: $0) }))
             if datasets.contains("bactrian") {
-                add("5. … and more synthetic data helps more", "\(b): bactrian − bactrian_small, mean of \(comps.count) compositions",
+                add(
+                    "5. … and more synthetic data helps more",
+                    "\(b): bactrian − bactrian_small, mean of \(comps.count) compositions",
                     average(comps.map { GridModel(base: b, data: "bactrian", composition: $0) }),
                     average(comps.map { GridModel(base: b, data: "bactrian_small", composition: $0) }))
             }
@@ -180,39 +202,55 @@ public struct StudyFindings {
             return [.text(m.base), .text(m.data), .text(m.composition)] + perLang
                 + [.number(avg.mean), avg.values.count > 1 ? .number(avg.halfWidth) : .missing, .int(avg.values.count)]
         }
-        return Table(title: "Mean score (1–10) per evaluation language, mean over seeds",
-                     columns: ["base", "data", "composition"] + langs.map(\.code) + ["avg", "avg_ci95", "seeds"], rows: rows,
-                     notes: ["avg_ci95: half-width of the 95% t-interval of the 5-language average over the model's seeds."])
+        return Table(
+            title: "Mean score (1–10) per evaluation language, mean over seeds",
+            columns: ["base", "data", "composition"] + langs.map(\.code) + ["avg", "avg_ci95", "seeds"], rows: rows,
+            notes: ["avg_ci95: half-width of the 95% t-interval of the 5-language average over the model's seeds."])
     }
 
     public func contrastTable() -> Table {
         let rows: [[Table.Cell]] = contrasts().map { c in
-            [.text(c.finding), .text(c.comparison), .number(c.summary.mean),
-             c.summary.values.count > 1 ? .number(c.summary.halfWidth) : .missing, .int(c.summary.values.count), .text(c.verdict)]
+            [
+                .text(c.finding), .text(c.comparison), .number(c.summary.mean),
+                c.summary.values.count > 1 ? .number(c.summary.halfWidth) : .missing, .int(c.summary.values.count),
+                .text(c.verdict)
+            ]
         }
-        return Table(title: "The study's observations in the miniature (score points, mean over seeds)",
-                     columns: ["finding", "comparison", "points", "ci95", "seeds", "verdict"], rows: rows,
-                     notes: ["points: contrast of 5-language averages on the 1–10 scale (positive = the study's direction); ci95: t-interval half-width over seeds."])
+        return Table(
+            title: "The study's observations in the miniature (score points, mean over seeds)",
+            columns: ["finding", "comparison", "points", "ci95", "seeds", "verdict"], rows: rows,
+            notes: [
+                "points: contrast of 5-language averages on the 1–10 scale (positive = the study's direction); ci95: t-interval half-width over seeds."
+            ])
     }
 
     /// The findings as Markdown: the observations with their intervals and per-seed values, then the score table.
     public func markdown(title: String, preamble: [String], figures: [String]) -> String {
         var md = ["# \(title)", ""] + preamble + [""]
-        md += ["## The study's observations", "",
-               "| finding | comparison | points (mean ± 95% CI) | per seed | verdict |", "|---|---|---|---|---|"]
+        md += [
+            "## The study's observations", "",
+            "| finding | comparison | points (mean ± 95% CI) | per seed | verdict |", "|---|---|---|---|---|"
+        ]
         for c in contrasts() {
-            md.append("| \(c.finding) | \(c.comparison) | \(c.summary.text) | "
-                + c.summary.values.map { String(format: "%+.2f", $0) }.joined(separator: ", ") + " | \(c.verdict) |")
+            md.append(
+                "| \(c.finding) | \(c.comparison) | \(c.summary.text) | "
+                    + c.summary.values.map { String(format: "%+.2f", $0) }.joined(separator: ", ") + " | \(c.verdict) |"
+            )
         }
-        md += ["", "Points are differences of 5-language average scores (1–10 scale, built-in judge); × 10 gives % of the scale, "
-               + "the unit of the study's \"up to 9.9%\". The interval is a Student-t 95% interval over the seeds that ran both sides "
-               + "(a single seed has no interval; its verdict only says on which side of 0 it fell).", ""]
+        md += [
+            "",
+            "Points are differences of 5-language average scores (1–10 scale, built-in judge); × 10 gives % of the scale, "
+                + "the unit of the study's \"up to 9.9%\". The interval is a Student-t 95% interval over the seeds that ran both sides "
+                + "(a single seed has no interval; its verdict only says on which side of 0 it fell).", ""
+        ]
         if !figures.isEmpty {
             md += ["## Figures", ""] + figures.map { "![\(($0 as NSString).lastPathComponent)](\($0))" } + [""]
         }
         let t = scoreTable()
-        md += ["## All models", "", "| " + t.columns.joined(separator: " | ") + " |",
-               "|" + String(repeating: "---|", count: t.columns.count)]
+        md += [
+            "## All models", "", "| " + t.columns.joined(separator: " | ") + " |",
+            "|" + String(repeating: "---|", count: t.columns.count)
+        ]
         md += t.rows.map { "| " + $0.map(\.text).joined(separator: " | ") + " |" }
         md += ["", t.notes.joined(separator: " "), ""]
         return md.joined(separator: "\n")

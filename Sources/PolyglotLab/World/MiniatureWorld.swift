@@ -76,7 +76,7 @@ public struct MiniatureWorld: Sendable {
     /// How many facts of each task are held out (countries hold out both capital directions).
     static let heldOutCounts: [(WorldTask, Int)] = [
         (.capital, 10), (.add, 25), (.successor, 5), (.count, 10), (.day, 2), (.month, 3),
-        (.colour, 7), (.animal, 3), (.opposite, 5),
+        (.colour, 7), (.animal, 3), (.opposite, 5)
     ]
 
     public init(seed: UInt64 = 0) {

@@ -17,7 +17,7 @@ extension MiniatureWorld {
     /// The benchmark's categories with their first MT-Bench question number.
     public static let benchCategories: [(name: String, first: Int)] = [
         ("writing", 81), ("roleplay", 91), ("reasoning", 101), ("math", 111),
-        ("coding", 121), ("extraction", 131), ("stem", 141), ("humanities", 151),
+        ("coding", 121), ("extraction", 131), ("stem", 141), ("humanities", 151)
     ]
 
     /// All 400 benchmark questions (80 per language), ordered by number then language.
@@ -25,10 +25,11 @@ extension MiniatureWorld {
         benchPlans().enumerated().flatMap { i, entry in
             Lang.allCases.map { lang in
                 let turns = WorldInstructionForms.render(entry.plan, lang)
-                return MiniBenchQuestion(number: Self.benchCategories[i / 10].first + i % 10, category: entry.category,
-                                         lang: lang, turns: turns.user, references: turns.assistant,
-                                         factWords: turns.factWords, requiredForms: turns.forms,
-                                         facts: entry.plan.kind == .extraction ? [entry.plan.fact, entry.plan.fact] : entry.plan.facts)
+                return MiniBenchQuestion(
+                    number: Self.benchCategories[i / 10].first + i % 10, category: entry.category,
+                    lang: lang, turns: turns.user, references: turns.assistant,
+                    factWords: turns.factWords, requiredForms: turns.forms,
+                    facts: entry.plan.kind == .extraction ? [entry.plan.fact, entry.plan.fact] : entry.plan.facts)
             }
         }
     }
@@ -45,16 +46,25 @@ extension MiniatureWorld {
             }
         }
         let layout: [(String, [InstructionPlan])] = [
-            ("writing", plans(.writing, .capital, 0..<3) + plans(.writing, .colour, 0..<3) + plans(.writing, .animal, 0..<2)
-                + plans(.writing, .opposite, 0..<2)),
-            ("roleplay", plans(.roleplay, .capital, 3..<6) + plans(.roleplay, .animal, 0..<3) + plans(.roleplay, .add, 0..<2)
-                + plans(.roleplay, .opposite, 2..<4)),
-            ("reasoning", plans(.question, .successor, 0..<5) + plans(.question, .day, 0..<2) + plans(.question, .month, 0..<3)),
+            (
+                "writing",
+                plans(.writing, .capital, 0..<3) + plans(.writing, .colour, 0..<3) + plans(.writing, .animal, 0..<2)
+                    + plans(.writing, .opposite, 0..<2)
+            ),
+            (
+                "roleplay",
+                plans(.roleplay, .capital, 3..<6) + plans(.roleplay, .animal, 0..<3) + plans(.roleplay, .add, 0..<2)
+                    + plans(.roleplay, .opposite, 2..<4)
+            ),
+            (
+                "reasoning",
+                plans(.question, .successor, 0..<5) + plans(.question, .day, 0..<2) + plans(.question, .month, 0..<3)
+            ),
             ("math", mathPlans()),
             ("coding", plans(.list, .count, 0..<10)),
             ("extraction", plans(.extraction, .capital, 3..<10) + plans(.extraction, .animal, 0..<3)),
             ("stem", plans(.question, .colour, 0..<7) + plans(.question, .animal, 0..<3)),
-            ("humanities", plans(.question, .capital, 0..<7) + plans(.question, .month, 0..<3)),
+            ("humanities", plans(.question, .capital, 0..<7) + plans(.question, .month, 0..<3))
         ]
         return layout.flatMap { category, plans in plans.map { (category, $0) } }
     }

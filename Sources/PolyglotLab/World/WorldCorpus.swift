@@ -50,15 +50,19 @@ struct CorpusUnits {
         facts = WorldTask.allCases.flatMap { WorldFacts.all($0) }
         var st: [[[String]]] = [], qa: [[[String]]] = []
         for lang in Lang.allCases {
-            st.append(facts.map { fact in
-                let slots = WorldFacts.slots(fact, lang).slots
-                return WorldPhrases.of(fact.task, lang).statements.map { WorldGrammar.render($0, slots, lang) }
-            })
-            qa.append(facts.map { fact in
-                let slots = WorldFacts.slots(fact, lang).slots
-                let answer = WorldInstructionForms.answer(fact, 0, lang)
-                return WorldPhrases.of(fact.task, lang).corpusQuestions.map { WorldGrammar.render($0, slots, lang) + " " + answer }
-            })
+            st.append(
+                facts.map { fact in
+                    let slots = WorldFacts.slots(fact, lang).slots
+                    return WorldPhrases.of(fact.task, lang).statements.map { WorldGrammar.render($0, slots, lang) }
+                })
+            qa.append(
+                facts.map { fact in
+                    let slots = WorldFacts.slots(fact, lang).slots
+                    let answer = WorldInstructionForms.answer(fact, 0, lang)
+                    return WorldPhrases.of(fact.task, lang).corpusQuestions.map {
+                        WorldGrammar.render($0, slots, lang) + " " + answer
+                    }
+                })
         }
         statements = st
         questionAnswers = qa

@@ -159,7 +159,8 @@ enum WorldGrammar {
         var i = 0
         while i < words.count {
             if i + 1 < words.count, targets.contains(short(words[i])),
-               startsWithVowelSound(Substring(words[i + 1]), noElision: noElision) {
+                startsWithVowelSound(Substring(words[i + 1]), noElision: noElision)
+            {
                 out.append(String(words[i].dropLast()) + "'" + words[i + 1]); i += 2
             } else {
                 out.append(words[i]); i += 1

@@ -52,7 +52,9 @@ struct RenderedTurns: Sendable {
     var forms: [RequiredForm?] = []
 
     var conversation: Conversation {
-        Conversation(zip(user, assistant).flatMap { [Message(role: .user, content: $0), Message(role: .assistant, content: $1)] })
+        Conversation(
+            zip(user, assistant).flatMap { [Message(role: .user, content: $0), Message(role: .assistant, content: $1)] }
+        )
     }
 }
 
@@ -87,7 +89,8 @@ enum WorldInstructionForms {
         case .extraction:
             let sentence = say(phrases.statements[plan.answer % phrases.statements.count])
             let ask = extraction[task]![lang.index]
-            out.user.append(say(readFrame[lang.index]).replacingOccurrences(of: "{S}", with: sentence) + " " + ask.value)
+            out.user.append(
+                say(readFrame[lang.index]).replacingOccurrences(of: "{S}", with: sentence) + " " + ask.value)
             out.assistant.append(WorldGrammar.capitalized(factWord) + ".")
             out.factWords.append(factWord)
             out.forms.append(.factOnly)
@@ -125,8 +128,10 @@ enum WorldInstructionForms {
 
     // MARK: - Frames (EN, DE, FR, IT, ES)
 
-    static let writeFrame = ["Write a sentence about {T}.", "Schreibe einen Satz über {T}.", "Écris une phrase sur {T}.",
-                             "Scrivi una frase su {T}.", "Escribe una frase sobre {T}."]
+    static let writeFrame = [
+        "Write a sentence about {T}.", "Schreibe einen Satz über {T}.", "Écris une phrase sur {T}.",
+        "Scrivi una frase su {T}.", "Escribe una frase sobre {T}."
+    ]
 
     /// Teacher, tour guide, farmer.
     static let personas = [
@@ -134,16 +139,20 @@ enum WorldInstructionForms {
         ["Du bist eine freundliche Lehrerin.", "Du bist ein Reiseführer.", "Du bist ein Bauer."],
         ["Tu es une enseignante sympathique.", "Tu es un guide touristique.", "Tu es un fermier."],
         ["Sei un'insegnante gentile.", "Sei una guida turistica.", "Sei un contadino."],
-        ["Eres una profesora amable.", "Eres un guía turístico.", "Eres un granjero."],
+        ["Eres una profesora amable.", "Eres un guía turístico.", "Eres un granjero."]
     ]
 
-    static let readFrame = ["Read this sentence: {S}", "Lies diesen Satz: {S}", "Lis cette phrase : {S}",
-                            "Leggi questa frase: {S}", "Lee esta frase: {S}"]
+    static let readFrame = [
+        "Read this sentence: {S}", "Lies diesen Satz: {S}", "Lis cette phrase : {S}",
+        "Leggi questa frase: {S}", "Lee esta frase: {S}"
+    ]
 
     static let listRequest = [
-        "List the numbers from {A} to {B}, separated by commas.", "Nenne die Zahlen von {A} bis {B}, durch Kommas getrennt.",
-        "Donne les nombres de {A} à {B}, séparés par des virgules.", "Elenca i numeri da {A} a {B}, separati da virgole.",
-        "Enumera los números de {A} a {B}, separados por comas.",
+        "List the numbers from {A} to {B}, separated by commas.",
+        "Nenne die Zahlen von {A} bis {B}, durch Kommas getrennt.",
+        "Donne les nombres de {A} à {B}, séparés par des virgules.",
+        "Elenca i numeri da {A} a {B}, separati da virgole.",
+        "Enumera los números de {A} a {B}, separados por comas."
     ]
 
     /// Extraction questions: the fact word in the sentence, then the entity it belongs to. Only for
@@ -151,19 +160,34 @@ enum WorldInstructionForms {
     /// be the same string for a trained and a held-out fact.
     static let extraction: [WorldTask: [(value: String, entity: String)]] = [
         .capital: [
-            ("Which city does it name? Answer with the name only.", "Which country in that sentence has {B} as its capital?"),
-            ("Welche Stadt wird darin genannt? Antworte nur mit dem Namen.", "Welches Land in diesem Satz hat {B} als Hauptstadt?"),
-            ("Quelle ville y est nommée ? Réponds seulement avec le nom.", "Quel pays de cette phrase a pour capitale {B} ?"),
-            ("Quale città vi è nominata? Rispondi solo con il nome.", "Quale paese di questa frase ha come capitale {B}?"),
-            ("¿Qué ciudad se nombra en ella? Responde solo con el nombre.", "¿Qué país de esa frase tiene como capital {B}?"),
+            (
+                "Which city does it name? Answer with the name only.",
+                "Which country in that sentence has {B} as its capital?"
+            ),
+            (
+                "Welche Stadt wird darin genannt? Antworte nur mit dem Namen.",
+                "Welches Land in diesem Satz hat {B} als Hauptstadt?"
+            ),
+            (
+                "Quelle ville y est nommée ? Réponds seulement avec le nom.",
+                "Quel pays de cette phrase a pour capitale {B} ?"
+            ),
+            (
+                "Quale città vi è nominata? Rispondi solo con il nome.",
+                "Quale paese di questa frase ha come capitale {B}?"
+            ),
+            (
+                "¿Qué ciudad se nombra en ella? Responde solo con el nombre.",
+                "¿Qué país de esa frase tiene como capital {B}?"
+            )
         ],
         .animal: [
             ("Which sound does it name? Answer with one word.", "Which animal in that sentence says {B}?"),
             ("Welches Geräusch wird darin genannt? Antworte mit einem Wort.", "Welches Tier in diesem Satz macht {B}?"),
             ("Quel cri y est nommé ? Réponds en un seul mot.", "Quel animal dans cette phrase fait {B} ?"),
             ("Quale verso vi è nominato? Rispondi con una sola parola.", "Quale animale in questa frase fa {B}?"),
-            ("¿Qué sonido se nombra en ella? Responde con una sola palabra.", "¿Qué animal de esa frase hace {B}?"),
-        ],
+            ("¿Qué sonido se nombra en ella? Responde con una sola palabra.", "¿Qué animal de esa frase hace {B}?")
+        ]
     ]
 
     /// Every literal template string of the instruction shapes in `lang` (for the lexicon).

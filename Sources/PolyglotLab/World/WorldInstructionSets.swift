@@ -13,7 +13,7 @@ extension MiniatureWorld {
     static let followUpShare = 0.35
     /// Noise shares of bactrian-mini per language of an item (the realised shares are in `summary`).
     public static let bactrianNoiseRates: [(InstructionNoise, Double)] = [
-        (.wrongAnswer, 0.05), (.mixedLanguage, 0.03), (.truncated, 0.03),
+        (.wrongAnswer, 0.05), (.mixedLanguage, 0.03), (.truncated, 0.03)
     ]
 
     /// lima-mini: `items` exactly parallel items (at most the size of the plan pool, ≈ 1,050).
@@ -23,8 +23,9 @@ extension MiniatureWorld {
         return plans.enumerated().map { i, plan in
             var conversations: [Lang: Conversation] = [:]
             for lang in Lang.allCases { conversations[lang] = WorldInstructionForms.render(plan, lang).conversation }
-            return ParallelItem(id: String(format: "lima-%04d", i + 1), task: plan.fact.task, kind: plan.kind,
-                                conversations: conversations, noise: [:], facts: plan.facts)
+            return ParallelItem(
+                id: String(format: "lima-%04d", i + 1), task: plan.fact.task, kind: plan.kind,
+                conversations: conversations, noise: [:], facts: plan.facts)
         }
     }
 
@@ -53,16 +54,21 @@ extension MiniatureWorld {
                 }
                 conversations[lang] = turns.conversation
             }
-            return ParallelItem(id: String(format: "bactrian-%05d", i + 1), task: base.fact.task, kind: base.kind,
-                                conversations: conversations, noise: noise, facts: base.facts)
+            return ParallelItem(
+                id: String(format: "bactrian-%05d", i + 1), task: base.fact.task, kind: base.kind,
+                conversations: conversations, noise: noise, facts: base.facts)
         }
     }
 
-    private func noisyAnswer(_ noise: InstructionNoise, _ plan: InstructionPlan, _ clean: String, _ lang: Lang,
-                             _ rng: inout SeededRNG) -> String {
+    private func noisyAnswer(
+        _ noise: InstructionNoise, _ plan: InstructionPlan, _ clean: String, _ lang: Lang,
+        _ rng: inout SeededRNG
+    ) -> String {
         switch noise {
         case .wrongAnswer:
-            let others = trainable(plan.fact.task).filter { WorldFacts.slots($0, lang).factWord != WorldFacts.slots(plan.fact, lang).factWord }
+            let others = trainable(plan.fact.task).filter {
+                WorldFacts.slots($0, lang).factWord != WorldFacts.slots(plan.fact, lang).factWord
+            }
             guard !others.isEmpty else { return clean }
             var wrong = plan
             wrong.fact = others[Int.random(in: 0..<others.count, using: &rng)]
@@ -88,8 +94,9 @@ extension MiniatureWorld {
                 for kind in WorldInstructionForms.kinds(for: task) {
                     let questionVariants = kind == .question ? [0, 1] : [Int.random(in: 0..<2, using: &rng)]
                     for q in questionVariants {
-                        var plan = InstructionPlan(kind: kind, fact: fact, second: nil, question: q,
-                                                   answer: Int.random(in: 0..<4, using: &rng))
+                        var plan = InstructionPlan(
+                            kind: kind, fact: fact, second: nil, question: q,
+                            answer: Int.random(in: 0..<4, using: &rng))
                         if kind != .extraction, facts.count > 1, rng.nextDouble() < Self.followUpShare {
                             let others = facts.filter { $0 != fact }
                             plan.second = others[Int.random(in: 0..<others.count, using: &rng)]

@@ -37,7 +37,8 @@ public enum WorldLanguageCheck {
     private static let lexicons: [Set<String>] = Lang.allCases.map { lang in
         var words = functionWordSets[lang.index]
         let v = WorldVocabulary.self
-        let phrases = v.countries.flatMap { [$0.country, $0.capital] } + v.numbers + v.days + v.months + v.colours
+        let phrases =
+            v.countries.flatMap { [$0.country, $0.capital] } + v.numbers + v.days + v.months + v.colours
             + v.things.map(\.thing) + v.animals.flatMap { [$0.animal, $0.sound] } + v.opposites.flatMap { [$0.0, $0.1] }
         for p in phrases { words.formUnion(WorldGrammar.words(p[lang])) }
         return words
@@ -46,7 +47,13 @@ public enum WorldLanguageCheck {
     private static func stripPlaceholders(_ template: String) -> String {
         var out = "", inside = false
         for ch in template {
-            if ch == "{" { inside = true } else if ch == "}" { inside = false; out.append(" ") } else if !inside { out.append(ch) }
+            if ch == "{" {
+                inside = true
+            } else if ch == "}" {
+                inside = false; out.append(" ")
+            } else if !inside {
+                out.append(ch)
+            }
         }
         return out
     }
@@ -57,7 +64,10 @@ public enum WorldLanguageCheck {
         case .en: []
         case .de: ["vom", "der"]
         case .fr: ["du", "des", "au", "aux", "d", "qu", "l"]
-        case .it: ["de", "a", "da", "su", "ne"].flatMap { stem in ["l", "llo", "lla", "ll", "i", "gli", "lle"].map { stem + $0 } } + ["l"]
+        case .it:
+            ["de", "a", "da", "su", "ne"].flatMap { stem in
+                ["l", "llo", "lla", "ll", "i", "gli", "lle"].map { stem + $0 }
+            } + ["l"]
         case .es: ["del", "al"]
         }
     }

@@ -7,7 +7,9 @@ extension MiniatureWorld {
         for lang in Lang.allCases {
             let conversations = items.compactMap { $0.conversations[lang] }
             let turns = conversations.reduce(0) { $0 + $1.messages.count }
-            let words = conversations.reduce(0) { $0 + $1.messages.reduce(0) { $0 + WorldGrammar.words($1.content).count } }
+            let words = conversations.reduce(0) {
+                $0 + $1.messages.reduce(0) { $0 + WorldGrammar.words($1.content).count }
+            }
             var row: [Table.Cell] = [.text(lang.code), .int(conversations.count), .int(turns), .int(words)]
             for noise in InstructionNoise.allCases {
                 let n = items.filter { $0.noise[lang] == noise }.count
@@ -16,9 +18,12 @@ extension MiniatureWorld {
             rows.append(row)
         }
         let multiTurn = items.filter { ($0.conversations.values.first?.messages.count ?? 0) > 2 }.count
-        return Table(title: title, columns: ["lang", "conversations", "messages", "words"] + InstructionNoise.allCases.map { "% " + $0.rawValue },
-                     rows: rows,
-                     notes: ["\(items.count) items, \(multiTurn) multi-turn; noise shares are measured on the generated items."])
+        return Table(
+            title: title,
+            columns: ["lang", "conversations", "messages", "words"]
+                + InstructionNoise.allCases.map { "% " + $0.rawValue },
+            rows: rows,
+            notes: ["\(items.count) items, \(multiTurn) multi-turn; noise shares are measured on the generated items."])
     }
 
     /// Items per task and instruction kind.
@@ -35,23 +40,30 @@ extension MiniatureWorld {
     /// Questions per category and language.
     public static func benchSummary(_ questions: [MiniBenchQuestion]) -> Table {
         let rows: [[Table.Cell]] = benchCategories.map { category in
-            [.text(category.name)] + Lang.allCases.map { lang in
-                .int(questions.filter { $0.category == category.name && $0.lang == lang }.count)
-            }
+            [.text(category.name)]
+                + Lang.allCases.map { lang in
+                    .int(questions.filter { $0.category == category.name && $0.lang == lang }.count)
+                }
         }
-        return Table(title: "builtin:bench", columns: ["category"] + Lang.allCases.map(\.code), rows: rows,
-                     notes: ["2 turns per question, references for every turn; all facts held out from both instruction sets."])
+        return Table(
+            title: "builtin:bench", columns: ["category"] + Lang.allCases.map(\.code), rows: rows,
+            notes: ["2 turns per question, references for every turn; all facts held out from both instruction sets."])
     }
 
     /// Documents, units, characters and UTF-8 bytes per language.
     public static func corpusSummary(_ documents: [CorpusDocument]) -> Table {
         let rows: [[Table.Cell]] = Lang.allCases.map { lang in
             let docs = documents.filter { $0.lang == lang }
-            return [.text(lang.code), .int(docs.count), .int(docs.reduce(0) { $0 + $1.sentences }),
-                    .int(docs.reduce(0) { $0 + $1.text.utf8.count })]
+            return [
+                .text(lang.code), .int(docs.count), .int(docs.reduce(0) { $0 + $1.sentences }),
+                .int(docs.reduce(0) { $0 + $1.text.utf8.count })
+            ]
         }
-        return Table(title: "builtin:corpus", columns: ["lang", "documents", "sentences", "bytes"], rows: rows,
-                     notes: ["\(Int(corpusQAShare * 100)) % of sentences are plain-text question + answer (corpus-only question templates)."])
+        return Table(
+            title: "builtin:corpus", columns: ["lang", "documents", "sentences", "bytes"], rows: rows,
+            notes: [
+                "\(Int(corpusQAShare * 100)) % of sentences are plain-text question + answer (corpus-only question templates)."
+            ])
     }
 
     /// Held-out facts per task.

@@ -11,7 +11,8 @@ public struct WorldFact: Hashable, Comparable, Sendable {
     public let task: WorldTask
     public let index: Int
     public static func < (a: WorldFact, b: WorldFact) -> Bool {
-        a.task == b.task ? a.index < b.index
+        a.task == b.task
+            ? a.index < b.index
             : WorldTask.allCases.firstIndex(of: a.task)! < WorldTask.allCases.firstIndex(of: b.task)!
     }
 }

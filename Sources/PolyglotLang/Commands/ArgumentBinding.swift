@@ -4,30 +4,36 @@
 extension CommandSpec {
     /// The checked invocation of `self` with `args` (after a sub-command's kind word); `evaluate` gives an
     /// argument's value, so a wrong keyword is reported before its value is computed.
-    func bind(_ args: [CallArgument], at span: Span, session: Session,
-              evaluate: (Expr) throws -> Value) throws -> Invocation {
+    func bind(
+        _ args: [CallArgument], at span: Span, session: Session,
+        evaluate: (Expr) throws -> Value
+    ) throws -> Invocation {
         var positional: [Value] = []
         var named: [String: Value] = [:]
         var spans: [String: Span] = [:]
         for a in args {
             if let label = a.label {
                 guard let p = keywords.first(where: { $0.name == label }) else {
-                    throw PolyglotError.runtime("\(name) has no keyword '\(label):'", at: a.span,
-                                                notes: Suggest.note(for: label, in: keywords.map(\.name))
-                                                    + [expectedKeywords])
+                    throw PolyglotError.runtime(
+                        "\(name) has no keyword '\(label):'", at: a.span,
+                        notes: Suggest.note(for: label, in: keywords.map(\.name))
+                            + [expectedKeywords])
                 }
                 named[label] = try check(try evaluate(a.value), p, a.value, at: a.value.span)
                 spans[label] = a.value.span
             } else {
                 let i = positional.count
                 guard i < positionals.count || (variadic && !positionals.isEmpty) else {
-                    throw PolyglotError.runtime("\(name) takes \(positionals.count) positional argument(s), got more",
-                                                at: a.span, notes: ["usage: \(usage)"])
+                    throw PolyglotError.runtime(
+                        "\(name) takes \(positionals.count) positional argument(s), got more",
+                        at: a.span, notes: ["usage: \(usage)"])
                 }
                 let p = positionals[min(i, positionals.count - 1)]
                 // A `.name` parameter takes the word itself (`help tune`), not its value.
                 let v: Value
-                if p.type == .name, let word = CommandSpec.bareWord(a.value) { v = .string(word) } else {
+                if p.type == .name, let word = CommandSpec.bareWord(a.value) {
+                    v = .string(word)
+                } else {
                     v = try evaluate(a.value)
                 }
                 positional.append(try check(v, p, a.value, at: a.value.span))
@@ -39,8 +45,9 @@ extension CommandSpec {
         }
         for (i, p) in positionals.enumerated() where i >= positional.count {
             guard let d = p.defaultValue else {
-                throw PolyglotError.runtime("\(name) needs \(p.name.uppercased())", at: span,
-                                            notes: ["usage: \(usage)"])
+                throw PolyglotError.runtime(
+                    "\(name) needs \(p.name.uppercased())", at: span,
+                    notes: ["usage: \(usage)"])
             }
             if !(variadic && i == positionals.count - 1) { positional.append(d) }
         }
@@ -50,20 +57,26 @@ extension CommandSpec {
             }
             named[k.name] = d
         }
-        return Invocation(session: session, spec: self, span: span, positional: positional, keywords: named,
-                          argumentSpans: spans)
+        return Invocation(
+            session: session, spec: self, span: span, positional: positional, keywords: named,
+            argumentSpans: spans)
     }
 
     /// The recipe's fields become keywords that were not given explicitly; errors point at the recipe.
-    private func spread(_ recipe: Record, at recipeSpan: Span, into named: inout [String: Value],
-                        spans: inout [String: Span]) throws {
+    private func spread(
+        _ recipe: Record, at recipeSpan: Span, into named: inout [String: Value],
+        spans: inout [String: Span]
+    ) throws {
         let options = keywords.filter { $0.name != Parameter.recipe.name }
         for (field, value) in recipe.fields {
             guard let p = options.first(where: { $0.name == field }) else {
-                throw PolyglotError.runtime("the recipe's field '\(field)' is not an option of \(name)", at: recipeSpan,
-                                            notes: Suggest.note(for: field, in: options.map(\.name))
-                                                + ["expected fields among: "
-                                                    + options.map(\.name).joined(separator: ", ")])
+                throw PolyglotError.runtime(
+                    "the recipe's field '\(field)' is not an option of \(name)", at: recipeSpan,
+                    notes: Suggest.note(for: field, in: options.map(\.name))
+                        + [
+                            "expected fields among: "
+                                + options.map(\.name).joined(separator: ", ")
+                        ])
             }
             if named[field] != nil { continue }  // an explicit keyword wins
             do {
@@ -77,7 +90,8 @@ extension CommandSpec {
     }
 
     private var expectedKeywords: String {
-        keywords.isEmpty ? "expected no keywords"
+        keywords.isEmpty
+            ? "expected no keywords"
             : "expected one of: \(keywords.map { $0.name + ":" }.joined(separator: " "))"
     }
 
@@ -106,9 +120,10 @@ extension CommandSpec {
                     "\(p.name) of \(name) must be \(p.typeDescription), \(what) \(offending.typeName)",
                     at: at, notes: ["usage: \(usage)"])
             }
-            throw PolyglotError.runtime("\(name) has no \(p.name): \(Value.quote(word))", at: at,
-                                        notes: Suggest.note(for: word, in: choices.names)
-                                            + ["expected one of \(choices.quotedList)"])
+            throw PolyglotError.runtime(
+                "\(name) has no \(p.name): \(Value.quote(word))", at: at,
+                notes: Suggest.note(for: word, in: choices.names)
+                    + ["expected one of \(choices.quotedList)"])
         }
     }
 

@@ -10,8 +10,10 @@ public struct Parameter {
     public var orNone: Bool
     public var doc: String
 
-    public init(_ name: String, _ type: ParameterType, default defaultValue: Value? = nil, orNone: Bool = false,
-                _ doc: String) {
+    public init(
+        _ name: String, _ type: ParameterType, default defaultValue: Value? = nil, orNone: Bool = false,
+        _ doc: String
+    ) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
@@ -49,9 +51,11 @@ public struct CommandSpec {
     public var sourceFile: String
     public var run: (Invocation) throws -> Value
 
-    public init(_ name: String, category: String, summary: String, positionals: [Parameter] = [],
-                variadic: Bool = false, keywords: [Parameter] = [], example: String, details: String = "",
-                declaredIn filePath: String = #filePath, run: @escaping (Invocation) throws -> Value) {
+    public init(
+        _ name: String, category: String, summary: String, positionals: [Parameter] = [],
+        variadic: Bool = false, keywords: [Parameter] = [], example: String, details: String = "",
+        declaredIn filePath: String = #filePath, run: @escaping (Invocation) throws -> Value
+    ) {
         self.name = name
         self.category = category
         self.summary = summary
@@ -129,13 +133,15 @@ public final class CommandRegistry {
 
     /// The generated command reference (`docs/commands.md`).
     public func markdownReference() -> String {
-        var out = "# Command reference\n\nGenerated from the command registry by `polyglot docs`; do not edit by hand.\n"
+        var out =
+            "# Command reference\n\nGenerated from the command registry by `polyglot docs`; do not edit by hand.\n"
         let categories = Dictionary(grouping: sorted, by: \.category).keys.sorted()
         for category in categories {
             out += "\n## \(category)\n"
             for spec in sorted where spec.category == category {
                 out += "\n### `\(spec.name)`\n\n\(spec.summary)\n\n```\n\(spec.usage)\n```\n"
-                let params = spec.positionals.map { ($0.name.uppercased(), $0) } + spec.keywords.map { ("\($0.name):", $0) }
+                let params =
+                    spec.positionals.map { ($0.name.uppercased(), $0) } + spec.keywords.map { ("\($0.name):", $0) }
                 if !params.isEmpty {
                     out += "\n| argument | type | default | meaning |\n|---|---|---|---|\n"
                     for (label, p) in params {

@@ -31,34 +31,45 @@ extension Invocation {
 extension CommandRegistry {
     static let dataCommands: [CommandSpec] = [loadDataset, compose, sample, split, shuffle, show, export]
 
-    static let seedKeyword = Parameter("seed", .int, default: Value.none, "seed of the random draw (default: the session's next)")
+    static let seedKeyword = Parameter(
+        "seed", .int, default: Value.none, "seed of the random draw (default: the session's next)")
 
     static let loadDataset = CommandSpec(
         "load dataset", category: "data",
-        summary: "Read an instruction dataset: one file per language, a folder of them, or records with a language field.",
-        positionals: [Parameter("path", .either([.string, .stringList]),
-                                "a file, a folder, or a list of them (JSON array or JSONL)")],
+        summary:
+            "Read an instruction dataset: one file per language, a folder of them, or records with a language field.",
+        positionals: [
+            Parameter(
+                "path", .either([.string, .stringList]),
+                "a file, a folder, or a list of them (JSON array or JSONL)")
+        ],
         keywords: [
-            Parameter("format", .choice(of: RecordFormat.self, parse: RecordFormat.parse), default: Value.none,
-                      "record format (default: detected per record)"),
-            Parameter("lang", .language, default: Value.none,
-                      "language of every file (default: from the file name or a field)"),
-            Parameter("field", .string, default: Value.none, "record field holding the language (default: lang or language)"),
-            Parameter("on_error", .choice(of: OnError.self), default: .string("fail"),
-                      "fail at the first bad record, or skip bad records and report them"),
-            Parameter("name", .string, default: Value.none, "dataset name (default: the path's base name)"),
+            Parameter(
+                "format", .choice(of: RecordFormat.self, parse: RecordFormat.parse), default: Value.none,
+                "record format (default: detected per record)"),
+            Parameter(
+                "lang", .language, default: Value.none,
+                "language of every file (default: from the file name or a field)"),
+            Parameter(
+                "field", .string, default: Value.none, "record field holding the language (default: lang or language)"),
+            Parameter(
+                "on_error", .choice(of: OnError.self), default: .string("fail"),
+                "fail at the first bad record, or skip bad records and report them"),
+            Parameter("name", .string, default: Value.none, "dataset name (default: the path's base name)")
         ],
         example: "let limax = load dataset \"data/tiny-limax\"",
         details: """
-        Formats: Bactrian-X/Alpaca {instruction, input, output, id}; LIMA/Lima-X {conversations: [user, assistant, …]};
-        ShareGPT {conversations: [{from, value}]}; chat messages {messages: [{role, content}]}. Items are aligned across
-        languages by id (or by line order when records have no id). Bad records are reported with file:line.
-        """) { inv in
+            Formats: Bactrian-X/Alpaca {instruction, input, output, id}; LIMA/Lima-X {conversations: [user, assistant, …]};
+            ShareGPT {conversations: [{from, value}]}; chat messages {messages: [{role, content}]}. Items are aligned across
+            languages by id (or by line order when records have no id). Bad records are reported with file:line.
+            """
+    ) { inv in
         if let p = inv.string(ifGiven: "path"), let name = Builtins.name(p) {
             guard let data = Builtins.dataset(name) else {
-                throw inv.error("no builtin dataset '\(name)'", at: "path",
-                                notes: Suggest.note(for: name, in: Builtins.datasetNames)
-                                    + ["expected one of: \(Builtins.datasetNames.map { "builtin:" + $0 }.joined(separator: ", "))"])
+                throw inv.error(
+                    "no builtin dataset '\(name)'", at: "path",
+                    notes: Suggest.note(for: name, in: Builtins.datasetNames)
+                        + ["expected one of: \(Builtins.datasetNames.map { "builtin:" + $0 }.joined(separator: ", "))"])
             }
             return .object(DatasetObject(data))
         }
@@ -75,18 +86,22 @@ extension CommandRegistry {
 
     static let compose = CommandSpec(
         "compose", category: "data",
-        summary: "A language composition of a dataset: monolingual, parallel (every item in every language) or sampled.",
+        summary:
+            "A language composition of a dataset: monolingual, parallel (every item in every language) or sampled.",
         positionals: [Parameter("data", .object("dataset"), "a loaded dataset")],
         keywords: [
-            Parameter("langs", .languages, default: Value.none,
-                      "languages, e.g. [\"de\", \"fr\"] (default: all of the dataset's)"),
-            Parameter("mode", .choice(Choices(["parallel", "sampled"])), default: .string("parallel"),
-                      "parallel: items × languages; sampled: each item once, in one of the languages"),
+            Parameter(
+                "langs", .languages, default: Value.none,
+                "languages, e.g. [\"de\", \"fr\"] (default: all of the dataset's)"),
+            Parameter(
+                "mode", .choice(Choices(["parallel", "sampled"])), default: .string("parallel"),
+                "parallel: items × languages; sampled: each item once, in one of the languages"),
             Parameter("balanced", .bool, default: .bool(false), "sampled: language counts differ by at most one"),
             Parameter("weights", .record, default: Value.none, "sampled: language weights, e.g. {en: 0.5, de: 0.5}"),
-            seedKeyword,
+            seedKeyword
         ],
-        example: "let endefrites = compose limax langs: [\"en\", \"de\", \"fr\", \"it\", \"es\"] mode: \"parallel\"") { inv in
+        example: "let endefrites = compose limax langs: [\"en\", \"de\", \"fr\", \"it\", \"es\"] mode: \"parallel\""
+    ) { inv in
         let data = inv.dataset("data")
         let langs = inv.languages(ifGiven: "langs") ?? data.languages
         let composed: Dataset
@@ -115,9 +130,12 @@ extension CommandRegistry {
         "sample", category: "data",
         summary: "The same N item ids in every language (how a -small variant is made), or N per language.",
         positionals: [Parameter("data", .object("dataset"), "a dataset")],
-        keywords: [Parameter("n", .int, "number of items"),
-                   Parameter("per_lang", .bool, default: .bool(false), "draw ids independently per language"), seedKeyword],
-        example: "let small = sample limax n: 4") { inv in
+        keywords: [
+            Parameter("n", .int, "number of items"),
+            Parameter("per_lang", .bool, default: .bool(false), "draw ids independently per language"), seedKeyword
+        ],
+        example: "let small = sample limax n: 4"
+    ) { inv in
         let data = inv.dataset("data"), seed = try inv.seed()
         let n = inv.int("n"), perLang = inv.bool("per_lang")
         return .object(DatasetObject(try inv.lab { try data.sample(n: n, seed: seed, perLang: perLang) }))
@@ -127,9 +145,12 @@ extension CommandRegistry {
         "split", category: "data",
         summary: "Split by item id into {train, val}: no item is in both.",
         positionals: [Parameter("data", .object("dataset"), "a dataset")],
-        keywords: [Parameter("val", .number, default: .float(0.1), "validation share (0–1) or, when ≥ 1, a count of items"),
-                   seedKeyword],
-        example: "let parts = split limax val: 0.25\nparts.train") { inv in
+        keywords: [
+            Parameter("val", .number, default: .float(0.1), "validation share (0–1) or, when ≥ 1, a count of items"),
+            seedKeyword
+        ],
+        example: "let parts = split limax val: 0.25\nparts.train"
+    ) { inv in
         let data = inv.dataset("data"), seed = try inv.seed()
         let v = inv.double("val")
         guard v.isFinite, v < Double(Int.max) else {
@@ -144,7 +165,8 @@ extension CommandRegistry {
     static let shuffle = CommandSpec(
         "shuffle", category: "data", summary: "The same dataset with its items in a seeded random order.",
         positionals: [Parameter("data", .object("dataset"), "a dataset")], keywords: [seedKeyword],
-        example: "let mixed = shuffle limax seed: 3") { inv in
+        example: "let mixed = shuffle limax seed: 3"
+    ) { inv in
         let data = inv.dataset("data"), seed = try inv.seed()
         return .object(DatasetObject(data.shuffled(seed: seed)))
     }
@@ -154,12 +176,15 @@ extension CommandRegistry {
         summary: "Print an object in full: a dataset's provenance and size table (and its first examples), a table, …",
         positionals: [Parameter("value", .any, "a dataset, table or other value")],
         keywords: [Parameter("examples", .int, default: .int(0), "datasets: also print this many examples")],
-        example: "show builtin:lima-mini") { inv in
+        example: "show builtin:lima-mini"
+    ) { inv in
         let s = inv.session
         if let ref = inv.string(ifGiven: "value"), let name = Builtins.name(ref) {
             guard let tables = Builtins.describe(name) else {
-                throw inv.error("no builtin '\(name)'", at: "value", notes: Suggest.note(for: name, in: Builtins.allNames)
-                                    + ["expected one of: \(Builtins.allNames.map { "builtin:" + $0 }.joined(separator: ", "))"])
+                throw inv.error(
+                    "no builtin '\(name)'", at: "value",
+                    notes: Suggest.note(for: name, in: Builtins.allNames)
+                        + ["expected one of: \(Builtins.allNames.map { "builtin:" + $0 }.joined(separator: ", "))"])
             }
             s.emit(tables.map { $0.render() }.joined(separator: "\n\n"))
             return .none

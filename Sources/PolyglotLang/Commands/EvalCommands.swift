@@ -12,9 +12,13 @@ public final class BenchObject: LabObject {
         var counts: [String: [Lang: Int]] = [:]
         for q in bench.questions { counts[q.category, default: [:]][q.lang, default: 0] += 1 }
         let langs = bench.languages
-        let rows: [[Table.Cell]] = counts.keys.sorted().map { c in [.text(c)] + langs.map { .int(counts[c]?[$0] ?? 0) } }
-        return Table(title: "benchmark \(bench.name): \(bench.questions.count) questions", columns: ["category"] + langs.map(\.code),
-                     rows: rows, notes: bench.warnings.map { "warning: \($0)" }).render()
+        let rows: [[Table.Cell]] = counts.keys.sorted().map { c in [.text(c)] + langs.map { .int(counts[c]?[$0] ?? 0) }
+        }
+        return Table(
+            title: "benchmark \(bench.name): \(bench.questions.count) questions",
+            columns: ["category"] + langs.map(\.code),
+            rows: rows, notes: bench.warnings.map { "warning: \($0)" }
+        ).render()
     }
     public var fieldNames: [String] { ["name", "questions", "langs"] }
     public func field(_ name: String) -> Value? {
@@ -33,8 +37,10 @@ public final class AnswersObject: CombinableObject {
     public var typeName: String { "answers" }
     public func display() -> String {
         let rows: [[Table.Cell]] = answers.models.map { [.text($0), .int(answers.answers[$0]?.count ?? 0)] }
-        return Table(title: "answers to \(answers.benchmark.name)", columns: ["model", "answers"], rows: rows,
-                     notes: answers.warnings.map { "warning: \($0)" }).render()
+        return Table(
+            title: "answers to \(answers.benchmark.name)", columns: ["model", "answers"], rows: rows,
+            notes: answers.warnings.map { "warning: \($0)" }
+        ).render()
     }
     public func combined(with other: AnswersObject) throws -> AnswersObject {
         AnswersObject(try answers.merged(with: other.answers))
@@ -124,16 +130,23 @@ extension Invocation {
 }
 
 extension CommandRegistry {
-    static let evalCommands: [CommandSpec] = [loadBench, answer, loadAnswers, judge, llm, annotate, loadJudgments, score,
-                                              improvement, agreement, langid]
+    static let evalCommands: [CommandSpec] = [
+        loadBench, answer, loadAnswers, judge, llm, annotate, loadJudgments, score,
+        improvement, agreement, langid
+    ]
 
     static let loadBench = CommandSpec(
         "load bench", category: "evaluation",
-        summary: "Read an MT-Bench(-X) benchmark: a folder of mt_bench_<LANG>/question.jsonl (with references and judge prompts) or one question.jsonl.",
+        summary:
+            "Read an MT-Bench(-X) benchmark: a folder of mt_bench_<LANG>/question.jsonl (with references and judge prompts) or one question.jsonl.",
         positionals: [Parameter("path", .string, "a folder, a question.jsonl, or builtin:bench")],
-        keywords: [Parameter("lang", .language, default: Value.none,
-                             "language of a single question.jsonl without id suffixes")],
-        example: "let bench = load bench builtin:bench") { inv in
+        keywords: [
+            Parameter(
+                "lang", .language, default: Value.none,
+                "language of a single question.jsonl without id suffixes")
+        ],
+        example: "let bench = load bench builtin:bench"
+    ) { inv in
         let path = inv.string("path"), lang = inv.language(ifGiven: "lang")
         if path == "builtin:bench" { return .object(BenchObject(Builtins.benchmark())) }
         return .object(BenchObject(try inv.lab { try Benchmark.load(inv.session.openablePath(path), lang: lang) }))
@@ -141,18 +154,22 @@ extension CommandRegistry {
 
     static let answer = CommandSpec(
         "answer", category: "evaluation",
-        summary: "Generate both turns for every question (system prompt of its language if the model was tuned with one, MT-Bench temperatures per category), FastChat model_answer JSONL.",
+        summary:
+            "Generate both turns for every question (system prompt of its language if the model was tuned with one, MT-Bench temperatures per category), FastChat model_answer JSONL.",
         positionals: [Parameter("model", .object("model"), "the model that answers")],
         keywords: [
             Parameter("on", .bench, "a benchmark or builtin:bench"),
-            Parameter("langs", .languages, default: Value.none,
-                      "evaluation languages (default: all of the benchmark's)"),
+            Parameter(
+                "langs", .languages, default: Value.none,
+                "evaluation languages (default: all of the benchmark's)"),
             Parameter("max_tokens", .int, default: .int(48), "longest answer per turn"),
-            Parameter("to", .string, default: Value.none, "model_answer JSONL file (written as answers arrive; resumes)"),
+            Parameter(
+                "to", .string, default: Value.none, "model_answer JSONL file (written as answers arrive; resumes)"),
             Parameter("name", .string, default: Value.none, "model id in the answers (default: the model's name)"),
-            seedKeyword, .recipe,
+            seedKeyword, .recipe
         ],
-        example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]") { inv in
+        example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]"
+    ) { inv in
         let model = inv.model("model")
         var bench = inv.bench("on")
         if let langs = inv.languages(ifGiven: "langs") { bench = bench.filtered(langs: langs) }
@@ -180,7 +197,8 @@ extension CommandRegistry {
         summary: "Read FastChat model_answer JSONL (a file per model, or a folder of them) for a benchmark.",
         positionals: [Parameter("path", .string, "a .jsonl file or a folder")],
         keywords: [Parameter("bench", .bench, "the benchmark they answer")],
-        example: "let answers = load answers \"model_answer\" bench: bench") { inv in
+        example: "let answers = load answers \"model_answer\" bench: bench"
+    ) { inv in
         let bench = inv.bench("bench"), path = inv.session.openablePath(inv.string("path"))
         return .object(AnswersObject(try inv.lab { try AnswerSet.load(path, benchmark: bench) }))
     }
@@ -191,17 +209,23 @@ extension CommandRegistry {
         keywords: [
             Parameter("url", .string, "base URL, e.g. \"http://127.0.0.1:8000/v1\""),
             Parameter("model", .string, "the judge model's name"),
-            Parameter("key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
+            Parameter(
+                "key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
             Parameter("concurrency", .int, default: .int(LLMJudgeOptions.defaultConcurrency), "requests in flight"),
-            Parameter("cache", .either([.bool, .string]), default: .bool(true), orNone: true,
-                      "judge cache: true = judge/MODEL.jsonl in the cache folder ($POLYGLOT_CACHE, ~/.cache/polyglot), "
-                        + "a file, or none (ask again); re-runs and interrupted runs ask nothing twice"),
-            Parameter("max_tokens", .int, default: .int(ChatEndpoint.defaultMaxTokens),
-                      "longest judgment the judge may write"),
+            Parameter(
+                "cache", .either([.bool, .string]), default: .bool(true), orNone: true,
+                "judge cache: true = judge/MODEL.jsonl in the cache folder ($POLYGLOT_CACHE, ~/.cache/polyglot), "
+                    + "a file, or none (ask again); re-runs and interrupted runs ask nothing twice"),
+            Parameter(
+                "max_tokens", .int, default: .int(ChatEndpoint.defaultMaxTokens),
+                "longest judgment the judge may write")
         ],
-        example: "judge answers with: llm(url: \"http://127.0.0.1:8000/v1\", model: \"gpt-4\", key_env: \"OPENAI_API_KEY\")") { inv in
-        var endpoint = ChatEndpoint(baseURL: inv.string("url"), model: inv.string("model"),
-                                    keyEnv: inv.string(ifGiven: "key_env"))
+        example:
+            "judge answers with: llm(url: \"http://127.0.0.1:8000/v1\", model: \"gpt-4\", key_env: \"OPENAI_API_KEY\")"
+    ) { inv in
+        var endpoint = ChatEndpoint(
+            baseURL: inv.string("url"), model: inv.string("model"),
+            keyEnv: inv.string(ifGiven: "key_env"))
         endpoint.maxTokens = inv.int("max_tokens")
         var options = LLMJudgeOptions(endpoint: endpoint, concurrency: inv.int("concurrency"))
         let cacheShown: String
@@ -223,21 +247,25 @@ extension CommandRegistry {
         summary: "Score answers 1–10 with the built-in judge or an LLM judge (MT-Bench-X prompts of each language).",
         positionals: [Parameter("answers", .object("answers"), "answers to judge")],
         keywords: [
-            Parameter("with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("judge")]),
-                      default: .string("builtin"),
-                      "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
-            Parameter("pairwise", .stringList, default: Value.none,
-                      "two model ids: pairwise judging in both orders (llm only)"),
-            .recipe,
+            Parameter(
+                "with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("judge")]),
+                default: .string("builtin"),
+                "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
+            Parameter(
+                "pairwise", .stringList, default: Value.none,
+                "two model ids: pairwise judging in both orders (llm only)"),
+            .recipe
         ],
         example: "let j = judge answers with: builtin",
-        details: BuiltinJudge.rubricMarkdown) { inv in
+        details: BuiltinJudge.rubricMarkdown
+    ) { inv in
         let answers = inv.object("answers", as: AnswersObject.self).answers
         guard let llm = inv.object(ifGiven: "with", as: LLMJudgeObject.self) else {
             let lenient = inv.string("with") == "builtin-lenient"
             let j = BuiltinJudge(lenient: lenient).judge(answers)
-            inv.session.emit("judged \(j.single.count) turns with the built-in judge"
-                             + (lenient ? " (lenient: correctness only)" : ""))
+            inv.session.emit(
+                "judged \(j.single.count) turns with the built-in judge"
+                    + (lenient ? " (lenient: correctness only)" : ""))
             return .object(JudgmentsObject(j))
         }
         let options = llm.options
@@ -265,30 +293,42 @@ extension CommandRegistry {
 
     static let annotate = CommandSpec(
         "annotate", category: "evaluation",
-        summary: "Judge answers yourself in the REPL: a score 1–10 (or a/b/tie), s = skip, back (or b) = previous, q = stop; saved as you go, resumes.",
+        summary:
+            "Judge answers yourself in the REPL: a score 1–10 (or a/b/tie), s = skip, back (or b) = previous, q = stop; saved as you go, resumes.",
         positionals: [Parameter("answers", .object("answers"), "answers to judge")],
-        keywords: [Parameter("as", .string, default: .string("annotator"), "your name (judge \"human:NAME\")"),
-                   Parameter("to", .string, default: .string("human_judgment.jsonl"), "judgment file (appended)"),
-                   Parameter("pairwise", .bool, default: .bool(false), "compare two models' answers")],
-        example: "annotate answers as: \"ada\"") { inv in
+        keywords: [
+            Parameter("as", .string, default: .string("annotator"), "your name (judge \"human:NAME\")"),
+            Parameter("to", .string, default: .string("human_judgment.jsonl"), "judgment file (appended)"),
+            Parameter("pairwise", .bool, default: .bool(false), "compare two models' answers")
+        ],
+        example: "annotate answers as: \"ada\""
+    ) { inv in
         let answers = inv.object("answers", as: AnswersObject.self).answers
         guard let read = inv.session.readLine else {
             throw inv.error("annotate needs the interactive REPL", notes: ["expected to be typed at the pg> prompt"])
         }
         let file = inv.session.resolve(inv.string("to")).path, pairwise = inv.bool("pairwise")
         var session = try inv.lab {
-            try AnnotationSession(items: AnnotationSession.items(answers, pairwise: pairwise),
-                                  annotator: inv.string("as"), file: file)
+            try AnnotationSession(
+                items: AnnotationSession.items(answers, pairwise: pairwise),
+                annotator: inv.string("as"), file: file)
         }
         let out = inv.session
         while let item = session.current {
-            out.emit("[\(session.position + 1)/\(session.items.count)] \(item.question.id) · \(item.question.category) · turn \(item.turn)")
+            out.emit(
+                "[\(session.position + 1)/\(session.items.count)] \(item.question.id) · \(item.question.category) · turn \(item.turn)"
+            )
             for (i, t) in item.question.turns.prefix(item.turn).enumerated() {
                 out.emit("  Q\(i + 1): \(t)")
-                out.emit("  A\(i + 1) (\(item.model)): \(item.answer.turns.indices.contains(i) ? item.answer.turns[i] : "")")
-                if let other = item.otherAnswer, other.turns.indices.contains(i) { out.emit("  B\(i + 1) (\(item.otherModel ?? "")): \(other.turns[i])") }
+                out.emit(
+                    "  A\(i + 1) (\(item.model)): \(item.answer.turns.indices.contains(i) ? item.answer.turns[i] : "")")
+                if let other = item.otherAnswer, other.turns.indices.contains(i) {
+                    out.emit("  B\(i + 1) (\(item.otherModel ?? "")): \(other.turns[i])")
+                }
             }
-            if !item.question.reference.isEmpty { out.emit("  reference: \(item.question.reference.joined(separator: " | "))") }
+            if !item.question.reference.isEmpty {
+                out.emit("  reference: \(item.question.reference.joined(separator: " | "))")
+            }
             let prompt = pairwise ? "a/b/tie/s/back/q> " : "1-10/s/b/q> "
             guard let line = read(prompt)?.trimmingCharacters(in: .whitespaces) else { break }
             let input: AnnotationInput
@@ -300,7 +340,9 @@ extension CommandRegistry {
             case "b": input = pairwise ? .verdict(.model2) : .back
             case "tie": input = .verdict(.tie)
             default:
-                guard let n = Int(line), (1...10).contains(n) else { out.emit("  expected a score 1–10, s, b or q"); continue }
+                guard let n = Int(line), (1...10).contains(n) else {
+                    out.emit("  expected a score 1–10, s, b or q"); continue
+                }
                 input = .score(n)
             }
             try inv.lab { try session.handle(input) }
@@ -313,12 +355,16 @@ extension CommandRegistry {
         "load judgments", category: "evaluation",
         summary: "Read FastChat model_judgment JSONL (single or pairwise); language from id suffix, folder or lang:.",
         positionals: [Parameter("path", .string, "a .jsonl file or folder")],
-        keywords: [Parameter("bench", .bench, default: Value.none, "benchmark for categories"),
-                   Parameter("lang", .language, default: Value.none, "language when ids and folders do not say"),
-                   Parameter("repeats", .choice(of: RepeatPolicy.self), default: .string("all"),
-                             "an item judged again (same model, question, turn, judge): all = every row counts "
-                               + "(FastChat show_result.py), mean = its rounds averaged, last = the last row")],
-        example: "let gpt4 = load judgments \"gpt-4_single.jsonl\" lang: \"de\"") { inv in
+        keywords: [
+            Parameter("bench", .bench, default: Value.none, "benchmark for categories"),
+            Parameter("lang", .language, default: Value.none, "language when ids and folders do not say"),
+            Parameter(
+                "repeats", .choice(of: RepeatPolicy.self), default: .string("all"),
+                "an item judged again (same model, question, turn, judge): all = every row counts "
+                    + "(FastChat show_result.py), mean = its rounds averaged, last = the last row")
+        ],
+        example: "let gpt4 = load judgments \"gpt-4_single.jsonl\" lang: \"de\""
+    ) { inv in
         let bench = inv.bench(ifGiven: "bench"), lang = inv.language(ifGiven: "lang")
         let repeats = inv.choice("repeats", as: RepeatPolicy.self), path = inv.session.openablePath(inv.string("path"))
         let set = try inv.lab { try JudgmentSet.load(path, bench: bench, lang: lang, repeats: repeats) }
@@ -329,50 +375,69 @@ extension CommandRegistry {
 
     static let score = CommandSpec(
         "score", category: "evaluation",
-        summary: "Mean scores by model, lang, category and/or turn, with counts and seeded bootstrap 95 % intervals; −1 excluded and counted.",
+        summary:
+            "Mean scores by model, lang, category and/or turn, with counts and seeded bootstrap 95 % intervals; −1 excluded and counted.",
         positionals: [Parameter("judgments", .object("judgments"), "judgments")],
-        keywords: [Parameter("by", .listOf(.choice(of: ScoreKey.self)),
-                             default: .list([.string("model"), .string("lang")]),
-                             "the columns to group by"),
-                   Parameter("keep_failed", .bool, default: .bool(false), "include −1 scores"),
-                   Parameter("answers", .object("answers"), default: Value.none, "answers: adds the language-mismatch rate"),
-                   seedKeyword],
-        example: "score j by: [\"model\", \"lang\"]") { inv in
+        keywords: [
+            Parameter(
+                "by", .listOf(.choice(of: ScoreKey.self)),
+                default: .list([.string("model"), .string("lang")]),
+                "the columns to group by"),
+            Parameter("keep_failed", .bool, default: .bool(false), "include −1 scores"),
+            Parameter("answers", .object("answers"), default: Value.none, "answers: adds the language-mismatch rate"),
+            seedKeyword
+        ],
+        example: "score j by: [\"model\", \"lang\"]"
+    ) { inv in
         let keys = inv.choices("by", as: ScoreKey.self)
         let seed = try inv.seed()
-        let table = ScoreAnalysis.score(inv.judgments("judgments"), by: keys, keepFailed: inv.bool("keep_failed"),
-                                        seed: seed,
-                                        answers: inv.object(ifGiven: "answers", as: AnswersObject.self)?.answers)
+        let table = ScoreAnalysis.score(
+            inv.judgments("judgments"), by: keys, keepFailed: inv.bool("keep_failed"),
+            seed: seed,
+            answers: inv.object(ifGiven: "answers", as: AnswersObject.self)?.answers)
         return .object(TableObject(table))
     }
 
     static let improvement = CommandSpec(
         "improvement", category: "evaluation",
-        summary: "Cross-lingual improvement: multilingual- minus monolingual-tuned score per language, in points and % of the 10-point scale.",
+        summary:
+            "Cross-lingual improvement: multilingual- minus monolingual-tuned score per language, in points and % of the 10-point scale.",
         positionals: [Parameter("judgments", .object("judgments"), "judgments of both kinds of model")],
-        keywords: [Parameter("multi", .stringList, "multilingually tuned model ids"),
-                   Parameter("mono", .stringList, "their monolingual counterparts, in the same order"),
-                   Parameter("datasets", .stringList, default: Value.none, "dataset label of each pair")],
-        example: "improvement j multi: [\"dense·lima·ENDEFRITES\"] mono: [\"dense·lima·EN\"]") { inv in
-        .object(TableObject(try inv.lab {
-            try ScoreAnalysis.improvement(inv.judgments("judgments"), multi: inv.strings("multi"),
-                                          mono: inv.strings("mono"),
-                                          datasets: inv.strings(ifGiven: "datasets"))
-        }))
+        keywords: [
+            Parameter("multi", .stringList, "multilingually tuned model ids"),
+            Parameter("mono", .stringList, "their monolingual counterparts, in the same order"),
+            Parameter("datasets", .stringList, default: Value.none, "dataset label of each pair")
+        ],
+        example: "improvement j multi: [\"dense·lima·ENDEFRITES\"] mono: [\"dense·lima·EN\"]"
+    ) { inv in
+        .object(
+            TableObject(
+                try inv.lab {
+                    try ScoreAnalysis.improvement(
+                        inv.judgments("judgments"), multi: inv.strings("multi"),
+                        mono: inv.strings("mono"),
+                        datasets: inv.strings(ifGiven: "datasets"))
+                }))
     }
 
     static let agreement = CommandSpec(
         "agreement", category: "evaluation",
-        summary: "Agreement of two judges on the same answers: Pearson, Spearman, Kendall τ, exact and ±1 agreement, Cohen's κ, per language.",
-        positionals: [Parameter("first", .object("judgments"), "one judge's judgments"),
-                      Parameter("second", .object("judgments"), "the other's")],
-        example: "agreement human gpt4") { inv in
+        summary:
+            "Agreement of two judges on the same answers: Pearson, Spearman, Kendall τ, exact and ±1 agreement, Cohen's κ, per language.",
+        positionals: [
+            Parameter("first", .object("judgments"), "one judge's judgments"),
+            Parameter("second", .object("judgments"), "the other's")
+        ],
+        example: "agreement human gpt4"
+    ) { inv in
         .object(TableObject(ScoreAnalysis.agreement(inv.judgments("first"), inv.judgments("second"))))
     }
 
     static let langid = CommandSpec(
-        "langid", category: "evaluation", summary: "The language of a text (EN, DE, FR, IT, ES), by the built-in identifier.",
-        positionals: [Parameter("text", .string, "some text")], example: "langid \"Wie spät ist es?\"") { inv in
+        "langid", category: "evaluation",
+        summary: "The language of a text (EN, DE, FR, IT, ES), by the built-in identifier.",
+        positionals: [Parameter("text", .string, "some text")], example: "langid \"Wie spät ist es?\""
+    ) { inv in
         .string(LanguageIdentifier.builtin.identify(inv.string("text"))?.rawValue ?? "unknown")
     }
 }

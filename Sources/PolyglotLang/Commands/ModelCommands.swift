@@ -12,11 +12,13 @@ public final class ModelObject: LabObject {
 
     public func display() -> String {
         let c = model.config, counts = model.parameterCounts
-        var lines = ["model \(model.name)",
-                     "  architecture  \(c.isMoE ? "Mixtral-style MoE, \(c.numLocalExperts) experts, top-\(c.numExpertsPerTok)" : "dense Llama-style")",
-                     "  shape         d_model \(c.hiddenSize), \(c.numHiddenLayers) layers, \(c.numAttentionHeads) heads (\(c.numKeyValueHeads) kv), ffn \(c.intermediateSize), context \(c.maxPositionEmbeddings)",
-                     "  vocabulary    \(c.vocabSize) (tokenizer: \(model.tokenizer.vocabSize) tokens, \(model.tokenizer.mergeCount) merges)",
-                     "  parameters    \(Self.millions(counts.total)) total, \(Self.millions(counts.active)) active per token"]
+        var lines = [
+            "model \(model.name)",
+            "  architecture  \(c.isMoE ? "Mixtral-style MoE, \(c.numLocalExperts) experts, top-\(c.numExpertsPerTok)" : "dense Llama-style")",
+            "  shape         d_model \(c.hiddenSize), \(c.numHiddenLayers) layers, \(c.numAttentionHeads) heads (\(c.numKeyValueHeads) kv), ffn \(c.intermediateSize), context \(c.maxPositionEmbeddings)",
+            "  vocabulary    \(c.vocabSize) (tokenizer: \(model.tokenizer.vocabSize) tokens, \(model.tokenizer.mergeCount) merges)",
+            "  parameters    \(Self.millions(counts.total)) total, \(Self.millions(counts.active)) active per token"
+        ]
         lines += model.provenance.map { "  \($0.key.padding(toLength: 13, withPad: " ", startingAt: 0)) \($0.value)" }
         return lines.joined(separator: "\n")
     }
@@ -31,14 +33,23 @@ public final class ModelObject: LabObject {
         case "params": return .int(model.parameterCounts.total)
         case "active_params": return .int(model.parameterCounts.active)
         case "history":
-            let rows: [[Table.Cell]] = model.history.map { [.text($0.run), .int($0.step), .text($0.split), .number($0.loss)] }
-            return .object(TableObject(Table(title: "training history of \(model.name)", columns: ["run", "step", "split", "loss"], rows: rows)))
+            let rows: [[Table.Cell]] = model.history.map {
+                [.text($0.run), .int($0.step), .text($0.split), .number($0.loss)]
+            }
+            return .object(
+                TableObject(
+                    Table(
+                        title: "training history of \(model.name)", columns: ["run", "step", "split", "loss"],
+                        rows: rows)))
         case "config":
             let c = model.config
-            return .record(Record([("vocab", .int(c.vocabSize)), ("d_model", .int(c.hiddenSize)), ("layers", .int(c.numHiddenLayers)),
-                                   ("heads", .int(c.numAttentionHeads)), ("kv_heads", .int(c.numKeyValueHeads)),
-                                   ("ffn", .int(c.intermediateSize)), ("context", .int(c.maxPositionEmbeddings)),
-                                   ("experts", .int(c.numLocalExperts)), ("top_k", .int(c.numExpertsPerTok))]))
+            return .record(
+                Record([
+                    ("vocab", .int(c.vocabSize)), ("d_model", .int(c.hiddenSize)), ("layers", .int(c.numHiddenLayers)),
+                    ("heads", .int(c.numAttentionHeads)), ("kv_heads", .int(c.numKeyValueHeads)),
+                    ("ffn", .int(c.intermediateSize)), ("context", .int(c.maxPositionEmbeddings)),
+                    ("experts", .int(c.numLocalExperts)), ("top_k", .int(c.numExpertsPerTok))
+                ]))
         default: return nil
         }
     }
@@ -54,18 +65,24 @@ extension CommandRegistry {
     static let complete = CommandSpec(
         "complete", category: "models",
         summary: "Continue a plain text (no chat template): what a base model learnt in pre-training.",
-        positionals: [Parameter("model", .object("model"), "a model"), Parameter("text", .string, "the beginning of a text")],
-        keywords: [Parameter("max_tokens", .int, default: .int(16), "tokens to add"),
-                   Parameter("temperature", .number, default: .float(0), "0 = greedy"), seedKeyword],
-        example: "complete base \"Die Hauptstadt von Österreich ist\"") { inv in
+        positionals: [
+            Parameter("model", .object("model"), "a model"), Parameter("text", .string, "the beginning of a text")
+        ],
+        keywords: [
+            Parameter("max_tokens", .int, default: .int(16), "tokens to add"),
+            Parameter("temperature", .number, default: .float(0), "0 = greedy"), seedKeyword
+        ],
+        example: "complete base \"Die Hauptstadt von Österreich ist\""
+    ) { inv in
         let model = inv.model("model")
         let seed = try inv.seed()
         let text = inv.string("text"), prompt = model.tokenizer.encode(text)
         guard !prompt.isEmpty else { throw inv.error("the text is empty", at: "text") }
         let end = model.template.endId
-        let options = GenerationOptions(maxNewTokens: inv.int("max_tokens"),
-                                        temperature: Float(inv.double("temperature")),
-                                        seed: seed, stopTokens: [end])
+        let options = GenerationOptions(
+            maxNewTokens: inv.int("max_tokens"),
+            temperature: Float(inv.double("temperature")),
+            seed: seed, stopTokens: [end])
         let result = try inv.lab { try model.transformer.generate(prompt: prompt, options: options) }
         let continuation = try inv.lab { try model.tokenizer.decode(result.tokens, skippingSpecial: true) }
         return .string(text + continuation)
@@ -77,29 +94,34 @@ extension CommandRegistry {
         positionals: [Parameter("model", .object("model"), "a model pre-trained on builtin:corpus")],
         example: "probe base",
         details: """
-        The benchmark's facts are stated in the corpus but held out of both instruction sets; a probe completes a
-        corpus-style prefix ("Die Hauptstadt von Österreich ist") and is correct when the continuation starts with
-        the fact word ("Wien"). 70 facts × 5 languages.
-        """) { inv in
+            The benchmark's facts are stated in the corpus but held out of both instruction sets; a probe completes a
+            corpus-style prefix ("Die Hauptstadt von Österreich ist") and is correct when the continuation starts with
+            the fact word ("Wien"). 70 facts × 5 languages.
+            """
+    ) { inv in
         let model = inv.model("model")
         return .object(TableObject(try inv.lab { try model.knowledgeCheck(Builtins.world.knowledgeProbes()) }))
     }
 
     static let loadModel = CommandSpec(
         "load model", category: "models",
-        summary: "Load a model folder (config.json, model.safetensors, tokenizer.json) or a builtin base (pre-trained on first use).",
+        summary:
+            "Load a model folder (config.json, model.safetensors, tokenizer.json) or a builtin base (pre-trained on first use).",
         positionals: [Parameter("path", .string, "a checkpoint folder, builtin:dense or builtin:moe")],
         example: "let base = load model builtin:dense",
         details: """
-        builtin:dense and builtin:moe are the miniature study's 7B and 8x7B: same width and depth, the MoE with 8
-        experts (top-2) the size of the dense FFN. Each is pre-trained on builtin:corpus the first time it is
-        loaded (a few minutes) and cached in ~/.cache/polyglot ($POLYGLOT_CACHE), keyed by its recipe.
-        """) { inv in
+            builtin:dense and builtin:moe are the miniature study's 7B and 8x7B: same width and depth, the MoE with 8
+            experts (top-2) the size of the dense FFN. Each is pre-trained on builtin:corpus the first time it is
+            loaded (a few minutes) and cached in ~/.cache/polyglot ($POLYGLOT_CACHE), keyed by its recipe.
+            """
+    ) { inv in
         let path = inv.string("path")
         if let name = Builtins.name(path) {
             guard let recipe = BaseModels.recipe(named: name) else {
-                throw inv.error("no builtin model '\(name)'", at: "path", notes: Suggest.note(for: name, in: Builtins.modelNames)
-                                    + ["expected builtin:dense or builtin:moe"])
+                throw inv.error(
+                    "no builtin model '\(name)'", at: "path",
+                    notes: Suggest.note(for: name, in: Builtins.modelNames)
+                        + ["expected builtin:dense or builtin:moe"])
             }
             let session = inv.session
             let (model, cached) = try inv.lab {
@@ -114,34 +136,46 @@ extension CommandRegistry {
 
     static let pretrain = CommandSpec(
         "pretrain", category: "models",
-        summary: "Pre-train a base model from scratch on the built-in corpus (tokenizer included), with a progress bar; cached by recipe.",
+        summary:
+            "Pre-train a base model from scratch on the built-in corpus (tokenizer included), with a progress bar; cached by recipe.",
         positionals: [Parameter("corpus", .choice(Choices(["builtin:corpus"])), "the built-in corpus")],
         keywords: [
-            Parameter("config", .record, default: .record(Record()),
-                      "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup"),
+            Parameter(
+                "config", .record, default: .record(Record()),
+                "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup"
+            ),
             Parameter("save", .string, default: Value.none, "write the model to this folder"),
-            seedKeyword,
+            seedKeyword
         ],
-        example: "let small = pretrain builtin:corpus config: {kind: \"dense\", sentences: 20000, steps: 100}") { inv in
+        example: "let small = pretrain builtin:corpus config: {kind: \"dense\", sentences: 20000, steps: 100}"
+    ) { inv in
         let r = inv.record("config")
         var recipe = PretrainRecipe(kind: r["kind"] == .string("moe") ? .moe : .dense)
         let fields: [(String, WritableKeyPath<PretrainRecipe, Int>)] = [
             ("sentences", \.corpusSentences), ("merges", \.merges), ("d_model", \.dModel), ("layers", \.layers),
             ("heads", \.heads), ("ffn", \.ffnHidden), ("context", \.context), ("experts", \.experts), ("top_k", \.topK),
-            ("steps", \.steps), ("batch", \.batchSize), ("warmup", \.warmupSteps)]
+            ("steps", \.steps), ("batch", \.batchSize), ("warmup", \.warmupSteps)
+        ]
         for (key, value) in r.fields {
             if key == "kind" {
-                guard value == .string("dense") || value == .string("moe") else { throw inv.error("kind must be \"dense\" or \"moe\"", at: "config") }
+                guard value == .string("dense") || value == .string("moe") else {
+                    throw inv.error("kind must be \"dense\" or \"moe\"", at: "config")
+                }
             } else if key == "lr" {
-                guard let lr = value.double, lr > 0 else { throw inv.error("lr must be a positive number", at: "config") }
+                guard let lr = value.double, lr > 0 else {
+                    throw inv.error("lr must be a positive number", at: "config")
+                }
                 recipe.learningRate = lr
             } else if let path = fields.first(where: { $0.0 == key })?.1 {
-                guard case .int(let n) = value, n > 0 else { throw inv.error("\(key) must be a positive integer", at: "config") }
+                guard case .int(let n) = value, n > 0 else {
+                    throw inv.error("\(key) must be a positive integer", at: "config")
+                }
                 recipe[keyPath: path] = n
             } else {
-                throw inv.error("unknown recipe field '\(key)'", at: "config",
-                                notes: Suggest.note(for: key, in: ["kind", "lr"] + fields.map(\.0))
-                                    + ["expected some of: kind, lr, \(fields.map(\.0).joined(separator: ", "))"])
+                throw inv.error(
+                    "unknown recipe field '\(key)'", at: "config",
+                    notes: Suggest.note(for: key, in: ["kind", "lr"] + fields.map(\.0))
+                        + ["expected some of: kind, lr, \(fields.map(\.0).joined(separator: ", "))"])
             }
         }
         if r["warmup"] == nil { recipe.warmupSteps = min(recipe.warmupSteps, max(1, recipe.steps / 10)) }
@@ -149,18 +183,21 @@ extension CommandRegistry {
         let session = inv.session
         let started = Date()
         let (model, cached) = try inv.lab {
-            try BaseModels.load(recipe, name: "pretrained-\(recipe.kind.rawValue)",
-                                shouldCancel: { Interrupt.isRequested },
-                                progress: inv.progress.pretraining)
+            try BaseModels.load(
+                recipe, name: "pretrained-\(recipe.kind.rawValue)",
+                shouldCancel: { Interrupt.isRequested },
+                progress: inv.progress.pretraining)
         }
         let losses = model.history.map(\.loss)
         let tail = losses.suffix(max(1, losses.count / 10))
-        session.emit("pre-trained \(recipe.kind.rawValue) (\(ModelObject.millions(model.parameterCounts.total)) parameters): "
-            + "\(recipe.steps) steps, loss \(ProgressReporter.fixed(losses.first ?? .nan, 3)) → "
-            + ProgressReporter.fixed(tail.reduce(0, +) / Double(tail.count), 3))
+        session.emit(
+            "pre-trained \(recipe.kind.rawValue) (\(ModelObject.millions(model.parameterCounts.total)) parameters): "
+                + "\(recipe.steps) steps, loss \(ProgressReporter.fixed(losses.first ?? .nan, 3)) → "
+                + ProgressReporter.fixed(tail.reduce(0, +) / Double(tail.count), 3))
         let wallTime = ProgressReporter.duration(Date().timeIntervalSince(started))
-        session.emit(cached ? "loaded from the cache (\(BaseModels.cacheDirectory.path))" : "\(wallTime) wall time",
-                     volatile: true)
+        session.emit(
+            cached ? "loaded from the cache (\(BaseModels.cacheDirectory.path))" : "\(wallTime) wall time",
+            volatile: true)
         if let dir = inv.string(ifGiven: "save") {
             try inv.lab { try model.save(to: session.resolve(dir)) }
             session.emit("saved to \(dir)")
@@ -170,14 +207,18 @@ extension CommandRegistry {
 
     static let newModel = CommandSpec(
         "new model", category: "models",
-        summary: "Write a fresh model folder of a preset (tiny-dense, tiny-moe, small-dense), byte-level tokenizer included.",
-        keywords: [Parameter("preset", .choice(Choices(ModelConfig.presetNames)), "an engine preset"),
-                   Parameter("out", .string, "the model folder to write"), seedKeyword],
+        summary:
+            "Write a fresh model folder of a preset (tiny-dense, tiny-moe, small-dense), byte-level tokenizer included.",
+        keywords: [
+            Parameter("preset", .choice(Choices(ModelConfig.presetNames)), "an engine preset"),
+            Parameter("out", .string, "the model folder to write"), seedKeyword
+        ],
         example: "new model preset: \"tiny-moe\" seed: 1 out: \"checkpoints/tiny-moe\"",
         details: """
-        The folder loads with `load model` and serves with `serve`. Its tokenizer is byte-level (the 256 bytes and the
-        chat tokens, no merges), and its vocabulary is the tokenizer's rather than the preset's; `show` says so.
-        """) { inv in
+            The folder loads with `load model` and serves with `serve`. Its tokenizer is byte-level (the 256 bytes and the
+            chat tokens, no merges), and its vocabulary is the tokenizer's rather than the preset's; `show` says so.
+            """
+    ) { inv in
         let seed = try inv.seed()
         let preset = inv.string("preset"), out = inv.string("out")
         let url = inv.session.resolve(out)
@@ -187,35 +228,44 @@ extension CommandRegistry {
             return model
         }
         let parameters = ModelObject.millions(model.parameterCounts.total)
-        inv.session.emit("wrote \(preset) (\(parameters) parameters, seed \(seed), byte-level tokenizer of "
-            + "\(model.tokenizer.vocabSize) tokens) to \(out)")
+        inv.session.emit(
+            "wrote \(preset) (\(parameters) parameters, seed \(seed), byte-level tokenizer of "
+                + "\(model.tokenizer.vocabSize) tokens) to \(out)")
         return .none
     }
 
     static let tune = CommandSpec(
         "tune", category: "models",
-        summary: "Instruction-tune a copy of MODEL on a dataset (loss on the assistant's replies only); the base is untouched.",
+        summary:
+            "Instruction-tune a copy of MODEL on a dataset (loss on the assistant's replies only); the base is untouched.",
         positionals: [Parameter("model", .object("model"), "the base model")],
         keywords: [
             Parameter("on", .object("dataset"), "the training data (a composition)"),
             Parameter("epochs", .int, default: .int(2), "passes over the data"),
             Parameter("lr", .number, default: .float(3e-4), "peak learning rate (warm-up 5 %, cosine to 0)"),
             Parameter("batch", .int, default: .int(16), "conversations per step"),
-            Parameter("lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
+            Parameter(
+                "lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
             Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
-            Parameter("system_prompt", .bool, default: Value.none, "prepend each example's language's system prompt (default: only when the context is ≥ 512 tokens)"),
-            Parameter("save", .string, default: Value.none,
-                      "write the tuned model to this folder, and checkpoints of the run while it trains"),
-            Parameter("checkpoint_every", .int, default: Value.none,
-                      "steps between checkpoints (default: about 30 s of work, in FLOPs); every epoch's end too"),
-            Parameter("resume", .string, default: Value.none,
-                      "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
-                      + "saves there unless save: says where"),
+            Parameter(
+                "system_prompt", .bool, default: Value.none,
+                "prepend each example's language's system prompt (default: only when the context is ≥ 512 tokens)"),
+            Parameter(
+                "save", .string, default: Value.none,
+                "write the tuned model to this folder, and checkpoints of the run while it trains"),
+            Parameter(
+                "checkpoint_every", .int, default: Value.none,
+                "steps between checkpoints (default: about 30 s of work, in FLOPs); every epoch's end too"),
+            Parameter(
+                "resume", .string, default: Value.none,
+                "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
+                    + "saves there unless save: says where"),
             Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
-            seedKeyword, .recipe,
+            seedKeyword, .recipe
         ],
         example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1\n"
-            + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}") { inv in
+            + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}"
+    ) { inv in
         let base = inv.model("model"), data = inv.dataset("on")
         var options = TuneOptions()
         options.epochs = inv.int("epochs")
@@ -240,9 +290,10 @@ extension CommandRegistry {
         let resume = inv.string(ifGiven: "resume").map(session.resolve)
         let saveDir = inv.string(ifGiven: "save") ?? inv.string(ifGiven: "resume")
         let (model, completed) = try inv.lab {
-            try base.tuned(name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
-                           dataProvenance: data.provenance.description, resume: resume, saveTo: saveDir.map(session.resolve),
-                           shouldCancel: { Interrupt.isRequested }, progress: inv.progress.tuning)
+            try base.tuned(
+                name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
+                dataProvenance: data.provenance.description, resume: resume, saveTo: saveDir.map(session.resolve),
+                shouldCancel: { Interrupt.isRequested }, progress: inv.progress.tuning)
         }
         let train = model.history.filter { $0.split == "train" && $0.run == name }
         let last = train.suffix(max(1, train.count / 10)).map(\.loss)
@@ -255,7 +306,10 @@ extension CommandRegistry {
         session.emit("\(ProgressReporter.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
         if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
         if let saveDir {
-            session.emit(completed ? "saved to \(saveDir)" : "saved to \(saveDir) with its optimizer state; continue with resume: \"\(saveDir)\"")
+            session.emit(
+                completed
+                    ? "saved to \(saveDir)"
+                    : "saved to \(saveDir) with its optimizer state; continue with resume: \"\(saveDir)\"")
         }
         return .object(ModelObject(model))
     }
@@ -263,27 +317,35 @@ extension CommandRegistry {
     static let chat = CommandSpec(
         "chat", category: "models",
         summary: "Talk to a model: one turn with TEXT, or a conversation in the REPL until an empty line.",
-        positionals: [Parameter("model", .object("model"), "a model"),
-                      Parameter("text", .string, default: Value.none, "the message (omit for an interactive conversation)")],
+        positionals: [
+            Parameter("model", .object("model"), "a model"),
+            Parameter("text", .string, default: Value.none, "the message (omit for an interactive conversation)")
+        ],
         keywords: [
-            Parameter("system", .string, default: Value.none, "system prompt (default: the one of the message's language, if the model was tuned with one)"),
+            Parameter(
+                "system", .string, default: Value.none,
+                "system prompt (default: the one of the message's language, if the model was tuned with one)"),
             Parameter("temperature", .number, default: .float(0), "0 = greedy"),
             Parameter("max_tokens", .int, default: .int(64), "longest reply"),
-            seedKeyword,
+            seedKeyword
         ],
-        example: "chat tuned \"Was ist die Hauptstadt von Italien?\"") { inv in
+        example: "chat tuned \"Was ist die Hauptstadt von Italien?\""
+    ) { inv in
         let model = inv.model("model"), session = inv.session
         let seed = try inv.seed()
         var messages: [Message] = []
         func turn(_ text: String) throws -> String {
-            if messages.isEmpty, let prompt = inv.string(ifGiven: "system")
-                ?? (model.usesSystemPrompt ? (LanguageIdentifier.builtin.identify(text) ?? .en).systemPrompt : nil) {
+            if messages.isEmpty,
+                let prompt = inv.string(ifGiven: "system")
+                    ?? (model.usesSystemPrompt ? (LanguageIdentifier.builtin.identify(text) ?? .en).systemPrompt : nil)
+            {
                 messages.append(Message(role: .system, content: prompt))
             }
             messages.append(Message(role: .user, content: text))
             let r = try inv.lab {
-                try model.reply(to: messages, temperature: inv.double("temperature"), seed: seed,
-                                maxTokens: inv.int("max_tokens"))
+                try model.reply(
+                    to: messages, temperature: inv.double("temperature"), seed: seed,
+                    maxTokens: inv.int("max_tokens"))
             }
             messages.append(Message(role: .assistant, content: r.text))
             return r.text
@@ -292,7 +354,9 @@ extension CommandRegistry {
             return .string(try turn(text))
         }
         guard let read = session.readLine else {
-            throw inv.error("chat without TEXT needs the interactive REPL", at: "text", notes: ["expected chat MODEL \"your message\""])
+            throw inv.error(
+                "chat without TEXT needs the interactive REPL", at: "text",
+                notes: ["expected chat MODEL \"your message\""])
         }
         session.emit("chatting with \(model.name) — an empty line ends the conversation")
         while let line = read("you> "), !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -303,11 +367,15 @@ extension CommandRegistry {
 
     static let logits = CommandSpec(
         "logits", category: "models",
-        summary: "Next-token logits after token ids (or a prompt) as a JSON array, to compare with another implementation.",
+        summary:
+            "Next-token logits after token ids (or a prompt) as a JSON array, to compare with another implementation.",
         positionals: [Parameter("model", .object("model"), "a model")],
-        keywords: [Parameter("ids", .listOf(.int), default: Value.none, "token ids, e.g. [1, 2, 3]"),
-                   Parameter("prompt", .string, default: Value.none, "text to encode instead of ids")],
-        example: "logits base ids: [1, 2, 3]") { inv in
+        keywords: [
+            Parameter("ids", .listOf(.int), default: Value.none, "token ids, e.g. [1, 2, 3]"),
+            Parameter("prompt", .string, default: Value.none, "text to encode instead of ids")
+        ],
+        example: "logits base ids: [1, 2, 3]"
+    ) { inv in
         let model = inv.model("model")
         var ids: [Int] = []
         if let given = inv.ints(ifGiven: "ids") {
@@ -315,7 +383,9 @@ extension CommandRegistry {
         } else if let p = inv.string(ifGiven: "prompt") {
             ids = model.tokenizer.encode(p)
         }
-        guard !ids.isEmpty else { throw inv.error("logits needs ids: or prompt:", notes: ["expected e.g. logits m ids: [1, 2, 3]"]) }
+        guard !ids.isEmpty else {
+            throw inv.error("logits needs ids: or prompt:", notes: ["expected e.g. logits m ids: [1, 2, 3]"])
+        }
         let values = try inv.lab { try model.transformer.nextTokenLogits(ids) }
         return .string("[" + values.map { "\($0)" }.joined(separator: ", ") + "]")
     }

@@ -54,9 +54,12 @@ public indirect enum ParameterType: Equatable {
     public static let languages = ParameterType.listOf(.language)
 
     /// A choice among the raw values of a lab enum (and their aliases, when `parse` reads some).
-    public static func choice<T: CaseIterable & RawRepresentable>(of type: T.Type,
-                                                                  parse: @escaping (String) -> T? = T.init(rawValue:))
-        -> ParameterType where T.RawValue == String {
+    public static func choice<T: CaseIterable & RawRepresentable>(
+        of type: T.Type,
+        parse: @escaping (String) -> T? = T.init(rawValue:)
+    )
+        -> ParameterType where T.RawValue == String
+    {
         .choice(Choices(type, parse: parse))
     }
 
@@ -109,9 +112,10 @@ public indirect enum ParameterType: Equatable {
         case (.choice(let choices), .string(let word)): return try choices.pick(word)
         case (.language, .string(let word)): return try Choices.languages.pick(word)
         case (.listOf(let itemType), .list(let items)):
-            return .list(try items.enumerated().map { i, item in
-                do { return try itemType.conform(item) } catch let m as Mismatch { throw Mismatch.item(i, m) }
-            })
+            return .list(
+                try items.enumerated().map { i, item in
+                    do { return try itemType.conform(item) } catch let m as Mismatch { throw Mismatch.item(i, m) }
+                })
         case (.either(let types), _):
             // A word near one of the choices is more likely a typo of it than a value of another type.
             var wrongWord: Mismatch?

@@ -19,26 +19,32 @@ extension CommandRegistry {
     static let plot = CommandSpec(
         "plot", category: "figures",
         summary: "Draw a table as a figure: an SVG file with to:, else inline in the terminal.",
-        positionals: [Parameter("data", .any, "a table, a list of tables with the same columns, or a model (its loss curves)")],
+        positionals: [
+            Parameter("data", .any, "a table, a list of tables with the same columns, or a model (its loss curves)")
+        ],
         keywords: [
-            Parameter("kind", .choice(of: PlotKind.self, parse: PlotKind.parse), default: .string("bars"),
-                      "bars per group, paired bars with differences, diverging around zero, radar per category, "
-                          + "heatmap grid, loss lines"),
+            Parameter(
+                "kind", .choice(of: PlotKind.self, parse: PlotKind.parse), default: .string("bars"),
+                "bars per group, paired bars with differences, diverging around zero, radar per category, "
+                    + "heatmap grid, loss lines"),
             Parameter("x", .string, default: Value.none, "column along the x axis (default: the first text column)"),
             Parameter("group", .string, default: Value.none, "column whose values make the bars, polygons or lines"),
-            Parameter("value", .string, default: Value.none,
-                      "numeric column to draw (default: the table's estimate, e.g. score's mean with its 95% CI "
-                          + "as error bars; else the only numeric column left)"),
+            Parameter(
+                "value", .string, default: Value.none,
+                "numeric column to draw (default: the table's estimate, e.g. score's mean with its 95% CI "
+                    + "as error bars; else the only numeric column left)"),
             Parameter("title", .string, default: Value.none, "figure title"),
             Parameter("y_range", .list, default: Value.none, "fixed value range, e.g. [1, 10]"),
             Parameter("to", .string, default: Value.none, "write an SVG file here"),
-            Parameter("volatile", .bool, default: .bool(false), "do not check the figure's bytes on replay"),
+            Parameter("volatile", .bool, default: .bool(false), "do not check the figure's bytes on replay")
         ],
-        example: "plot scores kind: \"bars\" x: \"lang\" group: \"model\" to: \"scores.svg\"") { inv in
+        example: "plot scores kind: \"bars\" x: \"lang\" group: \"model\" to: \"scores.svg\""
+    ) { inv in
         let table = try plotTable(inv)
-        var spec = PlotSpec(kind: inv.choice("kind", as: PlotKind.self), x: inv.string(ifGiven: "x"),
-                            group: inv.string(ifGiven: "group"), value: inv.string(ifGiven: "value"),
-                            title: inv.string(ifGiven: "title") ?? (table.title.isEmpty ? nil : table.title))
+        var spec = PlotSpec(
+            kind: inv.choice("kind", as: PlotKind.self), x: inv.string(ifGiven: "x"),
+            group: inv.string(ifGiven: "group"), value: inv.string(ifGiven: "value"),
+            title: inv.string(ifGiven: "title") ?? (table.title.isEmpty ? nil : table.title))
         if let r = inv.list(ifGiven: "y_range") {
             guard r.count == 2, let lo = r[0].double, let hi = r[1].double, lo < hi else {
                 throw inv.error("y_range must be [low, high] with low < high", at: "y_range")
@@ -52,7 +58,9 @@ extension CommandRegistry {
             try inv.lab { try atomicWrite(data, to: session.resolve(path)) }
             session.emit(figureLine(path: path, fingerprint: Plot.fingerprint(data)), volatile: inv.bool("volatile"))
         } else {
-            let text = try inv.lab { try Plot.terminal(table, spec, width: session.terminalWidth ?? 80, color: session.color) }
+            let text = try inv.lab {
+                try Plot.terminal(table, spec, width: session.terminalWidth ?? 80, color: session.color)
+            }
             session.emit(text)
         }
         return .none
@@ -69,13 +77,15 @@ extension CommandRegistry {
             for x in xs {
                 switch x {
                 case .object(let t as TableObject): tables.append(t.table)
-                case .object(let m as ModelObject): if case .object(let t as TableObject)? = m.field("history") { tables.append(t.table) }
+                case .object(let m as ModelObject):
+                    if case .object(let t as TableObject)? = m.field("history") { tables.append(t.table) }
                 default: throw inv.error("plot takes tables or models, found \(x.typeName) in the list", at: "data")
                 }
             }
             guard let first = tables.first else { throw inv.error("nothing to plot: the list is empty", at: "data") }
             guard tables.allSatisfy({ $0.columns == first.columns }) else {
-                throw inv.error("the tables have different columns", at: "data", notes: ["expected tables with the same columns"])
+                throw inv.error(
+                    "the tables have different columns", at: "data", notes: ["expected tables with the same columns"])
             }
             let shared = tables.allSatisfy { $0.estimate == first.estimate } ? first.estimate : nil
             return Table(title: first.title, columns: first.columns, rows: tables.flatMap(\.rows), estimate: shared)

@@ -22,15 +22,17 @@ public struct ProgressReporter {
 
     public func pretraining(_ p: PretrainProgress) {
         guard p.step > 0 else { return show(p.phase + " …") }
-        show(Self.bar(p.step, p.totalSteps) + " \(p.phase) · step \(p.step)/\(p.totalSteps)"
-            + " · loss \(Self.fixed(p.loss, 3)) · \(Int(p.tokensPerSecond)) tok/s"
-            + " · ETA \(Self.duration(p.secondsLeft))")
+        show(
+            Self.bar(p.step, p.totalSteps) + " \(p.phase) · step \(p.step)/\(p.totalSteps)"
+                + " · loss \(Self.fixed(p.loss, 3)) · \(Int(p.tokensPerSecond)) tok/s"
+                + " · ETA \(Self.duration(p.secondsLeft))")
     }
 
     func tuning(_ p: TuneProgress) {
-        show(Self.bar(p.step, p.totalSteps) + " step \(p.step)/\(p.totalSteps) · epoch \(p.epoch)"
-            + " · loss \(Self.fixed(p.loss, 3))" + (p.validationLoss.map { " · val \(Self.fixed($0, 3))" } ?? "")
-            + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(Self.duration(p.secondsLeft))")
+        show(
+            Self.bar(p.step, p.totalSteps) + " step \(p.step)/\(p.totalSteps) · epoch \(p.epoch)"
+                + " · loss \(Self.fixed(p.loss, 3))" + (p.validationLoss.map { " · val \(Self.fixed($0, 3))" } ?? "")
+                + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(Self.duration(p.secondsLeft))")
     }
 
     static func bar(_ done: Int, _ total: Int, width: Int = 20) -> String {

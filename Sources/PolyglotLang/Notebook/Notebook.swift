@@ -24,8 +24,10 @@ public struct NotebookCell: Equatable {
     /// Line number (1-based) of the first code line in the file.
     public var firstCodeLine: Int
 
-    public init(title: String? = nil, code: [String], output: [OutputLine] = [], trailingBlankLines: Int = 0,
-                hasMarker: Bool = true, firstCodeLine: Int = 0) {
+    public init(
+        title: String? = nil, code: [String], output: [OutputLine] = [], trailingBlankLines: Int = 0,
+        hasMarker: Bool = true, firstCodeLine: Int = 0
+    ) {
         self.title = title
         self.code = code
         self.output = output
@@ -112,19 +114,23 @@ public struct Notebook: Equatable {
         let rest = line.dropFirst("# polyglot notebook v".count)
         let versionText = rest.prefix { $0.isNumber }
         guard let version = Int(versionText) else {
-            throw PolyglotError.syntax("malformed notebook header", at: Span(file: file, line: 1, column: 1, length: line.count),
-                                       notes: ["expected '# polyglot notebook v1 · seed N'"])
+            throw PolyglotError.syntax(
+                "malformed notebook header", at: Span(file: file, line: 1, column: 1, length: line.count),
+                notes: ["expected '# polyglot notebook v1 · seed N'"])
         }
         guard version <= formatVersion else {
-            throw PolyglotError.syntax("notebook format v\(version) is newer than this polyglot (it reads v\(formatVersion))",
-                                       at: Span(file: file, line: 1, column: 1, length: line.count))
+            throw PolyglotError.syntax(
+                "notebook format v\(version) is newer than this polyglot (it reads v\(formatVersion))",
+                at: Span(file: file, line: 1, column: 1, length: line.count))
         }
         guard let r = line.range(of: "seed ") else { return nil }
         let digits = line[r.upperBound...].prefix { $0.isNumber }
         guard let seed = UInt64(digits) else {
-            throw PolyglotError.syntax("malformed seed in notebook header",
-                                       at: Span(file: file, line: 1, column: line.distance(from: line.startIndex, to: r.upperBound) + 1, length: 1),
-                                       notes: ["expected a non-negative integer after 'seed'"])
+            throw PolyglotError.syntax(
+                "malformed seed in notebook header",
+                at: Span(
+                    file: file, line: 1, column: line.distance(from: line.startIndex, to: r.upperBound) + 1, length: 1),
+                notes: ["expected a non-negative integer after 'seed'"])
         }
         return seed
     }
@@ -162,7 +168,9 @@ public struct Notebook: Equatable {
     /// The notebook as replay compares it: volatile output lines left out.
     public func renderForComparison() -> [String] {
         var copy = self
-        for i in copy.cells.indices { copy.cells[i].output.removeAll { if case .volatile = $0 { true } else { false } } }
+        for i in copy.cells.indices {
+            copy.cells[i].output.removeAll { if case .volatile = $0 { true } else { false } }
+        }
         return copy.render().split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 }

@@ -33,7 +33,8 @@ public enum NotebookRunner {
 /// A unified diff (`---`/`+++`/`@@` hunks with 3 lines of context) from the standard library's
 /// longest-common-subsequence difference.
 public enum UnifiedDiff {
-    public static func make(old: [String], new: [String], oldName: String, newName: String, context: Int = 3) -> String {
+    public static func make(old: [String], new: [String], oldName: String, newName: String, context: Int = 3) -> String
+    {
         let diff = new.difference(from: old)
         var removed = Set<Int>(), inserted = Set<Int>()
         for change in diff {
@@ -62,7 +63,8 @@ public enum UnifiedDiff {
             var end = firstChange
             // Extend the hunk while the next change is within 2×context lines.
             while true {
-                guard let next = script[(end + 1)...].firstIndex(where: { $0.0 != " " }), next - end <= 2 * context else { break }
+                guard let next = script[(end + 1)...].firstIndex(where: { $0.0 != " " }), next - end <= 2 * context
+                else { break }
                 end = next
             }
             let stop = min(script.count, end + context + 1)

@@ -41,8 +41,10 @@ enum Arithmetic {
         }
     }
 
-    private static func numeric(_ op: BinaryOperator, _ a: Value, _ b: Value, _ span: Span,
-                                _ floatOp: (Double, Double) -> Double) throws -> Value {
+    private static func numeric(
+        _ op: BinaryOperator, _ a: Value, _ b: Value, _ span: Span,
+        _ floatOp: (Double, Double) -> Double
+    ) throws -> Value {
         if case let (.int(x), .int(y)) = (a, b) {
             let (r, overflow): (Int, Bool)
             switch op {
@@ -50,8 +52,11 @@ enum Arithmetic {
             case .subtract: (r, overflow) = x.subtractingReportingOverflow(y)
             default: (r, overflow) = x.multipliedReportingOverflow(by: y)
             }
-            if overflow { throw PolyglotError.runtime("integer overflow in '\(op.rawValue)'", at: span,
-                                                       notes: ["write one operand as a number, e.g. 2.0, to compute in floating point"]) }
+            if overflow {
+                throw PolyglotError.runtime(
+                    "integer overflow in '\(op.rawValue)'", at: span,
+                    notes: ["write one operand as a number, e.g. 2.0, to compute in floating point"])
+            }
             return .int(r)
         }
         guard let x = a.double, let y = b.double else { throw mismatch(op, a, b, span) }
@@ -76,7 +81,9 @@ enum Arithmetic {
     }
 
     private static func mismatch(_ op: BinaryOperator, _ a: Value, _ b: Value, _ span: Span) -> PolyglotError {
-        PolyglotError.runtime("cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)", at: span,
-                              notes: ["expected two numbers\(op == .add ? ", two strings, two lists, two answers or two judgments" : "")"])
+        PolyglotError.runtime(
+            "cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)", at: span,
+            notes: ["expected two numbers\(op == .add ? ", two strings, two lists, two answers or two judgments" : "")"]
+        )
     }
 }

@@ -36,7 +36,9 @@ public struct Completer {
         }
 
         var start = chars.count
-        while start > 0, chars[start - 1].isLetter || chars[start - 1].isNumber || chars[start - 1] == "_" { start -= 1 }
+        while start > 0, chars[start - 1].isLetter || chars[start - 1].isNumber || chars[start - 1] == "_" {
+            start -= 1
+        }
         let word = String(chars[start...])
         let before = String(chars[..<start])
         let statement = before.split(separator: ";").last.map(String.init) ?? ""
@@ -82,9 +84,10 @@ public struct Completer {
         let words = statement[..<colon].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "=" || $0 == "(" })
             .map(String.init)
         guard let keyword = words.last,
-              let headIndex = words.lastIndex(where: { session.isCallable($0) }),
-              let spec = command(head: words[headIndex], following: Array(words[(headIndex + 1)...])),
-              let parameter = spec.keywords.first(where: { $0.name == keyword }) else { return nil }
+            let headIndex = words.lastIndex(where: { session.isCallable($0) }),
+            let spec = command(head: words[headIndex], following: Array(words[(headIndex + 1)...])),
+            let parameter = spec.keywords.first(where: { $0.name == keyword })
+        else { return nil }
         switch parameter.type {
         case .choice(let c), .listOf(.choice(let c)): return c.names
         case .language, .listOf(.language): return Choices.languages.names
@@ -96,14 +99,17 @@ public struct Completer {
         let expanded = UserHome.expandingTilde(partial)
         let dirPart = expanded.contains("/") ? String(expanded[...expanded.lastIndex(of: "/")!]) : ""
         let prefix = String(expanded.dropFirst(dirPart.count))
-        let dirURL = dirPart.hasPrefix("/") ? URL(fileURLWithPath: dirPart) : session.resolve(dirPart.isEmpty ? "." : dirPart)
+        let dirURL =
+            dirPart.hasPrefix("/") ? URL(fileURLWithPath: dirPart) : session.resolve(dirPart.isEmpty ? "." : dirPart)
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: dirURL.path)) ?? []
         let shownDir = String(partial.dropLast(prefix.count))
-        let matches = entries.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().map { name -> String in
-            var isDir: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: dirURL.appendingPathComponent(name).path, isDirectory: &isDir)
-            return shownDir + name + (isDir.boolValue ? "/" : "")
-        }
+        let matches = entries.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted()
+            .map { name -> String in
+                var isDir: ObjCBool = false
+                _ = FileManager.default.fileExists(
+                    atPath: dirURL.appendingPathComponent(name).path, isDirectory: &isDir)
+                return shownDir + name + (isDir.boolValue ? "/" : "")
+            }
         return Completion(wordStart: start, candidates: matches)
     }
 }

@@ -48,15 +48,17 @@ final class Interpreter {
             return .none
         case .assign(let name, let e, let span):
             guard lookup(name) != nil else {
-                throw PolyglotError.runtime("cannot assign to '\(name)': it is not defined", at: span,
-                                            notes: ["expected 'let \(name) = …' to define it first"])
+                throw PolyglotError.runtime(
+                    "cannot assign to '\(name)': it is not defined", at: span,
+                    notes: ["expected 'let \(name) = …' to define it first"])
             }
             assign(name, try evaluate(e))
             return .none
         case .function(let decl):
             if session.registry.commands[decl.name] != nil || !session.registry.subcommands(of: decl.name).isEmpty {
-                throw PolyglotError.runtime("'\(decl.name)' is a command and cannot be redefined", at: decl.span,
-                                            notes: ["expected another function name"])
+                throw PolyglotError.runtime(
+                    "'\(decl.name)' is a command and cannot be redefined", at: decl.span,
+                    notes: ["expected another function name"])
             }
             session.functions[decl.name] = decl
             return .none
@@ -68,8 +70,9 @@ final class Interpreter {
             case .record(let r): items = r.keys.map { .string($0) }
             case .string(let str): items = str.map { .string(String($0)) }
             default:
-                throw PolyglotError.runtime("cannot loop over \(seq.typeName)", at: sequence.span,
-                                            notes: ["expected a list, a record or a string"])
+                throw PolyglotError.runtime(
+                    "cannot loop over \(seq.typeName)", at: sequence.span,
+                    notes: ["expected a list, a record or a string"])
             }
             for item in items {
                 try checkInterrupt(span)
@@ -99,8 +102,9 @@ final class Interpreter {
 
     private func checkBindable(_ name: String, _ span: Span) throws {
         if session.registry.commands[name] != nil || !session.registry.subcommands(of: name).isEmpty {
-            throw PolyglotError.runtime("'\(name)' is a command name and cannot be a variable", at: span,
-                                        notes: ["expected another name, e.g. '\(name)_1' or 'my_\(name)'"])
+            throw PolyglotError.runtime(
+                "'\(name)' is a command name and cannot be a variable", at: span,
+                notes: ["expected another name, e.g. '\(name)_1' or 'my_\(name)'"])
         }
     }
 
@@ -148,10 +152,12 @@ final class Interpreter {
             return .string(s)
         case .variable(let name, let span):
             if let v = lookup(name) { return v }
-            let known = Array(session.globals.keys) + (frames.last.map { Array($0.keys) } ?? [])
+            let known =
+                Array(session.globals.keys) + (frames.last.map { Array($0.keys) } ?? [])
                 + Array(session.functions.keys) + session.registry.headWords
-            throw PolyglotError.runtime("unknown variable '\(name)'", at: span,
-                                        notes: Suggest.note(for: name, in: known))
+            throw PolyglotError.runtime(
+                "unknown variable '\(name)'", at: span,
+                notes: Suggest.note(for: name, in: known))
         case .list(let items, _):
             return .list(try items.map(evaluate))
         case .record(let fields, _):
@@ -161,12 +167,14 @@ final class Interpreter {
             case .int(let i):
                 let (r, overflow) = 0.subtractingReportingOverflow(i)
                 if overflow {
-                    throw PolyglotError.runtime("integer overflow in '-'", at: span,
-                                                notes: ["write the operand as a number, e.g. 2.0, to use floats"])
+                    throw PolyglotError.runtime(
+                        "integer overflow in '-'", at: span,
+                        notes: ["write the operand as a number, e.g. 2.0, to use floats"])
                 }
                 return .int(r)
             case .float(let d): return .float(-d)
-            case let v: throw PolyglotError.runtime("cannot negate \(v.typeName)", at: span, notes: ["expected a number"])
+            case let v:
+                throw PolyglotError.runtime("cannot negate \(v.typeName)", at: span, notes: ["expected a number"])
             }
         case .not(let x, _):
             return .bool(!(try condition(x)))
@@ -205,12 +213,14 @@ final class Interpreter {
 
     private func update(_ base: Value, with changes: Value, _ baseSpan: Span, _ changesSpan: Span) throws -> Value {
         guard case .record(var record) = base else {
-            throw PolyglotError.runtime("'with' updates a record, not \(base.typeName)", at: baseSpan,
-                                        notes: ["expected a record on the left, e.g. recipe with {seed: 2}"])
+            throw PolyglotError.runtime(
+                "'with' updates a record, not \(base.typeName)", at: baseSpan,
+                notes: ["expected a record on the left, e.g. recipe with {seed: 2}"])
         }
         guard case .record(let fields) = changes else {
-            throw PolyglotError.runtime("'with' takes a record of fields, not \(changes.typeName)", at: changesSpan,
-                                        notes: ["expected e.g. recipe with {seed: 2}"])
+            throw PolyglotError.runtime(
+                "'with' takes a record of fields, not \(changes.typeName)", at: changesSpan,
+                notes: ["expected e.g. recipe with {seed: 2}"])
         }
         for (key, value) in fields.fields { record[key] = Optional(value) }
         return .record(record)
@@ -219,8 +229,9 @@ final class Interpreter {
     private func condition(_ e: Expr) throws -> Bool {
         let v = try evaluate(e)
         guard case .bool(let b) = v else {
-            throw PolyglotError.runtime("condition is \(v.typeName), not a boolean", at: e.span,
-                                        notes: ["expected true or false, e.g. 'len(xs) > 0'"])
+            throw PolyglotError.runtime(
+                "condition is \(v.typeName), not a boolean", at: e.span,
+                notes: ["expected true or false, e.g. 'len(xs) > 0'"])
         }
         return b
     }
@@ -229,15 +240,18 @@ final class Interpreter {
         switch v {
         case .record(let r):
             if let f = r[name] { return f }
-            throw PolyglotError.runtime("record has no field '\(name)'", at: span,
-                                        notes: Suggest.note(for: name, in: r.keys) + ["fields: \(r.keys.joined(separator: ", "))"])
+            throw PolyglotError.runtime(
+                "record has no field '\(name)'", at: span,
+                notes: Suggest.note(for: name, in: r.keys) + ["fields: \(r.keys.joined(separator: ", "))"])
         case .object(let o):
             if let f = o.field(name) { return f }
-            throw PolyglotError.runtime("\(o.typeName) has no field '\(name)'", at: span,
-                                        notes: Suggest.note(for: name, in: o.fieldNames)
-                                            + ["fields: \(o.fieldNames.joined(separator: ", "))"])
+            throw PolyglotError.runtime(
+                "\(o.typeName) has no field '\(name)'", at: span,
+                notes: Suggest.note(for: name, in: o.fieldNames)
+                    + ["fields: \(o.fieldNames.joined(separator: ", "))"])
         default:
-            throw PolyglotError.runtime("\(v.typeName) has no fields", at: span, notes: ["expected a record or an object"])
+            throw PolyglotError.runtime(
+                "\(v.typeName) has no fields", at: span, notes: ["expected a record or an object"])
         }
     }
 
@@ -246,8 +260,9 @@ final class Interpreter {
         case (.list(let xs), .int(let k)):
             let j = k < 0 ? xs.count + k : k
             guard xs.indices.contains(j) else {
-                throw PolyglotError.runtime("index \(k) is out of range for a list of \(xs.count)", at: span,
-                                            notes: ["expected an index from \(-xs.count) to \(xs.count - 1)"])
+                throw PolyglotError.runtime(
+                    "index \(k) is out of range for a list of \(xs.count)", at: span,
+                    notes: ["expected an index from \(-xs.count) to \(xs.count - 1)"])
             }
             return xs[j]
         case (.string(let s), .int(let k)):
@@ -260,8 +275,9 @@ final class Interpreter {
         case (.record, .string(let key)), (.object, .string(let key)):
             return try field(of: v, key, span)
         default:
-            throw PolyglotError.runtime("cannot index \(v.typeName) with \(i.typeName)", at: span,
-                                        notes: ["expected list[integer], string[integer] or record[\"field\"]"])
+            throw PolyglotError.runtime(
+                "cannot index \(v.typeName) with \(i.typeName)", at: span,
+                notes: ["expected list[integer], string[integer] or record[\"field\"]"])
         }
     }
 
@@ -275,8 +291,9 @@ final class Interpreter {
             return try spec.run(try spec.bind(rest, at: span, session: session, evaluate: evaluate))
         }
         let known = Array(session.functions.keys) + session.registry.headWords
-        throw PolyglotError.runtime("unknown command or function '\(name)'", at: span,
-                                    notes: Suggest.note(for: name, in: known))
+        throw PolyglotError.runtime(
+            "unknown command or function '\(name)'", at: span,
+            notes: Suggest.note(for: name, in: known))
     }
 
     /// `load dataset …`: a head word plus a bare sub-command word as first argument.
@@ -287,12 +304,14 @@ final class Interpreter {
         let words = subs.map { String($0.name.dropFirst(name.count + 1)) }
         if let first = args.first, first.label == nil, let word = CommandSpec.bareWord(first.value) {
             if let spec = session.registry.commands["\(name) \(word)"] { return spec }
-            throw PolyglotError.runtime("unknown '\(name)' kind '\(word)'", at: first.span,
-                                        notes: Suggest.note(for: word, in: words)
-                                            + ["expected one of: \(words.map { "\(name) \($0)" }.joined(separator: ", "))"])
+            throw PolyglotError.runtime(
+                "unknown '\(name)' kind '\(word)'", at: first.span,
+                notes: Suggest.note(for: word, in: words)
+                    + ["expected one of: \(words.map { "\(name) \($0)" }.joined(separator: ", "))"])
         }
-        throw PolyglotError.runtime("'\(name)' needs a kind", at: span,
-                                    notes: ["expected one of: \(words.map { "\(name) \($0)" }.joined(separator: ", "))"])
+        throw PolyglotError.runtime(
+            "'\(name)' needs a kind", at: span,
+            notes: ["expected one of: \(words.map { "\(name) \($0)" }.joined(separator: ", "))"])
     }
 
     private func callFunction(_ decl: FunctionDecl, _ args: [CallArgument], _ span: Span) throws -> Value {
@@ -302,9 +321,10 @@ final class Interpreter {
             let name: String
             if let label = a.label {
                 guard decl.parameters.contains(where: { $0.name == label }) else {
-                    throw PolyglotError.runtime("function '\(decl.name)' has no parameter '\(label):'", at: a.span,
-                                                notes: Suggest.note(for: label, in: decl.parameters.map(\.name))
-                                                    + expected)
+                    throw PolyglotError.runtime(
+                        "function '\(decl.name)' has no parameter '\(label):'", at: a.span,
+                        notes: Suggest.note(for: label, in: decl.parameters.map(\.name))
+                            + expected)
                 }
                 name = label
             } else {
@@ -316,18 +336,21 @@ final class Interpreter {
                 name = decl.parameters[i].name
             }
             if given[name] != nil {
-                throw PolyglotError.runtime("argument '\(name)' of '\(decl.name)' is given twice", at: a.span,
-                                            notes: ["it is already given by position"] + expected)
+                throw PolyglotError.runtime(
+                    "argument '\(name)' of '\(decl.name)' is given twice", at: a.span,
+                    notes: ["it is already given by position"] + expected)
             }
             given[name] = a
         }
         if let missing = decl.parameters.first(where: { given[$0.name] == nil && $0.defaultValue == nil }) {
-            throw PolyglotError.runtime("function '\(decl.name)' needs its argument '\(missing.name)'", at: span,
-                                        notes: expected)
+            throw PolyglotError.runtime(
+                "function '\(decl.name)' needs its argument '\(missing.name)'", at: span,
+                notes: expected)
         }
         guard frames.count < Interpreter.maxCalls else {
-            throw PolyglotError.runtime("too many nested calls (more than \(Interpreter.maxCalls))", at: span,
-                                        notes: ["a function probably calls itself without end"])
+            throw PolyglotError.runtime(
+                "too many nested calls (more than \(Interpreter.maxCalls))", at: span,
+                notes: ["a function probably calls itself without end"])
         }
         var frame: [String: Value] = [:]
         for p in decl.parameters {

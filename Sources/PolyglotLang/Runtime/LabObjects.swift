@@ -15,7 +15,8 @@ public final class TableObject: LabObject {
         switch name {
         case "title": return .string(table.title)
         case "columns": return .list(table.columns.map { .string($0) })
-        case "rows": return .list(table.rows.map { row in .record(Record(zip(table.columns, row).map { ($0, Value($1)) })) })
+        case "rows":
+            return .list(table.rows.map { row in .record(Record(zip(table.columns, row).map { ($0, Value($1)) })) })
         case "notes": return .list(table.notes.map { .string($0) })
         default: return nil
         }

@@ -58,8 +58,10 @@ public final class Session {
     private var sourceLines: [String: [Int: String]] = [:]
     private lazy var interpreter = Interpreter(session: self)
 
-    public init(seed: UInt64 = 0, registry: CommandRegistry = .standard(),
-                baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+    public init(
+        seed: UInt64 = 0, registry: CommandRegistry = .standard(),
+        baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ) {
         self.registry = registry
         initialSeed = seed
         self.seed = seed
@@ -105,9 +107,10 @@ public final class Session {
         Interrupt.clear()
         remember(source, file: file, firstLine: firstLine)
         do {
-            let stmts = try Parser.parse(source, file: file, firstLine: firstLine, isCallable: isCallable,
-                                         commandNames: registry.headWords, isVariable: { self.globals[$0] != nil },
-                                         functionNames: Array(functions.keys))
+            let stmts = try Parser.parse(
+                source, file: file, firstLine: firstLine, isCallable: isCallable,
+                commandNames: registry.headWords, isVariable: { self.globals[$0] != nil },
+                functionNames: Array(functions.keys))
             try interpreter.runTopLevel(stmts)
             return CellResult(output: captured, error: nil)
         } catch let e as PolyglotError {

@@ -25,7 +25,8 @@ public enum Stdlib {
         return try names.map { name in
             let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
             guard let data = FileManager.default.contents(atPath: path),
-                  let text = String(data: data, encoding: .utf8) else {
+                let text = String(data: data, encoding: .utf8)
+            else {
                 throw PolyglotError.runtime("cannot read '\(path)' as UTF-8 text", at: nil)
             }
             return Source(file: path, text: text)

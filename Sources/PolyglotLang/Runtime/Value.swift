@@ -44,7 +44,8 @@ public struct Record: Equatable {
     public var keys: [String] { fields.map(\.key) }
 
     public static func == (a: Record, b: Record) -> Bool {
-        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        a.fields.count == b.fields.count
+            && zip(a.fields, b.fields).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 }
 

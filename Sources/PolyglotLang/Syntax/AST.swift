@@ -46,8 +46,8 @@ public indirect enum Expr {
     public var span: Span {
         switch self {
         case .literal(_, let s), .interpolated(_, let s), .variable(_, let s), .list(_, let s), .record(_, let s),
-             .negate(_, let s), .not(_, let s), .update(_, _, let s), .field(_, _, let s), .index(_, _, let s),
-             .call(_, _, let s), .ifElse(_, _, _, let s):
+            .negate(_, let s), .not(_, let s), .update(_, _, let s), .field(_, _, let s), .index(_, _, let s),
+            .call(_, _, let s), .ifElse(_, _, _, let s):
             return s
         case .chain(let first, let links):
             return links.last?.span ?? first.span

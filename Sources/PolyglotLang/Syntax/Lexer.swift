@@ -64,8 +64,10 @@ public struct Lexer {
     static func continuesLine(_ kind: TokenKind) -> Bool {
         switch kind {
         case .symbol(let s):
-            return [.comma, .colon, .equal, .equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual,
-                    .plus, .minus, .star, .slash, .percent, .dot].contains(s)
+            return [
+                .comma, .colon, .equal, .equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual,
+                .plus, .minus, .star, .slash, .percent, .dot
+            ].contains(s)
         case .keyword(let k): return [.and, .or, .not].contains(k)
         default: return false
         }
@@ -98,13 +100,15 @@ public struct Lexer {
         }
         func make(_ kind: TokenKind) -> Token {
             let text = String(chars[start..<i])
-            return Token(kind: kind, text: text, span: span(line: startLine, column: startColumn, length: text.count),
-                         spaceBefore: spaceBefore)
+            return Token(
+                kind: kind, text: text, span: span(line: startLine, column: startColumn, length: text.count),
+                spaceBefore: spaceBefore)
         }
         if c == "\n" {
             _ = advance()
-            return Token(kind: .newline, text: "\\n", span: span(line: startLine, column: startColumn, length: 1),
-                         spaceBefore: spaceBefore)
+            return Token(
+                kind: .newline, text: "\\n", span: span(line: startLine, column: startColumn, length: 1),
+                spaceBefore: spaceBefore)
         }
         if c.isNumber && c.isASCII { return make(try number(startLine: startLine, startColumn: startColumn)) }
         if c.isLetter || c == "_" {
@@ -130,9 +134,10 @@ public struct Lexer {
             return make(.symbol(two))
         }
         guard let sym = Symbol(rawValue: String(c)) else {
-            throw PolyglotError.syntax("unexpected character '\(c)'",
-                                       at: span(line: startLine, column: startColumn, length: 1),
-                                       notes: ["expected a name, a number, a string, an operator or a bracket"])
+            throw PolyglotError.syntax(
+                "unexpected character '\(c)'",
+                at: span(line: startLine, column: startColumn, length: 1),
+                notes: ["expected a name, a number, a string, an operator or a bracket"])
         }
         switch sym {
         case .lparen, .lbracket, .lbrace: nesting.append(c)
@@ -163,9 +168,10 @@ public struct Lexer {
         let text = String(chars[start..<i]).replacingOccurrences(of: "_", with: "")
         if isFloat, let d = Double(text) { return .float(d) }
         if let v = Int(text) { return .int(v) }
-        throw PolyglotError.syntax("number '\(text)' is out of range",
-                                   at: span(line: startLine, column: startColumn, length: i - start),
-                                   notes: ["expected an integer between \(Int.min) and \(Int.max)"])
+        throw PolyglotError.syntax(
+            "number '\(text)' is out of range",
+            at: span(line: startLine, column: startColumn, length: i - start),
+            notes: ["expected an integer between \(Int.min) and \(Int.max)"])
     }
 
     private mutating func string(startLine: Int, startColumn: Int) throws -> String {
@@ -177,8 +183,9 @@ public struct Lexer {
             if !atEnd { _ = advance() }
         }
         guard peek() == "\"" else {
-            throw PolyglotError.syntax("unterminated string", at: span(line: startLine, column: startColumn, length: 1),
-                                       notes: ["expected a closing '\"' on the same line"])
+            throw PolyglotError.syntax(
+                "unterminated string", at: span(line: startLine, column: startColumn, length: 1),
+                notes: ["expected a closing '\"' on the same line"])
         }
         let content = String(chars[contentStart..<i])
         _ = advance()

@@ -41,8 +41,10 @@ public struct Parser {
 
     /// `isCallable` says which names are commands or functions defined earlier in the session, `isVariable`
     /// which are its variables; `commandNames` and `functionNames` feed the "did you mean" of unknown names.
-    public init(tokens: [Token], isCallable: @escaping (String) -> Bool, commandNames: [String],
-                isVariable: @escaping (String) -> Bool = { _ in false }, functionNames: [String] = []) {
+    public init(
+        tokens: [Token], isCallable: @escaping (String) -> Bool, commandNames: [String],
+        isVariable: @escaping (String) -> Bool = { _ in false }, functionNames: [String] = []
+    ) {
         self.tokens = tokens
         self.isCallable = isCallable
         self.isVariable = isVariable
@@ -50,13 +52,16 @@ public struct Parser {
         self.functionNames = functionNames
     }
 
-    public static func parse(_ source: String, file: String, firstLine: Int = 1,
-                             isCallable: @escaping (String) -> Bool = { _ in false },
-                             commandNames: [String] = [], isVariable: @escaping (String) -> Bool = { _ in false },
-                             functionNames: [String] = []) throws -> [Stmt] {
+    public static func parse(
+        _ source: String, file: String, firstLine: Int = 1,
+        isCallable: @escaping (String) -> Bool = { _ in false },
+        commandNames: [String] = [], isVariable: @escaping (String) -> Bool = { _ in false },
+        functionNames: [String] = []
+    ) throws -> [Stmt] {
         let tokens = try Lexer.tokenize(source, file: file, firstLine: firstLine)
-        var parser = Parser(tokens: tokens, isCallable: isCallable, commandNames: commandNames,
-                            isVariable: isVariable, functionNames: functionNames)
+        var parser = Parser(
+            tokens: tokens, isCallable: isCallable, commandNames: commandNames,
+            isVariable: isVariable, functionNames: functionNames)
         return try parser.program()
     }
 
@@ -115,8 +120,9 @@ public struct Parser {
         depth += 1
         guard limit.allows(depth) else {
             depth -= 1
-            throw PolyglotError.syntax("expression nested too deeply", at: t.span,
-                                       notes: [limit.explanation, "split it with 'let' into smaller steps"])
+            throw PolyglotError.syntax(
+                "expression nested too deeply", at: t.span,
+                notes: [limit.explanation, "split it with 'let' into smaller steps"])
         }
     }
 
@@ -148,8 +154,9 @@ public struct Parser {
         case .newline, .eof: return
         case .symbol(.semicolon), .symbol(.rbrace): return
         default:
-            throw PolyglotError.syntax("expected end of statement, found \(describe(current))", at: current.span,
-                                       notes: ["put one statement per line, or separate them with ';'"])
+            throw PolyglotError.syntax(
+                "expected end of statement, found \(describe(current))", at: current.span,
+                notes: ["put one statement per line, or separate them with ';'"])
         }
     }
 
@@ -185,8 +192,9 @@ public struct Parser {
             _ = advance()
             let variable = try expectIdentifier("a loop variable after 'for'")
             guard isKeyword(.in) else {
-                throw PolyglotError.syntax("expected 'in' after the loop variable, found \(describe(current))",
-                                           at: current.span)
+                throw PolyglotError.syntax(
+                    "expected 'in' after the loop variable, found \(describe(current))",
+                    at: current.span)
             }
             _ = advance()
             declaredVariables.insert(variable.text)
@@ -201,11 +209,13 @@ public struct Parser {
             return .assign(start.text, try expression(), start.span)
         }
         if start.kind == .identifier, !isCallable(start.text), !declaredFunctions.contains(start.text),
-           peek().text != "with", [.identifier, .builtinRef, .string].contains(peek().kind) || peek().kind.isNumber {
+            peek().text != "with", [.identifier, .builtinRef, .string].contains(peek().kind) || peek().kind.isNumber
+        {
             let candidates = commandNames + Keyword.allCases.map(\.rawValue) + Array(declaredFunctions)
-            throw PolyglotError.syntax("unknown command '\(start.text)'", at: start.span,
-                                       notes: Suggest.note(for: start.text, in: candidates)
-                                           + ["expected a command, 'let', 'fn', 'for', 'if' or an expression"])
+            throw PolyglotError.syntax(
+                "unknown command '\(start.text)'", at: start.span,
+                notes: Suggest.note(for: start.text, in: candidates)
+                    + ["expected a command, 'let', 'fn', 'for', 'if' or an expression"])
         }
         return .expression(try expression())
     }
@@ -295,7 +305,7 @@ public struct Parser {
 
     private static let comparisons: [Symbol: BinaryOperator] = [
         .equalEqual: .equal, .bangEqual: .notEqual, .less: .less, .lessEqual: .lessEqual,
-        .greater: .greater, .greaterEqual: .greaterEqual,
+        .greater: .greater, .greaterEqual: .greaterEqual
     ]
 
     private mutating func comparison(_ nb: Bool) throws -> Expr {
@@ -314,8 +324,10 @@ public struct Parser {
         while isSymbol(.plus) || isSymbol(.minus) {
             try rejectAmbiguousMinus()
             let t = advance()
-            links.append(ChainLink(op: t.kind == .symbol(.plus) ? .add : .subtract, operand: try multiplicative(nb),
-                                   span: t.span))
+            links.append(
+                ChainLink(
+                    op: t.kind == .symbol(.plus) ? .add : .subtract, operand: try multiplicative(nb),
+                    span: t.span))
         }
         return links.isEmpty ? first : .chain(first, links)
     }
@@ -323,13 +335,17 @@ public struct Parser {
     /// `f a -1` could be `f(a - 1)` or `f(a, -1)`; `f a - 1` and `f a-1` are the subtraction.
     private func rejectAmbiguousMinus() throws {
         guard isSymbol(.minus), inCommandArguments > 0, current.spaceBefore, !peek().spaceBefore,
-              peek().kind != .newline else { return }
-        throw PolyglotError.syntax("'-' after a space but not before its operand is ambiguous here", at: current.span,
-                                   notes: ["write 'a - 1' to subtract, or 'a, -1' to pass -1 as another argument"])
+            peek().kind != .newline
+        else { return }
+        throw PolyglotError.syntax(
+            "'-' after a space but not before its operand is ambiguous here", at: current.span,
+            notes: ["write 'a - 1' to subtract, or 'a, -1' to pass -1 as another argument"])
     }
 
-    private static let multiplicatives: [Symbol: BinaryOperator] = [.star: .multiply, .slash: .divide,
-                                                                     .percent: .remainder]
+    private static let multiplicatives: [Symbol: BinaryOperator] = [
+        .star: .multiply, .slash: .divide,
+        .percent: .remainder
+    ]
 
     private mutating func multiplicative(_ nb: Bool) throws -> Expr {
         let first = try unary(nb)
@@ -370,10 +386,13 @@ public struct Parser {
                 e = .field(e, name.text, name.span)
             } else if isSymbol(.lbracket) {
                 if current.spaceBefore, inCommandArguments > 0 {
-                    throw PolyglotError.syntax("'[' after a space is ambiguous in a command's arguments",
-                                               at: current.span,
-                                               notes: ["write 'xs[0]' (no space) to index, or 'xs, [0]' to pass "
-                                                   + "the list as another argument"])
+                    throw PolyglotError.syntax(
+                        "'[' after a space is ambiguous in a command's arguments",
+                        at: current.span,
+                        notes: [
+                            "write 'xs[0]' (no space) to index, or 'xs, [0]' to pass "
+                                + "the list as another argument"
+                        ])
                 }
                 let t = advance()
                 let outer = insideBrackets()
@@ -466,7 +485,8 @@ public struct Parser {
     /// misspelt command or function; say which, rather than "expected end of statement".
     private func rejectUnknownName(_ t: Token) throws {
         guard inCommandArguments == 0, current.spaceBefore, !parameters.contains(t.text),
-              !declaredVariables.contains(t.text), !isVariable(t.text) else { return }
+            !declaredVariables.contains(t.text), !isVariable(t.text)
+        else { return }
         switch current.kind {
         case .identifier where !isSymbol(.colon, peek()) && !(current.text == "with" && atRecordUpdate): break
         case .int, .float, .string, .builtinRef, .symbol(.lparen): break
@@ -474,15 +494,18 @@ public struct Parser {
         }
         let functions = Array(declaredFunctions) + functionNames
         if let command = Suggest.closest(to: t.text, in: commandNames) {
-            throw PolyglotError.syntax("unknown name '\(t.text)' — did you mean the command '\(command)'?",
-                                       at: t.span)
+            throw PolyglotError.syntax(
+                "unknown name '\(t.text)' — did you mean the command '\(command)'?",
+                at: t.span)
         }
         if let function = Suggest.closest(to: t.text, in: functions) {
-            throw PolyglotError.syntax("unknown name '\(t.text)' — did you mean the function '\(function)'?",
-                                       at: t.span)
+            throw PolyglotError.syntax(
+                "unknown name '\(t.text)' — did you mean the function '\(function)'?",
+                at: t.span)
         }
-        throw PolyglotError.syntax("unknown name '\(t.text)'", at: t.span,
-                                   notes: ["expected a command or a function before its arguments"])
+        throw PolyglotError.syntax(
+            "unknown name '\(t.text)'", at: t.span,
+            notes: ["expected a command or a function before its arguments"])
     }
 
     private mutating func recordLiteral() throws -> Expr {
@@ -569,17 +592,21 @@ public struct Parser {
         let continues: Bool
         switch next.kind {
         case .symbol(let s):
-            continues = Self.comparisons[s] != nil || [.plus, .star, .slash, .percent, .dot].contains(s)
+            continues =
+                Self.comparisons[s] != nil || [.plus, .star, .slash, .percent, .dot].contains(s)
                 || (s == .minus && next.spaceBefore == afterNext.spaceBefore) || (s == .lbracket && !next.spaceBefore)
         case .keyword(let kw): continues = kw == .and || kw == .or
         case .identifier: continues = next.text == "with" && afterNext.kind != .symbol(.colon)
         default: continues = false
         }
         guard continues else { return }
-        throw PolyglotError.syntax("a space between '\(name.text)' and '(' makes the rest of the line its argument",
-                                   at: current.span,
-                                   notes: ["write '\(name.text)(…) \(next.text) …' to use the result, or "
-                                       + "'\(name.text) ((…) \(next.text) …)' for one argument"])
+        throw PolyglotError.syntax(
+            "a space between '\(name.text)' and '(' makes the rest of the line its argument",
+            at: current.span,
+            notes: [
+                "write '\(name.text)(…) \(next.text) …' to use the result, or "
+                    + "'\(name.text) ((…) \(next.text) …)' for one argument"
+            ])
     }
 
     private mutating func argument(noBrace: Bool, after previous: [CallArgument]) throws -> CallArgument {
@@ -593,8 +620,9 @@ public struct Parser {
             return CallArgument(label: t.text, value: try expression(noBrace: noBrace), span: t.span)
         }
         if previous.contains(where: { $0.label != nil }) {
-            throw PolyglotError.syntax("positional argument after keyword arguments", at: t.span,
-                                       notes: ["expected 'name: value' or the end of the command"])
+            throw PolyglotError.syntax(
+                "positional argument after keyword arguments", at: t.span,
+                notes: ["expected 'name: value' or the end of the command"])
         }
         let value = try expression(noBrace: noBrace)
         return CallArgument(label: nil, value: value, span: value.span)
@@ -632,26 +660,32 @@ public struct Parser {
                 case "t": text.append("\t")
                 case "\"", "\\", "{", "}": text.append(n)
                 default:
-                    throw PolyglotError.syntax("unknown escape '\\\(n)' in string",
-                                               at: Span(file: t.span.file, line: t.span.start.line,
-                                                        column: baseColumn + i, length: 2),
-                                               notes: ["expected one of \\n \\t \\\" \\\\ \\{ \\}"])
+                    throw PolyglotError.syntax(
+                        "unknown escape '\\\(n)' in string",
+                        at: Span(
+                            file: t.span.file, line: t.span.start.line,
+                            column: baseColumn + i, length: 2),
+                        notes: ["expected one of \\n \\t \\\" \\\\ \\{ \\}"])
                 }
                 i += 2
             } else if c == "{" {
                 guard let close = chars[(i + 1)...].firstIndex(of: "}") else {
-                    throw PolyglotError.syntax("expected '}' to close the interpolation",
-                                               at: Span(file: t.span.file, line: t.span.start.line,
-                                                        column: baseColumn + i, length: 1),
-                                               notes: ["write \\{ for a literal brace"])
+                    throw PolyglotError.syntax(
+                        "expected '}' to close the interpolation",
+                        at: Span(
+                            file: t.span.file, line: t.span.start.line,
+                            column: baseColumn + i, length: 1),
+                        notes: ["write \\{ for a literal brace"])
                 }
                 if !text.isEmpty { parts.append(.text(text)) }
                 text = ""
                 let inner = String(chars[(i + 1)..<close])
-                let tokens = try Lexer.tokenize(inner, file: t.span.file, firstLine: t.span.start.line,
-                                                firstColumn: baseColumn + i + 1)
-                var sub = Parser(tokens: tokens, isCallable: isCallable, commandNames: commandNames,
-                                 isVariable: isVariable, functionNames: functionNames)
+                let tokens = try Lexer.tokenize(
+                    inner, file: t.span.file, firstLine: t.span.start.line,
+                    firstColumn: baseColumn + i + 1)
+                var sub = Parser(
+                    tokens: tokens, isCallable: isCallable, commandNames: commandNames,
+                    isVariable: isVariable, functionNames: functionNames)
                 sub.declaredFunctions = declaredFunctions
                 sub.declaredVariables = declaredVariables
                 sub.parameters = parameters
@@ -659,8 +693,9 @@ public struct Parser {
                 sub.depth = depth
                 let e = try sub.expression()
                 if sub.current.kind != .eof {
-                    throw PolyglotError.syntax("expected '}' after the interpolated expression, found \(sub.describe(sub.current))",
-                                               at: sub.current.span)
+                    throw PolyglotError.syntax(
+                        "expected '}' after the interpolated expression, found \(sub.describe(sub.current))",
+                        at: sub.current.span)
                 }
                 parts.append(.expr(e))
                 i = close + 1
