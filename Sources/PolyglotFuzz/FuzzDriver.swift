@@ -193,12 +193,14 @@ public final class FuzzDriver {
     private func runChild(_ arguments: [String], stderr: URL) throws -> WorkerOutcome {
         let child = try WorkerProcess(executable: launcher.executable, arguments: arguments, stderrFile: stderr)
         var lastStarted: Int?
-        var killed = false
+        var killed = false, finished = false
         while true {
             var timedOut = false
-            let limit = lastStarted == nil ? options.setupTimeout : options.timeout
+            // Start-up and exit (on a loaded machine, seconds) get the set-up allowance; each input the hang limit.
+            let limit = lastStarted == nil || finished ? options.setupTimeout : options.timeout
             if let line = child.nextLine(within: limit, timedOut: &timedOut) {
                 if let index = Int(line) { lastStarted = index }
+                if line == FuzzWorker.finished { finished = true }
                 continue
             }
             if timedOut {

@@ -48,7 +48,8 @@ public enum FuzzWorker {
         return Mutator(corpus: seeds.map(\.bytes), dialect: target.dialect)
     }
 
-    /// Runs inputs `range` of the run with `seed`, writing "INDEX\n" to `progress` before each one.
+    /// Runs inputs `range` of the run with `seed`, writing "INDEX\n" to `progress` before each one and
+    /// `finished` after the last.
     public static func run(
         _ target: any FuzzTarget, seed: UInt64, range: Range<Int>, progress: FileHandle,
         injection: FuzzInjection? = nil
@@ -65,5 +66,9 @@ public enum FuzzWorker {
             }
             _ = target.run(mutator.input(seed: seed, index: index))
         }
+        progress.write(Data("\(FuzzWorker.finished)\n".utf8))
     }
+
+    /// The progress line after the last input: the process's exit is no longer timed as an input.
+    public static let finished = "done"
 }

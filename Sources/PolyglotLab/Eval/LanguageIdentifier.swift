@@ -11,6 +11,12 @@ public struct LanguageIdentifier: Sendable {
     private var counts: [Lang: [String: Int]] = [:]
     private var totals: [Lang: [Int]] = [:]
     private var vocabulary: [Int] = Array(repeating: 0, count: 5)
+    /// The trained languages, in the order of the rows below.
+    private var languages: [Lang] = []
+    /// Per seen n-gram, its smoothed log-probability in each language (one lookup scores all of them).
+    private var logProbabilities: [String: [Double]] = [:]
+    /// Per order n, the log-probability of an n-gram a language never saw.
+    private var unseenLogProbabilities: [[Double]] = []
 
     /// An identifier trained on `samples` (several texts per language).
     public init(samples: [Lang: [String]]) { train(samples: samples) }
@@ -41,23 +47,35 @@ public struct LanguageIdentifier: Sendable {
         var seen = Array(repeating: Set<String>(), count: 5)
         for c in counts.values { for g in c.keys { seen[g.count].insert(g) } }
         vocabulary = seen.map(\.count)
+        tabulate()
+    }
+
+    /// The log-probabilities `scores` reads, from the counts.
+    private mutating func tabulate() {
+        languages = counts.keys.sorted()
+        let denominators = languages.map { lang in
+            (0..<5).map { n in Double(totals[lang]?[n] ?? 0) + Self.alpha * Double(vocabulary[n] + 1) }
+        }
+        unseenLogProbabilities = (0..<5).map { n in denominators.map { log(Self.alpha / $0[n]) } }
+        var table: [String: [Double]] = [:]
+        for (row, lang) in languages.enumerated() {
+            for (gram, count) in counts[lang] ?? [:] {
+                var entry = table[gram] ?? unseenLogProbabilities[gram.count]
+                entry[row] = log((Double(count) + Self.alpha) / denominators[row][gram.count])
+                table[gram] = entry
+            }
+        }
+        logProbabilities = table
     }
 
     /// Log-likelihood of `text` per trained language, highest first.
     public func scores(_ text: String) -> [(lang: Lang, logLikelihood: Double)] {
-        var grams: [String: Int] = [:]
-        Self.forEachGram(text) { _, g in grams[g, default: 0] += 1 }
-        return counts.keys.sorted().map { lang in
-            let c = counts[lang] ?? [:], t = totals[lang] ?? []
-            var s = 0.0
-            for (g, k) in grams {
-                let n = g.count
-                s +=
-                    Double(k)
-                    * log((Double(c[g] ?? 0) + Self.alpha) / (Double(t[n]) + Self.alpha * Double(vocabulary[n] + 1)))
-            }
-            return (lang, s)
-        }.sorted { $0.logLikelihood > $1.logLikelihood }
+        var sums = [Double](repeating: 0, count: languages.count)
+        Self.forEachGram(text) { n, gram in
+            let logProbability = logProbabilities[gram] ?? unseenLogProbabilities[n]
+            for row in sums.indices { sums[row] += logProbability[row] }
+        }
+        return zip(languages, sums).map { (lang: $0, logLikelihood: $1) }.sorted { $0.logLikelihood > $1.logLikelihood }
     }
 
     /// The most likely language, or nil when the text has no letters or nothing was trained.
