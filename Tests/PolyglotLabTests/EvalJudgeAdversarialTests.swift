@@ -120,4 +120,66 @@ final class EvalJudgeAdversarialTests: XCTestCase {
                       + "(mean \(String(format: "%.1f", mean))), e.g. \(misses.prefix(2).joined(separator: "; "))")
         }
     }
+
+    func checks(_ q: BenchQuestion, _ t: Int, _ answer: String, lenient: Bool = false) -> BuiltinVerdict {
+        BuiltinJudge(lenient: lenient).judge(q, answer: answer, turn: t + 1)
+    }
+
+    func testEveryReferenceOfTheBenchmarkPassesEveryCheck() {
+        var failures: [String] = []
+        for q in bench.questions {
+            XCTAssertEqual(q.truth.count, q.turns.count, q.id)
+            for t in q.turns.indices {
+                let v = checks(q, t, q.reference[t])
+                guard let c = v.checks, v.score == 10, c.fact, c.factAny, c.wrongFacts == 0, c.form, !c.echo,
+                      c.answerLang == nil || c.answerLang == q.lang else {
+                    failures.append("\(q.id) turn \(t + 1) «\(q.reference[t])»: \(v.explanation)")
+                    continue
+                }
+            }
+        }
+        XCTAssert(failures.isEmpty, "\(failures.count) references fail: \(failures.prefix(3).joined(separator: "; "))")
+    }
+
+    func testTheChecksTellTheRightFactInAnotherLanguageFromAWrongAnswer() {
+        for lang in [Lang.de, .fr] {
+            let q = question(151, lang), t = 0
+            let wrongFact = otherFacts(of: q, turn: t, in: Self.capitals)[0]
+            let translated = checks(q, t, translated(q, t)).checks!
+            XCTAssertTrue(translated.factAny, "\(lang)")
+            XCTAssertEqual(translated.answerLang, .en)
+            XCTAssertEqual(translated.wrongFacts, 0)
+            let wrong = checks(q, t, replacingFact(q, t, with: wrongFact)).checks!
+            XCTAssertFalse(wrong.fact || wrong.factAny, "\(lang)")
+            XCTAssertEqual(wrong.wrongFacts, 1)
+            XCTAssertEqual(wrong.answerLang, lang)
+            let drowned = checks(q, t, q.reference[t] + " " + replacingFact(q, t, with: wrongFact)).checks!
+            XCTAssertTrue(drowned.fact)
+            XCTAssertEqual(drowned.wrongFacts, 1)
+            let echo = checks(q, t, q.turns[t])
+            XCTAssertTrue(echo.checks!.echo)
+            XCTAssertFalse(echo.checks!.fact)
+            XCTAssertEqual(echo.score, 2)
+            XCTAssertTrue(echo.explanation.hasSuffix("Rating: [[2]]"), echo.explanation)
+        }
+        // The list of numbers: the English answer states the run in English only; the German one in German.
+        let list = question(121, .de)
+        let english = checks(list, 0, translated(list, 0))
+        XCTAssertEqual([english.checks!.fact, english.checks!.factAny], [false, true])
+        XCTAssertEqual(english.score, 3)
+        XCTAssertEqual(checks(list, 0, list.reference[0]).score, 10)
+    }
+
+    func testTheLenientVariantReadsPastLanguageAndForm() {
+        let q = question(151, .de), sum = question(111, .fr)
+        XCTAssertEqual(checks(q, 0, translated(q, 0), lenient: true).score, 10)
+        XCTAssertEqual(checks(q, 0, translated(q, 0)).score, 3)
+        let digits = String(WorldVocabulary.numbers.firstIndex { $0[.fr] == sum.keyWords[0] }!)
+        XCTAssertEqual(checks(sum, 0, digits, lenient: true).score, 10)
+        XCTAssertEqual(checks(sum, 0, digits).score, 7)
+        // Still not fooled by candidates or echoes.
+        let wrong = otherFacts(of: q, turn: 0, in: Self.capitals)
+        XCTAssertEqual(checks(q, 0, q.reference[0] + " " + replacingFact(q, 0, with: wrong[0]), lenient: true).score, 3)
+        XCTAssertEqual(checks(q, 0, q.turns[0], lenient: true).score, 2)
+    }
 }

@@ -15,9 +15,12 @@ public struct BenchQuestion: Equatable, Sendable {
     /// Per turn, the word a correct answer must contain in the question's language (`key_words`, a Polyglot
     /// extension of question.jsonl written for the built-in benchmark; empty when unknown).
     public var keyWords: [String]
+    /// Per turn, the fact a correct answer states and the form asked for (`truth` in question.jsonl, a Polyglot
+    /// extension written for the built-in benchmark; empty when unknown). With it the built-in judge checks answers.
+    public var truth: [TurnFact]
 
     public init(id: String, category: String, lang: Lang, turns: [String], reference: [String] = [], referenceAnswer: [String]? = nil,
-                keyWords: [String] = []) {
+                keyWords: [String] = [], truth: [TurnFact] = []) {
         self.id = id
         self.category = category
         self.lang = lang
@@ -25,6 +28,7 @@ public struct BenchQuestion: Equatable, Sendable {
         self.reference = reference
         self.referenceAnswer = referenceAnswer
         self.keyWords = keyWords
+        self.truth = truth
     }
 
     /// Categories judged with the reference answer (FastChat `NEED_REF_CATS`).
@@ -162,7 +166,18 @@ public struct Benchmark: Sendable {
                 guard !turns.isEmpty else { throw EvalError(file: questionFile.path, line: r.line, "expected at least one turn") }
                 let reference = r.object["reference"] == nil ? [] : try r.strings("reference", in: questionFile.path)
                 let keyWords = r.object["key_words"] == nil ? [] : try r.strings("key_words", in: questionFile.path)
-                loaded.append(BenchQuestion(id: id, category: category, lang: lang, turns: turns, reference: reference, keyWords: keyWords))
+                var truth: [TurnFact] = []
+                if let value = r.object["truth"] {
+                    guard let list = value as? [Any], list.count == turns.count,
+                          let facts = Optional(list.compactMap(TurnFact.init(json:))), facts.count == list.count else {
+                        throw EvalError(file: questionFile.path, line: r.line, "expected `truth` to be one "
+                            + "{\"kind\", \"index\", \"form\", \"quoted\"} per turn (kind one of "
+                            + FactKind.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                    }
+                    truth = facts
+                }
+                loaded.append(BenchQuestion(id: id, category: category, lang: lang, turns: turns, reference: reference,
+                                            keyWords: keyWords, truth: truth))
             } catch let e as EvalError { problems.append(e) }
         }
         let refs = loadReferenceAnswers(dir.appendingPathComponent("reference_answer"), problems: &problems)
@@ -254,6 +269,7 @@ extension Benchmark {
                 var record: [String: Any] = ["question_id": q.id, "category": q.category, "turns": q.turns]
                 if !q.reference.isEmpty { record["reference"] = q.reference }
                 if !q.keyWords.isEmpty { record["key_words"] = q.keyWords }
+                if !q.truth.isEmpty { record["truth"] = q.truth.map(\.jsonObject) }
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
                 return String(decoding: data, as: UTF8.self)
             }

@@ -14,9 +14,11 @@ public struct SingleJudgment: Equatable, Sendable {
     public var tstamp: Double
     public var lang: Lang
     public var category: String
+    /// The built-in judge's checks (`checks` in the JSONL, a Polyglot extension); nil for other judges.
+    public var checks: AnswerChecks?
 
     public init(questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
-                turn: Int, tstamp: Double, lang: Lang, category: String) {
+                turn: Int, tstamp: Double, lang: Lang, category: String, checks: AnswerChecks? = nil) {
         self.questionID = questionID
         self.model = model
         self.judge = judge
@@ -27,13 +29,17 @@ public struct SingleJudgment: Equatable, Sendable {
         self.tstamp = tstamp
         self.lang = lang
         self.category = category
+        self.checks = checks
     }
 
     public var failed: Bool { score == -1 }
 
     var jsonObject: [String: Any] {
-        ["question_id": jsonQuestionID(questionID), "model": model, "judge": judge, "user_prompt": userPrompt,
-         "judgment": judgment, "score": score.rounded() == score ? Int(score) as Any : score, "turn": turn, "tstamp": tstamp]
+        var object: [String: Any] = [
+            "question_id": jsonQuestionID(questionID), "model": model, "judge": judge, "user_prompt": userPrompt,
+            "judgment": judgment, "score": score.rounded() == score ? Int(score) as Any : score, "turn": turn, "tstamp": tstamp]
+        if let checks { object["checks"] = checks.jsonObject }
+        return object
     }
 }
 
@@ -230,10 +236,19 @@ public struct JudgmentSet: Sendable {
                         warnings.append(EvalError(file: url.path, line: r.line,
                                                   "score \(String(format: "%g", score)) is outside 1–10; kept"))
                     }
+                    var checks: AnswerChecks?
+                    if let value = r.object["checks"] {
+                        checks = AnswerChecks(json: value)
+                        if checks == nil {
+                            warnings.append(EvalError(file: url.path, line: r.line, "expected `checks` to be {\"fact\": "
+                                + "bool, \"fact_any\": bool, \"wrong_facts\": count, \"answer_lang\": a language or "
+                                + "\"short\", \"form\": bool, \"echo\": bool}; the judgment is kept without checks"))
+                        }
+                    }
                     single.append(SingleJudgment(
                         questionID: id, model: try r.string("model", in: url.path), judge: judge,
                         userPrompt: (r.object["user_prompt"] as? String) ?? "", judgment: (r.object["judgment"] as? String) ?? "",
-                        score: score, turn: turn, tstamp: tstamp, lang: lang, category: category))
+                        score: score, turn: turn, tstamp: tstamp, lang: lang, category: category, checks: checks))
                 }
             } catch let e as EvalError { warnings.append(e) }
         }
