@@ -52,6 +52,45 @@ public struct JudgePrompt: Equatable, Sendable {
     public var template: String
     public var outputFormat: String
 
+    /// The values a filled prompt was made from: the template's placeholders matched back against `filled`, each
+    /// up to the next literal text of the template (how a judgment's `user_prompt` keeps the judged answer).
+    /// nil when `filled` does not follow the template.
+    public func values(in filled: String) -> [String: String]? {
+        // The template as alternating literal text and placeholder names: literal, name, literal, name, …, literal.
+        var parts: [String] = [""]
+        var chars = template[...]
+        while let c = chars.first {
+            chars = chars.dropFirst()
+            if (c == "{" || c == "}") && chars.first == c {
+                parts[parts.count - 1].append(c); chars = chars.dropFirst()
+            } else if c == "{", let close = chars.firstIndex(of: "}") {
+                parts.append(String(chars[..<close])); parts.append("")
+                chars = chars[chars.index(after: close)...]
+            } else {
+                parts[parts.count - 1].append(c)
+            }
+        }
+        guard filled.hasPrefix(parts[0]) else { return nil }
+        var rest = filled.dropFirst(parts[0].count)
+        var values: [String: String] = [:]
+        for i in stride(from: 1, to: parts.count, by: 2) {
+            let literal = parts[i + 1]
+            let end: Substring.Index
+            if i + 2 >= parts.count {
+                guard rest.hasSuffix(literal) else { return nil }
+                end = rest.index(rest.endIndex, offsetBy: -literal.count)
+            } else if literal.isEmpty {
+                end = rest.startIndex
+            } else {
+                guard let r = rest.range(of: literal) else { return nil }
+                end = r.lowerBound
+            }
+            values[parts[i]] = String(rest[..<end])
+            rest = rest[end...].dropFirst(literal.count)
+        }
+        return values
+    }
+
     /// Fills Python `str.format` placeholders (`{question}`); `{{`/`}}` become literal braces.
     public func fill(_ values: [String: String]) -> String {
         var out = ""

@@ -146,11 +146,12 @@ public struct BuiltinJudge: Sendable {
             for a in answers.answers[model] ?? [] {
                 guard let q = answers.benchmark.question(a.questionID) else { continue }
                 for turn in 1...max(1, min(q.turns.count, a.turns.count)) {
-                    let verdict = judge(q, answer: a.turns.indices.contains(turn - 1) ? a.turns[turn - 1] : "", turn: turn)
+                    let text = a.turns.indices.contains(turn - 1) ? a.turns[turn - 1] : ""
+                    let verdict = judge(q, answer: text, turn: turn)
                     out.single.append(SingleJudgment(questionID: q.id, model: model, judge: lenient ? Self.lenientName : Self.name,
                                                      userPrompt: q.turns[turn - 1], judgment: verdict.explanation,
                                                      score: Double(verdict.score), turn: turn, tstamp: now, lang: q.lang,
-                                                     category: q.category, checks: verdict.checks))
+                                                     category: q.category, checks: verdict.checks, answer: text))
                 }
             }
         }

@@ -16,9 +16,13 @@ public struct SingleJudgment: Equatable, Sendable {
     public var category: String
     /// The built-in judge's checks (`checks` in the JSONL, a Polyglot extension); nil for other judges.
     public var checks: AnswerChecks?
+    /// The judged answer turn when known: the built-in and LLM judges keep it, and a loaded line's `user_prompt`
+    /// gives it back through its judge prompt when the benchmark is known (not a field of its own in the JSONL).
+    public var answer: String?
 
     public init(questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
-                turn: Int, tstamp: Double, lang: Lang, category: String, checks: AnswerChecks? = nil) {
+                turn: Int, tstamp: Double, lang: Lang, category: String, checks: AnswerChecks? = nil,
+                answer: String? = nil) {
         self.questionID = questionID
         self.model = model
         self.judge = judge
@@ -30,6 +34,7 @@ public struct SingleJudgment: Equatable, Sendable {
         self.lang = lang
         self.category = category
         self.checks = checks
+        self.answer = answer
     }
 
     public var failed: Bool { score == -1 }
@@ -245,10 +250,15 @@ public struct JudgmentSet: Sendable {
                                 + "\"short\", \"form\": bool, \"echo\": bool}; the judgment is kept without checks"))
                         }
                     }
+                    let userPrompt = (r.object["user_prompt"] as? String) ?? ""
+                    // FastChat's prompts name the judged turn `answer` (turn 1) and `answer_2` (turn 2).
+                    let prompt = judge.count == 2 ? bench?.judgePrompts[lang]?[judge[1]] : nil
+                    let answer = prompt?.values(in: userPrompt)?[turn == 1 ? "answer" : "answer_2"]
                     single.append(SingleJudgment(
                         questionID: id, model: try r.string("model", in: url.path), judge: judge,
-                        userPrompt: (r.object["user_prompt"] as? String) ?? "", judgment: (r.object["judgment"] as? String) ?? "",
-                        score: score, turn: turn, tstamp: tstamp, lang: lang, category: category, checks: checks))
+                        userPrompt: userPrompt, judgment: (r.object["judgment"] as? String) ?? "",
+                        score: score, turn: turn, tstamp: tstamp, lang: lang, category: category, checks: checks,
+                        answer: answer))
                 }
             } catch let e as EvalError { warnings.append(e) }
         }

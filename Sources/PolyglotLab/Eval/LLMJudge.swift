@@ -107,7 +107,7 @@ public struct LLMJudge {
                     let req = try singleRequest(q, a, turn: turn)
                     items.append(SingleJudgment(questionID: q.id, model: model, judge: [judgeModel, req.promptName],
                                                 userPrompt: req.user, judgment: "", score: -1, turn: turn, tstamp: 0,
-                                                lang: q.lang, category: q.category))
+                                                lang: q.lang, category: q.category, answer: at(a.turns, turn - 1)))
                     requests.append(req)
                 }
             }
