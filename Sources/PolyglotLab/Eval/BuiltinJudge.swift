@@ -33,11 +33,12 @@ public struct BuiltinJudge: Sendable {
 
         *Questions with truth* (`builtin:bench`): every turn's answer is checked against the fact it asks for,
         matched as whole words with case and accents folded, numbers also as digits:
-        - `fact`: states the turn's fact in the question's language (more often than the question itself does,
-          unless the question quotes it, as extraction does);
+        - `fact`: states the turn's fact in the question's language: a sentence names it more often than the
+          question does (any number of times when the question quotes it, as extraction does) or is nothing but
+          the fact ("Three." to "What is zero plus three?"); a counting run needs all its numbers;
         - `fact_any`: states it in any of the five languages;
-        - `wrong_facts`: how many other facts of the same kind it states that the question does not mention
-          (listing candidates is not answering);
+        - `wrong_facts`: how many other facts of the same kind a sentence names more often than the question
+          (listing candidates is not answering; the number one, also an article, is never counted);
         - `answer_lang`: the identifier's language of its first sentence in another language than the question's,
           else of the whole answer; `short` under 3 words;
         - `form`: the asked form is met (one sentence; the fact only; number words, not digits; the run's numbers

@@ -225,7 +225,7 @@ extension CommandRegistry {
         keywords: [
             Parameter("with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("judge")]),
                       default: .string("builtin"),
-                      "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
+                      "the built-in judge (lenient: reads past language and form), or llm(url: …, model: …)"),
             Parameter("pairwise", .stringList, default: Value.none,
                       "two model ids: pairwise judging in both orders (llm only)"),
             .recipe,
@@ -237,7 +237,7 @@ extension CommandRegistry {
             let lenient = inv.string("with") == "builtin-lenient"
             let j = BuiltinJudge(lenient: lenient).judge(answers)
             inv.session.emit("judged \(j.single.count) turns with the built-in judge"
-                             + (lenient ? " (lenient: correctness only)" : ""))
+                             + (lenient ? " (lenient: reads past language and form)" : ""))
             return .object(JudgmentsObject(j))
         }
         let options = llm.options
