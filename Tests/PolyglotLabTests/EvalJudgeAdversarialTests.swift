@@ -161,6 +161,10 @@ final class EvalJudgeAdversarialTests: XCTestCase {
             XCTAssertFalse(echo.checks!.fact)
             XCTAssertEqual(echo.score, 2)
             XCTAssertTrue(echo.explanation.hasSuffix("Rating: [[2]]"), echo.explanation)
+            // A wrong fact in the question's words is a wrong answer, not an echo.
+            let other = checks(q, t, q.turns[t].replacingOccurrences(of: "?", with: "") + " " + wrongFact + ".")
+            XCTAssertEqual([other.checks!.echo, other.checks!.fact], [false, false], other.explanation)
+            XCTAssertEqual(other.score, 1)
         }
         // The list of numbers: the English answer states the run in English only; the German one in German.
         let list = question(121, .de)

@@ -16,7 +16,7 @@ public struct AnswerChecks: Equatable, Sendable {
     public var answerLang: Lang?
     /// Meets the form the turn asks for, and is at most 3 × the reference's words + 10 long.
     public var form: Bool
-    /// Repeats the question (token F1 ≥ 0.6 with it) without stating the fact beyond it.
+    /// Repeats the question (token F1 ≥ 0.6 with it) without stating the fact beyond it or any wrong fact.
     public var echo: Bool
     /// Lines of three words or more, and how many of them the identifier places in the question's language.
     public var lines: Int
@@ -72,7 +72,8 @@ public struct AnswerChecks: Equatable, Sendable {
                 return indices.min()
             }
         })
-        let echo = !a.isEmpty && tokenF1(a, q) >= echoF1 && !states(inLang: false)
+        // Naming a wrong fact in the question's words is a wrong answer, not an echo.
+        let echo = !a.isEmpty && tokenF1(a, q) >= echoF1 && !states(inLang: false) && wrong.isEmpty
         let language = languages(of: answer, lang: lang, identifier: identifier)
         return AnswerChecks(fact: states(inLang: true) && !echo, factAny: states(inLang: false) && !echo,
                             wrongFacts: wrong.count, answerLang: language.answer,

@@ -43,7 +43,7 @@ public struct BuiltinJudge: Sendable {
           else of the whole answer; `short` under 3 words;
         - `form`: the asked form is met (one sentence; the fact only; number words, not digits; the run's numbers
           separated by commas) and the answer is at most 3 × the reference's words + 10 long;
-        - `echo`: it repeats the question (token F1 ≥ 0.6) without stating the fact beyond it.
+        - `echo`: it repeats the question (token F1 ≥ 0.6) stating neither the fact beyond it nor a wrong fact.
 
         Score: empty → **1**; echo → **2**; with `fact`: other facts stated too (drowned or contradicted) → **3**,
         `answer_lang` another language → **3**, form missed → **7**, else **10**; without `fact`: the right fact in
