@@ -115,11 +115,13 @@ final class EvalAnalysisTests: XCTestCase {
     func builtinJudgments() -> JudgmentSet {
         let bench = Builtins.benchmark()
         let de = bench.question("151_DE")!, en = bench.question("151_EN")!
-        let texts = [de.reference[0], de.reference[0] + " " + de.reference[0].replacingOccurrences(of: de.keyWords[0], with: "Rom"),
-                     en.reference[0], de.reference[0] + "\n" + en.reference[0]]
-        let answers = AnswerSet(benchmark: bench, answers: Dictionary(uniqueKeysWithValues: texts.enumerated().map { i, text in
+        let wrong = de.reference[0].replacingOccurrences(of: de.keyWords[0], with: "Rom")
+        let texts = [de.reference[0], de.reference[0] + " " + wrong, en.reference[0],
+                     de.reference[0] + "\n" + en.reference[0]]
+        let models = texts.enumerated().map { i, text in
             ("m\(i)", [ModelAnswer(questionID: "151_DE", answerID: "", modelID: "m\(i)", turns: [text], tstamp: 0)])
-        }))
+        }
+        let answers = AnswerSet(benchmark: bench, answers: Dictionary(uniqueKeysWithValues: models))
         var judged = BuiltinJudge().judge(answers)
         for i in judged.single.indices { judged.single[i].model = "m" }
         return judged

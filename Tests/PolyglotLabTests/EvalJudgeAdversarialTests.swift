@@ -49,11 +49,14 @@ final class EvalJudgeAdversarialTests: XCTestCase {
         let facts = Array(Self.capitals) + Array(Self.sums)
         let all = Lang.allCases
         return [
-            Row(name: "the reference", numbers: facts + Array(Self.counts), langs: all, expected: 8...10) { q, t in q.reference[t] },
+            Row(name: "the reference", numbers: facts + Array(Self.counts), langs: all, expected: 8...10) { q, t in
+                q.reference[t]
+            },
             Row(name: "the reference upper-cased", numbers: facts, langs: all, expected: 8...10) { q, t in
                 q.reference[t].uppercased()
             },
-            Row(name: "the reference lower-cased without punctuation", numbers: facts, langs: all, expected: 8...10) { q, t in
+            Row(name: "the reference lower-cased without punctuation", numbers: facts, langs: all,
+                expected: 8...10) { q, t in
                 q.reference[t].lowercased().filter { !".,!?¿¡".contains($0) }
             },
             Row(name: "the reference with exclamation marks", numbers: facts, langs: all, expected: 8...10) { q, t in
@@ -86,10 +89,12 @@ final class EvalJudgeAdversarialTests: XCTestCase {
             Row(name: "the reference repeated 30 times", numbers: facts, langs: all, expected: 4...7) { q, t in
                 Array(repeating: q.reference[t], count: 30).joined(separator: " ")
             },
-            Row(name: "the sum in digits (number words asked)", numbers: Array(Self.sums), langs: all, expected: 4...7) { q, t in
+            Row(name: "the sum in digits (number words asked)", numbers: Array(Self.sums), langs: all,
+                expected: 4...7) { q, t in
                 String(WorldVocabulary.numbers.firstIndex { $0[q.lang] == q.keyWords[t] }!) + "."
             },
-            Row(name: "the list of numbers in digits", numbers: Array(Self.counts), langs: all, expected: 8...10) { q, t in
+            Row(name: "the list of numbers in digits", numbers: Array(Self.counts), langs: all,
+                expected: 8...10) { q, t in
                 q.reference[t].split(separator: ",").map { item in
                     let word = item.trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)).lowercased()
                     return String(WorldVocabulary.numbers.firstIndex { $0[q.lang] == word }!)

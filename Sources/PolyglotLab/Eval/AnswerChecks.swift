@@ -49,7 +49,9 @@ public struct AnswerChecks: Equatable, Sendable {
         let inSentences = sentences.map(matcher.mentions), inQuestion = matcher.mentions(q)
         let targets = truth.kind == .numberRun ? truth.kind.runNumbers(truth.index) : [truth.index]
         func count(_ fact: Int, _ mentions: [FactMatcher.Mention], inLang: Bool = false) -> Int {
-            mentions.filter { $0.readings.contains { $0.index == fact && (!inLang || $0.lang == nil || $0.lang == lang) } }.count
+            mentions.filter { m in
+                m.readings.contains { $0.index == fact && (!inLang || $0.lang == nil || $0.lang == lang) }
+            }.count
         }
         func states(inLang: Bool) -> Bool {
             // A run is stated when all its numbers are (its ends are in the question, its middle is not).
@@ -169,7 +171,9 @@ struct FactMatcher: Sendable {
         }
     }
 
-    private static let matchers = Dictionary(uniqueKeysWithValues: FactKind.allCases.map { ($0, FactMatcher(kind: $0)) })
+    private static let matchers = Dictionary(uniqueKeysWithValues: FactKind.allCases.map {
+        ($0, FactMatcher(kind: $0))
+    })
 
     static func of(_ kind: FactKind) -> FactMatcher { matchers[kind]! }
 
@@ -210,7 +214,8 @@ extension AnswerChecks {
     init?(json: Any) {
         guard let o = json as? [String: Any], let fact = o["fact"] as? Bool, let factAny = o["fact_any"] as? Bool,
               let wrong = o["wrong_facts"] as? Int, wrong >= 0, let lang = o["answer_lang"] as? String,
-              lang == "short" || Lang(rawValue: lang) != nil, let form = o["form"] as? Bool, let echo = o["echo"] as? Bool
+              lang == "short" || Lang(rawValue: lang) != nil, let form = o["form"] as? Bool,
+              let echo = o["echo"] as? Bool
         else { return nil }
         let lines = o["lines"] as? Int ?? 0, inLang = o["lines_in_lang"] as? Int ?? 0
         guard lines >= 0, (0...lines).contains(inLang) else { return nil }

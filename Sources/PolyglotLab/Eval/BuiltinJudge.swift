@@ -5,8 +5,8 @@ import Foundation
 /// checks it was computed from (nil for questions without truth, judged against their reference).
 public struct BuiltinVerdict: Equatable, Sendable {
     public var score: Int
-    public var explanation: String
     public var checks: AnswerChecks?
+    public var explanation: String
 }
 
 /// Scores each turn 1–10. Questions that carry their truth (`BenchQuestion.truth`, the built-in benchmark) are
@@ -68,14 +68,15 @@ public struct BuiltinJudge: Sendable {
             : q.referenceAnswer.flatMap { $0.indices.contains(turn - 1) ? $0[turn - 1] : nil }
         let asked = q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : ""
         if q.truth.indices.contains(turn - 1) {
-            let checks = AnswerChecks.check(answer: text, question: asked, reference: reference, truth: q.truth[turn - 1],
-                                            lang: q.lang, identifier: identifier)
-            let (score, reason) = text.isEmpty ? (1, "empty answer") : Self.score(checks, lang: q.lang, lenient: lenient)
-            return BuiltinVerdict(score: score, explanation: "\(Self.describe(checks)) → \(reason). Rating: [[\(score)]]",
-                                  checks: checks)
+            let checks = AnswerChecks.check(answer: text, question: asked, reference: reference,
+                                            truth: q.truth[turn - 1], lang: q.lang, identifier: identifier)
+            let (score, reason) = text.isEmpty ? (1, "empty answer")
+                : Self.score(checks, lang: q.lang, lenient: lenient)
+            return BuiltinVerdict(score: score, checks: checks,
+                                  explanation: "\(Self.describe(checks)) → \(reason). Rating: [[\(score)]]")
         }
         let (score, why) = referenceScore(q, answer: text, turn: turn, reference: reference, asked: asked)
-        return BuiltinVerdict(score: score, explanation: why + ". Rating: [[\(score)]]", checks: nil)
+        return BuiltinVerdict(score: score, checks: nil, explanation: why + ". Rating: [[\(score)]]")
     }
 
     /// The score of a non-empty answer from its checks, and why.
@@ -149,10 +150,11 @@ public struct BuiltinJudge: Sendable {
                 for turn in 1...max(1, min(q.turns.count, a.turns.count)) {
                     let text = a.turns.indices.contains(turn - 1) ? a.turns[turn - 1] : ""
                     let verdict = judge(q, answer: text, turn: turn)
-                    out.single.append(SingleJudgment(questionID: q.id, model: model, judge: lenient ? Self.lenientName : Self.name,
-                                                     userPrompt: q.turns[turn - 1], judgment: verdict.explanation,
-                                                     score: Double(verdict.score), turn: turn, tstamp: now, lang: q.lang,
-                                                     category: q.category, checks: verdict.checks, answer: text))
+                    out.single.append(SingleJudgment(
+                        questionID: q.id, model: model, judge: lenient ? Self.lenientName : Self.name,
+                        userPrompt: q.turns[turn - 1], judgment: verdict.explanation, score: Double(verdict.score),
+                        turn: turn, tstamp: now, lang: q.lang, category: q.category, checks: verdict.checks,
+                        answer: text))
                 }
             }
         }

@@ -42,7 +42,8 @@ public struct SingleJudgment: Equatable, Sendable {
     var jsonObject: [String: Any] {
         var object: [String: Any] = [
             "question_id": jsonQuestionID(questionID), "model": model, "judge": judge, "user_prompt": userPrompt,
-            "judgment": judgment, "score": score.rounded() == score ? Int(score) as Any : score, "turn": turn, "tstamp": tstamp]
+            "judgment": judgment, "score": score.rounded() == score ? Int(score) as Any : score, "turn": turn,
+            "tstamp": tstamp]
         if let checks { object["checks"] = checks.jsonObject }
         return object
     }
@@ -245,7 +246,8 @@ public struct JudgmentSet: Sendable {
                     if let value = r.object["checks"] {
                         checks = AnswerChecks(json: value)
                         if checks == nil {
-                            warnings.append(EvalError(file: url.path, line: r.line, "expected `checks` to be {\"fact\": "
+                            warnings.append(EvalError(file: url.path, line: r.line,
+                                                      "expected `checks` to be {\"fact\": "
                                 + "bool, \"fact_any\": bool, \"wrong_facts\": count, \"answer_lang\": a language or "
                                 + "\"short\", \"form\": bool, \"echo\": bool}; the judgment is kept without checks"))
                         }

@@ -76,7 +76,8 @@ public enum ScoreAnalysis {
         if gate != nil { notes.append("gated_mean: answers in another language than the question's count as 1.") }
         if !rates.isEmpty { notes += LanguageFidelity.notes }
         let interval = gate == nil
-            ? Table.Estimate.Interval(low: "ci_low", high: "ci_high", label: "95% CI (percentile bootstrap of the mean)")
+            ? Table.Estimate.Interval(low: "ci_low", high: "ci_high",
+                                      label: "95% CI (percentile bootstrap of the mean)")
             : Table.Estimate.Interval(low: "gated_ci_low", high: "gated_ci_high",
                                       label: "95% CI (percentile bootstrap of the language-gated mean)")
         return Table(title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows,
