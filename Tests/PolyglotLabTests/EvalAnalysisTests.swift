@@ -124,11 +124,78 @@ final class EvalAnalysisTests: XCTestCase {
                         turns: ["Ich habe keine Zeit, weil ich arbeiten muss.", "Ich komme morgen wieder."], tstamp: 0)
                 ]
             ])
+        XCTAssertFalse(ScoreAnalysis.score(j, by: [.model, .lang]).columns.contains("wrong_lang"), "nothing to tell")
         let t = ScoreAnalysis.score(j, by: [.model, .lang], answers: answers)
-        XCTAssertEqual(t.columns.last, "lang_mismatch")
-        // 1 English turn of 4
-        XCTAssertEqual(row(t, ["a", "DE"])?["lang_mismatch"]?.double ?? 0, 0.25, accuracy: 1e-12)
-        XCTAssertEqual(row(t, ["b", "DE"])?["lang_mismatch"], .missing)
+        // No checks: the correctness rates are not columns.
+        XCTAssertEqual(Array(t.columns.suffix(3)), ["failed", "wrong_lang", "line_pass"])
+        XCTAssertEqual(row(t, ["a", "DE"])?["wrong_lang"]?.double ?? 0, 0.25, accuracy: 1e-12)  // 1 English turn of 4
+        XCTAssertEqual(row(t, ["a", "DE"])?["line_pass"]?.double ?? 0, 0.75, accuracy: 1e-12)
+        XCTAssertEqual(row(t, ["b", "DE"])?["wrong_lang"], .missing)
+    }
+
+    /// Built-in judgments of four German answers to 151_DE turn 1: right; right plus a wrong capital; the English
+    /// reference; a German line followed by an English one.
+    func builtinJudgments() -> JudgmentSet {
+        let bench = Builtins.benchmark()
+        let de = bench.question("151_DE")!, en = bench.question("151_EN")!
+        let wrong = de.reference[0].replacingOccurrences(of: de.keyWords[0], with: "Rom")
+        let texts = [
+            de.reference[0], de.reference[0] + " " + wrong, en.reference[0],
+            de.reference[0] + "\n" + en.reference[0]
+        ]
+        let models = texts.enumerated().map { i, text in
+            ("m\(i)", [ModelAnswer(questionID: "151_DE", answerID: "", modelID: "m\(i)", turns: [text], tstamp: 0)])
+        }
+        let answers = AnswerSet(benchmark: bench, answers: Dictionary(uniqueKeysWithValues: models))
+        var judged = BuiltinJudge().judge(answers)
+        for i in judged.single.indices { judged.single[i].model = "m" }
+        return judged
+    }
+
+    func testScoreReportsLanguageFidelityFromTheChecksAndTheGatedMean() throws {
+        let j = builtinJudgments()
+        XCTAssertEqual(j.single.map(\.score), [10, 3, 3, 3])
+        let t = ScoreAnalysis.score(j, by: [.model], seed: 1)
+        XCTAssertEqual(Array(t.columns.suffix(4)), ["wrong_lang", "line_pass", "correct_any", "correct_in_lang"])
+        let r = try XCTUnwrap(row(t, ["m"]))
+        XCTAssertEqual(r["mean"]?.double ?? 0, 4.75, accuracy: 1e-12)
+        XCTAssertEqual(r["wrong_lang"]?.double ?? 0, 0.5, accuracy: 1e-12)  // the English one and the mixed one
+        XCTAssertEqual(r["line_pass"]?.double ?? 0, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(r["correct_any"]?.double ?? 0, 0.75, accuracy: 1e-12)  // all but the drowned one
+        XCTAssertEqual(r["correct_in_lang"]?.double ?? 0, 0.25, accuracy: 1e-12)
+        XCTAssertEqual(t.estimate?.value, "mean")
+        let gated = ScoreAnalysis.score(j, by: [.model], seed: 1, gate: .language)
+        let g = try XCTUnwrap(row(gated, ["m"]))
+        XCTAssertEqual(g["mean"]?.double ?? 0, 4.75, accuracy: 1e-12)
+        XCTAssertEqual(g["gated_mean"]?.double ?? 0, 3.75, accuracy: 1e-12)  // (10 + 3 + 1 + 1) / 4
+        XCTAssertEqual(gated.estimate?.value, "gated_mean")
+        XCTAssertEqual(gated.estimate?.interval?.low, "gated_ci_low")
+        XCTAssertLessThanOrEqual(g["gated_ci_low"]?.double ?? 99, 3.75)
+    }
+
+    func testAnLLMJudgmentGivesBackItsAnswerThroughTheJudgePrompt() throws {
+        let bench = Builtins.benchmark()
+        let q = bench.question("151_DE")!, en = bench.question("151_EN")!
+        let prompt = try XCTUnwrap(bench.judgePrompts[.de]?["single-v1"])
+        let values = ["question": q.turns[0], "answer": en.reference[0] + "\n{not a placeholder}"]
+        XCTAssertEqual(prompt.values(in: prompt.fill(values)), values)
+        XCTAssertNil(prompt.values(in: "something else"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("llm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let line = SingleJudgment(
+            questionID: q.id, model: "m", judge: ["judge-model", "single-v1"],
+            userPrompt: prompt.fill(values), judgment: "Rating: [[8]]", score: 8, turn: 1,
+            tstamp: 0, lang: .de, category: q.category)
+        try JudgmentSet(single: [line]).write(to: dir.appendingPathComponent("j.jsonl").path)
+        let loaded = try JudgmentSet.load(dir.path, bench: bench)
+        XCTAssertEqual(loaded.single.first?.answer, values["answer"])
+        XCTAssertNil(loaded.single.first?.checks)
+        let t = ScoreAnalysis.score(loaded, by: [.model], gate: .language)
+        XCTAssertEqual(row(t, ["m"])?["wrong_lang"], .number(1))
+        XCTAssertEqual(row(t, ["m"])?["gated_mean"], .number(1))
+        XCTAssertFalse(t.columns.contains("correct_any"))
+        // Without the benchmark the prompt is unknown and nothing is identified.
+        XCTAssertFalse(ScoreAnalysis.score(try JudgmentSet.load(dir.path), by: [.model]).columns.contains("wrong_lang"))
     }
 
     func testImprovementInPointsAndPercentOfScale() throws {

@@ -118,6 +118,7 @@ final class EvalBenchmarkTests: XCTestCase {
         let dir = EvalFixtures.tempDir()
         let builtin = Builtins.benchmark()
         XCTAssertTrue(builtin.questions.allSatisfy { $0.keyWords.count == $0.turns.count }, "a key word for every turn")
+        XCTAssertTrue(builtin.questions.allSatisfy { $0.truth.count == $0.turns.count }, "the truth of every turn")
         let files = try builtin.writeFastChat(to: dir.path)
         XCTAssertEqual(files.count, 5)
         let reloaded = try Benchmark.load(dir.path)
@@ -127,6 +128,25 @@ final class EvalBenchmarkTests: XCTestCase {
         XCTAssertEqual(
             builtin.judgePrompts[.de]?.keys.sorted(),
             ["single-math-v1", "single-math-v1-multi-turn", "single-v1", "single-v1-multi-turn"])
+    }
+
+    func testMalformedTruthOfAQuestionIsReportedAtItsLine() throws {
+        let dir = EvalFixtures.tempDir()
+        let file = dir.appendingPathComponent("question.jsonl")
+        let good =
+            #"{"question_id": "1_DE", "category": "math", "turns": ["Was ist zwei plus zwei?"], "#
+            + #""truth": [{"kind": "number", "index": 4, "form": "number_word"}]}"#
+        let bad =
+            #"{"question_id": "2_DE", "category": "math", "turns": ["Was ist drei plus drei?"], "#
+            + #""truth": [{"kind": "number", "index": 99}]}"#
+        try (good + "\n" + bad + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let bench = try Benchmark.load(file.path)
+        XCTAssertEqual(bench.questions.map(\.id), ["1_DE"])
+        XCTAssertEqual(bench.questions.first?.truth, [TurnFact(kind: .number, index: 4, form: .numberWord)])
+        XCTAssertEqual(bench.warnings.count, 1)
+        XCTAssertTrue(
+            bench.warnings[0].description.hasPrefix(file.path + ":2: expected `truth` to be one"),
+            bench.warnings[0].description)
     }
 
     func testJudgePromptFillsPythonFormatPlaceholders() {

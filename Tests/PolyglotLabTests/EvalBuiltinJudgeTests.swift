@@ -116,7 +116,7 @@ final class EvalBuiltinJudgeTests: XCTestCase {
         let j = judge.judge(answers)
         XCTAssertEqual(j.single.map(\.score), [10, 1])
         XCTAssertEqual(j.single.map(\.turn), [1, 2])
-        XCTAssertEqual(j.single.first?.judge, ["builtin", "builtin-v1"])
+        XCTAssertEqual(j.single.first?.judge, ["builtin", "builtin-v2"])
         XCTAssertEqual(judge.judge(answers).single.map(\.judgment), j.single.map(\.judgment))
         XCTAssertTrue(BuiltinJudge.rubricMarkdown.contains("capped at 2"))
     }

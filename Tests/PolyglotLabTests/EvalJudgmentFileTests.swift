@@ -110,4 +110,62 @@ final class EvalJudgmentFileTests: XCTestCase {
         ])
         XCTAssertEqual(try JudgmentSet.load(file.path).single.map(\.score), [8, 6])
     }
+
+    func testBuiltinJudgmentsKeepTheirChecksInTheJSONLAndReloadThem() throws {
+        let bench = Builtins.benchmark()
+        let ids = ["151_DE", "111_FR", "121_IT"]
+        let answers = AnswerSet(
+            benchmark: bench,
+            answers: [
+                "m": ids.map { id in
+                    let q = bench.question(id)!
+                    // Turn 1 right, turn 2 a list of two candidates.
+                    return ModelAnswer(
+                        questionID: id, answerID: "", modelID: "m",
+                        turns: [q.reference[0], q.keyWords[0] + ", " + q.keyWords[1]], tstamp: 0)
+                }
+            ])
+        let judged = BuiltinJudge().judge(answers)
+        XCTAssertTrue(judged.single.allSatisfy { $0.checks != nil })
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("checks-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("builtin_single.jsonl").path
+        try judged.write(to: file)
+        let line = try XCTUnwrap(String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").first)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        // FastChat's fields stay, the checks come as one more object.
+        XCTAssertEqual(
+            Set(object.keys),
+            [
+                "question_id", "model", "judge", "user_prompt", "judgment", "score", "turn",
+                "tstamp", "checks"
+            ])
+        let checks = try XCTUnwrap(object["checks"] as? [String: Any])
+        XCTAssertEqual(checks["answer_lang"] as? String, "de")
+        XCTAssertEqual(checks["fact"] as? Bool, true)
+        XCTAssertEqual(checks["wrong_facts"] as? Int, 0)
+        let reloaded = try JudgmentSet.load(file, bench: bench)
+        XCTAssertEqual(reloaded.single.map(\.checks), judged.single.map(\.checks))
+        XCTAssertEqual(reloaded.single.map(\.score), judged.single.map(\.score))
+        XCTAssertEqual(reloaded.single.filter { $0.turn == 2 }.map { $0.checks?.wrongFacts }, [1, 1, 1])
+        XCTAssertTrue(reloaded.warnings.isEmpty, "\(reloaded.warnings)")
+    }
+
+    func testJudgmentLinesWithoutChecksOrWithMalformedOnesLoad() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("checks-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("gpt-4_single.jsonl")
+        let head = #"{"question_id": "81_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 7, "turn": 1"#
+        try
+            (head + "}\n" + head.replacingOccurrences(of: "81_DE", with: "82_DE")
+            + #", "checks": {"fact": "yes"}}"# + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let set = try JudgmentSet.load(file.path)
+        XCTAssertEqual(set.single.count, 2)
+        XCTAssertEqual(set.single.map { $0.checks == nil }, [true, true])
+        XCTAssertEqual(set.warnings.count, 1)
+        XCTAssertTrue(
+            set.warnings[0].description.hasPrefix(file.path + ":2: expected `checks` to be"),
+            set.warnings[0].description)
+    }
 }

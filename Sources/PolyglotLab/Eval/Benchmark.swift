@@ -15,11 +15,14 @@ public struct BenchQuestion: Equatable, Sendable {
     /// Per turn, the word a correct answer must contain in the question's language (`key_words`, a Polyglot
     /// extension of question.jsonl written for the built-in benchmark; empty when unknown).
     public var keyWords: [String]
+    /// Per turn, the fact a correct answer states and the form asked for (`truth` in question.jsonl, a Polyglot
+    /// extension written for the built-in benchmark; empty when unknown). With it the built-in judge checks answers.
+    public var truth: [TurnFact]
 
     public init(
         id: String, category: String, lang: Lang, turns: [String], reference: [String] = [],
         referenceAnswer: [String]? = nil,
-        keyWords: [String] = []
+        keyWords: [String] = [], truth: [TurnFact] = []
     ) {
         self.id = id
         self.category = category
@@ -28,6 +31,7 @@ public struct BenchQuestion: Equatable, Sendable {
         self.reference = reference
         self.referenceAnswer = referenceAnswer
         self.keyWords = keyWords
+        self.truth = truth
     }
 
     /// Categories judged with the reference answer (FastChat `NEED_REF_CATS`).
@@ -50,6 +54,45 @@ public struct JudgePrompt: Equatable, Sendable {
     public var systemPrompt: String
     public var template: String
     public var outputFormat: String
+
+    /// The values a filled prompt was made from: the template's placeholders matched back against `filled`, each
+    /// up to the next literal text of the template (how a judgment's `user_prompt` keeps the judged answer).
+    /// nil when `filled` does not follow the template.
+    public func values(in filled: String) -> [String: String]? {
+        // The template as alternating literal text and placeholder names: literal, name, literal, name, …, literal.
+        var parts: [String] = [""]
+        var chars = template[...]
+        while let c = chars.first {
+            chars = chars.dropFirst()
+            if (c == "{" || c == "}") && chars.first == c {
+                parts[parts.count - 1].append(c); chars = chars.dropFirst()
+            } else if c == "{", let close = chars.firstIndex(of: "}") {
+                parts.append(String(chars[..<close])); parts.append("")
+                chars = chars[chars.index(after: close)...]
+            } else {
+                parts[parts.count - 1].append(c)
+            }
+        }
+        guard filled.hasPrefix(parts[0]) else { return nil }
+        var rest = filled.dropFirst(parts[0].count)
+        var values: [String: String] = [:]
+        for i in stride(from: 1, to: parts.count, by: 2) {
+            let literal = parts[i + 1]
+            let end: Substring.Index
+            if i + 2 >= parts.count {
+                guard rest.hasSuffix(literal) else { return nil }
+                end = rest.index(rest.endIndex, offsetBy: -literal.count)
+            } else if literal.isEmpty {
+                end = rest.startIndex
+            } else {
+                guard let r = rest.range(of: literal) else { return nil }
+                end = r.lowerBound
+            }
+            values[parts[i]] = String(rest[..<end])
+            rest = rest[end...].dropFirst(literal.count)
+        }
+        return values
+    }
 
     /// Fills Python `str.format` placeholders (`{question}`); `{{`/`}}` become literal braces.
     public func fill(_ values: [String: String]) -> String {
@@ -173,9 +216,23 @@ public struct Benchmark: Sendable {
                 }
                 let reference = r.object["reference"] == nil ? [] : try r.strings("reference", in: questionFile.path)
                 let keyWords = r.object["key_words"] == nil ? [] : try r.strings("key_words", in: questionFile.path)
+                var truth: [TurnFact] = []
+                if let value = r.object["truth"] {
+                    guard let list = value as? [Any], list.count == turns.count,
+                        let facts = Optional(list.compactMap(TurnFact.init(json:))), facts.count == list.count
+                    else {
+                        throw EvalError(
+                            file: questionFile.path, line: r.line,
+                            "expected `truth` to be one "
+                                + "{\"kind\", \"index\", \"form\", \"quoted\"} per turn (kind one of "
+                                + FactKind.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                    }
+                    truth = facts
+                }
                 loaded.append(
                     BenchQuestion(
-                        id: id, category: category, lang: lang, turns: turns, reference: reference, keyWords: keyWords))
+                        id: id, category: category, lang: lang, turns: turns, reference: reference,
+                        keyWords: keyWords, truth: truth))
             } catch let e as EvalError { problems.append(e) }
         }
         let refs = loadReferenceAnswers(dir.appendingPathComponent("reference_answer"), problems: &problems)
@@ -286,6 +343,7 @@ extension Benchmark {
                 var record: [String: Any] = ["question_id": q.id, "category": q.category, "turns": q.turns]
                 if !q.reference.isEmpty { record["reference"] = q.reference }
                 if !q.keyWords.isEmpty { record["key_words"] = q.keyWords }
+                if !q.truth.isEmpty { record["truth"] = q.truth.map(\.jsonObject) }
                 let data = try JSONSerialization.data(
                     withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
                 return String(decoding: data, as: UTF8.self)

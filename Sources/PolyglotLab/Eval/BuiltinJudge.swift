@@ -1,29 +1,26 @@
 // A deterministic judge for benchmarks with references (the built-in miniature study): no server, same answer → same score.
 import Foundation
 
-/// Scores each turn 1–10 from correctness against the reference, the answer's language and the requested form.
-///
-/// Rubric (applied per turn, in this order):
-/// 1. Empty answer → 1.
-/// 2. Correctness: the turn's reference is the inline `reference[turn−1]`, else the reference answer's turn.
-///    Normalised exact match (lower-cased, punctuation and accents dropped, whitespace collapsed), or the whole
-///    normalised reference occurring in the answer → 10. Otherwise, when the question names the turn's key word
-///    (the fact, in the question's language): key word present (more often than in the question, so "seven plus
-///    zero" does not count) → 6 + 4 × token F1, absent → 1 + 4 × token F1; without key words 1 + 9 × token F1.
-///    Without a reference the correctness part is a neutral 5 (nothing to check against).
-/// 3. Form: when the question asks for at most/exactly N words, N sentences, a list, or JSON and the answer
-///    does not comply → −3 (not below 1).
-/// 4. Language: when the language identifier says the answer is not in the question's language → capped at 2
-///    (as multilingual MT-Bench ports penalise wrong-language answers). Answers under 3 words (a number, "Ja.")
-///    are too short to tell and are not checked.
+/// The built-in judge's verdict on one turn: the score, a short explanation ending in `Rating: [[n]]`, and the
+/// checks it was computed from (nil for questions without truth, judged against their reference).
+public struct BuiltinVerdict: Equatable, Sendable {
+    public var score: Int
+    public var checks: AnswerChecks?
+    public var explanation: String
+}
+
+/// Scores each turn 1–10. Questions that carry their truth (`BenchQuestion.truth`, the built-in benchmark) are
+/// scored from ground-truth checks (`AnswerChecks`); other questions with a reference from the reference
+/// (`rubricMarkdown` states both rubrics).
 public struct BuiltinJudge: Sendable {
     public var identifier: LanguageIdentifier
-    /// Lenient: correctness only (rules 1–2), no form penalty and no language cap, like a judge that reads past
-    /// an answer in the wrong language. Comparing the two shows how much of a score the language rule decides.
+    /// Lenient: reads past the language and the form — the fact may be stated in any language and neither the
+    /// answer's language nor the asked form is checked, like a judge that reads the answer in its own language.
+    /// Comparing the two shows how much of a score the language rule decides.
     public var lenient: Bool
-    /// Judge name written into judgments (`["builtin", "builtin-v1"]`).
-    public static let name = ["builtin", "builtin-v1"]
-    public static let lenientName = ["builtin", "builtin-lenient-v1"]
+    /// Judge name written into judgments (`["builtin", "builtin-v2"]`): v2 scores checks.
+    public static let name = ["builtin", "builtin-v2"]
+    public static let lenientName = ["builtin", "builtin-lenient-v2"]
 
     public init(identifier: LanguageIdentifier = .builtin, lenient: Bool = false) {
         self.identifier = identifier
@@ -33,30 +30,91 @@ public struct BuiltinJudge: Sendable {
     /// The rubric as Markdown, for `help judge` and docs/.
     public static let rubricMarkdown = """
         **Built-in judge** (deterministic; one score 1–10 per turn)
-        1. Empty answer → **1**.
-        2. **Correctness** against the turn's reference (inline `reference`, else the reference answer):
-           normalised exact match, or the whole reference inside the answer → **10**; otherwise, when the
-           question has a key word for the turn (the built-in benchmark's fact), **6 + 4 × token F1** with the
-           key word in the answer (more often than in the question) and **1 + 4 × token F1** without it;
-           with no key words **1 + 9 × token F1** (rounded). No reference → a neutral **5**.
-        3. **Form**: if the question asks for N words, N sentences, a list or JSON and the answer does not
-           comply → **−3** (never below 1).
-        4. **Language**: an answer the language identifier places in another language than the question is
-           **capped at 2** (answers under 3 words are too short to tell and are not checked).
 
-        `with: "builtin-lenient"` applies rules 1–2 only (no form penalty, no language cap).
+        *Questions with truth* (`builtin:bench`): every turn's answer is checked against the fact it asks for,
+        matched as whole words with case and accents folded, numbers also as digits:
+        - `fact`: states the turn's fact in the question's language: a sentence names it more often than the
+          question does (any number of times when the question quotes it, as extraction does) or is nothing but
+          the fact ("Three." to "What is zero plus three?"); a counting run needs all its numbers;
+        - `fact_any`: states it in any of the five languages;
+        - `wrong_facts`: how many other facts of the same kind a sentence names more often than the question
+          (listing candidates is not answering; the number one, also an article, is never counted);
+        - `answer_lang`: the identifier's language of its first sentence in another language than the question's,
+          else of the whole answer; `short` under 3 words;
+        - `form`: the asked form is met (one sentence; the fact only; number words, not digits; the run's numbers
+          separated by commas) and the answer is at most 3 × the reference's words + 10 long;
+        - `echo`: it repeats the question (token F1 ≥ 0.6) stating neither the fact beyond it nor a wrong fact.
+
+        Score: empty → **1**; echo → **2**; with `fact`: other facts stated too (drowned or contradicted) → **3**,
+        `answer_lang` another language → **3**, form missed → **7**, else **10**; without `fact`: the right fact in
+        another language (`fact_any`, no wrong facts) → **3**, else **1**. So the right fact in the wrong language
+        scores low, as the study's GPT-4 judge would, but its checks tell it apart from a wrong answer.
+
+        *Questions with only a reference*: normalised exact match, or the whole reference inside the answer →
+        **10**; otherwise **6 + 4 × token F1** with the turn's key word in the answer (more often than in the
+        question) and **1 + 4 × token F1** without it; with no key words **1 + 9 × token F1** (rounded); no
+        reference → a neutral **5**. Then −3 (never below 1) when the question asks for N words, N sentences, a
+        list or JSON and the answer does not comply, and **capped at 2** when the identifier places an answer
+        of 3 words or more in another language.
+
+        `with: "builtin-lenient"` reads past language and form: `fact_any` counts as the fact, and neither the
+        answer's language nor the form is checked (for reference-only questions: correctness only).
         """
 
-    /// Judges one turn (1-based) of an answer, with a short explanation ending in `Rating: [[n]]`.
-    public func judge(_ q: BenchQuestion, answer: String, turn: Int) -> (score: Int, explanation: String) {
+    /// Judges one turn (1-based) of an answer.
+    public func judge(_ q: BenchQuestion, answer: String, turn: Int) -> BuiltinVerdict {
         let text = answer.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { return (1, "Empty answer. Rating: [[1]]") }
-        var notes: [String] = []
-        var score: Int
         let reference =
             q.reference.indices.contains(turn - 1)
             ? q.reference[turn - 1]
             : q.referenceAnswer.flatMap { $0.indices.contains(turn - 1) ? $0[turn - 1] : nil }
+        let asked = q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : ""
+        if q.truth.indices.contains(turn - 1) {
+            let checks = AnswerChecks.check(
+                answer: text, question: asked, reference: reference,
+                truth: q.truth[turn - 1], lang: q.lang, identifier: identifier)
+            let (score, reason) =
+                text.isEmpty
+                ? (1, "empty answer")
+                : Self.score(checks, lang: q.lang, lenient: lenient)
+            return BuiltinVerdict(
+                score: score, checks: checks,
+                explanation: "\(Self.describe(checks)) → \(reason). Rating: [[\(score)]]")
+        }
+        let (score, why) = referenceScore(q, answer: text, turn: turn, reference: reference, asked: asked)
+        return BuiltinVerdict(score: score, checks: nil, explanation: why + ". Rating: [[\(score)]]")
+    }
+
+    /// The score of a non-empty answer from its checks, and why.
+    static func score(_ c: AnswerChecks, lang: Lang, lenient: Bool) -> (Int, String) {
+        if c.echo { return (2, "repeats the question without answering") }
+        if lenient ? c.factAny : c.fact {
+            if c.wrongFacts > 0 { return (3, "the right fact among \(c.wrongFacts) wrong one(s)") }
+            if !lenient, let other = c.answerLang, other != lang {
+                return (3, "the right fact, but the answer is in \(other.code), not \(lang.code)")
+            }
+            if !lenient && !c.form { return (7, "the right fact, but not in the asked form") }
+            return (10, "the right fact, single" + (lenient ? "" : ", well-formed, in \(lang.code)"))
+        }
+        if c.factAny && c.wrongFacts == 0 { return (3, "the right fact, but in another language") }
+        return (1, c.wrongFacts > 0 ? "a wrong fact" : "no right fact")
+    }
+
+    /// The checks as one line: "fact yes, fact_any yes, wrong_facts 0, answer_lang de, form yes, echo no".
+    static func describe(_ c: AnswerChecks) -> String {
+        func yes(_ b: Bool) -> String { b ? "yes" : "no" }
+        return "fact \(yes(c.fact)), fact_any \(yes(c.factAny)), wrong_facts \(c.wrongFacts), "
+            + "answer_lang \(c.answerLang?.rawValue ?? "short"), form \(yes(c.form)), echo \(yes(c.echo))"
+    }
+
+    /// The reference-only rubric (questions without truth): correctness, then form and language unless lenient.
+    private func referenceScore(
+        _ q: BenchQuestion, answer text: String, turn: Int, reference: String?,
+        asked: String
+    ) -> (Int, String) {
+        guard !text.isEmpty else { return (1, "Empty answer") }
+        var notes: [String] = []
+        var score: Int
         if let reference, !normalise(reference).isEmpty {
             let a = normalise(text), r = normalise(reference)
             if a == r || (" " + a + " ").contains(" " + r + " ") {
@@ -64,12 +122,11 @@ public struct BuiltinJudge: Sendable {
                 notes.append("matches the reference")
             } else if q.keyWords.indices.contains(turn - 1), !normalise(q.keyWords[turn - 1]).isEmpty {
                 let f1 = tokenF1(a, r), key = normalise(q.keyWords[turn - 1])
-                let asked = normalise(q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : "")
-                let present = occurrences(of: key, in: a) > occurrences(of: key, in: asked)
+                let present = occurrences(of: key, in: a) > occurrences(of: key, in: normalise(asked))
                 score = Int(((present ? 6 : 1) + 4 * f1).rounded())
                 notes.append(
-                    (present ? "has" : "lacks")
-                        + " the key word '\(q.keyWords[turn - 1])'; token F1 \(Table.format(f1)) against the reference")
+                    (present ? "has" : "lacks") + " the key word '\(q.keyWords[turn - 1])'; token F1 "
+                        + "\(Table.format(f1)) against the reference")
             } else {
                 let f1 = tokenF1(a, r)
                 score = Int((1 + 9 * f1).rounded())
@@ -79,18 +136,18 @@ public struct BuiltinJudge: Sendable {
             score = 5
             notes.append("no reference: neutral correctness")
         }
-        if lenient { return (score, notes.joined(separator: "; ") + ". Rating: [[\(score)]]") }
-        if let violation = formViolation(
-            question: q.turns.indices.contains(turn - 1) ? q.turns[turn - 1] : "", answer: text)
-        {
+        if lenient { return (score, notes.joined(separator: "; ")) }
+        if let violation = formViolation(question: asked, answer: text) {
             score = max(1, score - 3)
             notes.append("form not respected (\(violation))")
         }
-        if normalise(text).split(separator: " ").count >= 3, let lang = identifier.identify(text), lang != q.lang {
+        if normalise(text).split(separator: " ").count >= AnswerChecks.minimumWordsForLanguage,
+            let lang = identifier.identify(text), lang != q.lang
+        {
             score = min(score, 2)
             notes.append("answer in \(lang.code), expected \(q.lang.code)")
         }
-        return (score, notes.joined(separator: "; ") + ". Rating: [[\(score)]]")
+        return (score, notes.joined(separator: "; "))
     }
 
     /// Judges every turn of every answer in the set.
@@ -101,14 +158,14 @@ public struct BuiltinJudge: Sendable {
             for a in answers.answers[model] ?? [] {
                 guard let q = answers.benchmark.question(a.questionID) else { continue }
                 for turn in 1...max(1, min(q.turns.count, a.turns.count)) {
-                    let (score, why) = judge(
-                        q, answer: a.turns.indices.contains(turn - 1) ? a.turns[turn - 1] : "", turn: turn)
+                    let text = a.turns.indices.contains(turn - 1) ? a.turns[turn - 1] : ""
+                    let verdict = judge(q, answer: text, turn: turn)
                     out.single.append(
                         SingleJudgment(
                             questionID: q.id, model: model, judge: lenient ? Self.lenientName : Self.name,
-                            userPrompt: q.turns[turn - 1],
-                            judgment: why, score: Double(score), turn: turn, tstamp: now, lang: q.lang,
-                            category: q.category))
+                            userPrompt: q.turns[turn - 1], judgment: verdict.explanation, score: Double(verdict.score),
+                            turn: turn, tstamp: now, lang: q.lang, category: q.category, checks: verdict.checks,
+                            answer: text))
                 }
             }
         }
@@ -130,16 +187,9 @@ public struct BuiltinJudge: Sendable {
         return (0...(words.count - key.count)).filter { i in words[i..<(i + key.count)].elementsEqual(key) }.count
     }
 
-    /// SQuAD-style token F1 over multisets of tokens.
+    /// SQuAD-style token F1 of two normalised texts.
     func tokenF1(_ a: String, _ r: String) -> Double {
-        let at = a.split(separator: " "), rt = r.split(separator: " ")
-        guard !at.isEmpty, !rt.isEmpty else { return 0 }
-        var pool = Dictionary(rt.map { ($0, 1) }, uniquingKeysWith: +)
-        var common = 0
-        for t in at where (pool[t] ?? 0) > 0 { common += 1; pool[t, default: 0] -= 1 }
-        guard common > 0 else { return 0 }
-        let p = Double(common) / Double(at.count), rc = Double(common) / Double(rt.count)
-        return 2 * p * rc / (p + rc)
+        AnswerChecks.tokenF1(a.split(separator: " "), r.split(separator: " "))
     }
 
     private static let wordWords = "words?|w[öo]rter[n]?|mots?|parole|palabras?"

@@ -14,10 +14,16 @@ public struct SingleJudgment: Equatable, Sendable {
     public var tstamp: Double
     public var lang: Lang
     public var category: String
+    /// The built-in judge's checks (`checks` in the JSONL, a Polyglot extension); nil for other judges.
+    public var checks: AnswerChecks?
+    /// The judged answer turn when known: the built-in and LLM judges keep it, and a loaded line's `user_prompt`
+    /// gives it back through its judge prompt when the benchmark is known (not a field of its own in the JSONL).
+    public var answer: String?
 
     public init(
         questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
-        turn: Int, tstamp: Double, lang: Lang, category: String
+        turn: Int, tstamp: Double, lang: Lang, category: String, checks: AnswerChecks? = nil,
+        answer: String? = nil
     ) {
         self.questionID = questionID
         self.model = model
@@ -29,16 +35,20 @@ public struct SingleJudgment: Equatable, Sendable {
         self.tstamp = tstamp
         self.lang = lang
         self.category = category
+        self.checks = checks
+        self.answer = answer
     }
 
     public var failed: Bool { score == -1 }
 
     var jsonObject: [String: Any] {
-        [
+        var object: [String: Any] = [
             "question_id": jsonQuestionID(questionID), "model": model, "judge": judge, "user_prompt": userPrompt,
             "judgment": judgment, "score": score.rounded() == score ? Int(score) as Any : score, "turn": turn,
             "tstamp": tstamp
         ]
+        if let checks { object["checks"] = checks.jsonObject }
+        return object
     }
 }
 
@@ -260,12 +270,29 @@ public struct JudgmentSet: Sendable {
                                 file: url.path, line: r.line,
                                 "score \(String(format: "%g", score)) is outside 1–10; kept"))
                     }
+                    var checks: AnswerChecks?
+                    if let value = r.object["checks"] {
+                        checks = AnswerChecks(json: value)
+                        if checks == nil {
+                            warnings.append(
+                                EvalError(
+                                    file: url.path, line: r.line,
+                                    "expected `checks` to be {\"fact\": "
+                                        + "bool, \"fact_any\": bool, \"wrong_facts\": count, \"answer_lang\": a language or "
+                                        + "\"short\", \"form\": bool, \"echo\": bool}; the judgment is kept without checks"
+                                ))
+                        }
+                    }
+                    let userPrompt = (r.object["user_prompt"] as? String) ?? ""
+                    // FastChat's prompts name the judged turn `answer` (turn 1) and `answer_2` (turn 2).
+                    let prompt = judge.count == 2 ? bench?.judgePrompts[lang]?[judge[1]] : nil
+                    let answer = prompt?.values(in: userPrompt)?[turn == 1 ? "answer" : "answer_2"]
                     single.append(
                         SingleJudgment(
                             questionID: id, model: try r.string("model", in: url.path), judge: judge,
-                            userPrompt: (r.object["user_prompt"] as? String) ?? "",
-                            judgment: (r.object["judgment"] as? String) ?? "",
-                            score: score, turn: turn, tstamp: tstamp, lang: lang, category: category))
+                            userPrompt: userPrompt, judgment: (r.object["judgment"] as? String) ?? "",
+                            score: score, turn: turn, tstamp: tstamp, lang: lang, category: category, checks: checks,
+                            answer: answer))
                 }
             } catch let e as EvalError { warnings.append(e) }
         }

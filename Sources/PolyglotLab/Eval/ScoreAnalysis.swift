@@ -16,47 +16,60 @@ public enum ScoreKey: String, CaseIterable, Sendable {
     }
 }
 
+/// What `score … gate:` does to an answer before averaging.
+public enum ScoreGate: String, CaseIterable, Sendable {
+    /// An answer in another language than the question's counts as 1, whatever its score.
+    case language
+}
+
 public enum ScoreAnalysis {
     /// Mean score per group with n, a seeded percentile-bootstrap 95% CI and the count of failed (−1) judgments.
-    /// −1 scores are excluded unless `keepFailed`. With `answers`, adds `lang_mismatch`: the share of judged answer
-    /// turns the language identifier places in another language than the question.
+    /// −1 scores are excluded unless `keepFailed`. Next to them the language-fidelity rates (`LanguageFidelity`),
+    /// from the built-in judge's checks or, for other judgments, from the answer's text (`answers`, else what the
+    /// judgment keeps); a rate is a column when some judgment has it. With `gate`, also the gated mean and its CI,
+    /// which then become the table's estimate.
     public static func score(
         _ j: JudgmentSet, by keys: [ScoreKey], keepFailed: Bool = false, seed: UInt64 = 0,
-        resamples: Int = 1000, answers: AnswerSet? = nil, identifier: LanguageIdentifier = .builtin
+        resamples: Int = 1000, answers: AnswerSet? = nil, gate: ScoreGate? = nil,
+        identifier: LanguageIdentifier = .builtin
     ) -> Table {
+        let fidelity = j.single.map { x -> LanguageFidelity in
+            let given = answers?.answer(model: x.model, question: x.questionID)?.turns
+            let text = given.flatMap { $0.indices.contains(x.turn - 1) ? $0[x.turn - 1] : nil } ?? x.answer
+            return LanguageFidelity(x, text: text, identifier: identifier)
+        }
         // Grouped by the cells' text; the cells themselves keep their kind (turn stays an int).
-        var groups: [[String]: (cells: [Table.Cell], members: [SingleJudgment])] = [:]
-        for x in j.single {
+        var groups: [[String]: (cells: [Table.Cell], members: [Int])] = [:]
+        for (i, x) in j.single.enumerated() {
             let cells = keys.map { $0.cell(x) }
-            groups[cells.map(\.text), default: (cells, [])].members.append(x)
+            groups[cells.map(\.text), default: (cells, [])].members.append(i)
         }
+        let rates = LanguageFidelity.columns.filter { column in fidelity.contains { $0[keyPath: column.rate] != nil } }
         var columns = keys.map(\.rawValue) + ["mean", "n", "ci_low", "ci_high", "failed"]
-        if answers != nil { columns.append("lang_mismatch") }
-        var mismatchCache: [String: Bool] = [:]
-        func mismatch(_ x: SingleJudgment) -> Bool? {
-            let k = "\(x.model)\u{1}\(x.questionID)\u{1}\(x.turn)"
-            if let m = mismatchCache[k] { return m }
-            guard let a = answers?.answer(model: x.model, question: x.questionID), a.turns.indices.contains(x.turn - 1),
-                let found = identifier.identify(a.turns[x.turn - 1])
-            else { return nil }
-            mismatchCache[k] = found != x.lang
-            return found != x.lang
-        }
+        if gate != nil { columns += ["gated_mean", "gated_ci_low", "gated_ci_high"] }
+        columns += rates.map(\.name)
         var rows: [[Table.Cell]] = []
         var failedTotal = 0
+        // A group whose judgments all failed has no mean: shown as missing, not as a number.
+        func num(_ d: Double) -> Table.Cell { d.isNaN ? .missing : .number(d) }
         for (key, members) in groups.values.sorted(by: { cellsBefore($0.cells, $1.cells) }) {
-            let failed = members.filter(\.failed).count
+            let judged = members.map { j.single[$0] }
+            let failed = judged.filter(\.failed).count
             failedTotal += failed
-            let values = members.filter { keepFailed || !$0.failed }.map(\.score)
-            var rng = SeededRNG(seed: seed, stream: "score:" + key.map(\.text).joined(separator: "|"))
-            let ci = Statistics.bootstrapCI(values, resamples: resamples, rng: &rng)
-            // A group whose judgments all failed has no mean: shown as missing, not as a number.
-            func num(_ d: Double) -> Table.Cell { d.isNaN ? .missing : .number(d) }
-            var row = key + [num(Statistics.mean(values)), .int(values.count), num(ci.low), num(ci.high), .int(failed)]
-            if answers != nil {
-                let flags = members.compactMap(mismatch)
-                row.append(flags.isEmpty ? .missing : .number(Double(flags.filter { $0 }.count) / Double(flags.count)))
+            let kept = members.filter { keepFailed || !j.single[$0].failed }
+            let label = key.map(\.text).joined(separator: "|")
+            func estimate(_ values: [Double], stream: String) -> [Table.Cell] {
+                var rng = SeededRNG(seed: seed, stream: stream + label)
+                let ci = Statistics.bootstrapCI(values, resamples: resamples, rng: &rng)
+                return [num(Statistics.mean(values)), num(ci.low), num(ci.high)]
             }
+            let raw = estimate(kept.map { j.single[$0].score }, stream: "score:")
+            var row = key + [raw[0], .int(kept.count), raw[1], raw[2], .int(failed)]
+            if gate != nil {
+                row += estimate(kept.map { fidelity[$0].wrongLang == true ? 1 : j.single[$0].score }, stream: "gated:")
+            }
+            let groupFidelity = members.map { fidelity[$0] }
+            row += rates.map { LanguageFidelity.rate(groupFidelity, $0.rate).map(Table.Cell.number) ?? .missing }
             rows.append(row)
         }
         var notes = ["95% CI: percentile bootstrap of the mean, \(resamples) resamples, seed \(seed)."]
@@ -64,12 +77,22 @@ public enum ScoreAnalysis {
             keepFailed
                 ? "Failed judgments (score −1) are included in the means (\(failedTotal))."
                 : "Failed judgments (score −1) excluded from the means: \(failedTotal).")
-        let interval = Table.Estimate.Interval(
-            low: "ci_low", high: "ci_high",
-            label: "95% CI (percentile bootstrap of the mean)")
+        if gate != nil { notes.append("gated_mean: answers in another language than the question's count as 1.") }
+        if !rates.isEmpty { notes += LanguageFidelity.notes }
+        let interval =
+            gate == nil
+            ? Table.Estimate.Interval(
+                low: "ci_low", high: "ci_high",
+                label: "95% CI (percentile bootstrap of the mean)")
+            : Table.Estimate.Interval(
+                low: "gated_ci_low", high: "gated_ci_high",
+                label: "95% CI (percentile bootstrap of the language-gated mean)")
         return Table(
             title: "Scores by " + keys.map(\.rawValue).joined(separator: ", "), columns: columns, rows: rows,
-            notes: notes, estimate: Table.Estimate(value: "mean", interval: interval))
+            notes: notes,
+            estimate: Table.Estimate(
+                value: gate == nil ? "mean" : "gated_mean",
+                interval: interval))
     }
 
     /// The study's cross-lingual improvement: per dataset and evaluation language, the multilingual-tuned model's mean

@@ -50,6 +50,8 @@ public struct MiniBenchQuestion: Equatable, Sendable {
     public let requiredForms: [RequiredForm?]
     /// The facts of turn 1 and turn 2.
     public let facts: [WorldFact]
+    /// Per turn, the fact the answer must state and the form asked for (for the built-in judge's checks).
+    public let truth: [TurnFact]
 
     /// FastChat id, e.g. `81_DE`.
     public var id: String { "\(number)_\(lang.code)" }

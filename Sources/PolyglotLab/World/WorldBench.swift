@@ -29,8 +29,25 @@ extension MiniatureWorld {
                     number: Self.benchCategories[i / 10].first + i % 10, category: entry.category,
                     lang: lang, turns: turns.user, references: turns.assistant,
                     factWords: turns.factWords, requiredForms: turns.forms,
-                    facts: entry.plan.kind == .extraction ? [entry.plan.fact, entry.plan.fact] : entry.plan.facts)
+                    facts: entry.plan.kind == .extraction
+                        ? [entry.plan.fact, entry.plan.fact]
+                        : entry.plan.facts,
+                    truth: Self.truth(of: entry.plan, forms: turns.forms))
             }
+        }
+    }
+
+    /// What each turn's answer must state: the asked-for value of each fact, or for an extraction the fact word
+    /// quoted in the question and then the entity it belongs to.
+    static func truth(of plan: InstructionPlan, forms: [RequiredForm?]) -> [TurnFact] {
+        let answers =
+            plan.kind == .extraction
+            ? [TurnFact.value(of: plan.fact), TurnFact.entity(of: plan.fact)]
+            : plan.facts.map(TurnFact.value(of:))
+        return zip(answers, forms).enumerated().map { turn, pair in
+            TurnFact(
+                kind: pair.0.kind, index: pair.0.index, form: pair.1,
+                quoted: plan.kind == .extraction && turn == 0)
         }
     }
 

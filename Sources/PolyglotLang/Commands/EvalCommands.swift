@@ -250,7 +250,7 @@ extension CommandRegistry {
             Parameter(
                 "with", .either([.choice(Choices(["builtin", "builtin-lenient"])), .object("judge")]),
                 default: .string("builtin"),
-                "the built-in judge (lenient: correctness only), or llm(url: …, model: …)"),
+                "the built-in judge (lenient: reads past language and form), or llm(url: …, model: …)"),
             Parameter(
                 "pairwise", .stringList, default: Value.none,
                 "two model ids: pairwise judging in both orders (llm only)"),
@@ -265,7 +265,7 @@ extension CommandRegistry {
             let j = BuiltinJudge(lenient: lenient).judge(answers)
             inv.session.emit(
                 "judged \(j.single.count) turns with the built-in judge"
-                    + (lenient ? " (lenient: correctness only)" : ""))
+                    + (lenient ? " (lenient: reads past language and form)" : ""))
             return .object(JudgmentsObject(j))
         }
         let options = llm.options
@@ -384,17 +384,33 @@ extension CommandRegistry {
                 default: .list([.string("model"), .string("lang")]),
                 "the columns to group by"),
             Parameter("keep_failed", .bool, default: .bool(false), "include −1 scores"),
-            Parameter("answers", .object("answers"), default: Value.none, "answers: adds the language-mismatch rate"),
+            Parameter(
+                "answers", .object("answers"), default: Value.none,
+                "the judged answers: language rates for judgments without checks that do not keep them"),
+            Parameter(
+                "gate", .choice(of: ScoreGate.self), default: Value.none,
+                "language: answers in another language than the question's count as 1 (gated_mean)"),
             seedKeyword
         ],
-        example: "score j by: [\"model\", \"lang\"]"
+        example: "score j by: [\"model\", \"lang\"] gate: \"language\"",
+        details: """
+            Next to the mean, the language-fidelity rates of each group (a column when some judgment has it):
+            `wrong_lang` (answers in another language than the question's), `line_pass` (answers whose every line
+            is in the question's language), and from the built-in judge's checks `correct_any` (the right fact in
+            any language) and `correct_in_lang` (the right fact in an answer in the question's language). Answers
+            without checks are identified by the built-in language identifier: from `answers:`, else from the
+            judgment (the built-in and LLM judges keep the answer; a loaded LLM judgment gives it back from its
+            `user_prompt` when loaded with `bench:`). With `gate: "language"` the table shows both the raw mean and
+            `gated_mean`, which becomes the estimate that `plot` draws.
+            """
     ) { inv in
         let keys = inv.choices("by", as: ScoreKey.self)
         let seed = try inv.seed()
         let table = ScoreAnalysis.score(
             inv.judgments("judgments"), by: keys, keepFailed: inv.bool("keep_failed"),
             seed: seed,
-            answers: inv.object(ifGiven: "answers", as: AnswersObject.self)?.answers)
+            answers: inv.object(ifGiven: "answers", as: AnswersObject.self)?.answers,
+            gate: inv.choice(ifGiven: "gate", as: ScoreGate.self))
         return .object(TableObject(table))
     }
 
