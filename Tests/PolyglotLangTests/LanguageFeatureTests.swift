@@ -210,7 +210,7 @@ final class RecipeTests: XCTestCase {
             ).error)
         XCTAssertEqual(
             pg("let j = judge a recipe: lenient_judge", session: s).output,
-            ["judged 2 turns with the built-in judge (lenient: correctness only)"])
+            ["judged 2 turns with the built-in judge (lenient: reads past language and form)"])
         XCTAssertEqual(
             pg("let j = judge a with: builtin recipe: lenient_judge", session: s).output,
             ["judged 2 turns with the built-in judge"])
