@@ -651,6 +651,10 @@ public struct Parser {
         let chars = Array(t.text)
         var i = 0
         let baseColumn = t.span.start.column + 1
+        /// The span of `length` characters of the string's text from character `offset`.
+        func textSpan(_ offset: Int, length: Int) -> Span {
+            Span(file: t.span.file, line: t.span.start.line, column: baseColumn + offset, length: length)
+        }
         while i < chars.count {
             let c = chars[i]
             if c == "\\", i + 1 < chars.count {
@@ -662,9 +666,7 @@ public struct Parser {
                 default:
                     throw PolyglotError.syntax(
                         "unknown escape '\\\(n)' in string",
-                        at: Span(
-                            file: t.span.file, line: t.span.start.line,
-                            column: baseColumn + i, length: 2),
+                        at: textSpan(i, length: 2),
                         notes: ["expected one of \\n \\t \\\" \\\\ \\{ \\}"])
                 }
                 i += 2
@@ -672,9 +674,7 @@ public struct Parser {
                 guard let close = chars[(i + 1)...].firstIndex(of: "}") else {
                     throw PolyglotError.syntax(
                         "expected '}' to close the interpolation",
-                        at: Span(
-                            file: t.span.file, line: t.span.start.line,
-                            column: baseColumn + i, length: 1),
+                        at: textSpan(i, length: 1),
                         notes: ["write \\{ for a literal brace"])
                 }
                 if !text.isEmpty { parts.append(.text(text)) }
