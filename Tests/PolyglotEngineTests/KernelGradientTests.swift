@@ -52,7 +52,7 @@ final class KernelGradientTests: XCTestCase {
         func loss() -> Double {
             attentionForward(
                 out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
-                D: D, mode: .causal)
+                D: D, mode: .causal(documents: nil))
             return GradCheck.weightedSum(out.ptr, w.ptr, B * T * H * D)
         }
         _ = loss()
@@ -72,6 +72,49 @@ final class KernelGradientTests: XCTestCase {
             GradCheck.relativeError(x: v.ptr, analytic: dv.ptr, indices: Array(0..<v.count), h: 1e-3, loss: loss), 1e-2)
     }
 
+    /// Document masks (a packed row): no probability mass across a document boundary, a document's outputs do not
+    /// depend on another's inputs, and the backward matches finite differences.
+    func testDocumentMaskedAttention() {
+        let B = 2, T = 7, H = 4, Hkv = 2, D = 4
+        let documents = [[0..<3, 3..<7], [0..<2, 2..<5, 5..<6, 6..<7]]
+        let q = GradCheck.random(B * T * H * D, seed: 1), k = GradCheck.random(B * T * Hkv * D, seed: 2)
+        let v = GradCheck.random(B * T * Hkv * D, seed: 3), w = GradCheck.random(B * T * H * D, seed: 4)
+        let out = FloatBuffer(count: B * T * H * D), probs = FloatBuffer(count: B * H * T * T)
+        probs.ptr.update(repeating: .nan, count: probs.count)  // cells outside the blocks must not be read
+        func loss() -> Double {
+            attentionForward(
+                out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
+                D: D, mode: .causal(documents: documents))
+            return GradCheck.weightedSum(out.ptr, w.ptr, B * T * H * D)
+        }
+        _ = loss()
+        for b in 0..<B {
+            for h in 0..<H {
+                for doc in documents[b] {
+                    for t in doc {
+                        let row = probs.ptr + ((b * H + h) * T + t) * T
+                        let mass = (doc.lowerBound...t).reduce(Float(0)) { $0 + row[$1] }
+                        XCTAssertEqual(mass, 1, accuracy: 1e-5, "row \(t) of sequence \(b) sums to 1 in its document")
+                    }
+                }
+            }
+        }
+        // Changing the first document of sequence 0 leaves the outputs of its second document unchanged.
+        let before = out.toArray()
+        for t in 0..<3 { for i in 0..<(Hkv * D) { k.ptr[t * Hkv * D + i] += 1; v.ptr[t * Hkv * D + i] -= 1 } }
+        _ = loss()
+        for t in 3..<7 { for i in 0..<(H * D) { XCTAssertEqual(out.ptr[t * H * D + i], before[t * H * D + i]) } }
+        let dq = FloatBuffer(count: q.count), dk = FloatBuffer(count: k.count), dv = FloatBuffer(count: v.count)
+        attentionBackward(
+            dq: dq.ptr, dk: dk.ptr, dv: dv.ptr, dout: w.ptr, q: q.ptr, k: k.ptr, v: v.ptr, probs: probs.ptr,
+            B: B, T: T, H: H, Hkv: Hkv, D: D, documents: documents)
+        for (x, d) in [(q, dq), (k, dk), (v, dv)] {
+            XCTAssertLessThan(
+                GradCheck.relativeError(x: x.ptr, analytic: d.ptr, indices: Array(0..<x.count), h: 1e-3, loss: loss),
+                1e-2)
+        }
+    }
+
     /// The cached mode sees what the causal mode sees: the last T − past rows of each sequence, run against caches
     /// of S rows per sequence holding all T keys and values (and garbage after them, which must not be read), give
     /// the causal outputs up to rounding (dot products instead of GEMMs).
@@ -82,7 +125,7 @@ final class KernelGradientTests: XCTestCase {
         let causal = FloatBuffer(count: B * T * qDim), probs = FloatBuffer(count: B * H * T * T)
         attentionForward(
             out: causal.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
-            D: D, mode: .causal)
+            D: D, mode: .causal(documents: nil))
         let kCache = FloatBuffer(count: B * S * kvDim), vCache = FloatBuffer(count: B * S * kvDim)
         kCache.ptr.update(repeating: 1e3, count: B * S * kvDim); vCache.ptr.update(repeating: 1e3, count: B * S * kvDim)
         let qNew = FloatBuffer(count: B * new * qDim)

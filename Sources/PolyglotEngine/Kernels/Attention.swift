@@ -4,9 +4,10 @@ import Foundation
 
 /// Which keys a query row sees, and how attention is computed: the two modes of `attentionForward`.
 enum AttentionMode {
-    /// Whole sequences from position 0 (training): row t sees rows 0...t of its sequence; k, v are (B,T,Hkv,D)
-    /// and probs(B,H,T,T) is saved for `attentionBackward`. Per (b,h) two GEMMs.
-    case causal
+    /// Whole sequences from position 0 (training): row t sees rows 0...t of its sequence, or with `documents`
+    /// (per sequence, ranges covering 0..<T) only the rows of its own document up to t; k, v are (B,T,Hkv,D) and
+    /// probs(B,H,T,T) is saved for `attentionBackward` (its blocks on the documents). Per (b,h,document) two GEMMs.
+    case causal(documents: [[Range<Int>]]?)
     /// T new rows after `past` cached ones (KV-cached decoding): row t sees rows 0...past+t; k, v are
     /// (B,S,Hkv,D) with S = `capacity` and the new rows already written at past..<past+T; probs(B,H,S) is scratch.
     /// Row by row with dot products (cheaper than GEMMs when T = 1); no backward.
@@ -21,25 +22,29 @@ func attentionForward(
 ) {
     let scale = 1 / Float(D).squareRoot(), group = H / Hkv
     switch mode {
-    case .causal:
+    case .causal(let documents):
         Parallel.forEach(B * H) { bh in  // heads spread over the cores, single-threaded GEMMs with strided rows
             let b = bh / H, h = bh % H, kvh = h / group
-            let qh = q + (b * T * H + h) * D, kOff = (b * T * Hkv + kvh) * D, P = probs + bh * T * T
-            // S(T,T) = q_h · k_hᵀ
-            sgemm(
-                transA: false, transB: true, M: T, N: T, K: D, A: qh, lda: H * D, B: k + kOff, ldb: Hkv * D,
-                C: P, ldc: T, beta: 0, parallel: false)
-            for t in 0..<T {  // causal softmax of row t over j ≤ t
-                let row = P + t * T
-                Vec.scale(row, t + 1, by: scale)
-                let sum = Vec.expShiftedSum(row, t + 1, shift: Vec.max(row, t + 1))
-                Vec.scale(row, t + 1, by: 1 / sum)
-                if t + 1 < T { (row + t + 1).update(repeating: 0, count: T - t - 1) }
+            let qh = q + (b * T * H + h) * D, kh = k + (b * T * Hkv + kvh) * D, vh = v + (b * T * Hkv + kvh) * D
+            let oh = out + (b * T * H + h) * D, P = probs + bh * T * T
+            for doc in documents?[b] ?? [0..<T] {
+                let s = doc.lowerBound, n = doc.count, Pd = P + s * T + s  // the document's (n,n) block
+                // S(n,n) = q_d · k_dᵀ
+                sgemm(
+                    transA: false, transB: true, M: n, N: n, K: D, A: qh + s * H * D, lda: H * D,
+                    B: kh + s * Hkv * D, ldb: Hkv * D, C: Pd, ldc: T, beta: 0, parallel: false)
+                for t in 0..<n {  // causal softmax of row t over j ≤ t
+                    let row = Pd + t * T
+                    Vec.scale(row, t + 1, by: scale)
+                    let sum = Vec.expShiftedSum(row, t + 1, shift: Vec.max(row, t + 1))
+                    Vec.scale(row, t + 1, by: 1 / sum)
+                    if t + 1 < n { (row + t + 1).update(repeating: 0, count: n - t - 1) }
+                }
+                // out_d(n,D) = P_d · v_d
+                sgemm(
+                    transA: false, transB: false, M: n, N: D, K: n, A: Pd, lda: T, B: vh + s * Hkv * D,
+                    ldb: Hkv * D, C: oh + s * H * D, ldc: H * D, beta: 0, parallel: false)
             }
-            // out_h(T,D) = P · v_h
-            sgemm(
-                transA: false, transB: false, M: T, N: D, K: T, A: P, lda: T, B: v + kOff, ldb: Hkv * D,
-                C: out + (b * T * H + h) * D, ldc: H * D, beta: 0, parallel: false)
         }
     case .cached(let past, let S):
         let kvDim = Hkv * D
@@ -61,41 +66,47 @@ func attentionForward(
     }
 }
 
-/// Inverts `out_h = P·v_h, P = causal softmax(scale·q_h·k_hᵀ)`; accumulates dq(B,T,H,D), dk, dv(B,T,Hkv,D).
+/// Inverts `out_h = P·v_h, P = causal softmax(scale·q_h·k_hᵀ)` on each document's block (`documents` as in
+/// `AttentionMode.causal`); accumulates dq(B,T,H,D), dk, dv(B,T,Hkv,D).
 /// Parallel over (b, kv-head) so the query heads that share a kv-head never write it concurrently.
 func attentionBackward(
     dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-    v: UnsafePointer<Float>, probs: UnsafePointer<Float>, B: Int, T: Int, H: Int, Hkv: Int, D: Int
+    v: UnsafePointer<Float>, probs: UnsafePointer<Float>, B: Int, T: Int, H: Int, Hkv: Int, D: Int,
+    documents: [[Range<Int>]]? = nil
 ) {
     let scale = 1 / Float(D).squareRoot(), group = H / Hkv
     Parallel.forEach(B * Hkv) { bk in
         let b = bk / Hkv, kvh = bk % Hkv
-        let kOff = (b * T * Hkv + kvh) * D
-        let dS = UnsafeMutablePointer<Float>.allocate(capacity: T * T)  // (T,T) scratch per task
+        let kvOff = (b * T * Hkv + kvh) * D
+        let dS = UnsafeMutablePointer<Float>.allocate(capacity: T * T)  // (n,n) scratch per task
         defer { dS.deallocate() }
         for h in (kvh * group)..<((kvh + 1) * group) {
             let P = probs + (b * H + h) * T * T, rowOff = (b * T * H + h) * D
-            // dP = dout_h · v_hᵀ   (from out_h = P·v_h)
-            sgemm(
-                transA: false, transB: true, M: T, N: T, K: D, A: dout + rowOff, lda: H * D, B: v + kOff, ldb: Hkv * D,
-                C: dS, ldc: T, beta: 0, parallel: false)
-            // dv_h += Pᵀ · dout_h
-            sgemm(
-                transA: true, transB: false, M: T, N: D, K: T, A: P, lda: T, B: dout + rowOff, ldb: H * D,
-                C: dv + kOff, ldc: Hkv * D, beta: 1, parallel: false)
-            for t in 0..<T {  // softmax backward, then the scale: dS = P∘(dP − Σ P∘dP)·scale
-                let p = P + t * T, d = dS + t * T
-                softmaxBackwardRow(d, p, t + 1, scale: scale)
-                if t + 1 < T { (d + t + 1).update(repeating: 0, count: T - t - 1) }
+            for doc in documents?[b] ?? [0..<T] {
+                let s = doc.lowerBound, n = doc.count, Pd = P + s * T + s
+                let rows = rowOff + s * H * D, kvRows = kvOff + s * Hkv * D
+                // dP = dout_d · v_dᵀ   (from out_d = P_d·v_d)
+                sgemm(
+                    transA: false, transB: true, M: n, N: n, K: D, A: dout + rows, lda: H * D, B: v + kvRows,
+                    ldb: Hkv * D, C: dS, ldc: n, beta: 0, parallel: false)
+                // dv_d += P_dᵀ · dout_d
+                sgemm(
+                    transA: true, transB: false, M: n, N: D, K: n, A: Pd, lda: T, B: dout + rows, ldb: H * D,
+                    C: dv + kvRows, ldc: Hkv * D, beta: 1, parallel: false)
+                for t in 0..<n {  // softmax backward, then the scale: dS = P∘(dP − Σ P∘dP)·scale
+                    let p = Pd + t * T, d = dS + t * n
+                    softmaxBackwardRow(d, p, t + 1, scale: scale)
+                    if t + 1 < n { (d + t + 1).update(repeating: 0, count: n - t - 1) }
+                }
+                // dq_d += dS · k_d ;  dk_d += dSᵀ · q_d
+                sgemm(
+                    transA: false, transB: false, M: n, N: D, K: n, A: dS, lda: n, B: k + kvRows, ldb: Hkv * D,
+                    C: dq + rows, ldc: H * D, beta: 1, parallel: false)
+                sgemm(
+                    transA: true, transB: false, M: n, N: D, K: n, A: dS, lda: n, B: q + rows, ldb: H * D,
+                    C: dk + kvRows, ldc: Hkv * D, beta: 1, parallel: false)
             }
-            // dq_h += dS · k_h ;  dk_h += dSᵀ · q_h
-            sgemm(
-                transA: false, transB: false, M: T, N: D, K: T, A: dS, lda: T, B: k + kOff, ldb: Hkv * D,
-                C: dq + rowOff, ldc: H * D, beta: 1, parallel: false)
-            sgemm(
-                transA: true, transB: false, M: T, N: D, K: T, A: dS, lda: T, B: q + rowOff, ldb: H * D,
-                C: dk + kOff, ldc: Hkv * D, beta: 1, parallel: false)
         }
     }
 }

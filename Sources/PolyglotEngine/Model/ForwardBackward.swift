@@ -12,16 +12,20 @@ extension Transformer {
     /// - Without `cache`: whole sequences from position 0, causal attention, keys and values kept in `a`
     ///   (training and batched evaluation).
     /// - With `cache` (B = 1): T new rows after its `length` positions; their keys and values are appended to it.
-    /// `valid` (N) marks the rows that count in the aux loss (nil: all); `routingTags` (B) records routing per tag.
+    /// `valid` (N) marks the rows that count in the aux loss (nil: all); `routingTags` (N) records routing per tag.
+    /// `packed` (training only): the documents of each sequence (`AttentionMode.causal`) and each row's position
+    /// inside its document (N), for batches that pack several documents per sequence.
     func forward(
         _ a: Activations, tokens: UnsafePointer<Int32>, valid: UnsafePointer<Float>?, B: Int, T: Int,
-        cache: KVCache? = nil, routingTags: [Int?]? = nil
+        cache: KVCache? = nil, routingTags: [Int?]? = nil,
+        packed: (documents: [[Range<Int>]], positions: UnsafePointer<Int32>)? = nil
     ) -> Double {
         let cfg = config, P = params.ptr, N = B * T, L = cfg.numHiddenLayers, C = cfg.hiddenSize
         let F = cfg.intermediateSize, H = cfg.numAttentionHeads, Hkv = cfg.numKeyValueHeads, D = cfg.headDim
         let eps = Float(cfg.rmsNormEps), past = cache?.length ?? 0
-        let mode = cache.map { AttentionMode.cached(past: past, capacity: $0.capacity) } ?? .causal
-        let position: (Int) -> Int = { past + $0 % T }
+        let mode = cache.map { AttentionMode.cached(past: past, capacity: $0.capacity) }
+            ?? .causal(documents: packed?.documents)
+        let position: (Int) -> Int = packed.map { p in { Int(p.positions[$0]) } } ?? { past + $0 % T }
         var aux = 0.0
         embeddingForward(out: a.resid[0].ptr, tokens: tokens, table: P + layout.embed, N: N, C: C)
         for l in 0..<L {
@@ -52,7 +56,7 @@ extension Transformer {
                     valid: valid, N: N)
                 aux += Double(layerAux) / Double(L)
                 if let routingTags, let valid {
-                    routing.record(layer: l, acts: moe, valid: valid, tags: routingTags, T: T, N: N)
+                    routing.record(layer: l, acts: moe, valid: valid, tags: routingTags, N: N)
                 }
             } else {
                 linear(l, .gate, out: a.gate[l].ptr, inp: a.ln2[l].ptr, N: N, acts: a)
@@ -99,15 +103,15 @@ extension Transformer {
 
     /// `forward` reversed (whole sequences only), from d(lnf) in `g.dresid` (the loss head's seed) down to the
     /// embedding. Accumulates (`+=`) the parameter gradients, or the adapters' under LoRA; `auxScale` is
-    /// d(loss)/d(aux loss) of each layer.
+    /// d(loss)/d(aux loss) of each layer; `packed` is what `forward` had.
     func backward(
         _ a: Activations, _ g: ActivationGrads, tokens: UnsafePointer<Int32>, valid: UnsafePointer<Float>,
-        auxScale: Float
+        auxScale: Float, packed: (documents: [[Range<Int>]], positions: UnsafePointer<Int32>)? = nil
     ) {
         let cfg = config, P = params.ptr, B = a.B, T = a.T, N = B * T, L = cfg.numHiddenLayers, C = cfg.hiddenSize
         let F = cfg.intermediateSize, H = cfg.numAttentionHeads, Hkv = cfg.numKeyValueHeads, D = cfg.headDim
         let G = lora == nil ? ensureGrads().ptr : nil
-        let position: (Int) -> Int = { $0 % T }
+        let position: (Int) -> Int = packed.map { p in { Int(p.positions[$0]) } } ?? { $0 % T }
         let dl = g.dresid.ptr  // d(residual stream), carried downwards
         // lnf = rmsnorm(resid[L])
         g.dln.zero()
@@ -144,7 +148,8 @@ extension Transformer {
             g.dq.zero(); g.dk.zero(); g.dv.zero()
             attentionBackward(
                 dq: g.dq.ptr, dk: g.dk.ptr, dv: g.dv.ptr, dout: g.datt.ptr, q: a.q[l].ptr, k: a.k[l].ptr,
-                v: a.v[l].ptr, probs: a.probs[l].ptr, B: B, T: T, H: H, Hkv: Hkv, D: D)
+                v: a.v[l].ptr, probs: a.probs[l].ptr, B: B, T: T, H: H, Hkv: Hkv, D: D,
+                documents: packed?.documents)
             ropeBackward(dx: g.dq.ptr, rows: N, heads: H, headDim: D, position: position, table: rope)
             ropeBackward(dx: g.dk.ptr, rows: N, heads: Hkv, headDim: D, position: position, table: rope)
             // q, k, v = ln1 · W{q,k,v}ᵀ
@@ -180,11 +185,12 @@ extension Transformer {
         let a = acts!
         let weights = batch.mask.map { $0 / max(normalizer, 1e-12) }
         return batch.inputs.withUnsafeBufferPointer { inputs in
-            batch.valid.withUnsafeBufferPointer { valid in
+            batch.valid.withUnsafeBufferPointer { valid in batch.positions.withUnsafeBufferPointer { positions in
                 let tokens = inputs.baseAddress!, validRows = valid.baseAddress!
+                let packed = batch.isPacked ? (batch.documents, positions.baseAddress!) : nil
                 let aux = forward(
                     a, tokens: tokens, valid: validRows, B: B, T: T,
-                    routingTags: collectRouting ? batch.tags : nil)
+                    routingTags: collectRouting ? batch.tags : nil, packed: packed)
                 var g: ActivationGrads?
                 if backward {
                     if actGrads == nil || actGrads!.B != B || actGrads!.T != T {
@@ -203,10 +209,10 @@ extension Transformer {
                     gradientsAreZero = false
                     self.backward(
                         a, g, tokens: tokens, valid: validRows,
-                        auxScale: auxWeight / Float(config.numHiddenLayers))
+                        auxScale: auxWeight / Float(config.numHiddenLayers), packed: packed)
                 }
                 return PassResult(loss: loss + Double(auxWeight) * aux, aux: aux, maskedTokens: batch.maskedTokens)
-            }
+            } }
         }
     }
 }

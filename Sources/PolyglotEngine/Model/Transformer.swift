@@ -150,11 +150,12 @@ public struct RoutingStats: Sendable, Equatable {
         }
     }
 
-    mutating func record(layer: Int, acts: MoEActivations, valid: UnsafePointer<Float>, tags: [Int?], T: Int, N: Int) {
+    /// Counts the experts each valid row of a pass chose, under the row's tag (`tags`: N).
+    mutating func record(layer: Int, acts: MoEActivations, valid: UnsafePointer<Float>, tags: [Int?], N: Int) {
         let empty = [[Int]](repeating: [Int](repeating: 0, count: experts), count: layers)
         for n in 0..<N where valid[n] != 0 {
             for slot in 0..<acts.K {
-                counts[tags[n / T], default: empty][layer][Int(acts.topIdx[n * acts.K + slot])] += 1
+                counts[tags[n], default: empty][layer][Int(acts.topIdx[n * acts.K + slot])] += 1
             }
         }
     }

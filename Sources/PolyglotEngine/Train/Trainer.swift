@@ -1,4 +1,4 @@
-// Training loop: seeded data order, padded batches, gradient accumulation, global-norm clipping, AdamW,
+// Training loop: seeded data order, padded or packed batches, gradient accumulation, global-norm clipping, AdamW,
 // warm-up + cosine schedule, cancellation between steps, and resumable optimizer state.
 import Foundation
 
@@ -19,6 +19,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Most positions per sequence; longer sequences are truncated. A batch is padded only to its own longest
     /// sequence (rounded up to a multiple of 8), so short chat examples do not pay for the longest one.
     public var sequenceLength: Int = 128
+    /// Pack each micro-batch's sequences several to a row (`RowLayout.packed`): the same sequences, loss and
+    /// gradients per step as padded rows, in fewer positions; each sequence's `documentStarts` are honoured.
+    public var packing: Bool = false
     /// Micro-batches per optimizer step.
     public var accumulationSteps: Int = 1
     /// Seed of the data order.
@@ -45,6 +48,8 @@ public struct StepReport: Sendable, Equatable {
     /// Non-padding tokens processed per second (forward + backward + update).
     public var tokensPerSecond: Double
     public var maskedTokens: Int
+    /// Positions the step's batches computed (rows × row length), and how many of them were real tokens.
+    public var positions: Int, validTokens: Int
 }
 
 /// Trains a model (full fine-tuning, or LoRA when the model has adapters) on a fixed set of sequences.
@@ -106,23 +111,20 @@ public final class Trainer {
         let start = DispatchTime.now().uptimeNanoseconds
         let s = optimizer.step
         let batches = try (0..<config.accumulationSteps).map { micro in
-            let sequences = microBatch(step: s, micro: micro)
-            let longest = sequences.map { $0.tokens.count - 1 }.max() ?? 1
-            return try Batch(
-                sequences: sequences, T: min(config.sequenceLength, max(8, (longest + 7) / 8 * 8)),
-                vocabSize: model.config.vocabSize)
+            try batch(microBatch(step: s, micro: micro))
         }
         // Normalise by the masked tokens of the whole step so accumulation equals one big batch.
         let masked = batches.reduce(Float(0)) { $0 + $1.maskedTokens }
         let auxWeight = model.config.isMoE ? Float(model.config.routerAuxLossCoef) / Float(config.accumulationSteps) : 0
         model.zeroGrad()
-        var loss = 0.0, aux = 0.0, tokens = 0
+        var loss = 0.0, aux = 0.0, tokens = 0, positions = 0
         for batch in batches {
             let r = try model.forwardBackward(
                 batch, normalizer: masked, auxWeight: auxWeight, backward: true, collectRouting: true)
             loss += r.loss - Double(auxWeight) * r.aux
             aux += r.aux / Double(config.accumulationSteps)
             tokens += batch.validTokens
+            positions += batch.B * batch.T
         }
         let (params, grads) = trainable
         let norm = globalNorm(grads, count: optimizer.m.count)
@@ -133,7 +135,35 @@ public final class Trainer {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return StepReport(
             step: optimizer.step, loss: loss, auxLoss: aux, gradNorm: norm, learningRate: lr,
-            tokensPerSecond: Double(tokens) / max(seconds, 1e-9), maskedTokens: Int(masked))
+            tokensPerSecond: Double(tokens) / max(seconds, 1e-9), maskedTokens: Int(masked),
+            positions: positions, validTokens: tokens)
+    }
+
+    /// A micro-batch in the run's row layout.
+    func batch(_ sequences: [TrainingSequence]) throws -> Batch {
+        try Batch(sequences, layout: layout(of: sequences, packing: config.packing), vocabSize: model.config.vocabSize)
+    }
+
+    /// Packed rows, or one sequence per row padded to the longest, each at most `sequenceLength`.
+    func layout(of sequences: [TrainingSequence], packing: Bool) -> RowLayout {
+        let lengths = sequences.map { $0.positions(limit: config.sequenceLength) }
+        return packing
+            ? .packed(lengths: lengths, maxLength: config.sequenceLength)
+            : .padded(lengths: lengths, maxLength: config.sequenceLength)
+    }
+
+    /// Positions computed and real tokens among them over every micro-batch of the whole run, laid out packed or
+    /// padded: what a run pads, known without running it (the layout is a function of the data order only).
+    public func layoutTotals(packing: Bool) -> (positions: Int, tokens: Int) {
+        var positions = 0, tokens = 0
+        for step in 0..<config.totalSteps {
+            for micro in 0..<config.accumulationSteps {
+                let sequences = microBatch(step: step, micro: micro)
+                positions += layout(of: sequences, packing: packing).positions
+                tokens += sequences.reduce(0) { $0 + $1.positions(limit: config.sequenceLength) }
+            }
+        }
+        return (positions, tokens)
     }
 
     /// Runs until `totalSteps`, polling `shouldCancel` between steps; returns the reports of the steps run.
@@ -167,21 +197,26 @@ public final class Trainer {
 
     /// Mean masked cross-entropy of `sequences` (no gradients).
     public func evaluate(_ sequences: [TrainingSequence]) throws -> Double {
-        try Self.evaluate(model: model, sequences, batchSize: config.batchSize, T: config.sequenceLength)
+        try Self.evaluate(
+            model: model, sequences, batchSize: config.batchSize, T: config.sequenceLength, packing: config.packing)
     }
 
-    /// Mean masked cross-entropy of `sequences` under `model`; optionally adds their routing to `model.routing`.
+    /// Mean masked cross-entropy of `sequences` under `model` (batches of `batchSize`, packed into rows of at most
+    /// T or padded to T); optionally adds their routing to `model.routing`.
     public static func evaluate(
-        model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int,
+        model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int, packing: Bool = false,
         collectRouting: Bool = false
     ) throws -> Double {
         guard batchSize > 0 else { throw EngineError.invalidInput("batchSize must be > 0, got \(batchSize)") }
         var total = 0.0, count: Float = 0
         var i = 0
         while i < sequences.count {
-            let batch = try Batch(
-                sequences: Array(sequences[i..<min(i + batchSize, sequences.count)]), T: T,
-                vocabSize: model.config.vocabSize)
+            let part = Array(sequences[i..<min(i + batchSize, sequences.count)]), V = model.config.vocabSize
+            let lengths = part.map { $0.positions(limit: T) }
+            let batch =
+                try packing
+                ? Batch(part, layout: .packed(lengths: lengths, maxLength: T), vocabSize: V)
+                : Batch(sequences: part, T: T, vocabSize: V)
             total += try model.forwardBackward(
                 batch, normalizer: 1, auxWeight: 0, backward: false, collectRouting: collectRouting
             ).loss
