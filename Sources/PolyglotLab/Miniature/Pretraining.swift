@@ -25,6 +25,10 @@ public struct PretrainRecipe: Codable, Sendable, Equatable {
     public var batchSize = 32
     public var learningRate = 2e-3
     public var warmupSteps = 100
+    /// Attention per corpus document inside each window, positions restarting after every end token (windows
+    /// are full, so packing pads nothing either way). nil is off, and leaves the cache key of the recipes before
+    /// this option unchanged.
+    public var packing: Bool?
 
     public init(kind: Kind) {
         self.kind = kind
@@ -74,7 +78,8 @@ public enum Pretraining {
         try BPETokenizer.train(texts: texts, target: .merges(merges))
     }
 
-    /// Documents joined by the end token and cut into windows of context + 1 tokens.
+    /// Documents joined by the end token and cut into windows of context + 1 tokens; each window marks where a
+    /// document begins after an end token (`documentStarts`), which packed training honours.
     public static func windows(texts: [String], tokenizer: BPETokenizer, context: Int) throws -> [TrainingSequence] {
         let end = try tokenizer.specialTokenId(SpecialToken.end)
         var stream: [Int] = []
@@ -86,7 +91,8 @@ public enum Pretraining {
         var out: [TrainingSequence] = []
         var i = 0
         while i + context + 1 <= stream.count {
-            out.append(try TrainingSequence(tokens: Array(stream[i..<(i + context + 1)])))
+            let starts = (1...context).filter { stream[i + $0 - 1] == end }
+            out.append(try TrainingSequence(tokens: Array(stream[i..<(i + context + 1)]), documentStarts: starts))
             i += context
         }
         return out
@@ -109,6 +115,7 @@ public enum Pretraining {
         config.batchSize = recipe.batchSize
         config.sequenceLength = recipe.context
         config.seed = recipe.seed
+        config.packing = recipe.packing ?? false
         let trainer = try Trainer(model: transformer, data: data, config: config)
         let started = Date()
         var history: [TrainingPoint] = []
@@ -136,6 +143,7 @@ public enum Pretraining {
                 (
                     "recipe",
                     "\(recipe.steps) steps × \(recipe.batchSize) × \(recipe.context) tokens, AdamW \(recipe.learningRate), warm-up \(recipe.warmupSteps), cosine to 10 %"
+                        + (recipe.packing == true ? ", attention per document" : "")
                 ),
                 ("seed", String(recipe.seed))
             ], history: history)

@@ -15,6 +15,9 @@ public struct TuneOptions: Sendable {
     /// the context has room for it (≥ 512 tokens): in the miniature's 128 the prompt alone takes 68–80 tokens.
     public var systemPrompt: Bool?
     public var warmupFraction = 0.05
+    /// Pack each step's conversations several to a row (per-document attention, positions restarting): the same
+    /// conversations, loss and gradients per step as one per row padded to the longest, in fewer positions.
+    public var packing = true
     /// Optimizer steps between the checkpoints of a run that has a save folder; nil = about 30 s of work, counted
     /// in FLOPs (`Trainer.steps(ofWorkSeconds:)`), not on a clock. The end of every epoch is a checkpoint too.
     /// Checkpoints never change the result, so a resumed run may use another interval.
@@ -25,7 +28,7 @@ public struct TuneOptions: Sendable {
     var hyperParameterSummary: String {
         "epochs \(epochs), lr \(learningRate), batch \(batchSize)"
             + (lora.map { ", LoRA rank \($0.rank) alpha \($0.alpha)" } ?? ", full fine-tuning")
-            + (systemPrompt ?? true ? ", system prompt" : ", no system prompt")
+            + (systemPrompt ?? true ? ", system prompt" : ", no system prompt") + (packing ? ", packed" : "")
     }
 }
 
@@ -107,14 +110,17 @@ extension LabModel {
         config.sequenceLength = min(
             config.totalSteps > 0 ? (longest + 7) / 8 * 8 : 8, model.config.maxPositionEmbeddings)
         config.seed = options.seed
+        config.packing = options.packing
         let trainer = try Trainer(model: model.transformer, data: train, config: config)
+        let padding = Self.paddingSummary(trainer, packing: options.packing)
         if let resume { try trainer.loadState(from: resume.appendingPathComponent(TuneRunState.optimizerFile)) }
         let checkpointEvery = options.checkpointEvery ?? trainer.steps(ofWorkSeconds: 30)
 
         func provenance(_ note: String) -> [(key: String, value: String)] {
             [
                 ("base", self.name), ("data", dataProvenance), ("hyper-parameters", options.hyperParameterSummary),
-                ("seed", String(options.seed)), ("steps", "\(trainer.step) of \(config.totalSteps)" + note)
+                ("seed", String(options.seed)), ("steps", "\(trainer.step) of \(config.totalSteps)" + note),
+                ("padding", padding)
             ]
         }
         func state() throws -> Data {
@@ -166,6 +172,17 @@ extension LabModel {
         model.provenance = provenance(completed ? "" : " (stopped early)")
         if let saveTo, completed { try model.save(to: saveTo, extraFiles: [TuneRunState.stateFile: try state()]) }
         return (model, completed)
+    }
+
+    /// The share of the run's positions that are padding, with its batches as laid out and the other way:
+    /// "3.1 % of positions (packed; 41.7 % one per row)".
+    static func paddingSummary(_ trainer: Trainer, packing: Bool) -> String {
+        func share(_ packing: Bool) -> String {
+            let t = trainer.layoutTotals(packing: packing)
+            return String(format: "%.1f %%", 100 * Double(t.positions - t.tokens) / Double(max(1, t.positions)))
+        }
+        return "\(share(packing)) of positions (\(packing ? "packed" : "one per row"); "
+            + "\(share(!packing)) \(packing ? "one per row" : "packed"))"
     }
 
     func renamed(_ newName: String) -> LabModel {

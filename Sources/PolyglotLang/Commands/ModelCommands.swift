@@ -144,6 +144,10 @@ extension CommandRegistry {
                 "config", .record, default: .record(Record()),
                 "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup"
             ),
+            Parameter(
+                "pack", .bool, default: .bool(false),
+                "attention per corpus document inside each window (positions restart after every end token); "
+                    + "windows are full either way, so nothing is padded"),
             Parameter("save", .string, default: Value.none, "write the model to this folder"),
             seedKeyword
         ],
@@ -180,6 +184,7 @@ extension CommandRegistry {
         }
         if r["warmup"] == nil { recipe.warmupSteps = min(recipe.warmupSteps, max(1, recipe.steps / 10)) }
         recipe.seed = try inv.seed()
+        recipe.packing = inv.bool("pack") ? true : nil
         let session = inv.session
         let started = Date()
         let (model, cached) = try inv.lab {
@@ -245,6 +250,10 @@ extension CommandRegistry {
             Parameter("lr", .number, default: .float(3e-4), "peak learning rate (warm-up 5 %, cosine to 0)"),
             Parameter("batch", .int, default: .int(16), "conversations per step"),
             Parameter(
+                "pack", .bool, default: .bool(true),
+                "pack each step's conversations several to a row (attention per conversation, positions restart): "
+                    + "the same steps in fewer positions; false: one per row, padded to the longest"),
+            Parameter(
                 "lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
             Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
             Parameter(
@@ -271,6 +280,7 @@ extension CommandRegistry {
         options.epochs = inv.int("epochs")
         options.learningRate = inv.double("lr")
         options.batchSize = inv.int("batch")
+        options.packing = inv.bool("pack")
         options.systemPrompt = inv.bool(ifGiven: "system_prompt")
         options.seed = try inv.seed()
         options.checkpointEvery = inv.int(ifGiven: "checkpoint_every")
@@ -303,6 +313,9 @@ extension CommandRegistry {
             summary += ", validation \(ProgressReporter.fixed(v.loss, 3))"
         }
         session.emit(summary)
+        if let padding = model.provenance.last(where: { $0.key == "padding" }) {
+            session.emit("padding: \(padding.value)")
+        }
         session.emit("\(ProgressReporter.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
         if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
         if let saveDir {
