@@ -3,11 +3,25 @@ import COpenBLAS
 
 /// Work splitting over the machine's cores. OpenBLAS runs single-threaded and the engine splits
 /// GEMMs itself, so BLAS threads never nest inside `concurrentPerform` workers.
-enum Parallel {
-    static let workers: Int = {
+public enum Parallel {
+    /// The machine's cores: what the parallel loops use unless `withWorkers` limits them.
+    public static let cores: Int = {
         pg_blas_set_threads(1)
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
+
+    /// The limit `withWorkers` binds on the thread (or task) that starts the loops.
+    @TaskLocal private static var limit: Int?
+
+    /// Workers of a parallel loop started here: the cores, or fewer under `withWorkers`.
+    static var workers: Int { min(cores, limit ?? cores) }
+
+    /// Runs `body` with the engine's parallel loops it starts limited to `workers`; with 1 every loop runs on the
+    /// calling thread, so independent runs can each have a core. The results are the same bits either way: a loop
+    /// splits its work by `cores`, never by its workers (OpenBLAS's sums depend on the shape of each call).
+    public static func withWorkers<R>(_ workers: Int, _ body: () throws -> R) rethrows -> R {
+        try $limit.withValue(max(1, workers), operation: body)
+    }
 
     /// Runs `body(i)` for i in 0..<n, in parallel when n > 1.
     static func forEach(_ n: Int, _ body: (Int) -> Void) {
@@ -16,9 +30,9 @@ enum Parallel {
         DispatchQueue.concurrentPerform(iterations: n, execute: body)
     }
 
-    /// Splits 0..<n into at most `workers` contiguous ranges (each at least `minChunk` long).
+    /// Splits 0..<n into at most `cores` contiguous ranges (each at least `minChunk` long), run by the workers.
     static func ranges(_ n: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        let parts = max(1, min(workers, n / max(minChunk, 1)))
+        let parts = max(1, min(cores, n / max(minChunk, 1)))
         if parts == 1 { body(0..<n); return }
         forEach(parts) { p in
             let lo = n * p / parts, hi = n * (p + 1) / parts

@@ -10,7 +10,7 @@ func sgemm(
     C: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parallel: Bool = true
 ) {
     if M == 0 || N == 0 { return }
-    _ = Parallel.workers  // pins OpenBLAS to one thread before its first call
+    _ = Parallel.cores  // pins OpenBLAS to one thread before its first call
     if K == 0 {
         for i in 0..<M { for j in 0..<N { C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j] } }
         return

@@ -37,6 +37,8 @@ public struct TuneProgress: Sendable {
     public var step: Int, totalSteps: Int, epoch: Int
     public var loss: Double, validationLoss: Double?
     public var tokensPerSecond: Double, secondsLeft: Double
+    /// Real (non-padding) tokens trained on so far in this call.
+    public var tokens: Int
 }
 
 extension LabModel {
@@ -147,7 +149,9 @@ extension LabModel {
         if saveTo != nil, saveTo?.standardizedFileURL != resume?.standardizedFileURL { try checkpoint(" (checkpoint)") }
         var valLoss: Double?
         let started = Date(), startStep = trainer.step
+        var tokens = 0
         _ = try trainer.train(shouldCancel: shouldCancel) { r in
+            tokens += r.validTokens
             model.history.append(TrainingPoint(run: name, step: r.step, split: "train", loss: r.loss))
             if !val.isEmpty, r.step % stepsPerEpoch == 0 || r.step == config.totalSteps {
                 if let v = try? trainer.evaluate(val) {
@@ -164,7 +168,7 @@ extension LabModel {
                     step: r.step, totalSteps: config.totalSteps, epoch: (r.step - 1) / stepsPerEpoch + 1,
                     loss: r.loss, validationLoss: valLoss, tokensPerSecond: r.tokensPerSecond,
                     secondsLeft: elapsed / Double(r.step - startStep)
-                        * Double(config.totalSteps - r.step)))
+                        * Double(config.totalSteps - r.step), tokens: tokens))
         }
         let completed = trainer.step == config.totalSteps
         if !completed { try checkpoint(" (stopped early)") }

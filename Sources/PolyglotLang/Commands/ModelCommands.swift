@@ -1,4 +1,4 @@
-// Models: `load model`, `model new`, `tune`, `chat`, `logits`.
+// Models: `load model`, `new model`, `pretrain`, `probe`, `chat`, `complete`, `logits` (tuning: TuneCommands).
 
 import Foundation
 import PolyglotEngine
@@ -60,7 +60,7 @@ extension Invocation {
 }
 
 extension CommandRegistry {
-    static let modelCommands: [CommandSpec] = [loadModel, newModel, pretrain, probe, tune, chat, complete, logits]
+    static let modelCommands: [CommandSpec] = [loadModel, newModel, pretrain, probe, chat, complete, logits]
 
     static let complete = CommandSpec(
         "complete", category: "models",
@@ -237,94 +237,6 @@ extension CommandRegistry {
             "wrote \(preset) (\(parameters) parameters, seed \(seed), byte-level tokenizer of "
                 + "\(model.tokenizer.vocabSize) tokens) to \(out)")
         return .none
-    }
-
-    static let tune = CommandSpec(
-        "tune", category: "models",
-        summary:
-            "Instruction-tune a copy of MODEL on a dataset (loss on the assistant's replies only); the base is untouched.",
-        positionals: [Parameter("model", .object("model"), "the base model")],
-        keywords: [
-            Parameter("on", .object("dataset"), "the training data (a composition)"),
-            Parameter("epochs", .int, default: .int(2), "passes over the data"),
-            Parameter("lr", .number, default: .float(3e-4), "peak learning rate (warm-up 5 %, cosine to 0)"),
-            Parameter("batch", .int, default: .int(16), "conversations per step"),
-            Parameter(
-                "pack", .bool, default: .bool(true),
-                "pack each step's conversations several to a row (attention per conversation, positions restart): "
-                    + "the same steps in fewer positions; false: one per row, padded to the longest"),
-            Parameter(
-                "lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
-            Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
-            Parameter(
-                "system_prompt", .bool, default: Value.none,
-                "prepend each example's language's system prompt (default: only when the context is ≥ 512 tokens)"),
-            Parameter(
-                "save", .string, default: Value.none,
-                "write the tuned model to this folder, and checkpoints of the run while it trains"),
-            Parameter(
-                "checkpoint_every", .int, default: Value.none,
-                "steps between checkpoints (default: about 30 s of work, in FLOPs); every epoch's end too"),
-            Parameter(
-                "resume", .string, default: Value.none,
-                "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
-                    + "saves there unless save: says where"),
-            Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
-            seedKeyword, .recipe
-        ],
-        example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1\n"
-            + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}"
-    ) { inv in
-        let base = inv.model("model"), data = inv.dataset("on")
-        var options = TuneOptions()
-        options.epochs = inv.int("epochs")
-        options.learningRate = inv.double("lr")
-        options.batchSize = inv.int("batch")
-        options.packing = inv.bool("pack")
-        options.systemPrompt = inv.bool(ifGiven: "system_prompt")
-        options.seed = try inv.seed()
-        options.checkpointEvery = inv.int(ifGiven: "checkpoint_every")
-        if let every = options.checkpointEvery, every <= 0 {
-            throw inv.error("checkpoint_every must be a positive number of steps, got \(every)", at: "checkpoint_every")
-        }
-        if let r = inv.record(ifGiven: "lora") {
-            guard case .int(let rank)? = r["rank"], rank > 0 else {
-                throw inv.error("lora needs a positive integer rank, e.g. {rank: 8, alpha: 16}", at: "lora")
-            }
-            options.lora = (rank, r["alpha"]?.double ?? Double(2 * rank))
-        }
-        let validation = inv.object(ifGiven: "val", as: DatasetObject.self)?.dataset.examples ?? []
-        let name = inv.string(ifGiven: "name") ?? "\(base.name)·\(data.name)"
-        let session = inv.session
-        let started = Date()
-        let resume = inv.string(ifGiven: "resume").map(session.resolve)
-        let saveDir = inv.string(ifGiven: "save") ?? inv.string(ifGiven: "resume")
-        let (model, completed) = try inv.lab {
-            try base.tuned(
-                name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
-                dataProvenance: data.provenance.description, resume: resume, saveTo: saveDir.map(session.resolve),
-                shouldCancel: { Interrupt.isRequested }, progress: inv.progress.tuning)
-        }
-        let train = model.history.filter { $0.split == "train" && $0.run == name }
-        let last = train.suffix(max(1, train.count / 10)).map(\.loss)
-        let meanLoss = ProgressReporter.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)
-        var summary = "tuned \(name): \(train.count) steps, loss \(meanLoss) (mean of the last 10 %)"
-        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) {
-            summary += ", validation \(ProgressReporter.fixed(v.loss, 3))"
-        }
-        session.emit(summary)
-        if let padding = model.provenance.last(where: { $0.key == "padding" }) {
-            session.emit("padding: \(padding.value)")
-        }
-        session.emit("\(ProgressReporter.duration(Date().timeIntervalSince(started))) wall time", volatile: true)
-        if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
-        if let saveDir {
-            session.emit(
-                completed
-                    ? "saved to \(saveDir)"
-                    : "saved to \(saveDir) with its optimizer state; continue with resume: \"\(saveDir)\"")
-        }
-        return .object(ModelObject(model))
     }
 
     static let chat = CommandSpec(

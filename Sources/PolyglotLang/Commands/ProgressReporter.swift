@@ -35,6 +35,13 @@ public struct ProgressReporter {
                 + " · \(Int(p.tokensPerSecond)) tok/s · ETA \(Self.duration(p.secondsLeft))")
     }
 
+    /// "12.3 s wall time, 15.2K tokens/s": the real (non-padding) tokens trained on per second of wall time.
+    static func wallTime(since started: Date, tokens: Int) -> String {
+        let seconds = Date().timeIntervalSince(started)
+        return "\(duration(seconds)) wall time, "
+            + String(format: "%.1fK tokens/s", Double(tokens) / max(seconds, 1e-9) / 1000)
+    }
+
     static func bar(_ done: Int, _ total: Int, width: Int = 20) -> String {
         let filled = total > 0 ? min(width, done * width / total) : 0
         return "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "]"

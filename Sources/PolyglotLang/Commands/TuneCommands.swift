@@ -1,0 +1,231 @@
+// Tuning: `tune` (one run) and `tune_all` (independent runs, several at once on the cores), with the same options.
+
+import Foundation
+import PolyglotEngine
+import PolyglotLab
+
+extension CommandRegistry {
+    static let tuneCommands: [CommandSpec] = [tune, tuneAll]
+
+    /// The options of a tuning run, shared by `tune` and `tune_all`.
+    static let tuneOptionKeywords: [Parameter] = [
+        Parameter("epochs", .int, default: .int(2), "passes over the data"),
+        Parameter("lr", .number, default: .float(3e-4), "peak learning rate (warm-up 5 %, cosine to 0)"),
+        Parameter("batch", .int, default: .int(16), "conversations per step"),
+        Parameter(
+            "pack", .bool, default: .bool(true),
+            "pack each step's conversations several to a row (attention per conversation, positions restart): "
+                + "the same steps in fewer positions; false: one per row, padded to the longest"),
+        Parameter(
+            "lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
+        Parameter(
+            "system_prompt", .bool, default: Value.none,
+            "prepend each example's language's system prompt (default: only when the context is ≥ 512 tokens)"),
+        Parameter(
+            "checkpoint_every", .int, default: Value.none,
+            "steps between checkpoints (default: about 30 s of work, in FLOPs); every epoch's end too")
+    ]
+
+    static let tune = CommandSpec(
+        "tune", category: "models",
+        summary:
+            "Instruction-tune a copy of MODEL on a dataset (loss on the assistant's replies only); the base is untouched.",
+        positionals: [Parameter("model", .object("model"), "the base model")],
+        keywords: [Parameter("on", .object("dataset"), "the training data (a composition)")] + tuneOptionKeywords + [
+            Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
+            Parameter(
+                "save", .string, default: Value.none,
+                "write the tuned model to this folder, and checkpoints of the run while it trains"),
+            Parameter(
+                "resume", .string, default: Value.none,
+                "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
+                    + "saves there unless save: says where"),
+            Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
+            seedKeyword, .recipe
+        ],
+        example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1\n"
+            + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}"
+    ) { inv in
+        let base = inv.model("model"), data = inv.dataset("on")
+        var options = try inv.tuneOptions()
+        options.seed = try inv.seed()
+        let validation = inv.object(ifGiven: "val", as: DatasetObject.self)?.dataset.examples ?? []
+        let name = inv.string(ifGiven: "name") ?? "\(base.name)·\(data.name)"
+        let session = inv.session
+        let started = Date()
+        let resume = inv.string(ifGiven: "resume").map(session.resolve)
+        let saveDir = inv.string(ifGiven: "save") ?? inv.string(ifGiven: "resume")
+        var tokens = 0
+        let (model, completed) = try inv.lab {
+            try base.tuned(
+                name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
+                dataProvenance: data.provenance.description, resume: resume, saveTo: saveDir.map(session.resolve),
+                shouldCancel: { Interrupt.isRequested },
+                progress: { p in
+                    tokens = p.tokens
+                    inv.progress.tuning(p)
+                })
+        }
+        inv.emitTuneSummary(model, completed: completed)
+        session.emit(ProgressReporter.wallTime(since: started, tokens: tokens), volatile: true)
+        if !completed { session.emit("stopped early by Ctrl-C; the partially tuned model is returned") }
+        if let saveDir {
+            session.emit(
+                completed
+                    ? "saved to \(saveDir)"
+                    : "saved to \(saveDir) with its optimizer state; continue with resume: \"\(saveDir)\"")
+        }
+        return .object(ModelObject(model))
+    }
+
+    static let tuneAll = CommandSpec(
+        "tune_all", category: "models",
+        summary:
+            "Tune several models at once, each on its data with the same options: a grid's independent runs on every core.",
+        positionals: [
+            Parameter("jobs", .listOf(.record), "the runs: records {model: BASE, on: DATASET, name: \"…\"}")
+        ],
+        keywords: tuneOptionKeywords + [
+            Parameter(
+                "runs", .int, default: Value.none,
+                "runs at once, each on its share of the cores (default: one per core; 1: one after the other)"),
+            seedKeyword, .recipe
+        ],
+        example:
+            "let models = tune_all [{model: base, on: en, name: \"EN\"}, {model: base, on: all, name: \"ALL\"}] "
+            + "recipe: study_recipe",
+        details: """
+            Each run is what `tune MODEL on: DATASET name: NAME` with these options does, and its tuned weights are the
+            same however many run at once (a run's arithmetic does not depend on the cores it gets). Without seed:
+            each run takes the session's next seed, in the order of the list. The progress line shows every running
+            model; the summaries follow in the order of the list. Ctrl-C stops the running models early (they are
+            returned partially tuned) and starts no more.
+            """
+    ) { inv in
+        var options = try inv.tuneOptions()
+        let fixedSeed = try inv.int(ifGiven: "seed").map { _ in try inv.seed() }
+        var jobs: [TuneJob] = []
+        for (i, item) in inv.list("jobs").enumerated() {
+            guard case .record(let r) = item else { continue }  // the binding checked the type
+            func field<T>(_ key: String, _ what: String, _ extract: (Value) -> T?) throws -> T {
+                guard let v = r[key], let x = extract(v) else {
+                    throw inv.error(
+                        "run \(i + 1) of jobs: '\(key)' must be \(what)", at: "jobs",
+                        notes: ["expected records {model: BASE, on: DATASET, name: \"…\"}"])
+                }
+                return x
+            }
+            let unknown = r.keys.filter { !["model", "on", "name"].contains($0) }
+            if let key = unknown.first {
+                throw inv.error(
+                    "run \(i + 1) of jobs: unknown field '\(key)'", at: "jobs",
+                    notes: Suggest.note(for: key, in: ["model", "on", "name"])
+                        + ["expected records {model: BASE, on: DATASET, name: \"…\"}"])
+            }
+            let base = try field("model", "a model") { v -> LabModel? in
+                if case .object(let o) = v { (o as? ModelObject)?.model } else { nil }
+            }
+            let data = try field("on", "a dataset") { v -> Dataset? in
+                if case .object(let o) = v { (o as? DatasetObject)?.dataset } else { nil }
+            }
+            let name = try r["name"].map { _ in
+                try field("name", "a string") { v -> String? in if case .string(let s) = v { s } else { nil } }
+            }
+            options.seed = try fixedSeed ?? inv.seed()
+            jobs.append(
+                TuneJob(
+                    base: base, name: name ?? "\(base.name)·\(data.name)",
+                    examples: data.trainingExamples(shuffleSeed: nil), options: options,
+                    dataProvenance: data.provenance.description))
+        }
+        if let dup = Dictionary(grouping: jobs.map(\.name), by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw inv.error("two runs of jobs are named '\(dup)'", at: "jobs", notes: ["expected distinct names"])
+        }
+        let runs = inv.int(ifGiven: "runs") ?? ConcurrentTuning.defaultRuns(jobs: jobs.count)
+        guard runs > 0 else { throw inv.error("runs must be a positive number, got \(runs)", at: "runs") }
+        let started = Date(), board = TuningBoard(names: jobs.map(\.name), report: inv.progress)
+        let results = try inv.lab {
+            try ConcurrentTuning.run(
+                jobs, runs: runs, shouldCancel: { Interrupt.isRequested }, started: board.start,
+                progress: board.update)
+        }
+        for r in results { inv.emitTuneSummary(r.model, completed: r.completed) }
+        inv.session.emit(
+            ProgressReporter.wallTime(since: started, tokens: board.tokens.values.reduce(0, +))
+                + ", \(min(runs, jobs.count)) at once", volatile: true)
+        if results.contains(where: { !$0.completed }) {
+            inv.session.emit("stopped early by Ctrl-C; the partially tuned models are returned")
+        }
+        return .list(results.map { .object(ModelObject($0.model)) })
+    }
+}
+
+extension Invocation {
+    /// The tuning options shared by `tune` and `tune_all` (the seed is the caller's).
+    func tuneOptions() throws -> TuneOptions {
+        var options = TuneOptions()
+        options.epochs = int("epochs")
+        options.learningRate = double("lr")
+        options.batchSize = int("batch")
+        options.packing = bool("pack")
+        options.systemPrompt = bool(ifGiven: "system_prompt")
+        options.checkpointEvery = int(ifGiven: "checkpoint_every")
+        if let every = options.checkpointEvery, every <= 0 {
+            throw error("checkpoint_every must be a positive number of steps, got \(every)", at: "checkpoint_every")
+        }
+        if let r = record(ifGiven: "lora") {
+            guard case .int(let rank)? = r["rank"], rank > 0 else {
+                throw error("lora needs a positive integer rank, e.g. {rank: 8, alpha: 16}", at: "lora")
+            }
+            options.lora = (rank, r["alpha"]?.double ?? Double(2 * rank))
+        }
+        return options
+    }
+
+    /// "tuned NAME: 120 steps, loss 1.234 (mean of the last 10 %)[, validation …]" and the run's padding.
+    func emitTuneSummary(_ model: LabModel, completed: Bool) {
+        let name = model.name
+        let train = model.history.filter { $0.split == "train" && $0.run == name }
+        let last = train.suffix(max(1, train.count / 10)).map(\.loss)
+        let meanLoss = ProgressReporter.fixed(last.reduce(0, +) / Double(max(1, last.count)), 3)
+        var summary = "tuned \(name): \(train.count) steps, loss \(meanLoss) (mean of the last 10 %)"
+        if let v = model.history.last(where: { $0.split == "val" && $0.run == name }) {
+            summary += ", validation \(ProgressReporter.fixed(v.loss, 3))"
+        }
+        session.emit(summary)
+        if let padding = model.provenance.last(where: { $0.key == "padding" }) {
+            session.emit("padding: \(padding.value)")
+        }
+    }
+}
+
+/// The progress of the runs of `tune_all`: every running model's bar and step on one line, and the count done.
+private final class TuningBoard {
+    let names: [String], report: ProgressReporter
+    var running: [Int: TuneProgress?] = [:], done = 0
+    /// Real tokens trained on so far, per run.
+    var tokens: [Int: Int] = [:]
+
+    init(names: [String], report: ProgressReporter) { self.names = names; self.report = report }
+
+    func start(_ job: Int) {
+        running[job] = .some(nil)
+        show()
+    }
+
+    func update(_ job: Int, _ p: TuneProgress) {
+        running[job] = p
+        tokens[job] = p.tokens
+        if p.step == p.totalSteps { running[job] = nil; done += 1 }
+        show()
+    }
+
+    private func show() {
+        let parts = running.keys.sorted().map { i -> String in
+            guard let p = running[i] ?? nil else { return "\(names[i]) starting" }
+            return ProgressReporter.bar(p.step, p.totalSteps, width: 8) + " \(names[i]) \(p.step)/\(p.totalSteps)"
+                + " · loss \(ProgressReporter.fixed(p.loss, 3))"
+        }
+        report.show((parts + ["\(done)/\(names.count) done"]).joined(separator: " · "))
+    }
+}
