@@ -32,6 +32,16 @@ final class ErrorMessageTests: XCTestCase {
             """
         ),
         (
+            "tune_all [{modle: 1, on: 2}]",
+            """
+            t.pg:1:10: error: run 1 of jobs: unknown field 'modle'
+              1 | tune_all [{modle: 1, on: 2}]
+                |          ^
+              did you mean 'model'?
+              expected records {model: BASE, on: DATASET, name: "…"}
+            """
+        ),
+        (
             "range 3 stp: 2",
             """
             t.pg:1:9: error: range has no keyword 'stp:'
