@@ -25,9 +25,9 @@ public struct TuneJob {
 }
 
 public enum ConcurrentTuning {
-    /// Runs at once for `jobs` on this machine when the caller does not say: one per core (each on one core),
-    /// measured faster on 2 cores than one run at a time on both (docs/perf.md, "A grid that uses every core").
-    public static func defaultRuns(jobs: Int) -> Int { max(1, min(Parallel.cores, jobs)) }
+    /// Runs at once when the caller does not say: one at a time on every core. Two at once (one core each) was
+    /// not measurably faster on the shared 2-core machine (docs/perf.md, "Packed batches and a grid on every core").
+    public static let defaultRuns = 1
 
     /// Tunes every job, `runs` at a time (each with cores / runs engine workers), and returns the results in job
     /// order. `progress` (serialised) gets a job's index and its progress; `started` when a job begins. Ctrl-C

@@ -81,14 +81,14 @@ extension CommandRegistry {
     static let tuneAll = CommandSpec(
         "tune_all", category: "models",
         summary:
-            "Tune several models at once, each on its data with the same options: a grid's independent runs on every core.",
+            "Tune several models, each on its data with the same options; runs: N tunes N at once, each on its share of the cores.",
         positionals: [
             Parameter("jobs", .listOf(.record), "the runs: records {model: BASE, on: DATASET, name: \"…\"}")
         ],
         keywords: tuneOptionKeywords + [
             Parameter(
                 "runs", .int, default: Value.none,
-                "runs at once, each on its share of the cores (default: one per core; 1: one after the other)"),
+                "runs at once, each on its share of the cores (default: 1, one after the other on every core)"),
             seedKeyword, .recipe
         ],
         example:
@@ -141,7 +141,7 @@ extension CommandRegistry {
         if let dup = Dictionary(grouping: jobs.map(\.name), by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw inv.error("two runs of jobs are named '\(dup)'", at: "jobs", notes: ["expected distinct names"])
         }
-        let runs = inv.int(ifGiven: "runs") ?? ConcurrentTuning.defaultRuns(jobs: jobs.count)
+        let runs = inv.int(ifGiven: "runs") ?? ConcurrentTuning.defaultRuns
         guard runs > 0 else { throw inv.error("runs must be a positive number, got \(runs)", at: "runs") }
         let started = Date(), board = TuningBoard(names: jobs.map(\.name), report: inv.progress)
         let results = try inv.lab {
