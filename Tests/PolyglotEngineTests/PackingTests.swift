@@ -10,7 +10,8 @@ final class PackingTests: XCTestCase {
         return try (0..<7).map { i in
             let n = 3 + Int(rng.next() % 8)
             let tokens = (0..<n).map { _ in Int(rng.next() % 13) }
-            return try TrainingSequence(tokens: tokens, lossMask: (0..<n).map { Float($0 >= n / 3 ? 1 : 0) }, tag: i % 2)
+            let mask = (0..<n).map { Float($0 >= n / 3 ? 1 : 0) }
+            return try TrainingSequence(tokens: tokens, lossMask: mask, tag: i % 2)
         }
     }
 
@@ -27,11 +28,14 @@ final class PackingTests: XCTestCase {
         return (loss, m.ensureGrads().toArray())
     }
 
-    static func assertClose(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    static func assertClose(
+        _ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(a.count, b.count, file: file, line: line)
         let scale = max(a.map(abs).max() ?? 0, 1e-6)
         let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThan(worst / scale, 1e-4, "\(what): largest gradient difference \(worst) of \(scale)", file: file, line: line)
+        XCTAssertLessThan(
+            worst / scale, 1e-4, "\(what): largest gradient difference \(worst) of \(scale)", file: file, line: line)
     }
 
     func testPackedBatchEqualsTheSequencesOneByOne() throws {

@@ -122,7 +122,8 @@ public struct RowLayout: Equatable, Sendable {
     /// One sequence per row, rows as long as the longest (rounded up to a multiple of 8, at most `maxLength`).
     /// `lengths` are input positions (tokens − 1).
     public static func padded(lengths: [Int], maxLength: Int) -> RowLayout {
-        RowLayout(rows: lengths.indices.map { [$0] }, T: rowLength(fill: lengths.max() ?? 1, maxLength), isPacked: false)
+        RowLayout(
+            rows: lengths.indices.map { [$0] }, T: rowLength(fill: lengths.max() ?? 1, maxLength), isPacked: false)
     }
 
     /// Sequences packed into rows of at most `maxLength` positions (each truncated to it), first-fit decreasing, at

@@ -31,7 +31,8 @@ extension CommandRegistry {
         summary:
             "Instruction-tune a copy of MODEL on a dataset (loss on the assistant's replies only); the base is untouched.",
         positionals: [Parameter("model", .object("model"), "the base model")],
-        keywords: [Parameter("on", .object("dataset"), "the training data (a composition)")] + tuneOptionKeywords + [
+        keywords: [Parameter("on", .object("dataset"), "the training data (a composition)")] + tuneOptionKeywords
+            + [
             Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
             Parameter(
                 "save", .string, default: Value.none,
@@ -81,7 +82,8 @@ extension CommandRegistry {
     static let tuneAll = CommandSpec(
         "tune_all", category: "models",
         summary:
-            "Tune several models, each on its data with the same options; runs: N tunes N at once, each on its share of the cores.",
+            "Tune several models, each on its data with the same options; runs: N tunes N at once, "
+            + "each on its share of the cores.",
         positionals: [
             Parameter("jobs", .listOf(.record), "the runs: records {model: BASE, on: DATASET, name: \"…\"}")
         ],
