@@ -6,6 +6,9 @@
 SWIFT ?= swift
 APT_PACKAGES := libedit-dev libopenblas-dev pkg-config
 BIN ?= .build/release/polyglot
+# One set of release flags for the binary and the tests: `make test` after `make demo` (or the other way round)
+# reuses the whole build instead of recompiling every package with other flags.
+RELEASE := -c release -Xswiftc -enable-testing
 PREFIX ?= /usr/local
 
 .PHONY: deps build demo test install docs format format-check notebooks study bench-study fuzz clean
@@ -19,14 +22,14 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE)
 
 demo: build
 	$(BIN) run notebooks/00-tour.pg
 
 test: deps format-check
-	$(SWIFT) build -c release -Xswiftc -enable-testing
-	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(SWIFT) build $(RELEASE)
+	$(SWIFT) test $(RELEASE)
 
 install: build
 	install -D -m 0755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/polyglot"
