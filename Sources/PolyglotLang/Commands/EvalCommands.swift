@@ -439,14 +439,41 @@ extension CommandRegistry {
     static let agreement = CommandSpec(
         "agreement", category: "evaluation",
         summary:
-            "Agreement of two judges on the same answers: Pearson, Spearman, Kendall τ, exact and ±1 agreement, Cohen's κ, per language.",
-        positionals: [
-            Parameter("first", .object("judgments"), "one judge's judgments"),
-            Parameter("second", .object("judgments"), "the other's")
+            "Agreement of a judge with another judge or with the truth, per language: Pearson, Spearman, Kendall τ, Cohen's κ with a 95 % interval, the confusion matrix.",
+        positionals: [Parameter("judgments", .object("judgments"), "one judge's judgments")],
+        keywords: [
+            Parameter(
+                "with", .either([.object("judgments"), .choice(Choices(["truth"]))]),
+                "another judge's judgments of the same answers, or truth (the built-in benchmark's ground truth)"),
+            Parameter(
+                "on", .bench, default: Value.none,
+                "with truth: the benchmark whose truth checks judgments that carry no checks (an LLM judge's)"),
+            Parameter(
+                "pass", .number, default: .float(ScoreAnalysis.defaultPass), "the score from which a verdict passes"),
+            seedKeyword
         ],
-        example: "agreement human gpt4"
+        example: "agreement llm_j with: truth on: bench",
+        details: """
+            Judgments are matched on (model, question, turn); failed (−1) ones are left out. Between two judges: the
+            correlations of their scores, exact and ±1 agreement, Cohen's κ of their pass/fail verdicts (score ≥
+            `pass:`) with a seeded percentile-bootstrap 95 % interval and the confusion counts (`pass_fail`: the
+            first passes, the second fails), and κ of pairwise verdicts. With `truth` — the miniature's stand-in for
+            the study's human raters — the second verdict is correctness: the right fact, without wrong ones, in the
+            question's language, from the built-in judge's checks (kept in its judgments, or run on the answer
+            against `on:`'s truth for other judges); correlations are then of the score with truth as 1 or 0.
+            """
     ) { inv in
-        .object(TableObject(ScoreAnalysis.agreement(inv.judgments("first"), inv.judgments("second"))))
+        let pass = inv.double("pass"), seed = try inv.seed()
+        if let other = inv.object(ifGiven: "with", as: JudgmentsObject.self) {
+            return .object(
+                TableObject(
+                    ScoreAnalysis.agreement(inv.judgments("judgments"), other.judgments, pass: pass, seed: seed)))
+        }
+        let benchmark = inv.bench(ifGiven: "on")
+        return .object(
+            TableObject(
+                ScoreAnalysis.agreementWithTruth(
+                    inv.judgments("judgments"), benchmark: benchmark, pass: pass, seed: seed)))
     }
 
     static let langid = CommandSpec(
