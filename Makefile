@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh Debian machine with Swift:
-#   make demo   installs missing system packages, builds release, runs the demo notebook
+#   make demo   installs missing system packages, builds release, runs the study's method in miniature (00-demo.pg)
 #   make test   installs missing system packages, runs the test suite (optimised build)
 #   make install PREFIX=~/.local   builds release, copies the binary to $(PREFIX)/bin (default /usr/local);
 #                the stdlib is inside the binary, so it runs from any folder
@@ -25,7 +25,7 @@ build: deps
 	$(SWIFT) build $(RELEASE)
 
 demo: build
-	$(BIN) run notebooks/00-tour.pg
+	$(BIN) run notebooks/00-demo.pg
 
 test: deps format-check
 	$(SWIFT) build $(RELEASE)
