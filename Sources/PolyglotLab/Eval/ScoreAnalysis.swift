@@ -202,7 +202,9 @@ public enum ScoreAnalysis {
     /// Agreement of two judges on the same answers, per language and overall: Pearson, Spearman, Kendall τ-b, exact
     /// and ±1 agreement of scores; Cohen's κ of pass/fail verdicts (score ≥ `pass`) with a seeded bootstrap 95%
     /// interval and the confusion counts; Cohen's κ of pairwise verdicts.
-    public static func agreement(_ a: JudgmentSet, _ b: JudgmentSet, pass: Double = defaultPass, seed: UInt64 = 0)
+    public static func agreement(
+        _ a: JudgmentSet, _ b: JudgmentSet, pass: Double = defaultPass, seed: UInt64 = 0, resamples: Int = 1000
+    )
         -> Table
     {
         func key(_ x: SingleJudgment) -> String { "\(x.model)\u{1}\(x.questionID)\u{1}\(x.turn)" }
@@ -232,7 +234,7 @@ public enum ScoreAnalysis {
                 ? Table.Cell.missing
                 : .number(Double(s.filter { abs($0.first - $0.second) <= 1 }.count) / Double(s.count))
             return [.text(g), .int(s.count)] + correlationCells(s) + [exact, within]
-                + verdictCells(s, pass: pass, seed: seed, group: g)
+                + verdictCells(s, pass: pass, seed: seed, resamples: resamples, group: g)
                 + [.int(v.count), numberCell(Statistics.cohenKappa(v.map(\.0), v.map(\.1)))]
         }
         return Table(
@@ -242,7 +244,7 @@ public enum ScoreAnalysis {
             rows: rows,
             notes: [
                 "Matched on (model, question, turn); failed (−1) scores and pairwise errors are left out.",
-                verdictNote(pass: pass, second: "the second judge's"),
+                verdictNote(pass: pass, second: "the second judge's", resamples: resamples),
                 "kappa_pairs: Cohen's κ of pairwise verdicts after both orders (model_1 / model_2 / tie / both bad)."
             ],
             estimate: Table.Estimate(value: "pearson"))
@@ -256,7 +258,7 @@ public enum ScoreAnalysis {
     /// against `benchmark`'s truth. Turns with neither (no truth, no answer text) are counted in a note.
     public static func agreementWithTruth(
         _ a: JudgmentSet, benchmark: Benchmark?, pass: Double = defaultPass, seed: UInt64 = 0,
-        identifier: LanguageIdentifier = .builtin
+        resamples: Int = 1000, identifier: LanguageIdentifier = .builtin
     ) -> Table {
         let checker = BuiltinJudge(identifier: identifier)
         var matched: [String: [AgreementSample]] = [:]
@@ -279,12 +281,12 @@ public enum ScoreAnalysis {
             let correct =
                 s.isEmpty ? Table.Cell.missing : .number(Double(s.filter(\.secondPasses).count) / Double(s.count))
             return [.text(g), .int(s.count), correct] + correlationCells(s)
-                + verdictCells(s, pass: pass, seed: seed, group: g)
+                + verdictCells(s, pass: pass, seed: seed, resamples: resamples, group: g)
         }
         var notes = [
             "Truth: the right fact, without wrong ones, in the question's language (the built-in judge's checks); "
                 + "correct: its share. Correlations are of the judge's score with truth as 1 or 0.",
-            verdictNote(pass: pass, second: "the truth's (pass: correct)")
+            verdictNote(pass: pass, second: "the truth's (pass: correct)", resamples: resamples)
         ]
         if withoutTruth > 0 {
             notes.append(
@@ -309,9 +311,9 @@ public enum ScoreAnalysis {
 
     static let verdictColumns = ["kappa", "kappa_low", "kappa_high", "pass_pass", "pass_fail", "fail_pass", "fail_fail"]
 
-    static func verdictNote(pass: Double, second: String) -> String {
+    static func verdictNote(pass: Double, second: String, resamples: Int) -> String {
         "kappa: Cohen's κ of pass/fail verdicts (pass: score ≥ \(Table.format(pass))), with its 95% percentile "
-            + "bootstrap interval (1000 resamples, seeded); pass_fail: the judge's verdict, then \(second) — the "
+            + "bootstrap interval (\(resamples) resamples, seeded); pass_fail: the judge's verdict, then \(second) — the "
             + "confusion matrix."
     }
 
@@ -333,10 +335,12 @@ public enum ScoreAnalysis {
     }
 
     /// κ of pass/fail verdicts with its bootstrap interval, and the four confusion counts.
-    static func verdictCells(_ s: [AgreementSample], pass: Double, seed: UInt64, group: String) -> [Table.Cell] {
+    static func verdictCells(
+        _ s: [AgreementSample], pass: Double, seed: UInt64, resamples: Int, group: String
+    ) -> [Table.Cell] {
         let first = s.map { $0.first >= pass ? "pass" : "fail" }, second = s.map { $0.secondPasses ? "pass" : "fail" }
         var rng = SeededRNG(seed: seed, stream: "agreement:" + group)
-        let ci = Statistics.bootstrapCI(count: s.count, rng: &rng) { drawn in
+        let ci = Statistics.bootstrapCI(count: s.count, resamples: resamples, rng: &rng) { drawn in
             Statistics.cohenKappa(drawn.map { first[$0] }, drawn.map { second[$0] })
         }
         func count(_ a: String, _ b: String) -> Table.Cell { .int(zip(first, second).filter { $0 == (a, b) }.count) }
