@@ -135,12 +135,14 @@ final class StudyLibraryTests: XCTestCase {
             t.rows[0].correct
             t.rows[0].pass_pass
             (agreement strict with: judge a with: lenient).rows[0].n
+            [len(strict.rows), strict.rows[0].turn, strict.rows[0].fact, strict.rows[2].fact]
             agreement strict with: "truht"
             """)
         XCTAssertEqual(
             [out.output[1], out.output[2], out.output[3], out.output[5]], ["4", "0.5", "2", "4"], "\(out.output)")
         let error = out.error ?? ""
-        XCTAssertTrue(error.hasPrefix("t.pg:8:"), error)
+        XCTAssertEqual(out.output[6], #"[4, 1, "yes", "no"]"#, "the raw checks behind each score")
+        XCTAssertTrue(error.hasPrefix("t.pg:9:"), error)
         XCTAssertTrue(error.contains("did you mean 'truth'?"), error)
     }
 }

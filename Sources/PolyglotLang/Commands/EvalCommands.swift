@@ -67,14 +67,35 @@ public final class JudgmentsObject: CombinableObject {
     public func combined(with other: JudgmentsObject) throws -> JudgmentsObject {
         JudgmentsObject(judgments.merged(with: other.judgments))
     }
-    public var fieldNames: [String] { ["count", "failed", "pairs"] }
+    public var fieldNames: [String] { ["count", "failed", "pairs", "rows"] }
     public func field(_ name: String) -> Value? {
         switch name {
         case "count": .int(judgments.single.count)
         case "failed": .int(judgments.single.filter(\.failed).count)
         case "pairs": .int(judgments.pairs.count)
+        case "rows": .list(judgments.single.map { .record(Self.record($0)) })
         default: nil
         }
+    }
+
+    /// One judged turn as a record: who, what, the score, and the built-in judge's checks when it has them (the raw
+    /// evidence behind a score: `table (where(j.rows, "question", "81_DE"))`).
+    static func record(_ j: SingleJudgment) -> Record {
+        var r = Record([
+            ("model", .string(j.model)), ("question", .string(j.questionID)), ("lang", .string(j.lang.code)),
+            ("turn", .int(j.turn)), ("score", .float(j.score))
+        ])
+        if let answer = j.answer { r["answer"] = .string(answer) }
+        if let c = j.checks {  // yes/no, as the judge's explanation says them (a table cell is not a boolean)
+            func yes(_ b: Bool) -> Value { .string(b ? "yes" : "no") }
+            r["fact"] = yes(c.fact)
+            r["fact_any"] = yes(c.factAny)
+            r["wrong_facts"] = .int(c.wrongFacts)
+            r["answer_lang"] = .string(c.answerLang?.code ?? "short")
+            r["form"] = yes(c.form)
+            r["echo"] = yes(c.echo)
+        }
+        return r
     }
 }
 
