@@ -52,10 +52,26 @@ final class ServedAnswerTests: XCTestCase {
         try (lines.prefix(2).joined(separator: "\n") + "\n{\"question_id\": \"1").write(
             to: served, atomically: true, encoding: .utf8)
         let resumed = pg(
-            "let c = answer endpoint on: bench langs: [\"de\"] max_tokens: 6 seed: 3 to: \"\(served.path)\"\nstop",
+            "let c = answer endpoint on: bench langs: [\"de\"] max_tokens: 6 seed: 3 to: \"\(served.path)\"",
             session: session)
         XCTAssertNil(resumed.error, "\(resumed.output)")
         XCTAssertTrue(resumed.output.contains("2 of them resumed from \(served.path)"), "\(resumed.output)")
         XCTAssertEqual(try answers(in: served), expected)
+
+        // A question longer than the served model's context: both turns are FastChat's $ERROR$, and the run goes on.
+        let long = dir.appendingPathComponent("long.jsonl")
+        let longTurn = String(repeating: "Wie heißt die Hauptstadt von Italien? ", count: 40)
+        try (#"{"question_id": "9_DE", "category": "writing", "turns": ["\#(longTurn)", "Warum?"]}"# + "\n").write(
+            to: long, atomically: true, encoding: .utf8)
+        let refused = pg(
+            "answer endpoint on: (load bench \"\(long.path)\") max_tokens: 4 seed: 3 to: \"\(long.path).answers\"\nstop",
+            session: session)
+        XCTAssertNil(refused.error, "\(refused.output)")
+        XCTAssertTrue(
+            refused.output.contains(
+                "warning: 2 turns did not fit the served model's context: answered $ERROR$, as FastChat does"),
+            "\(refused.output)")
+        XCTAssertEqual(
+            try answers(in: URL(fileURLWithPath: long.path + ".answers"))["9_DE"]?.dropFirst(), ["$ERROR$", "$ERROR$"])
     }
 }

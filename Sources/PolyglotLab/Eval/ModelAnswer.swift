@@ -10,6 +10,9 @@ public struct ModelAnswer: Equatable, Sendable {
     public var turns: [String]
     public var tstamp: Double
 
+    /// The turn FastChat writes when the API fails for good (`API_ERROR_OUTPUT`).
+    public static let errorOutput = "$ERROR$"
+
     public init(questionID: String, answerID: String, modelID: String, turns: [String], tstamp: Double) {
         self.questionID = questionID
         self.answerID = answerID

@@ -184,7 +184,8 @@ extension CommandRegistry {
             A served model is asked over HTTP with llm's concurrency (that many questions in flight), the question's
             MT-Bench temperature, max_tokens and a seed per turn (the same seeds as a loaded model's), so a model
             answers alike loaded or served by `polyglot serve`; vLLM and llama.cpp take the same requests. llm's
-            cache is for judging: answers are kept in the `to:` file, which a re-run resumes.
+            cache is for judging: answers are kept in the `to:` file, which a re-run resumes. A turn the server refuses
+            as longer than its context is answered $ERROR$, as FastChat does, and counted in a warning.
             """
     ) { inv in
         var bench = inv.bench("on")
@@ -205,10 +206,14 @@ extension CommandRegistry {
                 modelID: inv.string(ifGiven: "name") ?? endpoint.model, seed: seed, maxTokens: maxTokens
             ) { messages, temperature, seed, maxTokens in
                 try interrupted()
-                let text = try blockingWait {
-                    try await http.complete(messages, temperature: temperature, maxTokens: maxTokens, seed: seed)
+                do {
+                    let text = try blockingWait {
+                        try await http.complete(messages, temperature: temperature, maxTokens: maxTokens, seed: seed)
+                    }
+                    return text.trimmingCharacters(in: .whitespaces)  // as a loaded model's reply
+                } catch ChatError.rejected(400, let message) where message.contains("context_length_exceeded") {
+                    return ModelAnswer.errorOutput  // FastChat's answer when the API fails; the run goes on
                 }
-                return text.trimmingCharacters(in: .whitespaces)  // as a loaded model's reply
             }
             generator.concurrency = served.options.concurrency
         } else {
@@ -219,13 +224,23 @@ extension CommandRegistry {
         defer { if let client { try? blockingWait { try await client.shutdown() } } }
         if let systemPrompt = inv.bool(ifGiven: "system_prompt") { generator.systemPrompt = systemPrompt }
         let id = generator.modelID, session = inv.session, progress = inv.progress.counter("answering")
+        func warnAboutTooLong(_ answers: [ModelAnswer]) {
+            let failed = answers.reduce(0) { $0 + $1.turns.filter { $0 == ModelAnswer.errorOutput }.count }
+            if failed > 0 {
+                session.emit(
+                    "warning: \(failed) turns did not fit the served model's context: answered "
+                        + "\(ModelAnswer.errorOutput), as FastChat does")
+            }
+        }
         guard let file = inv.string(ifGiven: "to") else {
             let answers = try inv.lab { try generator.run(bench.questions, progress: progress) }
+            warnAboutTooLong(answers)
             session.emit("\(id): answered \(answers.count) questions × 2 turns")
             return .object(AnswersObject(AnswerSet(benchmark: bench, answers: [id: answers])))
         }
         let run = try inv.lab { try generator.run(bench.questions, to: session.resolve(file), progress: progress) }
         for problem in run.problems { session.emit("warning: \(problem)") }
+        warnAboutTooLong(run.answers)
         session.emit("\(id): answered \(run.answers.count) questions × 2 turns → \(file)")
         // How much an earlier, interrupted run had done differs from run to run.
         if run.resumed > 0 { session.emit("\(run.resumed) of them resumed from \(file)", volatile: true) }
