@@ -8,7 +8,7 @@ APT_PACKAGES := libedit-dev libopenblas-dev pkg-config
 BIN ?= .build/release/polyglot
 PREFIX ?= /usr/local
 
-.PHONY: deps build demo test install docs format format-check notebooks study bench-study fuzz clean
+.PHONY: deps build demo test install docs format format-check notebooks study bench-study fuzz scale-out-check clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -65,6 +65,16 @@ bench-study: build
 # `make test` runs a short version (FuzzTests).
 fuzz: build
 	$(BIN) fuzz run --count 100000 --seed 1 --findings .build/fuzz-findings
+
+# The study bundle run for real on this CPU (docs/scale-out.md; a few minutes after the release build, CI runs it after
+# `make test`): `plan` writes a 2-cell bundle for a tiny base, TRL tunes it under `accelerate launch` (its first-batch
+# loss must equal Polyglot's within 1 %), then both cells under a single-node Slurm started on localhost, the tuned
+# models answer the built-in benchmark through `polyglot serve`, and Polyglot loads, judges and scores them.
+# Installs trl/accelerate (pip) and slurm-wlm/munge (apt, as root) when missing.
+# It builds with `make test`'s flags, so in CI the binary is already there.
+scale-out-check: deps
+	$(SWIFT) build -c release -Xswiftc -enable-testing
+	scripts/scale-out-check.sh $(BIN)
 
 clean:
 	rm -rf .build

@@ -130,7 +130,9 @@ extension CommandRegistry {
         var bundle = StudyBundle(
             bases: bases, data: data, seeds: seeds, recipe: recipe, cluster: cluster, cost: cost)
         bundle.maxLength = inv.int(ifGiven: "max_length")
-        bundle.benchmark = inv.string("bench")
+        // The answer job runs its script from logs/: a benchmark folder is written as an absolute path.
+        let bench = inv.string("bench")
+        bundle.benchmark = bench == "builtin:bench" ? bench : inv.session.resolve(bench).path
         bundle.answerTokens = inv.int("answer_tokens")
         let to = inv.string("to")
         let written = try inv.lab { try bundle.write(to: inv.session.resolve(to)) }
