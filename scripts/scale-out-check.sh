@@ -55,8 +55,8 @@ done
 
 say "2. the first cell with accelerate launch on the CPU"
 cd bundle
-accelerate launch --config_file configs/accelerate-single.yaml train.py configs/tiny-lima-EN-s1.yaml > ../accelerate.log 2>&1 \
-  || { tail -30 ../accelerate.log; fail "accelerate launch failed (log: $WORK/accelerate.log)"; }
+accelerate launch --config_file configs/accelerate-single.yaml train.py configs/tiny-lima-EN-s1.yaml \
+  > ../accelerate.log 2>&1 || { tail -30 ../accelerate.log; fail "accelerate launch failed (log: $WORK/accelerate.log)"; }
 python3 - "$POLYGLOT_LOSS" <<'PY' || fail "TRL's first-batch loss differs from Polyglot's"
 import json, sys
 polyglot = float(sys.argv[1])
@@ -115,7 +115,8 @@ submit() {
 }
 submit jobs/tune.sbatch
 for cell in tiny-lima-EN-s1 tiny-lima-DE-s1; do
-  [ -f "runs/$cell/model.safetensors" ] || { cat logs/tune-*.out | tail -30; fail "Slurm left no tuned model runs/$cell"; }
+  [ -f "runs/$cell/model.safetensors" ] \
+    || { cat logs/tune-*.out | tail -30; fail "Slurm left no tuned model runs/$cell"; }
 done
 submit jobs/answer.sbatch
 for model in "tiny·lima·EN" "tiny·lima·DE"; do
