@@ -14,7 +14,7 @@ enum Sandbox {
         "answer": "generates with a model", "chat": "generates with a model", "complete": "generates with a model",
         "logits": "runs a model", "routing": "runs a model", "new model": "writes a checkpoint", "serve": "starts a server",
         "stop": "stops servers", "annotate": "asks a person and writes a file",
-        "save": "writes a file", "export": "writes files"
+        "save": "writes a file", "export": "writes files", "plan": "writes files"
     ]
 
     /// Commands that run unless one argument asks for what the sandbox declines.

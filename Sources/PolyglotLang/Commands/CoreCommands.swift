@@ -15,6 +15,7 @@ extension CommandRegistry {
         r.register(serveCommands)
         r.register(evalCommands)
         r.register(studyCommands)
+        r.register([plan])
         return r
     }
 }

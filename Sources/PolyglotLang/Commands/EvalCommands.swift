@@ -177,7 +177,12 @@ extension CommandRegistry {
         "answer", category: "evaluation",
         summary:
             "Generate both turns for every question (system prompt of its language if the model was tuned with one, MT-Bench temperatures per category), FastChat model_answer JSONL.",
-        positionals: [Parameter("model", .object("model"), "the model that answers")],
+        positionals: [
+            Parameter(
+                "model", .either([.object("model"), .object("judge")]),
+                "the model that answers: a loaded model, or one behind an OpenAI-compatible server, llm(url: …, model: …)"
+            )
+        ],
         keywords: [
             Parameter("on", .bench, "a benchmark or builtin:bench"),
             Parameter(
@@ -186,27 +191,77 @@ extension CommandRegistry {
             Parameter("max_tokens", .int, default: .int(48), "longest answer per turn"),
             Parameter(
                 "to", .string, default: Value.none, "model_answer JSONL file (written as answers arrive; resumes)"),
-            Parameter("name", .string, default: Value.none, "model id in the answers (default: the model's name)"),
+            Parameter(
+                "name", .string, default: Value.none,
+                "model id in the answers (default: the model's name, or the served model's)"),
+            Parameter(
+                "system_prompt", .bool, default: Value.none,
+                "start with the language's system prompt (default: as the model was tuned; a served model: yes)"),
             seedKeyword, .recipe
         ],
-        example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]"
+        example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]\n"
+            + "let served = answer llm(url: \"http://127.0.0.1:8000/v1\", model: \"dense·lima·EN\") on: bench to: \"a.jsonl\"",
+        details: """
+            A served model is asked over HTTP with llm's concurrency (that many questions in flight), the question's
+            MT-Bench temperature, max_tokens and a seed per turn (the same seeds as a loaded model's), so a model
+            answers alike loaded or served by `polyglot serve`; vLLM and llama.cpp take the same requests. llm's
+            cache is for judging: answers are kept in the `to:` file, which a re-run resumes. A turn the server refuses
+            as longer than its context is answered $ERROR$, as FastChat does, and counted in a warning.
+            """
     ) { inv in
-        let model = inv.model("model")
         var bench = inv.bench("on")
         if let langs = inv.languages(ifGiven: "langs") { bench = bench.filtered(langs: langs) }
-        let seed = try inv.seed()
-        let id = inv.string(ifGiven: "name") ?? model.name
-        let generator = model.answerGenerator(id: id, seed: seed, maxTokens: inv.int("max_tokens")) {
+        let seed = try inv.seed(), maxTokens = inv.int("max_tokens")
+        let interrupted = {
             if Interrupt.isRequested { throw PolyglotError(.interrupted, "interrupted", at: nil) }
         }
-        let session = inv.session, progress = inv.progress.counter("answering")
+        var generator: AnswerGenerator
+        var client: ChatCompletionClient?
+        if let served = inv.object(ifGiven: "model", as: LLMJudgeObject.self) {
+            let endpoint = served.options.endpoint
+            let http = try inv.lab {
+                try ChatCompletionClient(endpoint: endpoint, maxConnections: served.options.concurrency)
+            }
+            client = http
+            generator = AnswerGenerator(
+                modelID: inv.string(ifGiven: "name") ?? endpoint.model, seed: seed, maxTokens: maxTokens
+            ) { messages, temperature, seed, maxTokens in
+                try interrupted()
+                do {
+                    let text = try blockingWait {
+                        try await http.complete(messages, temperature: temperature, maxTokens: maxTokens, seed: seed)
+                    }
+                    return text.trimmingCharacters(in: .whitespaces)  // as a loaded model's reply
+                } catch ChatError.rejected(400, let message) where message.contains("context_length_exceeded") {
+                    return ModelAnswer.errorOutput  // FastChat's answer when the API fails; the run goes on
+                }
+            }
+            generator.concurrency = served.options.concurrency
+        } else {
+            let model = inv.model("model")
+            generator = model.answerGenerator(
+                id: inv.string(ifGiven: "name") ?? model.name, seed: seed, maxTokens: maxTokens, check: interrupted)
+        }
+        defer { if let client { try? blockingWait { try await client.shutdown() } } }
+        if let systemPrompt = inv.bool(ifGiven: "system_prompt") { generator.systemPrompt = systemPrompt }
+        let id = generator.modelID, session = inv.session, progress = inv.progress.counter("answering")
+        func warnAboutTooLong(_ answers: [ModelAnswer]) {
+            let failed = answers.reduce(0) { $0 + $1.turns.filter { $0 == ModelAnswer.errorOutput }.count }
+            if failed > 0 {
+                session.emit(
+                    "warning: \(failed) turns did not fit the served model's context: answered "
+                        + "\(ModelAnswer.errorOutput), as FastChat does")
+            }
+        }
         guard let file = inv.string(ifGiven: "to") else {
             let answers = try inv.lab { try generator.run(bench.questions, progress: progress) }
+            warnAboutTooLong(answers)
             session.emit("\(id): answered \(answers.count) questions × 2 turns")
             return .object(AnswersObject(AnswerSet(benchmark: bench, answers: [id: answers])))
         }
         let run = try inv.lab { try generator.run(bench.questions, to: session.resolve(file), progress: progress) }
         for problem in run.problems { session.emit("warning: \(problem)") }
+        warnAboutTooLong(run.answers)
         session.emit("\(id): answered \(run.answers.count) questions × 2 turns → \(file)")
         // How much an earlier, interrupted run had done differs from run to run.
         if run.resumed > 0 { session.emit("\(run.resumed) of them resumed from \(file)", volatile: true) }
@@ -226,13 +281,16 @@ extension CommandRegistry {
 
     static let llm = CommandSpec(
         "llm", category: "evaluation",
-        summary: "An OpenAI-compatible judge endpoint, for `judge … with: llm(…)`.",
+        summary:
+            "An OpenAI-compatible endpoint: a judge for `judge … with: llm(…)`, or a served model for `answer llm(…)`.",
         keywords: [
             Parameter("url", .string, "base URL, e.g. \"http://127.0.0.1:8000/v1\""),
-            Parameter("model", .string, "the judge model's name"),
+            Parameter("model", .string, "the served model's name (the judge, or the model that answers)"),
             Parameter(
                 "key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
-            Parameter("concurrency", .int, default: .int(LLMJudgeOptions.defaultConcurrency), "requests in flight"),
+            Parameter(
+                "concurrency", .int, default: .int(LLMJudgeOptions.defaultConcurrency),
+                "requests in flight (answering: questions)"),
             Parameter(
                 "cache", .either([.bool, .string]), default: .bool(true), orNone: true,
                 "judge cache: true = judge/MODEL.jsonl in the cache folder ($POLYGLOT_CACHE, ~/.cache/polyglot), "

@@ -127,13 +127,18 @@ extension CommandRegistry {
     static let loadModel = CommandSpec(
         "load model", category: "models",
         summary:
-            "Load a model folder (config.json, model.safetensors, tokenizer.json) or a builtin base (pre-trained on first use).",
+            "Load a model folder (config.json, model.safetensors or its shards, tokenizer.json), e.g. one TRL tuned, or a builtin base.",
         positionals: [Parameter("path", .string, "a checkpoint folder, builtin:dense or builtin:moe")],
         example: "let base = load model builtin:dense",
         details: """
             builtin:dense and builtin:moe are the miniature study's 7B and 8x7B: same width and depth, the MoE with 8
             experts (top-2) the size of the dense FFN. Each is pre-trained on builtin:corpus the first time it is
             loaded (a few minutes) and cached in ~/.cache/polyglot ($POLYGLOT_CACHE), keyed by its recipe.
+
+            A folder is a Hugging Face Llama or Mixtral folder: Polyglot writes them (`tune … save:`, `new model`), and
+            reads those `save_pretrained` writes, as TRL does after tuning: weights in model.safetensors or in the
+            shards of model.safetensors.index.json, config.json of transformers 4 or 5, and a chat template
+            (chat_template.jinja or tokenizer_config.json) that must be Polyglot's, the only one it renders.
             """
     ) { inv in
         let path = inv.string("path")
