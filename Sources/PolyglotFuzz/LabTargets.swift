@@ -107,9 +107,10 @@ final class JudgmentsTarget: FuzzTarget {
             let judgments = try JudgmentSet.load(path, bench: benchmark)
             let scores = ScoreAnalysis.score(judgments, by: [.model, .lang, .category, .turn], resamples: 20)
             let wins = ScoreAnalysis.winRates(judgments)
-            let agreement = ScoreAnalysis.agreement(judgments, judgments)
+            let agreement = ScoreAnalysis.agreement(judgments, judgments, resamples: 20)
+            let truth = ScoreAnalysis.agreementWithTruth(judgments, benchmark: benchmark, resamples: 20)
             return "\(judgments.single.count) single, \(judgments.pairs.count) pairwise; "
-                + "\(scores.rows.count)/\(wins.rows.count)/\(agreement.rows.count) table row(s)"
+                + "\(scores.rows.count)/\(wins.rows.count)/\(agreement.rows.count)/\(truth.rows.count) table row(s)"
         }
     }
 }

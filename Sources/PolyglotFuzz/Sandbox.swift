@@ -12,9 +12,10 @@ enum Sandbox {
     static let declined: [String: String] = [
         "pretrain": "trains a model", "tune": "trains a model", "probe": "generates with a model",
         "answer": "generates with a model", "chat": "generates with a model", "complete": "generates with a model",
-        "logits": "runs a model", "new model": "writes a checkpoint", "serve": "starts a server",
+        "logits": "runs a model", "routing": "runs a model", "new model": "writes a checkpoint",
+        "serve": "starts a server",
         "stop": "stops servers", "annotate": "asks a person and writes a file",
-        "save": "writes a file", "export": "writes files"
+        "save": "writes a file", "export": "writes files", "plan": "writes files"
     ]
 
     /// Commands that run unless one argument asks for what the sandbox declines.

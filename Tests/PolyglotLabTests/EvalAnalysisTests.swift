@@ -259,10 +259,83 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(all["exact"]?.double ?? 0, 0.5, accuracy: 1e-12)
         XCTAssertEqual(all["within_1"]?.double ?? 0, 5.0 / 6, accuracy: 1e-12)
         XCTAssertEqual(all["n_pairs"], .int(6))
-        XCTAssertEqual(all["kappa"]?.double ?? 0, 1.0 / 7, accuracy: 1e-12)
+        XCTAssertEqual(all["kappa_pairs"]?.double ?? 0, 1.0 / 7, accuracy: 1e-12)
         XCTAssertEqual(row(t, ["DE"])?["n"], .int(4))
         XCTAssertEqual(row(t, ["FR"])?["pearson"]?.double ?? 0, 1, accuracy: 1e-12)  // two points: perfectly correlated
-        XCTAssertEqual(row(t, ["FR"])?["kappa"], .missing, "no pairwise verdicts in FR: no κ, not a made-up number")
+        XCTAssertEqual(
+            row(t, ["FR"])?["kappa_pairs"], .missing, "no pairwise verdicts in FR: no κ, not a made-up number")
+        // Pass/fail at 6: A passes 8, 6, 7, 9 and B 7, 6, 7, 9 — the same four, so κ is 1 with an interval of 1s.
+        XCTAssertEqual(
+            ["pass_pass", "pass_fail", "fail_pass", "fail_fail"].map { all[$0] }, [.int(4), .int(0), .int(0), .int(2)])
+        XCTAssertEqual(all["kappa"]?.double ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(all["kappa_low"]?.double ?? 0, 1, accuracy: 1e-12)
+        // At 7 A passes 8, 7, 9 and B 7, 7, 9 (ids 84, 85 and 81 against 81, 84, 85): the same; at 8 A 8, 9 and B 9.
+        let strict = try XCTUnwrap(row(ScoreAnalysis.agreement(a, b, pass: 8), ["all"]))
+        XCTAssertEqual(
+            ["pass_pass", "pass_fail", "fail_pass", "fail_fail"].map { strict[$0] },
+            [.int(1), .int(1), .int(0), .int(4)])
+        // κ = (5/6 − (2/6·1/6 + 4/6·5/6)) / (1 − 22/36) = (30 − 22) / (36 − 22) = 4/7.
+        XCTAssertEqual(strict["kappa"]?.double ?? 0, 4.0 / 7, accuracy: 1e-12)
+    }
+
+    /// The miniature's human study: a judge against the ground truth. Eight DE turns, the truth from checks.
+    func testAgreementWithTruthCountsTheConfusionMatrixAndBootstrapsKappa() throws {
+        let right = AnswerChecks(fact: true, factAny: true, wrongFacts: 0, answerLang: .de, form: true, echo: false)
+        var drowned = right
+        drowned.wrongFacts = 2
+        var english = right
+        english.answerLang = .en
+        let wrong = AnswerChecks(fact: false, factAny: false, wrongFacts: 1, answerLang: .de, form: true, echo: false)
+        // (score, checks): a lenient judge that passes the drowned and the English answer.
+        let turns: [(Double, AnswerChecks)] = [
+            (10, right), (10, right), (7, right), (9, drowned), (8, english), (1, wrong), (1, wrong), (3, right)
+        ]
+        let j = JudgmentSet(
+            single: turns.indices.map { i in
+                SingleJudgment(
+                    questionID: "\(i)_DE", model: "m", judge: ["lenient"], userPrompt: "", judgment: "",
+                    score: turns[i].0, turn: 1, tstamp: 0, lang: .de, category: "writing", checks: turns[i].1)
+            })
+        let t = ScoreAnalysis.agreementWithTruth(j, benchmark: nil, seed: 3)
+        XCTAssertEqual(t.rows.map { $0[0].text }, ["DE", "all"])
+        let de = try XCTUnwrap(row(t, ["DE"]))
+        XCTAssertEqual(de["n"], .int(8))
+        XCTAssertEqual(de["correct"]?.double ?? 0, 4.0 / 8, accuracy: 1e-12)
+        // Judge pass (≥ 6): turns 0–4; truth correct: 0, 1, 2, 7.
+        XCTAssertEqual(
+            ["pass_pass", "pass_fail", "fail_pass", "fail_fail"].map { de[$0] }, [.int(3), .int(2), .int(1), .int(2)])
+        // κ = (5/8 − (5/8·4/8 + 3/8·4/8)) / (1 − 1/2) = 1/4.
+        XCTAssertEqual(de["kappa"]?.double ?? 0, 0.25, accuracy: 1e-12)
+        let low = try XCTUnwrap(de["kappa_low"]?.double), high = try XCTUnwrap(de["kappa_high"]?.double)
+        XCTAssertTrue(low < 0.25 && 0.25 < high && low >= -1 && high <= 1, "\(low)…\(high)")
+        XCTAssertEqual(ScoreAnalysis.agreementWithTruth(j, benchmark: nil, seed: 3), t, "seeded: the same interval")
+        XCTAssertNotEqual(ScoreAnalysis.agreementWithTruth(j, benchmark: nil, seed: 4).rows, t.rows)
+        // Point-biserial correlation of the scores with truth 1/0, as scipy.stats.pearsonr gives it.
+        let x = turns.map(\.0), y: [Double] = [1, 1, 1, 0, 0, 0, 0, 1]
+        XCTAssertEqual(de["pearson"]?.double ?? 0, Statistics.pearson(x, y), accuracy: 1e-12)
+        XCTAssertEqual(de["pearson"]?.double ?? 0, 0.37976217386784894, accuracy: 1e-9)
+        XCTAssertEqual(t.estimate?.value, "kappa")
+    }
+
+    /// Judgments without checks (an LLM judge's) get their truth by checking the answer they keep against the
+    /// benchmark; without a benchmark they are left out, and the note says so.
+    func testAgreementWithTruthChecksAnswersOfJudgesWithoutChecks() throws {
+        let bench = Builtins.benchmark()
+        let q = try XCTUnwrap(bench.questions.first { $0.lang == .de && !$0.reference.isEmpty })
+        let reference = q.reference[0]
+        func judged(_ answer: String, score: Double) -> SingleJudgment {
+            SingleJudgment(
+                questionID: q.id, model: answer, judge: ["llm"], userPrompt: "", judgment: "", score: score, turn: 1,
+                tstamp: 0, lang: .de, category: q.category, answer: answer)
+        }
+        let j = JudgmentSet(single: [judged(reference, score: 9), judged("Ich weiß es leider nicht.", score: 8)])
+        let t = ScoreAnalysis.agreementWithTruth(j, benchmark: bench)
+        let de = try XCTUnwrap(row(t, ["DE"]))
+        XCTAssertEqual(de["correct"]?.double ?? 0, 0.5, accuracy: 1e-12, "the reference is correct, the excuse is not")
+        XCTAssertEqual(de["pass_fail"], .int(1))
+        let without = ScoreAnalysis.agreementWithTruth(j, benchmark: nil)
+        XCTAssertTrue(without.rows.isEmpty)
+        XCTAssertTrue(without.notes.contains { $0.contains("Left out: 2 judged turn(s)") && $0.contains("on: BENCH") })
     }
 
     func testWinRatesFollowShowResult() {

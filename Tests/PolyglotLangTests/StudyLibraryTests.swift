@@ -1,4 +1,5 @@
 import XCTest
+import PolyglotLab
 @testable import PolyglotLang
 
 /// The tables and combinations the study's stdlib is built on (pivot, `+` of answers and judgments).
@@ -107,5 +108,41 @@ final class StudyLibraryTests: XCTestCase {
         XCTAssertTrue(
             picked.error?.contains("the table has no column 'modle'; columns: model, mean") == true,
             picked.error ?? "")
+    }
+
+    /// `agreement J with: truth` (the built-in benchmark's ground truth) and `with:` another judge; a misspelt
+    /// `truth` is a located error with its near miss.
+    func testAgreementWithTheTruthAndWithAnotherJudge() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-truth-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bench = Builtins.benchmark()
+        let german = Array(bench.questions.filter { $0.lang == .de && $0.reference.count == 2 }.prefix(2))
+        // The first answered with its references (correct), the second with the first's (wrong facts).
+        let lines = zip(german, [german[0], german[0]]).map { q, given in
+            let turns = try! JSONSerialization.data(withJSONObject: given.reference)
+            return #"{"question_id": "\#(q.id)", "answer_id": "x", "model_id": "m", "choices": [{"index": 0, "turns": "#
+                + String(decoding: turns, as: UTF8.self) + #"}], "tstamp": 0}"#
+        }
+        let path = dir.appendingPathComponent("m.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let out = pg(
+            """
+            let a = load answers "\(path)" bench: builtin:bench
+            let strict = judge a with: builtin
+            let t = agreement strict with: truth
+            t.rows[0].n
+            t.rows[0].correct
+            t.rows[0].pass_pass
+            (agreement strict with: judge a with: lenient).rows[0].n
+            [len(strict.rows), strict.rows[0].turn, strict.rows[0].fact, strict.rows[2].fact]
+            agreement strict with: "truht"
+            """)
+        XCTAssertEqual(
+            [out.output[1], out.output[2], out.output[3], out.output[5]], ["4", "0.5", "2", "4"], "\(out.output)")
+        let error = out.error ?? ""
+        XCTAssertEqual(out.output[6], #"[4, 1, "yes", "no"]"#, "the raw checks behind each score")
+        XCTAssertTrue(error.hasPrefix("t.pg:9:"), error)
+        XCTAssertTrue(error.contains("did you mean 'truth'?"), error)
     }
 }

@@ -27,7 +27,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case numLocalExperts = "num_local_experts", numExpertsPerTok = "num_experts_per_tok"
         case routerAuxLossCoef = "router_aux_loss_coef", architectures, modelType = "model_type"
         case headDim = "head_dim", hiddenAct = "hidden_act", torchDtype = "torch_dtype"
-        case outputRouterLogits = "output_router_logits"
+        case outputRouterLogits = "output_router_logits", ropeParameters = "rope_parameters"
+    }
+
+    /// transformers v5 keeps rope_theta in `rope_parameters` (formats.md §5.1).
+    private struct RopeParameters: Decodable {
+        var ropeTheta: Double?
+        enum CodingKeys: String, CodingKey { case ropeTheta = "rope_theta" }
     }
 
     /// A dense (Llama) or MoE (Mixtral, when `experts > 0`) configuration.
@@ -67,7 +73,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         numAttentionHeads = try req(.numAttentionHeads)
         numKeyValueHeads = try c.decodeIfPresent(Int.self, forKey: .numKeyValueHeads) ?? numAttentionHeads
         intermediateSize = try req(.intermediateSize); maxPositionEmbeddings = try req(.maxPositionEmbeddings)
-        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
+        ropeTheta =
+            try c.decodeIfPresent(Double.self, forKey: .ropeTheta)
+            ?? c.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)?.ropeTheta ?? 10_000
         rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
         if modelType == "mixtral" {

@@ -9,6 +9,8 @@
 // that closes it, 0 everywhere else (markers, system and user text). Prompt rendering ends with
 // <|assistant|>, so generation continues with the reply and should stop at <|end|>.
 
+import Foundation
+
 /// Who speaks a chat message (engine-local mirror of the lab's roles).
 public enum ChatRole: String, Sendable, CaseIterable {
     case system, user, assistant
@@ -125,5 +127,65 @@ public struct ChatTemplate: Sendable {
         if let index = messages.indices.dropFirst().first(where: { messages[$0].role == .system }) {
             throw ChatTemplateError.systemNotFirst(index: index)
         }
+    }
+}
+
+// MARK: - Hugging Face
+
+extension ChatTemplate {
+    /// This template in Jinja, as Hugging Face tokenizers render chats (`chat_template`): the same text as `render`,
+    /// with `{% generation %}` around what training is on (each reply and its <|end|>), so TRL's
+    /// `assistant_only_loss` masks exactly as `encodeForTraining` does.
+    public static let jinja =
+        "{%- for message in messages -%}"
+        + "{%- if message['role'] == 'system' and not loop.first -%}"
+        + "{{ raise_exception('a system message must come first') }}{%- endif -%}"
+        + "{%- if message['role'] == 'assistant' -%}"
+        + "\(SpecialToken.assistant){% generation %}{{ message['content'] }}\(SpecialToken.end){% endgeneration %}"
+        + "{%- elif message['role'] in ['system', 'user'] -%}"
+        + "<|{{ message['role'] }}|>{{ message['content'] }}\(SpecialToken.end)"
+        + "{%- else -%}{{ raise_exception('unknown role ' + message['role']) }}{%- endif -%}"
+        + "{%- endfor -%}"
+        + "{%- if add_generation_prompt -%}\(SpecialToken.assistant){%- endif -%}"
+
+    /// `tokenizer_config.json` for Hugging Face `AutoTokenizer` next to a `tokenizer.json`: a fast tokenizer without
+    /// a BOS token, <|end|> ending a reply, <|pad|> padding, and `jinja` as the chat template.
+    public static func huggingFaceTokenizerConfig(modelMaxLength: Int) -> Data {
+        let config: [String: Any] = [
+            "tokenizer_class": "PreTrainedTokenizerFast", "bos_token": NSNull(), "unk_token": NSNull(),
+            "eos_token": SpecialToken.end, "pad_token": SpecialToken.pad, "model_max_length": modelMaxLength,
+            "clean_up_tokenization_spaces": false, "chat_template": jinja
+        ]
+        // Sorted keys and no escaped slashes: the same bytes every time.
+        let options: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? JSONSerialization.data(withJSONObject: config, options: options)) ?? Data()
+    }
+
+    /// The chat template a Hugging Face tokenizer folder declares: `chat_template.jinja`, else the `chat_template` of
+    /// `tokenizer_config.json` (a string, or the one named "default" of a list); nil when neither file has one.
+    /// Throws naming the file when it cannot be read or is not such JSON.
+    public static func declaredJinja(in dir: URL) throws -> (template: String, file: String)? {
+        let jinjaFile = dir.appendingPathComponent("chat_template.jinja")
+        if let data = FileManager.default.contents(atPath: jinjaFile.path) {
+            return (String(decoding: data, as: UTF8.self), jinjaFile.path)
+        }
+        let configFile = dir.appendingPathComponent("tokenizer_config.json")
+        guard let data = FileManager.default.contents(atPath: configFile.path) else { return nil }
+        guard let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw TokenizerError.invalidFile(
+                path: configFile.path, location: "line 1", message: "expected a JSON object")
+        }
+        switch config["chat_template"] {
+        case nil, is NSNull: return nil
+        case let template as String: return (template, configFile.path)
+        case let named as [[String: Any]]:
+            if let template = named.first(where: { $0["name"] as? String == "default" })?["template"] as? String {
+                return (template, configFile.path)
+            }
+        default: break
+        }
+        throw TokenizerError.invalidFile(
+            path: configFile.path, location: "chat_template",
+            message: "expected a string, or a list of {name, template} with one named \"default\"")
     }
 }

@@ -36,6 +36,12 @@ public struct AnswerChecks: Equatable, Sendable {
         self.linesInLang = linesInLang
     }
 
+    /// The ground truth of the miniature: the right fact, stated without wrong ones, in an answer in the question's
+    /// language (`lang`) or too short to have one. What `correct_in_lang` counts and `agreement … with: truth` uses.
+    public func correct(in lang: Lang) -> Bool {
+        fact && wrongFacts == 0 && (answerLang == nil || answerLang == lang)
+    }
+
     /// Answers this short are not given a language (a name, a number, "Ja.").
     static let minimumWordsForLanguage = 3
     static let echoF1 = 0.6

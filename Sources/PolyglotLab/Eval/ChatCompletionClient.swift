@@ -55,10 +55,10 @@ public enum ChatError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .rejected(let s, let m): "judge server refused the request (HTTP \(s)): \(m)"
-        case .gaveUp(let n, let last): "judge server failed \(n) times; last error: \(last)"
-        case .missingKey(let env): "environment variable \(env) is not set; expected the judge's API key there"
-        case .badResponse(let m): "unexpected judge response: \(m)"
+        case .rejected(let s, let m): "the server refused the request (HTTP \(s)): \(m)"
+        case .gaveUp(let n, let last): "the server failed \(n) times; last error: \(last)"
+        case .missingKey(let env): "environment variable \(env) is not set; expected the server's API key there"
+        case .badResponse(let m): "unexpected server response: \(m)"
         }
     }
 }
@@ -88,12 +88,17 @@ public final class ChatCompletionClient: Sendable {
 
     public func shutdown() async throws { try await http.shutdown() }
 
-    /// One completion at temperature 0 (the judge setting), retried on 429/5xx/network errors with back-off and Retry-After.
-    public func complete(_ messages: [Message], temperature: Double = 0) async throws -> String {
-        let body: [String: Any] = [
-            "model": endpoint.model, "temperature": temperature, "max_tokens": endpoint.maxTokens, "n": 1,
-            "messages": messages.map { ["role": $0.role.rawValue, "content": $0.content] }
+    /// One completion (temperature 0 is the judge setting), at most `maxTokens` long (default: the endpoint's), with
+    /// a sampling seed when given (sent as the signed 64-bit integer of the same bits, as servers expect), retried on
+    /// 429/5xx/network errors with back-off and Retry-After.
+    public func complete(
+        _ messages: [Message], temperature: Double = 0, maxTokens: Int? = nil, seed: UInt64? = nil
+    ) async throws -> String {
+        var body: [String: Any] = [
+            "model": endpoint.model, "temperature": temperature, "max_tokens": maxTokens ?? endpoint.maxTokens,
+            "n": 1, "messages": messages.map { ["role": $0.role.rawValue, "content": $0.content] }
         ]
+        if let seed { body["seed"] = Int64(bitPattern: seed) }
         let payload = try JSONSerialization.data(withJSONObject: body)
         var lastProblem = ""
         for attempt in 1...max(1, endpoint.maxAttempts) {

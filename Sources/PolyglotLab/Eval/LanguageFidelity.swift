@@ -19,7 +19,7 @@ struct LanguageFidelity: Sendable {
             wrongLang = c.answerLang.map { $0 != j.lang }
             linePass = c.lines > 0 ? c.linesInLang == c.lines : nil
             correctAny = c.factAny && c.wrongFacts == 0
-            correctInLang = c.fact && c.wrongFacts == 0 && (c.answerLang == nil || c.answerLang == j.lang)
+            correctInLang = c.correct(in: j.lang)
         } else if let text {
             let found = AnswerChecks.languages(of: text, lang: j.lang, identifier: identifier)
             wrongLang = found.answer.map { $0 != j.lang }

@@ -10,6 +10,9 @@ public struct ModelAnswer: Equatable, Sendable {
     public var turns: [String]
     public var tstamp: Double
 
+    /// The turn FastChat writes when the API fails for good (`API_ERROR_OUTPUT`).
+    public static let errorOutput = "$ERROR$"
+
     public init(questionID: String, answerID: String, modelID: String, turns: [String], tstamp: Double) {
         self.questionID = questionID
         self.answerID = answerID
@@ -133,6 +136,9 @@ public struct AnswerGenerator {
     public var maxTokens: Int
     /// Start each conversation with the system prompt of the question's language (as the model was tuned).
     public var systemPrompt = true
+    /// Questions answered at once, each on its own thread (a server answers requests in parallel; a local model
+    /// keeps 1). Answers do not depend on it: each question's seed is its own.
+    public var concurrency = 1
     public var generate: AnswerFunction
 
     public init(modelID: String, seed: UInt64, maxTokens: Int = 1024, generate: @escaping AnswerFunction) {
@@ -163,12 +169,9 @@ public struct AnswerGenerator {
         return ModelAnswer(questionID: q.id, answerID: shortID(&idRNG), modelID: modelID, turns: outputs, tstamp: now)
     }
 
-    /// Answers every question in order, calling `progress(done, total)` after each.
+    /// Answers every question, calling `progress(done, total)` after each; the answers are in question order.
     public func run(_ questions: [BenchQuestion], progress: (Int, Int) -> Void = { _, _ in }) throws -> [ModelAnswer] {
-        try questions.enumerated().map { i, q in
-            defer { progress(i + 1, questions.count) }
-            return try answer(q)
-        }
+        try answerAll(questions, progress: progress) { _, _ in }
     }
 
     /// Like `run`, writing to a file: each answer is appended as soon as it exists, questions already answered there
@@ -178,28 +181,115 @@ public struct AnswerGenerator {
     public func run(_ questions: [BenchQuestion], to url: URL, progress: (Int, Int) -> Void = { _, _ in }) throws
         -> (answers: [ModelAnswer], resumed: Int, problems: [EvalError])
     {
-        var answers: [ModelAnswer] = []
         var problems: [EvalError] = []
+        let answers: [ModelAnswer]
         var resumed = 0
         do {
             let appender = try JSONLAppender(url)
             if let torn = appender.repaired { problems.append(torn) }
             var done: [String: ModelAnswer] = [:]
             for a in try ModelAnswer.read(url, problems: &problems) { done[a.questionID] = a }
-            for (i, q) in questions.enumerated() {
-                if let old = done[q.id] {
-                    answers.append(old)
-                    resumed += 1
-                } else {
-                    let a = try answer(q)
-                    try appender.append(a.jsonObject)
-                    answers.append(a)
-                }
-                progress(i + 1, questions.count)
-            }
+            let pending = questions.filter { done[$0.id] == nil }
+            resumed = questions.count - pending.count
+            let fresh = try answerAll(
+                pending, progress: { finished, _ in progress(resumed + finished, questions.count) }
+            ) { _, a in try appender.append(a.jsonObject) }
+            for a in fresh { done[a.questionID] = a }
+            answers = questions.compactMap { done[$0.id] }
         }
         try ModelAnswer.write(answers, to: url)
         return (answers, resumed, problems)
+    }
+
+    /// Answers `questions` with `concurrency` threads, each taking the next unanswered question; `finished(index,
+    /// answer)` and `progress` run on the calling thread, in the order answers arrive. The first error stops the
+    /// threads before their next question and is rethrown once they have ended.
+    private func answerAll(
+        _ questions: [BenchQuestion], progress: (Int, Int) -> Void,
+        finished: (Int, ModelAnswer) throws -> Void
+    ) throws -> [ModelAnswer] {
+        var answers = [ModelAnswer?](repeating: nil, count: questions.count)
+        var failure: Error?
+        var done = 0
+        func arrived(_ i: Int, _ result: Result<ModelAnswer, Error>) -> Bool {
+            do {
+                let a = try result.get()
+                try finished(i, a)
+                answers[i] = a
+                done += 1
+                progress(done, questions.count)
+                return true
+            } catch {
+                failure = failure ?? error
+                return false
+            }
+        }
+        if concurrency > 1, questions.count > 1 {
+            let threads = AnswerThreads(questions.count, threads: min(concurrency, questions.count))
+            let generator = self
+            for _ in 0..<threads.running {
+                Thread {
+                    while let i = threads.take() { threads.deliver(i, Result { try generator.answer(questions[i]) }) }
+                    threads.ended()
+                }.start()
+            }
+            while let (i, result) = threads.nextResult() {
+                if !arrived(i, result) { threads.stop() }
+            }
+        } else {
+            for (i, q) in questions.enumerated() where !arrived(i, Result { try answer(q) }) { break }
+        }
+        if let failure { throw failure }
+        return answers.compactMap { $0 }
+    }
+}
+
+/// The questions and results of one concurrent answering run, shared by its threads under one condition lock.
+private final class AnswerThreads: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let count: Int
+    private var next = 0
+    private var stopped = false
+    private var results: [(Int, Result<ModelAnswer, Error>)] = []
+    /// Threads that have not ended.
+    private(set) var running: Int
+
+    init(_ count: Int, threads: Int) {
+        self.count = count
+        running = threads
+    }
+
+    /// The index of the next question to answer; nil when all are taken or the run stopped.
+    func take() -> Int? {
+        condition.withLock {
+            guard !stopped, next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    func deliver(_ i: Int, _ result: Result<ModelAnswer, Error>) {
+        condition.withLock {
+            results.append((i, result))
+            condition.signal()
+        }
+    }
+
+    func ended() {
+        condition.withLock {
+            running -= 1
+            condition.signal()
+        }
+    }
+
+    func stop() { condition.withLock { stopped = true } }
+
+    /// The next result, waiting for one; nil once every thread has ended and every result was taken.
+    func nextResult() -> (Int, Result<ModelAnswer, Error>)? {
+        condition.withLock {
+            while results.isEmpty && running > 0 { condition.wait() }
+            return results.isEmpty ? nil : results.removeFirst()
+        }
     }
 }
 

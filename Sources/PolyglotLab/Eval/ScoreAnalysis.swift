@@ -196,48 +196,158 @@ public enum ScoreAnalysis {
     }
 
     /// Agreement of two judges over the same answers (matched on model, question and turn), per language and overall:
-    /// Pearson, Spearman, Kendall τ-b, exact and ±1 agreement of scores; Cohen's κ of pairwise verdicts.
-    public static func agreement(_ a: JudgmentSet, _ b: JudgmentSet) -> Table {
+    /// The score from which a judge's verdict counts as a pass in `agreement` (MT-Bench's scale: 6 of 10 and up).
+    public static let defaultPass = 6.0
+
+    /// Agreement of two judges on the same answers, per language and overall: Pearson, Spearman, Kendall τ-b, exact
+    /// and ±1 agreement of scores; Cohen's κ of pass/fail verdicts (score ≥ `pass`) with a seeded bootstrap 95%
+    /// interval and the confusion counts; Cohen's κ of pairwise verdicts.
+    public static func agreement(
+        _ a: JudgmentSet, _ b: JudgmentSet, pass: Double = defaultPass, seed: UInt64 = 0, resamples: Int = 1000
+    )
+        -> Table
+    {
         func key(_ x: SingleJudgment) -> String { "\(x.model)\u{1}\(x.questionID)\u{1}\(x.turn)" }
         func pkey(_ x: PairJudgment) -> String { "\(x.model1)\u{1}\(x.model2)\u{1}\(x.questionID)\u{1}\(x.turn)" }
         let bSingle = Dictionary(
             b.single.filter { !$0.failed }.map { (key($0), $0) }, uniquingKeysWith: { _, last in last })
         let bPairs = Dictionary(b.pairs.map { (pkey($0), $0) }, uniquingKeysWith: { _, last in last })
-        var scorePairs: [String: [(Double, Double)]] = [:]
+        var matched: [String: [AgreementSample]] = [:]
         var seen = Set<String>()
         for x in a.single where !x.failed {
             guard let y = bSingle[key(x)], seen.insert(key(x)).inserted else { continue }
-            for g in [x.lang.code, "all"] { scorePairs[g, default: []].append((x.score, y.score)) }
+            let sample = AgreementSample(first: x.score, second: y.score, secondPasses: y.score >= pass)
+            for g in [x.lang.code, "all"] { matched[g, default: []].append(sample) }
         }
         var verdicts: [String: [(String, String)]] = [:]
         for x in a.pairs {
             guard let y = bPairs[pkey(x)], x.verdict != .error, y.verdict != .error else { continue }
             for g in [x.lang.code, "all"] { verdicts[g, default: []].append((x.verdict.rawValue, y.verdict.rawValue)) }
         }
-        let groups = Set(scorePairs.keys).union(verdicts.keys).sorted {
-            ($0 == "all" ? 1 : 0, Lang.parse($0) ?? .en) < ($1 == "all" ? 1 : 0, Lang.parse($1) ?? .en)
-        }
-        let rows: [[Table.Cell]] = groups.map { g in
-            let s = scorePairs[g] ?? [], x = s.map(\.0), y = s.map(\.1)
-            let v = verdicts[g] ?? []
-            func num(_ d: Double) -> Table.Cell { d.isNaN ? .missing : .number(d) }
-            return [
-                .text(g), .int(s.count),
-                num(Statistics.pearson(x, y)), num(Statistics.spearman(x, y)), num(Statistics.kendallTauB(x, y)),
-                s.isEmpty ? .missing : .number(Double(s.filter { $0.0 == $0.1 }.count) / Double(s.count)),
-                s.isEmpty ? .missing : .number(Double(s.filter { abs($0.0 - $0.1) <= 1 }.count) / Double(s.count)),
-                .int(v.count), num(Statistics.cohenKappa(v.map(\.0), v.map(\.1)))
-            ]
+        let rows = agreementGroups(Set(matched.keys).union(verdicts.keys)).map { g in
+            let s = matched[g] ?? [], v = verdicts[g] ?? []
+            let exact =
+                s.isEmpty
+                ? Table.Cell.missing : .number(Double(s.filter { $0.first == $0.second }.count) / Double(s.count))
+            let within =
+                s.isEmpty
+                ? Table.Cell.missing
+                : .number(Double(s.filter { abs($0.first - $0.second) <= 1 }.count) / Double(s.count))
+            return [.text(g), .int(s.count)] + correlationCells(s) + [exact, within]
+                + verdictCells(s, pass: pass, seed: seed, resamples: resamples, group: g)
+                + [.int(v.count), numberCell(Statistics.cohenKappa(v.map(\.0), v.map(\.1)))]
         }
         return Table(
             title: "Judge agreement",
-            columns: ["lang", "n", "pearson", "spearman", "kendall_tau_b", "exact", "within_1", "n_pairs", "kappa"],
+            columns: ["lang", "n", "pearson", "spearman", "kendall_tau_b", "exact", "within_1"] + verdictColumns
+                + ["n_pairs", "kappa_pairs"],
             rows: rows,
             notes: [
                 "Matched on (model, question, turn); failed (−1) scores and pairwise errors are left out.",
-                "kappa: Cohen's κ of pairwise verdicts after both orders (model_1 / model_2 / tie / both bad)."
+                verdictNote(pass: pass, second: "the second judge's", resamples: resamples),
+                "kappa_pairs: Cohen's κ of pairwise verdicts after both orders (model_1 / model_2 / tie / both bad)."
             ],
             estimate: Table.Estimate(value: "pearson"))
+    }
+
+    /// Agreement of a judge with the ground truth of the built-in benchmark, the miniature's stand-in for the study's
+    /// human raters: per language and overall, the correlations of the judge's scores with correctness (1 or 0; Pearson
+    /// is then the point-biserial correlation), Cohen's κ of pass/fail (score ≥ `pass`) against correct/incorrect with
+    /// a seeded bootstrap 95% interval, and the confusion counts. Correct: the right fact, without wrong ones, in the
+    /// question's language (`AnswerChecks.correct(in:)`), from the judgment's checks, else from checking its answer
+    /// against `benchmark`'s truth. Turns with neither (no truth, no answer text) are counted in a note.
+    public static func agreementWithTruth(
+        _ a: JudgmentSet, benchmark: Benchmark?, pass: Double = defaultPass, seed: UInt64 = 0,
+        resamples: Int = 1000, identifier: LanguageIdentifier = .builtin
+    ) -> Table {
+        let checker = BuiltinJudge(identifier: identifier)
+        var matched: [String: [AgreementSample]] = [:]
+        var withoutTruth = 0
+        for x in a.single where !x.failed {
+            var checks = x.checks
+            if checks == nil, let q = benchmark?.question(x.questionID), let answer = x.answer {
+                checks = checker.judge(q, answer: answer, turn: x.turn).checks
+            }
+            guard let checks else {
+                withoutTruth += 1
+                continue
+            }
+            let correct = checks.correct(in: x.lang)
+            let sample = AgreementSample(first: x.score, second: correct ? 1 : 0, secondPasses: correct)
+            for g in [x.lang.code, "all"] { matched[g, default: []].append(sample) }
+        }
+        let rows = agreementGroups(Set(matched.keys)).map { g in
+            let s = matched[g] ?? []
+            let correct =
+                s.isEmpty ? Table.Cell.missing : .number(Double(s.filter(\.secondPasses).count) / Double(s.count))
+            return [.text(g), .int(s.count), correct] + correlationCells(s)
+                + verdictCells(s, pass: pass, seed: seed, resamples: resamples, group: g)
+        }
+        var notes = [
+            "Truth: the right fact, without wrong ones, in the question's language (the built-in judge's checks); "
+                + "correct: its share. Correlations are of the judge's score with truth as 1 or 0.",
+            verdictNote(pass: pass, second: "the truth's (pass: correct)", resamples: resamples)
+        ]
+        if withoutTruth > 0 {
+            notes.append(
+                "Left out: \(withoutTruth) judged turn(s) without checks or a question with truth in the benchmark"
+                    + (benchmark == nil ? " (give on: BENCH for judgments without checks)." : "."))
+        }
+        return Table(
+            title: "Judge agreement with the truth",
+            columns: ["lang", "n", "correct", "pearson", "spearman", "kendall_tau_b"] + verdictColumns,
+            rows: rows, notes: notes,
+            estimate: Table.Estimate(
+                value: "kappa",
+                interval: .init(low: "kappa_low", high: "kappa_high", label: "95% CI (percentile bootstrap of κ)")))
+    }
+
+    /// One matched turn: the first judge's score, and the second judge's score (or the truth as 1 or 0) and verdict.
+    struct AgreementSample {
+        var first: Double
+        var second: Double
+        var secondPasses: Bool
+    }
+
+    static let verdictColumns = ["kappa", "kappa_low", "kappa_high", "pass_pass", "pass_fail", "fail_pass", "fail_fail"]
+
+    static func verdictNote(pass: Double, second: String, resamples: Int) -> String {
+        "kappa: Cohen's κ of pass/fail verdicts (pass: score ≥ \(Table.format(pass))), with its 95% percentile "
+            + "bootstrap interval (\(resamples) resamples, seeded); pass_fail: the judge's verdict, then \(second) — the "
+            + "confusion matrix."
+    }
+
+    /// Languages in study order, then `all`.
+    static func agreementGroups(_ groups: Set<String>) -> [String] {
+        groups.sorted {
+            ($0 == "all" ? 1 : 0, Lang.parse($0) ?? .en) < ($1 == "all" ? 1 : 0, Lang.parse($1) ?? .en)
+        }
+    }
+
+    static func numberCell(_ d: Double) -> Table.Cell { d.isNaN ? .missing : .number(d) }
+
+    static func correlationCells(_ s: [AgreementSample]) -> [Table.Cell] {
+        let x = s.map(\.first), y = s.map(\.second)
+        return [
+            numberCell(Statistics.pearson(x, y)), numberCell(Statistics.spearman(x, y)),
+            numberCell(Statistics.kendallTauB(x, y))
+        ]
+    }
+
+    /// κ of pass/fail verdicts with its bootstrap interval, and the four confusion counts.
+    static func verdictCells(
+        _ s: [AgreementSample], pass: Double, seed: UInt64, resamples: Int, group: String
+    ) -> [Table.Cell] {
+        let first = s.map { $0.first >= pass ? "pass" : "fail" }, second = s.map { $0.secondPasses ? "pass" : "fail" }
+        var rng = SeededRNG(seed: seed, stream: "agreement:" + group)
+        let ci = Statistics.bootstrapCI(count: s.count, resamples: resamples, rng: &rng) { drawn in
+            Statistics.cohenKappa(drawn.map { first[$0] }, drawn.map { second[$0] })
+        }
+        func count(_ a: String, _ b: String) -> Table.Cell { .int(zip(first, second).filter { $0 == (a, b) }.count) }
+        return [
+            numberCell(Statistics.cohenKappa(first, second)), numberCell(ci.low), numberCell(ci.high),
+            count("pass", "pass"), count("pass", "fail"), count("fail", "pass"), count("fail", "fail")
+        ]
     }
 
     /// Row order: numbers numerically, languages in study order, text alphabetically.

@@ -14,16 +14,33 @@ enum Statistics {
 
     /// Percentile bootstrap 95% interval of the mean (`resamples` draws with replacement, seeded).
     static func bootstrapCI(_ x: [Double], resamples: Int = 1000, rng: inout SeededRNG) -> (low: Double, high: Double) {
-        guard x.count > 1 else { return (x.first ?? .nan, x.first ?? .nan) }
-        var means: [Double] = []
-        means.reserveCapacity(resamples)
-        for _ in 0..<resamples {
+        bootstrapCI(count: x.count, resamples: resamples, rng: &rng) { drawn in
             var s = 0.0
-            for _ in 0..<x.count { s += x[Int(rng.next() % UInt64(x.count))] }
-            means.append(s / Double(x.count))
+            for i in drawn { s += x[i] }
+            return s / Double(x.count)
         }
-        means.sort()
-        return (quantile(means, 0.025), quantile(means, 0.975))
+    }
+
+    /// Percentile bootstrap 95% interval of any statistic of `count` items, given the indices of one resample drawn
+    /// with replacement (seeded). Resamples where the statistic is undefined (NaN) are left out.
+    static func bootstrapCI(
+        count: Int, resamples: Int = 1000, rng: inout SeededRNG, statistic: ([Int]) -> Double
+    ) -> (low: Double, high: Double) {
+        guard count > 1 else {
+            let only = count == 1 ? statistic([0]) : .nan
+            return (only, only)
+        }
+        var values: [Double] = []
+        values.reserveCapacity(resamples)
+        var drawn = [Int](repeating: 0, count: count)
+        for _ in 0..<resamples {
+            for k in 0..<count { drawn[k] = Int(rng.next() % UInt64(count)) }
+            let v = statistic(drawn)
+            if !v.isNaN { values.append(v) }
+        }
+        guard !values.isEmpty else { return (.nan, .nan) }
+        values.sort()
+        return (quantile(values, 0.025), quantile(values, 0.975))
     }
 
     /// Linear-interpolation quantile of sorted values (numpy's default).

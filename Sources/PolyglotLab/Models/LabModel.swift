@@ -80,11 +80,13 @@ public final class LabModel {
             ])
     }
 
-    /// The files `load` needs in a model folder.
-    public static let requiredFiles = ["config.json", "model.safetensors", "tokenizer.json"]
+    /// The files `load` needs in a model folder, besides the weights: `model.safetensors`, or the shards of
+    /// `model.safetensors.index.json` (as Hugging Face writes large models).
+    public static let requiredFiles = ["config.json", "tokenizer.json"]
 
-    /// A Hugging Face style folder: config.json, model.safetensors, tokenizer.json, polyglot.json.
-    /// `extraFiles` land in the same folder, written in the same atomic step.
+    /// A Hugging Face folder, loadable by `transformers` and TRL as it is: config.json, model.safetensors,
+    /// tokenizer.json, tokenizer_config.json (the chat template in Jinja), and polyglot.json (name, provenance,
+    /// history). `extraFiles` land in the same folder, written in the same atomic step.
     public func save(to dir: URL, extraFiles: [String: Data] = [:]) throws {
         let meta = ModelMetadata(
             name: name, provenance: provenance.map { [$0.key, $0.value] }, systemPrompt: usesSystemPrompt,
@@ -92,24 +94,38 @@ public final class LabModel {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let metaData = try encoder.encode(meta)
-        try Checkpoint.save(
-            transformer, to: dir,
-            extraFiles: extraFiles.merging(["tokenizer.json": tokenizer.huggingFaceJSON(), "polyglot.json": metaData]) {
-                $1
-            })
+        let tokenizerFiles = [
+            "tokenizer.json": tokenizer.huggingFaceJSON(), "polyglot.json": metaData,
+            "tokenizer_config.json": ChatTemplate.huggingFaceTokenizerConfig(
+                modelMaxLength: config.maxPositionEmbeddings)
+        ]
+        try Checkpoint.save(transformer, to: dir, extraFiles: extraFiles.merging(tokenizerFiles) { $1 })
     }
 
+    /// Loads a folder written by `save`, or by Hugging Face `save_pretrained` (TRL's tuned models): weights
+    /// sharded or not, and a chat template, if the folder declares one, that must be Polyglot's.
     public static func load(from dir: URL) throws -> LabModel {
-        let fm = FileManager.default, expected = requiredFiles.joined(separator: ", ")
+        let fm = FileManager.default
+        let expected = (requiredFiles + [Checkpoint.weightsFile]).joined(separator: ", ")
         var isFolder: ObjCBool = false
         guard fm.fileExists(atPath: dir.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw LabError("\(dir.path): no such model folder (expected a folder with \(expected))")
         }
-        let missing = requiredFiles.filter { !fm.fileExists(atPath: dir.appendingPathComponent($0).path) }
+        let weights = [Checkpoint.weightsFile, Checkpoint.shardIndexFile]
+        var missing = requiredFiles.filter { !fm.fileExists(atPath: dir.appendingPathComponent($0).path) }
+        if !weights.contains(where: { fm.fileExists(atPath: dir.appendingPathComponent($0).path) }) {
+            missing.append(weights.joined(separator: " or "))
+        }
         guard missing.isEmpty else {
             throw LabError(
                 "\(dir.path): incomplete model folder, missing \(missing.joined(separator: " and ")) "
                     + "(a model folder holds \(expected))")
+        }
+        if let declared = try ChatTemplate.declaredJinja(in: dir), declared.template != ChatTemplate.jinja {
+            throw LabError(
+                "\(declared.file): the chat template is not Polyglot's; expected the template of the model's "
+                    + "tokenizer_config.json as Polyglot wrote it (<|user|>…<|end|><|assistant|>…<|end|>), "
+                    + "which is the only one Polyglot renders")
         }
         let transformer = try Checkpoint.load(from: dir)
         let tokenizer = try BPETokenizer(

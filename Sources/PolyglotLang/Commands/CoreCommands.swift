@@ -16,6 +16,7 @@ extension CommandRegistry {
         r.register(serveCommands)
         r.register(evalCommands)
         r.register(studyCommands)
+        r.register([plan])
         return r
     }
 }

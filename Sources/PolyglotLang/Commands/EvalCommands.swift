@@ -67,14 +67,35 @@ public final class JudgmentsObject: CombinableObject {
     public func combined(with other: JudgmentsObject) throws -> JudgmentsObject {
         JudgmentsObject(judgments.merged(with: other.judgments))
     }
-    public var fieldNames: [String] { ["count", "failed", "pairs"] }
+    public var fieldNames: [String] { ["count", "failed", "pairs", "rows"] }
     public func field(_ name: String) -> Value? {
         switch name {
         case "count": .int(judgments.single.count)
         case "failed": .int(judgments.single.filter(\.failed).count)
         case "pairs": .int(judgments.pairs.count)
+        case "rows": .list(judgments.single.map { .record(Self.record($0)) })
         default: nil
         }
+    }
+
+    /// One judged turn as a record: who, what, the score, and the built-in judge's checks when it has them (the raw
+    /// evidence behind a score: `table (where(j.rows, "question", "81_DE"))`).
+    static func record(_ j: SingleJudgment) -> Record {
+        var r = Record([
+            ("model", .string(j.model)), ("question", .string(j.questionID)), ("lang", .string(j.lang.code)),
+            ("turn", .int(j.turn)), ("score", .float(j.score))
+        ])
+        if let answer = j.answer { r["answer"] = .string(answer) }
+        if let c = j.checks {  // yes/no, as the judge's explanation says them (a table cell is not a boolean)
+            func yes(_ b: Bool) -> Value { .string(b ? "yes" : "no") }
+            r["fact"] = yes(c.fact)
+            r["fact_any"] = yes(c.factAny)
+            r["wrong_facts"] = .int(c.wrongFacts)
+            r["answer_lang"] = .string(c.answerLang?.code ?? "short")
+            r["form"] = yes(c.form)
+            r["echo"] = yes(c.echo)
+        }
+        return r
     }
 }
 
@@ -156,7 +177,12 @@ extension CommandRegistry {
         "answer", category: "evaluation",
         summary:
             "Generate both turns for every question (system prompt of its language if the model was tuned with one, MT-Bench temperatures per category), FastChat model_answer JSONL.",
-        positionals: [Parameter("model", .object("model"), "the model that answers")],
+        positionals: [
+            Parameter(
+                "model", .either([.object("model"), .object("judge")]),
+                "the model that answers: a loaded model, or one behind an OpenAI-compatible server, llm(url: …, model: …)"
+            )
+        ],
         keywords: [
             Parameter("on", .bench, "a benchmark or builtin:bench"),
             Parameter(
@@ -165,27 +191,77 @@ extension CommandRegistry {
             Parameter("max_tokens", .int, default: .int(48), "longest answer per turn"),
             Parameter(
                 "to", .string, default: Value.none, "model_answer JSONL file (written as answers arrive; resumes)"),
-            Parameter("name", .string, default: Value.none, "model id in the answers (default: the model's name)"),
+            Parameter(
+                "name", .string, default: Value.none,
+                "model id in the answers (default: the model's name, or the served model's)"),
+            Parameter(
+                "system_prompt", .bool, default: Value.none,
+                "start with the language's system prompt (default: as the model was tuned; a served model: yes)"),
             seedKeyword, .recipe
         ],
-        example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]"
+        example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]\n"
+            + "let served = answer llm(url: \"http://127.0.0.1:8000/v1\", model: \"dense·lima·EN\") on: bench to: \"a.jsonl\"",
+        details: """
+            A served model is asked over HTTP with llm's concurrency (that many questions in flight), the question's
+            MT-Bench temperature, max_tokens and a seed per turn (the same seeds as a loaded model's), so a model
+            answers alike loaded or served by `polyglot serve`; vLLM and llama.cpp take the same requests. llm's
+            cache is for judging: answers are kept in the `to:` file, which a re-run resumes. A turn the server refuses
+            as longer than its context is answered $ERROR$, as FastChat does, and counted in a warning.
+            """
     ) { inv in
-        let model = inv.model("model")
         var bench = inv.bench("on")
         if let langs = inv.languages(ifGiven: "langs") { bench = bench.filtered(langs: langs) }
-        let seed = try inv.seed()
-        let id = inv.string(ifGiven: "name") ?? model.name
-        let generator = model.answerGenerator(id: id, seed: seed, maxTokens: inv.int("max_tokens")) {
+        let seed = try inv.seed(), maxTokens = inv.int("max_tokens")
+        let interrupted = {
             if Interrupt.isRequested { throw PolyglotError(.interrupted, "interrupted", at: nil) }
         }
-        let session = inv.session, progress = inv.progress.counter("answering")
+        var generator: AnswerGenerator
+        var client: ChatCompletionClient?
+        if let served = inv.object(ifGiven: "model", as: LLMJudgeObject.self) {
+            let endpoint = served.options.endpoint
+            let http = try inv.lab {
+                try ChatCompletionClient(endpoint: endpoint, maxConnections: served.options.concurrency)
+            }
+            client = http
+            generator = AnswerGenerator(
+                modelID: inv.string(ifGiven: "name") ?? endpoint.model, seed: seed, maxTokens: maxTokens
+            ) { messages, temperature, seed, maxTokens in
+                try interrupted()
+                do {
+                    let text = try blockingWait {
+                        try await http.complete(messages, temperature: temperature, maxTokens: maxTokens, seed: seed)
+                    }
+                    return text.trimmingCharacters(in: .whitespaces)  // as a loaded model's reply
+                } catch ChatError.rejected(400, let message) where message.contains("context_length_exceeded") {
+                    return ModelAnswer.errorOutput  // FastChat's answer when the API fails; the run goes on
+                }
+            }
+            generator.concurrency = served.options.concurrency
+        } else {
+            let model = inv.model("model")
+            generator = model.answerGenerator(
+                id: inv.string(ifGiven: "name") ?? model.name, seed: seed, maxTokens: maxTokens, check: interrupted)
+        }
+        defer { if let client { try? blockingWait { try await client.shutdown() } } }
+        if let systemPrompt = inv.bool(ifGiven: "system_prompt") { generator.systemPrompt = systemPrompt }
+        let id = generator.modelID, session = inv.session, progress = inv.progress.counter("answering")
+        func warnAboutTooLong(_ answers: [ModelAnswer]) {
+            let failed = answers.reduce(0) { $0 + $1.turns.filter { $0 == ModelAnswer.errorOutput }.count }
+            if failed > 0 {
+                session.emit(
+                    "warning: \(failed) turns did not fit the served model's context: answered "
+                        + "\(ModelAnswer.errorOutput), as FastChat does")
+            }
+        }
         guard let file = inv.string(ifGiven: "to") else {
             let answers = try inv.lab { try generator.run(bench.questions, progress: progress) }
+            warnAboutTooLong(answers)
             session.emit("\(id): answered \(answers.count) questions × 2 turns")
             return .object(AnswersObject(AnswerSet(benchmark: bench, answers: [id: answers])))
         }
         let run = try inv.lab { try generator.run(bench.questions, to: session.resolve(file), progress: progress) }
         for problem in run.problems { session.emit("warning: \(problem)") }
+        warnAboutTooLong(run.answers)
         session.emit("\(id): answered \(run.answers.count) questions × 2 turns → \(file)")
         // How much an earlier, interrupted run had done differs from run to run.
         if run.resumed > 0 { session.emit("\(run.resumed) of them resumed from \(file)", volatile: true) }
@@ -205,13 +281,16 @@ extension CommandRegistry {
 
     static let llm = CommandSpec(
         "llm", category: "evaluation",
-        summary: "An OpenAI-compatible judge endpoint, for `judge … with: llm(…)`.",
+        summary:
+            "An OpenAI-compatible endpoint: a judge for `judge … with: llm(…)`, or a served model for `answer llm(…)`.",
         keywords: [
             Parameter("url", .string, "base URL, e.g. \"http://127.0.0.1:8000/v1\""),
-            Parameter("model", .string, "the judge model's name"),
+            Parameter("model", .string, "the served model's name (the judge, or the model that answers)"),
             Parameter(
                 "key_env", .string, default: Value.none, "environment variable holding the API key (never stored)"),
-            Parameter("concurrency", .int, default: .int(LLMJudgeOptions.defaultConcurrency), "requests in flight"),
+            Parameter(
+                "concurrency", .int, default: .int(LLMJudgeOptions.defaultConcurrency),
+                "requests in flight (answering: questions)"),
             Parameter(
                 "cache", .either([.bool, .string]), default: .bool(true), orNone: true,
                 "judge cache: true = judge/MODEL.jsonl in the cache folder ($POLYGLOT_CACHE, ~/.cache/polyglot), "
@@ -439,14 +518,41 @@ extension CommandRegistry {
     static let agreement = CommandSpec(
         "agreement", category: "evaluation",
         summary:
-            "Agreement of two judges on the same answers: Pearson, Spearman, Kendall τ, exact and ±1 agreement, Cohen's κ, per language.",
-        positionals: [
-            Parameter("first", .object("judgments"), "one judge's judgments"),
-            Parameter("second", .object("judgments"), "the other's")
+            "Agreement of a judge with another judge or with the truth, per language: Pearson, Spearman, Kendall τ, Cohen's κ with a 95 % interval, the confusion matrix.",
+        positionals: [Parameter("judgments", .object("judgments"), "one judge's judgments")],
+        keywords: [
+            Parameter(
+                "with", .either([.object("judgments"), .choice(Choices(["truth"]))]),
+                "another judge's judgments of the same answers, or truth (the built-in benchmark's ground truth)"),
+            Parameter(
+                "on", .bench, default: Value.none,
+                "with truth: the benchmark whose truth checks judgments that carry no checks (an LLM judge's)"),
+            Parameter(
+                "pass", .number, default: .float(ScoreAnalysis.defaultPass), "the score from which a verdict passes"),
+            seedKeyword
         ],
-        example: "agreement human gpt4"
+        example: "agreement llm_j with: truth on: bench",
+        details: """
+            Judgments are matched on (model, question, turn); failed (−1) ones are left out. Between two judges: the
+            correlations of their scores, exact and ±1 agreement, Cohen's κ of their pass/fail verdicts (score ≥
+            `pass:`) with a seeded percentile-bootstrap 95 % interval and the confusion counts (`pass_fail`: the
+            first passes, the second fails), and κ of pairwise verdicts. With `truth` — the miniature's stand-in for
+            the study's human raters — the second verdict is correctness: the right fact, without wrong ones, in the
+            question's language, from the built-in judge's checks (kept in its judgments, or run on the answer
+            against `on:`'s truth for other judges); correlations are then of the score with truth as 1 or 0.
+            """
     ) { inv in
-        .object(TableObject(ScoreAnalysis.agreement(inv.judgments("first"), inv.judgments("second"))))
+        let pass = inv.double("pass"), seed = try inv.seed()
+        if let other = inv.object(ifGiven: "with", as: JudgmentsObject.self) {
+            return .object(
+                TableObject(
+                    ScoreAnalysis.agreement(inv.judgments("judgments"), other.judgments, pass: pass, seed: seed)))
+        }
+        let benchmark = inv.bench(ifGiven: "on")
+        return .object(
+            TableObject(
+                ScoreAnalysis.agreementWithTruth(
+                    inv.judgments("judgments"), benchmark: benchmark, pass: pass, seed: seed)))
     }
 
     static let langid = CommandSpec(

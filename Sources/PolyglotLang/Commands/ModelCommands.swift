@@ -60,7 +60,28 @@ extension Invocation {
 }
 
 extension CommandRegistry {
-    static let modelCommands: [CommandSpec] = [loadModel, newModel, pretrain, probe, chat, complete, logits]
+    static let modelCommands: [CommandSpec] = [
+        loadModel, newModel, pretrain, probe, chat, complete, logits, routing
+    ]
+
+    static let routing = CommandSpec(
+        "routing", category: "models",
+        summary:
+            "Which experts a mixture-of-experts model routes each language's tokens to: share per layer × expert × language.",
+        positionals: [Parameter("model", .object("model"), "a MoE model")],
+        keywords: [Parameter("on", .object("dataset"), "conversations to run through it (every language they have)")],
+        example: "plot (routing moe on: lima) kind: \"heatmap\" x: \"lang\" group: \"expert\"",
+        details: """
+            Every token of the chat-formatted conversations is run through the model (no gradients) and each of its
+            top-k routing slots is counted per layer and expert, by the conversation's language. `share` is the part
+            of a language's slots in a layer that go to an expert (a uniform router gives 1/experts), so a heatmap of
+            experts × languages shows whether experts specialise by language, and a tuned model beside its base
+            whether tuning changed that.
+            """
+    ) { inv in
+        let model = inv.model("model"), data = inv.dataset("on")
+        return .object(TableObject(try inv.lab { try model.routing(on: data.examples) }))
+    }
 
     static let complete = CommandSpec(
         "complete", category: "models",
@@ -106,13 +127,18 @@ extension CommandRegistry {
     static let loadModel = CommandSpec(
         "load model", category: "models",
         summary:
-            "Load a model folder (config.json, model.safetensors, tokenizer.json) or a builtin base (pre-trained on first use).",
+            "Load a model folder (config.json, model.safetensors or its shards, tokenizer.json), e.g. one TRL tuned, or a builtin base.",
         positionals: [Parameter("path", .string, "a checkpoint folder, builtin:dense or builtin:moe")],
         example: "let base = load model builtin:dense",
         details: """
             builtin:dense and builtin:moe are the miniature study's 7B and 8x7B: same width and depth, the MoE with 8
             experts (top-2) the size of the dense FFN. Each is pre-trained on builtin:corpus the first time it is
             loaded (a few minutes) and cached in ~/.cache/polyglot ($POLYGLOT_CACHE), keyed by its recipe.
+
+            A folder is a Hugging Face Llama or Mixtral folder: Polyglot writes them (`tune … save:`, `new model`), and
+            reads those `save_pretrained` writes, as TRL does after tuning: weights in model.safetensors or in the
+            shards of model.safetensors.index.json, config.json of transformers 4 or 5, and a chat template
+            (chat_template.jinja or tokenizer_config.json) that must be Polyglot's, the only one it renders.
             """
     ) { inv in
         let path = inv.string("path")
