@@ -69,14 +69,12 @@ bench-study: build
 fuzz: build
 	$(BIN) fuzz run --count 100000 --seed 1 --findings .build/fuzz-findings
 
-# The study bundle run for real on this CPU (docs/scale-out.md; not yet in CI: its release-build time on an idle
-# machine is still to be measured): `plan` writes a
+# The study bundle run for real on this CPU (docs/scale-out.md; `.ci/run` runs it after `make test`): `plan` writes a
 # 2-cell bundle for a tiny base, TRL tunes it under `accelerate launch` (its first-batch loss must equal Polyglot's
 # within 1 %), then both cells under a single-node Slurm started on localhost, the tuned models answer the built-in
-# benchmark through `polyglot serve`, and Polyglot loads, judges and scores them. About 40 minutes with a debug
-# binary on a loaded 2-core machine, most of it Polyglot pre-training and answering; far less in release.
-# Installs trl/accelerate (pip) and slurm-wlm/munge (apt, as root) when missing. It builds with `make test`'s
-# flags, so after `make test` the binary is already there.
+# benchmark through `polyglot serve`, and Polyglot loads, judges and scores them. 74 s with the release binary on the
+# idle 2-core machine, once trl/accelerate (pip) and slurm-wlm/munge (apt, as root) are installed; it installs them
+# when missing. It builds with `make test`'s flags, so after `make test` the binary is already there.
 scale-out-check: deps
 	$(SWIFT) build $(RELEASE)
 	scripts/scale-out-check.sh $(BIN)
