@@ -25,9 +25,10 @@ public struct TuneJob {
 }
 
 public enum ConcurrentTuning {
-    /// Runs at once when the caller does not say: one at a time on every core. Two at once (one core each) was
-    /// not measurably faster on the shared 2-core machine (docs/perf.md, "Packed batches and a grid on every core").
-    public static let defaultRuns = 1
+    /// Runs at once when the caller does not say: one per core. On 2 cores, two runs with one core each took 0.80
+    /// of the wall time of one run at a time on both (release, idle; docs/perf.md, "A grid on every core"): the
+    /// small matrices of a miniature model keep one core busier than two.
+    public static var defaultRuns: Int { Parallel.cores }
 
     /// Tunes every job, `runs` at a time (each with cores / runs engine workers), and returns the results in job
     /// order. `progress` (serialised) gets a job's index and its progress; `started` when a job begins. Ctrl-C

@@ -90,7 +90,7 @@ extension CommandRegistry {
         keywords: tuneOptionKeywords + [
             Parameter(
                 "runs", .int, default: Value.none,
-                "runs at once, each on its share of the cores (default: 1, one after the other on every core)"),
+                "runs at once, each on its share of the cores (default: one per core)"),
             seedKeyword, .recipe
         ],
         example:
