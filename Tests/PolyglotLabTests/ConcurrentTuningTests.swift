@@ -23,7 +23,10 @@ final class ConcurrentTuningTests: XCTestCase {
         }
         var running = Set<Int>(), mostAtOnce = 0
         let together = try ConcurrentTuning.run(
-            jobs, runs: 2, started: { running.insert($0); mostAtOnce = max(mostAtOnce, running.count) },
+            jobs, runs: 2,
+            started: {
+                running.insert($0); mostAtOnce = max(mostAtOnce, running.count)
+            },
             progress: { job, p in if p.step == p.totalSteps { running.remove(job) } })
         let apart = try ConcurrentTuning.run(jobs, runs: 1)
         XCTAssertEqual(together.map(\.model.name), ["tiny·de", "tiny·fr"])

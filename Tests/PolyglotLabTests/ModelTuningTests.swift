@@ -39,6 +39,25 @@ final class ModelTuningTests: XCTestCase {
         XCTAssertTrue(tuned.provenance.contains { $0.key == "steps" && $0.value == "10 of 10" })
     }
 
+    /// `steps:` gives every run the same number of updates whatever its data's size: 40 and 12 conversations both
+    /// take 7 steps (the 12 cycle through fresh orders); with epochs they would take 10 and 4.
+    func testStepsGiveEveryRunTheSameUpdatesWhateverItsDataSize() throws {
+        var o = options()
+        o.steps = 7
+        for data in [examples, Array(examples.prefix(12))] {
+            let tuned = try Self.base.tuned(name: "t", on: data, options: o, dataProvenance: "test").model
+            XCTAssertEqual(tuned.history.filter { $0.split == "train" && $0.run == "t" }.count, 7)
+            XCTAssertTrue(tuned.provenance.contains { $0.key == "steps" && $0.value == "7 of 7" })
+            XCTAssertTrue(
+                tuned.provenance.contains { $0.key == "hyper-parameters" && $0.value.hasPrefix("steps 7, lr") })
+        }
+        XCTAssertEqual(o.totalSteps(examples: 12), 7)
+        o.steps = nil
+        XCTAssertEqual(o.totalSteps(examples: 12), 4)
+        o.steps = 0
+        XCTAssertThrowsError(try Self.base.tuned(name: "t", on: examples, options: o, dataProvenance: "test"))
+    }
+
     func testAStoppedRunResumesToTheWeightsOfAnUninterruptedOne() throws {
         for lora in [nil, (4, 8.0)] as [(Int, Double)?] {
             let full = try Self.base.tuned(

@@ -42,6 +42,14 @@ final class ErrorMessageTests: XCTestCase {
             """
         ),
         (
+            "tune_all [] steps: 0",
+            """
+            t.pg:1:20: error: steps must be a positive number, got 0
+              1 | tune_all [] steps: 0
+                |                    ^
+            """
+        ),
+        (
             "range 3 stp: 2",
             """
             t.pg:1:9: error: range has no keyword 'stp:'

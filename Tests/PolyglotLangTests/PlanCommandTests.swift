@@ -50,7 +50,8 @@ final class PlanCommandTests: XCTestCase {
         // The recipe's 32 conversations per step, over 16 GPUs; warm-up 5 % of the steps.
         let config = try text("configs/tiny-lima-DEFRITES-s2.yaml")
         for line in [
-            "seed: 2", "num_train_epochs: 3", "learning_rate: 0.0002", "per_device_train_batch_size: 2",
+            "seed: 2", "num_train_epochs: 3", "max_steps: -1", "learning_rate: 0.0002",
+            "per_device_train_batch_size: 2",
             "assistant_only_loss: true", "bf16: true", "  name: \"tiny·lima·DEFRITES\"", "warmup_steps: 1",
             "max_length: 129", "  system_prompt: false"
         ] {
@@ -71,6 +72,33 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertTrue(try text("README.md").contains("estimated as UTF-8 bytes ÷ 3.5"))
     }
 
+    /// `steps:` is TRL's `max_steps`, and the cost counts the epochs those steps make: 8 conversations at batch 4
+    /// are 2 steps an epoch, so 5 steps are 2.5 epochs of tokens. Without `seed:` the cell's seed is the session's
+    /// next, below 2^32 (a 64-bit one crashed the table before).
+    func testStepsBecomeMaxStepsAndTheCostFollowsThem() throws {
+        let run = pg(
+            """
+            let lima = sample((load dataset builtin:lima-mini), n: 8, seed: 1)
+            let cells = plan bases: {hub: "org/some-7b"} data: {lima: compositions(lima)} comps: ["EN"] steps: 5 batch: 4 gpus: 1 throughput: 1000 to: "\(folder.path)/bundle"
+            print cells.rows[0].steps
+            print cells.rows[0].tokens_per_epoch
+            print cells.rows[0].gpu_hours
+            """)
+        XCTAssertNil(run.error, "\(run.output)")
+        let configs = try FileManager.default.contentsOfDirectory(
+            atPath: folder.appendingPathComponent("bundle/configs").path)
+        let cell = try XCTUnwrap(configs.first { $0.hasPrefix("hub-lima-EN-s") }, "\(configs)")
+        let seed = try XCTUnwrap(UInt64(cell.dropFirst("hub-lima-EN-s".count).dropLast(".yaml".count)))
+        XCTAssertLessThan(seed, 1 << 32)
+        let config = try text("configs/\(cell)")
+        XCTAssertTrue(config.contains("\nmax_steps: 5\n"), config)
+        XCTAssertTrue(try text("README.md").contains("steps 5, lr"))
+        let printed = run.output.suffix(3).map { $0 }
+        XCTAssertEqual(printed.first, "5")
+        let tokens = try XCTUnwrap(Double(printed[printed.startIndex + 1]))
+        XCTAssertEqual(printed.last, Value.format(tokens * 2.5 / 1000 / 3600))
+    }
+
     func testMistakesAreErrorsAtTheArgument() throws {
         let setup = "let lima = sample((load dataset builtin:lima-mini), n: 8, seed: 1)\n"
         let uneven = pg(
@@ -87,5 +115,9 @@ final class PlanCommandTests: XCTestCase {
             setup + "plan bases: {hub: \"org/m\"} data: {lima: compositions(lima)} comps: [\"EN\"] "
                 + "to: \"\(folder.path)/base\"")
         XCTAssertTrue(notABundle.error?.contains("is not a study bundle") ?? false, "\(notABundle)")
+        let bigSeed = pg(
+            setup + "plan bases: {hub: \"org/m\"} data: {lima: compositions(lima)} comps: [\"EN\"] "
+                + "seeds: [4294967296] to: \"\(folder.path)/bundle\"")
+        XCTAssertTrue(bigSeed.error?.contains("seeds must be in 0 ..< 2^32") ?? false, "\(bigSeed)")
     }
 }

@@ -23,7 +23,8 @@ extension Transformer {
         let cfg = config, P = params.ptr, N = B * T, L = cfg.numHiddenLayers, C = cfg.hiddenSize
         let F = cfg.intermediateSize, H = cfg.numAttentionHeads, Hkv = cfg.numKeyValueHeads, D = cfg.headDim
         let eps = Float(cfg.rmsNormEps), past = cache?.length ?? 0
-        let mode = cache.map { AttentionMode.cached(past: past, capacity: $0.capacity) }
+        let mode =
+            cache.map { AttentionMode.cached(past: past, capacity: $0.capacity) }
             ?? .causal(documents: packed?.documents)
         let position: (Int) -> Int = packed.map { p in { Int(p.positions[$0]) } } ?? { past + $0 % T }
         var aux = 0.0
@@ -185,34 +186,36 @@ extension Transformer {
         let a = acts!
         let weights = batch.mask.map { $0 / max(normalizer, 1e-12) }
         return batch.inputs.withUnsafeBufferPointer { inputs in
-            batch.valid.withUnsafeBufferPointer { valid in batch.positions.withUnsafeBufferPointer { positions in
-                let tokens = inputs.baseAddress!, validRows = valid.baseAddress!
-                let packed = batch.isPacked ? (batch.documents, positions.baseAddress!) : nil
-                let aux = forward(
-                    a, tokens: tokens, valid: validRows, B: B, T: T,
-                    routingTags: collectRouting ? batch.tags : nil, packed: packed)
-                var g: ActivationGrads?
-                if backward {
-                    if actGrads == nil || actGrads!.B != B || actGrads!.T != T {
-                        actGrads = ActivationGrads(config, B: B, T: T)
+            batch.valid.withUnsafeBufferPointer { valid in
+                batch.positions.withUnsafeBufferPointer { positions in
+                    let tokens = inputs.baseAddress!, validRows = valid.baseAddress!
+                    let packed = batch.isPacked ? (batch.documents, positions.baseAddress!) : nil
+                    let aux = forward(
+                        a, tokens: tokens, valid: validRows, B: B, T: T,
+                        routingTags: collectRouting ? batch.tags : nil, packed: packed)
+                    var g: ActivationGrads?
+                    if backward {
+                        if actGrads == nil || actGrads!.B != B || actGrads!.T != T {
+                            actGrads = ActivationGrads(config, B: B, T: T)
+                        }
+                        g = actGrads
                     }
-                    g = actGrads
-                }
-                let loss = batch.targets.withUnsafeBufferPointer { targets in
-                    weights.withUnsafeBufferPointer { w in
-                        lossForward(
-                            a, targets: targets.baseAddress!, weights: w.baseAddress!, N: N,
-                            dlnf: g?.dresid.ptr)
+                    let loss = batch.targets.withUnsafeBufferPointer { targets in
+                        weights.withUnsafeBufferPointer { w in
+                            lossForward(
+                                a, targets: targets.baseAddress!, weights: w.baseAddress!, N: N,
+                                dlnf: g?.dresid.ptr)
+                        }
                     }
+                    if let g {
+                        gradientsAreZero = false
+                        self.backward(
+                            a, g, tokens: tokens, valid: validRows,
+                            auxScale: auxWeight / Float(config.numHiddenLayers), packed: packed)
+                    }
+                    return PassResult(loss: loss + Double(auxWeight) * aux, aux: aux, maskedTokens: batch.maskedTokens)
                 }
-                if let g {
-                    gradientsAreZero = false
-                    self.backward(
-                        a, g, tokens: tokens, valid: validRows,
-                        auxScale: auxWeight / Float(config.numHiddenLayers), packed: packed)
-                }
-                return PassResult(loss: loss + Double(auxWeight) * aux, aux: aux, maskedTokens: batch.maskedTokens)
-            } }
+            }
         }
     }
 }

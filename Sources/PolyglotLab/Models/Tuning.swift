@@ -6,6 +6,9 @@ import PolyglotEngine
 
 public struct TuneOptions: Sendable {
     public var epochs = 2
+    /// Optimizer steps of the run, instead of `epochs` passes: every run then gets the same number of updates
+    /// whatever the size of its data (the data cycles through fresh seeded orders); nil = epochs × steps per epoch.
+    public var steps: Int?
     public var learningRate = 3e-4
     public var batchSize = 16
     public var seed: UInt64 = 0
@@ -24,9 +27,25 @@ public struct TuneOptions: Sendable {
     public var checkpointEvery: Int?
     public init() {}
 
+    /// Optimizer steps of one pass over `examples` conversations.
+    public func stepsPerEpoch(examples: Int) -> Int { (examples + batchSize - 1) / batchSize }
+
+    /// Optimizer steps of a run over `examples` conversations: `steps`, or every epoch's batches.
+    public func totalSteps(examples: Int) -> Int { steps ?? stepsPerEpoch(examples: examples) * epochs }
+
+    /// "epochs 3" or "steps 400": how long the run is, as the options say it.
+    public var lengthSummary: String { steps.map { "steps \($0)" } ?? "epochs \(epochs)" }
+
+    /// Throws unless the run's length, batch and learning rate are positive.
+    public func checkPositive() throws {
+        guard epochs > 0, steps ?? 1 > 0, batchSize > 0, learningRate > 0 else {
+            throw LabError("epochs, steps, batch and lr must be positive")
+        }
+    }
+
     /// "epochs 3, lr 0.0002, batch 16, full fine-tuning, no system prompt": the model's provenance line.
     var hyperParameterSummary: String {
-        "epochs \(epochs), lr \(learningRate), batch \(batchSize)"
+        "\(lengthSummary), lr \(learningRate), batch \(batchSize)"
             + (lora.map { ", LoRA rank \($0.rank) alpha \($0.alpha)" } ?? ", full fine-tuning")
             + (systemPrompt ?? true ? ", system prompt" : ", no system prompt") + (packing ? ", packed" : "")
     }
@@ -66,11 +85,8 @@ extension LabModel {
         dataProvenance: String, resume: URL? = nil, saveTo: URL? = nil, shouldCancel: () -> Bool = { false },
         progress: (TuneProgress) -> Void = { _ in }
     ) throws -> (model: LabModel, completed: Bool) {
-        guard options.epochs > 0, options.batchSize > 0, options.learningRate > 0,
-            options.checkpointEvery ?? 1 > 0
-        else {
-            throw LabError("epochs, batch, lr and checkpoint_every must be positive")
-        }
+        try options.checkPositive()
+        guard options.checkpointEvery ?? 1 > 0 else { throw LabError("checkpoint_every must be positive") }
         var options = options
         options.systemPrompt = options.systemPrompt ?? (config.maxPositionEmbeddings >= 512)
         let train = try trainingSequences(examples, systemPrompt: options.systemPrompt!)
@@ -101,10 +117,10 @@ extension LabModel {
         model.usesSystemPrompt = options.systemPrompt!
         // Pad only as far as the longest sequence needs (to a multiple of 8), not to the full context.
         let longest = (train + val).map { $0.tokens.count - 1 }.max() ?? 1
-        let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+        let stepsPerEpoch = options.stepsPerEpoch(examples: train.count)
         var config = TrainingConfig()
         config.learningRate = Float(options.learningRate)
-        config.totalSteps = stepsPerEpoch * options.epochs
+        config.totalSteps = options.totalSteps(examples: train.count)
         config.warmupSteps = max(1, Int((Double(config.totalSteps) * options.warmupFraction).rounded()))
         config.minLearningRateRatio = 0
         config.weightDecay = 0

@@ -9,7 +9,7 @@ enum BundleFiles {
 
     /// The hyper-parameters of every cell, in words (the README and each config's header say them).
     static func recipeSummary(_ recipe: TuneOptions) -> String {
-        "epochs \(recipe.epochs), lr \(recipe.learningRate), batch \(recipe.batchSize), "
+        "\(recipe.lengthSummary), lr \(recipe.learningRate), batch \(recipe.batchSize), "
             + (recipe.lora.map { "LoRA rank \($0.rank) alpha \($0.alpha)" } ?? "full fine-tuning")
     }
 
@@ -30,6 +30,7 @@ enum BundleFiles {
             seed: \(cell.seed)
             data_seed: \(cell.seed)
             num_train_epochs: \(recipe.epochs)
+            max_steps: \(recipe.steps ?? -1)
             learning_rate: \(recipe.learningRate)
             lr_scheduler_type: "cosine"
             warmup_steps: \(cost.warmupSteps)
@@ -304,6 +305,8 @@ enum BundleFiles {
         let c = bundle.cluster, recipe = bundle.recipe
         let total = StudyBundle.totalGPUHours(costs)
         let counted = costs.allSatisfy(\.cost.tokensCounted), estimated = costs.allSatisfy { !$0.cost.tokensCounted }
+        let runLength =
+            recipe.steps.map { "the epochs \($0) steps make (steps ÷ steps per epoch)" } ?? "\(recipe.epochs) epochs"
         let tokenNote =
             counted
             ? "counted with each base's tokenizer and Polyglot's chat template"
@@ -369,7 +372,7 @@ enum BundleFiles {
 
             ## Cost
 
-            GPU-hours = tokens per epoch × \(recipe.epochs) epochs ÷ throughput ÷ 3600. Tokens are \(tokenNote).
+            GPU-hours = tokens per epoch × \(runLength) ÷ throughput ÷ 3600. Tokens are \(tokenNote).
             Throughput (training tokens per GPU-second, an assumption to adjust to your GPUs): \
             \(throughputs.joined(separator: ", ")).
 

@@ -164,9 +164,11 @@ public struct StudyBundle {
                 tokens += min(limit, Int((Double(bytes) / cost.bytesPerToken).rounded(.up)) + 2 * messages.count)
             }
         }
-        let steps = (examples.count + recipe.batchSize - 1) / recipe.batchSize * recipe.epochs
+        let steps = recipe.totalSteps(examples: examples.count)
         let warmup = max(1, Int((Double(steps) * recipe.warmupFraction).rounded()))
-        let gpuSeconds = Double(tokens * recipe.epochs) / cost.throughput(of: cell.base)
+        // Tokens of the whole run: an epoch's, times the epochs its steps make.
+        let epochs = Double(steps) / Double(max(1, recipe.stepsPerEpoch(examples: examples.count)))
+        let gpuSeconds = Double(tokens) * epochs / cost.throughput(of: cell.base)
         return CellCost(
             examples: examples.count, tokensPerEpoch: tokens, tokensCounted: local != nil, steps: steps,
             warmupSteps: warmup, gpuHours: gpuSeconds / 3600)
@@ -192,9 +194,7 @@ public struct StudyBundle {
         guard !bases.isEmpty, !data.isEmpty, !seeds.isEmpty else {
             throw LabError("a bundle needs at least one base, one composition and one seed")
         }
-        guard recipe.epochs > 0, recipe.batchSize > 0, recipe.learningRate > 0 else {
-            throw LabError("epochs, batch and lr must be positive")
-        }
+        try recipe.checkPositive()
         guard cluster.nodes > 0, cluster.gpusPerNode >= 0, cluster.hours > 0, cluster.cpusPerTask > 0 else {
             throw LabError("nodes, hours and cpus must be positive, gpus at least 0")
         }

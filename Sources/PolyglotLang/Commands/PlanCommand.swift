@@ -16,14 +16,8 @@ extension CommandRegistry {
                 "dataset name → its compositions by name, e.g. {lima: compositions(lima)} (the stdlib's nine)"),
             Parameter("comps", .stringList, "the compositions to tune, e.g. [\"EN\", \"ENDEFRITES\"]"),
             Parameter("to", .string, "the bundle folder (new, or an earlier bundle)"),
-            Parameter("seeds", .listOf(.int), default: Value.none, "one cell per seed (default: [seed])"),
-            Parameter("epochs", .int, default: .int(2), "passes over the data"),
-            Parameter("lr", .number, default: .float(3e-4), "peak learning rate (warm-up 5 %, cosine to 0)"),
-            Parameter("batch", .int, default: .int(16), "conversations per step (shared by a task's GPUs)"),
-            Parameter("lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16}"),
-            Parameter(
-                "system_prompt", .bool, default: Value.none,
-                "start with the language's system prompt (default: when the base's context is ≥ 512 tokens)"),
+            Parameter("seeds", .listOf(.int), default: Value.none, "one cell per seed (default: [seed])")
+        ] + recipeKeywords + [
             Parameter("gpus", .int, default: .int(8), "GPUs per node (0: the CPU, one process)"),
             Parameter("nodes", .int, default: .int(1), "nodes per tuning task"),
             Parameter("cpus", .int, default: .int(16), "CPU cores per task"),
@@ -83,24 +77,22 @@ extension CommandRegistry {
                 data.append(BundleData(dataset: name, composition: comp, data: d.dataset))
             }
         }
-        var recipe = TuneOptions()
-        recipe.epochs = inv.int("epochs")
-        recipe.learningRate = inv.double("lr")
-        recipe.batchSize = inv.int("batch")
-        recipe.systemPrompt = inv.bool(ifGiven: "system_prompt")
-        if let r = inv.record(ifGiven: "lora") {
-            guard case .int(let rank)? = r["rank"], rank > 0 else {
-                throw inv.error("lora needs a positive integer rank, e.g. {rank: 8, alpha: 16}", at: "lora")
-            }
-            recipe.lora = (rank, r["alpha"]?.double ?? Double(2 * rank))
-        }
+        let recipe = try inv.recipeOptions()
+        // TRL seeds numpy, which takes seeds below 2^32: the session's next seed is drawn into that range.
+        let trlSeeds: UInt64 = 1 << 32
         let seeds =
             try inv.ints(ifGiven: "seeds").map { list in
                 try list.map {
-                    guard $0 >= 0 else { throw inv.error("seeds must be non-negative", at: "seeds") }
+                    guard $0 >= 0, UInt64($0) < trlSeeds else {
+                        throw inv.error(
+                            "seeds must be in 0 ..< 2^32 (TRL seeds numpy with them), got \($0)", at: "seeds")
+                    }
                     return UInt64($0)
                 }
-            } ?? [try inv.seed()]
+            } ?? [try inv.seed() % trlSeeds]
+        if let given = inv.int(ifGiven: "seed"), given >= trlSeeds {
+            throw inv.error("seed must be below 2^32 (TRL seeds numpy with it), got \(given)", at: "seed")
+        }
         var cluster = BundleCluster()
         cluster.gpusPerNode = inv.int("gpus")
         cluster.nodes = inv.int("nodes")

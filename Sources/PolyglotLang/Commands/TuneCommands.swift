@@ -7,24 +7,33 @@ import PolyglotLab
 extension CommandRegistry {
     static let tuneCommands: [CommandSpec] = [tune, tuneAll]
 
-    /// The options of a tuning run, shared by `tune` and `tune_all`.
-    static let tuneOptionKeywords: [Parameter] = [
+    /// What a tuning run means wherever it runs, shared by `tune`, `tune_all` and `plan`.
+    static let recipeKeywords: [Parameter] = [
         Parameter("epochs", .int, default: .int(2), "passes over the data"),
+        Parameter(
+            "steps", .int, default: Value.none,
+            "optimizer steps instead of epochs: every run the same number of updates whatever its data's size "
+                + "(the data cycles in fresh seeded orders; epochs: is then unused)"),
         Parameter("lr", .number, default: .float(3e-4), "peak learning rate (warm-up 5 %, cosine to 0)"),
         Parameter("batch", .int, default: .int(16), "conversations per step"),
-        Parameter(
-            "pack", .bool, default: .bool(true),
-            "pack each step's conversations several to a row (attention per conversation, positions restart): "
-                + "the same steps in fewer positions; false: one per row, padded to the longest"),
         Parameter(
             "lora", .record, default: Value.none, "LoRA adapters {rank: 8, alpha: 16} instead of full fine-tuning"),
         Parameter(
             "system_prompt", .bool, default: Value.none,
-            "prepend each example's language's system prompt (default: only when the context is ≥ 512 tokens)"),
-        Parameter(
-            "checkpoint_every", .int, default: Value.none,
-            "steps between checkpoints (default: about 30 s of work, in FLOPs); every epoch's end too")
+            "prepend each example's language's system prompt (default: only when the context is ≥ 512 tokens)")
     ]
+
+    /// The options of a tuning run on this machine, shared by `tune` and `tune_all`.
+    static let tuneOptionKeywords: [Parameter] =
+        recipeKeywords + [
+            Parameter(
+                "pack", .bool, default: .bool(true),
+                "pack each step's conversations several to a row (attention per conversation, positions restart): "
+                    + "the same steps in fewer positions; false: one per row, padded to the longest"),
+            Parameter(
+                "checkpoint_every", .int, default: Value.none,
+                "steps between checkpoints (default: about 30 s of work, in FLOPs); every epoch's end too")
+        ]
 
     static let tune = CommandSpec(
         "tune", category: "models",
@@ -33,17 +42,17 @@ extension CommandRegistry {
         positionals: [Parameter("model", .object("model"), "the base model")],
         keywords: [Parameter("on", .object("dataset"), "the training data (a composition)")] + tuneOptionKeywords
             + [
-            Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
-            Parameter(
-                "save", .string, default: Value.none,
-                "write the tuned model to this folder, and checkpoints of the run while it trains"),
-            Parameter(
-                "resume", .string, default: Value.none,
-                "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
-                    + "saves there unless save: says where"),
-            Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
-            seedKeyword, .recipe
-        ],
+                Parameter("val", .object("dataset"), default: Value.none, "validation data (loss after every epoch)"),
+                Parameter(
+                    "save", .string, default: Value.none,
+                    "write the tuned model to this folder, and checkpoints of the run while it trains"),
+                Parameter(
+                    "resume", .string, default: Value.none,
+                    "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
+                        + "saves there unless save: says where"),
+                Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
+                seedKeyword, .recipe
+            ],
         example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1\n"
             + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}"
     ) { inv in
@@ -163,23 +172,34 @@ extension CommandRegistry {
 }
 
 extension Invocation {
-    /// The tuning options shared by `tune` and `tune_all` (the seed is the caller's).
-    func tuneOptions() throws -> TuneOptions {
+    /// The recipe's options (`CommandRegistry.recipeKeywords`; the seed is the caller's).
+    func recipeOptions() throws -> TuneOptions {
         var options = TuneOptions()
         options.epochs = int("epochs")
+        options.steps = int(ifGiven: "steps")
         options.learningRate = double("lr")
         options.batchSize = int("batch")
-        options.packing = bool("pack")
         options.systemPrompt = bool(ifGiven: "system_prompt")
-        options.checkpointEvery = int(ifGiven: "checkpoint_every")
-        if let every = options.checkpointEvery, every <= 0 {
-            throw error("checkpoint_every must be a positive number of steps, got \(every)", at: "checkpoint_every")
+        for (key, value) in [("epochs", options.epochs), ("steps", options.steps ?? 1), ("batch", options.batchSize)]
+        where value <= 0 {
+            throw error("\(key) must be a positive number, got \(value)", at: key)
         }
         if let r = record(ifGiven: "lora") {
             guard case .int(let rank)? = r["rank"], rank > 0 else {
                 throw error("lora needs a positive integer rank, e.g. {rank: 8, alpha: 16}", at: "lora")
             }
             options.lora = (rank, r["alpha"]?.double ?? Double(2 * rank))
+        }
+        return options
+    }
+
+    /// The tuning options shared by `tune` and `tune_all`: the recipe's and how this machine runs it.
+    func tuneOptions() throws -> TuneOptions {
+        var options = try recipeOptions()
+        options.packing = bool("pack")
+        options.checkpointEvery = int(ifGiven: "checkpoint_every")
+        if let every = options.checkpointEvery, every <= 0 {
+            throw error("checkpoint_every must be a positive number of steps, got \(every)", at: "checkpoint_every")
         }
         return options
     }
