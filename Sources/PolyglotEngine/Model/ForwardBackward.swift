@@ -130,11 +130,13 @@ extension Transformer {
                     acts: moe, inp: a.ln2[l].ptr, weights: moeWeights(P, o), valid: valid, auxScale: auxScale,
                     N: N)
             } else {
-                swigluForward(h: a.h.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)  // recompute
+                // h recomputed (saves L·N·F floats); σ(gate) waits in dgate for swigluBackward (one exp pass less)
+                swigluForward(
+                    h: a.h.ptr, sigmoid: g.dgate.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
                 linearBack(l, .down, dinp: g.dh.ptr, dout: dl, inp: a.h.ptr, N: N, acts: a, accumulate: false)
                 swigluBackward(
-                    dgate: g.dgate.ptr, dup: g.dup.ptr, dh: g.dh.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr,
-                    count: N * F)
+                    dgate: g.dgate.ptr, dup: g.dup.ptr, dh: g.dh.ptr, sigmoid: g.dgate.ptr, gate: a.gate[l].ptr,
+                    up: a.up[l].ptr, count: N * F)
                 linearBack(
                     l, .gate, dinp: g.dln.ptr, dout: g.dgate.ptr, inp: a.ln2[l].ptr, N: N, acts: a,
                     accumulate: false)
