@@ -48,6 +48,26 @@ final class TransformerTests: XCTestCase {
         try checkWholeModelGradient(moe: false, tied: true)
     }
 
+    /// A batch that fits the buffers of an earlier, larger one reuses them (packed batches change shape every step)
+    /// and gives the bits a fresh model gives: nothing left in the larger buffers leaks into the smaller pass.
+    func testSmallerBatchesReuseTheBuffersWithTheSameBits() throws {
+        for moe in [false, true] {
+            let aux: Float = moe ? 0.05 : 0
+            let large = try Batch(sequences: Self.sequences(4, length: 13, vocab: 13, seed: 3), T: 12, vocabSize: 13)
+            let small = try Batch(sequences: Self.sequences(3, length: 8, vocab: 13, seed: 4), T: 7, vocabSize: 13)
+            let reused = try Self.model(moe: moe, scale: 1), fresh = try Self.model(moe: moe, scale: 1)
+            _ = try reused.forwardBackward(large, normalizer: 1, auxWeight: aux, backward: true)
+            let buffers = try XCTUnwrap(reused.acts)
+            reused.zeroGrad()
+            let a = try reused.forwardBackward(small, normalizer: 5, auxWeight: aux, backward: true)
+            XCTAssertTrue(reused.acts === buffers, "the smaller batch reuses the larger one's activations")
+            fresh.zeroGrad()
+            let b = try fresh.forwardBackward(small, normalizer: 5, auxWeight: aux, backward: true)
+            XCTAssertEqual(a.loss.bitPattern, b.loss.bitPattern)
+            XCTAssertEqual(reused.ensureGrads().toArray(), fresh.ensureGrads().toArray())
+        }
+    }
+
     func testKVCacheDecodeEqualsFullForward() throws {
         for moe in [false, true] {
             let m = try Self.model(moe: moe, scale: 1)

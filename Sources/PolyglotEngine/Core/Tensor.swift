@@ -61,7 +61,8 @@ final class FloatBuffer: @unchecked Sendable {
 
     deinit { ptr.deallocate() }
 
-    func zero() { ptr.update(repeating: 0, count: count) }
+    /// Zeroes the first `n` floats (all of them by default).
+    func zero(count n: Int? = nil) { ptr.update(repeating: 0, count: n ?? count) }
 
     subscript(offset: Int) -> UnsafeMutablePointer<Float> { ptr + offset }
 

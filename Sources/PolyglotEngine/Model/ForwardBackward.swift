@@ -85,7 +85,7 @@ extension Transformer {
         let dW = dlnf != nil && lora == nil ? ensureGrads().ptr + layout.lmHead : nil
         var loss: Double = 0, r0 = 0
         while r0 < N {
-            let n = min(a.chunkRows, N - r0), lnf = a.lnf.ptr + r0 * C
+            let n = min(Activations.chunkRows(N: N, V: V), N - r0), lnf = a.lnf.ptr + r0 * C
             linearForward(out: a.logits.ptr, inp: lnf, weight: W, N: n, C: C, OC: V)
             loss += crossEntropyForwardBackward(
                 dlogits: dlnf == nil ? nil : a.logits.ptr, logits: a.logits.ptr,
@@ -115,7 +115,7 @@ extension Transformer {
         let position: (Int) -> Int = packed.map { p in { Int(p.positions[$0]) } } ?? { $0 % T }
         let dl = g.dresid.ptr  // d(residual stream), carried downwards
         // lnf = rmsnorm(resid[L])
-        g.dln.zero()
+        g.dln.zero(count: N * C)
         rmsnormBackward(
             dinp: g.dln.ptr, dweight: G.map { $0 + layout.finalNorm }, dout: dl, inp: a.resid[L].ptr,
             weight: P + layout.finalNorm, rstd: a.rstdf.ptr, N: N, C: C)
@@ -124,7 +124,7 @@ extension Transformer {
             let o = layout.layers[l], x = a.resid[l].ptr
             // resid[l+1] = residMid + mlp(ln2): dl passes through, mlp's gradient lands in dln
             if let moe = a.moe[l] {
-                g.dln.zero()
+                g.dln.zero(count: N * C)
                 moeBackward(
                     dinp: g.dln.ptr, dweights: G.map { moeWeights($0, o) }, scratch: g.moe!, dout: dl,
                     acts: moe, inp: a.ln2[l].ptr, weights: moeWeights(P, o), valid: valid, auxScale: auxScale,
@@ -148,7 +148,7 @@ extension Transformer {
                 weight: P + o.mlpNorm, rstd: a.rstd2[l].ptr, N: N, C: C)
             // residMid = x + o_proj(attention(rope(q), rope(k), v))
             linearBack(l, .o, dinp: g.datt.ptr, dout: dl, inp: a.att[l].ptr, N: N, acts: a, accumulate: false)
-            g.dq.zero(); g.dk.zero(); g.dv.zero()
+            g.dq.zero(count: N * H * D); g.dk.zero(count: N * Hkv * D); g.dv.zero(count: N * Hkv * D)
             attentionBackward(
                 dq: g.dq.ptr, dk: g.dk.ptr, dv: g.dv.ptr, dout: g.datt.ptr, q: a.q[l].ptr, k: a.k[l].ptr,
                 v: a.v[l].ptr, probs: a.probs[l].ptr, B: B, T: T, H: H, Hkv: Hkv, D: D,
@@ -184,7 +184,11 @@ extension Transformer {
             throw EngineError.invalidInput(
                 "sequence length \(T) exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
         }
-        if acts == nil || acts!.B != B || acts!.T != T { acts = Activations(training: config, B: B, T: T, lora: lora) }
+        if acts?.use(B: B, T: T) != true {  // reallocate (after dropping the old buffers) only when it does not fit
+            let previous = acts.map { ($0.rowCapacity, $0.cellCapacity) }
+            acts = nil
+            acts = Activations(training: config, B: B, T: T, lora: lora, atLeast: previous)
+        }
         let a = acts!
         let weights = batch.mask.map { $0 / max(normalizer, 1e-12) }
         return batch.inputs.withUnsafeBufferPointer { inputs in
@@ -197,8 +201,9 @@ extension Transformer {
                         routingTags: collectRouting ? batch.tags : nil, packed: packed)
                     var g: ActivationGrads?
                     if backward {
-                        if actGrads == nil || actGrads!.B != B || actGrads!.T != T {
-                            actGrads = ActivationGrads(config, B: B, T: T)
+                        if (actGrads?.rowCapacity ?? 0) < N {
+                            actGrads = nil
+                            actGrads = ActivationGrads(config, rows: N)
                         }
                         g = actGrads
                     }
