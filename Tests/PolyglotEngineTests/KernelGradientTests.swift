@@ -44,50 +44,61 @@ final class KernelGradientTests: XCTestCase {
         XCTAssertEqual(z.toArray(), before)
     }
 
-    func testCausalGroupedQueryAttention() {
-        let B = 2, T = 5, H = 4, Hkv = 2, D = 4
-        let q = GradCheck.random(B * T * H * D, seed: 1), k = GradCheck.random(B * T * Hkv * D, seed: 2)
-        let v = GradCheck.random(B * T * Hkv * D, seed: 3), w = GradCheck.random(B * T * H * D, seed: 4)
-        let out = FloatBuffer(count: B * T * H * D), probs = FloatBuffer(count: B * H * T * T)
-        func loss() -> Double {
-            attentionForward(
-                out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
-                D: D, mode: .causal(documents: nil))
-            return GradCheck.weightedSum(out.ptr, w.ptr, B * T * H * D)
-        }
-        _ = loss()
-        // Causality: no probability mass on future positions.
-        for bh in 0..<(B * H) {
-            for t in 0..<T { for j in (t + 1)..<T where j < T { XCTAssertEqual(probs.ptr[(bh * T + t) * T + j], 0) } }
-        }
-        let dq = FloatBuffer(count: q.count), dk = FloatBuffer(count: k.count), dv = FloatBuffer(count: v.count)
-        attentionBackward(
-            dq: dq.ptr, dk: dk.ptr, dv: dv.ptr, dout: w.ptr, q: q.ptr, k: k.ptr, v: v.ptr, probs: probs.ptr,
-            B: B, T: T, H: H, Hkv: Hkv, D: D)
-        XCTAssertLessThan(
-            GradCheck.relativeError(x: q.ptr, analytic: dq.ptr, indices: Array(0..<q.count), h: 1e-3, loss: loss), 1e-2)
-        XCTAssertLessThan(
-            GradCheck.relativeError(x: k.ptr, analytic: dk.ptr, indices: Array(0..<k.count), h: 1e-3, loss: loss), 1e-2)
-        XCTAssertLessThan(
-            GradCheck.relativeError(x: v.ptr, analytic: dv.ptr, indices: Array(0..<v.count), h: 1e-3, loss: loss), 1e-2)
-    }
+    /// Seeded q, k, v of a causal (optionally document-masked) attention and a loss weighting its outputs by `w`.
+    private struct AttentionCase {
+        let B: Int, T: Int, H = 4, Hkv = 2, D = 4
+        let documents: [[Range<Int>]]?
+        let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, w: FloatBuffer, out: FloatBuffer, probs: FloatBuffer
 
-    /// Document masks (a packed row): no probability mass across a document boundary, a document's outputs do not
-    /// depend on another's inputs, and the backward matches finite differences.
-    func testDocumentMaskedAttention() {
-        let B = 2, T = 7, H = 4, Hkv = 2, D = 4
-        let documents = [[0..<3, 3..<7], [0..<2, 2..<5, 5..<6, 6..<7]]
-        let q = GradCheck.random(B * T * H * D, seed: 1), k = GradCheck.random(B * T * Hkv * D, seed: 2)
-        let v = GradCheck.random(B * T * Hkv * D, seed: 3), w = GradCheck.random(B * T * H * D, seed: 4)
-        let out = FloatBuffer(count: B * T * H * D), probs = FloatBuffer(count: B * H * T * T)
-        probs.ptr.update(repeating: .nan, count: probs.count)  // cells outside the blocks must not be read
+        init(B: Int, T: Int, documents: [[Range<Int>]]? = nil) {
+            self.B = B; self.T = T; self.documents = documents
+            q = GradCheck.random(B * T * H * D, seed: 1); k = GradCheck.random(B * T * Hkv * D, seed: 2)
+            v = GradCheck.random(B * T * Hkv * D, seed: 3); w = GradCheck.random(B * T * H * D, seed: 4)
+            out = FloatBuffer(count: B * T * H * D); probs = FloatBuffer(count: B * H * T * T)
+        }
+
         func loss() -> Double {
             attentionForward(
                 out: out.ptr, probs: probs.ptr, q: q.ptr, k: k.ptr, v: v.ptr, B: B, T: T, H: H, Hkv: Hkv,
                 D: D, mode: .causal(documents: documents))
             return GradCheck.weightedSum(out.ptr, w.ptr, B * T * H * D)
         }
-        _ = loss()
+
+        /// The backward pass against finite differences of `loss`, for q, k and v.
+        func checkBackward(file: StaticString = #filePath, line: UInt = #line) {
+            let dq = FloatBuffer(count: q.count), dk = FloatBuffer(count: k.count), dv = FloatBuffer(count: v.count)
+            attentionBackward(
+                dq: dq.ptr, dk: dk.ptr, dv: dv.ptr, dout: w.ptr, q: q.ptr, k: k.ptr, v: v.ptr, probs: probs.ptr,
+                B: B, T: T, H: H, Hkv: Hkv, D: D, documents: documents)
+            for (x, d) in [(q, dq), (k, dk), (v, dv)] {
+                XCTAssertLessThan(
+                    GradCheck.relativeError(
+                        x: x.ptr, analytic: d.ptr, indices: Array(0..<x.count), h: 1e-3, loss: loss),
+                    1e-2, file: file, line: line)
+            }
+        }
+    }
+
+    func testCausalGroupedQueryAttention() {
+        let c = AttentionCase(B: 2, T: 5)
+        _ = c.loss()
+        // Causality: no probability mass on future positions.
+        for bh in 0..<(c.B * c.H) {
+            for t in 0..<c.T {
+                for j in (t + 1)..<c.T where j < c.T { XCTAssertEqual(c.probs.ptr[(bh * c.T + t) * c.T + j], 0) }
+            }
+        }
+        c.checkBackward()
+    }
+
+    /// Document masks (a packed row): no probability mass across a document boundary, a document's outputs do not
+    /// depend on another's inputs, and the backward matches finite differences.
+    func testDocumentMaskedAttention() {
+        let documents = [[0..<3, 3..<7], [0..<2, 2..<5, 5..<6, 6..<7]]
+        let c = AttentionCase(B: 2, T: 7, documents: documents)
+        let (B, T, H, Hkv, D, k, v, out, probs) = (c.B, c.T, c.H, c.Hkv, c.D, c.k, c.v, c.out, c.probs)
+        probs.ptr.update(repeating: .nan, count: probs.count)  // cells outside the blocks must not be read
+        _ = c.loss()
         for b in 0..<B {
             for h in 0..<H {
                 for doc in documents[b] {
@@ -102,17 +113,9 @@ final class KernelGradientTests: XCTestCase {
         // Changing the first document of sequence 0 leaves the outputs of its second document unchanged.
         let before = out.toArray()
         for t in 0..<3 { for i in 0..<(Hkv * D) { k.ptr[t * Hkv * D + i] += 1; v.ptr[t * Hkv * D + i] -= 1 } }
-        _ = loss()
+        _ = c.loss()
         for t in 3..<7 { for i in 0..<(H * D) { XCTAssertEqual(out.ptr[t * H * D + i], before[t * H * D + i]) } }
-        let dq = FloatBuffer(count: q.count), dk = FloatBuffer(count: k.count), dv = FloatBuffer(count: v.count)
-        attentionBackward(
-            dq: dq.ptr, dk: dk.ptr, dv: dv.ptr, dout: w.ptr, q: q.ptr, k: k.ptr, v: v.ptr, probs: probs.ptr,
-            B: B, T: T, H: H, Hkv: Hkv, D: D, documents: documents)
-        for (x, d) in [(q, dq), (k, dk), (v, dv)] {
-            XCTAssertLessThan(
-                GradCheck.relativeError(x: x.ptr, analytic: d.ptr, indices: Array(0..<x.count), h: 1e-3, loss: loss),
-                1e-2)
-        }
+        c.checkBackward()
     }
 
     /// The cached mode sees what the causal mode sees: the last T − past rows of each sequence, run against caches
