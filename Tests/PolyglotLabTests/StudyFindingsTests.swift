@@ -145,7 +145,8 @@ final class StudyFindingsTests: XCTestCase {
         let full = try XCTUnwrap(c["dense·lima: S(ENDEFRITES) − \(mono)"])
         XCTAssertEqual(full.finding, "1. … with 5× the data and steps (not equal size)")
         XCTAssertEqual(full.interval.estimate, 3.8, accuracy: 1e-9)
-        XCTAssertEqual(c["dense·lima: S(ENDEFRITES) − S(ENDEFRITES_sampled)"]?.interval.estimate ?? 0, 2, accuracy: 1e-9)
+        XCTAssertEqual(
+            c["dense·lima: S(ENDEFRITES) − S(ENDEFRITES_sampled)"]?.interval.estimate ?? 0, 2, accuracy: 1e-9)
         // English: DEFRITES loses 4 points on EN only → 0 on DE FR IT ES (the primary row), 0.8 on all five.
         let nonEnglish = try XCTUnwrap(c["dense·lima: S(ENDEFRITES) − S(DEFRITES), S on DE, FR, IT, ES only"])
         XCTAssertEqual(nonEnglish.finding, "3. including English helps (on DE, FR, IT, ES)")
@@ -179,7 +180,7 @@ final class StudyFindingsTests: XCTestCase {
                     + "reproduces |"), md)
         XCTAssertTrue(md.contains("- lima: better in 0 of 9 compositions (reproduces), worse in 0 (reversed)"), md)
         XCTAssertTrue(md.contains("Holm's step-down adjustment over all 24 comparisons"), md)
-        XCTAssertTrue(md.contains("and the effect is at least +0.20 points (2.00 % of the scale)"), md)
+        XCTAssertTrue(md.contains("and the effect is at least +0.20 points (2 % of the scale)"), md)
         XCTAssertTrue(md.contains("![a.svg](figures/a.svg)"))
         XCTAssertTrue(md.contains("| dense | lima | ENDEFRITES | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 |"), md)
     }

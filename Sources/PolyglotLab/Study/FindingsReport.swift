@@ -6,7 +6,7 @@ import Foundation
 extension StudyFindings {
     static func signed(_ d: Double) -> String { String(format: "%+.2f", d) }
     static func pText(_ p: Double) -> String { p < 0.001 ? "<0.001" : String(format: "%.3f", p) }
-    static func intervalText(_ i: Interval, scale: Double = 1, digits: Int = 2) -> String {
+    static func intervalText(_ i: BootstrapInterval, scale: Double = 1, digits: Int = 2) -> String {
         let f = "%+.\(digits)f"
         return String(format: "\(f) [\(f), \(f)]", i.estimate * scale, i.low * scale, i.high * scale)
     }
@@ -106,7 +106,9 @@ extension StudyFindings {
 
     static func markdownTable(_ t: Table) -> [String] {
         ["| " + t.columns.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: t.columns.count)]
-            + t.rows.map { "| " + $0.map(\.text).joined(separator: " | ") + " |" } + ["", t.notes.joined(separator: " "), ""]
+            + t.rows.map { "| " + $0.map(\.text).joined(separator: " | ") + " |" } + [
+                "", t.notes.joined(separator: " "), ""
+            ]
     }
 
     /// How the page measures and judges, with this run's numbers.
@@ -117,8 +119,8 @@ extension StudyFindings {
             "## How to read this page", "",
             "- **S(model)**: the model's cross-lingual score, the unweighted mean over the evaluation languages "
                 + "(\(langList)) of its mean score (1–10) on that language's turns; failed judgments (−1) left out. "
-                + "**Points**: a comparison's difference of S, positive in the direction the study reports; points × 10 "
-                + "is % of the 10-point scale.",
+                + "**Points**: a comparison's difference of S, positive in the direction the study reports; "
+                + "points × 10 is % of the 10-point scale.",
             "- **Interval**: 95%, from a two-level bootstrap with \(options.resamples) resamples (seed "
                 + "\(options.seed)). Each resample draws the \(seeds) seed(s) with replacement, and the \(questions) "
                 + "benchmark questions with replacement (a question's two turns and its translations together), the "
@@ -135,7 +137,7 @@ extension StudyFindings {
                 + "\(Int(FindingsOptions.alpha * 100))%).",
             "- **Verdict**: *reproduces* when p (Holm) < \(Table.format(FindingsOptions.alpha)) — the interval at the "
                 + "Holm-adjusted level lies on the study's side of 0 — and the effect is at least +\(minEffect) points "
-                + "(\(Table.format(options.minEffect * 10)) % of the scale); *reversed* when p (Holm) < "
+                + "(\(String(format: "%g", options.minEffect * 10)) % of the scale); *reversed* when p (Holm) < "
                 + "\(Table.format(FindingsOptions.alpha)) and the effect is −\(minEffect) points or less; otherwise "
                 + "*not shown*, with the reason.", ""
         ]
@@ -172,7 +174,8 @@ extension StudyFindings {
         var md = ["# \(title)", ""] + preamble + [""] + methodParagraphs() + headlineParagraphs()
         md += [
             "## The study's claims", "",
-            "| finding | comparison | points [95% CI] | p | p (Holm) | per seed | verdict |", "|---|---|---|---|---|---|---|"
+            "| finding | comparison | points [95% CI] | p | p (Holm) | per seed | verdict |",
+            "|---|---|---|---|---|---|---|"
         ]
         for c in contrasts {
             let perSeed = c.perSeed.map { $0.map(Self.signed) ?? "–" }.joined(separator: ", ")

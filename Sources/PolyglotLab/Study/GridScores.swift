@@ -63,8 +63,10 @@ struct BootstrapEstimate {
 
     var seeds: Int { perSeed.compactMap { $0 }.count }
 
-    /// Standard deviation of the resamples' values (NaN with fewer than two).
-    var standardError: Double {
+    var standardError: Double { Self.standardError(replicates) }
+
+    /// Standard deviation of the resamples' values, leaving out those without one (NaN with fewer than two).
+    static func standardError(_ replicates: [Double]) -> Double {
         let xs = replicates.filter { !$0.isNaN }
         return xs.count > 1 ? Statistics.standardDeviation(xs) : .nan
     }

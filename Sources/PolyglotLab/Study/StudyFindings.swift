@@ -43,8 +43,14 @@ public enum Verdict: Equatable, Sendable {
 }
 
 /// An estimate with its bootstrap standard error: a normal 95% interval and a two-sided p-value.
-public struct Interval: Equatable, Sendable {
+public struct BootstrapInterval: Equatable, Sendable {
     public var estimate: Double, standardError: Double
+
+    public init(estimate: Double, standardError: Double) {
+        (self.estimate, self.standardError) = (estimate, standardError)
+    }
+
+    init(_ e: BootstrapEstimate) { self.init(estimate: e.estimate, standardError: e.standardError) }
 
     /// Two-sided 97.5% normal quantile.
     static let z975 = 1.959964
@@ -62,7 +68,7 @@ public struct StudyFindings {
         public var finding: String
         /// The contrast's formula with the models it compares, e.g. `dense·lima: S(ENDEFRITES) − S(DEFRITES)`.
         public var comparison: String
-        public var interval: Interval
+        public var interval: BootstrapInterval
         public var perSeed: [Double?]
         /// Holm-adjusted p over every contrast of the page.
         public var pHolm: Double
@@ -75,23 +81,23 @@ public struct StudyFindings {
     public struct Headline: Sendable {
         public var base: String, data: String, multilingual: String, monolingual: String
         /// multi − mono in points of the 1–10 scale.
-        public var points: Interval
+        public var points: BootstrapInterval
         /// The monolingual model's score over the same seeds (the base of the relative reading).
         public var monolingualScore: Double
         /// (multi − mono) / mono × 100, with its interval from the same resamples.
-        public var relativePercent: Interval
+        public var relativePercent: BootstrapInterval
         /// How many (base, dataset, multilingual, monolingual) pairs the headline is the largest of.
         public var candidates: Int
         /// Points × 10: % of the 10-point scale.
-        public var scalePercent: Interval {
-            Interval(estimate: points.estimate * 10, standardError: points.standardError * 10)
+        public var scalePercent: BootstrapInterval {
+            BootstrapInterval(estimate: points.estimate * 10, standardError: points.standardError * 10)
         }
     }
 
     /// A model's cross-lingual score over seeds, with its interval.
     public struct ModelScore: Sendable {
         public var model: GridModel
-        public var score: Interval
+        public var score: BootstrapInterval
         public var seeds: Int
     }
 
@@ -123,35 +129,31 @@ public struct StudyFindings {
         let estimates = grid.bootstrap(
             definitions.map(\.measure) + modelMeasures + headlineMeasures, resamples: options.resamples,
             seed: options.seed)
-        let contrastEstimates = estimates.prefix(definitions.count).filter { !$0.estimate.isNaN }
-        let kept = definitions.indices.filter { !estimates[$0].estimate.isNaN }
-        let intervals = contrastEstimates.map { Interval(estimate: $0.estimate, standardError: $0.standardError) }
+        let modelEstimates = estimates[definitions.count..<(definitions.count + grid.models.count)]
+        let headlineEstimates = Array(estimates[(definitions.count + grid.models.count)...])
+        // A contrast no seed measured on both sides is left out, before Holm counts the page's contrasts.
+        let measured = zip(definitions, estimates).filter { !$0.1.estimate.isNaN }
+        let intervals = measured.map { BootstrapInterval($0.1) }
         let holm = Statistics.holm(intervals.map(\.p))
         let minEffect = options.minEffect
-        contrasts = kept.indices.map { i in
-            let d = definitions[kept[i]]
-            return Contrast(
-                finding: d.finding, comparison: d.comparison, interval: intervals[i],
-                perSeed: contrastEstimates[contrastEstimates.startIndex + i].perSeed, pHolm: holm[i],
+        contrasts = measured.indices.map { i in
+            Contrast(
+                finding: measured[i].0.finding, comparison: measured[i].0.comparison, interval: intervals[i],
+                perSeed: measured[i].1.perSeed, pHolm: holm[i],
                 verdict: Verdict.of(estimate: intervals[i].estimate, pHolm: holm[i], minEffect: minEffect))
         }
-        modelScores = grid.models.indices.map { m in
-            let e = estimates[definitions.count + m]
-            return ModelScore(
-                model: grid.models[m], score: Interval(estimate: e.estimate, standardError: e.standardError),
-                seeds: e.seeds)
+        modelScores = zip(grid.models, modelEstimates).map {
+            ModelScore(model: $0, score: BootstrapInterval($1), seeds: $1.seeds)
         }
-        if let best, let difference = estimates.dropFirst(definitions.count + grid.models.count).first,
-            let mono = estimates.last, !difference.estimate.isNaN
-        {
+        if let best, headlineEstimates.count == 2, !headlineEstimates[0].estimate.isNaN {
+            let (difference, mono) = (headlineEstimates[0], headlineEstimates[1])
             let relative = zip(difference.replicates, mono.replicates).map { $0 / $1 * 100 }
             headline = Headline(
                 base: best.base, data: best.data, multilingual: best.multilingual, monolingual: best.monolingualName,
-                points: Interval(estimate: difference.estimate, standardError: difference.standardError),
-                monolingualScore: mono.estimate,
-                relativePercent: Interval(
+                points: BootstrapInterval(difference), monolingualScore: mono.estimate,
+                relativePercent: BootstrapInterval(
                     estimate: difference.estimate / mono.estimate * 100,
-                    standardError: BootstrapEstimate(estimate: 0, perSeed: [], replicates: relative).standardError),
+                    standardError: BootstrapEstimate.standardError(relative)),
                 candidates: pairs.count)
         } else {
             headline = nil
@@ -301,7 +303,9 @@ public struct StudyFindings {
                 out.append(
                     HeadlinePair(
                         base: m.base, data: m.data, multilingual: m.composition, monolingualName: c,
-                        difference: { s in s.score(multi, over: all).flatMap { x in s.score(mono, over: all).map { x - $0 } } },
+                        difference: { s in
+                            s.score(multi, over: all).flatMap { x in s.score(mono, over: all).map { x - $0 } }
+                        },
                         monolingual: { s in s.score(multi, over: all) == nil ? nil : s.score(mono, over: all) }))
             }
         }

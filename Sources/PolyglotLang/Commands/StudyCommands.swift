@@ -19,7 +19,8 @@ extension CommandRegistry {
             Parameter("title", .string, default: .string("Findings of the miniature study"), "Markdown title"),
             Parameter(
                 "notes", .stringList, default: .list([]), "paragraphs written under the title (how the runs were made)"),
-            Parameter("figures", .stringList, default: .list([]), "figure files to link, relative to the Markdown file"),
+            Parameter(
+                "figures", .stringList, default: .list([]), "figure files to link, relative to the Markdown file"),
             Parameter("resamples", .int, default: .int(1000), "bootstrap resamples (1 to 100000)"),
             Parameter(
                 "min_effect", .number, default: .float(0.2),
