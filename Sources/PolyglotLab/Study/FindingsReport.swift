@@ -152,8 +152,9 @@ extension StudyFindings {
                 + "S(\(h.multilingual)) − S(\(h.monolingual)) = \(Self.intervalText(h.points)) points, that is "
                 + "**\(Self.intervalText(h.scalePercent, digits: 1)) % of the 10-point scale** (points × 10) or "
                 + "**\(Self.intervalText(h.relativePercent, digits: 1)) % relative to the monolingual model** "
-                + "((multi − mono) / mono × 100, S(\(h.monolingual)) = \(Table.format(h.monolingualScore))); p = "
-                + "\(Self.pText(h.points.p)). The study's \"up to 9.9%\" does not say which reading it uses. This pair "
+                + "((multi − mono) / mono × 100, S(\(h.monolingual)) = \(Table.format(h.monolingualScore))); p "
+                + (h.points.p < 0.001 ? "< 0.001" : "= " + Self.pText(h.points.p))
+                + ". The study's \"up to 9.9%\" does not say which reading it uses. This pair "
                 + "is the largest of \(h.candidates), chosen on the estimates, so it overstates the effect, and its "
                 + "interval does not account for the choice: it is a description, not one of the tested claims.", ""
         ]
