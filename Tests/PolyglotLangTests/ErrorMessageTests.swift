@@ -85,7 +85,8 @@ final class ErrorMessageTests: XCTestCase {
             t.pg:1:34: error: notes of findings must be a list of strings, item 1 is integer
               1 | findings [] notes: ["seeds 1-3", 2]
                 |                                  ^
-              usage: findings RUNS [to: none] [title: "Findings of the miniature study"] [notes: []] [figures: []]
+              usage: findings RUNS [to: none] [title: "Findings of the miniature study"] [notes: []] [figures: []] \
+            [resamples: 1000] [min_effect: 0.2] [seed: none]
             """
         ),
         (

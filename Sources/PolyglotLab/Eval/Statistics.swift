@@ -1,4 +1,5 @@
-// Small statistics used by score and agreement: means, seeded bootstrap intervals, correlations, Cohen's κ.
+// Small statistics used by score, agreement and findings: means, seeded bootstrap intervals, Holm's adjustment,
+// correlations, Cohen's κ.
 import Foundation
 import PolyglotEngine
 
@@ -30,17 +31,45 @@ enum Statistics {
             let only = count == 1 ? statistic([0]) : .nan
             return (only, only)
         }
-        var values: [Double] = []
-        values.reserveCapacity(resamples)
+        let values = bootstrapReplicates(count: count, resamples: resamples, rng: &rng, statistic: statistic)
+            .filter { !$0.isNaN }.sorted()
+        guard !values.isEmpty else { return (.nan, .nan) }
+        return (quantile(values, 0.025), quantile(values, 0.975))
+    }
+
+    /// The statistic of each of `resamples` resamples of `count` items (indices drawn with replacement, seeded), for
+    /// callers that need more than one interval, such as several statistics of the same resamples.
+    static func bootstrapReplicates<T>(
+        count: Int, resamples: Int, rng: inout SeededRNG, statistic: ([Int]) -> T
+    ) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(resamples)
         var drawn = [Int](repeating: 0, count: count)
         for _ in 0..<resamples {
             for k in 0..<count { drawn[k] = Int(rng.next() % UInt64(count)) }
-            let v = statistic(drawn)
-            if !v.isNaN { values.append(v) }
+            out.append(statistic(drawn))
         }
-        guard !values.isEmpty else { return (.nan, .nan) }
-        values.sort()
-        return (quantile(values, 0.025), quantile(values, 0.975))
+        return out
+    }
+
+    /// Holm's step-down adjustment of p-values (family-wise error): the i-th smallest of m is multiplied by
+    /// m − i + 1, capped at 1, and never falls below an adjusted smaller one. Returned in the input's order.
+    static func holm(_ p: [Double]) -> [Double] {
+        let order = p.indices.sorted { p[$0] < p[$1] }
+        var adjusted = [Double](repeating: 1, count: p.count)
+        var running = 0.0
+        for (rank, i) in order.enumerated() {
+            running = max(running, min(1, Double(p.count - rank) * p[i]))
+            adjusted[i] = running
+        }
+        return adjusted
+    }
+
+    /// Two-sided p-value of a normal test of estimate = 0 with standard error `se` (0 when `se` is 0 and the estimate
+    /// is not, 1 when both are).
+    static func normalPValue(estimate: Double, se: Double) -> Double {
+        if se == 0 { return estimate == 0 ? 1 : 0 }
+        return erfc(abs(estimate / se) / 2.0.squareRoot())
     }
 
     /// Linear-interpolation quantile of sorted values (numpy's default).

@@ -1,258 +1,327 @@
-// The study's key observations, measured on a grid of tuned models run with several seeds: each observation
-// is a contrast between named models (base·data·COMPOSITION), computed per seed, then summarised by its mean
-// and a 95% t-interval over seeds. A contrast whose interval excludes 0 in the study's direction reproduces.
+// The study's claims tested on a grid of tuned models run with one or more seeds: each claim is a contrast of
+// cross-lingual scores between named models (base·data·COMPOSITION), with an interval from the two-level bootstrap
+// over seeds and questions (`GridScores`), a p-value, Holm's adjustment over every contrast of the page, and a
+// verdict that also needs the effect to be large enough to matter. Plus the headline improvement of the grid.
 import Foundation
+import PolyglotEngine
 
-/// A grid model's name split into its parts: `dense·lima·ENDEFRITES`.
-public struct GridModel: Hashable, Sendable {
-    public var base: String, data: String, composition: String
+/// How `findings` draws its intervals and judges its contrasts.
+public struct FindingsOptions: Sendable {
+    public var resamples: Int
+    public var seed: UInt64
+    /// The smallest effect, in points of the 1–10 scale, that a verdict other than "not shown" needs.
+    public var minEffect: Double
+    /// The family-wise error rate of the verdicts (Holm over all contrasts).
+    public static let alpha = 0.05
 
-    public init?(_ name: String) {
-        let parts = name.split(separator: "·").map(String.init)
-        guard parts.count == 3 else { return nil }
-        (base, data, composition) = (parts[0], parts[1], parts[2])
+    public init(resamples: Int = 1000, seed: UInt64 = 0, minEffect: Double = 0.2) {
+        (self.resamples, self.seed, self.minEffect) = (resamples, seed, minEffect)
     }
-
-    public init(base: String, data: String, composition: String) {
-        (self.base, self.data, self.composition) = (base, data, composition)
-    }
-
-    public var name: String { "\(base)·\(data)·\(composition)" }
-
-    public static let monolingual = ["EN", "DE", "FR", "IT", "ES"]
 }
 
-/// Mean and 95% interval over seeds of one quantity.
-public struct SeedSummary: Equatable, Sendable {
-    public var values: [Double]
-    public var mean: Double { values.reduce(0, +) / Double(values.count) }
+/// Where a contrast stands against the study's claim.
+public enum Verdict: Equatable, Sendable {
+    case reproduces, reversed
+    case notShown(String)
 
-    /// Half-width of the 95% Student-t interval (nan for a single seed).
-    public var halfWidth: Double {
-        let n = values.count
-        guard n > 1 else { return .nan }
-        let m = mean
-        let sd = (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(n - 1)).squareRoot()
-        return Self.t975(n - 1) * sd / Double(n).squareRoot()
-    }
-
-    /// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom.
-    static func t975(_ df: Int) -> Double {
-        let table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
-        return df <= table.count ? table[df - 1] : 1.96 + 2.5 / Double(df)
+    /// "reproduces" needs the Holm-adjusted p below alpha and an effect of at least `minEffect` in the study's
+    /// direction; "reversed" the same in the other direction; anything else is "not shown", with the reason.
+    public static func of(estimate: Double, pHolm: Double, minEffect: Double) -> Verdict {
+        guard pHolm < FindingsOptions.alpha else { return .notShown("interval includes 0") }
+        if estimate >= minEffect { return .reproduces }
+        if estimate <= -minEffect { return .reversed }
+        return .notShown("effect below \(Table.format(minEffect))")
     }
 
     public var text: String {
-        values.count > 1 ? String(format: "%+.2f ± %.2f", mean, halfWidth) : String(format: "%+.2f (1 seed)", mean)
+        switch self {
+        case .reproduces: "reproduces"
+        case .reversed: "reversed"
+        case .notShown(let why): "not shown (\(why))"
+        }
+    }
+}
+
+/// An estimate with its bootstrap standard error: a normal 95% interval and a two-sided p-value.
+public struct BootstrapInterval: Equatable, Sendable {
+    public var estimate: Double, standardError: Double
+
+    public init(estimate: Double, standardError: Double) {
+        (self.estimate, self.standardError) = (estimate, standardError)
+    }
+
+    init(_ e: BootstrapEstimate) { self.init(estimate: e.estimate, standardError: e.standardError) }
+
+    /// Two-sided 97.5% normal quantile.
+    static let z975 = 1.959964
+
+    public var low: Double { estimate - Self.z975 * standardError }
+    public var high: Double { estimate + Self.z975 * standardError }
+    /// p of estimate = 0 (1 when the resamples give no standard error).
+    public var p: Double {
+        standardError.isNaN ? 1 : Statistics.normalPValue(estimate: estimate, se: standardError)
     }
 }
 
 public struct StudyFindings {
-    /// Per seed: model → language → mean score.
-    let runs: [[GridModel: [Lang: Double]]]
-    public let langs: [Lang]
-
-    /// `runs`: one judgment set per seed, each holding the same grid of models.
-    public init(runs: [JudgmentSet]) throws {
-        guard !runs.isEmpty else { throw LabError("findings need the judgments of at least one run") }
-        var parsed: [[GridModel: [Lang: Double]]] = []
-        for (i, run) in runs.enumerated() {
-            var sums: [GridModel: [Lang: (Double, Int)]] = [:]
-            for j in run.single where !j.failed {
-                guard let m = GridModel(j.model) else {
-                    throw LabError(
-                        "run \(i + 1): model '\(j.model)' is not named base·data·COMPOSITION (as grid names them)")
-                }
-                let s = sums[m]?[j.lang] ?? (0, 0)
-                sums[m, default: [:]][j.lang] = (s.0 + j.score, s.1 + 1)
-            }
-            parsed.append(sums.mapValues { $0.mapValues { $0.0 / Double($0.1) } })
-        }
-        self.runs = parsed
-        langs = Lang.allCases.filter { l in parsed.contains { $0.values.contains { $0[l] != nil } } }
-    }
-
-    public var seeds: Int { runs.count }
-    /// Every model of any run (a later seed may repeat only part of the grid).
-    public var models: [GridModel] { Set(runs.flatMap(\.keys)).sorted { $0.name < $1.name } }
-
-    /// Mean over `langs` of a model's per-language means, per seed (nil where that seed did not run the model).
-    func average(_ m: GridModel, over langs: [Lang]? = nil) -> [Double?] {
-        let ls = langs ?? self.langs
-        return runs.map { run -> Double? in
-            guard let perLang = run[m] else { return nil }
-            let xs = ls.compactMap { perLang[$0] }
-            return xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count)
-        }
-    }
-
-    /// Mean of several models' averages, per seed (nil where a seed lacks one of them).
-    func average(_ ms: [GridModel], over langs: [Lang]? = nil) -> [Double?] {
-        let each = ms.map { average($0, over: langs) }
-        return (0..<seeds).map { s in
-            let xs = each.compactMap { $0[s] }
-            return xs.count == ms.count && !ms.isEmpty ? xs.reduce(0, +) / Double(ms.count) : nil
-        }
-    }
-
     public struct Contrast: Sendable {
-        public var finding: String, comparison: String
-        public var summary: SeedSummary
-        public var verdict: String {
-            if summary.values.count == 1 {
-                return summary.mean > 0
-                    ? "same direction (1 seed, no interval)" : "opposite direction (1 seed, no interval)"
-            }
-            if summary.mean - summary.halfWidth > 0 { return "reproduces" }
-            if summary.mean + summary.halfWidth < 0 { return "reversed" }
-            return "not shown (interval includes 0)"
+        public var finding: String
+        /// The contrast's formula with the models it compares, e.g. `dense·lima: S(ENDEFRITES) − S(DEFRITES)`.
+        public var comparison: String
+        public var interval: BootstrapInterval
+        public var perSeed: [Double?]
+        /// Holm-adjusted p over every contrast of the page.
+        public var pHolm: Double
+        public var verdict: Verdict
+
+        public var seeds: Int { perSeed.compactMap { $0 }.count }
+    }
+
+    /// The largest cross-lingual improvement of a multilingual over a monolingual composition in the grid.
+    public struct Headline: Sendable {
+        public var base: String, data: String, multilingual: String, monolingual: String
+        /// multi − mono in points of the 1–10 scale.
+        public var points: BootstrapInterval
+        /// The monolingual model's score over the same seeds (the base of the relative reading).
+        public var monolingualScore: Double
+        /// (multi − mono) / mono × 100, with its interval from the same resamples.
+        public var relativePercent: BootstrapInterval
+        /// How many (base, dataset, multilingual, monolingual) pairs the headline is the largest of.
+        public var candidates: Int
+        /// Points × 10: % of the 10-point scale.
+        public var scalePercent: BootstrapInterval {
+            BootstrapInterval(estimate: points.estimate * 10, standardError: points.standardError * 10)
         }
     }
 
-    /// The study's observations as contrasts (positive = the direction the study reports).
-    public func contrasts() -> [Contrast] {
-        var out: [Contrast] = []
-        func add(_ finding: String, _ comparison: String, _ a: [Double?], _ b: [Double?]) {
-            let values = zip(a, b).compactMap { x, y in x.flatMap { x in y.map { x - $0 } } }
-            guard !values.isEmpty else { return }
-            out.append(Contrast(finding: finding, comparison: comparison, summary: SeedSummary(values: values)))
+    /// A model's cross-lingual score over seeds, with its interval.
+    public struct ModelScore: Sendable {
+        public var model: GridModel
+        public var score: BootstrapInterval
+        public var seeds: Int
+    }
+
+    let grid: GridScores
+    public let options: FindingsOptions
+    public let contrasts: [Contrast]
+    public let headline: Headline?
+    public let modelScores: [ModelScore]
+
+    /// `runs`: one judgment set per seed, each holding the grid of models (a later seed may repeat part of it).
+    public init(runs: [JudgmentSet], options: FindingsOptions = FindingsOptions()) throws {
+        guard options.resamples > 0 else { throw LabError("findings need at least one bootstrap resample") }
+        let grid = try GridScores(runs: runs)
+        (self.grid, self.options) = (grid, options)
+        let definitions = Self.definitions(grid)
+        let pairs = Self.headlineCandidates(grid)
+        let point = (0..<grid.seeds).map {
+            grid.scores(seed: $0, weights: [Double](repeating: 1, count: grid.items.count))
         }
-        let bases = Set(models.map(\.base)).sorted(), datasets = Set(models.map(\.data)).sorted()
-        let nonEnglish = langs.filter { $0 != .en }
+        // The headline is picked on the point estimates; the bootstrap then measures it like any contrast.
+        let best = pairs.max { a, b in
+            Self.seedMean(a.difference, point) < Self.seedMean(b.difference, point)
+        }
+        let modelMeasures: [Measure] = grid.models.indices.map { m in
+            let all = grid.langs.indices.map { $0 }
+            return { $0.score(m, over: all) }
+        }
+        let headlineMeasures = best.map { [$0.difference, $0.monolingual] } ?? []
+        let estimates = grid.bootstrap(
+            definitions.map(\.measure) + modelMeasures + headlineMeasures, resamples: options.resamples,
+            seed: options.seed)
+        let modelEstimates = estimates[definitions.count..<(definitions.count + grid.models.count)]
+        let headlineEstimates = Array(estimates[(definitions.count + grid.models.count)...])
+        // A contrast no seed measured on both sides is left out, before Holm counts the page's contrasts.
+        let measured = zip(definitions, estimates).filter { !$0.1.estimate.isNaN }
+        let intervals = measured.map { BootstrapInterval($0.1) }
+        let holm = Statistics.holm(intervals.map(\.p))
+        let minEffect = options.minEffect
+        contrasts = measured.indices.map { i in
+            Contrast(
+                finding: measured[i].0.finding, comparison: measured[i].0.comparison, interval: intervals[i],
+                perSeed: measured[i].1.perSeed, pHolm: holm[i],
+                verdict: Verdict.of(estimate: intervals[i].estimate, pHolm: holm[i], minEffect: minEffect))
+        }
+        modelScores = zip(grid.models, modelEstimates).map {
+            ModelScore(model: $0, score: BootstrapInterval($1), seeds: $1.seeds)
+        }
+        if let best, headlineEstimates.count == 2, !headlineEstimates[0].estimate.isNaN {
+            let (difference, mono) = (headlineEstimates[0], headlineEstimates[1])
+            let relative = zip(difference.replicates, mono.replicates).map { $0 / $1 * 100 }
+            headline = Headline(
+                base: best.base, data: best.data, multilingual: best.multilingual, monolingual: best.monolingualName,
+                points: BootstrapInterval(difference), monolingualScore: mono.estimate,
+                relativePercent: BootstrapInterval(
+                    estimate: difference.estimate / mono.estimate * 100,
+                    standardError: BootstrapEstimate.standardError(relative)),
+                candidates: pairs.count)
+        } else {
+            headline = nil
+        }
+    }
+
+    public var seeds: Int { grid.seeds }
+    public var models: [GridModel] { grid.models }
+    public var langs: [Lang] { grid.langs }
+    public var questions: Int { grid.items.count }
+
+    static func seedMean(_ m: Measure, _ seeds: [SeedScores]) -> Double {
+        let xs = seeds.compactMap(m)
+        return xs.isEmpty ? -.infinity : Statistics.mean(xs)
+    }
+
+    /// A contrast before it is measured.
+    struct Definition {
+        var finding: String, comparison: String, measure: Measure
+    }
+
+    /// The formula's name of a score: S(X) on all languages.
+    static func term(_ compositions: [String]) -> String {
+        compositions.count == 1 ? "S(\(compositions[0]))" : "mean S(\(compositions.joined(separator: ", ")))"
+    }
+
+    /// The study's claims as contrasts (positive = the direction the study reports), in the page's order.
+    static func definitions(_ grid: GridScores) -> [Definition] {
+        var out: [Definition] = []
+        let allLangs = grid.langs.indices.map { $0 }
+        /// mean S(a) − mean S(b) over `langs`, when the grid has every model of both sides.
+        func add(_ finding: String, _ comparison: String, _ a: [GridModel], _ b: [GridModel], langs: [Int]? = nil) {
+            let ia = a.compactMap(grid.index), ib = b.compactMap(grid.index)
+            guard ia.count == a.count, ib.count == b.count, !a.isEmpty, !b.isEmpty else { return }
+            let ls = langs ?? allLangs
+            out.append(
+                Definition(finding: finding, comparison: comparison) { s in
+                    guard let x = s.score(ia, over: ls), let y = s.score(ib, over: ls) else { return nil }
+                    return x - y
+                })
+        }
+        let bases = Set(grid.models.map(\.base)).sorted(), datasets = Set(grid.models.map(\.data)).sorted()
+        let nonEnglish = grid.langs.filter { $0 != .en }
+        let monoTerm = term(GridModel.monolingual)
         for b in bases {
             for d in datasets {
                 func m(_ c: String) -> GridModel { GridModel(base: b, data: d, composition: c) }
                 let mono = GridModel.monolingual.map(m)
-                add(
-                    "1. multilingual beats monolingual", "\(b)·\(d): ENDEFRITES − mean(EN … ES)",
-                    average(m("ENDEFRITES")), average(mono))
-                add(
-                    "2. full parallel beats sampled", "\(b)·\(d): ENDEFRITES − ENDEFRITES_sampled",
-                    average(m("ENDEFRITES")), average(m("ENDEFRITES_sampled")))
-                add(
-                    "2. full parallel beats sampled", "\(b)·\(d): DEFRITES − DEFRITES_sampled",
-                    average(m("DEFRITES")), average(m("DEFRITES_sampled")))
-                add(
-                    "3. including English helps", "\(b)·\(d): ENDEFRITES − DEFRITES, all languages",
-                    average(m("ENDEFRITES")), average(m("DEFRITES")))
-                add(
-                    "3. including English helps", "\(b)·\(d): ENDEFRITES − DEFRITES, DE FR IT ES only",
-                    average(m("ENDEFRITES"), over: nonEnglish), average(m("DEFRITES"), over: nonEnglish))
-            }
-        }
-        // Model size: the larger base on the same data and compositions, and its spread across datasets.
-        if bases.contains("moe"), bases.contains("dense") {
-            let all = Set(models)
-            let shared = models.filter {
-                $0.base == "moe" && all.contains(GridModel(base: "dense", data: $0.data, composition: $0.composition))
-            }
-            for d in Set(shared.map(\.data)).sorted() {
-                let mine = shared.filter { $0.data == d }
-                add(
-                    "4. the larger (MoE) model is better", "\(d): moe − dense, mean of \(mine.count) compositions",
-                    average(mine), average(mine.map { GridModel(base: "dense", data: d, composition: $0.composition) }))
-            }
-            let moeData = Set(shared.map(\.data)).sorted()
-            if moeData.count >= 2 {
-                func spread(_ base: String) -> [Double?] {
-                    let perData = moeData.map { d in
-                        average(
-                            shared.filter { $0.data == d }.map {
-                                GridModel(base: base, data: d, composition: $0.composition)
-                            })
-                    }
-                    return (0..<seeds).map { s in
-                        let xs = perData.compactMap { $0[s] }
-                        return xs.count == perData.count ? xs.max()! - xs.min()! : nil
-                    }
+                for sampled in ["ENDEFRITES_sampled", "DEFRITES_sampled"] {
+                    add(
+                        "1. multilingual beats monolingual at equal size", "\(b)·\(d): S(\(sampled)) − \(monoTerm)",
+                        [m(sampled)], mono)
                 }
                 add(
-                    "4. … and less sensitive to the dataset",
-                    "spread over \(moeData.joined(separator: ", ")): dense − moe",
-                    spread("dense"), spread("moe"))
+                    "1. … with 5× the data and steps (not equal size)", "\(b)·\(d): S(ENDEFRITES) − \(monoTerm)",
+                    [m("ENDEFRITES")], mono)
+                for full in ["ENDEFRITES", "DEFRITES"] {
+                    add(
+                        "2. full parallel beats sampled", "\(b)·\(d): S(\(full)) − S(\(full)_sampled)", [m(full)],
+                        [m(full + "_sampled")])
+                }
+                if !nonEnglish.isEmpty {
+                    let codes = nonEnglish.map(\.code).joined(separator: ", ")
+                    add(
+                        "3. including English helps (on \(codes))",
+                        "\(b)·\(d): S(ENDEFRITES) − S(DEFRITES), S on \(codes) only", [m("ENDEFRITES")],
+                        [m("DEFRITES")], langs: grid.indices(nonEnglish))
+                }
+                add(
+                    "3. … on all languages, incl. EN (never tuned by DEFRITES)",
+                    "\(b)·\(d): S(ENDEFRITES) − S(DEFRITES)", [m("ENDEFRITES")], [m("DEFRITES")])
             }
         }
-        // Curated vs synthetic at equal size (the small synthetic set has the curated set's size), and more synthetic data.
+        // Model size: the larger base per composition it shares with the dense one, their mean, and how much each
+        // base's mean moves across datasets.
+        if bases.contains("moe"), bases.contains("dense") {
+            let all = Set(grid.models)
+            func other(_ m: GridModel, _ base: String) -> GridModel {
+                GridModel(base: base, data: m.data, composition: m.composition)
+            }
+            let shared = grid.models.filter { $0.base == "moe" && all.contains(other($0, "dense")) }
+            let sharedData = Set(shared.map(\.data)).sorted()
+            for d in sharedData {
+                let mine = shared.filter { $0.data == d }
+                for m in mine {
+                    add(
+                        "4. the larger (MoE) model is better, per composition",
+                        "\(d): S(moe·\(d)·\(m.composition)) − S(dense·\(d)·\(m.composition))", [m],
+                        [other(m, "dense")])
+                }
+                add(
+                    "4. … on average over compositions",
+                    "\(d): mean over \(mine.count) compositions c of S(moe·\(d)·c) − S(dense·\(d)·c)", mine,
+                    mine.map { other($0, "dense") })
+            }
+            if sharedData.count >= 2 {
+                func range(_ base: String, _ s: SeedScores) -> Double? {
+                    var xs: [Double] = []
+                    for d in sharedData {
+                        let ms = shared.filter { $0.data == d }.compactMap { grid.index(other($0, base)) }
+                        guard let x = s.score(ms, over: allLangs) else { return nil }
+                        xs.append(x)
+                    }
+                    return xs.max()! - xs.min()!
+                }
+                out.append(
+                    Definition(
+                        finding: "4. … and less sensitive to the dataset",
+                        comparison: "range over \(sharedData.joined(separator: ", ")) of mean_c S(dense·d·c) − "
+                            + "the same range for moe"
+                    ) { s in range("dense", s).flatMap { x in range("moe", s).map { x - $0 } } })
+            }
+        }
+        // Curated vs synthetic at equal size (the small synthetic set has the curated set's size), and more data.
         for b in bases where datasets.contains("lima") && datasets.contains("bactrian_small") {
-            let comps = models.filter { $0.base == b && $0.data == "lima" }.map(\.composition)
+            let comps = grid.models.filter { $0.base == b && $0.data == "lima" }.map(\.composition)
+            func on(_ d: String) -> [GridModel] { comps.map { GridModel(base: b, data: d, composition: $0) } }
             add(
                 "5. synthetic beats curated at equal size",
-                "\(b): bactrian_small − lima, mean of \(comps.count) compositions",
-                average(comps.map { GridModel(base: b, data: "bactrian_small", composition: $0) }),
-                average(comps.map { GridModel(base: b, data: "lima", composition: $0) }))
+                "\(b): mean over \(comps.count) compositions c of S(bactrian_small·c) − S(lima·c)",
+                on("bactrian_small"), on("lima"))
             if datasets.contains("bactrian") {
                 add(
                     "5. … and more synthetic data helps more",
-                    "\(b): bactrian − bactrian_small, mean of \(comps.count) compositions",
-                    average(comps.map { GridModel(base: b, data: "bactrian", composition: $0) }),
-                    average(comps.map { GridModel(base: b, data: "bactrian_small", composition: $0) }))
+                    "\(b): mean over \(comps.count) compositions c of S(bactrian·c) − S(bactrian_small·c)",
+                    on("bactrian"), on("bactrian_small"))
             }
         }
         return out
     }
 
-    /// Every model's per-language and average score, mean ± 95% interval over seeds.
-    public func scoreTable() -> Table {
-        let rows: [[Table.Cell]] = models.map { m in
-            let perLang = langs.map { l -> Table.Cell in
-                let xs = runs.compactMap { $0[m]?[l] }
-                return xs.isEmpty ? .missing : .number(xs.reduce(0, +) / Double(xs.count))
+    /// A candidate of the headline: one multilingual and one monolingual composition of a base and dataset.
+    struct HeadlinePair {
+        var base: String, data: String, multilingual: String, monolingualName: String
+        var difference: Measure, monolingual: Measure
+    }
+
+    /// Every (base, dataset, multilingual, monolingual) pair of the grid, on all languages.
+    static func headlineCandidates(_ grid: GridScores) -> [HeadlinePair] {
+        let all = grid.langs.indices.map { $0 }
+        var out: [HeadlinePair] = []
+        for m in grid.models where GridModel.multilingual.contains(m.composition) {
+            for c in GridModel.monolingual {
+                guard let multi = grid.index(m),
+                    let mono = grid.index(GridModel(base: m.base, data: m.data, composition: c))
+                else { continue }
+                out.append(
+                    HeadlinePair(
+                        base: m.base, data: m.data, multilingual: m.composition, monolingualName: c,
+                        difference: { s in
+                            s.score(multi, over: all).flatMap { x in s.score(mono, over: all).map { x - $0 } }
+                        },
+                        monolingual: { s in s.score(multi, over: all) == nil ? nil : s.score(mono, over: all) }))
             }
-            let avg = SeedSummary(values: average(m).compactMap { $0 })
-            return [.text(m.base), .text(m.data), .text(m.composition)] + perLang
-                + [.number(avg.mean), avg.values.count > 1 ? .number(avg.halfWidth) : .missing, .int(avg.values.count)]
         }
-        return Table(
-            title: "Mean score (1–10) per evaluation language, mean over seeds",
-            columns: ["base", "data", "composition"] + langs.map(\.code) + ["avg", "avg_ci95", "seeds"], rows: rows,
-            notes: ["avg_ci95: half-width of the 95% t-interval of the 5-language average over the model's seeds."])
+        return out
     }
 
-    public func contrastTable() -> Table {
-        let rows: [[Table.Cell]] = contrasts().map { c in
-            [
-                .text(c.finding), .text(c.comparison), .number(c.summary.mean),
-                c.summary.values.count > 1 ? .number(c.summary.halfWidth) : .missing, .int(c.summary.values.count),
-                .text(c.verdict)
-            ]
-        }
-        return Table(
-            title: "The study's observations in the miniature (score points, mean over seeds)",
-            columns: ["finding", "comparison", "points", "ci95", "seeds", "verdict"], rows: rows,
-            notes: [
-                "points: contrast of 5-language averages on the 1–10 scale (positive = the study's direction); ci95: t-interval half-width over seeds."
-            ])
-    }
-
-    /// The findings as Markdown: the observations with their intervals and per-seed values, then the score table.
-    public func markdown(title: String, preamble: [String], figures: [String]) -> String {
-        var md = ["# \(title)", ""] + preamble + [""]
-        md += [
-            "## The study's observations", "",
-            "| finding | comparison | points (mean ± 95% CI) | per seed | verdict |", "|---|---|---|---|---|"
-        ]
-        for c in contrasts() {
-            md.append(
-                "| \(c.finding) | \(c.comparison) | \(c.summary.text) | "
-                    + c.summary.values.map { String(format: "%+.2f", $0) }.joined(separator: ", ") + " | \(c.verdict) |"
+    /// The larger model's record per dataset: in how many compositions it reproduces, is reversed, and leads at all.
+    public func largerModelWins() -> [(data: String, reproduces: Int, reversed: Int, ahead: Int, compositions: Int)] {
+        let rows = contrasts.filter { $0.finding.hasPrefix("4. the larger (MoE) model is better, per composition") }
+        let byData = Dictionary(grouping: rows) { String($0.comparison.prefix { $0 != ":" }) }
+        return byData.keys.sorted().map { d in
+            let cs = byData[d]!
+            return (
+                d, cs.filter { $0.verdict == .reproduces }.count, cs.filter { $0.verdict == .reversed }.count,
+                cs.filter { $0.interval.estimate > 0 }.count, cs.count
             )
         }
-        md += [
-            "",
-            "Points are differences of 5-language average scores (1–10 scale, built-in judge); × 10 gives % of the scale, "
-                + "the unit of the study's \"up to 9.9%\". The interval is a Student-t 95% interval over the seeds that ran both sides "
-                + "(a single seed has no interval; its verdict only says on which side of 0 it fell).", ""
-        ]
-        if !figures.isEmpty {
-            md += ["## Figures", ""] + figures.map { "![\(($0 as NSString).lastPathComponent)](\($0))" } + [""]
-        }
-        let t = scoreTable()
-        md += [
-            "## All models", "", "| " + t.columns.joined(separator: " | ") + " |",
-            "|" + String(repeating: "---|", count: t.columns.count)
-        ]
-        md += t.rows.map { "| " + $0.map(\.text).joined(separator: " | ") + " |" }
-        md += ["", t.notes.joined(separator: " "), ""]
-        return md.joined(separator: "\n")
     }
 }

@@ -10,7 +10,8 @@ extension CommandRegistry {
     static let findings = CommandSpec(
         "findings", category: "evaluation",
         summary:
-            "The study's observations measured on a grid (models named base·data·COMPOSITION), mean ± 95% CI over seeds.",
+            "The study's claims tested on a grid (models named base·data·COMPOSITION): bootstrap intervals over seeds "
+            + "and questions, Holm-adjusted p-values, verdicts.",
         positionals: [Parameter("runs", .list, "judgments, one per seed, each of the same grid")],
         keywords: [
             Parameter(
@@ -18,15 +19,29 @@ extension CommandRegistry {
             Parameter("title", .string, default: .string("Findings of the miniature study"), "Markdown title"),
             Parameter(
                 "notes", .stringList, default: .list([]), "paragraphs written under the title (how the runs were made)"),
-            Parameter("figures", .stringList, default: .list([]), "figure files to link, relative to the Markdown file")
+            Parameter(
+                "figures", .stringList, default: .list([]), "figure files to link, relative to the Markdown file"),
+            Parameter("resamples", .int, default: .int(1000), "bootstrap resamples (1 to 100000)"),
+            Parameter(
+                "min_effect", .number, default: .float(0.2),
+                "the smallest effect in points (1–10 scale) a verdict other than \"not shown\" needs"),
+            seedKeyword
         ],
-        example: "findings [j1, j2, j3] to: \"docs/findings.md\"",
+        example: "findings [j1, j2, j3] to: \"docs/findings.md\" resamples: 2000 seed: 1",
         details: """
-            Each observation is a contrast of 5-language average scores, computed per seed: (1) ENDEFRITES − the mean of
-            the five monolingual models; (2) ENDEFRITES − ENDEFRITES_sampled and DEFRITES − DEFRITES_sampled; (3) ENDEFRITES
-            − DEFRITES, on all languages and on DE FR IT ES only; (4) moe − dense on shared data, and the spread over datasets
-            dense − moe; (5) bactrian_small − lima, and bactrian − bactrian_small. "reproduces" when the 95% t-interval over
-            seeds lies above 0, "reversed" when below, else "not shown".
+            S(model) is a model's mean score over the evaluation languages. The claims, each a difference of S
+            (positive = the study's direction), per base and dataset: (1) ENDEFRITES_sampled and DEFRITES_sampled −
+            the mean of the five monolingual models (equal size), and ENDEFRITES − that mean (5× the data and steps);
+            (2) ENDEFRITES − ENDEFRITES_sampled and DEFRITES − DEFRITES_sampled; (3) ENDEFRITES − DEFRITES on the
+            languages other than English, and on all languages (incl. EN, never tuned by DEFRITES); (4) moe − dense per
+            shared composition and on their mean, and the spread of each base's mean over datasets, dense − moe;
+            (5) bactrian_small − lima, and bactrian − bactrian_small, on the mean of the compositions. Intervals: a
+            two-level bootstrap that draws the seeds, then the questions (shared by every drawn seed, both sides of a
+            contrast on the same ones). p-values are Holm-adjusted over all claims. "reproduces": adjusted p < 0.05
+            and an effect of at least min_effect; "reversed": the same the other way; else "not shown". The Markdown
+            adds the headline (the largest multilingual − monolingual pair, in points × 10 and relative to the
+            monolingual score), the larger model's wins per composition, and every model's scores by language,
+            category and turn with its wrong-language rate.
             """
     ) { inv in
         let runs = try inv.list("runs").enumerated().map { i, v -> JudgmentSet in
@@ -35,7 +50,16 @@ extension CommandRegistry {
             }
             return o.judgments
         }
-        let study = try inv.lab { try StudyFindings(runs: runs) }
+        let resamples = inv.int("resamples")
+        guard (1...100_000).contains(resamples) else {
+            throw inv.error("resamples must be between 1 and 100000, got \(resamples)", at: "resamples")
+        }
+        let minEffect = inv.double("min_effect")
+        guard minEffect >= 0, minEffect.isFinite else {
+            throw inv.error("min_effect must be a non-negative number of points", at: "min_effect")
+        }
+        let options = FindingsOptions(resamples: resamples, seed: try inv.seed(), minEffect: minEffect)
+        let study = try inv.lab { try StudyFindings(runs: runs, options: options) }
         if let path = inv.string(ifGiven: "to") {
             let md = study.markdown(
                 title: inv.string("title"), preamble: inv.strings("notes"),
