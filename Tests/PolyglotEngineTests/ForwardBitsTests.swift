@@ -15,10 +15,11 @@ final class ForwardBitsTests: XCTestCase {
         intermediateSize: 64, maxPositionEmbeddings: 64, tieWordEmbeddings: true,
         experts: 4, expertsPerToken: 2, routerAuxLossCoef: 0.05)
 
-    /// The goldens hold for the kernel set they were recorded with (OpenBLAS's Haswell kernels, revision 3).
+    /// The goldens hold for the kernel set they were recorded with (OpenBLAS's Haswell kernels, revision 3; revision 4
+    /// changed only documents longer than `causalBlockRows`, and these sequences are shorter).
     override func setUpWithError() throws {
-        guard NumericsRevision.tag == "r3" else {
-            throw XCTSkip("golden bits were recorded with numerics r3; this run uses \(NumericsRevision.tag)")
+        guard NumericsRevision.tag == "r4" else {
+            throw XCTSkip("golden bits hold for numerics r4; this run uses \(NumericsRevision.tag)")
         }
     }
 

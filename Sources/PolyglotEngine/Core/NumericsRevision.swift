@@ -6,7 +6,9 @@ import COpenBLAS
 public enum NumericsRevision {
     /// 2: 8-lane vector exp in softmax, cross-entropy and SwiGLU; per-token MoE combine.
     /// 3: OpenBLAS's kernel set pinned (Haswell by default); r2 caches hold whatever kernels the CPU had.
-    public static let current = 3
+    /// 4: causal attention in blocks of `causalBlockRows` query rows: documents longer than a block get smaller
+    ///    GEMMs, which OpenBLAS rounds differently.
+    public static let current = 4
 
     /// OpenBLAS's kernel set: Haswell by default (`POLYGLOT_KERNELS=portable`: every AVX2 machine gives the same bits),
     /// AVX-512 kernels where the CPU has them with `native` (faster, other bits), OpenBLAS's own choice with `auto`.
@@ -15,7 +17,7 @@ public enum NumericsRevision {
     /// How the kernel set was chosen: "portable", "native", "auto" or "auto, OPENBLAS_CORETYPE".
     public static var kernelPolicy: String { String(cString: pg_blas_kernel_policy()) }
 
-    /// "r3" with Haswell kernels, "r3-skylakex" (say) with others: the part of a cache key that names the bits.
+    /// "r4" with Haswell kernels, "r4-skylakex" (say) with others: the part of a cache key that names the bits.
     public static var tag: String {
         let kernels = blasKernels.lowercased()
         return kernels == "haswell" ? "r\(current)" : "r\(current)-\(kernels)"
