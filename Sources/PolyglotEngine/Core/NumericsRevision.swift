@@ -6,8 +6,9 @@ import COpenBLAS
 public enum NumericsRevision {
     /// 2: 8-lane vector exp in softmax, cross-entropy and SwiGLU; per-token MoE combine.
     /// 3: OpenBLAS's kernel set pinned (Haswell by default); r2 caches hold whatever kernels the CPU had.
-    /// 4: causal attention in blocks of `causalBlockRows` query rows: documents longer than a block get smaller
-    ///    GEMMs, which OpenBLAS rounds differently.
+    /// 4: causal attention in blocks of `causalBlockRows` query rows, and a linear layer's two backward products
+    ///    (and the gate and up projections) side by side on the cores, each GEMM whole: OpenBLAS rounds GEMMs of
+    ///    other shapes differently.
     public static let current = 4
 
     /// OpenBLAS's kernel set: Haswell by default (`POLYGLOT_KERNELS=portable`: every AVX2 machine gives the same bits),

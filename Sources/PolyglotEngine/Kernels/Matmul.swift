@@ -69,21 +69,32 @@ func linearForward(
 }
 
 /// Inverts `out = inp · Wᵀ`: dinp(N,C) += dout·W (= with `accumulate: false`), dweight(OC,C) += doutᵀ·inp
-/// (either may be nil to skip).
+/// (either may be nil to skip). The two products are independent and of equal work: when both are wanted they run
+/// side by side on the cores, each whole, rather than one after the other split over the cores (a split GEMM packs
+/// its other operand once per part). Which way is a function of the shape and `Parallel.cores`, never of the workers.
 func linearBackward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
     dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     N: Int, C: Int, OC: Int, accumulate: Bool = true, parallel: Bool = true
 ) {
-    if let dinp {
+    let sideBySide = parallel && dinp != nil && dweight != nil && Parallel.cores > 1 && N * C * OC >= 1 << 18
+    let split = parallel && (!sideBySide || Parallel.cores > 2)
+    func inputGradient() {
+        guard let dinp else { return }
         sgemm(
             transA: false, transB: false, M: N, N: C, K: OC, A: dout, lda: OC, B: weight, ldb: C, C: dinp, ldc: C,
-            beta: accumulate ? 1 : 0, parallel: parallel)
+            beta: accumulate ? 1 : 0, parallel: split)
     }
-    if let dweight {
+    func weightGradient() {
+        guard let dweight else { return }
         sgemm(
             transA: true, transB: false, M: OC, N: C, K: N, A: dout, lda: OC, B: inp, ldb: C, C: dweight, ldc: C,
-            beta: 1,
-            parallel: parallel)
+            beta: 1, parallel: split)
+    }
+    if sideBySide {
+        Parallel.forEach(2) { $0 == 0 ? inputGradient() : weightGradient() }
+    } else {
+        inputGradient()
+        weightGradient()
     }
 }

@@ -60,8 +60,7 @@ extension Transformer {
                     routing.record(layer: l, acts: moe, valid: valid, tags: routingTags, N: N)
                 }
             } else {
-                linear(l, .gate, out: a.gate[l].ptr, inp: a.ln2[l].ptr, N: N, acts: a)
-                linear(l, .up, out: a.up[l].ptr, inp: a.ln2[l].ptr, N: N, acts: a)
+                linearPair(l, (.gate, a.gate[l].ptr), (.up, a.up[l].ptr), inp: a.ln2[l].ptr, N: N, acts: a)
                 swigluForward(h: a.h.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
                 linear(l, .down, out: a.tmp.ptr, inp: a.h.ptr, N: N, acts: a)
             }

@@ -109,11 +109,30 @@ public final class Transformer {
     /// (training activations only).
     func linear(
         _ l: Int, _ p: Projection, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, N: Int,
-        acts: Activations
+        acts: Activations, parallel: Bool = true
     ) {
         let (off, OC, C) = projection(l, p)
-        linearForward(out: out, inp: inp, weight: params.ptr + off, N: N, C: C, OC: OC)
+        linearForward(out: out, inp: inp, weight: params.ptr + off, N: N, C: C, OC: OC, parallel: parallel)
         lora?.forward(layer: l, p, out: out, inp: inp, N: N, saved: acts.loraXA[l][p])
+    }
+
+    /// `linear` of two projections of one input (gate and up): side by side on the cores, each whole, when they
+    /// are large and have no adapters (whose scratch they would share), as `linearBackward` runs its two products;
+    /// else one after the other. Which way depends on the shapes and `Parallel.cores`, never on the workers.
+    func linearPair(
+        _ l: Int, _ first: (Projection, UnsafeMutablePointer<Float>),
+        _ second: (Projection, UnsafeMutablePointer<Float>), inp: UnsafePointer<Float>, N: Int, acts: Activations
+    ) {
+        let (_, OC, C) = projection(l, first.0)
+        guard lora == nil, Parallel.cores > 1, N * C * OC >= 1 << 18 else {
+            linear(l, first.0, out: first.1, inp: inp, N: N, acts: acts)
+            linear(l, second.0, out: second.1, inp: inp, N: N, acts: acts)
+            return
+        }
+        Parallel.forEach(2) { i in
+            let (p, out) = i == 0 ? first : second
+            linear(l, p, out: out, inp: inp, N: N, acts: acts, parallel: Parallel.cores > 2)
+        }
     }
 
     /// Inverts `linear`: dinp += dout·W (= with `accumulate: false`), dW += doutᵀ·inp (full fine-tuning)
