@@ -22,6 +22,12 @@ struct FuzzLocation: ParsableArguments {
     @Option(help: "MT-Bench-X folder used as extra seeds when present.")
     var mtBenchX = "../shared/data/mt-bench-x"
 
+    @Option(
+        help: ArgumentHelp(
+            "The folder to make this process's scratch folder in (the driver's, which it removes).",
+            visibility: .hidden))
+    var scratch: String?
+
     /// The running binary (Linux: /proc/self/exe, immune to later `chdir`): the workers run the same build.
     static var executablePath: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -49,21 +55,36 @@ struct FuzzLocation: ParsableArguments {
         return nil
     }
 
-    func environment() throws -> FuzzEnvironment {
+    /// Runs `body` with the targets' environment and a scratch folder of this process, removed when `body` returns.
+    /// A driver's children make theirs inside the driver's folder, so the files of a child that crashed (the point of
+    /// fuzzing) go when the driver removes its own.
+    func withEnvironment<T>(_ body: (FuzzEnvironment) throws -> T) throws -> T {
         let found = root.map { URL(fileURLWithPath: $0) } ?? FuzzLocation.checkout()
         guard let rootURL = found else {
             throw ValidationError("cannot find the checkout (stdlib/ next to Package.swift); pass --root")
         }
         let shared = URL(fileURLWithPath: mtBenchX, relativeTo: rootURL).standardizedFileURL
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-fuzz-\(getpid())")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        return FuzzEnvironment(
-            root: rootURL.standardizedFileURL,
-            mtBenchX: FileManager.default.fileExists(atPath: shared.path) ? shared : nil, work: work)
+        let parent = scratch.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        return try Self.withScratchFolder(in: parent) { work in
+            try body(
+                FuzzEnvironment(
+                    root: rootURL.standardizedFileURL,
+                    mtBenchX: FileManager.default.fileExists(atPath: shared.path) ? shared : nil, work: work))
+        }
+    }
+
+    /// `parent/polyglot-fuzz-PID`, made for `body` and removed after it (also when it throws).
+    static func withScratchFolder<T>(in parent: URL, _ body: (URL) throws -> T) throws -> T {
+        let folder = parent.appendingPathComponent("polyglot-fuzz-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try body(folder)
     }
 
     /// The same options for a child process.
-    var arguments: [String] { (root.map { ["--root", $0] } ?? []) + ["--mt-bench-x", mtBenchX] }
+    var arguments: [String] {
+        (root.map { ["--root", $0] } ?? []) + ["--mt-bench-x", mtBenchX] + (scratch.map { ["--scratch", $0] } ?? [])
+    }
 }
 
 struct FuzzRun: ParsableCommand {
@@ -88,6 +109,11 @@ struct FuzzRun: ParsableCommand {
     @OptionGroup var location: FuzzLocation
 
     func run() throws {
+        try FuzzLocation.withScratchFolder(in: FileManager.default.temporaryDirectory) { try fuzz(scratch: $0) }
+    }
+
+    /// The run; every child makes its scratch folder inside `scratch`.
+    private func fuzz(scratch: URL) throws {
         let names = targets.isEmpty ? FuzzTargets.names : targets
         if let unknown = names.first(where: { !FuzzTargets.names.contains($0) }) {
             let known = FuzzTargets.names.joined(separator: ", ")
@@ -95,7 +121,9 @@ struct FuzzRun: ParsableCommand {
         }
         if let inject, FuzzInjection(inject) == nil { throw ValidationError("--inject expects crash:N or hang:N") }
         let findingsURL = URL(fileURLWithPath: findings).standardizedFileURL
-        let common = location.arguments + ["--memory-limit", String(memoryLimit)]
+        var children = location
+        children.scratch = scratch.path
+        let common = children.arguments + ["--memory-limit", String(memoryLimit)]
         let launcher = WorkerLauncher(
             executable: FuzzLocation.executablePath,
             work: { target, seed, range in
@@ -106,7 +134,7 @@ struct FuzzRun: ParsableCommand {
             },
             dump: { target, seed, index, file in
                 ["fuzz", "dump", target, "--seed", String(seed), "--index", String(index), "--to", file.path]
-                    + location.arguments
+                    + children.arguments
             },
             replay: { target, file in ["fuzz", "replay", target, file.path] + common })
         var options = FuzzOptions(seed: seed, count: count, timeout: timeout, findings: findingsURL)
@@ -148,12 +176,17 @@ struct FuzzInProcess: ParsableArguments {
     @Option(help: "Address-space limit in MB.") var memoryLimit = 4_096
     @OptionGroup var location: FuzzLocation
 
-    func makeTarget() throws -> any FuzzTarget {
+    /// Runs `body` with the target, made in this process's scratch folder (removed afterwards).
+    func withTarget<T>(_ body: (any FuzzTarget) throws -> T) throws -> T {
         FuzzWorker.limitMemory(megabytes: memoryLimit)
-        do {
-            return try FuzzTargets.make(target, environment: try location.environment())
-        } catch let error as FuzzError {
-            throw ValidationError(error.description)
+        return try location.withEnvironment { environment in
+            let made: any FuzzTarget
+            do {
+                made = try FuzzTargets.make(target, environment: environment)
+            } catch let error as FuzzError {
+                throw ValidationError(error.description)
+            }
+            return try body(made)
         }
     }
 }
@@ -170,13 +203,14 @@ struct FuzzWorkerCommand: ParsableCommand {
     @Option var inject: String?
 
     func run() throws {
-        let fuzzTarget = try target.makeTarget()
-        // Progress goes to the real stdout; anything the code under test prints goes nowhere.
-        let progress = FileHandle(fileDescriptor: dup(1), closeOnDealloc: true)
-        dup2(open("/dev/null", O_WRONLY), 1)
-        try FuzzWorker.run(
-            fuzzTarget, seed: seed, range: from..<(from + count), progress: progress,
-            injection: inject.flatMap(FuzzInjection.init))
+        try target.withTarget { fuzzTarget in
+            // Progress goes to the real stdout; anything the code under test prints goes nowhere.
+            let progress = FileHandle(fileDescriptor: dup(1), closeOnDealloc: true)
+            dup2(open("/dev/null", O_WRONLY), 1)
+            try FuzzWorker.run(
+                fuzzTarget, seed: seed, range: from..<(from + count), progress: progress,
+                injection: inject.flatMap(FuzzInjection.init))
+        }
     }
 }
 
@@ -190,9 +224,10 @@ struct FuzzDump: ParsableCommand {
     @Option var to: String
 
     func run() throws {
-        let fuzzTarget = try target.makeTarget()
-        let input = try FuzzWorker.mutator(for: fuzzTarget).input(seed: seed, index: index)
-        try Data(input).write(to: URL(fileURLWithPath: to))
+        try target.withTarget { fuzzTarget in
+            let input = try FuzzWorker.mutator(for: fuzzTarget).input(seed: seed, index: index)
+            try Data(input).write(to: URL(fileURLWithPath: to))
+        }
     }
 }
 
@@ -204,10 +239,9 @@ struct FuzzReplay: ParsableCommand {
     @Argument(help: "The input file (a reproducer).") var file: String
 
     func run() throws {
-        let fuzzTarget = try target.makeTarget()
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ValidationError("cannot read '\(file)'")
         }
-        print(fuzzTarget.run(Array(data)).description)
+        try target.withTarget { print($0.run(Array(data)).description) }
     }
 }

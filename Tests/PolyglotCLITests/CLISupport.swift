@@ -63,10 +63,14 @@ private final class PipeContents: @unchecked Sendable {
     var data = Data()
 }
 
-func temporaryDirectory(_ name: String) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
+extension XCTestCase {
+    /// A fresh folder `name-UUID` in the temporary folder, removed when the test ends.
+    func temporaryDirectory(_ name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
 }
 
 /// The REPL on a real pseudo-terminal: the child is a session leader whose controlling terminal is

@@ -25,14 +25,17 @@ final class FuzzTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("total: 3300 inputs"), r.stdout)
     }
 
-    /// One worker or three sharing the inputs: the same input crashes, is reproduced and written, and the run goes on.
+    /// One worker or three sharing the inputs: the same input crashes, is reproduced and written, and the run goes on;
+    /// no scratch folder is left in the temporary folder, not even the crashed worker's.
     func testACrashingWorkerIsReproducedAndItsInputWritten() throws {
         for workers in ["1", "3"] {
-            let findings = try temporaryDirectory("pg-fuzz")
-            let r = try runPolyglot([
-                "fuzz", "run", "serve-request", "--count", "40", "--inject", "crash:17",
-                "--workers", workers, "--findings", findings.path, "--root", repositoryRoot.path
-            ])
+            let findings = try temporaryDirectory("pg-fuzz"), tmp = try temporaryDirectory("pg-fuzz-tmp")
+            let r = try runPolyglot(
+                [
+                    "fuzz", "run", "serve-request", "--count", "40", "--inject", "crash:17",
+                    "--workers", workers, "--findings", findings.path, "--root", repositoryRoot.path
+                ], environment: ["TMPDIR": tmp.path])
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path), [], "left in TMPDIR")
             XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
             XCTAssertTrue(r.stdout.contains("\(workers) worker(s) per target"), r.stdout)
             XCTAssertTrue(r.stdout.contains("serve-request input 17: crash (signal"), r.stdout)

@@ -19,7 +19,7 @@ final class EvalAnalysisTests: XCTestCase {
         """
 
     func load(_ text: String = judgments) throws -> JudgmentSet {
-        let url = try EvalFixtures.write(text, "gpt-4_single.jsonl", in: EvalFixtures.tempDir())
+        let url = try EvalFixtures.write(text, "gpt-4_single.jsonl", in: temporaryDirectory())
         return try JudgmentSet.load(url.path)
     }
 
@@ -36,7 +36,7 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(j.single[4].category, "math")
         XCTAssertEqual(j.single[1].turn, 2)
         // Language from the folder when ids have no suffix; category from MT-Bench id ranges.
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         _ = try EvalFixtures.write(
             #"{"question_id": 131, "model": "m", "judge": ["gpt-4", "single-v1"], "score": 3, "turn": 1}"#,
             "mt_bench_IT/model_judgment/gpt-4_single.jsonl", in: dir)
@@ -45,14 +45,14 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertEqual(folder.single.first?.category, "extraction")
         let noLang = try EvalFixtures.write(
             #"{"question_id": 131, "model": "m", "judge": ["gpt-4", "single-v1"], "score": 3, "turn": 1}"#,
-            "j.jsonl", in: EvalFixtures.tempDir())
+            "j.jsonl", in: temporaryDirectory())
         XCTAssertEqual(try JudgmentSet.load(noLang.path, lang: .es).single.first?.lang, .es)
         XCTAssertTrue(try JudgmentSet.load(noLang.path).warnings.first?.message.contains("language") ?? false)
     }
 
     func testJudgmentsRoundTripThroughFastChatFormat() throws {
         let j = try load()
-        let out = EvalFixtures.tempDir().appendingPathComponent("out.jsonl").path
+        let out = temporaryDirectory().appendingPathComponent("out.jsonl").path
         var withPairs = j
         withPairs.pairs = [
             PairJudgment(
@@ -358,7 +358,7 @@ final class EvalAnalysisTests: XCTestCase {
 
     func testTablesExportToCSVAndJSON() throws {
         let t = ScoreAnalysis.score(try load(), by: [.model], seed: 1)
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         try t.export(to: dir.appendingPathComponent("t.csv").path)
         try t.export(to: dir.appendingPathComponent("t.json").path)
         let csv = try String(contentsOf: dir.appendingPathComponent("t.csv"), encoding: .utf8).split(separator: "\n")

@@ -23,7 +23,7 @@ final class EvalAnnotationTests: XCTestCase {
     }
 
     func testScoreSkipBackStopAndResume() throws {
-        let file = EvalFixtures.tempDir().appendingPathComponent("human_single.jsonl").path
+        let file = temporaryDirectory().appendingPathComponent("human_single.jsonl").path
         let items = try AnnotationSession.items(answers(), models: ["m"])
         XCTAssertEqual(items.map { "\($0.question.id)/\($0.turn)" }, ["81_DE/1", "81_DE/2", "111_DE/1"])
         var s = try AnnotationSession(items: items, annotator: "ana", file: file)
@@ -62,7 +62,7 @@ final class EvalAnnotationTests: XCTestCase {
     }
 
     func testPairwiseVerdicts() throws {
-        let file = EvalFixtures.tempDir().appendingPathComponent("human_pair.jsonl").path
+        let file = temporaryDirectory().appendingPathComponent("human_pair.jsonl").path
         let items = try AnnotationSession.items(answers(), models: ["m", "n"], pairwise: true)
         XCTAssertEqual(items.count, 3)
         var s = try AnnotationSession(items: items, annotator: "ana", file: file)

@@ -35,7 +35,7 @@ final class EvalBenchmarkTests: XCTestCase {
     }
 
     func testSingleQuestionFileWithIntIdsMalformedLinesAndGivenLanguage() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let file = try EvalFixtures.write(
             """
             {"question_id": 81, "category": "writing", "turns": ["Write a poem.", "Shorter."]}
@@ -64,7 +64,7 @@ final class EvalBenchmarkTests: XCTestCase {
         let qs = (0..<4).map {
             BenchQuestion(id: "\(81 + $0)_IT", category: "writing", lang: .it, turns: ["domanda \($0)"])
         }
-        let url = EvalFixtures.tempDir().appendingPathComponent("m.jsonl")
+        let url = temporaryDirectory().appendingPathComponent("m.jsonl")
         struct Interrupted: Error {}
         final class Counter: @unchecked Sendable { var asked: [String] = [] }
         let counter = Counter()
@@ -94,7 +94,7 @@ final class EvalBenchmarkTests: XCTestCase {
     }
 
     func testFastChatLayoutWithSharedJudgePromptsAndReferenceAnswers() throws {
-        let data = EvalFixtures.tempDir()
+        let data = temporaryDirectory()
         _ = try EvalFixtures.write(
             #"{"name": "single-v1", "type": "single", "system_prompt": "You are a helpful assistant.", "prompt_template": "{question} {answer}", "output_format": "[[rating]]"}"#
                 + "\n",
@@ -115,7 +115,7 @@ final class EvalBenchmarkTests: XCTestCase {
     }
 
     func testBuiltinBenchWrittenAsFastChatLoadsBackWithItsKeyWords() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let builtin = Builtins.benchmark()
         XCTAssertTrue(builtin.questions.allSatisfy { $0.keyWords.count == $0.turns.count }, "a key word for every turn")
         XCTAssertTrue(builtin.questions.allSatisfy { $0.truth.count == $0.turns.count }, "the truth of every turn")
@@ -131,7 +131,7 @@ final class EvalBenchmarkTests: XCTestCase {
     }
 
     func testMalformedTruthOfAQuestionIsReportedAtItsLine() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let file = dir.appendingPathComponent("question.jsonl")
         let good =
             #"{"question_id": "1_DE", "category": "math", "turns": ["Was ist zwei plus zwei?"], "#
@@ -169,7 +169,7 @@ final class EvalBenchmarkTests: XCTestCase {
     }
 
     func testAnswersRoundTripAndKeepLastLinePerQuestion() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let bench = Benchmark(
             name: "b",
             questions: [
@@ -214,7 +214,7 @@ final class EvalBenchmarkTests: XCTestCase {
             return "réponse \(messages.count)"
         }
         var progress: [Int] = []
-        let url = EvalFixtures.tempDir().appendingPathComponent("mini.jsonl")
+        let url = temporaryDirectory().appendingPathComponent("mini.jsonl")
         let answers = try gen.run(qs, to: url) { done, total in
             progress.append(done); XCTAssertEqual(total, 3)
         }.answers

@@ -66,7 +66,7 @@ final class EvalCrashSafetyTests: XCTestCase {
     }
 
     func testKilledJudgeRunResumesAskingNothingTwice() async throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let questions = Array(Builtins.benchmark().questions.filter { $0.lang == .de }.prefix(12))
         let answers = questions.map {
             ModelAnswer(
@@ -107,7 +107,7 @@ final class EvalCrashSafetyTests: XCTestCase {
     }
 
     func testKilledAnswerRunResumesWithoutRegeneratingOrDuplicating() async throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         // A small, fast model (pre-trained once, then loaded from the run's cache folder by the second process).
         let script = """
             let tiny = {sentences: 2000, merges: 200, d_model: 32, layers: 1, heads: 2, ffn: 64, steps: 2, batch: 4}

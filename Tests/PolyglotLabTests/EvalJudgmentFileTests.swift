@@ -50,7 +50,7 @@ final class EvalJudgmentFileTests: XCTestCase {
     }
 
     func testMalformedJudgmentLinesNameFileAndLineAndTheRestLoads() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let good = #"{"question_id": "81_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 8, "turn": 1}"#
         let lines = [
             good,
@@ -77,7 +77,7 @@ final class EvalJudgmentFileTests: XCTestCase {
     }
 
     func testTornLastLineIsReportedDroppedAndRepairedBeforeAppending() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let whole = #"{"question_id": "81_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 8, "turn": 1}"#
         let torn = #"{"question_id": "82_DE", "model": "m", "judge": ["gpt-4", "sin"#
         let file = try EvalFixtures.write(whole + "\n" + torn, "torn.jsonl", in: dir)
@@ -98,7 +98,7 @@ final class EvalJudgmentFileTests: XCTestCase {
     }
 
     func testAWholeLastLineWithoutNewlineIsKeptAndEndedBeforeAppending() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let whole = #"{"question_id": "81_DE", "model": "m", "judge": ["gpt-4", "single-v1"], "score": 8, "turn": 1}"#
         let file = try EvalFixtures.write(whole, "hand.jsonl", in: dir)
         XCTAssertEqual(try JudgmentSet.load(file.path).warnings, [])

@@ -181,7 +181,7 @@ final class EvalLLMJudgeTests: XCTestCase {
             concurrency: concurrency, cacheFile: cache)
     }
 
-    func tempFile(_ name: String) -> URL { EvalFixtures.tempDir().appendingPathComponent(name) }
+    func tempFile(_ name: String) -> URL { temporaryDirectory().appendingPathComponent(name) }
 
     func testGoodRatingsUseLocalizedPromptsPerLanguageAndTurn() async throws {
         let server = try await LoopbackJudge { n, _ in .text("Begründung ... Bewertung: [[\(n % 10 + 1)]].") }

@@ -21,17 +21,20 @@ enum EvalFixtures {
         return p
     }
 
-    /// A fresh temporary folder.
-    static func tempDir() -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-eval-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     static func write(_ text: String, _ name: String, in dir: URL) throws -> URL {
         let url = dir.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url
+    }
+}
+
+extension XCTestCase {
+    /// A fresh folder `polyglot-eval-UUID` in the temporary folder, removed when the test ends.
+    func temporaryDirectory() -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-eval-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
     }
 }

@@ -92,6 +92,7 @@ final class NotebookTests: XCTestCase {
 
     func testSaveWritesCellsAtomicallyAndReplays() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg-save-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let s = Session(seed: 5, baseDirectory: dir)
         for code in ["let x = 2", "x * 21", "oops("] {
             let r = s.execute(code, file: "<cell>")

@@ -109,6 +109,7 @@ final class CompleterTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg-comp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         FileManager.default.createFile(atPath: dir.appendingPathComponent("notes.pg").path, contents: Data())
         let s = Session(baseDirectory: dir)
         _ = s.execute("let results = 1\nlet rate = 2", file: "t")
