@@ -9,6 +9,10 @@ BIN ?= .build/release/polyglot
 # One set of release flags for the binary and the tests: `make test` after `make demo` (or the other way round)
 # reuses the whole build instead of recompiling every package with other flags.
 RELEASE := -c release -Xswiftc -enable-testing
+# SwiftPM orders some compiler flags of a dependency (Hummingbird's trait defines) by hash, which Swift seeds afresh in
+# every process: each `swift build` had even odds of a new command line, recompiling Hummingbird and everything above
+# it. Deterministic hashing keeps the command lines, and so the build, the same from one invocation to the next.
+SWIFTPM := SWIFT_DETERMINISTIC_HASHING=1 $(SWIFT)
 PREFIX ?= /usr/local
 
 .PHONY: deps build demo test install docs format format-check notebooks study bench-study fuzz scale-out-check clean
@@ -22,14 +26,14 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build $(RELEASE)
+	$(SWIFTPM) build $(RELEASE)
 
 demo: build
 	$(BIN) run notebooks/00-demo.pg
 
 test: deps format-check
-	$(SWIFT) build $(RELEASE)
-	$(SWIFT) test $(RELEASE)
+	$(SWIFTPM) build $(RELEASE)
+	$(SWIFTPM) test $(RELEASE)
 
 install: build
 	install -D -m 0755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/polyglot"
@@ -76,7 +80,7 @@ fuzz: build
 # idle 2-core machine, once trl/accelerate (pip) and slurm-wlm/munge (apt, as root) are installed; it installs them
 # when missing. It builds with `make test`'s flags, so after `make test` the binary is already there.
 scale-out-check: deps
-	$(SWIFT) build $(RELEASE)
+	$(SWIFTPM) build $(RELEASE)
 	scripts/scale-out-check.sh $(BIN)
 
 clean:
