@@ -207,6 +207,18 @@ struct ModelMetadata: Codable {
     }
 }
 
+extension ModelMetadata {
+    /// A `model_provenance` this version cannot read is left out: it must not cost the name, prompt and history.
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        provenance = try c.decodeIfPresent([[String]].self, forKey: .provenance)
+        modelProvenance = try? c.decodeIfPresent(ModelProvenance.self, forKey: .modelProvenance)
+        systemPrompt = try c.decodeIfPresent(Bool.self, forKey: .systemPrompt)
+        history = try c.decodeIfPresent([Point].self, forKey: .history)
+    }
+}
+
 /// An error of the lab layer, shown to the user as is.
 public struct LabError: Error, CustomStringConvertible, Equatable {
     public var description: String
