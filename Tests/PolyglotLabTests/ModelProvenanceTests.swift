@@ -23,19 +23,20 @@ final class ModelProvenanceTests: XCTestCase {
         XCTAssertEqual(TrainingRegime(options), .steps(40))
     }
 
-    /// Untagged, `tune` records the composition's source dataset and its study name from the data's own provenance.
+    /// Untagged, `tune` records the base's architecture (not its name: "tiny-base" here), and the composition's source
+    /// dataset and its study name from the data's own provenance.
     func testAnUntaggedRunRecordsWhatItsDataSays() throws {
         let lima = try XCTUnwrap(Builtins.dataset("lima-mini"))
         var options = TuneOptions()
         options.seed = 4
         let sampled = try StudyComposition.defritesSampled.compose(lima, seed: 1)
         XCTAssertEqual(
-            ModelProvenance(base: "dense", data: sampled, options: options),
+            ModelProvenance(base: ModelTuningTests.base, data: sampled, options: options),
             ModelProvenance(base: "dense", dataset: lima.name, composition: "DEFRITES_sampled", regime: .epochs(2), seed: 4))
         let mono = try StudyComposition.mono(.de).compose(lima, seed: 1)
-        XCTAssertEqual(ModelProvenance(base: "b", data: mono, options: options).composition, "DE")
+        XCTAssertEqual(ModelProvenance(base: ModelTuningTests.base, data: mono, options: options).composition, "DE")
         // Data that is no study composition is named as it is.
-        XCTAssertEqual(ModelProvenance(base: "b", data: lima, options: options).composition, lima.name)
+        XCTAssertEqual(ModelProvenance(base: ModelTuningTests.base, data: lima, options: options).composition, lima.name)
     }
 
     func testTuningRecordsItAndSaveAndLoadKeepIt() throws {

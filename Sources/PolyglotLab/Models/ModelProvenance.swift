@@ -68,7 +68,7 @@ public enum TrainingRegime: Hashable, Sendable, Codable, CustomStringConvertible
 /// A tuned model's place in a study grid. Saved in `polyglot.json` and as `model_provenance` in answer and
 /// judgment JSONL (a Polyglot extension of FastChat's records; files without it still load).
 public struct ModelProvenance: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// The base model: "dense", "moe", or the base's name.
+    /// The base model: its architecture ("dense", "moe") unless tagged otherwise.
     public var base: String
     /// The instruction dataset before composition: "lima", "bactrian_small", …
     public var dataset: String
@@ -86,13 +86,14 @@ public struct ModelProvenance: Hashable, Sendable, Codable, CustomStringConverti
         self.seed = seed
     }
 
-    /// What a run of `options` on `data` from a base named `base` records when nobody tags it: the dataset the
-    /// composition was drawn from and the study composition its languages and mode make, else the data's name.
-    public init(base: String, data: Dataset, options: TuneOptions) {
+    /// What a run of `options` on `data` from `base` records when nobody tags it: the base's architecture (dense or
+    /// moe, whatever its name), the dataset the composition was drawn from and the study composition its languages
+    /// and mode make, else the data's name.
+    public init(base: LabModel, data: Dataset, options: TuneOptions) {
         let step = data.provenance
         let composition = Self.studyComposition(mode: step.mode, languages: step.languages)
         self.init(
-            base: base, dataset: composition == nil ? data.name : step.source,
+            base: base.config.isMoE ? "moe" : "dense", dataset: composition == nil ? data.name : step.source,
             composition: composition?.identifier ?? data.name, regime: TrainingRegime(options), seed: options.seed)
     }
 

@@ -43,7 +43,7 @@ extension CommandRegistry {
 
     static let provenanceTagDoc =
         "what the model is in a study grid, for findings: {base, dataset, composition, regime: \"epochs N\" or "
-        + "\"steps N\", seed}; each field given overrides what tune records (base: the base's name; dataset and "
+        + "\"steps N\", seed}; each field given overrides what tune records (base: the base's architecture, dense or moe; dataset and "
         + "composition: the composition's source and study name; regime and seed: the run's)"
 
     static let tune = CommandSpec(
@@ -185,7 +185,7 @@ extension Invocation {
     func modelProvenance(tag: Record?, at argument: String, base: LabModel, data: Dataset, options: TuneOptions)
         throws -> ModelProvenance
     {
-        var p = ModelProvenance(base: base.name, data: data, options: options)
+        var p = ModelProvenance(base: base, data: data, options: options)
         guard let tag else { return p }
         if case .string(let s)? = tag["base"] { p.base = s }
         if case .string(let s)? = tag["dataset"] { p.dataset = s }
