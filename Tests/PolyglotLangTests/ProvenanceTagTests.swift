@@ -91,4 +91,28 @@ final class ProvenanceTagTests: XCTestCase {
         XCTAssertTrue(error.contains("run 1: model 'their-model' has no provenance"), error)
         XCTAssertTrue(error.contains("tune … tag:"), error)
     }
+
+    /// grid draws a cell's sampled composition from the recipe's seed, so the dense and the MoE model of a cell are
+    /// tuned on the same data (they drew the session's next seed each before), and tags each model with its cell.
+    func testGridTunesEveryBaseOnTheSameDataAndTagsItsModels() throws {
+        let s = makeSession()
+        XCTAssertNil(pg(Self.setup, session: s).error)
+        let r = pg(
+            """
+            let moe = pretrain builtin:corpus config: {kind: "moe", sentences: 300, steps: 1, batch: 2} seed: 1
+            let ms = grid({dense: base, moe: moe}, {lima: lima}, ["DEFRITES_sampled"], \
+            recipe: {epochs: 1, lr: 1e-3, batch: 8, seed: 4})
+            print ms[0]
+            print ms[1]
+            print ms[1].tag
+            """, session: s)
+        XCTAssertNil(r.error)
+        let data = r.output.flatMap { $0.split(separator: "\n") }.filter { $0.hasPrefix("  data ") }
+        XCTAssertEqual(data.count, 2, "\(r.output)")
+        XCTAssertEqual(data.first, data.last)
+        XCTAssertTrue(data.first?.contains("seed=4") ?? false, "\(data)")
+        XCTAssertEqual(
+            r.output.last,
+            #"{base: "moe", dataset: "lima", composition: "DEFRITES_sampled", regime: "epochs 1", seed: 4}"#)
+    }
 }
