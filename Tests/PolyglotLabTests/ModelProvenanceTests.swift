@@ -32,11 +32,13 @@ final class ModelProvenanceTests: XCTestCase {
         let sampled = try StudyComposition.defritesSampled.compose(lima, seed: 1)
         XCTAssertEqual(
             ModelProvenance(base: ModelTuningTests.base, data: sampled, options: options),
-            ModelProvenance(base: "dense", dataset: lima.name, composition: "DEFRITES_sampled", regime: .epochs(2), seed: 4))
+            ModelProvenance(
+                base: "dense", dataset: lima.name, composition: "DEFRITES_sampled", regime: .epochs(2), seed: 4))
         let mono = try StudyComposition.mono(.de).compose(lima, seed: 1)
         XCTAssertEqual(ModelProvenance(base: ModelTuningTests.base, data: mono, options: options).composition, "DE")
         // Data that is no study composition is named as it is.
-        XCTAssertEqual(ModelProvenance(base: ModelTuningTests.base, data: lima, options: options).composition, lima.name)
+        XCTAssertEqual(
+            ModelProvenance(base: ModelTuningTests.base, data: lima, options: options).composition, lima.name)
     }
 
     func testTuningRecordsItAndSaveAndLoadKeepIt() throws {

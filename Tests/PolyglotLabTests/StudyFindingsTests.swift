@@ -319,15 +319,18 @@ final class StudyFindingsTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("tune … tag: {base: \"dense\""), "\($0)")
         }
         var twice = JudgmentSet()
-        twice.single.append(Self.judgment("a", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
+        twice.single.append(
+            Self.judgment("a", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
         twice.single.append(
             Self.judgment("b", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
         XCTAssertThrowsError(try StudyFindings(runs: [twice])) {
             XCTAssertTrue("\($0)".contains("models 'a' (dense·lima·EN, epochs 3, seed 1) and 'b'"), "\($0)")
         }
         var mixed = JudgmentSet()
-        mixed.single.append(Self.judgment("a", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
-        mixed.single.append(Self.judgment("a", question: 111, .de, score: 5, provenance: Self.provenance("dense·lima·DE")))
+        mixed.single.append(
+            Self.judgment("a", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
+        mixed.single.append(
+            Self.judgment("a", question: 111, .de, score: 5, provenance: Self.provenance("dense·lima·DE")))
         XCTAssertThrowsError(try StudyFindings(runs: [mixed])) {
             XCTAssertTrue("\($0)".contains("model 'a' has judgments of two provenances"), "\($0)")
         }
@@ -372,7 +375,9 @@ final class StudyFindingsTests: XCTestCase {
         }
         let study = try StudyFindings(runs: [run(models, seed: 0, score), run(models, seed: 1, score)])
         XCTAssertEqual(Set(study.contrasts.map(\.regime)), ["equal epochs (3)", "equal steps (189)"])
-        let rows = study.contrasts.filter { $0.comparison == "dense·lima: S(ENDEFRITES_sampled) − mean S(EN, DE, FR, IT, ES)" }
+        let rows = study.contrasts.filter {
+            $0.comparison == "dense·lima: S(ENDEFRITES_sampled) − mean S(EN, DE, FR, IT, ES)"
+        }
         XCTAssertEqual(rows.map(\.regime), ["equal epochs (3)", "equal steps (189)"])
         for (row, want) in zip(rows, [1.0, 0]) { XCTAssertEqual(row.interval.estimate, want, accuracy: 1e-9) }
         XCTAssertEqual(rows.map(\.verdict), [.reproduces, .notShown("interval includes 0")])
@@ -410,7 +415,8 @@ final class StudyFindingsTests: XCTestCase {
         (roles.smaller, roles.larger, roles.curated) = ("small", "big", "cur")
         let study = try StudyFindings(runs: runs, options: FindingsOptions(roles: roles))
         let c = byComparison(study)
-        XCTAssertEqual(c["cur: S(big·cur·EN) − S(small·cur·EN)"]?.finding, "4. the larger (big) model is better, per composition")
+        XCTAssertEqual(
+            c["cur: S(big·cur·EN) − S(small·cur·EN)"]?.finding, "4. the larger (big) model is better, per composition")
         XCTAssertEqual(c["cur: S(big·cur·EN) − S(small·cur·EN)"]?.interval.estimate ?? 0, 1, accuracy: 1e-9)
         XCTAssertEqual(study.largerModelWins().map(\.compositions), [2])
     }

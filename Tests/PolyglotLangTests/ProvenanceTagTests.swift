@@ -84,7 +84,8 @@ final class ProvenanceTagTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("j.jsonl").path
-        try (#"{"question_id": "81_DE", "model": "their-model", "judge": ["gpt-4", "single-v1"], "score": 7}"#
+        try
+            (#"{"question_id": "81_DE", "model": "their-model", "judge": ["gpt-4", "single-v1"], "score": 7}"#
             + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let r = pg("let j = load judgments \"\(file)\"\nfindings [j]")
         let error = try XCTUnwrap(r.error)

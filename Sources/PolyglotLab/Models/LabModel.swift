@@ -93,7 +93,8 @@ public final class LabModel {
     public func save(to dir: URL, extraFiles: [String: Data] = [:]) throws {
         let meta = ModelMetadata(
             name: name, provenance: provenance.map { [$0.key, $0.value] }, modelProvenance: modelProvenance,
-            systemPrompt: usesSystemPrompt, history: history.map { .init(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss) })
+            systemPrompt: usesSystemPrompt,
+            history: history.map { .init(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let metaData = try encoder.encode(meta)

@@ -14,14 +14,17 @@ extension StudyFindings {
     public func contrastTable() -> Table {
         let rows: [[Table.Cell]] = contrasts.map { c in
             [
-                .text(c.finding), .text(c.regime), .text(c.comparison), .number(c.interval.estimate), .number(c.interval.low),
+                .text(c.finding), .text(c.regime), .text(c.comparison), .number(c.interval.estimate),
+                .number(c.interval.low),
                 .number(c.interval.high), .text(Self.pText(c.interval.p)), .text(Self.pText(c.pHolm)), .int(c.seeds),
                 .text(c.verdict.text)
             ]
         }
         return Table(
             title: "The study's claims in the miniature (score points, mean over seeds)",
-            columns: ["finding", "regime", "comparison", "points", "ci_low", "ci_high", "p", "p_holm", "seeds", "verdict"],
+            columns: [
+                "finding", "regime", "comparison", "points", "ci_low", "ci_high", "p", "p_holm", "seeds", "verdict"
+            ],
             rows: rows,
             notes: [
                 "S(model): mean over the evaluation languages of the model's mean score (1–10); points: the "
@@ -163,7 +166,8 @@ extension StudyFindings {
                     "The largest cross-lingual improvement of a multilingual over a monolingual composition in the "
                         + "\(h.regime) regime: **\(name)**, S(\(h.multilingual)) − S(\(h.monolingual)) = "
                         + "\(Self.intervalText(h.points)) points, that is "
-                        + "**\(Self.intervalText(h.scalePercent, digits: 1)) % of the 10-point scale** (points × 10) or "
+                        + "**\(Self.intervalText(h.scalePercent, digits: 1)) % of the 10-point scale** "
+                        + "(points × 10) or "
                         + "**\(Self.intervalText(h.relativePercent, digits: 1)) % relative to the monolingual model** "
                         + "((multi − mono) / mono × 100, S(\(h.monolingual)) = \(Table.format(h.monolingualScore))); p "
                         + (h.points.p < 0.001 ? "< 0.001" : "= " + Self.pText(h.points.p)) + ".", ""
@@ -181,8 +185,8 @@ extension StudyFindings {
         guard !wins.isEmpty else { return [] }
         return ["### The larger (\(options.roles.larger)) model, composition by composition", ""]
             + wins.map { w in
-                "- \(w.regime), \(w.data): better in \(w.reproduces) of \(w.compositions) compositions (reproduces), worse in "
-                    + "\(w.reversed) (reversed); ahead on the estimate in \(w.ahead) of \(w.compositions)."
+                "- \(w.regime), \(w.data): better in \(w.reproduces) of \(w.compositions) compositions (reproduces), "
+                    + "worse in \(w.reversed) (reversed); ahead on the estimate in \(w.ahead) of \(w.compositions)."
             } + [""]
     }
 
@@ -199,8 +203,8 @@ extension StudyFindings {
             for c in contrasts where c.regime == regime {
                 let perSeed = c.perSeed.map { $0.map(Self.signed) ?? "–" }.joined(separator: ", ")
                 md.append(
-                    "| \(c.finding) | \(c.comparison) | \(Self.intervalText(c.interval)) | \(Self.pText(c.interval.p)) | "
-                        + "\(Self.pText(c.pHolm)) | \(perSeed) | \(c.verdict.text) |")
+                    "| \(c.finding) | \(c.comparison) | \(Self.intervalText(c.interval)) | "
+                        + "\(Self.pText(c.interval.p)) | \(Self.pText(c.pHolm)) | \(perSeed) | \(c.verdict.text) |")
             }
             md.append("")
         }

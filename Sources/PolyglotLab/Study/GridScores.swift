@@ -96,7 +96,8 @@ struct GridScores {
         var lengths: [GridModel: Set<TrainingRegime>] = [:]
         for (i, run) in runs.enumerated() {
             var byModel: [GridModel: [SingleJudgment]] = [:]
-            var modelOf: [String: GridModel] = [:], nameOf: [GridModel: (name: String, provenance: ModelProvenance)] = [:]
+            var modelOf: [String: GridModel] = [:],
+                nameOf: [GridModel: (name: String, provenance: ModelProvenance)] = [:]
             for j in run.single {
                 guard let provenance = j.modelProvenance else {
                     throw LabError(
@@ -111,7 +112,8 @@ struct GridScores {
                         throw LabError(
                             "run \(i + 1): models '\(other.name)' (\(other.provenance)) and '\(j.model)' "
                                 + "(\(provenance)) are the same cell \(m.name) of the \(m.regime.title) regime; "
-                                + "expected one model per base, dataset, composition and regime in a run (one run per seed)")
+                                + "expected one model per base, dataset, composition and regime in a run (one run per seed)"
+                        )
                     }
                     (modelOf[j.model], nameOf[m]) = (m, (j.model, provenance))
                     lengths[m, default: []].insert(provenance.regime)

@@ -38,22 +38,21 @@ extension CommandRegistry {
         example: "findings [j1, j2, j3] to: \"docs/findings.md\" resamples: 2000 seed: 1",
         details: """
             Each model's role is read from its provenance (base, dataset, composition, regime, seed), which `tune` and
-            `grid` record and answers and judgments carry; a model tuned by hand joins with `tune … tag: {…}`, and
-            names play no part. The claims are tested within each training regime (equal epochs, equal steps),
-            labelled with it and its run lengths. S(model) is a model's mean score over the evaluation languages.
-            The claims, each a difference of S (positive = the study's direction), per base and dataset: (1) ENDEFRITES_sampled and DEFRITES_sampled −
-            the mean of the five monolingual models (equal size), and ENDEFRITES − that mean (5× the data and steps);
-            (2) ENDEFRITES − ENDEFRITES_sampled and DEFRITES − DEFRITES_sampled; (3) ENDEFRITES − DEFRITES on the
-            languages other than English, and on all languages (incl. EN, never tuned by DEFRITES); (4) larger − smaller
-            base per shared composition and on their mean, and the spread of each base's mean over datasets,
-            smaller − larger; (5) synthetic_small − curated, and synthetic − synthetic_small, on the mean of the
-            compositions. Intervals: a
-            two-level bootstrap that draws the seeds, then the questions (shared by every drawn seed, both sides of a
-            contrast on the same ones). p-values are Holm-adjusted over all claims. "reproduces": adjusted p < 0.05
-            and an effect of at least min_effect; "reversed": the same the other way; else "not shown". The Markdown
-            adds each regime's headline (the largest multilingual − monolingual pair, in points × 10 and relative to the
-            monolingual score), the larger model's wins per composition, and every model's scores by language,
-            category and turn with its wrong-language rate.
+            `grid` record and answers and judgments carry; a model tuned by hand joins with `tune … tag: {…}`, and names
+            play no part. The claims are tested within each training regime (equal epochs, equal steps), labelled with
+            it and its run lengths. S(model) is a model's mean score over the evaluation languages. The claims, each a
+            difference of S (positive = the study's direction), per base and dataset: (1) ENDEFRITES_sampled and
+            DEFRITES_sampled − the mean of the five monolingual models (equal size), and ENDEFRITES − that mean (5× the
+            data and steps); (2) ENDEFRITES − ENDEFRITES_sampled and DEFRITES − DEFRITES_sampled; (3) ENDEFRITES −
+            DEFRITES on the languages other than English, and on all languages (incl. EN, never tuned by DEFRITES); (4)
+            larger − smaller base per shared composition and on their mean, and the spread of each base's mean over
+            datasets, smaller − larger; (5) synthetic_small − curated, and synthetic − synthetic_small, on the mean of
+            the compositions. Intervals: a two-level bootstrap that draws the seeds, then the questions (shared by every
+            drawn seed, both sides of a contrast on the same ones). p-values are Holm-adjusted over all claims.
+            "reproduces": adjusted p < 0.05 and an effect of at least min_effect; "reversed": the same the other way;
+            else "not shown". The Markdown adds each regime's headline (the largest multilingual − monolingual pair, in
+            points × 10 and relative to the monolingual score), the larger model's wins per composition, and every
+            model's scores by language, category and turn with its wrong-language rate.
             """
     ) { inv in
         let runs = try inv.list("runs").enumerated().map { i, v -> JudgmentSet in

@@ -43,8 +43,8 @@ extension CommandRegistry {
 
     static let provenanceTagDoc =
         "what the model is in a study grid, for findings: {base, dataset, composition, regime: \"epochs N\" or "
-        + "\"steps N\", seed}; each field given overrides what tune records (base: the base's architecture, dense or moe; dataset and "
-        + "composition: the composition's source and study name; regime and seed: the run's)"
+        + "\"steps N\", seed}; each field given overrides what tune records (base: the base's architecture, dense "
+        + "or moe; dataset and composition: the composition's source and study name; regime and seed: the run's)"
 
     static let tune = CommandSpec(
         "tune", category: "models",
