@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 
+@testable import PolyglotLab
 @testable import PolyglotLang
 
 /// `tune` records what a model is in a study grid; `tag:` sets it for a model tuned by hand, checked by the registry;
@@ -115,5 +116,31 @@ final class ProvenanceTagTests: XCTestCase {
         XCTAssertEqual(
             r.output.last,
             #"{base: "moe", dataset: "lima", composition: "DEFRITES_sampled", regime: "epochs 1", seed: 4}"#)
+    }
+
+    /// A model tuned elsewhere (or served) joins a grid through `answer … tag:`, which then needs every field.
+    func testAnswerTagsAModelWithoutProvenance() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg-tag-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let benchFile = dir.appendingPathComponent("question.jsonl"), file = dir.appendingPathComponent("a.jsonl")
+        try (#"{"question_id": "1_DE", "category": "stem", "turns": ["Wie heißt die Hauptstadt?", "Warum?"]}"# + "\n")
+            .write(to: benchFile, atomically: true, encoding: .utf8)
+        let s = makeSession()
+        XCTAssertNil(pg(Self.setup + "\nlet bench = load bench \"\(benchFile.path)\"", session: s).error)
+        let partial = pg("answer base on: bench max_tokens: 1 tag: {base: \"dense\"}", session: s)
+        XCTAssertTrue(
+            partial.error?.contains("tag lacks 'dataset': this model has no provenance to take it from") ?? false,
+            partial.error ?? "no error")
+        let full = pg(
+            "let a = answer base on: bench max_tokens: 1 to: \"\(file.path)\" "
+                + "tag: {base: \"moe\", dataset: \"lima\", composition: \"DE\", regime: \"steps 9\", seed: 2}\n"
+                + "findings [judge a] resamples: 10", session: s)
+        XCTAssertNil(full.error)
+        var problems: [EvalError] = []
+        let written = try ModelAnswer.read(file, problems: &problems)
+        XCTAssertEqual(
+            written.map(\.modelProvenance),
+            [ModelProvenance(base: "moe", dataset: "lima", composition: "DE", regime: .steps(9), seed: 2)])
     }
 }

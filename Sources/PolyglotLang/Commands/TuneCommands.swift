@@ -73,7 +73,8 @@ extension CommandRegistry {
         var options = try inv.tuneOptions()
         options.seed = try inv.seed()
         let provenance = try inv.modelProvenance(
-            tag: inv.record(ifGiven: "tag"), at: "tag", base: base, data: data, options: options)
+            tag: inv.record(ifGiven: "tag"), at: "tag",
+            over: ModelProvenance(base: base, data: data, options: options))
         let validation = inv.object(ifGiven: "val", as: DatasetObject.self)?.dataset.examples ?? []
         let name = inv.string(ifGiven: "name") ?? "\(base.name)·\(data.name)"
         let session = inv.session
@@ -155,7 +156,7 @@ extension CommandRegistry {
                     examples: data.trainingExamples(shuffleSeed: nil), options: options,
                     dataProvenance: data.provenance.description,
                     modelProvenance: try inv.modelProvenance(
-                        tag: tag, at: "jobs", base: base, data: data, options: options)))
+                        tag: tag, at: "jobs", over: ModelProvenance(base: base, data: data, options: options))))
         }
         if let dup = Dictionary(grouping: jobs.map(\.name), by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw inv.error("two runs of jobs are named '\(dup)'", at: "jobs", notes: ["expected distinct names"])
@@ -180,33 +181,37 @@ extension CommandRegistry {
 }
 
 extension Invocation {
-    /// What a run of `options` on `data` from `base` is in a study grid: what `ModelProvenance` infers, with the
-    /// fields `tag` gives instead (the registry checked their types; a regime must read "epochs N" or "steps N").
-    func modelProvenance(tag: Record?, at argument: String, base: LabModel, data: Dataset, options: TuneOptions)
-        throws -> ModelProvenance
-    {
-        var p = ModelProvenance(base: base, data: data, options: options)
-        guard let tag else { return p }
-        if case .string(let s)? = tag["base"] { p.base = s }
-        if case .string(let s)? = tag["dataset"] { p.dataset = s }
-        if case .string(let s)? = tag["composition"] {
-            p = ModelProvenance(base: p.base, dataset: p.dataset, composition: s, regime: p.regime, seed: p.seed)
+    /// `known` (what tune infers, or what a model already is) with the fields `tag` gives instead; a model known as
+    /// nothing needs all of them. The registry checked their types; a regime must read "epochs N" or "steps N".
+    func modelProvenance(tag: Record?, at argument: String, over known: ModelProvenance?) throws -> ModelProvenance? {
+        guard let tag else { return known }
+        func text(_ key: String) -> String? { if case .string(let s)? = tag[key] { s } else { nil } }
+        let fields = ["base", "dataset", "composition", "regime", "seed"]
+        if known == nil, let missing = fields.first(where: { tag[$0] == nil }) {
+            throw error(
+                "\(argument) lacks '\(missing)': this model has no provenance to take it from", at: argument,
+                notes: ["expected every field: {\(fields.map { "\($0): …" }.joined(separator: ", "))}"])
         }
-        if case .string(let s)? = tag["regime"] {
-            guard let regime = TrainingRegime(parsing: s) else {
+        var regime = known?.regime ?? .epochs(1)
+        if let s = text("regime") {
+            guard let given = TrainingRegime(parsing: s) else {
                 throw error(
                     "field 'regime' of \(argument) must be \(TrainingRegime.expected), got \(Value.quote(s))",
                     at: argument)
             }
-            p.regime = regime
+            regime = given
         }
+        var seed = known?.seed ?? 0
         if case .int(let n)? = tag["seed"] {
-            guard let seed = UInt64(exactly: n) else {
+            guard let given = UInt64(exactly: n) else {
                 throw error("field 'seed' of \(argument) must be a non-negative integer, got \(n)", at: argument)
             }
-            p.seed = seed
+            seed = given
         }
-        return p
+        // Every field is either in the tag or known (checked above).
+        return ModelProvenance(
+            base: text("base") ?? known!.base, dataset: text("dataset") ?? known!.dataset,
+            composition: text("composition") ?? known!.composition, regime: regime, seed: seed)
     }
 
     /// The recipe's options (`CommandRegistry.recipeKeywords`; the seed is the caller's).
