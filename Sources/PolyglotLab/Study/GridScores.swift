@@ -102,10 +102,10 @@ struct GridScores {
                 guard let provenance = j.modelProvenance else {
                     throw LabError(
                         "run \(i + 1): model '\(j.model)' has no provenance (base, dataset, composition, regime, "
-                            + "seed), so findings cannot tell its role; expected judgments of answers by a model tuned "
-                            + "with `tune` or `grid`, or tagged by hand: tune … tag: {base: \"dense\", dataset: "
-                            + "\"lima\", composition: \"EN\"}, or for a model tuned elsewhere answer … tag: {base, "
-                            + "dataset, composition, regime, seed}")
+                            + "seed), so findings cannot tell its role; expected judgments of answers by a model "
+                            + "tuned with `tune` or `grid`, or tagged by hand: tune … tag: {base: \"dense\", "
+                            + "dataset: \"lima\", composition: \"EN\"}, or for a model tuned elsewhere answer … "
+                            + "tag: {base, dataset, composition, regime, seed}")
                 }
                 let m = GridModel(provenance)
                 if modelOf[j.model] == nil {
