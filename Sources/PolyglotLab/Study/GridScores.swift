@@ -113,8 +113,8 @@ struct GridScores {
                         throw LabError(
                             "run \(i + 1): models '\(other.name)' (\(other.provenance)) and '\(j.model)' "
                                 + "(\(provenance)) are the same cell \(m.name) of the \(m.regime.title) regime; "
-                                + "expected one model per base, dataset, composition and regime in a run (one run per seed)"
-                        )
+                                + "expected one model per base, dataset, composition and regime in a run (one run "
+                                + "per seed)")
                     }
                     (modelOf[j.model], nameOf[m]) = (m, (j.model, provenance))
                     lengths[m, default: []].insert(provenance.regime)
