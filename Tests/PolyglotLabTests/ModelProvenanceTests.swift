@@ -23,6 +23,15 @@ final class ModelProvenanceTests: XCTestCase {
         XCTAssertEqual(TrainingRegime(options), .steps(40))
     }
 
+    /// A session-drawn seed uses all 64 bits; the JSONL round trip keeps every one of them.
+    func testALargeSeedSurvivesTheJSONLRoundTrip() throws {
+        var big = provenance
+        big.seed = UInt64.max - 6
+        let line = try JSONSerialization.data(withJSONObject: ["model_provenance": big.jsonObject])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: line) as? [String: Any])
+        XCTAssertEqual(ModelProvenance(json: object["model_provenance"]!)?.seed, UInt64.max - 6)
+    }
+
     /// Untagged, `tune` records the base's architecture (not its name: "tiny-base" here), and the composition's source
     /// dataset and its study name from the data's own provenance.
     func testAnUntaggedRunRecordsWhatItsDataSays() throws {

@@ -35,7 +35,9 @@ public final class ModelObject: LabObject {
             return .record(
                 Record([
                     ("base", .string(p.base)), ("dataset", .string(p.dataset)), ("composition", .string(p.composition)),
-                    ("regime", .string(p.regime.description)), ("seed", .int(Int(clamping: p.seed)))
+                    ("regime", .string(p.regime.description)),
+                    // A session-drawn seed can exceed the language's integers: none rather than another number.
+                    ("seed", Int(exactly: p.seed).map(Value.int) ?? Value.none)
                 ]))
         case "params": return .int(model.parameterCounts.total)
         case "active_params": return .int(model.parameterCounts.active)
