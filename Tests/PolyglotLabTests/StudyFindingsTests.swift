@@ -8,16 +8,27 @@ final class StudyFindingsTests: XCTestCase {
         "EN", "DE", "FR", "IT", "ES", "ENDEFRITES", "DEFRITES", "ENDEFRITES_sampled", "DEFRITES_sampled"
     ]
 
+    /// The provenance a grid gives the model of this test name: `base·data·COMPOSITION`, tuned 3 epochs, or with
+    /// a fourth part `steps`, 189 steps (the names are the tests' shorthand; findings reads only the provenance);
+    /// none for another name.
+    static func provenance(_ name: String) -> ModelProvenance? {
+        let parts = name.split(separator: "·").map(String.init)
+        guard parts.count >= 3 else { return nil }
+        return ModelProvenance(
+            base: parts[0], dataset: parts[1], composition: parts[2],
+            regime: parts.count > 3 && parts[3] == "steps" ? .steps(189) : .epochs(3), seed: 1)
+    }
+
     static func judgment(
         _ model: String, question: Int, _ lang: Lang, score: Double, turn: Int = 1, category: String = "math",
-        answerLang: Lang? = nil
+        answerLang: Lang? = nil, provenance: ModelProvenance? = nil
     ) -> SingleJudgment {
         SingleJudgment(
             questionID: "\(question)_\(lang.code)", model: model, judge: BuiltinJudge.name, userPrompt: "",
             judgment: "", score: score, turn: turn, tstamp: 0, lang: lang, category: category,
             checks: answerLang.map {
                 AnswerChecks(fact: true, factAny: true, wrongFacts: 0, answerLang: $0, form: true, echo: false)
-            })
+            }, modelProvenance: provenance ?? Self.provenance(model))
     }
 
     /// One seed's judgments: every model gets `score(model, lang)` ± 0.5 on two questions per language, shifted by
@@ -27,7 +38,7 @@ final class StudyFindingsTests: XCTestCase {
         for name in models {
             for lang in Lang.allCases {
                 for q in 0..<2 {
-                    let s = score(GridModel(name)!, lang) + (q == 0 ? -0.5 : 0.5) + Double(seed) * 0.1
+                    let s = score(GridModel(Self.provenance(name)!), lang) + (q == 0 ? -0.5 : 0.5) + Double(seed) * 0.1
                     j.single.append(Self.judgment(name, question: 111 + q, lang, score: s))
                 }
             }
@@ -169,6 +180,7 @@ final class StudyFindingsTests: XCTestCase {
         XCTAssertEqual(wins.count, 1)
         XCTAssertEqual(
             [wins[0].reproduces, wins[0].reversed, wins[0].ahead, wins[0].compositions], [0, 0, 0, 9])
+        XCTAssertEqual(wins[0].regime, "equal epochs (3)")
         // Holm over every row: the ones with no spread keep p = 0, the others are raised.
         XCTAssertEqual(study.contrasts.count, 2 * 7 + 9 + 1)
         XCTAssertTrue(study.contrasts.allSatisfy { $0.pHolm >= $0.interval.p })
@@ -178,11 +190,15 @@ final class StudyFindingsTests: XCTestCase {
                 "| 1. multilingual beats monolingual at equal size | dense·lima: S(ENDEFRITES_sampled) − "
                     + "mean S(EN, DE, FR, IT, ES) | +1.80 [+1.80, +1.80] | <0.001 | <0.001 | +1.80, +1.80, +1.80 | "
                     + "reproduces |"), md)
-        XCTAssertTrue(md.contains("- lima: better in 0 of 9 compositions (reproduces), worse in 0 (reversed)"), md)
+        XCTAssertTrue(
+            md.contains("- equal epochs (3), lima: better in 0 of 9 compositions (reproduces), worse in 0 (reversed)"),
+            md)
+        XCTAssertTrue(md.contains("### Equal epochs (3)"), md)
         XCTAssertTrue(md.contains("Holm's step-down adjustment over all 24 comparisons"), md)
         XCTAssertTrue(md.contains("and the effect is at least +0.20 points (2 % of the scale)"), md)
         XCTAssertTrue(md.contains("![a.svg](figures/a.svg)"))
-        XCTAssertTrue(md.contains("| dense | lima | ENDEFRITES | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 |"), md)
+        XCTAssertTrue(
+            md.contains("| dense | lima | ENDEFRITES | epochs 3 | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 | 7.10 |"), md)
     }
 
     func testAnEffectBelowTheMinimumIsNotShownHoweverTightItsInterval() throws {
@@ -223,7 +239,7 @@ final class StudyFindingsTests: XCTestCase {
             }
         }
         let study = try StudyFindings(runs: [run(models, seed: 0, score), run(models, seed: 1, score)])
-        let h = try XCTUnwrap(study.headline)
+        let h = try XCTUnwrap(study.headlines.first)
         XCTAssertEqual([h.base, h.data, h.multilingual, h.monolingual], ["moe", "lima", "ENDEFRITES", "EN"])
         XCTAssertEqual(h.points.estimate, 2, accuracy: 1e-9)
         XCTAssertEqual(h.scalePercent.estimate, 20, accuracy: 1e-9)
@@ -256,7 +272,7 @@ final class StudyFindingsTests: XCTestCase {
         let study = try StudyFindings(runs: [j])
         XCTAssertEqual(study.questions, 2)
         let categories = study.categoryTable()
-        XCTAssertEqual(categories.columns, ["base", "data", "composition", "writing", "math"])
+        XCTAssertEqual(categories.columns, ["base", "data", "composition", "regime", "writing", "math"])
         XCTAssertEqual(categories.rows[0].suffix(2).map(\.double), [3, 7])
         let turns = study.turnTable()
         XCTAssertEqual(turns.rows[0].suffix(4).map(\.double), [4, 6, 0.5, 2.0 / 3])
@@ -264,7 +280,7 @@ final class StudyFindingsTests: XCTestCase {
         XCTAssertEqual(scores.column("wrong_lang")?.first?.double ?? 0, 4.0 / 7, accuracy: 1e-12)
         XCTAssertTrue(
             study.markdown(title: "T", preamble: [], figures: []).contains(
-                "| base | data | composition | EN | DE | S | ci_low | ci_high | seeds | wrong_lang |"))
+                "| base | data | composition | regime | EN | DE | S | ci_low | ci_high | seeds | wrong_lang |"))
     }
 
     func testALaterSeedMayRepeatPartOfTheGrid() throws {
@@ -292,15 +308,117 @@ final class StudyFindingsTests: XCTestCase {
         XCTAssertEqual(GridScores.item(odd), "q7")
     }
 
-    func testModelsMustBeNamedAsTheGridNamesThem() {
+    /// A judgment of a model without provenance names the model and how to give it one; two models in one cell of a
+    /// run, or one model with two provenances, are errors too.
+    func testEveryModelNeedsOneProvenanceAndItsOwnCell() {
         var odd = JudgmentSet()
+        odd.single.append(Self.judgment("dense·lima·EN", question: 111, .en, score: 5))
         odd.single.append(Self.judgment("my-model", question: 111, .en, score: 5))
         XCTAssertThrowsError(try StudyFindings(runs: [odd])) {
-            XCTAssertTrue("\($0)".contains("'my-model' is not named base·data·COMPOSITION"), "\($0)")
+            XCTAssertTrue("\($0)".contains("run 1: model 'my-model' has no provenance"), "\($0)")
+            XCTAssertTrue("\($0)".contains("tune … tag: {base: \"dense\""), "\($0)")
+        }
+        var twice = JudgmentSet()
+        twice.single.append(
+            Self.judgment("a", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
+        twice.single.append(
+            Self.judgment("b", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
+        XCTAssertThrowsError(try StudyFindings(runs: [twice])) {
+            XCTAssertTrue("\($0)".contains("models 'a' (dense·lima·EN, epochs 3, seed 1) and 'b'"), "\($0)")
+        }
+        var mixed = JudgmentSet()
+        mixed.single.append(
+            Self.judgment("a", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
+        mixed.single.append(
+            Self.judgment("a", question: 111, .de, score: 5, provenance: Self.provenance("dense·lima·DE")))
+        XCTAssertThrowsError(try StudyFindings(runs: [mixed])) {
+            XCTAssertTrue("\($0)".contains("model 'a' has judgments of two provenances"), "\($0)")
         }
         XCTAssertThrowsError(try StudyFindings(runs: [])) {
             XCTAssertTrue("\($0)".contains("at least one run"), "\($0)")
         }
+    }
+
+    /// The same judgments under other model names give the same page, letter for letter: roles come from the
+    /// provenance only.
+    func testRenamingModelsChangesNothing() throws {
+        let models = Self.comps.map { "dense·lima·\($0)" } + Self.comps.map { "moe·lima·\($0)" }
+        func score(_ m: GridModel, _ l: Lang) -> Double {
+            (m.composition == "ENDEFRITES" ? 6 : 4) + (m.base == "moe" ? 0.5 : 0) + (l == .en ? 1 : 0)
+        }
+        let runs = (0..<2).map { run(models, seed: $0, score) }
+        var renamed = runs
+        for r in renamed.indices {
+            for i in renamed[r].single.indices {
+                let name = renamed[r].single[i].model
+                renamed[r].single[i].model = "model-\(models.firstIndex(of: name)! * 7 % 18)"
+            }
+        }
+        XCTAssertNotEqual(renamed[0].single[0].model, runs[0].single[0].model)
+        let options = FindingsOptions(resamples: 300, seed: 2)
+        let a = try StudyFindings(runs: runs, options: options), b = try StudyFindings(runs: renamed, options: options)
+        XCTAssertFalse(a.contrasts.isEmpty)
+        XCTAssertEqual(a.contrastTable().render(), b.contrastTable().render())
+        XCTAssertEqual(
+            a.markdown(title: "T", preamble: [], figures: []), b.markdown(title: "T", preamble: [], figures: []))
+    }
+
+    /// The same grid tuned in both regimes: every claim is tested within each regime, labelled with it, and each
+    /// regime has its headline. Here the sampled compositions beat the monolingual ones at equal epochs only.
+    func testBothRegimesAreTestedEachWithinItself() throws {
+        let models = Self.comps.map { "dense·lima·\($0)" } + Self.comps.map { "dense·lima·\($0)·steps" }
+        func score(_ m: GridModel, _ l: Lang) -> Double {
+            switch m.regime {
+            case .epochs: return ["ENDEFRITES_sampled": 5, "DEFRITES_sampled": 4.8][m.composition] ?? 4
+            case .steps: return m.composition == "ENDEFRITES" ? 4.5 : 4
+            }
+        }
+        let study = try StudyFindings(runs: [run(models, seed: 0, score), run(models, seed: 1, score)])
+        XCTAssertEqual(Set(study.contrasts.map(\.regime)), ["equal epochs (3)", "equal steps (189)"])
+        let rows = study.contrasts.filter {
+            $0.comparison == "dense·lima: S(ENDEFRITES_sampled) − mean S(EN, DE, FR, IT, ES)"
+        }
+        XCTAssertEqual(rows.map(\.regime), ["equal epochs (3)", "equal steps (189)"])
+        for (row, want) in zip(rows, [1.0, 0]) { XCTAssertEqual(row.interval.estimate, want, accuracy: 1e-9) }
+        XCTAssertEqual(rows.map(\.verdict), [.reproduces, .notShown("interval includes 0")])
+        // Holm counts the rows of both regimes.
+        XCTAssertEqual(study.contrasts.count, 2 * 7)
+        XCTAssertEqual(study.headlines.map(\.regime), ["equal epochs (3)", "equal steps (189)"])
+        XCTAssertEqual(study.headlines.map(\.multilingual), ["ENDEFRITES_sampled", "ENDEFRITES"])
+        for (h, want) in zip(study.headlines, [1.0, 0.5]) { XCTAssertEqual(h.points.estimate, want, accuracy: 1e-9) }
+        let md = study.markdown(title: "T", preamble: [], figures: [])
+        XCTAssertTrue(md.contains("### Equal epochs (3)") && md.contains("### Equal steps (189)"), md)
+        XCTAssertTrue(md.contains("in the equal steps (189) regime: **dense·lima: ENDEFRITES vs EN**"), md)
+        XCTAssertTrue(md.contains("| dense | lima | ENDEFRITES | steps 189 |"), md)
+        XCTAssertEqual(study.contrastTable().columns.prefix(3), ["finding", "regime", "comparison"])
+    }
+
+    /// A run length that differs by dataset is named per dataset in the regime's label.
+    func testARegimesLabelNamesRunLengthsThatDifferByDataset() throws {
+        var j = JudgmentSet()
+        for (name, epochs) in [("dense·lima·EN", 3), ("dense·bactrian·EN", 1)] {
+            var p = Self.provenance(name)!
+            p.regime = .epochs(epochs)
+            j.single.append(Self.judgment(name, question: 111, .en, score: 5, provenance: p))
+        }
+        let study = try StudyFindings(runs: [j])
+        XCTAssertEqual(study.grid.regimeLabel(.epochs), "equal epochs (bactrian 1, lima 3)")
+    }
+
+    /// The roles the claims compare are arguments: bases named "small" and "big" compare as dense and moe do.
+    func testTheComparedRolesAreArguments() throws {
+        let models = ["EN", "ENDEFRITES"].flatMap { c in ["small·cur·\(c)", "big·cur·\(c)"] }
+        func score(_ m: GridModel, _ l: Lang) -> Double { m.base == "big" ? 6 : 5 }
+        let runs = [run(models, seed: 0, score), run(models, seed: 1, score)]
+        XCTAssertFalse(try StudyFindings(runs: runs).contrasts.contains { $0.finding.hasPrefix("4.") })
+        var roles = StudyRoles()
+        (roles.smaller, roles.larger, roles.curated) = ("small", "big", "cur")
+        let study = try StudyFindings(runs: runs, options: FindingsOptions(roles: roles))
+        let c = byComparison(study)
+        XCTAssertEqual(
+            c["cur: S(big·cur·EN) − S(small·cur·EN)"]?.finding, "4. the larger (big) model is better, per composition")
+        XCTAssertEqual(c["cur: S(big·cur·EN) − S(small·cur·EN)"]?.interval.estimate ?? 0, 1, accuracy: 1e-9)
+        XCTAssertEqual(study.largerModelWins().map(\.compositions), [2])
     }
 
     func testStudyBenchEstimatesTheGridFromMeasuredSecondsPerStep() {

@@ -34,11 +34,12 @@ final class ErrorMessageTests: XCTestCase {
         (
             "tune_all [{modle: 1, on: 2}]",
             """
-            t.pg:1:10: error: run 1 of jobs: unknown field 'modle'
+            t.pg:1:11: error: item 0 of jobs of tune_all has no field 'modle'
               1 | tune_all [{modle: 1, on: 2}]
-                |          ^
+                |           ^
               did you mean 'model'?
-              expected records {model: BASE, on: DATASET, name: "…"}
+              expected a record {model: a model, on: a dataset, name?: a string, tag?: a record {base?: a string, \
+            dataset?: a string, composition?: a string, regime?: a string, seed?: an integer}}
             """
         ),
         (
@@ -86,7 +87,8 @@ final class ErrorMessageTests: XCTestCase {
               1 | findings [] notes: ["seeds 1-3", 2]
                 |                                  ^
               usage: findings RUNS [to: none] [title: "Findings of the miniature study"] [notes: []] [figures: []] \
-            [resamples: 1000] [min_effect: 0.2] [seed: none]
+            [resamples: 1000] [min_effect: 0.2] [smaller: "dense"] [larger: "moe"] [curated: "lima"] \
+            [synthetic_small: "bactrian_small"] [synthetic: "bactrian"] [seed: none]
             """
         ),
         (

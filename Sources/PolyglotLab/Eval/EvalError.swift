@@ -178,6 +178,20 @@ extension JSONLRecord {
     }
 
     func optionalDouble(_ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
+
+    /// The line's `model_provenance` (answers and judgments); one it cannot read is reported in `problems` and the
+    /// line kept without it.
+    func modelProvenance(in file: String, problems: inout [EvalError]) -> ModelProvenance? {
+        guard let value = object["model_provenance"] else { return nil }
+        guard let provenance = ModelProvenance(json: value) else {
+            problems.append(
+                EvalError(
+                    file: file, line: line,
+                    "expected `model_provenance` to be \(ModelProvenance.expectedJSON); kept without it"))
+            return nil
+        }
+        return provenance
+    }
 }
 
 /// Writes a question id back the way it was read: all-digit ids as JSON ints (FastChat), others as strings.

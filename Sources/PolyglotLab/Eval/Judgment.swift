@@ -19,11 +19,13 @@ public struct SingleJudgment: Equatable, Sendable {
     /// The judged answer turn when known: the built-in and LLM judges keep it, and a loaded line's `user_prompt`
     /// gives it back through its judge prompt when the benchmark is known (not a field of its own in the JSONL).
     public var answer: String?
+    /// What the judged model is in a study grid, from its answers (`model_provenance`, a Polyglot extension).
+    public var modelProvenance: ModelProvenance?
 
     public init(
         questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
         turn: Int, tstamp: Double, lang: Lang, category: String, checks: AnswerChecks? = nil,
-        answer: String? = nil
+        answer: String? = nil, modelProvenance: ModelProvenance? = nil
     ) {
         self.questionID = questionID
         self.model = model
@@ -37,6 +39,7 @@ public struct SingleJudgment: Equatable, Sendable {
         self.category = category
         self.checks = checks
         self.answer = answer
+        self.modelProvenance = modelProvenance
     }
 
     public var failed: Bool { score == -1 }
@@ -48,6 +51,7 @@ public struct SingleJudgment: Equatable, Sendable {
             "tstamp": tstamp
         ]
         if let checks { object["checks"] = checks.jsonObject }
+        if let modelProvenance { object["model_provenance"] = modelProvenance.jsonObject }
         return object
     }
 }
@@ -292,7 +296,7 @@ public struct JudgmentSet: Sendable {
                             questionID: id, model: try r.string("model", in: url.path), judge: judge,
                             userPrompt: userPrompt, judgment: (r.object["judgment"] as? String) ?? "",
                             score: score, turn: turn, tstamp: tstamp, lang: lang, category: category, checks: checks,
-                            answer: answer))
+                            answer: answer, modelProvenance: r.modelProvenance(in: url.path, problems: &warnings)))
                 }
             } catch let e as EvalError { warnings.append(e) }
         }

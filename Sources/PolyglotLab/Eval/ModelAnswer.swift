@@ -9,23 +9,31 @@ public struct ModelAnswer: Equatable, Sendable {
     public var modelID: String
     public var turns: [String]
     public var tstamp: Double
+    /// What the answering model is in a study grid (`model_provenance`, a Polyglot extension); nil when unknown.
+    public var modelProvenance: ModelProvenance?
 
     /// The turn FastChat writes when the API fails for good (`API_ERROR_OUTPUT`).
     public static let errorOutput = "$ERROR$"
 
-    public init(questionID: String, answerID: String, modelID: String, turns: [String], tstamp: Double) {
+    public init(
+        questionID: String, answerID: String, modelID: String, turns: [String], tstamp: Double,
+        modelProvenance: ModelProvenance? = nil
+    ) {
         self.questionID = questionID
         self.answerID = answerID
         self.modelID = modelID
         self.turns = turns
         self.tstamp = tstamp
+        self.modelProvenance = modelProvenance
     }
 
     var jsonObject: [String: Any] {
-        [
+        var object: [String: Any] = [
             "question_id": jsonQuestionID(questionID), "answer_id": answerID, "model_id": modelID,
             "choices": [["index": 0, "turns": turns]], "tstamp": tstamp
         ]
+        if let modelProvenance { object["model_provenance"] = modelProvenance.jsonObject }
+        return object
     }
 
     /// Reads a model_answer file; bad lines go to `problems`. A repeated question keeps its last line (FastChat `reorg_answer_file`).
@@ -44,7 +52,8 @@ public struct ModelAnswer: Equatable, Sendable {
                 if byID[id] == nil { order.append(id) }
                 byID[id] = ModelAnswer(
                     questionID: id, answerID: (r.object["answer_id"] as? String) ?? "", modelID: model,
-                    turns: turns, tstamp: r.optionalDouble("tstamp") ?? 0)
+                    turns: turns, tstamp: r.optionalDouble("tstamp") ?? 0,
+                    modelProvenance: r.modelProvenance(in: url.path, problems: &problems))
             } catch let e as EvalError { problems.append(e) }
         }
         return order.compactMap { byID[$0] }
@@ -136,6 +145,8 @@ public struct AnswerGenerator {
     public var maxTokens: Int
     /// Start each conversation with the system prompt of the question's language (as the model was tuned).
     public var systemPrompt = true
+    /// Written on every answer: what the answering model is in a study grid.
+    public var modelProvenance: ModelProvenance?
     /// Questions answered at once, each on its own thread (a server answers requests in parallel; a local model
     /// keeps 1). Answers do not depend on it: each question's seed is its own.
     public var concurrency = 1
@@ -166,7 +177,9 @@ public struct AnswerGenerator {
             messages.append(Message(role: .assistant, content: out))
         }
         var idRNG = SeededRNG(seed: qseed, stream: "answer_id")
-        return ModelAnswer(questionID: q.id, answerID: shortID(&idRNG), modelID: modelID, turns: outputs, tstamp: now)
+        return ModelAnswer(
+            questionID: q.id, answerID: shortID(&idRNG), modelID: modelID, turns: outputs, tstamp: now,
+            modelProvenance: modelProvenance)
     }
 
     /// Answers every question, calling `progress(done, total)` after each; the answers are in question order.
@@ -310,6 +323,7 @@ extension LabModel {
             return try self.reply(to: messages, temperature: t, seed: s, maxTokens: n).text
         }
         generator.systemPrompt = usesSystemPrompt
+        generator.modelProvenance = modelProvenance
         return generator
     }
 }

@@ -5,7 +5,7 @@
 import Foundation
 import PolyglotEngine
 
-/// One tuning run: `base.tuned(name:on:validation:options:dataProvenance:saveTo:)`.
+/// One tuning run: `base.tuned(name:on:validation:options:dataProvenance:modelProvenance:saveTo:)`.
 public struct TuneJob {
     public var base: LabModel
     public var name: String
@@ -13,14 +13,16 @@ public struct TuneJob {
     public var validation: [Example]
     public var options: TuneOptions
     public var dataProvenance: String
+    public var modelProvenance: ModelProvenance?
     public var saveTo: URL?
 
     public init(
         base: LabModel, name: String, examples: [Example], validation: [Example] = [], options: TuneOptions,
-        dataProvenance: String, saveTo: URL? = nil
+        dataProvenance: String, modelProvenance: ModelProvenance? = nil, saveTo: URL? = nil
     ) {
         self.base = base; self.name = name; self.examples = examples; self.validation = validation
-        self.options = options; self.dataProvenance = dataProvenance; self.saveTo = saveTo
+        self.options = options; self.dataProvenance = dataProvenance; self.modelProvenance = modelProvenance
+        self.saveTo = saveTo
     }
 }
 
@@ -62,7 +64,8 @@ public enum ConcurrentTuning {
                             try Parallel.withWorkers(workers) {
                                 try job.base.tuned(
                                     name: job.name, on: job.examples, validation: job.validation,
-                                    options: job.options, dataProvenance: job.dataProvenance, saveTo: job.saveTo,
+                                    options: job.options, dataProvenance: job.dataProvenance,
+                                    modelProvenance: job.modelProvenance, saveTo: job.saveTo,
                                     shouldCancel: { serialised { failed } || shouldCancel() },
                                     progress: { p in serialised { progress(i, p) } })
                             }

@@ -19,6 +19,8 @@ public final class LabModel {
     public let template: ChatTemplate
     /// Ordered facts about the model's origin: base, data provenance, hyper-parameters, seed.
     public var provenance: [(key: String, value: String)]
+    /// What the model is in a study grid (base, dataset, composition, regime, seed): set by `tune`, or by hand.
+    public var modelProvenance: ModelProvenance?
     public var history: [TrainingPoint]
     /// Whether conversations start with the language's system prompt (as in tuning); answer and chat follow it.
     public var usesSystemPrompt = true
@@ -56,6 +58,7 @@ public final class LabModel {
         let copy = try LabModel(
             name: name, transformer: t, tokenizer: tokenizer, provenance: provenance, history: history)
         copy.usesSystemPrompt = usesSystemPrompt
+        copy.modelProvenance = modelProvenance
         return copy
     }
 
@@ -89,7 +92,8 @@ public final class LabModel {
     /// history). `extraFiles` land in the same folder, written in the same atomic step.
     public func save(to dir: URL, extraFiles: [String: Data] = [:]) throws {
         let meta = ModelMetadata(
-            name: name, provenance: provenance.map { [$0.key, $0.value] }, systemPrompt: usesSystemPrompt,
+            name: name, provenance: provenance.map { [$0.key, $0.value] }, modelProvenance: modelProvenance,
+            systemPrompt: usesSystemPrompt,
             history: history.map { .init(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -135,11 +139,13 @@ public final class LabModel {
         var provenance: [(key: String, value: String)] = [("loaded from", dir.path)]
         var history: [TrainingPoint] = []
         var systemPrompt = true
+        var modelProvenance: ModelProvenance?
         if let data = try? Checkpoint.extraFile(named: "polyglot.json", in: dir),
             let meta = try? JSONDecoder().decode(ModelMetadata.self, from: data)
         {
             name = meta.name ?? name
             systemPrompt = meta.systemPrompt ?? true
+            modelProvenance = meta.modelProvenance
             if let p = meta.provenance { provenance = p.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
             history = (meta.history ?? []).map {
                 TrainingPoint(run: $0.run, step: $0.step, split: $0.split, loss: $0.loss)
@@ -148,6 +154,7 @@ public final class LabModel {
         let model = try LabModel(
             name: name, transformer: transformer, tokenizer: tokenizer, provenance: provenance, history: history)
         model.usesSystemPrompt = systemPrompt
+        model.modelProvenance = modelProvenance
         return model
     }
 
@@ -192,11 +199,24 @@ struct ModelMetadata: Codable {
     }
     var name: String?
     var provenance: [[String]]?
+    var modelProvenance: ModelProvenance?
     var systemPrompt: Bool?
     var history: [Point]?
 
     enum CodingKeys: String, CodingKey {
-        case name, provenance, systemPrompt = "system_prompt", history
+        case name, provenance, modelProvenance = "model_provenance", systemPrompt = "system_prompt", history
+    }
+}
+
+extension ModelMetadata {
+    /// A `model_provenance` this version cannot read is left out: it must not cost the name, prompt and history.
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        provenance = try c.decodeIfPresent([[String]].self, forKey: .provenance)
+        modelProvenance = try? c.decodeIfPresent(ModelProvenance.self, forKey: .modelProvenance)
+        systemPrompt = try c.decodeIfPresent(Bool.self, forKey: .systemPrompt)
+        history = try c.decodeIfPresent([Point].self, forKey: .history)
     }
 }
 

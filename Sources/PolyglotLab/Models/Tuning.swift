@@ -76,14 +76,15 @@ extension LabModel {
         }
     }
 
-    /// A tuned copy named `name`; stops early (keeping what it learnt) when `shouldCancel` says so.
+    /// A tuned copy named `name`, which is `modelProvenance` in a study grid; stops early (keeping what it learnt)
+    /// when `shouldCancel` says so.
     /// With `saveTo`, the run is checkpointed there (at the start, every `checkpointEvery` steps, at the end of every
     /// epoch and when stopped) and the result written there at the end. `resume` (a folder holding a checkpoint)
     /// continues a stopped or killed run to exactly the weights and loss history of an uninterrupted one.
     public func tuned(
         name: String, on examples: [Example], validation: [Example] = [], options: TuneOptions,
-        dataProvenance: String, resume: URL? = nil, saveTo: URL? = nil, shouldCancel: () -> Bool = { false },
-        progress: (TuneProgress) -> Void = { _ in }
+        dataProvenance: String, modelProvenance: ModelProvenance? = nil, resume: URL? = nil, saveTo: URL? = nil,
+        shouldCancel: () -> Bool = { false }, progress: (TuneProgress) -> Void = { _ in }
     ) throws -> (model: LabModel, completed: Bool) {
         try options.checkPositive()
         guard options.checkpointEvery ?? 1 > 0 else { throw LabError("checkpoint_every must be positive") }
@@ -98,6 +99,7 @@ extension LabModel {
             let state = try TuneRunState.read(from: resume)
             try state.checkSameRun(as: run, folder: resume.path)
             let saved = try LabModel.load(from: resume).renamed(name)
+            saved.modelProvenance = modelProvenance
             if state.finished {  // killed after its final save: nothing is left to do
                 if let saveTo, saveTo.standardizedFileURL != resume.standardizedFileURL {
                     try saved.save(
@@ -115,6 +117,7 @@ extension LabModel {
         }
         if let resumed { model.history = resumed.history }
         model.usesSystemPrompt = options.systemPrompt!
+        model.modelProvenance = modelProvenance
         // Pad only as far as the longest sequence needs (to a multiple of 8), not to the full context.
         let longest = (train + val).map { $0.tokens.count - 1 }.max() ?? 1
         let stepsPerEpoch = options.stepsPerEpoch(examples: train.count)
@@ -154,6 +157,7 @@ extension LabModel {
                 name: name, transformer: weights, tokenizer: tokenizer,
                 provenance: provenance(note), history: model.history)
             snapshot.usesSystemPrompt = model.usesSystemPrompt
+            snapshot.modelProvenance = modelProvenance
             try snapshot.save(
                 to: saveTo,
                 extraFiles: [

@@ -14,14 +14,17 @@ extension StudyFindings {
     public func contrastTable() -> Table {
         let rows: [[Table.Cell]] = contrasts.map { c in
             [
-                .text(c.finding), .text(c.comparison), .number(c.interval.estimate), .number(c.interval.low),
+                .text(c.finding), .text(c.regime), .text(c.comparison), .number(c.interval.estimate),
+                .number(c.interval.low),
                 .number(c.interval.high), .text(Self.pText(c.interval.p)), .text(Self.pText(c.pHolm)), .int(c.seeds),
                 .text(c.verdict.text)
             ]
         }
         return Table(
             title: "The study's claims in the miniature (score points, mean over seeds)",
-            columns: ["finding", "comparison", "points", "ci_low", "ci_high", "p", "p_holm", "seeds", "verdict"],
+            columns: [
+                "finding", "regime", "comparison", "points", "ci_low", "ci_high", "p", "p_holm", "seeds", "verdict"
+            ],
             rows: rows,
             notes: [
                 "S(model): mean over the evaluation languages of the model's mean score (1–10); points: the "
@@ -57,7 +60,13 @@ extension StudyFindings {
 
     static func cell(_ d: Double?) -> Table.Cell { d.map(Table.Cell.number) ?? .missing }
 
-    func modelCells(_ m: GridModel) -> [Table.Cell] { [.text(m.base), .text(m.data), .text(m.composition)] }
+    /// A model's cell and its run length ("epochs 3"; several when seeds differ).
+    func modelCells(_ m: GridModel) -> [Table.Cell] {
+        let lengths = (grid.lengths[m] ?? []).map(\.description).sorted().joined(separator: ", ")
+        return [.text(m.base), .text(m.data), .text(m.composition), .text(lengths)]
+    }
+
+    static let modelColumns = ["base", "data", "composition", "regime"]
 
     /// Every model's per-language and cross-lingual score, its interval and its wrong-language rate.
     public func scoreTable() -> Table {
@@ -68,7 +77,7 @@ extension StudyFindings {
         }
         return Table(
             title: "Mean score (1–10) per evaluation language, mean over seeds",
-            columns: ["base", "data", "composition"] + langs.map(\.code)
+            columns: Self.modelColumns + langs.map(\.code)
                 + ["S", "ci_low", "ci_high", "seeds", "wrong_lang"], rows: rows,
             notes: [
                 "S: mean of the per-language scores, with its 95% interval from the same bootstrap as the claims.",
@@ -88,7 +97,7 @@ extension StudyFindings {
             modelCells(m) + categories.map { c in Self.cell(breakdownScore(m) { $0.category == c }) }
         }
         return Table(
-            title: "Mean score (1–10) per question category", columns: ["base", "data", "composition"] + categories,
+            title: "Mean score (1–10) per question category", columns: Self.modelColumns + categories,
             rows: rows, notes: ["Per category: mean over languages of the per-language means, then over seeds."])
     }
 
@@ -100,7 +109,7 @@ extension StudyFindings {
         }
         return Table(
             title: "Mean score (1–10) and wrong-language rate per turn",
-            columns: ["base", "data", "composition", "turn_1", "turn_2", "wrong_lang_1", "wrong_lang_2"], rows: rows,
+            columns: Self.modelColumns + ["turn_1", "turn_2", "wrong_lang_1", "wrong_lang_2"], rows: rows,
             notes: ["turn_2 answers the follow-up question, with the first turn in the context."])
     }
 
@@ -135,6 +144,11 @@ extension StudyFindings {
                 + "2 / (resamples + 1), which Holm's adjustment over many rows needs. **p (Holm)**: Holm's step-down "
                 + "adjustment over all \(contrasts.count) comparisons of this page (family-wise error "
                 + "\(Int(FindingsOptions.alpha * 100))%).",
+            "- **Regime**: how long each model was tuned, from its provenance. *Equal epochs*: every composition the "
+                + "same passes over its data, as the paper tunes (ENDEFRITES then gets 5× the steps of a monolingual "
+                + "set). *Equal steps*: every composition the same number of optimizer updates, so data size and "
+                + "compute are told apart. A contrast compares models of one regime; the number in brackets is the "
+                + "run length (per dataset when it differs).",
             "- **Verdict**: *reproduces* when p (Holm) < \(Table.format(FindingsOptions.alpha)) — the interval at the "
                 + "Holm-adjusted level lies on the study's side of 0 — and the effect is at least +\(minEffect) points "
                 + "(\(String(format: "%g", options.minEffect * 10)) % of the scale); *reversed* when p (Holm) < "
@@ -144,47 +158,57 @@ extension StudyFindings {
     }
 
     func headlineParagraphs() -> [String] {
-        guard let h = headline else { return [] }
-        let name = "\(h.base)·\(h.data): \(h.multilingual) vs \(h.monolingual)"
-        return [
-            "## Headline", "",
-            "The largest cross-lingual improvement of a multilingual over a monolingual composition: **\(name)**, "
-                + "S(\(h.multilingual)) − S(\(h.monolingual)) = \(Self.intervalText(h.points)) points, that is "
-                + "**\(Self.intervalText(h.scalePercent, digits: 1)) % of the 10-point scale** (points × 10) or "
-                + "**\(Self.intervalText(h.relativePercent, digits: 1)) % relative to the monolingual model** "
-                + "((multi − mono) / mono × 100, S(\(h.monolingual)) = \(Table.format(h.monolingualScore))); p "
-                + (h.points.p < 0.001 ? "< 0.001" : "= " + Self.pText(h.points.p))
-                + ". The study's \"up to 9.9%\" does not say which reading it uses. This pair "
-                + "is the largest of \(h.candidates), chosen on the estimates, so it overstates the effect, and its "
-                + "interval does not account for the choice: it is a description, not one of the tested claims.", ""
-        ]
+        guard !headlines.isEmpty else { return [] }
+        return ["## Headline", ""]
+            + headlines.flatMap { h -> [String] in
+                let name = "\(h.base)·\(h.data): \(h.multilingual) vs \(h.monolingual)"
+                return [
+                    "The largest cross-lingual improvement of a multilingual over a monolingual composition in the "
+                        + "\(h.regime) regime: **\(name)**, S(\(h.multilingual)) − S(\(h.monolingual)) = "
+                        + "\(Self.intervalText(h.points)) points, that is "
+                        + "**\(Self.intervalText(h.scalePercent, digits: 1)) % of the 10-point scale** "
+                        + "(points × 10) or "
+                        + "**\(Self.intervalText(h.relativePercent, digits: 1)) % relative to the monolingual model** "
+                        + "((multi − mono) / mono × 100, S(\(h.monolingual)) = \(Table.format(h.monolingualScore))); p "
+                        + (h.points.p < 0.001 ? "< 0.001" : "= " + Self.pText(h.points.p)) + ".", ""
+                ]
+            } + [
+                "The study's \"up to 9.9%\" does not say which reading it uses. Each pair is the largest of its "
+                    + "regime's \(headlines.map { String($0.candidates) }.joined(separator: " and ")) candidates, "
+                    + "chosen on the estimates, so it overstates the effect, and its interval does not account for "
+                    + "the choice: it is a description, not one of the tested claims.", ""
+            ]
     }
 
     func largerModelParagraphs() -> [String] {
         let wins = largerModelWins()
         guard !wins.isEmpty else { return [] }
-        return ["### The larger (MoE) model, composition by composition", ""]
+        return ["### The larger (\(options.roles.larger)) model, composition by composition", ""]
             + wins.map { w in
-                "- \(w.data): better in \(w.reproduces) of \(w.compositions) compositions (reproduces), worse in "
-                    + "\(w.reversed) (reversed); ahead on the estimate in \(w.ahead) of \(w.compositions)."
+                "- \(w.regime), \(w.data): better in \(w.reproduces) of \(w.compositions) compositions (reproduces), "
+                    + "worse in \(w.reversed) (reversed); ahead on the estimate in \(w.ahead) of \(w.compositions)."
             } + [""]
     }
 
     /// The findings as Markdown: method, headline, the claims, figures and the model tables.
     public func markdown(title: String, preamble: [String], figures: [String]) -> String {
         var md = ["# \(title)", ""] + preamble + [""] + methodParagraphs() + headlineParagraphs()
-        md += [
-            "## The study's claims", "",
-            "| finding | comparison | points [95% CI] | p | p (Holm) | per seed | verdict |",
-            "|---|---|---|---|---|---|---|"
-        ]
-        for c in contrasts {
-            let perSeed = c.perSeed.map { $0.map(Self.signed) ?? "–" }.joined(separator: ", ")
-            md.append(
-                "| \(c.finding) | \(c.comparison) | \(Self.intervalText(c.interval)) | \(Self.pText(c.interval.p)) | "
-                    + "\(Self.pText(c.pHolm)) | \(perSeed) | \(c.verdict.text) |")
+        md += ["## The study's claims", ""]
+        for regime in contrasts.map(\.regime).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+            md += [
+                "### \(regime.prefix(1).uppercased() + regime.dropFirst())", "",
+                "| finding | comparison | points [95% CI] | p | p (Holm) | per seed | verdict |",
+                "|---|---|---|---|---|---|---|"
+            ]
+            for c in contrasts where c.regime == regime {
+                let perSeed = c.perSeed.map { $0.map(Self.signed) ?? "–" }.joined(separator: ", ")
+                md.append(
+                    "| \(c.finding) | \(c.comparison) | \(Self.intervalText(c.interval)) | "
+                        + "\(Self.pText(c.interval.p)) | \(Self.pText(c.pHolm)) | \(perSeed) | \(c.verdict.text) |")
+            }
+            md.append("")
         }
-        md += [""] + largerModelParagraphs()
+        md += largerModelParagraphs()
         if !figures.isEmpty {
             md += ["## Figures", ""] + figures.map { "![\(($0 as NSString).lastPathComponent)](\($0))" } + [""]
         }

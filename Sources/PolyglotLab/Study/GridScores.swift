@@ -3,20 +3,23 @@
 import Foundation
 import PolyglotEngine
 
-/// A grid model's name split into its parts: `dense·lima·ENDEFRITES`.
+/// A model's cell of the grid, read from its typed provenance: base, dataset, composition and the kind of its
+/// training regime (the run's length, which may differ by dataset, is kept beside it by `GridScores`).
 public struct GridModel: Hashable, Sendable {
     public var base: String, data: String, composition: String
+    public var regime: TrainingRegime.Kind
 
-    public init?(_ name: String) {
-        let parts = name.split(separator: "·").map(String.init)
-        guard parts.count == 3 else { return nil }
-        (base, data, composition) = (parts[0], parts[1], parts[2])
+    public init(base: String, data: String, composition: String, regime: TrainingRegime.Kind = .epochs) {
+        (self.base, self.data, self.composition, self.regime) = (base, data, composition, regime)
     }
 
-    public init(base: String, data: String, composition: String) {
-        (self.base, self.data, self.composition) = (base, data, composition)
+    public init(_ provenance: ModelProvenance) {
+        self.init(
+            base: provenance.base, data: provenance.dataset, composition: provenance.composition,
+            regime: provenance.regime.kind)
     }
 
+    /// `dense·lima·ENDEFRITES`: the cell within its regime.
     public var name: String { "\(base)·\(data)·\(composition)" }
 
     public static let monolingual = ["EN", "DE", "FR", "IT", "ES"]
@@ -84,22 +87,49 @@ struct GridScores {
     let sums: [[Double]], counts: [[Double]]
     let modelIndex: [GridModel: Int]
 
+    /// Each model's run length within its regime ("epochs 3"), from its provenance.
+    let lengths: [GridModel: Set<TrainingRegime>]
+
     init(runs: [JudgmentSet]) throws {
         guard !runs.isEmpty else { throw LabError("findings need the judgments of at least one run") }
         var judgments: [[GridModel: [SingleJudgment]]] = []
+        var lengths: [GridModel: Set<TrainingRegime>] = [:]
         for (i, run) in runs.enumerated() {
             var byModel: [GridModel: [SingleJudgment]] = [:]
+            var modelOf: [String: GridModel] = [:],
+                nameOf: [GridModel: (name: String, provenance: ModelProvenance)] = [:]
             for j in run.single {
-                guard let m = GridModel(j.model) else {
+                guard let provenance = j.modelProvenance else {
                     throw LabError(
-                        "run \(i + 1): model '\(j.model)' is not named base·data·COMPOSITION (as grid names them)")
+                        "run \(i + 1): model '\(j.model)' has no provenance (base, dataset, composition, regime, "
+                            + "seed), so findings cannot tell its role; expected judgments of answers by a model "
+                            + "tuned with `tune` or `grid`, or tagged by hand: tune … tag: {base: \"dense\", "
+                            + "dataset: \"lima\", composition: \"EN\"}, or for a model tuned elsewhere answer … "
+                            + "tag: {base, dataset, composition, regime, seed}")
+                }
+                let m = GridModel(provenance)
+                if modelOf[j.model] == nil {
+                    if let other = nameOf[m], other.name != j.model {
+                        throw LabError(
+                            "run \(i + 1): models '\(other.name)' (\(other.provenance)) and '\(j.model)' "
+                                + "(\(provenance)) are the same cell \(m.name) of the \(m.regime.title) regime; "
+                                + "expected one model per base, dataset, composition and regime in a run (one run "
+                                + "per seed)")
+                    }
+                    (modelOf[j.model], nameOf[m]) = (m, (j.model, provenance))
+                    lengths[m, default: []].insert(provenance.regime)
+                } else if let first = modelOf[j.model], first != m {
+                    throw LabError(
+                        "run \(i + 1): model '\(j.model)' has judgments of two provenances, "
+                            + "\(nameOf[first]!.provenance) and \(provenance); expected one provenance per model")
                 }
                 byModel[m, default: []].append(j)
             }
             judgments.append(byModel)
         }
+        self.lengths = lengths
         let scored = judgments.flatMap { $0.values.flatMap { $0.filter { !$0.failed } } }
-        models = Set(judgments.flatMap(\.keys)).sorted { $0.name < $1.name }
+        models = Set(judgments.flatMap(\.keys)).sorted { ($0.regime, $0.name) < ($1.regime, $1.name) }
         langs = Lang.allCases.filter(Set(scored.map(\.lang)).contains)
         items = Set(scored.map(Self.item)).sorted { ($0.count, $0) < ($1.count, $1) }
         modelIndex = Dictionary(uniqueKeysWithValues: models.enumerated().map { ($1, $0) })
@@ -131,6 +161,19 @@ struct GridScores {
     var seeds: Int { judgments.count }
 
     func index(_ m: GridModel) -> Int? { modelIndex[m] }
+
+    /// How findings.md names a regime, with its run lengths: "equal epochs (3)", or per dataset when they differ,
+    /// "equal epochs (bactrian 1, bactrian_small 3, lima 3)".
+    func regimeLabel(_ regime: TrainingRegime.Kind) -> String {
+        let mine = models.filter { $0.regime == regime }
+        let all = Set(mine.flatMap { lengths[$0] ?? [] }.map(\.count))
+        if all.count <= 1 { return "\(regime.title) (\(all.first.map(String.init) ?? "–"))" }
+        let perData = Set(mine.map(\.data)).sorted().map { d in
+            let counts = Set(mine.filter { $0.data == d }.flatMap { lengths[$0] ?? [] }.map(\.count)).sorted()
+            return "\(d) " + counts.map(String.init).joined(separator: "/")
+        }
+        return "\(regime.title) (\(perData.joined(separator: ", ")))"
+    }
     func indices(_ ls: [Lang]) -> [Int] { ls.compactMap { langs.firstIndex(of: $0) } }
 
     /// A seed's scores with each item counted `weights[item]` times (1 each: the seed as measured).

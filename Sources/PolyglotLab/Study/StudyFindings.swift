@@ -1,9 +1,20 @@
 // The study's claims tested on a grid of tuned models run with one or more seeds: each claim is a contrast of
-// cross-lingual scores between named models (base·data·COMPOSITION), with an interval from the two-level bootstrap
+// cross-lingual scores between models of the grid (their typed provenance: base·data·COMPOSITION, per training
+// regime), with an interval from the two-level bootstrap
 // over seeds and questions (`GridScores`), a p-value, Holm's adjustment over every contrast of the page, and a
 // verdict that also needs the effect to be large enough to matter. Plus the headline improvement of the grid.
 import Foundation
 import PolyglotEngine
+
+/// Which bases and datasets of a grid play the roles the study's claims compare (the provenance's names).
+public struct StudyRoles: Sendable, Equatable {
+    /// The smaller and the larger base (the study's 7B and 8x7B).
+    public var smaller = "dense", larger = "moe"
+    /// The curated dataset, the synthetic one of the same size, and the larger synthetic one.
+    public var curated = "lima", syntheticSmall = "bactrian_small", synthetic = "bactrian"
+
+    public init() {}
+}
 
 /// How `findings` draws its intervals and judges its contrasts.
 public struct FindingsOptions: Sendable {
@@ -11,11 +22,12 @@ public struct FindingsOptions: Sendable {
     public var seed: UInt64
     /// The smallest effect, in points of the 1–10 scale, that a verdict other than "not shown" needs.
     public var minEffect: Double
+    public var roles: StudyRoles
     /// The family-wise error rate of the verdicts (Holm over all contrasts).
     public static let alpha = 0.05
 
-    public init(resamples: Int = 1000, seed: UInt64 = 0, minEffect: Double = 0.2) {
-        (self.resamples, self.seed, self.minEffect) = (resamples, seed, minEffect)
+    public init(resamples: Int = 1000, seed: UInt64 = 0, minEffect: Double = 0.2, roles: StudyRoles = StudyRoles()) {
+        (self.resamples, self.seed, self.minEffect, self.roles) = (resamples, seed, minEffect, roles)
     }
 }
 
@@ -66,6 +78,8 @@ public struct BootstrapInterval: Equatable, Sendable {
 public struct StudyFindings {
     public struct Contrast: Sendable {
         public var finding: String
+        /// The training regime of the models it compares, with their run lengths: "equal epochs (3)".
+        public var regime: String
         /// The contrast's formula with the models it compares, e.g. `dense·lima: S(ENDEFRITES) − S(DEFRITES)`.
         public var comparison: String
         public var interval: BootstrapInterval
@@ -79,6 +93,8 @@ public struct StudyFindings {
 
     /// The largest cross-lingual improvement of a multilingual over a monolingual composition in the grid.
     public struct Headline: Sendable {
+        /// The regime whose grid it is the largest of: "equal epochs (3)".
+        public var regime: String
         public var base: String, data: String, multilingual: String, monolingual: String
         /// multi − mono in points of the 1–10 scale.
         public var points: BootstrapInterval
@@ -104,7 +120,8 @@ public struct StudyFindings {
     let grid: GridScores
     public let options: FindingsOptions
     public let contrasts: [Contrast]
-    public let headline: Headline?
+    /// The headline of each regime that has one, in the regimes' order.
+    public let headlines: [Headline]
     public let modelScores: [ModelScore]
 
     /// `runs`: one judgment set per seed, each holding the grid of models (a later seed may repeat part of it).
@@ -112,25 +129,26 @@ public struct StudyFindings {
         guard options.resamples > 0 else { throw LabError("findings need at least one bootstrap resample") }
         let grid = try GridScores(runs: runs)
         (self.grid, self.options) = (grid, options)
-        let definitions = Self.definitions(grid)
-        let pairs = Self.headlineCandidates(grid)
+        let regimes = Set(grid.models.map(\.regime)).sorted()
+        let definitions = regimes.flatMap { Self.definitions(grid, regime: $0, roles: options.roles) }
         let point = (0..<grid.seeds).map {
             grid.scores(seed: $0, weights: [Double](repeating: 1, count: grid.items.count))
         }
-        // The headline is picked on the point estimates; the bootstrap then measures it like any contrast.
-        let best = pairs.max { a, b in
-            Self.seedMean(a.difference, point) < Self.seedMean(b.difference, point)
+        // Each regime's headline is picked on the point estimates; the bootstrap then measures it like any contrast.
+        let candidates = regimes.map { Self.headlineCandidates(grid, regime: $0) }
+        let best = candidates.map { pairs in
+            pairs.max { a, b in Self.seedMean(a.difference, point) < Self.seedMean(b.difference, point) }
         }
         let modelMeasures: [Measure] = grid.models.indices.map { m in
             let all = grid.langs.indices.map { $0 }
             return { $0.score(m, over: all) }
         }
-        let headlineMeasures = best.map { [$0.difference, $0.monolingual] } ?? []
+        let headlineMeasures = best.flatMap { $0.map { [$0.difference, $0.monolingual] } ?? [] }
         let estimates = grid.bootstrap(
             definitions.map(\.measure) + modelMeasures + headlineMeasures, resamples: options.resamples,
             seed: options.seed)
         let modelEstimates = estimates[definitions.count..<(definitions.count + grid.models.count)]
-        let headlineEstimates = Array(estimates[(definitions.count + grid.models.count)...])
+        var headlineEstimates = estimates[(definitions.count + grid.models.count)...]
         // A contrast no seed measured on both sides is left out, before Holm counts the page's contrasts.
         let measured = zip(definitions, estimates).filter { !$0.1.estimate.isNaN }
         let intervals = measured.map { BootstrapInterval($0.1) }
@@ -138,26 +156,30 @@ public struct StudyFindings {
         let minEffect = options.minEffect
         contrasts = measured.indices.map { i in
             Contrast(
-                finding: measured[i].0.finding, comparison: measured[i].0.comparison, interval: intervals[i],
-                perSeed: measured[i].1.perSeed, pHolm: holm[i],
+                finding: measured[i].0.finding, regime: measured[i].0.regime, comparison: measured[i].0.comparison,
+                interval: intervals[i], perSeed: measured[i].1.perSeed, pHolm: holm[i],
                 verdict: Verdict.of(estimate: intervals[i].estimate, pHolm: holm[i], minEffect: minEffect))
         }
         modelScores = zip(grid.models, modelEstimates).map {
             ModelScore(model: $0, score: BootstrapInterval($1), seeds: $1.seeds)
         }
-        if let best, headlineEstimates.count == 2, !headlineEstimates[0].estimate.isNaN {
-            let (difference, mono) = (headlineEstimates[0], headlineEstimates[1])
+        var headlines: [Headline] = []
+        for (pairs, best) in zip(candidates, best) {
+            guard let best else { continue }
+            let (difference, mono) = (headlineEstimates.removeFirst(), headlineEstimates.removeFirst())
+            guard !difference.estimate.isNaN else { continue }
             let relative = zip(difference.replicates, mono.replicates).map { $0 / $1 * 100 }
-            headline = Headline(
-                base: best.base, data: best.data, multilingual: best.multilingual, monolingual: best.monolingualName,
-                points: BootstrapInterval(difference), monolingualScore: mono.estimate,
-                relativePercent: BootstrapInterval(
-                    estimate: difference.estimate / mono.estimate * 100,
-                    standardError: BootstrapEstimate.standardError(relative)),
-                candidates: pairs.count)
-        } else {
-            headline = nil
+            headlines.append(
+                Headline(
+                    regime: grid.regimeLabel(best.regime), base: best.base, data: best.data,
+                    multilingual: best.multilingual, monolingual: best.monolingualName,
+                    points: BootstrapInterval(difference), monolingualScore: mono.estimate,
+                    relativePercent: BootstrapInterval(
+                        estimate: difference.estimate / mono.estimate * 100,
+                        standardError: BootstrapEstimate.standardError(relative)),
+                    candidates: pairs.count))
         }
+        self.headlines = headlines
     }
 
     public var seeds: Int { grid.seeds }
@@ -172,7 +194,12 @@ public struct StudyFindings {
 
     /// A contrast before it is measured.
     struct Definition {
-        var finding: String, comparison: String, measure: Measure
+        var finding: String, regime: String, comparison: String, measure: Measure
+    }
+
+    /// The finding of the larger base's per-composition contrasts (counted by `largerModelWins`).
+    static func largerPerComposition(_ roles: StudyRoles) -> String {
+        "4. the larger (\(roles.larger)) model is better, per composition"
     }
 
     /// The formula's name of a score: S(X) on all languages.
@@ -180,27 +207,30 @@ public struct StudyFindings {
         compositions.count == 1 ? "S(\(compositions[0]))" : "mean S(\(compositions.joined(separator: ", ")))"
     }
 
-    /// The study's claims as contrasts (positive = the direction the study reports), in the page's order.
-    static func definitions(_ grid: GridScores) -> [Definition] {
+    /// The study's claims among the models of one regime as contrasts (positive = the direction the study reports),
+    /// in the page's order.
+    static func definitions(_ grid: GridScores, regime: TrainingRegime.Kind, roles: StudyRoles) -> [Definition] {
         var out: [Definition] = []
         let allLangs = grid.langs.indices.map { $0 }
+        let label = grid.regimeLabel(regime)
+        let models = grid.models.filter { $0.regime == regime }
         /// mean S(a) − mean S(b) over `langs`, when the grid has every model of both sides.
         func add(_ finding: String, _ comparison: String, _ a: [GridModel], _ b: [GridModel], langs: [Int]? = nil) {
             let ia = a.compactMap(grid.index), ib = b.compactMap(grid.index)
             guard ia.count == a.count, ib.count == b.count, !a.isEmpty, !b.isEmpty else { return }
             let ls = langs ?? allLangs
             out.append(
-                Definition(finding: finding, comparison: comparison) { s in
+                Definition(finding: finding, regime: label, comparison: comparison) { s in
                     guard let x = s.score(ia, over: ls), let y = s.score(ib, over: ls) else { return nil }
                     return x - y
                 })
         }
-        let bases = Set(grid.models.map(\.base)).sorted(), datasets = Set(grid.models.map(\.data)).sorted()
+        let bases = Set(models.map(\.base)).sorted(), datasets = Set(models.map(\.data)).sorted()
         let nonEnglish = grid.langs.filter { $0 != .en }
         let monoTerm = term(GridModel.monolingual)
         for b in bases {
             for d in datasets {
-                func m(_ c: String) -> GridModel { GridModel(base: b, data: d, composition: c) }
+                func m(_ c: String) -> GridModel { GridModel(base: b, data: d, composition: c, regime: regime) }
                 let mono = GridModel.monolingual.map(m)
                 for sampled in ["ENDEFRITES_sampled", "DEFRITES_sampled"] {
                     add(
@@ -227,27 +257,28 @@ public struct StudyFindings {
                     "\(b)·\(d): S(ENDEFRITES) − S(DEFRITES)", [m("ENDEFRITES")], [m("DEFRITES")])
             }
         }
-        // Model size: the larger base per composition it shares with the dense one, their mean, and how much each
+        // Model size: the larger base per composition it shares with the smaller one, their mean, and how much each
         // base's mean moves across datasets.
-        if bases.contains("moe"), bases.contains("dense") {
-            let all = Set(grid.models)
+        let (smaller, larger) = (roles.smaller, roles.larger)
+        if bases.contains(larger), bases.contains(smaller) {
+            let all = Set(models)
             func other(_ m: GridModel, _ base: String) -> GridModel {
-                GridModel(base: base, data: m.data, composition: m.composition)
+                GridModel(base: base, data: m.data, composition: m.composition, regime: regime)
             }
-            let shared = grid.models.filter { $0.base == "moe" && all.contains(other($0, "dense")) }
+            let shared = models.filter { $0.base == larger && all.contains(other($0, smaller)) }
             let sharedData = Set(shared.map(\.data)).sorted()
             for d in sharedData {
                 let mine = shared.filter { $0.data == d }
                 for m in mine {
                     add(
-                        "4. the larger (MoE) model is better, per composition",
-                        "\(d): S(moe·\(d)·\(m.composition)) − S(dense·\(d)·\(m.composition))", [m],
-                        [other(m, "dense")])
+                        largerPerComposition(roles),
+                        "\(d): S(\(larger)·\(d)·\(m.composition)) − S(\(smaller)·\(d)·\(m.composition))", [m],
+                        [other(m, smaller)])
                 }
                 add(
                     "4. … on average over compositions",
-                    "\(d): mean over \(mine.count) compositions c of S(moe·\(d)·c) − S(dense·\(d)·c)", mine,
-                    mine.map { other($0, "dense") })
+                    "\(d): mean over \(mine.count) compositions c of S(\(larger)·\(d)·c) − S(\(smaller)·\(d)·c)",
+                    mine, mine.map { other($0, smaller) })
             }
             if sharedData.count >= 2 {
                 func range(_ base: String, _ s: SeedScores) -> Double? {
@@ -261,25 +292,28 @@ public struct StudyFindings {
                 }
                 out.append(
                     Definition(
-                        finding: "4. … and less sensitive to the dataset",
-                        comparison: "range over \(sharedData.joined(separator: ", ")) of mean_c S(dense·d·c) − "
-                            + "the same range for moe"
-                    ) { s in range("dense", s).flatMap { x in range("moe", s).map { x - $0 } } })
+                        finding: "4. … and less sensitive to the dataset", regime: label,
+                        comparison: "range over \(sharedData.joined(separator: ", ")) of mean_c "
+                            + "S(\(smaller)·d·c) − the same range for \(larger)"
+                    ) { s in range(smaller, s).flatMap { x in range(larger, s).map { x - $0 } } })
             }
         }
         // Curated vs synthetic at equal size (the small synthetic set has the curated set's size), and more data.
-        for b in bases where datasets.contains("lima") && datasets.contains("bactrian_small") {
-            let comps = grid.models.filter { $0.base == b && $0.data == "lima" }.map(\.composition)
-            func on(_ d: String) -> [GridModel] { comps.map { GridModel(base: b, data: d, composition: $0) } }
+        let (curated, syntheticSmall, synthetic) = (roles.curated, roles.syntheticSmall, roles.synthetic)
+        for b in bases where datasets.contains(curated) && datasets.contains(syntheticSmall) {
+            let comps = models.filter { $0.base == b && $0.data == curated }.map(\.composition)
+            func on(_ d: String) -> [GridModel] {
+                comps.map { GridModel(base: b, data: d, composition: $0, regime: regime) }
+            }
             add(
                 "5. synthetic beats curated at equal size",
-                "\(b): mean over \(comps.count) compositions c of S(bactrian_small·c) − S(lima·c)",
-                on("bactrian_small"), on("lima"))
-            if datasets.contains("bactrian") {
+                "\(b): mean over \(comps.count) compositions c of S(\(syntheticSmall)·c) − S(\(curated)·c)",
+                on(syntheticSmall), on(curated))
+            if datasets.contains(synthetic) {
                 add(
                     "5. … and more synthetic data helps more",
-                    "\(b): mean over \(comps.count) compositions c of S(bactrian·c) − S(bactrian_small·c)",
-                    on("bactrian"), on("bactrian_small"))
+                    "\(b): mean over \(comps.count) compositions c of S(\(synthetic)·c) − S(\(syntheticSmall)·c)",
+                    on(synthetic), on(syntheticSmall))
             }
         }
         return out
@@ -287,22 +321,23 @@ public struct StudyFindings {
 
     /// A candidate of the headline: one multilingual and one monolingual composition of a base and dataset.
     struct HeadlinePair {
+        var regime: TrainingRegime.Kind
         var base: String, data: String, multilingual: String, monolingualName: String
         var difference: Measure, monolingual: Measure
     }
 
-    /// Every (base, dataset, multilingual, monolingual) pair of the grid, on all languages.
-    static func headlineCandidates(_ grid: GridScores) -> [HeadlinePair] {
+    /// Every (base, dataset, multilingual, monolingual) pair of one regime of the grid, on all languages.
+    static func headlineCandidates(_ grid: GridScores, regime: TrainingRegime.Kind) -> [HeadlinePair] {
         let all = grid.langs.indices.map { $0 }
         var out: [HeadlinePair] = []
-        for m in grid.models where GridModel.multilingual.contains(m.composition) {
+        for m in grid.models where m.regime == regime && GridModel.multilingual.contains(m.composition) {
             for c in GridModel.monolingual {
                 guard let multi = grid.index(m),
-                    let mono = grid.index(GridModel(base: m.base, data: m.data, composition: c))
+                    let mono = grid.index(GridModel(base: m.base, data: m.data, composition: c, regime: regime))
                 else { continue }
                 out.append(
                     HeadlinePair(
-                        base: m.base, data: m.data, multilingual: m.composition, monolingualName: c,
+                        regime: regime, base: m.base, data: m.data, multilingual: m.composition, monolingualName: c,
                         difference: { s in
                             s.score(multi, over: all).flatMap { x in s.score(mono, over: all).map { x - $0 } }
                         },
@@ -312,15 +347,21 @@ public struct StudyFindings {
         return out
     }
 
-    /// The larger model's record per dataset: in how many compositions it reproduces, is reversed, and leads at all.
-    public func largerModelWins() -> [(data: String, reproduces: Int, reversed: Int, ahead: Int, compositions: Int)] {
-        let rows = contrasts.filter { $0.finding.hasPrefix("4. the larger (MoE) model is better, per composition") }
-        let byData = Dictionary(grouping: rows) { String($0.comparison.prefix { $0 != ":" }) }
-        return byData.keys.sorted().map { d in
-            let cs = byData[d]!
+    /// The larger model's record per regime and dataset: in how many compositions it reproduces, is reversed, and
+    /// leads at all.
+    public func largerModelWins() -> [(
+        regime: String, data: String, reproduces: Int, reversed: Int, ahead: Int, compositions: Int
+    )] {
+        let finding = Self.largerPerComposition(options.roles)
+        let rows = contrasts.filter { $0.finding == finding }
+        func data(_ c: Contrast) -> String { String(c.comparison.prefix { $0 != ":" }) }
+        var groups: [[String]] = []
+        for r in rows where !groups.contains([r.regime, data(r)]) { groups.append([r.regime, data(r)]) }
+        return groups.map { group in
+            let cs = rows.filter { [$0.regime, data($0)] == group }
             return (
-                d, cs.filter { $0.verdict == .reproduces }.count, cs.filter { $0.verdict == .reversed }.count,
-                cs.filter { $0.interval.estimate > 0 }.count, cs.count
+                group[0], group[1], cs.filter { $0.verdict == .reproduces }.count,
+                cs.filter { $0.verdict == .reversed }.count, cs.filter { $0.interval.estimate > 0 }.count, cs.count
             )
         }
     }

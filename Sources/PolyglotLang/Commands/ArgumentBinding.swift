@@ -95,35 +95,68 @@ extension CommandSpec {
             : "expected one of: \(keywords.map { $0.name + ":" }.joined(separator: " "))"
     }
 
-    /// The value as the command receives it; errors point at the argument, or at the offending item of a list
-    /// written in place, and a wrong word of a choice lists the choices and the nearest one.
+    /// The value as the command receives it; errors point at the argument, or at the offending item of a list or
+    /// field of a record written in place, and a wrong word of a choice lists the choices and the nearest one.
     private func check(_ v: Value, _ p: Parameter, _ argument: Expr?, at span: Span) throws -> Value {
         if v == .none, p.acceptsNone { return v }
         do {
             return try p.type.conform(v)
         } catch let mismatch as ParameterType.Mismatch {
-            var mismatch = mismatch, at = span, offending = v, item = argument
-            var what = "got"
-            while case .item(let i, let inner) = mismatch {
-                if case .list(let values) = offending, i < values.count { offending = values[i] }
-                if case .list(let items, _)? = item, i < items.count {
-                    item = items[i]
-                    at = items[i].span
-                } else {
-                    item = nil
+            var mismatch = mismatch, at = span, offending = v, item = argument, type = p.type
+            var what = "got", path: [String] = []
+            descent: while true {
+                switch mismatch {
+                case .item(let i, let inner):
+                    if case .list(let values) = offending, i < values.count { offending = values[i] }
+                    if case .list(let items, _)? = item, i < items.count {
+                        item = items[i]
+                        at = items[i].span
+                    } else {
+                        item = nil
+                    }
+                    if case .listOf(let itemType) = type { type = itemType }
+                    what = "item \(i) is"
+                    path.append("item \(i)")
+                    mismatch = inner
+                case .field(let key, let inner):
+                    if case .record(let r) = offending, let value = r[key] { offending = value }
+                    if case .record(let fields, _)? = item, let field = fields.first(where: { $0.0 == key }) {
+                        item = field.1
+                        at = field.1.span
+                    } else {
+                        item = nil
+                    }
+                    if case .fields(let fs) = type, let f = fs.first(where: { $0.name == key }) { type = f.type }
+                    path.append("field '\(key)'")
+                    mismatch = inner
+                default: break descent
                 }
-                what = "item \(i) is"
-                mismatch = inner
             }
-            guard case .notAChoice(let word, let choices) = mismatch else {
+            let place = (path.reversed() + ["\(p.name) of \(name)"]).joined(separator: " of ")
+            switch mismatch {
+            case .notAChoice(let word, let choices):
                 throw PolyglotError.runtime(
-                    "\(p.name) of \(name) must be \(p.typeDescription), \(what) \(offending.typeName)",
+                    "\(name) has no \(p.name): \(Value.quote(word))", at: at,
+                    notes: Suggest.note(for: word, in: choices.names)
+                        + ["expected one of \(choices.quotedList)"])
+            case .unknownField(let key, let fields):
+                throw PolyglotError.runtime(
+                    "\(place) has no field '\(key)'", at: at,
+                    notes: Suggest.note(for: key, in: fields.map(\.name))
+                        + ["expected a record {\(ParameterType.fieldList(fields))}"])
+            case .missingField(let key, let fields):
+                throw PolyglotError.runtime(
+                    "\(place) needs the field '\(key)'", at: at,
+                    notes: ["expected a record {\(ParameterType.fieldList(fields))}"])
+            default:
+                // A field's type is named on its own; a list item's with its list's, as the parameter says it.
+                let fieldLevel = path.last?.hasPrefix("field") ?? false
+                throw PolyglotError.runtime(
+                    fieldLevel
+                        ? "\(place) must be \(type.description), got \(offending.typeName)"
+                        : "\(p.name) of \(name) must be \(p.typeDescription), \(what) \(offending.typeName)",
                     at: at, notes: ["usage: \(usage)"])
             }
-            throw PolyglotError.runtime(
-                "\(name) has no \(p.name): \(Value.quote(word))", at: at,
-                notes: Suggest.note(for: word, in: choices.names)
-                    + ["expected one of \(choices.quotedList)"])
         }
     }
 

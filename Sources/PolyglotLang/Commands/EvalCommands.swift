@@ -197,6 +197,11 @@ extension CommandRegistry {
             Parameter(
                 "system_prompt", .bool, default: Value.none,
                 "start with the language's system prompt (default: as the model was tuned; a served model: yes)"),
+            Parameter(
+                "tag", provenanceTag, default: Value.none,
+                "what the model is in a study grid, written on every answer for findings: fields as tune's tag:, "
+                    + "overriding the model's provenance; all five for a model without one (served, or tuned "
+                    + "elsewhere)"),
             seedKeyword, .recipe
         ],
         example: "let answers = answer tuned on: bench langs: [\"de\", \"fr\"]\n"
@@ -244,6 +249,8 @@ extension CommandRegistry {
         }
         defer { if let client { try? blockingWait { try await client.shutdown() } } }
         if let systemPrompt = inv.bool(ifGiven: "system_prompt") { generator.systemPrompt = systemPrompt }
+        generator.modelProvenance = try inv.modelProvenance(
+            tag: inv.record(ifGiven: "tag"), at: "tag", over: generator.modelProvenance)
         let id = generator.modelID, session = inv.session, progress = inv.progress.counter("answering")
         func warnAboutTooLong(_ answers: [ModelAnswer]) {
             let failed = answers.reduce(0) { $0 + $1.turns.filter { $0 == ModelAnswer.errorOutput }.count }

@@ -25,11 +25,20 @@ public final class ModelObject: LabObject {
 
     static func millions(_ n: Int) -> String { String(format: "%.2fM", Double(n) / 1e6) }
 
-    public var fieldNames: [String] { ["name", "params", "active_params", "history", "config"] }
+    public var fieldNames: [String] { ["name", "params", "active_params", "history", "config", "tag"] }
 
     public func field(_ name: String) -> Value? {
         switch name {
         case "name": return .string(model.name)
+        case "tag":  // what `tune … tag:` takes: the model's place in a study grid, or none
+            guard let p = model.modelProvenance else { return Value.none }
+            return .record(
+                Record([
+                    ("base", .string(p.base)), ("dataset", .string(p.dataset)), ("composition", .string(p.composition)),
+                    ("regime", .string(p.regime.description)),
+                    // A session-drawn seed can exceed the language's integers: none rather than another number.
+                    ("seed", Int(exactly: p.seed).map(Value.int) ?? Value.none)
+                ]))
         case "params": return .int(model.parameterCounts.total)
         case "active_params": return .int(model.parameterCounts.active)
         case "history":

@@ -36,6 +36,17 @@ public struct Choices: Equatable {
     public static func == (a: Choices, b: Choices) -> Bool { a.names == b.names }
 }
 
+/// A field of a `.fields` record parameter: its name, what it accepts, and whether the record must have it.
+public struct RecordField: Equatable {
+    public let name: String
+    public let type: ParameterType
+    public let required: Bool
+
+    public init(_ name: String, _ type: ParameterType, required: Bool = false) {
+        (self.name, self.type, self.required) = (name, type, required)
+    }
+}
+
 public indirect enum ParameterType: Equatable {
     case any, int, number, string, bool, list, record
     /// A word written bare or quoted: `help tune`, `help "tune"`.
@@ -49,6 +60,8 @@ public indirect enum ParameterType: Equatable {
     case listOf(ParameterType)
     /// The first of these types that fits (`with: "builtin"` or an LLM judge).
     case either([ParameterType])
+    /// A record of these fields only, each of its type (`tag: {base: "dense", seed: 1}`).
+    case fields([RecordField])
 
     public static let stringList = ParameterType.listOf(.string)
     public static let languages = ParameterType.listOf(.language)
@@ -83,7 +96,13 @@ public indirect enum ParameterType: Equatable {
         case .listOf(let t): "a list of items each \(t.description)"
         case .either(let ts):
             ts.dropLast().map(\.description).joined(separator: ", ") + " or " + (ts.last?.description ?? "")
+        case .fields(let fs): "a record {\(Self.fieldList(fs))}"
         }
+    }
+
+    /// "model: a model, on: a dataset, name?: a string": the fields a `.fields` record takes (? = may be left out).
+    static func fieldList(_ fields: [RecordField]) -> String {
+        fields.map { "\($0.name)\($0.required ? "" : "?"): \($0.type.description)" }.joined(separator: ", ")
     }
 
     /// Why a value does not fit a type.
@@ -94,6 +113,12 @@ public indirect enum ParameterType: Equatable {
         case notAChoice(String, Choices)
         /// The list's item at this index does not fit.
         case item(Int, Mismatch)
+        /// A record's field that is not one of these.
+        case unknownField(String, [RecordField])
+        /// A record lacks this required field of these.
+        case missingField(String, [RecordField])
+        /// The record's field of this name does not fit.
+        case field(String, Mismatch)
     }
 
     /// The value as the command receives it (int widened to number, a choice's canonical word), or why it does
@@ -116,6 +141,16 @@ public indirect enum ParameterType: Equatable {
                 try items.enumerated().map { i, item in
                     do { return try itemType.conform(item) } catch let m as Mismatch { throw Mismatch.item(i, m) }
                 })
+        case (.fields(let fields), .record(let r)):
+            var out = Record()
+            for (key, value) in r.fields {
+                guard let f = fields.first(where: { $0.name == key }) else { throw Mismatch.unknownField(key, fields) }
+                do { out[key] = try f.type.conform(value) } catch let m as Mismatch { throw Mismatch.field(key, m) }
+            }
+            if let missing = fields.first(where: { $0.required && r[$0.name] == nil }) {
+                throw Mismatch.missingField(missing.name, fields)
+            }
+            return .record(out)
         case (.either(let types), _):
             // A word near one of the choices is more likely a typo of it than a value of another type.
             var wrongWord: Mismatch?

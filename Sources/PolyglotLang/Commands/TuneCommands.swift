@@ -35,6 +35,17 @@ extension CommandRegistry {
                 "steps between checkpoints (default: about 30 s of work, in FLOPs); every epoch's end too")
         ]
 
+    /// `tag: {…}`: what a tuned model is in a study grid, set or overriding what `tune` infers.
+    static let provenanceTag = ParameterType.fields([
+        RecordField("base", .string), RecordField("dataset", .string), RecordField("composition", .string),
+        RecordField("regime", .string), RecordField("seed", .int)
+    ])
+
+    static let provenanceTagDoc =
+        "what the model is in a study grid, for findings: {base, dataset, composition, regime: \"epochs N\" or "
+        + "\"steps N\", seed}; each field given overrides what tune records (base: the base's architecture, dense "
+        + "or moe; dataset and composition: the composition's source and study name; regime and seed: the run's)"
+
     static let tune = CommandSpec(
         "tune", category: "models",
         summary:
@@ -51,14 +62,19 @@ extension CommandRegistry {
                     "continue the run checkpointed in this folder after Ctrl-C or a crash (same call otherwise); "
                         + "saves there unless save: says where"),
                 Parameter("name", .string, default: Value.none, "name of the tuned model (default: base·data)"),
+                Parameter("tag", provenanceTag, default: Value.none, provenanceTagDoc),
                 seedKeyword, .recipe
             ],
         example: "let tuned = tune base on: endefrites epochs: 2 lr: 3e-4 batch: 16 seed: 1\n"
-            + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}"
+            + "let again = tune base on: endefrites recipe: study_recipe with {seed: 2}\n"
+            + "let mine = tune base on: my_mix tag: {base: \"dense\", dataset: \"lima\", composition: \"ENDEFRITES\"}"
     ) { inv in
         let base = inv.model("model"), data = inv.dataset("on")
         var options = try inv.tuneOptions()
         options.seed = try inv.seed()
+        let provenance = try inv.modelProvenance(
+            tag: inv.record(ifGiven: "tag"), at: "tag",
+            over: ModelProvenance(base: base, data: data, options: options))
         let validation = inv.object(ifGiven: "val", as: DatasetObject.self)?.dataset.examples ?? []
         let name = inv.string(ifGiven: "name") ?? "\(base.name)·\(data.name)"
         let session = inv.session
@@ -69,7 +85,8 @@ extension CommandRegistry {
         let (model, completed) = try inv.lab {
             try base.tuned(
                 name: name, on: data.trainingExamples(shuffleSeed: nil), validation: validation, options: options,
-                dataProvenance: data.provenance.description, resume: resume, saveTo: saveDir.map(session.resolve),
+                dataProvenance: data.provenance.description, modelProvenance: provenance, resume: resume,
+                saveTo: saveDir.map(session.resolve),
                 shouldCancel: { Interrupt.isRequested },
                 progress: { p in
                     tokens = p.tokens
@@ -94,7 +111,14 @@ extension CommandRegistry {
             "Tune several models, each on its data with the same options; runs: N tunes N at once, "
             + "each on its share of the cores.",
         positionals: [
-            Parameter("jobs", .listOf(.record), "the runs: records {model: BASE, on: DATASET, name: \"…\"}")
+            Parameter(
+                "jobs",
+                .listOf(
+                    .fields([
+                        RecordField("model", .object("model"), required: true),
+                        RecordField("on", .object("dataset"), required: true), RecordField("name", .string),
+                        RecordField("tag", provenanceTag)
+                    ])), "the runs: records {model: BASE, on: DATASET, name: \"…\", tag: {…}} (tag: as tune's)")
         ],
         keywords: tuneOptionKeywords + [
             Parameter(
@@ -106,48 +130,33 @@ extension CommandRegistry {
             "let models = tune_all [{model: base, on: en, name: \"EN\"}, {model: base, on: all, name: \"ALL\"}] "
             + "recipe: study_recipe",
         details: """
-            Each run is what `tune MODEL on: DATASET name: NAME` with these options does, and its tuned weights are the
-            same however many run at once (a run's arithmetic does not depend on the cores it gets). Without seed:
-            each run takes the session's next seed, in the order of the list. The progress line shows every running
-            model; the summaries follow in the order of the list. Ctrl-C stops the running models early (they are
-            returned partially tuned) and starts no more.
+            Each run is what `tune MODEL on: DATASET name: NAME tag: TAG` with these options does, and its tuned
+            weights are the same however many run at once (a run's arithmetic does not depend on the cores it gets).
+            Without seed: each run takes the session's next seed, in the order of the list. The progress line shows
+            every running model; the summaries follow in the order of the list. Ctrl-C stops the running models early
+            (they are returned partially tuned) and starts no more.
             """
     ) { inv in
         var options = try inv.tuneOptions()
         let fixedSeed = try inv.int(ifGiven: "seed").map { _ in try inv.seed() }
         var jobs: [TuneJob] = []
-        for (i, item) in inv.list("jobs").enumerated() {
-            guard case .record(let r) = item else { continue }  // the binding checked the type
-            func field<T>(_ key: String, _ what: String, _ extract: (Value) -> T?) throws -> T {
-                guard let v = r[key], let x = extract(v) else {
-                    throw inv.error(
-                        "run \(i + 1) of jobs: '\(key)' must be \(what)", at: "jobs",
-                        notes: ["expected records {model: BASE, on: DATASET, name: \"…\"}"])
-                }
-                return x
-            }
-            let unknown = r.keys.filter { !["model", "on", "name"].contains($0) }
-            if let key = unknown.first {
-                throw inv.error(
-                    "run \(i + 1) of jobs: unknown field '\(key)'", at: "jobs",
-                    notes: Suggest.note(for: key, in: ["model", "on", "name"])
-                        + ["expected records {model: BASE, on: DATASET, name: \"…\"}"])
-            }
-            let base = try field("model", "a model") { v -> LabModel? in
-                if case .object(let o) = v { (o as? ModelObject)?.model } else { nil }
-            }
-            let data = try field("on", "a dataset") { v -> Dataset? in
-                if case .object(let o) = v { (o as? DatasetObject)?.dataset } else { nil }
-            }
-            let name = try r["name"].map { _ in
-                try field("name", "a string") { v -> String? in if case .string(let s) = v { s } else { nil } }
-            }
+        for item in inv.list("jobs") {
+            guard case .record(let r) = item, case .object(let m as ModelObject)? = r["model"],
+                case .object(let d as DatasetObject)? = r["on"]
+            else { continue }  // the binding checked the fields
+            let (base, data) = (m.model, d.dataset)
+            var name: String?
+            if case .string(let given)? = r["name"] { name = given }
+            var tag: Record?
+            if case .record(let given)? = r["tag"] { tag = given }
             options.seed = try fixedSeed ?? inv.seed()
             jobs.append(
                 TuneJob(
                     base: base, name: name ?? "\(base.name)·\(data.name)",
                     examples: data.trainingExamples(shuffleSeed: nil), options: options,
-                    dataProvenance: data.provenance.description))
+                    dataProvenance: data.provenance.description,
+                    modelProvenance: try inv.modelProvenance(
+                        tag: tag, at: "jobs", over: ModelProvenance(base: base, data: data, options: options))))
         }
         if let dup = Dictionary(grouping: jobs.map(\.name), by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw inv.error("two runs of jobs are named '\(dup)'", at: "jobs", notes: ["expected distinct names"])
@@ -172,6 +181,39 @@ extension CommandRegistry {
 }
 
 extension Invocation {
+    /// `known` (what tune infers, or what a model already is) with the fields `tag` gives instead; a model known as
+    /// nothing needs all of them. The registry checked their types; a regime must read "epochs N" or "steps N".
+    func modelProvenance(tag: Record?, at argument: String, over known: ModelProvenance?) throws -> ModelProvenance? {
+        guard let tag else { return known }
+        func text(_ key: String) -> String? { if case .string(let s)? = tag[key] { s } else { nil } }
+        let fields = ["base", "dataset", "composition", "regime", "seed"]
+        if known == nil, let missing = fields.first(where: { tag[$0] == nil }) {
+            throw error(
+                "\(argument) lacks '\(missing)': this model has no provenance to take it from", at: argument,
+                notes: ["expected every field: {\(fields.map { "\($0): …" }.joined(separator: ", "))}"])
+        }
+        var regime = known?.regime ?? .epochs(1)
+        if let s = text("regime") {
+            guard let given = TrainingRegime(parsing: s) else {
+                throw error(
+                    "field 'regime' of \(argument) must be \(TrainingRegime.expected), got \(Value.quote(s))",
+                    at: argument)
+            }
+            regime = given
+        }
+        var seed = known?.seed ?? 0
+        if case .int(let n)? = tag["seed"] {
+            guard let given = UInt64(exactly: n) else {
+                throw error("field 'seed' of \(argument) must be a non-negative integer, got \(n)", at: argument)
+            }
+            seed = given
+        }
+        // Every field is either in the tag or known (checked above).
+        return ModelProvenance(
+            base: text("base") ?? known!.base, dataset: text("dataset") ?? known!.dataset,
+            composition: text("composition") ?? known!.composition, regime: regime, seed: seed)
+    }
+
     /// The recipe's options (`CommandRegistry.recipeKeywords`; the seed is the caller's).
     func recipeOptions() throws -> TuneOptions {
         var options = TuneOptions()
