@@ -318,19 +318,19 @@ final class StudyFindingsTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("run 1: model 'my-model' has no provenance"), "\($0)")
             XCTAssertTrue("\($0)".contains("tune … tag: {base: \"dense\""), "\($0)")
         }
-        var twice = JudgmentSet()
-        twice.single.append(
-            Self.judgment("a", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
-        twice.single.append(
-            Self.judgment("b", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
+        /// A run of one judgment per (model name, language, provenance's grid name).
+        func runOf(_ judgments: [(model: String, lang: Lang, grid: String)]) -> JudgmentSet {
+            var set = JudgmentSet()
+            set.single = judgments.map {
+                Self.judgment($0.model, question: 111, $0.lang, score: 5, provenance: Self.provenance($0.grid))
+            }
+            return set
+        }
+        let twice = runOf([("a", .en, "dense·lima·EN"), ("b", .en, "dense·lima·EN")])
         XCTAssertThrowsError(try StudyFindings(runs: [twice])) {
             XCTAssertTrue("\($0)".contains("models 'a' (dense·lima·EN, epochs 3, seed 1) and 'b'"), "\($0)")
         }
-        var mixed = JudgmentSet()
-        mixed.single.append(
-            Self.judgment("a", question: 111, .en, score: 5, provenance: Self.provenance("dense·lima·EN")))
-        mixed.single.append(
-            Self.judgment("a", question: 111, .de, score: 5, provenance: Self.provenance("dense·lima·DE")))
+        let mixed = runOf([("a", .en, "dense·lima·EN"), ("a", .de, "dense·lima·DE")])
         XCTAssertThrowsError(try StudyFindings(runs: [mixed])) {
             XCTAssertTrue("\($0)".contains("model 'a' has judgments of two provenances"), "\($0)")
         }
