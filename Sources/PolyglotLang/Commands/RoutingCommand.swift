@@ -66,7 +66,7 @@ extension CommandRegistry {
             seedKeyword
         ],
         example: """
-            let r = routing moe on: lima langs: ["EN", "DE"] limit: 100
+            let r = routing moe on: lima langs: ["en", "de"] limit: 100
             plot r kind: "heatmap" x: "lang" group: "expert"
             r.specialisation
             """,
