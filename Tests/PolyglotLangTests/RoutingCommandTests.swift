@@ -43,14 +43,14 @@ final class RoutingCommandTests: XCTestCase {
         let text = run.output.joined(separator: "\n")
         XCTAssertTrue(text.contains("Expert routing of pretrained-moe by language"), text)
         XCTAssertTrue(text.contains("L1·E3"), "a block per layer: \(text)")
-        XCTAssertTrue(text.contains("Specialisation of pretrained-moe's experts by language"), text)
+        XCTAssertTrue(text.contains("Specialisation of pretrained-moe's experts by language (% of the maximum)"), text)
         XCTAssertTrue(text.contains("Conversations: EN 5 ("), text)
         XCTAssertTrue(run.output.contains("[\"EN\", \"FR\"]"), text)
         XCTAssertTrue(run.output.contains("2"), "one measure per layer: \(text)")
         XCTAssertTrue(run.output.contains("16"), "2 layers × 4 experts × 2 languages: \(text)")
         XCTAssertTrue(
             run.output.contains(
-                "[\"model\", \"layer\", \"bits\", \"ci_low\", \"ci_high\", \"null_mean\", \"null_95\", \"p\"]"),
+                "[\"model\", \"layer\", \"percent\", \"ci_low\", \"ci_high\", \"null_mean\", \"null_95\", \"p\", \"bits\"]"),
             text)
         let again = pg("routing m on: lima langs: [\"fr\", \"en\"] limit: 5 resamples: 20 seed: 3", session: session)
         let start = try XCTUnwrap(run.output.firstIndex(of: "Expert routing of pretrained-moe by language"))

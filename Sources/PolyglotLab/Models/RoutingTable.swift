@@ -177,27 +177,34 @@ public struct RoutingTable: Sendable, Equatable {
             estimate: Table.Estimate(value: "share"))
     }
 
-    /// One row per layer: the specialisation in bits, its interval, its permutation null and p.
+    /// One row per layer: the specialisation as a percentage of its maximum (Theil's uncertainty coefficient
+    /// U(language | expert) = bits / log2(languages): the part of the uncertainty about a slot's language that its
+    /// expert removes; readable where the bits are a few hundredths), its interval, permutation null and p, and the
+    /// bits themselves.
     public func specialisationTable(resamples: Int = 200, seed: UInt64) -> Table {
+        let maximum = log2(Double(max(2, languages.count)))
+        let percent = { (bits: Double) in Table.Cell.number(100 * bits / maximum) }
         let rows: [[Table.Cell]] = specialisations(resamples: resamples, seed: seed).enumerated().map { layer, s in
             [
-                .text(model), .int(layer), .number(s.bits), .number(s.low), .number(s.high), .number(s.nullMean),
-                .number(s.null95), .number(s.p)
+                .text(model), .int(layer), percent(s.bits), percent(s.low), percent(s.high), percent(s.nullMean),
+                percent(s.null95), .number(s.p), .number(s.bits)
             ]
         }
-        let maximum = log2(Double(max(1, languages.count)))
         return Table(
-            title: "Specialisation of \(model)'s experts by language",
-            columns: ["model", "layer", "bits", "ci_low", "ci_high", "null_mean", "null_95", "p"], rows: rows,
+            title: "Specialisation of \(model)'s experts by language (% of the maximum)",
+            columns: ["model", "layer", "percent", "ci_low", "ci_high", "null_mean", "null_95", "p", "bits"],
+            rows: rows,
             notes: [
                 "bits: mutual information between a routed slot's language and its expert, languages weighted "
-                    + "equally (0 = every language routed alike, \(Table.format(maximum)) = experts of their own).",
+                    + "equally; percent: bits / log2(\(languages.count) languages) = \(Table.format(maximum)) bits, "
+                    + "0 when every language is routed alike, 100 when each has experts of its own.",
                 "95% CI: percentile bootstrap over each language's conversations; null: languages shuffled over the "
-                    + "conversations; p = (1 + shuffles ≥ bits) / (1 + shuffles); \(resamples) each, seed \(seed).",
+                    + "conversations (mean, 95th percentile); p = (1 + shuffles ≥ bits) / (1 + shuffles); "
+                    + "\(resamples) each, seed \(seed).",
                 countsNote
             ],
             estimate: Table.Estimate(
-                value: "bits",
+                value: "percent",
                 interval: .init(low: "ci_low", high: "ci_high", label: "95% CI (bootstrap over conversations)")))
     }
 }

@@ -34,7 +34,7 @@ public final class RoutingObject: LabObject {
         return (layers + [specialisation.render()]).joined(separator: "\n")
     }
 
-    public var fieldNames: [String] { ["model", "languages", "shares", "specialisation", "bits"] }
+    public var fieldNames: [String] { ["model", "languages", "shares", "specialisation", "bits", "percent"] }
 
     public func field(_ name: String) -> Value? {
         switch name {
@@ -42,8 +42,8 @@ public final class RoutingObject: LabObject {
         case "languages": return .list(routing.languages.map { .string($0.code) })
         case "shares": return .object(TableObject(shares))
         case "specialisation": return .object(TableObject(specialisation))
-        case "bits":
-            let column = specialisation.columnIndex("bits")!
+        case "bits", "percent":
+            let column = specialisation.columnIndex(name)!
             return .list(specialisation.rows.map { Value($0[column]) })
         default: return nil
         }
@@ -75,11 +75,12 @@ extension CommandRegistry {
             and each of its top-k routing slots is counted per layer and expert, under the conversation's language.
             The value prints, per layer, the share of each language's slots that go to each expert (a uniform router
             gives 1/experts), then the specialisation of each layer: the mutual information between a slot's
-            language and its expert in bits (languages weighted equally: 0 when all are routed alike, log2 of the
-            languages when each has experts of its own), with a bootstrap interval over the conversations and a
-            null from shuffling the conversations' languages (`resamples:` draws each, seeded). Fields: `shares`
-            (the long table: layer, expert, lang, share, slots, mass = mean router probability), `specialisation`
-            (a table, plottable with its interval), `bits` (one number per layer), `languages`, `model`. `plot`
+            language and its expert in bits (languages weighted equally), also as a percentage of its maximum,
+            log2 of the languages (0 when all are routed alike, 100 when each has experts of its own), with a
+            bootstrap interval over the conversations and a null from shuffling the conversations' languages
+            (`resamples:` draws each, seeded). Fields: `shares` (the long table: layer, expert, lang, share, slots,
+            mass = mean router probability), `specialisation` (a table; `plot` draws its percent with the
+            interval), `bits` and `percent` (one number per layer), `languages`, `model`. `plot` of the value
             draws `shares`.
             """
     ) { inv in
