@@ -73,7 +73,8 @@ extension CommandRegistry {
         case .list(let xs):
             let tables = try xs.map { x in
                 guard let t = table(of: x) else {
-                    throw inv.error("plot takes tables, models or routing, found \(x.typeName) in the list", at: "data")
+                    throw inv.error(
+                        "plot takes tables, models or routings, found \(x.typeName) in the list", at: "data")
                 }
                 return t
             }
@@ -86,7 +87,7 @@ extension CommandRegistry {
             return Table(title: first.title, columns: first.columns, rows: tables.flatMap(\.rows), estimate: shared)
         case let v:
             guard let t = table(of: v) else {
-                throw inv.error("plot takes a table or a model, got \(v.typeName)", at: "data")
+                throw inv.error("plot takes a table, a model or a routing, got \(v.typeName)", at: "data")
             }
             return t
         }
