@@ -50,7 +50,8 @@ final class RoutingCommandTests: XCTestCase {
         XCTAssertTrue(run.output.contains("16"), "2 layers × 4 experts × 2 languages: \(text)")
         XCTAssertTrue(
             run.output.contains(
-                "[\"model\", \"layer\", \"percent\", \"ci_low\", \"ci_high\", \"null_mean\", \"null_95\", \"p\", \"bits\"]"),
+                "[\"model\", \"layer\", \"percent\", \"ci_low\", \"ci_high\", \"null_mean\", \"null_95\", \"p\", \"bits\"]"
+            ),
             text)
         let again = pg("routing m on: lima langs: [\"fr\", \"en\"] limit: 5 resamples: 20 seed: 3", session: session)
         let start = try XCTUnwrap(run.output.firstIndex(of: "Expert routing of pretrained-moe by language"))
