@@ -141,7 +141,6 @@ final class TrainerTests: XCTestCase {
         let moe = try Transformer(config: cfg, seed: 1)
         let r = try Trainer(model: moe, data: Self.dataset(), config: Self.trainingConfig(steps: 2)).trainStep()
         XCTAssertGreaterThan(r.auxLoss, 0.9)  // ≥ K/… near 1·K/K for an untrained, nearly uniform router
-        XCTAssertFalse(moe.routing.counts.isEmpty)
 
         let dense = try Transformer(config: Self.config, seed: 1)
         let base = dense.params.toArray()

@@ -136,19 +136,24 @@ final class TransformerTests: XCTestCase {
         for i in before.indices { XCTAssertEqual(before[i], after[i], accuracy: 1e-4) }
     }
 
-    func testRoutingStatsPerLayerAndTag() throws {
+    func testRoutingCountsEveryInputPositionPerLayerAndTag() throws {
         let m = try Self.model(moe: true, scale: 1)
         let seqs = try Self.sequences(4, length: 7, vocab: 13, seed: 5)
-        let batch = try Batch(sequences: seqs, T: 6, vocabSize: 13)
-        _ = try m.forwardBackward(batch, normalizer: 1, auxWeight: 0, backward: false, collectRouting: true)
-        let stats = m.routing
-        XCTAssertEqual(Set(stats.counts.keys), [0, 1])
-        let total = stats.counts.values.reduce(0) { $0 + $1[0].reduce(0, +) }
-        XCTAssertEqual(total, batch.validTokens * 2, "each valid token routes to top-2 experts in layer 0")
-        XCTAssertEqual(stats.rows.count, 2 * 2 * 4)
-        XCTAssertEqual(stats.rows.reduce(0) { $0 + $1.tokens }, batch.validTokens * 2 * 2)
-        m.resetRoutingStats()
-        XCTAssertTrue(m.routing.counts.isEmpty)
+        let stats = try m.routing(of: seqs, batchSize: 3, T: 6)
+        XCTAssertEqual(Set(stats.slots.keys), [0, 1])
+        for tag in [0, 1] {
+            let inputs = seqs.filter { $0.tag == tag }.map { min($0.tokens.count - 1, 6) }.reduce(0, +)
+            XCTAssertEqual(stats.tokens[tag], inputs)
+            for layer in 0..<2 {
+                XCTAssertEqual(stats.slots[tag]![layer].reduce(0, +), 2 * inputs, "top-2 slots of every input")
+                XCTAssertEqual(stats.mass[tag]![layer].reduce(0, +), Double(inputs), accuracy: 1e-4)
+            }
+        }
+        let again = try m.routing(of: seqs, batchSize: 4, T: 6)
+        XCTAssertEqual(again.slots, stats.slots, "each call counts afresh, whatever the batching")
+        XCTAssertThrowsError(try Self.model(moe: false).routing(of: seqs, batchSize: 2, T: 6)) {
+            XCTAssertTrue("\($0)".contains("routing needs a mixture-of-experts model"), "\($0)")
+        }
     }
 
     func testBadConfigAndInputsThrow() throws {

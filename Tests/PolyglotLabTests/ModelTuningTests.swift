@@ -151,35 +151,3 @@ final class ModelTuningTests: XCTestCase {
         }
     }
 }
-
-/// `routing`: where a MoE model sends each language's tokens, counted by the engine over whole conversations.
-final class ExpertRoutingTests: XCTestCase {
-    func testSharesOfEachLayerSumToOnePerLanguageAndCountEveryToken() throws {
-        var recipe = PretrainRecipe(kind: .moe)
-        recipe.corpusSentences = 1500; recipe.merges = 300; recipe.dModel = 32; recipe.layers = 2; recipe.heads = 2
-        recipe.ffnHidden = 64; recipe.context = 64; recipe.steps = 3; recipe.batchSize = 4; recipe.warmupSteps = 1
-        recipe.experts = 4
-        let texts = Pretraining.corpusTexts(recipe)
-        let tokenizer = try Pretraining.trainTokenizer(texts: texts, merges: recipe.merges)
-        let moe = try Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, name: "tiny-moe")
-        let lima = Builtins.dataset("lima-mini")!
-        let examples = Array(lima.examples(in: .de).prefix(6)) + Array(lima.examples(in: .fr).prefix(4))
-        let t = try moe.routing(on: examples)
-        XCTAssertEqual(t.columns, ["layer", "expert", "lang", "share", "slots"])
-        XCTAssertEqual(t.rows.count, 2 * 4 * 2, "layer × expert × the two languages present")
-        let sequences = try moe.trainingSequences(examples, systemPrompt: moe.usesSystemPrompt)
-        for lang in ["DE", "FR"] {
-            // Every input position (all tokens but the last of each conversation) is routed top-2 in every layer.
-            let inputs = sequences.filter { $0.tag == (lang == "DE" ? 1 : 2) }.map { $0.tokens.count - 1 }.reduce(0, +)
-            for layer in 0..<2 {
-                let rows = t.rows.filter { $0[0] == .int(layer) && $0[2] == .text(lang) }
-                XCTAssertEqual(rows.compactMap { $0[3].double }.reduce(0, +), 1, accuracy: 1e-9)
-                XCTAssertEqual(rows.map { if case .int(let n) = $0[4] { n } else { 0 } }.reduce(0, +), 2 * inputs)
-            }
-        }
-        XCTAssertEqual(try moe.routing(on: examples), t, "each call counts afresh: nothing left from the last one")
-        XCTAssertThrowsError(try ModelTuningTests.base.routing(on: examples)) { error in
-            XCTAssertTrue("\(error)".contains("routing needs a mixture-of-experts model; tiny-base is dense"))
-        }
-    }
-}

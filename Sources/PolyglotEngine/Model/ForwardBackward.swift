@@ -12,12 +12,13 @@ extension Transformer {
     /// - Without `cache`: whole sequences from position 0, causal attention, keys and values kept in `a`
     ///   (training and batched evaluation).
     /// - With `cache` (B = 1): T new rows after its `length` positions; their keys and values are appended to it.
-    /// `valid` (N) marks the rows that count in the aux loss (nil: all); `routingTags` (N) records routing per tag.
+    /// `valid` (N) marks the rows that count in the aux loss (nil: all); `routing` (opt-in) counts the experts of
+    /// its valid rows under each row's tag (N).
     /// `packed` (training only): the documents of each sequence (`AttentionMode.causal`) and each row's position
     /// inside its document (N), for batches that pack several documents per sequence.
     func forward(
         _ a: Activations, tokens: UnsafePointer<Int32>, valid: UnsafePointer<Float>?, B: Int, T: Int,
-        cache: KVCache? = nil, routingTags: [Int?]? = nil,
+        cache: KVCache? = nil, routing: (recorder: RoutingRecorder, tags: [Int?])? = nil,
         packed: (documents: [[Range<Int>]], positions: UnsafePointer<Int32>)? = nil
     ) -> Double {
         let cfg = config, P = params.ptr, N = B * T, L = cfg.numHiddenLayers, C = cfg.hiddenSize
@@ -56,8 +57,8 @@ extension Transformer {
                     out: a.tmp.ptr, acts: moe, inp: a.ln2[l].ptr, weights: moeWeights(P, o),
                     valid: valid, N: N)
                 aux += Double(layerAux) / Double(L)
-                if let routingTags, let valid {
-                    routing.record(layer: l, acts: moe, valid: valid, tags: routingTags, N: N)
+                if let routing, let valid {
+                    routing.recorder.stats.record(layer: l, acts: moe, valid: valid, tags: routing.tags, N: N)
                 }
             } else {
                 linearPair(l, (.gate, a.gate[l].ptr), (.up, a.up[l].ptr), inp: a.ln2[l].ptr, N: N, acts: a)
@@ -173,10 +174,10 @@ extension Transformer {
     struct PassResult { var loss: Double; var aux: Double; var maskedTokens: Float }
 
     /// `forward` over a batch and the loss head; with `backward` also `backward`, accumulating gradients (`+=`).
-    /// The loss is Σ mask·CE / `normalizer` plus `auxWeight`·(mean over layers of the MoE aux loss).
+    /// The loss is Σ mask·CE / `normalizer` plus `auxWeight`·(mean over layers of the MoE aux loss). `routing`
+    /// (inference only) receives the experts of every valid row, under the tag of its sequence.
     func forwardBackward(
-        _ batch: Batch, normalizer: Float, auxWeight: Float, backward: Bool,
-        collectRouting: Bool = false
+        _ batch: Batch, normalizer: Float, auxWeight: Float, backward: Bool, routing: RoutingRecorder? = nil
     ) throws -> PassResult {
         let B = batch.B, T = batch.T, N = B * T
         guard T <= config.maxPositionEmbeddings else {
@@ -197,7 +198,7 @@ extension Transformer {
                     let packed = batch.isPacked ? (batch.documents, positions.baseAddress!) : nil
                     let aux = forward(
                         a, tokens: tokens, valid: validRows, B: B, T: T,
-                        routingTags: collectRouting ? batch.tags : nil, packed: packed)
+                        routing: routing.map { ($0, batch.tags) }, packed: packed)
                     var g: ActivationGrads?
                     if backward {
                         if (actGrads?.rowCapacity ?? 0) < N {

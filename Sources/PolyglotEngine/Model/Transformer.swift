@@ -15,8 +15,6 @@ public final class Transformer {
     var actGrads: ActivationGrads?  // its backward scratch; allocated on first backward
     /// Optional LoRA adapters; when set only they receive gradients.
     public internal(set) var lora: LoRAAdapters?
-    /// Tokens routed to each expert, accumulated over forward passes (MoE only).
-    public internal(set) var routing: RoutingStats
 
     /// A freshly initialised model: N(0, 0.02) matrices (each tensor its own seeded stream), unit norm gains.
     public init(config: ModelConfig, seed: UInt64) throws {
@@ -25,7 +23,6 @@ public final class Transformer {
         layout = ParamLayout(config)
         params = FloatBuffer(count: layout.total)
         rope = RopeTable(maxPositions: config.maxPositionEmbeddings, headDim: config.headDim, theta: config.ropeTheta)
-        routing = RoutingStats(layers: config.numHiddenLayers, experts: config.numLocalExperts)
         for spec in layout.specs {
             let p = params[spec.offset]
             if !spec.decays { p.update(repeating: 1, count: spec.count); continue }
@@ -56,11 +53,6 @@ public final class Transformer {
             throw EngineError.shapeMismatch("\(name): expected \(s.shape), got \(t.shape)")
         }
         params.copy(from: t.data, offset: s.offset)
-    }
-
-    /// Clears the accumulated routing statistics.
-    public func resetRoutingStats() {
-        routing = RoutingStats(layers: config.numHiddenLayers, experts: config.numLocalExperts)
     }
 
     /// True while the trainable gradients are known to be zero (after `zeroGrad` or an optimizer update that
@@ -148,34 +140,6 @@ public final class Transformer {
             accumulate: accumulate)
         if let lora, let xa = acts.loraXA[l][p] {
             lora.backward(layer: l, p, dinp: dinp, dout: dout, inp: inp, xa: xa, N: N)
-        }
-    }
-}
-
-/// Tokens routed to each expert, per layer and per language tag (tag nil = untagged).
-public struct RoutingStats: Sendable, Equatable {
-    public let layers: Int, experts: Int
-    /// counts[tag][layer][expert]; every routed slot (top-k per token) counts once.
-    public private(set) var counts: [Int?: [[Int]]] = [:]
-
-    init(layers: Int, experts: Int) { self.layers = layers; self.experts = experts }
-
-    /// One row per (tag, layer, expert), tags in ascending order (untagged first): ready for a results table.
-    public var rows: [(tag: Int?, layer: Int, expert: Int, tokens: Int)] {
-        counts.keys.sorted { ($0 ?? Int.min) < ($1 ?? Int.min) }.flatMap { tag in
-            counts[tag]!.enumerated().flatMap { layer, perExpert in
-                perExpert.enumerated().map { (tag: tag, layer: layer, expert: $0.offset, tokens: $0.element) }
-            }
-        }
-    }
-
-    /// Counts the experts each valid row of a pass chose, under the row's tag (`tags`: N).
-    mutating func record(layer: Int, acts: MoEActivations, valid: UnsafePointer<Float>, tags: [Int?], N: Int) {
-        let empty = [[Int]](repeating: [Int](repeating: 0, count: experts), count: layers)
-        for n in 0..<N where valid[n] != 0 {
-            for slot in 0..<acts.K {
-                counts[tags[n], default: empty][layer][Int(acts.topIdx[n * acts.K + slot])] += 1
-            }
         }
     }
 }

@@ -120,7 +120,7 @@ public final class Trainer {
         var loss = 0.0, aux = 0.0, tokens = 0, positions = 0
         for batch in batches {
             let r = try model.forwardBackward(
-                batch, normalizer: masked, auxWeight: auxWeight, backward: true, collectRouting: true)
+                batch, normalizer: masked, auxWeight: auxWeight, backward: true)
             loss += r.loss - Double(auxWeight) * r.aux
             aux += r.aux / Double(config.accumulationSteps)
             tokens += batch.validTokens
@@ -202,10 +202,17 @@ public final class Trainer {
     }
 
     /// Mean masked cross-entropy of `sequences` under `model` (batches of `batchSize`, packed into rows of at most
-    /// T or padded to T); optionally adds their routing to `model.routing`.
+    /// T or padded to T).
     public static func evaluate(
-        model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int, packing: Bool = false,
-        collectRouting: Bool = false
+        model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int, packing: Bool = false
+    ) throws -> Double {
+        try evaluate(model: model, sequences, batchSize: batchSize, T: T, packing: packing, routing: nil)
+    }
+
+    /// `evaluate`, also counting the routing of every valid row into `routing` when given (`Transformer.routing`).
+    static func evaluate(
+        model: Transformer, _ sequences: [TrainingSequence], batchSize: Int, T: Int, packing: Bool,
+        routing: RoutingRecorder?
     ) throws -> Double {
         guard batchSize > 0 else { throw EngineError.invalidInput("batchSize must be > 0, got \(batchSize)") }
         var total = 0.0, count: Float = 0
@@ -218,7 +225,7 @@ public final class Trainer {
                 ? Batch(part, layout: .packed(lengths: lengths, maxLength: T), vocabSize: V)
                 : Batch(sequences: part, T: T, vocabSize: V)
             total += try model.forwardBackward(
-                batch, normalizer: 1, auxWeight: 0, backward: false, collectRouting: collectRouting
+                batch, normalizer: 1, auxWeight: 0, backward: false, routing: routing
             ).loss
             count += batch.maskedTokens
             i += batchSize

@@ -11,6 +11,7 @@ extension CommandRegistry {
         r.register(tableCommands)
         r.register(dataCommands)
         r.register(modelCommands)
+        r.register([routing])
         r.register(tuneCommands)
         r.register([plot])
         r.register(serveCommands)

@@ -70,27 +70,8 @@ extension Invocation {
 
 extension CommandRegistry {
     static let modelCommands: [CommandSpec] = [
-        loadModel, newModel, pretrain, probe, chat, complete, logits, routing
+        loadModel, newModel, pretrain, probe, chat, complete, logits
     ]
-
-    static let routing = CommandSpec(
-        "routing", category: "models",
-        summary:
-            "Which experts a mixture-of-experts model routes each language's tokens to: share per layer × expert × language.",
-        positionals: [Parameter("model", .object("model"), "a MoE model")],
-        keywords: [Parameter("on", .object("dataset"), "conversations to run through it (every language they have)")],
-        example: "plot (routing moe on: lima) kind: \"heatmap\" x: \"lang\" group: \"expert\"",
-        details: """
-            Every token of the chat-formatted conversations is run through the model (no gradients) and each of its
-            top-k routing slots is counted per layer and expert, by the conversation's language. `share` is the part
-            of a language's slots in a layer that go to an expert (a uniform router gives 1/experts), so a heatmap of
-            experts × languages shows whether experts specialise by language, and a tuned model beside its base
-            whether tuning changed that.
-            """
-    ) { inv in
-        let model = inv.model("model"), data = inv.dataset("on")
-        return .object(TableObject(try inv.lab { try model.routing(on: data.examples) }))
-    }
 
     static let complete = CommandSpec(
         "complete", category: "models",

@@ -20,7 +20,9 @@ extension CommandRegistry {
         "plot", category: "figures",
         summary: "Draw a table as a figure: an SVG file with to:, else inline in the terminal.",
         positionals: [
-            Parameter("data", .any, "a table, a list of tables with the same columns, or a model (its loss curves)")
+            Parameter(
+                "data", .any,
+                "a table, a list of tables with the same columns, a model (its loss curves) or a routing (its shares)")
         ],
         keywords: [
             Parameter(
@@ -68,19 +70,13 @@ extension CommandRegistry {
 
     private static func plotTable(_ inv: Invocation) throws -> Table {
         switch inv.value("data") {
-        case .object(let t as TableObject): return t.table
-        case .object(let m as ModelObject):
-            guard case .object(let t as TableObject)? = m.field("history") else { return Table(title: "", columns: []) }
-            return t.table
         case .list(let xs):
-            var tables: [Table] = []
-            for x in xs {
-                switch x {
-                case .object(let t as TableObject): tables.append(t.table)
-                case .object(let m as ModelObject):
-                    if case .object(let t as TableObject)? = m.field("history") { tables.append(t.table) }
-                default: throw inv.error("plot takes tables or models, found \(x.typeName) in the list", at: "data")
+            let tables = try xs.map { x in
+                guard let t = table(of: x) else {
+                    throw inv.error(
+                        "plot takes tables, models or routings, found \(x.typeName) in the list", at: "data")
                 }
+                return t
             }
             guard let first = tables.first else { throw inv.error("nothing to plot: the list is empty", at: "data") }
             guard tables.allSatisfy({ $0.columns == first.columns }) else {
@@ -90,7 +86,22 @@ extension CommandRegistry {
             let shared = tables.allSatisfy { $0.estimate == first.estimate } ? first.estimate : nil
             return Table(title: first.title, columns: first.columns, rows: tables.flatMap(\.rows), estimate: shared)
         case let v:
-            throw inv.error("plot takes a table or a model, got \(v.typeName)", at: "data")
+            guard let t = table(of: v) else {
+                throw inv.error("plot takes a table, a model or a routing, got \(v.typeName)", at: "data")
+            }
+            return t
+        }
+    }
+
+    /// What `plot` draws of a value: a table itself, a model's loss curves, a routing's shares.
+    private static func table(of value: Value) -> Table? {
+        switch value {
+        case .object(let t as TableObject): return t.table
+        case .object(let m as ModelObject):
+            guard case .object(let t as TableObject)? = m.field("history") else { return Table(title: "", columns: []) }
+            return t.table
+        case .object(let r as RoutingObject): return r.shares
+        default: return nil
         }
     }
 }
