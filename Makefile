@@ -12,6 +12,8 @@ RELEASE := -c release -Xswiftc -enable-testing
 # SwiftPM orders some compiler flags of a dependency (Hummingbird's trait defines) by hash, which Swift seeds afresh in
 # every process: each `swift build` had even odds of a new command line, recompiling Hummingbird and everything above
 # it. Deterministic hashing keeps the command lines, and so the build, the same from one invocation to the next.
+# `swift test` also adds its own -enable-testing to every module, dependencies included, unless told not to: RELEASE
+# already passes it, so `--disable-testable-imports` keeps the test build's command lines those of `make build`.
 SWIFTPM := SWIFT_DETERMINISTIC_HASHING=1 $(SWIFT)
 PREFIX ?= /usr/local
 
@@ -33,7 +35,7 @@ demo: build
 
 test: deps format-check
 	$(SWIFTPM) build $(RELEASE)
-	$(SWIFTPM) test $(RELEASE)
+	$(SWIFTPM) test $(RELEASE) --disable-testable-imports
 
 install: build
 	install -D -m 0755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/polyglot"

@@ -51,7 +51,7 @@ final class ModelProvenanceTests: XCTestCase {
     }
 
     func testTuningRecordsItAndSaveAndLoadKeepIt() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let examples = Array(Builtins.dataset("lima-mini")!.examples(in: .de).prefix(8))
         var options = TuneOptions()
         options.epochs = 1; options.batchSize = 8; options.learningRate = 1e-3
@@ -64,7 +64,7 @@ final class ModelProvenanceTests: XCTestCase {
         XCTAssertTrue(meta.contains("\"model_provenance\""), meta)
         XCTAssertTrue(meta.contains("\"regime\" : \"steps 189\""), meta)
         // A folder saved before provenance existed loads without one.
-        let old = EvalFixtures.tempDir()
+        let old = temporaryDirectory()
         let untagged = try tuned.copy(name: "old")
         untagged.modelProvenance = nil
         try untagged.save(to: old)
@@ -85,7 +85,7 @@ final class ModelProvenanceTests: XCTestCase {
         generator.modelProvenance = provenance
         let answers = try generator.run(Array(bench.questions.prefix(2)))
         XCTAssertEqual(answers.map(\.modelProvenance), [provenance, provenance])
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let answerFile = dir.appendingPathComponent("any-name.jsonl")
         try ModelAnswer.write(answers, to: answerFile)
         let loaded = try AnswerSet.load(answerFile.path, benchmark: bench)
@@ -104,7 +104,7 @@ final class ModelProvenanceTests: XCTestCase {
     /// A line without the field loads as before; one whose field is not a provenance keeps its answer or judgment
     /// and says at file:line what was expected.
     func testOldLinesLoadAndABadProvenanceIsReportedAndDropped() throws {
-        let dir = EvalFixtures.tempDir()
+        let dir = temporaryDirectory()
         let judge = #""judge": ["builtin", "single-v1"], "score": 7, "turn": 1"#
         let file = try EvalFixtures.write(
             [
