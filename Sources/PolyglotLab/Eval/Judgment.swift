@@ -19,11 +19,14 @@ public struct SingleJudgment: Equatable, Sendable {
     /// The judged answer turn when known: the built-in and LLM judges keep it, and a loaded line's `user_prompt`
     /// gives it back through its judge prompt when the benchmark is known (not a field of its own in the JSONL).
     public var answer: String?
+    /// Whether the judged turn is phrased as in the tuning sets, resolved from the benchmark like `category`
+    /// (nil when the benchmark does not record it).
+    public var phrasing: Phrasing?
 
     public init(
         questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
         turn: Int, tstamp: Double, lang: Lang, category: String, checks: AnswerChecks? = nil,
-        answer: String? = nil
+        answer: String? = nil, phrasing: Phrasing? = nil
     ) {
         self.questionID = questionID
         self.model = model
@@ -37,6 +40,7 @@ public struct SingleJudgment: Equatable, Sendable {
         self.category = category
         self.checks = checks
         self.answer = answer
+        self.phrasing = phrasing
     }
 
     public var failed: Bool { score == -1 }
@@ -292,7 +296,7 @@ public struct JudgmentSet: Sendable {
                             questionID: id, model: try r.string("model", in: url.path), judge: judge,
                             userPrompt: userPrompt, judgment: (r.object["judgment"] as? String) ?? "",
                             score: score, turn: turn, tstamp: tstamp, lang: lang, category: category, checks: checks,
-                            answer: answer))
+                            answer: answer, phrasing: bench?.question(id)?.phrasing(turn: turn)))
                 }
             } catch let e as EvalError { warnings.append(e) }
         }

@@ -122,7 +122,8 @@ public struct LLMJudge {
                         SingleJudgment(
                             questionID: q.id, model: model, judge: [judgeModel, req.promptName],
                             userPrompt: req.user, judgment: "", score: -1, turn: turn, tstamp: 0,
-                            lang: q.lang, category: q.category, answer: at(a.turns, turn - 1)))
+                            lang: q.lang, category: q.category, answer: at(a.turns, turn - 1),
+                            phrasing: q.phrasing(turn: turn)))
                     requests.append(req)
                 }
             }
