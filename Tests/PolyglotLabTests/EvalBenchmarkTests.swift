@@ -144,7 +144,8 @@ final class EvalBenchmarkTests: XCTestCase {
         let file = dir.appendingPathComponent("old/question.jsonl")
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let old = #"{"question_id": "1_DE", "category": "math", "turns": ["Was ist zwei plus zwei?"]}"#
-        let bad = #"{"question_id": "2_DE", "category": "math", "turns": ["Was ist drei plus drei?"], "phrasing": ["new"]}"#
+        let bad =
+            #"{"question_id": "2_DE", "category": "math", "turns": ["Was ist drei plus drei?"], "phrasing": ["new"]}"#
         try (old + "\n" + bad + "\n").write(to: file, atomically: true, encoding: .utf8)
         let bench = try Benchmark.load(file.path)
         XCTAssertEqual(bench.questions.map(\.id), ["1_DE"])

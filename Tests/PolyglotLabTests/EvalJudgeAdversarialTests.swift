@@ -199,7 +199,8 @@ final class EvalJudgeAdversarialTests: XCTestCase {
         let truth = TurnFact(kind: .capital, index: mexico)
         let question = "And the capital of Mexico?"
         let right = AnswerChecks.check(
-            answer: "The capital of Mexico is Mexico City.", question: question, reference: nil, truth: truth, lang: .en)
+            answer: "The capital of Mexico is Mexico City.", question: question, reference: nil, truth: truth, lang: .en
+        )
         XCTAssertTrue(right.fact)
         XCTAssertTrue(right.factAny)
         let echo = AnswerChecks.check(answer: question, question: question, reference: nil, truth: truth, lang: .en)

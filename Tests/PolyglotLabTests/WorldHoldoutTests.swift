@@ -14,7 +14,8 @@ final class WorldHoldoutTests: XCTestCase {
         XCTAssertEqual(turns, 160)
         XCTAssertGreaterThanOrEqual(distinct, 120)
         for seed: UInt64 in [1, 2, 3] {
-            XCTAssertGreaterThanOrEqual(MiniatureWorld.distinctFacts(MiniatureWorld(seed: seed).bench()), 115, "\(seed)")
+            XCTAssertGreaterThanOrEqual(
+                MiniatureWorld.distinctFacts(MiniatureWorld(seed: seed).bench()), 115, "\(seed)")
         }
     }
 
@@ -52,7 +53,8 @@ extension WorldHoldoutTests {
                 let phrases = WorldPhrases.of(task, lang)
                 var templates = WorldUnseenForms.of(task, lang).map { [$0.question, $0.followUp] } ?? []
                 if let topic = phrases.topic {
-                    templates.append(WorldUnseenForms.writeFrame[lang.index].replacingOccurrences(of: "{T}", with: topic))
+                    templates.append(
+                        WorldUnseenForms.writeFrame[lang.index].replacingOccurrences(of: "{T}", with: topic))
                 }
                 if task == .count {
                     templates += [WorldUnseenForms.listRequest[lang.index], WorldUnseenForms.listFollowUp(lang)]
@@ -162,7 +164,9 @@ struct ClaimReader {
             Array(Self.tokens(phrase).drop { articles.contains($0) })
         }
         var named: [(String, FactClaim)] = []
-        for (i, c) in V.countries.enumerated() { named += [(c.country[lang], .capital(i)), (c.capital[lang], .capital(i))] }
+        for (i, c) in V.countries.enumerated() {
+            named += [(c.country[lang], .capital(i)), (c.capital[lang], .capital(i))]
+        }
         for (i, t) in V.things.enumerated() { named.append((t.thing[lang], .colour(i))) }
         for (i, a) in V.animals.enumerated() { named += [(a.animal[lang], .sound(i)), (a.sound[lang], .sound(i))] }
         for (phrase, claim) in named {

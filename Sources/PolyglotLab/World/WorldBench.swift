@@ -55,8 +55,14 @@ extension MiniatureWorld {
     /// The 80 language-independent question recipes, 10 per category in category order: (kind, task, questions)
     /// per category.
     static let benchLayout: [(category: String, parts: [(InstructionKind, WorldTask, Int)])] = [
-        ("writing", [(.writing, .capital, 3), (.writing, .colour, 2), (.writing, .animal, 1), (.writing, .opposite, 4)]),
-        ("roleplay", [(.roleplay, .capital, 3), (.roleplay, .add, 4), (.roleplay, .opposite, 2), (.roleplay, .animal, 1)]),
+        (
+            "writing",
+            [(.writing, .capital, 3), (.writing, .colour, 2), (.writing, .animal, 1), (.writing, .opposite, 4)]
+        ),
+        (
+            "roleplay",
+            [(.roleplay, .capital, 3), (.roleplay, .add, 4), (.roleplay, .opposite, 2), (.roleplay, .animal, 1)]
+        ),
         ("reasoning", [(.question, .successor, 4), (.question, .day, 2), (.question, .month, 4)]),
         ("math", [(.question, .add, 10)]),
         ("coding", [(.list, .count, 10)]),
