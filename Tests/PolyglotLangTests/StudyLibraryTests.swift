@@ -113,7 +113,7 @@ final class StudyLibraryTests: XCTestCase {
     /// `score … by: ["phrasing"]` (also spelt `form`) splits the built-in benchmark's turns into seen and held-out
     /// phrasings; 112 is a math question asked in held-out phrasings, 111 in those of the tuning sets.
     func testScoreByPhrasingAlsoSpeltForm() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-phrasing-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-form-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("m.jsonl").path
