@@ -18,7 +18,7 @@ extension MiniatureWorld {
         (.wrongAnswer, 0.05), (.mixedLanguage, 0.03), (.truncated, 0.03)
     ]
 
-    /// lima-mini: `items` exactly parallel items (at most the size of the plan pool, ≈ 1,150).
+    /// lima-mini: `items` exactly parallel items (at most the size of the plan pool, ≈ 1,120).
     public func limaMini(items: Int = 1_000) -> [ParallelItem] {
         var rng = SeededRNG(seed: seed, stream: "world.lima")
         let plans = Array(planPool(&rng).shuffled(using: &rng).prefix(items))
