@@ -98,7 +98,11 @@ extension WorldHoldoutTests {
             let folder = dir.appendingPathComponent(name).path
             try DatasetExporter.export(Builtins.dataset(name)!, to: folder, layout: .perLanguage)
             for example in try DatasetLoader.load(folder).items.flatMap(\.examples) {
-                messages[example.lang, default: []].formUnion(example.conversation.messages.map(\.content))
+                // Each message in the language it is written in: a mixed-language answer ("The bee says buzz." in
+                // a Spanish item) read as Spanish would name the sheep ("bee" is its sound in Spanish).
+                for text in example.conversation.messages.map(\.content) {
+                    messages[WorldLanguageCheck.identify(text) ?? example.lang, default: []].insert(text)
+                }
                 conversations += 1
             }
         }

@@ -53,7 +53,7 @@ extension MiniatureWorld {
     static let heldOutCapitals = 26, heldOutSums = 28, heldOutDays = 4, heldOutMonths = 8
     static let heldOutColours = 12, heldOutSounds = 8, heldOutOpposites = 12
     /// Every `stepSpacing`-th step (from a seeded offset) is held out: the trained counting runs lie between them.
-    static let stepSpacing = 4
+    static let stepSpacing = 5
 
     /// The facts stating a held-out claim, for `seed`.
     static func holdOut(seed: UInt64) -> Set<WorldFact> {
