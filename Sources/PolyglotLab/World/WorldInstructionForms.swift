@@ -1,7 +1,8 @@
 import Foundation
 
 // The shapes an instruction (or benchmark question) can take, shared by lima-mini, bactrian-mini
-// and the benchmark so that tuning teaches exactly the formats the benchmark asks for, on other facts.
+// and the benchmark so that tuning teaches exactly the formats the benchmark asks for, on other facts;
+// a quarter of the benchmark's turns ask them in phrasings the tuning sets never use (`WorldUnseenForms`).
 
 /// The shape of an instruction item.
 public enum InstructionKind: String, CaseIterable, Codable, Sendable {
