@@ -198,6 +198,33 @@ final class EvalAnalysisTests: XCTestCase {
         XCTAssertFalse(ScoreAnalysis.score(try JudgmentSet.load(dir.path), by: [.model]).columns.contains("wrong_lang"))
     }
 
+    /// A model that only fills the templates it was tuned on (right on seen phrasings, nothing useful on held-out
+    /// ones) shows a gap in `score … by: [phrasing]`, also after its judgments are written and loaded back.
+    func testScoreByPhrasingShowsTheGapOfAModelThatOnlyFillsKnownTemplates() throws {
+        let bench = Builtins.benchmark()
+        let answers = bench.questions.map { q in
+            ModelAnswer(
+                questionID: q.id, answerID: "", modelID: "filler",
+                turns: q.turns.indices.map { q.phrasings[$0] == .seen ? q.reference[$0] : "I do not know." },
+                tstamp: 0)
+        }
+        let judged = BuiltinJudge().judge(AnswerSet(benchmark: bench, answers: ["filler": answers]))
+        let dir = temporaryDirectory()
+        try judged.write(to: dir.appendingPathComponent("j.jsonl").path)
+        for j in [judged, try JudgmentSet.load(dir.path, bench: bench)] {
+            let t = ScoreAnalysis.score(j, by: [.phrasing, .turn])
+            XCTAssertEqual(t.columns.prefix(2), ["phrasing", "turn"])
+            let seen = try XCTUnwrap(row(t, ["seen", "1"])?["mean"]?.double)
+            let unseen = try XCTUnwrap(row(t, ["unseen", "1"])?["mean"]?.double)
+            XCTAssertGreaterThan(seen - unseen, 5, "seen \(seen), unseen \(unseen)")
+            XCTAssertEqual(row(t, ["unseen", "2"])?["n"], .int(5 * 21))
+        }
+        // Judgments loaded without the benchmark do not know the phrasing.
+        let t = ScoreAnalysis.score(try JudgmentSet.load(dir.path), by: [.phrasing])
+        XCTAssertEqual(t.rows.map { $0[0].text }, ["unknown"])
+        XCTAssertEqual(ScoreKey.parse("form"), .phrasing)
+    }
+
     func testImprovementInPointsAndPercentOfScale() throws {
         let t = try ScoreAnalysis.improvement(try load(), multi: ["a"], mono: ["b"], datasets: ["alpaca"])
         XCTAssertEqual(t.rows.map { $0[1].text }, ["DE", "FR", "all"])

@@ -130,6 +130,33 @@ final class EvalBenchmarkTests: XCTestCase {
             ["single-math-v1", "single-math-v1-multi-turn", "single-v1", "single-v1-multi-turn"])
     }
 
+    func testThePhrasingOfEachTurnIsWrittenAndReadBackAndOldFilesLoadWithoutIt() throws {
+        let dir = temporaryDirectory()
+        let builtin = Builtins.benchmark()
+        XCTAssertTrue(builtin.questions.allSatisfy { $0.phrasings.count == $0.turns.count }, "a phrasing per turn")
+        XCTAssertEqual(Set(builtin.questions.flatMap(\.phrasings)), [.seen, .unseen])
+        let files = try builtin.writeFastChat(to: dir.path)
+        let lines = try String(contentsOfFile: files[0], encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.contains(#""phrasing":["unseen","unseen"]"#) }, "\(lines[0])")
+        let reloaded = try Benchmark.load(dir.path)
+        for q in builtin.questions { XCTAssertEqual(reloaded.question(q.id)?.phrasings, q.phrasings, q.id) }
+        // A file written before the field existed loads as before; a bad value is reported at its line.
+        let file = dir.appendingPathComponent("old/question.jsonl")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let old = #"{"question_id": "1_DE", "category": "math", "turns": ["Was ist zwei plus zwei?"]}"#
+        let bad =
+            #"{"question_id": "2_DE", "category": "math", "turns": ["Was ist drei plus drei?"], "phrasing": ["new"]}"#
+        try (old + "\n" + bad + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let bench = try Benchmark.load(file.path)
+        XCTAssertEqual(bench.questions.map(\.id), ["1_DE"])
+        XCTAssertEqual(bench.questions.first?.phrasings, [])
+        XCTAssertNil(bench.questions.first?.phrasing(turn: 1))
+        XCTAssertEqual(bench.warnings.count, 1)
+        XCTAssertTrue(
+            bench.warnings.first?.description.hasPrefix(file.path + ":2: expected `phrasing` to be one of") == true,
+            "\(bench.warnings)")
+    }
+
     func testMalformedTruthOfAQuestionIsReportedAtItsLine() throws {
         let dir = temporaryDirectory()
         let file = dir.appendingPathComponent("question.jsonl")

@@ -192,6 +192,22 @@ final class EvalJudgeAdversarialTests: XCTestCase {
         XCTAssertEqual(checks(list, 0, list.reference[0]).score, 10)
     }
 
+    /// "Mexico" in an English question is the country, though it reads as the French capital: it must not count as
+    /// the capital being asked already, or "… is Mexico City." would state it only in another language.
+    func testAQuestionWordReadOnlyInAnotherLanguageDoesNotHideTheAnswer() {
+        let mexico = WorldVocabulary.countries.firstIndex { $0.country[.en] == "Mexico" }!
+        let truth = TurnFact(kind: .capital, index: mexico)
+        let question = "And the capital of Mexico?"
+        let right = AnswerChecks.check(
+            answer: "The capital of Mexico is Mexico City.", question: question, reference: nil, truth: truth, lang: .en
+        )
+        XCTAssertTrue(right.fact)
+        XCTAssertTrue(right.factAny)
+        let echo = AnswerChecks.check(answer: question, question: question, reference: nil, truth: truth, lang: .en)
+        XCTAssertFalse(echo.fact)
+        XCTAssertFalse(echo.factAny)
+    }
+
     func testTheLenientVariantReadsPastLanguageAndForm() {
         let q = question(151, .de), sum = question(111, .fr)
         XCTAssertEqual(checks(q, 0, translated(q, 0), lenient: true).score, 10)

@@ -18,7 +18,12 @@ final class WorldBenchTests: XCTestCase {
         XCTAssertEqual(Set(bench.map(\.id)).count, bench.count)
         XCTAssertTrue(bench.contains { $0.id == "81_DE" })
         let table = MiniatureWorld.benchSummary(bench)
-        for row in table.rows { XCTAssertEqual(row.dropFirst().map(\.double), Array(repeating: 10, count: 5)) }
+        for row in table.rows {
+            XCTAssertEqual(row.dropFirst().prefix(5).map(\.double), Array(repeating: 10, count: 5))
+        }
+        let distinct = MiniatureWorld.distinctFacts(bench.filter { $0.lang == .en })
+        XCTAssertTrue(table.notes.contains { $0.hasPrefix("\(distinct) distinct facts behind the 160 turns") })
+        XCTAssertEqual(table.column("unseen turns")?.compactMap(\.double).reduce(0, +), 42)
     }
 
     func testEveryQuestionHasTwoTurnsReferencesAndFactWords() {

@@ -110,6 +110,30 @@ final class StudyLibraryTests: XCTestCase {
             picked.error ?? "")
     }
 
+    /// `score … by: ["phrasing"]` (also spelt `form`) splits the built-in benchmark's turns into seen and held-out
+    /// phrasings; 112 is a math question asked in held-out phrasings, 111 in those of the tuning sets.
+    func testScoreByPhrasingAlsoSpeltForm() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("polyglot-form-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("m.jsonl").path
+        let lines = ["111_EN", "112_EN"].map { q in
+            #"{"question_id": "\#(q)", "answer_id": "x", "model_id": "m", "#
+                + #""choices": [{"index": 0, "turns": ["Seven.", "Nine."]}], "tstamp": 0}"#
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let out = pg(
+            """
+            let j = judge (load answers "\(path)" bench: builtin:bench) with: builtin
+            let t = score j by: ["form"]
+            t.title
+            [t.rows[0].phrasing, t.rows[0].n, t.rows[1].phrasing, t.rows[1].n]
+            score j by: ["phrasings"]
+            """)
+        XCTAssertEqual(Array(out.output.suffix(2)), ["\"Scores by phrasing\"", "[\"seen\", 2, \"unseen\", 2]"])
+        XCTAssertTrue(out.error?.contains("score has no by: \"phrasings\"") == true, out.error ?? "no error")
+    }
+
     /// `agreement J with: truth` (the built-in benchmark's ground truth) and `with:` another judge; a misspelt
     /// `truth` is a located error with its near miss.
     func testAgreementWithTheTruthAndWithAnotherJudge() throws {

@@ -118,7 +118,8 @@ public struct AnnotationSession {
                 questionID: q.id, model: item.model,
                 judge: ["human:" + annotator, LLMJudge.singlePromptName(q, turn: item.turn)],
                 userPrompt: q.turns[item.turn - 1], judgment: "Rating: [[\(s)]]", score: Double(s), turn: item.turn,
-                tstamp: Date().timeIntervalSince1970, lang: q.lang, category: q.category)
+                tstamp: Date().timeIntervalSince1970, lang: q.lang, category: q.category,
+                phrasing: q.phrasing(turn: item.turn))
             try save(j.jsonObject, item)
         case .verdict(let w):
             guard let item = current else { return }

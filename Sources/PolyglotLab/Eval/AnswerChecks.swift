@@ -69,8 +69,9 @@ public struct AnswerChecks: Equatable, Sendable {
                 return targets.allSatisfy { n in inSentences.contains { count(n, $0, inLang: inLang) > 0 } }
             }
             // A sentence states the fact when it names it more often than the question (unless the question quotes
-            // it) or consists of nothing else ("Three." to "What is zero plus three?").
-            let asked = truth.quoted ? 0 : count(truth.index, inQuestion)
+            // it) or consists of nothing else ("Three." to "What is zero plus three?"). Both counted alike: the
+            // country in "And the capital of Mexico?" reads as the French capital, not as the English one.
+            let asked = truth.quoted ? 0 : count(truth.index, inQuestion, inLang: inLang)
             return zip(sentences, inSentences).contains { words, mentions in
                 let n = count(truth.index, mentions, inLang: inLang)
                 return n > asked || (n > 0 && mentions.count == 1 && mentions[0].text == words.joined(separator: " "))

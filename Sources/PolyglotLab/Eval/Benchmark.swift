@@ -18,11 +18,14 @@ public struct BenchQuestion: Equatable, Sendable {
     /// Per turn, the fact a correct answer states and the form asked for (`truth` in question.jsonl, a Polyglot
     /// extension written for the built-in benchmark; empty when unknown). With it the built-in judge checks answers.
     public var truth: [TurnFact]
+    /// Per turn, whether its phrasing occurs in the tuning sets (`phrasing` in question.jsonl, a Polyglot extension
+    /// written for the built-in benchmark; empty when unknown). `score … by: ["phrasing"]` groups by it.
+    public var phrasings: [Phrasing]
 
     public init(
         id: String, category: String, lang: Lang, turns: [String], reference: [String] = [],
         referenceAnswer: [String]? = nil,
-        keyWords: [String] = [], truth: [TurnFact] = []
+        keyWords: [String] = [], truth: [TurnFact] = [], phrasings: [Phrasing] = []
     ) {
         self.id = id
         self.category = category
@@ -32,7 +35,11 @@ public struct BenchQuestion: Equatable, Sendable {
         self.referenceAnswer = referenceAnswer
         self.keyWords = keyWords
         self.truth = truth
+        self.phrasings = phrasings
     }
+
+    /// The phrasing of turn `turn` (1-based), when the benchmark records it.
+    public func phrasing(turn: Int) -> Phrasing? { phrasings.indices.contains(turn - 1) ? phrasings[turn - 1] : nil }
 
     /// Categories judged with the reference answer (FastChat `NEED_REF_CATS`).
     public var needsReference: Bool { ["math", "reasoning", "coding", "arena-hard-200"].contains(category) }
@@ -229,10 +236,23 @@ public struct Benchmark: Sendable {
                     }
                     truth = facts
                 }
+                var phrasings: [Phrasing] = []
+                if let value = r.object["phrasing"] {
+                    guard let list = value as? [String], list.count == turns.count,
+                        let read = Optional(list.compactMap(Phrasing.init(rawValue:))), read.count == list.count
+                    else {
+                        throw EvalError(
+                            file: questionFile.path, line: r.line,
+                            "expected `phrasing` to be one of "
+                                + Phrasing.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                                + " per turn")
+                    }
+                    phrasings = read
+                }
                 loaded.append(
                     BenchQuestion(
                         id: id, category: category, lang: lang, turns: turns, reference: reference,
-                        keyWords: keyWords, truth: truth))
+                        keyWords: keyWords, truth: truth, phrasings: phrasings))
             } catch let e as EvalError { problems.append(e) }
         }
         let refs = loadReferenceAnswers(dir.appendingPathComponent("reference_answer"), problems: &problems)
@@ -344,6 +364,7 @@ extension Benchmark {
                 if !q.reference.isEmpty { record["reference"] = q.reference }
                 if !q.keyWords.isEmpty { record["key_words"] = q.keyWords }
                 if !q.truth.isEmpty { record["truth"] = q.truth.map(\.jsonObject) }
+                if !q.phrasings.isEmpty { record["phrasing"] = q.phrasings.map(\.rawValue) }
                 let data = try JSONSerialization.data(
                     withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
                 return String(decoding: data, as: UTF8.self)

@@ -165,7 +165,7 @@ public struct BuiltinJudge: Sendable {
                             questionID: q.id, model: model, judge: lenient ? Self.lenientName : Self.name,
                             userPrompt: q.turns[turn - 1], judgment: verdict.explanation, score: Double(verdict.score),
                             turn: turn, tstamp: now, lang: q.lang, category: q.category, checks: verdict.checks,
-                            answer: text, modelProvenance: a.modelProvenance))
+                            answer: text, modelProvenance: a.modelProvenance, phrasing: q.phrasing(turn: turn)))
                 }
             }
         }

@@ -21,11 +21,14 @@ public struct SingleJudgment: Equatable, Sendable {
     public var answer: String?
     /// What the judged model is in a study grid, from its answers (`model_provenance`, a Polyglot extension).
     public var modelProvenance: ModelProvenance?
+    /// Whether the judged turn is phrased as in the tuning sets, resolved from the benchmark like `category`
+    /// (nil when the benchmark does not record it).
+    public var phrasing: Phrasing?
 
     public init(
         questionID: String, model: String, judge: [String], userPrompt: String, judgment: String, score: Double,
         turn: Int, tstamp: Double, lang: Lang, category: String, checks: AnswerChecks? = nil,
-        answer: String? = nil, modelProvenance: ModelProvenance? = nil
+        answer: String? = nil, modelProvenance: ModelProvenance? = nil, phrasing: Phrasing? = nil
     ) {
         self.questionID = questionID
         self.model = model
@@ -40,6 +43,7 @@ public struct SingleJudgment: Equatable, Sendable {
         self.checks = checks
         self.answer = answer
         self.modelProvenance = modelProvenance
+        self.phrasing = phrasing
     }
 
     public var failed: Bool { score == -1 }
@@ -296,7 +300,8 @@ public struct JudgmentSet: Sendable {
                             questionID: id, model: try r.string("model", in: url.path), judge: judge,
                             userPrompt: userPrompt, judgment: (r.object["judgment"] as? String) ?? "",
                             score: score, turn: turn, tstamp: tstamp, lang: lang, category: category, checks: checks,
-                            answer: answer, modelProvenance: r.modelProvenance(in: url.path, problems: &warnings)))
+                            answer: answer, modelProvenance: r.modelProvenance(in: url.path, problems: &warnings),
+                            phrasing: bench?.question(id)?.phrasing(turn: turn)))
                 }
             } catch let e as EvalError { warnings.append(e) }
         }

@@ -123,7 +123,7 @@ public struct LLMJudge {
                             questionID: q.id, model: model, judge: [judgeModel, req.promptName],
                             userPrompt: req.user, judgment: "", score: -1, turn: turn, tstamp: 0,
                             lang: q.lang, category: q.category, answer: at(a.turns, turn - 1),
-                            modelProvenance: a.modelProvenance))
+                            modelProvenance: a.modelProvenance, phrasing: q.phrasing(turn: turn)))
                     requests.append(req)
                 }
             }

@@ -4,7 +4,11 @@ import PolyglotEngine
 
 /// A dimension to group scores by.
 public enum ScoreKey: String, CaseIterable, Sendable {
-    case model, lang, category, turn
+    /// `phrasing`: seen or unseen in the tuning sets (`unknown` when the benchmark does not record it).
+    case model, lang, category, turn, phrasing
+
+    /// The key for `word`; `form` is another name of `phrasing` (the issue speaks of seen and unseen forms).
+    public static func parse(_ word: String) -> ScoreKey? { word == "form" ? .phrasing : ScoreKey(rawValue: word) }
 
     func cell(_ j: SingleJudgment) -> Table.Cell {
         switch self {
@@ -12,6 +16,7 @@ public enum ScoreKey: String, CaseIterable, Sendable {
         case .lang: .text(j.lang.code)
         case .category: .text(j.category)
         case .turn: .int(j.turn)
+        case .phrasing: .text(j.phrasing?.rawValue ?? "unknown")
         }
     }
 }

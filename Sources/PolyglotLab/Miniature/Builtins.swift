@@ -113,7 +113,8 @@ extension Builtins {
                 questions: world.bench().map {
                     BenchQuestion(
                         id: $0.id, category: $0.category, lang: $0.lang, turns: $0.turns, reference: $0.references,
-                        referenceAnswer: $0.references, keyWords: $0.factWords, truth: $0.truth)
+                        referenceAnswer: $0.references, keyWords: $0.factWords, truth: $0.truth,
+                        phrasings: $0.phrasings)
                 }, judgePrompts: Dictionary(uniqueKeysWithValues: Lang.allCases.map { ($0, benchJudgePrompts) }))
         }!
     }

@@ -52,6 +52,8 @@ public struct MiniBenchQuestion: Equatable, Sendable {
     public let facts: [WorldFact]
     /// Per turn, the fact the answer must state and the form asked for (for the built-in judge's checks).
     public let truth: [TurnFact]
+    /// Per turn, whether it is asked with a template of the instruction sets or a held-out one.
+    public let phrasings: [Phrasing]
 
     /// FastChat id, e.g. `81_DE`.
     public var id: String { "\(number)_\(lang.code)" }
@@ -75,30 +77,9 @@ public struct MiniatureWorld: Sendable {
     /// Facts that appear in the corpus but never in an instruction set; the benchmark asks about them.
     public let heldOut: Set<WorldFact>
 
-    /// How many facts of each task are held out (countries hold out both capital directions).
-    static let heldOutCounts: [(WorldTask, Int)] = [
-        (.capital, 10), (.add, 25), (.successor, 5), (.count, 10), (.day, 2), (.month, 3),
-        (.colour, 7), (.animal, 3), (.opposite, 5)
-    ]
-
     public init(seed: UInt64 = 0) {
         self.seed = seed
-        var rng = SeededRNG(seed: seed, stream: "world.heldout")
-        var held = Set<WorldFact>()
-        for (task, n) in Self.heldOutCounts {
-            if task == .opposite {  // hold out whole pairs, both directions
-                for pair in Array(0..<WorldVocabulary.opposites.count).shuffled(using: &rng).prefix(n) {
-                    held.insert(WorldFact(task: .opposite, index: 2 * pair))
-                    held.insert(WorldFact(task: .opposite, index: 2 * pair + 1))
-                }
-                continue
-            }
-            for i in Array(0..<WorldFacts.count(of: task)).shuffled(using: &rng).prefix(n) {
-                held.insert(WorldFact(task: task, index: i))
-                if task == .capital { held.insert(WorldFact(task: .capitalReverse, index: i)) }
-            }
-        }
-        heldOut = held
+        heldOut = Self.holdOut(seed: seed)
     }
 
     /// Held-out facts of one task in a fixed order.

@@ -1,7 +1,8 @@
 // The MT-Bench-shaped benchmark of the miniature world: 8 categories × 10 questions × 2 turns × 5
 // languages, every question about held-out facts (stated in the corpus, absent from both instruction
-// sets), so it measures instruction following rather than memorisation. Turn 2 is always a
-// follow-up that needs turn 1 (an elliptic question, or a question about the sentence of turn 1).
+// sets, up to trivial rewording: `WorldHoldout`), so it measures instruction following rather than memorisation.
+// Turn 2 is always a follow-up that needs turn 1 (an elliptic question, or a question about the sentence of turn 1).
+// About a quarter of the turns are phrased with held-out templates (`WorldUnseenForms`), recorded per turn.
 //
 // Category → skill of the world:
 //   writing     write one sentence about a capital, colour, animal sound or opposite
@@ -32,7 +33,7 @@ extension MiniatureWorld {
                     facts: entry.plan.kind == .extraction
                         ? [entry.plan.fact, entry.plan.fact]
                         : entry.plan.facts,
-                    truth: Self.truth(of: entry.plan, forms: turns.forms))
+                    truth: Self.truth(of: entry.plan, forms: turns.forms), phrasings: turns.phrasings)
             }
         }
     }
@@ -51,46 +52,46 @@ extension MiniatureWorld {
         }
     }
 
-    /// The 80 language-independent question recipes, 10 per category in category order.
-    func benchPlans() -> [(category: String, plan: InstructionPlan)] {
-        // Turn 2 asks about the next held-out fact of the same task (cyclically).
-        func plans(_ kind: InstructionKind, _ task: WorldTask, _ range: Range<Int>) -> [InstructionPlan] {
-            let facts = heldOut(task)
-            return range.map { i in
-                let fact = facts[i % facts.count]
-                let second = kind == .extraction ? nil : facts[(i + 1) % facts.count]
-                return InstructionPlan(kind: kind, fact: fact, second: second, question: i % 2, answer: 0)
-            }
-        }
-        let layout: [(String, [InstructionPlan])] = [
-            (
-                "writing",
-                plans(.writing, .capital, 0..<3) + plans(.writing, .colour, 0..<3) + plans(.writing, .animal, 0..<2)
-                    + plans(.writing, .opposite, 0..<2)
-            ),
-            (
-                "roleplay",
-                plans(.roleplay, .capital, 3..<6) + plans(.roleplay, .animal, 0..<3) + plans(.roleplay, .add, 0..<2)
-                    + plans(.roleplay, .opposite, 2..<4)
-            ),
-            (
-                "reasoning",
-                plans(.question, .successor, 0..<5) + plans(.question, .day, 0..<2) + plans(.question, .month, 0..<3)
-            ),
-            ("math", mathPlans()),
-            ("coding", plans(.list, .count, 0..<10)),
-            ("extraction", plans(.extraction, .capital, 3..<10) + plans(.extraction, .animal, 0..<3)),
-            ("stem", plans(.question, .colour, 0..<7) + plans(.question, .animal, 0..<3)),
-            ("humanities", plans(.question, .capital, 0..<7) + plans(.question, .month, 0..<3))
-        ]
-        return layout.flatMap { category, plans in plans.map { (category, $0) } }
-    }
+    /// The 80 language-independent question recipes, 10 per category in category order: (kind, task, questions)
+    /// per category.
+    static let benchLayout: [(category: String, parts: [(InstructionKind, WorldTask, Int)])] = [
+        (
+            "writing",
+            [(.writing, .capital, 3), (.writing, .colour, 2), (.writing, .animal, 1), (.writing, .opposite, 4)]
+        ),
+        (
+            "roleplay",
+            [(.roleplay, .capital, 3), (.roleplay, .add, 4), (.roleplay, .opposite, 2), (.roleplay, .animal, 1)]
+        ),
+        ("reasoning", [(.question, .successor, 4), (.question, .day, 2), (.question, .month, 4)]),
+        ("math", [(.question, .add, 10)]),
+        ("coding", [(.list, .count, 10)]),
+        ("extraction", [(.extraction, .capital, 7), (.extraction, .animal, 3)]),
+        ("stem", [(.question, .colour, 7), (.question, .animal, 3)]),
+        ("humanities", [(.question, .capital, 7), (.question, .month, 3)])
+    ]
 
-    /// Math uses 20 distinct held-out sums: turn 1 asks sum i, turn 2 sum i + 10.
-    private func mathPlans() -> [InstructionPlan] {
-        let sums = heldOut(.add)
-        return (0..<10).map { i in
-            InstructionPlan(kind: .question, fact: sums[i], second: sums[i + 10], question: i % 2, answer: 0)
+    /// Questions 1, 4 and 7 of each category (counting from 0; not extraction) use held-out phrasings: 42 of 160 turns.
+    static func asksUnseen(_ number: Int, _ kind: InstructionKind) -> Bool { kind != .extraction && number % 3 == 1 }
+
+    /// The recipes: each turn asks the next benchmark fact of its task (cyclically), so the questions spread over as
+    /// many distinct held-out facts as the task has.
+    func benchPlans() -> [(category: String, plan: InstructionPlan)] {
+        let queues = Dictionary(uniqueKeysWithValues: WorldTask.allCases.map { ($0, benchFacts($0)) })
+        var taken: [WorldTask: Int] = [:]
+        func next(_ task: WorldTask) -> WorldFact {
+            defer { taken[task, default: 0] += 1 }
+            return queues[task]![taken[task, default: 0] % queues[task]!.count]
+        }
+        return Self.benchLayout.flatMap { category, parts in
+            parts.flatMap { kind, task, n in (0..<n).map { _ in (kind, task) } }.enumerated().map { i, entry in
+                let (kind, task) = entry
+                let fact = next(task)
+                var plan = InstructionPlan(
+                    kind: kind, fact: fact, second: kind == .extraction ? nil : next(task), question: i % 2, answer: 0)
+                if Self.asksUnseen(i, kind) { plan.phrasing = .unseen }
+                return (category, plan)
+            }
         }
     }
 }

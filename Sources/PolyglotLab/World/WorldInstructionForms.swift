@@ -1,7 +1,8 @@
 import Foundation
 
 // The shapes an instruction (or benchmark question) can take, shared by lima-mini, bactrian-mini
-// and the benchmark so that tuning teaches exactly the formats the benchmark asks for, on other facts.
+// and the benchmark so that tuning teaches exactly the formats the benchmark asks for, on other facts;
+// a quarter of the benchmark's turns ask them in phrasings the tuning sets never use (`WorldUnseenForms`).
 
 /// The shape of an instruction item.
 public enum InstructionKind: String, CaseIterable, Codable, Sendable {
@@ -39,17 +40,20 @@ struct InstructionPlan: Hashable, Sendable {
     var question: Int
     /// Index into the task's `statements` used to phrase answers (0 = canonical).
     var answer: Int
+    /// `unseen`: ask with the held-out templates (`WorldUnseenForms`), as only the benchmark does.
+    var phrasing: Phrasing = .seen
 
     var facts: [WorldFact] { [fact] + (second.map { [$0] } ?? []) }
 }
 
 /// A rendered item: user turns, the answers (references), the fact word each answer must contain,
-/// and the form each turn asks for.
+/// the form each turn asks for and whether the turn was phrased with a held-out template.
 struct RenderedTurns: Sendable {
     var user: [String] = []
     var assistant: [String] = []
     var factWords: [String] = []
     var forms: [RequiredForm?] = []
+    var phrasings: [Phrasing] = []
 
     var conversation: Conversation {
         Conversation(
@@ -76,15 +80,21 @@ enum WorldInstructionForms {
         let numberForm: RequiredForm? = task == .add ? .numberWord : nil
         var out = RenderedTurns()
         func say(_ template: String, _ s: Slots = slots) -> String { WorldGrammar.render(template, s, lang) }
+        // Held-out templates where the plan asks for them and the kind has them (extraction has none).
+        let unseenPhrases = plan.phrasing == .unseen ? WorldUnseenForms.of(task, lang) : nil
+        let unseenFrames = plan.phrasing == .unseen && (plan.kind == .writing || plan.kind == .list)
+        let unseen = unseenFrames || (unseenPhrases != nil && (plan.kind == .question || plan.kind == .roleplay))
+        let question = unseenPhrases?.question ?? phrases.questions[plan.question]
         switch plan.kind {
         case .question:
-            out.user.append(say(phrases.questions[plan.question]))
+            out.user.append(say(question))
             out.forms.append(numberForm)
         case .writing:
-            out.user.append(say(writeFrame[lang.index].replacingOccurrences(of: "{T}", with: phrases.topic ?? "")))
+            let frame = (unseen ? WorldUnseenForms.writeFrame : writeFrame)[lang.index]
+            out.user.append(say(frame.replacingOccurrences(of: "{T}", with: phrases.topic ?? "")))
             out.forms.append(.sentence)
         case .roleplay:
-            out.user.append(persona(for: task, lang) + " " + say(phrases.questions[plan.question]))
+            out.user.append(persona(for: task, lang) + " " + say(question))
             out.forms.append(numberForm)
         case .extraction:
             let sentence = say(phrases.statements[plan.answer % phrases.statements.count])
@@ -98,18 +108,23 @@ enum WorldInstructionForms {
             out.assistant.append(WorldFacts.entityAnswer(plan.fact, lang))
             out.factWords.append(WorldGrammar.withoutArticle(slots.a))
             out.forms.append(.factOnly)
+            out.phrasings = [.seen, .seen]
             return out
         case .list:
-            out.user.append(say(listRequest[lang.index]))
+            out.user.append(say((unseen ? WorldUnseenForms.listRequest : listRequest)[lang.index]))
             out.forms.append(.list)
         }
         out.assistant.append(answer(plan.fact, plan.answer, lang))
         out.factWords.append(factWord)
+        out.phrasings.append(unseen ? .unseen : .seen)
         if let second = plan.second {
-            out.user.append(say(phrases.followUp, WorldFacts.slots(second, lang).slots))
+            let unseenFollowUp = task == .count ? WorldUnseenForms.listFollowUp(lang) : unseenPhrases?.followUp
+            let followUp = unseen ? unseenFollowUp : nil
+            out.user.append(say(followUp ?? phrases.followUp, WorldFacts.slots(second, lang).slots))
             out.assistant.append(answer(second, plan.answer, lang))
             out.factWords.append(WorldFacts.slots(second, lang).factWord)
             out.forms.append(out.forms[0])
+            out.phrasings.append(followUp == nil ? .seen : .unseen)
         }
         return out
     }
@@ -194,6 +209,6 @@ enum WorldInstructionForms {
     static func templates(_ lang: Lang) -> [String] {
         let i = lang.index
         return [writeFrame[i], readFrame[i], listRequest[i]] + personas[i]
-            + extraction.values.flatMap { [$0[i].value, $0[i].entity] }
+            + extraction.values.flatMap { [$0[i].value, $0[i].entity] } + WorldUnseenForms.templates(lang)
     }
 }

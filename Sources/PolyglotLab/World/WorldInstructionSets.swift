@@ -11,12 +11,14 @@ import PolyglotEngine
 extension MiniatureWorld {
     /// Probability that a question-like item gets an elliptic follow-up turn.
     static let followUpShare = 0.35
+    /// Answer phrasings (of the four statements) per item recipe in the plan pool.
+    static let answerPhrasingsPerRecipe = 2
     /// Noise shares of bactrian-mini per language of an item (the realised shares are in `summary`).
     public static let bactrianNoiseRates: [(InstructionNoise, Double)] = [
         (.wrongAnswer, 0.05), (.mixedLanguage, 0.03), (.truncated, 0.03)
     ]
 
-    /// lima-mini: `items` exactly parallel items (at most the size of the plan pool, ≈ 1,050).
+    /// lima-mini: `items` exactly parallel items (at most the size of the plan pool, ≈ 1,120).
     public func limaMini(items: Int = 1_000) -> [ParallelItem] {
         var rng = SeededRNG(seed: seed, stream: "world.lima")
         let plans = Array(planPool(&rng).shuffled(using: &rng).prefix(items))
@@ -85,23 +87,27 @@ extension MiniatureWorld {
     }
 
     /// Every item recipe over the trainable facts: each fact asked with both question templates,
-    /// plus writing, roleplay and extraction items where the task has them, and lists for counting.
+    /// plus writing, roleplay and extraction items where the task has them, and lists for counting; each recipe
+    /// with two of the four answer phrasings, so the pool stays above lima-mini's 1,000 items although about a
+    /// third of the facts are held out.
     func planPool(_ rng: inout SeededRNG) -> [InstructionPlan] {
         var pool: [InstructionPlan] = []
         for task in WorldTask.allCases {
             let facts = trainable(task)
+            // Counting always answers with the bare list: one phrasing, or its items would repeat.
+            let answerPhrasings = WorldPhrases.of(task, .en).answer == nil ? Self.answerPhrasingsPerRecipe : 1
             for fact in facts {
                 for kind in WorldInstructionForms.kinds(for: task) {
                     let questionVariants = kind == .question ? [0, 1] : [Int.random(in: 0..<2, using: &rng)]
                     for q in questionVariants {
-                        var plan = InstructionPlan(
-                            kind: kind, fact: fact, second: nil, question: q,
-                            answer: Int.random(in: 0..<4, using: &rng))
-                        if kind != .extraction, facts.count > 1, rng.nextDouble() < Self.followUpShare {
-                            let others = facts.filter { $0 != fact }
-                            plan.second = others[Int.random(in: 0..<others.count, using: &rng)]
+                        for answer in Array(0..<4).shuffled(using: &rng).prefix(answerPhrasings) {
+                            var plan = InstructionPlan(kind: kind, fact: fact, second: nil, question: q, answer: answer)
+                            if kind != .extraction, facts.count > 1, rng.nextDouble() < Self.followUpShare {
+                                let others = facts.filter { $0 != fact }
+                                plan.second = others[Int.random(in: 0..<others.count, using: &rng)]
+                            }
+                            pool.append(plan)
                         }
-                        pool.append(plan)
                     }
                 }
             }

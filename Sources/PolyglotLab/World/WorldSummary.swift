@@ -37,17 +37,33 @@ extension MiniatureWorld {
         return Table(title: title, columns: ["task", "kind", "items"], rows: rows)
     }
 
-    /// Questions per category and language.
+    /// Questions per category and language; per category (in each language alike) the turns asked with held-out
+    /// phrasings and the distinct facts behind its turns.
     public static func benchSummary(_ questions: [MiniBenchQuestion]) -> Table {
+        let oneLanguage = questions.filter { $0.lang == .en }
+        func unseenTurns(_ qs: [MiniBenchQuestion]) -> Int {
+            qs.reduce(0) { $0 + $1.phrasings.filter { $0 == .unseen }.count }
+        }
         let rows: [[Table.Cell]] = benchCategories.map { category in
-            [.text(category.name)]
+            let inCategory = oneLanguage.filter { $0.category == category.name }
+            return [.text(category.name)]
                 + Lang.allCases.map { lang in
                     .int(questions.filter { $0.category == category.name && $0.lang == lang }.count)
                 }
+                + [.int(unseenTurns(inCategory)), .int(distinctFacts(inCategory))]
         }
+        let turns = oneLanguage.reduce(0) { $0 + $1.turns.count }, unseen = unseenTurns(oneLanguage)
+        let percent = turns == 0 ? 0 : Int((100 * Double(unseen) / Double(turns)).rounded())
         return Table(
-            title: "builtin:bench", columns: ["category"] + Lang.allCases.map(\.code), rows: rows,
-            notes: ["2 turns per question, references for every turn; all facts held out from both instruction sets."])
+            title: "builtin:bench", columns: ["category"] + Lang.allCases.map(\.code) + ["unseen turns", "facts"],
+            rows: rows,
+            notes: [
+                "2 turns per question, references for every turn; all facts held out from both instruction sets "
+                    + "(a commuted sum, a reversed capital or a counting run counts as the same fact).",
+                "\(distinctFacts(oneLanguage)) distinct facts behind the \(turns) turns of each language; "
+                    + "\(unseen) of the \(turns) turns (\(percent) %) ask with phrasings held out from the "
+                    + "instruction sets (score … by: [\"phrasing\"])."
+            ])
     }
 
     /// Documents, units, characters and UTF-8 bytes per language.

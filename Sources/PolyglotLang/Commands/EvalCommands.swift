@@ -462,13 +462,14 @@ extension CommandRegistry {
     static let score = CommandSpec(
         "score", category: "evaluation",
         summary:
-            "Mean scores by model, lang, category and/or turn, with counts and seeded bootstrap 95 % intervals; −1 excluded and counted.",
+            "Mean scores by model, lang, category, turn and/or phrasing, with counts and seeded bootstrap 95 % intervals; −1 excluded and counted.",
         positionals: [Parameter("judgments", .object("judgments"), "judgments")],
         keywords: [
             Parameter(
-                "by", .listOf(.choice(of: ScoreKey.self)),
+                "by", .listOf(.choice(of: ScoreKey.self, parse: ScoreKey.parse)),
                 default: .list([.string("model"), .string("lang")]),
-                "the columns to group by"),
+                "the columns to group by; phrasing (alias form): turns asked as in the tuning sets (seen) or "
+                    + "with held-out templates (unseen)"),
             Parameter("keep_failed", .bool, default: .bool(false), "include −1 scores"),
             Parameter(
                 "answers", .object("answers"), default: Value.none,
