@@ -223,32 +223,26 @@ public struct Benchmark: Sendable {
                 }
                 let reference = r.object["reference"] == nil ? [] : try r.strings("reference", in: questionFile.path)
                 let keyWords = r.object["key_words"] == nil ? [] : try r.strings("key_words", in: questionFile.path)
-                var truth: [TurnFact] = []
-                if let value = r.object["truth"] {
+                /// An optional field with one entry per turn, each read by `parse`; any other shape is an error.
+                func perTurn<T>(_ key: String, expected: String, _ parse: (Any) -> T?) throws -> [T] {
+                    guard let value = r.object[key] else { return [] }
                     guard let list = value as? [Any], list.count == turns.count,
-                        let facts = Optional(list.compactMap(TurnFact.init(json:))), facts.count == list.count
+                        case let read = list.compactMap(parse), read.count == list.count
                     else {
-                        throw EvalError(
-                            file: questionFile.path, line: r.line,
-                            "expected `truth` to be one "
-                                + "{\"kind\", \"index\", \"form\", \"quoted\"} per turn (kind one of "
-                                + FactKind.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                        throw EvalError(file: questionFile.path, line: r.line, "expected `\(key)` to be \(expected)")
                     }
-                    truth = facts
+                    return read
                 }
-                var phrasings: [Phrasing] = []
-                if let value = r.object["phrasing"] {
-                    guard let list = value as? [String], list.count == turns.count,
-                        let read = Optional(list.compactMap(Phrasing.init(rawValue:))), read.count == list.count
-                    else {
-                        throw EvalError(
-                            file: questionFile.path, line: r.line,
-                            "expected `phrasing` to be one of "
-                                + Phrasing.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-                                + " per turn")
-                    }
-                    phrasings = read
-                }
+                let truth = try perTurn(
+                    "truth",
+                    expected: "one {\"kind\", \"index\", \"form\", \"quoted\"} per turn (kind one of "
+                        + FactKind.allCases.map(\.rawValue).joined(separator: ", ") + ")",
+                    TurnFact.init(json:))
+                let phrasings = try perTurn(
+                    "phrasing",
+                    expected: "one of " + Phrasing.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                        + " per turn"
+                ) { ($0 as? String).flatMap(Phrasing.init(rawValue:)) }
                 loaded.append(
                     BenchQuestion(
                         id: id, category: category, lang: lang, turns: turns, reference: reference,
