@@ -5,15 +5,7 @@ import XCTest
 @testable import PolyglotLab
 
 final class ModelTuningTests: XCTestCase {
-    /// A base small enough to pre-train in about a second: the real recipe shrunk.
-    static let base: LabModel = {
-        var recipe = PretrainRecipe(kind: .dense)
-        recipe.corpusSentences = 1500; recipe.merges = 300; recipe.dModel = 32; recipe.layers = 1; recipe.heads = 2
-        recipe.ffnHidden = 64; recipe.context = 64; recipe.steps = 10; recipe.batchSize = 4; recipe.warmupSteps = 2
-        let texts = Pretraining.corpusTexts(recipe)
-        let tokenizer = try! Pretraining.trainTokenizer(texts: texts, merges: recipe.merges)
-        return try! Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, name: "tiny-base")
-    }()
+    static let base = TinyBases.pretrain(.dense, layers: 1, steps: 10, warmupSteps: 2, name: "tiny-base")
 
     let examples = Array(Builtins.dataset("lima-mini")!.examples(in: .de).prefix(40))
 

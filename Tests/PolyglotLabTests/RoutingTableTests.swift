@@ -6,15 +6,7 @@ import XCTest
 
 /// `routing`: where a MoE model sends each language's tokens, and the specialisation measure.
 final class RoutingTableTests: XCTestCase {
-    static let tinyMoE: LabModel = {
-        var recipe = PretrainRecipe(kind: .moe)
-        recipe.corpusSentences = 1500; recipe.merges = 300; recipe.dModel = 32; recipe.layers = 2; recipe.heads = 2
-        recipe.ffnHidden = 64; recipe.context = 64; recipe.steps = 3; recipe.batchSize = 4; recipe.warmupSteps = 1
-        recipe.experts = 4
-        let texts = Pretraining.corpusTexts(recipe)
-        let tokenizer = try! Pretraining.trainTokenizer(texts: texts, merges: recipe.merges)
-        return try! Pretraining.pretrain(recipe, texts: texts, tokenizer: tokenizer, name: "tiny-moe")
-    }()
+    static let tinyMoE = TinyBases.pretrain(.moe, layers: 2, steps: 3, warmupSteps: 1, experts: 4, name: "tiny-moe")
 
     func testSharesOfEachLayerSumToOnePerLanguageAndCountEveryToken() throws {
         let moe = Self.tinyMoE
