@@ -31,6 +31,17 @@ final class ProvenanceTagTests: XCTestCase {
             #"{base: "dense", dataset: "lima", composition: "ENDEFRITES_sampled", regime: "steps 40", seed: 3}"#)
     }
 
+    /// `tune_steps` counts what `tune` runs: ⌈conversations / batch⌉ × epochs, or steps:; a whole recipe (with its
+    /// seed) is accepted, a non-positive batch is an error at its keyword.
+    func testTuneStepsCountsTheRunsSteps() {
+        let r = pg(
+            "let lima = load dataset builtin:lima-mini\nlet en = compose lima langs: [\"en\"]\n"
+                + "print tune_steps en recipe: study_recipe\nprint tune_steps en epochs: 1 batch: 7\n"
+                + "print tune_steps en steps: 5\nlet tuned = tune_steps en batch: 0")
+        XCTAssertEqual(r.output.suffix(3), ["189", "143", "5"])
+        XCTAssertTrue(r.error?.contains("batch must be a positive number, got 0") == true, r.error ?? "no error")
+    }
+
     func testTagErrorsSayWhereAndWhatIsExpected() {
         let s = makeSession()
         XCTAssertNil(pg(Self.setup, session: s).error)

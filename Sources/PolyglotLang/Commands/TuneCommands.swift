@@ -5,7 +5,7 @@ import PolyglotEngine
 import PolyglotLab
 
 extension CommandRegistry {
-    static let tuneCommands: [CommandSpec] = [tune, tuneAll]
+    static let tuneCommands: [CommandSpec] = [tune, tuneAll, tuneSteps]
 
     /// What a tuning run means wherever it runs, shared by `tune`, `tune_all` and `plan`.
     static let recipeKeywords: [Parameter] = [
@@ -103,6 +103,21 @@ extension CommandRegistry {
                     : "saved to \(saveDir) with its optimizer state; continue with resume: \"\(saveDir)\"")
         }
         return .object(ModelObject(model))
+    }
+
+    static let tuneSteps = CommandSpec(
+        "tune_steps", category: "models",
+        summary: "The optimizer steps a tuning run with these options takes on DATASET (epochs × batches, or steps:).",
+        positionals: [Parameter("data", .object("dataset"), "the data a run would tune on")],
+        keywords: recipeKeywords + [seedKeyword, .recipe],
+        example: "tune_steps en recipe: study_recipe",
+        details: """
+            What `tune` counts: ⌈conversations / batch⌉ × epochs, or steps: when given. The grid's equal-steps regime
+            gives every composition the steps of a monolingual set this way. A recipe's seed is accepted and changes
+            nothing.
+            """
+    ) { inv in
+        .int(try inv.recipeOptions().totalSteps(examples: inv.dataset("data").examples.count))
     }
 
     static let tuneAll = CommandSpec(
