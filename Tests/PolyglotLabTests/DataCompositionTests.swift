@@ -43,6 +43,42 @@ final class DataCompositionTests: DataTestCase {
         XCTAssertEqual(a.provenance.parents, [data.provenance])
     }
 
+    func testCorruptAnswersAShareOfItemsWithAnotherItemsRepliesInEveryLanguage() throws {
+        let noisy = try data.withWrongReplies(share: 0.25, seed: 1)
+        XCTAssertEqual(noisy.items.map(\.id), data.items.map(\.id), "the same items, in order: equal size")
+        var corrupted = 0
+        for (clean, item) in zip(data.items, noisy.items) {
+            var donors: Set<String> = []
+            for lang in clean.languages {
+                let before = clean.translations[lang]!.conversation, after = item.translations[lang]!.conversation
+                XCTAssertEqual(after.userTurns, before.userTurns, "instructions are kept")
+                if after != before {
+                    // "de answer number 17": another item's reply, in the same language.
+                    let reply = after.assistantTurns[0]
+                    XCTAssertTrue(reply.hasPrefix("\(lang.code) answer number "), reply)
+                    donors.insert(String(reply.split(separator: " ").last!))
+                }
+            }
+            if !donors.isEmpty {
+                corrupted += 1
+                XCTAssertEqual(donors.count, 1, "one donor for all translations of \(clean.id)")
+                let changed = clean.languages.filter {
+                    item.translations[$0]!.conversation != clean.translations[$0]!.conversation
+                }
+                XCTAssertEqual(changed.count, 5, "every translation of \(clean.id)")
+                XCTAssertNotEqual("alpaca-" + donors.first!, clean.id, "the reply of another item")
+            }
+        }
+        XCTAssertEqual(corrupted, 26, "round(0.25 × 103)")
+        XCTAssertEqual(noisy.provenance.n, 26)
+        XCTAssertEqual(try data.withWrongReplies(share: 0.25, seed: 1).examples, noisy.examples, "seeded")
+        XCTAssertNotEqual(try data.withWrongReplies(share: 0.25, seed: 2).examples, noisy.examples)
+        XCTAssertEqual(try data.withWrongReplies(share: 0, seed: 1).examples, data.examples)
+        XCTAssertThrowsError(try data.withWrongReplies(share: 1.5, seed: 1)) {
+            XCTAssertEqual("\($0)", "share must be between 0 and 1, got 1.5")
+        }
+    }
+
     func testBalancedSamplingCountsDifferByAtMostOne() throws {
         for seed: UInt64 in 0..<5 {
             let s = try data.sampled(Lang.allCases, seed: seed, balanced: true)

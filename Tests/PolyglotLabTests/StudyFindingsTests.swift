@@ -430,8 +430,9 @@ final class StudyFindingsTests: XCTestCase {
             base: "builtin:dense", pretrainSeconds: nil,
             tuneSeconds: [("EN", 189, 18.9), ("ENDEFRITES", 939, 93.9)], answerJudgeSeconds: 4, score: (2, 4))
         let t = StudyBench.table([m])
-        // 0.1 s per step × (2 × 3012 + 10,000 one-epoch steps of the large set) + 27 models × 4 s.
-        let grid = t.rows.first { $0[1].text.hasPrefix("grid share per seed: 27 models, 16024 steps") }
-        XCTAssertEqual(grid?[2].double ?? 0, 1602.4 + 108, accuracy: 1e-6)
+        // Equal epochs: 3,012 steps per small set, 10,000 on the large; equal steps: 9 × 189 and 9 × 625. 0.1 s per
+        // step × (2 × 4,713 + 15,625) + 54 models (27 per regime) × 4 s.
+        let grid = t.rows.first { $0[1].text.hasPrefix("grid share per seed: 54 models, 25051 steps") }
+        XCTAssertEqual(grid?[2].double ?? 0, 2505.1 + 216, accuracy: 1e-6)
     }
 }

@@ -72,6 +72,19 @@ final class WorldDataTests: XCTestCase {
         }
     }
 
+    func testAnEnglishShareMakesEnglishDominateAndKeepsTheOtherFourBalanced() {
+        let docs = Self.world.corpus(sentences: 20_000, englishShare: 0.5)
+        XCTAssertEqual(docs.reduce(0) { $0 + $1.sentences }, 20_000)
+        let perLang = Dictionary(grouping: docs, by: \.lang).mapValues { Double($0.count) / Double(docs.count) }
+        XCTAssertEqual(perLang[.en] ?? 0, 0.5, accuracy: 0.03, "\(perLang)")
+        for lang in [Lang.de, .fr, .it, .es] { XCTAssertEqual(perLang[lang] ?? 0, 0.125, accuracy: 0.02, "\(perLang)") }
+        XCTAssertEqual(Self.world.corpus(sentences: 2_000, englishShare: nil), Self.world.corpus(sentences: 2_000))
+        var recipe = PretrainRecipe(kind: .dense)
+        let balancedKey = recipe.key
+        recipe.englishShare = 0.5
+        XCTAssertNotEqual(recipe.key, balancedKey, "the share is part of the cache key")
+    }
+
     func testCorpusIsMadeOfUnitsWithTwentyPercentQAAndStatesEveryHeldOutFact() {
         // Parse documents back into the pre-rendered units (longest match over sentence pieces): this
         // proves the corpus consists of nothing but those units, measures the Q+A share, and shows

@@ -218,7 +218,7 @@ extension Dataset {
             ]
     }
 
-    private func step(_ mode: String, _ langs: [Lang], seed: UInt64? = nil, n: Int? = nil) -> Provenance {
+    func step(_ mode: String, _ langs: [Lang], seed: UInt64? = nil, n: Int? = nil) -> Provenance {
         Provenance(source: name, mode: mode, languages: langs.sorted(), seed: seed, n: n, parents: [provenance])
     }
 }
@@ -226,7 +226,7 @@ extension Dataset {
 // MARK: - Seeded choices (own algorithms, so a seed gives the same result on every platform)
 
 /// Uniform integer in 0..<n without modulo bias (Lemire's multiply-and-reject).
-private func uniform(_ n: Int, _ rng: inout SeededRNG) -> Int {
+func uniform(_ n: Int, _ rng: inout SeededRNG) -> Int {
     let bound = UInt64(n)
     while true {
         let product = rng.next().multipliedFullWidth(by: bound)
@@ -235,13 +235,13 @@ private func uniform(_ n: Int, _ rng: inout SeededRNG) -> Int {
 }
 
 /// Fisher–Yates shuffle.
-private func shuffle<T>(_ a: inout [T], _ rng: inout SeededRNG) {
+func shuffle<T>(_ a: inout [T], _ rng: inout SeededRNG) {
     guard a.count > 1 else { return }
     for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, uniform(i + 1, &rng)) }
 }
 
 /// `k` distinct indices of 0..<n, sorted (so subsets keep the dataset's order).
-private func pick(_ k: Int, of n: Int, _ rng: inout SeededRNG) -> [Int] {
+func pick(_ k: Int, of n: Int, _ rng: inout SeededRNG) -> [Int] {
     var indices = Array(0..<n)
     for i in 0..<k { indices.swapAt(i, i + uniform(n - i, &rng)) }  // partial Fisher–Yates
     return indices[0..<k].sorted()

@@ -51,10 +51,11 @@ public enum BaseModels {
         return (model, false)
     }
 
-    /// One tokenizer per corpus and merge count, shared by the dense and the MoE base.
+    /// One tokenizer per corpus (its size and English share) and merge count, shared by the dense and the MoE base.
     static func cachedTokenizer(_ recipe: PretrainRecipe, texts: [String], cache: URL) throws -> BPETokenizer {
         let url = cache.appendingPathComponent(
-            "tokenizer-w\(recipe.worldSeed)-s\(recipe.corpusSentences)-m\(recipe.merges).json")
+            "tokenizer-w\(recipe.worldSeed)-s\(recipe.corpusSentences)-m\(recipe.merges)"
+                + (recipe.englishShare.map { "-en\($0)" } ?? "") + ".json")
         if let data = FileManager.default.contents(atPath: url.path) {
             return try BPETokenizer(huggingFaceJSON: data, path: url.path)
         }

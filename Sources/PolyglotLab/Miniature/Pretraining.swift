@@ -29,6 +29,9 @@ public struct PretrainRecipe: Codable, Sendable, Equatable {
     /// are full, so packing pads nothing either way). nil is off, and leaves the cache key of the recipes before
     /// this option unchanged.
     public var packing: Bool?
+    /// Share of the corpus's documents in English (the other four languages share the rest equally); nil is the
+    /// balanced corpus (a fifth each) and leaves the cache key of the recipes before this option unchanged.
+    public var englishShare: Double?
 
     public init(kind: Kind) {
         self.kind = kind
@@ -71,7 +74,10 @@ public struct PretrainProgress: Sendable {
 public enum Pretraining {
     /// The corpus as training text, one document per string.
     public static func corpusTexts(_ recipe: PretrainRecipe) -> [String] {
-        MiniatureWorld(seed: recipe.worldSeed).corpus(sentences: recipe.corpusSentences).map(\.text)
+        MiniatureWorld(seed: recipe.worldSeed).corpus(
+            sentences: recipe.corpusSentences, englishShare: recipe.englishShare
+        )
+        .map(\.text)
     }
 
     public static func trainTokenizer(texts: [String], merges: Int) throws -> BPETokenizer {
@@ -138,7 +144,8 @@ public enum Pretraining {
             provenance: [
                 (
                     "base",
-                    "pre-trained from scratch on builtin:corpus (\(recipe.corpusSentences) sentences, \(tokens) tokens, world seed \(recipe.worldSeed))"
+                    "pre-trained from scratch on builtin:corpus (\(recipe.corpusSentences) sentences, \(tokens) tokens, world seed \(recipe.worldSeed)"
+                        + (recipe.englishShare.map { ", \(Int(($0 * 100).rounded())) % English" } ?? "") + ")"
                 ),
                 (
                     "recipe",

@@ -62,7 +62,8 @@ public enum StudyBench {
 
     /// The measurements as a table, with the grid's estimated time per seed: 9 compositions × the datasets the
     /// study tunes that base on (dense: two 1,000-item sets for 3 epochs and a 10,000-item set for 1; MoE: the two
-    /// small sets), at the measured seconds per step, plus answering and judging every model.
+    /// small sets) × both regimes (equal epochs, equal steps), at the measured seconds per step, plus answering and
+    /// judging every model.
     public static func table(_ ms: [Measurement]) -> Table {
         var rows: [[Table.Cell]] = []
         var gridTotal = 0.0
@@ -85,10 +86,15 @@ public enum StudyBench {
             ])
             let secondsPerStep =
                 m.tuneSeconds.map(\.seconds).reduce(0, +) / Double(m.tuneSeconds.map(\.steps).reduce(0, +))
-            let small = compositionSizes(1000).map { steps(items: $0, epochs: 3, batch: 16) }.reduce(0, +)
-            let large = compositionSizes(10_000).map { steps(items: $0, epochs: 1, batch: 16) }.reduce(0, +)
+            // Equal epochs: each composition its own steps; equal steps: all nine a monolingual set's.
+            func regimesSteps(items: Int, epochs: Int) -> Int {
+                let sizes = compositionSizes(items)
+                return sizes.map { steps(items: $0, epochs: epochs, batch: 16) }.reduce(0, +)
+                    + sizes.count * steps(items: items, epochs: epochs, batch: 16)
+            }
+            let small = regimesSteps(items: 1000, epochs: 3), large = regimesSteps(items: 10_000, epochs: 1)
             let isMoE = m.base.hasSuffix("moe")
-            let gridSteps = 2 * small + (isMoE ? 0 : large), gridModels = isMoE ? 18 : 27
+            let gridSteps = 2 * small + (isMoE ? 0 : large), gridModels = 2 * (isMoE ? 18 : 27)
             let grid = Double(gridSteps) * secondsPerStep + Double(gridModels) * m.answerJudgeSeconds
             gridTotal += grid
             rows.append([
@@ -103,7 +109,8 @@ public enum StudyBench {
         }
         if ms.count > 1 {
             rows.append([
-                .text("both"), .text("grid of 45 models, one seed (estimate)"), .number(gridTotal), .number(1800),
+                .text("both"), .text("grid of 90 models (45 × 2 regimes), one seed (estimate)"), .number(gridTotal),
+                .number(1800),
                 .number(gridTotal / 1800)
             ])
         }

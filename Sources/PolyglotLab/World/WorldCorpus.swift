@@ -8,8 +8,10 @@ extension MiniatureWorld {
     /// Share of corpus units that are plain-text question + answer.
     static let corpusQAShare = 0.2
 
-    /// The pre-training corpus with `sentences` units (default ≈ 300k units, ≈ 13 MB).
-    public func corpus(sentences: Int = 300_000) -> [CorpusDocument] {
+    /// The pre-training corpus with `sentences` units (default ≈ 300k units, ≈ 13 MB). With `englishShare`, each
+    /// document is English with that probability and else the next of the other four languages in turn, so that
+    /// English dominates (as in the study's real base models) while the other four stay balanced.
+    public func corpus(sentences: Int = 300_000, englishShare: Double? = nil) -> [CorpusDocument] {
         let units = CorpusUnits()
         var rng = SeededRNG(seed: seed, stream: "world.corpus")
         var documents: [CorpusDocument] = []
@@ -17,8 +19,14 @@ extension MiniatureWorld {
         var langOrder: [Lang] = []
         while remaining > 0 {
             // Languages rotate in shuffled blocks of five, so every language gets the same number of documents.
-            if langOrder.isEmpty { langOrder = Lang.allCases.shuffled(using: &rng) }
-            let lang = langOrder.removeLast()
+            let lang: Lang
+            if let share = englishShare {
+                if langOrder.isEmpty { langOrder = Lang.allCases.filter { $0 != .en }.shuffled(using: &rng) }
+                lang = rng.nextDouble() < share ? .en : langOrder.removeLast()
+            } else {
+                if langOrder.isEmpty { langOrder = Lang.allCases.shuffled(using: &rng) }
+                lang = langOrder.removeLast()
+            }
             let n = min(remaining, Int.random(in: 4...10, using: &rng))
             var text = ""
             text.reserveCapacity(n * 48)

@@ -29,7 +29,7 @@ extension Invocation {
 }
 
 extension CommandRegistry {
-    static let dataCommands: [CommandSpec] = [loadDataset, compose, sample, split, shuffle, show, export]
+    static let dataCommands: [CommandSpec] = [loadDataset, compose, sample, split, shuffle, corrupt, show, export]
 
     static let seedKeyword = Parameter(
         "seed", .int, default: Value.none, "seed of the random draw (default: the session's next)")
@@ -169,6 +169,28 @@ extension CommandRegistry {
     ) { inv in
         let data = inv.dataset("data"), seed = try inv.seed()
         return .object(DatasetObject(data.shuffled(seed: seed)))
+    }
+
+    static let corrupt = CommandSpec(
+        "corrupt", category: "data",
+        summary:
+            "The same dataset with a share of its items answered wrongly: their replies taken from other items (noise).",
+        positionals: [Parameter("data", .object("dataset"), "a dataset")],
+        keywords: [
+            Parameter("share", .number, "share of the items to corrupt, 0–1 (round(share × items) of them)"),
+            seedKeyword
+        ],
+        example: "let noisy = corrupt bactrian share: 0.25 seed: 1",
+        details: """
+            A corrupted item keeps its instructions; in each of its languages its replies are those of another item
+            (drawn among the items with all of its languages) in the same language: fluent, on-template, in the right
+            language, and answering another question, as a machine-generated reply can be confidently wrong. Every
+            translation of an item is corrupted alike, so compositions drawn from the result keep the same noise rate.
+            The size stays the same: noise is varied at equal size.
+            """
+    ) { inv in
+        let data = inv.dataset("data"), seed = try inv.seed()
+        return .object(DatasetObject(try inv.lab { try data.withWrongReplies(share: inv.double("share"), seed: seed) }))
     }
 
     static let show = CommandSpec(

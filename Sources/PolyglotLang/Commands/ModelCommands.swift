@@ -119,11 +119,18 @@ extension CommandRegistry {
         summary:
             "Load a model folder (config.json, model.safetensors or its shards, tokenizer.json), e.g. one TRL tuned, or a builtin base.",
         positionals: [Parameter("path", .string, "a checkpoint folder, builtin:dense or builtin:moe")],
-        example: "let base = load model builtin:dense",
+        keywords: [
+            Parameter(
+                "seed", .int, default: Value.none,
+                "pre-training seed of a builtin base (initial weights and data order); default 0, the standard base")
+        ],
+        example: "let base = load model builtin:dense\nlet base2 = load model builtin:dense seed: 2",
         details: """
             builtin:dense and builtin:moe are the miniature study's 7B and 8x7B: same width and depth, the MoE with 8
             experts (top-2) the size of the dense FFN. Each is pre-trained on builtin:corpus the first time it is
-            loaded (a few minutes) and cached in ~/.cache/polyglot ($POLYGLOT_CACHE), keyed by its recipe.
+            loaded (a few minutes) and cached in ~/.cache/polyglot ($POLYGLOT_CACHE), keyed by its recipe. `seed: N`
+            pre-trains (and caches) another base of the same recipe from other initial weights and another order of
+            the corpus, named builtin:dense-sN: a grid whose seeds vary the bases too, not only the tuning draw.
 
             A folder is a Hugging Face Llama or Mixtral folder: Polyglot writes them (`tune … save:`, `new model`), and
             reads those `save_pretrained` writes, as TRL does after tuning: weights in model.safetensors or in the
@@ -133,18 +140,25 @@ extension CommandRegistry {
     ) { inv in
         let path = inv.string("path")
         if let name = Builtins.name(path) {
-            guard let recipe = BaseModels.recipe(named: name) else {
+            guard var recipe = BaseModels.recipe(named: name) else {
                 throw inv.error(
                     "no builtin model '\(name)'", at: "path",
                     notes: Suggest.note(for: name, in: Builtins.modelNames)
                         + ["expected builtin:dense or builtin:moe"])
             }
+            recipe.seed = inv.int(ifGiven: "seed") == nil ? 0 : try inv.seed()
+            let shown = recipe.seed == 0 ? path : "\(path)-s\(recipe.seed)"
             let session = inv.session
             let (model, cached) = try inv.lab {
-                try BaseModels.load(recipe, shouldCancel: { Interrupt.isRequested }, progress: inv.progress.pretraining)
+                try BaseModels.load(
+                    recipe, name: shown, shouldCancel: { Interrupt.isRequested }, progress: inv.progress.pretraining)
             }
-            session.emit(cached ? "loaded \(path) from the cache" : "pre-trained \(path) and cached it", volatile: true)
+            session.emit(
+                cached ? "loaded \(shown) from the cache" : "pre-trained \(shown) and cached it", volatile: true)
             return .object(ModelObject(model))
+        }
+        if inv.int(ifGiven: "seed") != nil {
+            throw inv.error("seed: is the pre-training seed of a builtin base; \(path) is a folder", at: "seed")
         }
         let url = inv.session.resolve(path)
         return .object(ModelObject(try inv.lab { try LabModel.load(from: url) }))
@@ -158,7 +172,7 @@ extension CommandRegistry {
         keywords: [
             Parameter(
                 "config", .record, default: .record(Record()),
-                "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup"
+                "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup, english_share (0–1; default a fifth per language)"
             ),
             Parameter(
                 "pack", .bool, default: .bool(false),
@@ -186,6 +200,11 @@ extension CommandRegistry {
                     throw inv.error("lr must be a positive number", at: "config")
                 }
                 recipe.learningRate = lr
+            } else if key == "english_share" {
+                guard let share = value.double, share > 0, share < 1 else {
+                    throw inv.error("english_share must be a share between 0 and 1 (exclusive)", at: "config")
+                }
+                recipe.englishShare = share
             } else if let path = fields.first(where: { $0.0 == key })?.1 {
                 guard case .int(let n) = value, n > 0 else {
                     throw inv.error("\(key) must be a positive integer", at: "config")
@@ -194,8 +213,8 @@ extension CommandRegistry {
             } else {
                 throw inv.error(
                     "unknown recipe field '\(key)'", at: "config",
-                    notes: Suggest.note(for: key, in: ["kind", "lr"] + fields.map(\.0))
-                        + ["expected some of: kind, lr, \(fields.map(\.0).joined(separator: ", "))"])
+                    notes: Suggest.note(for: key, in: ["kind", "lr", "english_share"] + fields.map(\.0))
+                        + ["expected some of: kind, lr, english_share, \(fields.map(\.0).joined(separator: ", "))"])
             }
         }
         if r["warmup"] == nil { recipe.warmupSteps = min(recipe.warmupSteps, max(1, recipe.steps / 10)) }
