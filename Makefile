@@ -57,7 +57,8 @@ docs: build
 
 # Long checks (minutes to an hour; the builtin bases are pre-trained on first use and cached):
 #   make notebooks     replays every notebook with --check, the full-scale ones included
-#   make study         re-runs the study grid (notebooks/04-study-grid.pg, three seeds, about 80 minutes), rewriting docs/findings.md
+#   make study         re-runs the study grid (notebooks/04-study-grid.pg, three seeds, both regimes, about 1 h 45 min once the
+#                      bases of its seeds are cached), rewriting docs/findings.md
 #   make bench-study   seconds per tuning run, per answered benchmark, and the grid's time per seed
 notebooks: build
 	@for nb in notebooks/*.pg; do echo "== $$nb"; $(BIN) replay --check $$nb || exit 1; done
