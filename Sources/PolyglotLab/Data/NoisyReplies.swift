@@ -15,9 +15,15 @@ extension Dataset {
         var rng = SeededRNG(seed: seed, stream: "data.noise")
         let noisy = pick(Int((share * Double(items.count)).rounded()), of: items.count, &rng)
         var out = items
+        // Items that have all of a language set, computed once per set rather than once per noisy item.
+        var candidates: [[Lang]: [Int]] = [:]
         for i in noisy {
             let langs = items[i].languages
-            let donors = items.indices.filter { j in j != i && langs.allSatisfy { items[j].translations[$0] != nil } }
+            let all =
+                candidates[langs]
+                ?? items.indices.filter { j in langs.allSatisfy { items[j].translations[$0] != nil } }
+            candidates[langs] = all
+            let donors = all.filter { $0 != i }
             guard !donors.isEmpty else { continue }
             let donor = items[donors[uniform(donors.count, &rng)]]
             for lang in langs {

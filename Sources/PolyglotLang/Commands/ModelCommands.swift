@@ -146,7 +146,7 @@ extension CommandRegistry {
                     notes: Suggest.note(for: name, in: Builtins.modelNames)
                         + ["expected builtin:dense or builtin:moe"])
             }
-            recipe.seed = inv.int(ifGiven: "seed") == nil ? 0 : try inv.seed()
+            if inv.int(ifGiven: "seed") != nil { recipe.seed = try inv.seed() }
             let shown = recipe.seed == 0 ? path : "\(path)-s\(recipe.seed)"
             let session = inv.session
             let (model, cached) = try inv.lab {
