@@ -411,6 +411,69 @@ final class EvalLLMJudgeTests: XCTestCase {
         XCTAssertEqual(sent, 12)
     }
 
+    /// The compact prompt end to end: what the server receives is the judged turn's question and answer in the
+    /// compact frame with no system message — exactly the user message of the judge training set made from the
+    /// built-in judge's judgments of the same answers —, its judgments name the compact prompt, give their answer
+    /// back when loaded, and never share a cache entry with FastChat-prompt judgments of the same answers.
+    func testCompactPromptIsWhatTheServerReceivesAndWhatTheJudgeSetTrainsOn() async throws {
+        let ids: Set<String> = ["81_DE", "111_FR", "131_EN"]
+        var bench = Builtins.benchmark()
+        bench.questions = bench.questions.filter { ids.contains($0.id) }
+        let answers = AnswerSet(
+            benchmark: bench,
+            answers: [
+                "m": bench.questions.map { q in
+                    ModelAnswer(
+                        questionID: q.id, answerID: "a", modelID: "m",
+                        turns: [q.reference[0], "not \(q.reference[1])"], tstamp: 0)
+                }
+            ])
+        let server = try await LoopbackJudge { n, _ in .text("[[\(n % 10 + 1)]]") }
+        let cache = tempFile("judge-cache.jsonl")
+        var compact = options(server, cache: cache)
+        compact.prompt = .compact
+        let run = try await LLMJudge(benchmark: bench, options: compact).judge(answers)
+        let received = await server.log.prompts
+        XCTAssertEqual(received.count, 6)
+        XCTAssertTrue(received.allSatisfy { $0.system.isEmpty }, "the compact prompt sends no system message")
+        let trainingSet = try JudgeTrainingSet.make(BuiltinJudge().judge(answers), benchmark: bench)
+        let trained = trainingSet.dataset.examples.map { $0.conversation.messages[0].content }
+        XCTAssertEqual(Set(received.map(\.user)), Set(trained))
+        let q = try XCTUnwrap(bench.question("111_FR"))
+        XCTAssertTrue(
+            received.map(\.user).contains("Rate A [[1-10]]\nQ: \(q.turns[1])\nA: not \(q.reference[1])"),
+            "turn 2 shows only the second question and answer")
+        for j in run.judgments.single {
+            XCTAssertEqual(j.judge, ["judge-x", j.turn == 1 ? "compact-v1" : "compact-v1-multi-turn"])
+            XCTAssertTrue((1...10).contains(j.score))
+        }
+
+        // Loaded back (no benchmark needed), each judgment gives its answer back from its user prompt.
+        let file = tempFile("judge-x_single.jsonl")
+        try run.judgments.write(to: file.path)
+        let loaded = try JudgmentSet.load(file.path)
+        XCTAssertEqual(loaded.single.map(\.answer), run.judgments.single.map(\.answer))
+
+        // The same answers with FastChat's prompts are all asked: no compact reply is taken for them; a compact
+        // re-run asks nothing.
+        let fastchat = try await judgeCounting(bench, answers, server, cache: cache)
+        XCTAssertEqual(fastchat.sent, 6)
+        let again = try await judgeCounting(bench, answers, server, cache: cache) { $0.prompt = .compact }
+        XCTAssertEqual(again.sent, 0)
+        XCTAssertEqual(again.run.judgments.single.map(\.score), run.judgments.single.map(\.score))
+
+        // Pairwise judging has no compact prompt.
+        var pairs = answers
+        pairs.answers["n"] = answers.answers["m"]
+        do {
+            _ = try await LLMJudge(benchmark: bench, options: compact).judgePairs(pairs, model1: "m", model2: "n")
+            XCTFail("expected the compact prompt to refuse pairwise judging")
+        } catch let e as EvalError {
+            XCTAssertTrue(e.message.contains("expected prompt: \"fastchat\" for pairwise judging"), e.message)
+        }
+        await server.stop()
+    }
+
     func testPairwiseAsksBothOrdersAndCancelsPositionBias() async throws {
         // The judge always prefers whatever is shown as A: a pure position bias, which must come out as ties,
         // except for question 81 where it really prefers model "good".

@@ -163,6 +163,50 @@ public struct Benchmark: Sendable {
         return b
     }
 
+    /// Splits the questions into two benchmarks that share no question: the translations of a question (`81_DE`,
+    /// `81_FR`, … share the id before the language suffix) stay together, and each category holds out
+    /// round(`fraction` × its questions), drawn with `seed`, so both parts ask every category that has enough.
+    public func split(validation fraction: Double, seed: UInt64) throws -> (train: Benchmark, validation: Benchmark) {
+        guard fraction > 0 && fraction < 1 else {
+            throw EvalError(file: name, "validation share must be between 0 and 1, got \(fraction)")
+        }
+        // Question groups (an id without its language suffix) per category, in benchmark order.
+        var groups: [String: [String]] = [:]
+        var categories: [String] = []
+        for q in questions {
+            let group = Self.sharedID(q.id)
+            if groups[q.category] == nil { categories.append(q.category) }
+            if !(groups[q.category]?.contains(group) ?? false) { groups[q.category, default: []].append(group) }
+        }
+        var rng = SeededRNG(seed: seed, stream: "bench.split")
+        var held = Set<String>()
+        for category in categories {
+            let members = groups[category] ?? []
+            let k = Int((fraction * Double(members.count)).rounded())
+            held.formUnion(pick(k, of: members.count, &rng).map { members[$0] })
+        }
+        let total = groups.values.reduce(0) { $0 + $1.count }
+        guard !held.isEmpty && held.count < total else {
+            throw EvalError(
+                file: name,
+                "a validation share of \(fraction) holds out \(held.count) of \(total) questions; "
+                    + "expected a share that leaves both parts non-empty")
+        }
+        func part(_ suffix: String, validation: Bool) -> Benchmark {
+            var b = self
+            b.name = "\(name)/\(suffix)"
+            b.questions = questions.filter { held.contains(Self.sharedID($0.id)) == validation }
+            return b
+        }
+        return (part("train", validation: false), part("validation", validation: true))
+    }
+
+    /// A question's id without its language suffix (`81_DE` → `81`): what its translations share.
+    static func sharedID(_ id: String) -> String {
+        guard langFromQuestionID(id) != nil, let underscore = id.lastIndex(of: "_") else { return id }
+        return String(id[..<underscore])
+    }
+
     // MARK: - Loading
 
     /// Loads a folder with `mt_bench_<LANG>/question.jsonl` subfolders, a single bench folder, or a `question.jsonl` file.

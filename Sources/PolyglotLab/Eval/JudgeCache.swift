@@ -50,8 +50,8 @@ final class JudgeCache {
 
 extension JudgeRequest {
     /// The cache key: a fingerprint of everything that changes the judge's reply — where it is asked (URL, judge
-    /// model, temperature, token budget), the prompt (name, system text, template, the filled text) and what it
-    /// judges (references, answers). Two FNV-1a passes make 128 bits: a collision would return another judgment.
+    /// model, temperature, token budget), the prompt (name — which also tells the variant: FastChat's `single-v1`…,
+    /// or `compact-v1`… —, system text, template, the filled text) and what it judges (references, answers). Two FNV-1a passes make 128 bits: a collision would return another judgment.
     func cacheKey(endpoint: ChatEndpoint, temperature: Double) -> String {
         let fields: [Any] = [
             "polyglot-judge-cache-1", endpoint.completionsURL, endpoint.model, temperature,

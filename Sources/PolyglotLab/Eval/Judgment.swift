@@ -17,7 +17,8 @@ public struct SingleJudgment: Equatable, Sendable {
     /// The built-in judge's checks (`checks` in the JSONL, a Polyglot extension); nil for other judges.
     public var checks: AnswerChecks?
     /// The judged answer turn when known: the built-in and LLM judges keep it, and a loaded line's `user_prompt`
-    /// gives it back through its judge prompt when the benchmark is known (not a field of its own in the JSONL).
+    /// gives it back through its judge prompt when the benchmark is known or the prompt is the compact one (not a
+    /// field of its own in the JSONL).
     public var answer: String?
     /// What the judged model is in a study grid, from its answers (`model_provenance`, a Polyglot extension).
     public var modelProvenance: ModelProvenance?
@@ -292,8 +293,11 @@ public struct JudgmentSet: Sendable {
                         }
                     }
                     let userPrompt = (r.object["user_prompt"] as? String) ?? ""
-                    // FastChat's prompts name the judged turn `answer` (turn 1) and `answer_2` (turn 2).
-                    let prompt = judge.count == 2 ? bench?.judgePrompts[lang]?[judge[1]] : nil
+                    // FastChat's prompts name the judged turn `answer` (turn 1) and `answer_2` (turn 2), and so does
+                    // the compact prompt, which needs no benchmark.
+                    let prompt =
+                        judge.count == 2
+                        ? CompactJudgePrompt.named(judge[1]) ?? bench?.judgePrompts[lang]?[judge[1]] : nil
                     let answer = prompt?.values(in: userPrompt)?[turn == 1 ? "answer" : "answer_2"]
                     single.append(
                         SingleJudgment(

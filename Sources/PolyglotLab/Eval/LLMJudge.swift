@@ -1,5 +1,6 @@
-// MT-Bench-X's GPT-4-as-a-judge, against any OpenAI-compatible server: localized prompts, N requests in flight,
-// and a judge cache appended as each reply arrives, so a re-run or an interrupted run never asks twice.
+// MT-Bench-X's GPT-4-as-a-judge, against any OpenAI-compatible server: localized prompts (or the compact prompt of a
+// small judge), N requests in flight, and a judge cache appended as each reply arrives, so a re-run or an interrupted
+// run never asks twice.
 import Foundation
 
 /// Options of an LLM judging run.
@@ -12,18 +13,21 @@ public struct LLMJudgeOptions: Sendable {
     public var cacheFile: URL?
     /// The judge's sampling temperature (FastChat: 0).
     public var temperature: Double
+    /// The prompts the judge is asked with: the benchmark's FastChat ones, or the compact one for small judges.
+    public var prompt: JudgePromptVariant
 
     /// Requests in flight unless told otherwise.
     public static let defaultConcurrency = 8
 
     public init(
         endpoint: ChatEndpoint, concurrency: Int = defaultConcurrency, cacheFile: URL? = nil,
-        temperature: Double = 0
+        temperature: Double = 0, prompt: JudgePromptVariant = .fastchat
     ) {
         self.endpoint = endpoint
         self.concurrency = concurrency
         self.cacheFile = cacheFile
         self.temperature = temperature
+        self.prompt = prompt
     }
 
     /// The default judge cache file of this endpoint's model, in the cache folder.
@@ -49,7 +53,10 @@ struct JudgeRequest: Sendable {
     var references: [String]
     /// The answer turns shown to the judge (both answers' for a pairwise request).
     var answers: [String]
-    var messages: [Message] { [Message(role: .system, content: system), Message(role: .user, content: user)] }
+    /// The chat sent: the system prompt (none for the compact prompt, which has no system text), then the user's.
+    var messages: [Message] {
+        (system.isEmpty ? [] : [Message(role: .system, content: system)]) + [Message(role: .user, content: user)]
+    }
 }
 
 /// Judges answers of a benchmark with an LLM exactly as MT-Bench-X does.
@@ -76,8 +83,15 @@ public struct LLMJudge {
         return p
     }
 
-    /// The localized request for grading one turn of one answer.
+    /// The request for grading one turn of one answer: FastChat's localized prompt, or the compact one.
     func singleRequest(_ q: BenchQuestion, _ a: ModelAnswer, turn: Int) throws -> JudgeRequest {
+        if options.prompt == .compact {
+            let p = CompactJudgePrompt.prompt(turn: turn), answer = at(a.turns, turn - 1)
+            return JudgeRequest(
+                promptName: p.name, system: p.systemPrompt, template: p.template,
+                user: CompactJudgePrompt.user(q, answer: answer, turn: turn), questionID: q.id, turn: turn,
+                references: [], answers: [answer])
+        }
         let name = Self.singlePromptName(q, turn: turn)
         let p = try prompt(name, lang: q.lang)
         var v: [String: String] =
@@ -147,6 +161,12 @@ public struct LLMJudge {
         _ answers: AnswerSet, model1: String, model2: String,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> LLMJudgeRun {
+        guard options.prompt == .fastchat else {
+            throw EvalError(
+                file: benchmark.name,
+                "the \(options.prompt.rawValue) prompt grades single answers; expected prompt: \"fastchat\" for "
+                    + "pairwise judging")
+        }
         var items: [PairJudgment] = []
         var requests: [JudgeRequest] = []
         for a1 in answers.answers[model1] ?? [] {

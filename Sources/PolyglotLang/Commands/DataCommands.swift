@@ -1,4 +1,4 @@
-// Instruction data: `load dataset`, `compose`, `sample`, `split`, `shuffle`, `show`.
+// Instruction data: `load dataset`, `compose`, `sample`, `split` (also of a benchmark), `shuffle`, `show`.
 
 import Foundation
 import PolyglotLab
@@ -143,16 +143,31 @@ extension CommandRegistry {
 
     static let split = CommandSpec(
         "split", category: "data",
-        summary: "Split by item id into {train, val}: no item is in both.",
-        positionals: [Parameter("data", .object("dataset"), "a dataset")],
+        summary:
+            "Split a dataset by item id, or a benchmark by question, into {train, val}: no item or question is in both.",
+        positionals: [Parameter("data", .either([.object("dataset"), .object("bench")]), "a dataset or a benchmark")],
         keywords: [
-            Parameter("val", .number, default: .float(0.1), "validation share (0–1) or, when ≥ 1, a count of items"),
+            Parameter(
+                "val", .number, default: .float(0.1),
+                "validation share (0–1) or, for a dataset, when ≥ 1, a count of items"),
             seedKeyword
         ],
-        example: "let parts = split limax val: 0.25\nparts.train"
+        example: "let parts = split limax val: 0.25\nparts.train",
+        details: """
+            A dataset's item keeps all its translations on one side. A benchmark's question does too (`81_DE` and
+            `81_FR` are one question), and every category holds out its share of questions, so both parts ask every
+            category: answer and judge one part, tune a judge on it (`judge_set`), and let it judge the other.
+            """
     ) { inv in
-        let data = inv.dataset("data"), seed = try inv.seed()
-        let v = inv.double("val")
+        let seed = try inv.seed(), v = inv.double("val")
+        if let bench = inv.object(ifGiven: "data", as: BenchObject.self)?.bench {
+            guard v > 0 && v < 1 else {
+                throw inv.error("a benchmark splits by share; expected val between 0 and 1, got \(v)", at: "val")
+            }
+            let (train, val) = try inv.lab { try bench.split(validation: v, seed: seed) }
+            return .record(Record([("train", .object(BenchObject(train))), ("val", .object(BenchObject(val)))]))
+        }
+        let data = inv.dataset("data")
         guard v.isFinite, v < Double(Int.max) else {
             throw inv.error("val must be a share or a count of items, got \(v)", at: "val")
         }

@@ -119,10 +119,11 @@ public final class LLMJudgeObject: LabObject {
             + "  api key       " + (endpoint.keyEnv.map { "from $\($0)" } ?? "none") + "\n"
             + "  concurrency   \(options.concurrency) requests in flight\n"
             + "  max_tokens    \(endpoint.maxTokens)\n"
+            + "  prompt        \(options.prompt.rawValue)\n"
             + "  cache         \(cacheShown)"
     }
 
-    public var fieldNames: [String] { ["url", "model", "key_env", "concurrency", "max_tokens"] }
+    public var fieldNames: [String] { ["url", "model", "key_env", "concurrency", "max_tokens", "prompt"] }
 
     public func field(_ name: String) -> Value? {
         switch name {
@@ -131,6 +132,7 @@ public final class LLMJudgeObject: LabObject {
         case "key_env": options.endpoint.keyEnv.map(Value.string) ?? Value.none
         case "concurrency": .int(options.concurrency)
         case "max_tokens": .int(options.endpoint.maxTokens)
+        case "prompt": .string(options.prompt.rawValue)
         default: nil
         }
     }
@@ -152,7 +154,7 @@ extension Invocation {
 
 extension CommandRegistry {
     static let evalCommands: [CommandSpec] = [
-        loadBench, answer, loadAnswers, judge, llm, annotate, loadJudgments, score,
+        loadBench, answer, loadAnswers, judge, llm, judgeSet, annotate, loadJudgments, score,
         improvement, agreement, langid
     ]
 
@@ -304,7 +306,12 @@ extension CommandRegistry {
                     + "a file, or none (ask again); re-runs and interrupted runs ask nothing twice"),
             Parameter(
                 "max_tokens", .int, default: .int(ChatEndpoint.defaultMaxTokens),
-                "longest judgment the judge may write")
+                "longest judgment the judge may write"),
+            Parameter(
+                "prompt", .choice(of: JudgePromptVariant.self), default: .string("fastchat"),
+                "the judge prompts: fastchat = the benchmark's (system prompt, references, whole conversation); "
+                    + "compact = the judged turn's question and answer only, for a judge with a small context "
+                    + "(what judge_set trains on)")
         ],
         example:
             "judge answers with: llm(url: \"http://127.0.0.1:8000/v1\", model: \"gpt-4\", key_env: \"OPENAI_API_KEY\")"
@@ -313,7 +320,9 @@ extension CommandRegistry {
             baseURL: inv.string("url"), model: inv.string("model"),
             keyEnv: inv.string(ifGiven: "key_env"))
         endpoint.maxTokens = inv.int("max_tokens")
-        var options = LLMJudgeOptions(endpoint: endpoint, concurrency: inv.int("concurrency"))
+        var options = LLMJudgeOptions(
+            endpoint: endpoint, concurrency: inv.int("concurrency"),
+            prompt: inv.choice("prompt", as: JudgePromptVariant.self))
         let cacheShown: String
         switch inv.value("cache") {
         case .bool(true):
@@ -375,6 +384,51 @@ extension CommandRegistry {
             session.emit("\(run.cachedReplies) of \(run.replies) judge replies from the cache", volatile: true)
         }
         return .object(JudgmentsObject(result))
+    }
+
+    static let judgeSet = CommandSpec(
+        "judge_set", category: "evaluation",
+        summary:
+            "A judge's training set from built-in judgments: per judged turn, the compact judge prompt answered with its score ([[n]]); a dataset for tune.",
+        positionals: [
+            Parameter(
+                "judgments", .object("judgments"),
+                "judgments of the built-in judge made in this session (they keep their checks and answers)")
+        ],
+        keywords: [
+            Parameter("on", .bench, default: .string("builtin:bench"), "the benchmark the judged answers answer"),
+            Parameter(
+                "per_score", .int, default: Value.none,
+                "at most this many conversations per score, drawn with the seed (default: all)"),
+            Parameter("name", .string, default: .string("judge-set"), "the dataset's name"),
+            seedKeyword
+        ],
+        example: "let halves = split bench val: 0.5 seed: 1\n"
+            + "let judge_data = judge_set (judge (answer tuned on: halves.train) with: builtin) per_score: 100 seed: 1",
+        details: """
+            Each judged turn becomes one chat: the user's message is exactly what `llm(…, prompt: "compact")` sends
+            for that turn, the assistant's is the built-in judge's score as `[[n]]`. The same answer judged twice
+            (two models or seeds answering alike) makes one conversation. Judgments without the built-in judge's
+            checks (an LLM's, a person's) are refused: their scores are not the truth's. Prints the score
+            distribution: judged turns, distinct conversations and the kept ones. To judge held-out questions, make
+            the set from answers to one part of `split bench` and judge the other part.
+            """
+    ) { inv in
+        let perScore = inv.int(ifGiven: "per_score")
+        if let perScore, perScore < 1 {
+            throw inv.error("per_score must be at least 1, got \(perScore)", at: "per_score")
+        }
+        let seed = try perScore.map { _ in try inv.seed() } ?? 0
+        let set: JudgeTrainingSet
+        do {
+            set = try JudgeTrainingSet.make(
+                inv.judgments("judgments"), benchmark: inv.bench("on"), perScore: perScore, seed: seed,
+                name: inv.string("name"))
+        } catch let e as LabError {
+            throw inv.error(e.description, at: "judgments")
+        }
+        inv.session.emit(set.table.render())
+        return .object(DatasetObject(set.dataset))
     }
 
     static let annotate = CommandSpec(
