@@ -72,6 +72,56 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(cache.split(separator: "\n").count, 160)
     }
 
+    /// A model of 128-token context served by `serve` judges builtin:bench: FastChat's judge prompts do not fit and
+    /// are refused ($ERROR$, −1), the compact prompt — the turn's question and answer — fits, and every judgment
+    /// records exactly that prompt, under the compact prompt's name.
+    func testCompactJudgePromptFitsAServedModelOfTheMiniaturesContext() throws {
+        let dir = try temporaryDirectory("pg-compact-judge")
+        let script = """
+            let judge_model = pretrain builtin:corpus config: {sentences: 3000, steps: 3, batch: 4, context: 128} seed: 1
+            let server = serve judge_model port: 0
+            let a = answer judge_model on: builtin:bench langs: ["de"] max_tokens: 4 seed: 1
+            let fastchat = judge a with: llm(url: server.url, model: "pretrained-dense", max_tokens: 4, cache: none)
+            fastchat
+            let compact = judge a with: llm(url: server.url, model: "pretrained-dense", max_tokens: 4, cache: none, prompt: "compact")
+            stop
+            export a to: "answers.jsonl"
+            export compact to: "compact.jsonl"
+            export fastchat to: "fastchat.jsonl"
+            export builtin:bench to: "bench"
+            """
+        let r = try runPolyglot([], stdin: script + "\n", cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("judgments: 160 single (160 unparseable)"), r.stdout)
+        func lines(_ name: String) throws -> [[String: Any]] {
+            try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").map {
+                try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        func turns(_ record: [String: Any]) -> [String] {
+            (record["turns"] as? [String]) ?? ((record["choices"] as? [[String: Any]])?.first?["turns"] as? [String])
+                ?? []
+        }
+        let questions = Dictionary(
+            uniqueKeysWithValues: try lines("bench/mt_bench_DE/question.jsonl").map {
+                ("\($0["question_id"]!)", turns($0))
+            })
+        let answers = Dictionary(
+            uniqueKeysWithValues: try lines("answers.jsonl").map { ("\($0["question_id"]!)", turns($0)) })
+        let refused = try lines("fastchat.jsonl").filter { $0["judgment"] as? String == "$ERROR$" }
+        XCTAssertEqual(refused.count, 160, "FastChat's judge prompt does not fit 128 tokens")
+        let judged = try lines("compact.jsonl")
+        XCTAssertEqual(judged.count, 160)
+        for j in judged {
+            let id = "\(j["question_id"]!)", turn = (j["turn"] as? Int) ?? 0
+            let question = try XCTUnwrap(questions[id]?[turn - 1]), answer = try XCTUnwrap(answers[id]?[turn - 1])
+            XCTAssertEqual(j["user_prompt"] as? String, "Rate A [[1-10]]\nQ: \(question)\nA: \(answer)")
+            XCTAssertEqual(
+                j["judge"] as? [String], ["pretrained-dense", turn == 1 ? "compact-v1" : "compact-v1-multi-turn"])
+            XCTAssertNotEqual(j["judgment"] as? String, "$ERROR$", "the served model answered \(id) turn \(turn)")
+        }
+    }
+
     /// `polyglot run` shows the repeated-rounds warning at load, though nothing displays the judgments.
     func testRepeatedJudgmentsAreWarnedAboutInRunAndRepeatsChoosesTheSemantics() throws {
         let dir = try temporaryDirectory("pg-repeats")
