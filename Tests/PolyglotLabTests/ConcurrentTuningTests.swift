@@ -53,4 +53,39 @@ final class ConcurrentTuningTests: XCTestCase {
         }
         XCTAssertEqual(try tuned(workers: 1), try tuned(workers: Parallel.cores))
     }
+
+    /// Equal steps repeat runs of equal epochs: 2 epochs of 20 examples in batches of 8 are 6 steps either way, and
+    /// give the same weights (the data order and the schedule follow the step). tune_all tunes such a run once and
+    /// gives the other job a copy under its own name, length and provenance; a run of other steps is tuned.
+    func testARunRepeatedAsStepsIsTunedOnceAndCopied() throws {
+        let examples = Array(Builtins.dataset("lima-mini")!.examples(in: .es).prefix(20))
+        var epochs = TuneOptions()
+        epochs.epochs = 2; epochs.batchSize = 8; epochs.learningRate = 1e-3; epochs.seed = 5
+        var steps = epochs
+        steps.steps = 6
+        var longer = epochs
+        longer.steps = 7
+        let base = ModelTuningTests.base
+        let alone = try base.tuned(name: "alone", on: examples, options: steps, dataProvenance: "t").model
+        let jobs = [("epochs", epochs), ("steps", steps), ("longer", longer)].map { name, options in
+            TuneJob(base: base, name: name, examples: examples, options: options, dataProvenance: "t")
+        }
+        var started: [Int] = []
+        let results = try ConcurrentTuning.run(jobs, runs: 2, started: { started.append($0) })
+        XCTAssertEqual(started.sorted(), [0, 2], "the steps job is the epochs job's run: not started")
+        XCTAssertEqual(results.map(\.model.name), ["epochs", "steps", "longer"])
+        let (first, copy, other) = (results[0].model, results[1].model, results[2].model)
+        XCTAssertEqual(try weights(alone), try weights(first), "steps 6 tuned alone = epochs 2")
+        XCTAssertEqual(try weights(copy), try weights(first))
+        XCTAssertNotEqual(try weights(other), try weights(first))
+        XCTAssertEqual(copy.history.map(\.loss), first.history.map(\.loss))
+        XCTAssertEqual(copy.history.map(\.run), first.history.map { $0.run == "epochs" ? "steps" : $0.run })
+        XCTAssertTrue(copy.history.contains { $0.run == "steps" })
+        func value(_ m: LabModel, _ key: String) -> String? { m.provenance.last { $0.key == key }?.value }
+        XCTAssertEqual(value(copy, "same run as"), "epochs")
+        XCTAssertNil(value(first, "same run as"))
+        XCTAssertEqual(value(copy, "hyper-parameters"), value(alone, "hyper-parameters"))
+        XCTAssertTrue(value(copy, "hyper-parameters")?.hasPrefix("steps 6,") ?? false)
+        XCTAssertTrue(value(first, "hyper-parameters")?.hasPrefix("epochs 2,") ?? false)
+    }
 }

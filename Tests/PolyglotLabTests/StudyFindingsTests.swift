@@ -430,9 +430,10 @@ final class StudyFindingsTests: XCTestCase {
             base: "builtin:dense", pretrainSeconds: nil,
             tuneSeconds: [("EN", 189, 18.9), ("ENDEFRITES", 939, 93.9)], answerJudgeSeconds: 4, score: (2, 4))
         let t = StudyBench.table([m])
-        // Equal epochs: 3,012 steps per small set, 10,000 on the large; equal steps: 9 × 189 and 9 × 625. 0.1 s per
-        // step × (2 × 4,713 + 15,625) + 54 models (27 per regime) × 4 s.
-        let grid = t.rows.first { $0[1].text.hasPrefix("grid share per seed: 54 models, 25051 steps") }
-        XCTAssertEqual(grid?[2].double ?? 0, 2505.1 + 216, accuracy: 1e-6)
+        // Equal epochs: 3,012 steps per small set, 10,000 on the large; equal steps: the two full compositions at
+        // 189 and 625 (the other seven repeat an epochs run). 0.1 s per step × (2 × 3,390 + 11,250) + 54 models (27
+        // per regime, copies answered too) × 4 s.
+        let grid = t.rows.first { $0[1].text.hasPrefix("grid share per seed: 54 models, 18030 steps") }
+        XCTAssertEqual(grid?[2].double ?? 0, 1803.0 + 216, accuracy: 1e-6)
     }
 }

@@ -42,6 +42,30 @@ final class ProvenanceTagTests: XCTestCase {
         XCTAssertTrue(r.error?.contains("batch must be a positive number, got 0") == true, r.error ?? "no error")
     }
 
+    /// A grid of both regimes tunes the EN run once: with equal steps it is the epochs run repeated, so tune_all
+    /// copies it ("same run as"), each model tagged with its own regime; ENDEFRITES gets other steps and is tuned.
+    func testAGridOfBothRegimesTunesARepeatedRunOnce() {
+        let s = makeSession()
+        XCTAssertNil(pg(Self.setup, session: s).error)
+        let r = pg(
+            """
+            let models = grid({dense: base}, {lima: lima}, ["EN", "ENDEFRITES"], recipe: {epochs: 1, batch: 4,             seed: 2}, regimes: ["epochs", "steps"])
+            for m in models { print "{m.name} {m.tag.regime}" }
+            """, session: s)
+        XCTAssertNil(r.error, r.error ?? "")
+        XCTAssertEqual(
+            r.output.filter { $0.hasPrefix("same run as") },
+            ["same run as dense·lima·EN (its base, data, options and length): not tuned again"])
+        XCTAssertEqual(
+            r.output.suffix(4),
+            [
+                "dense·lima·EN epochs 1", "dense·lima·ENDEFRITES epochs 1", "dense·lima·EN·steps steps 2",
+                "dense·lima·ENDEFRITES·steps steps 2"
+            ])
+        let bad = pg("tune_all [{model: base, on: en, steps: 0}]", session: s)
+        XCTAssertTrue(bad.error?.contains("steps must be positive, got 0") == true, bad.error ?? "no error")
+    }
+
     func testTagErrorsSayWhereAndWhatIsExpected() {
         let s = makeSession()
         XCTAssertNil(pg(Self.setup, session: s).error)

@@ -26,6 +26,24 @@ public struct TuneJob {
     }
 }
 
+extension TuneJob {
+    /// Whether `other` is this very run: the same base object, examples and options, the run's length said either
+    /// way (epochs E, or steps E × steps per epoch: the data order and the schedule are functions of the step alone,
+    /// so both give the same weights — `ConcurrentTuningTests`), with no validation or save folder (whose checkpoints
+    /// fall at the ends of epochs).
+    func isSameRun(as other: TuneJob) -> Bool {
+        guard base === other.base, validation.isEmpty, other.validation.isEmpty, saveTo == nil, other.saveTo == nil,
+            examples == other.examples
+        else { return false }
+        func normalised(_ o: TuneOptions) -> String {
+            var o = o
+            o.steps = o.totalSteps(examples: examples.count)
+            return "\(o.hyperParameterSummary), seed \(o.seed), warm-up \(o.warmupFraction)"
+        }
+        return normalised(options) == normalised(other.options)
+    }
+}
+
 public enum ConcurrentTuning {
     /// Runs at once when the caller does not say: one per core. On 2 cores, two runs with one core each took 0.80
     /// of the wall time of one run at a time on both (release, idle; docs/perf.md, "A grid on every core"): the
@@ -40,7 +58,10 @@ public enum ConcurrentTuning {
         _ jobs: [TuneJob], runs: Int, shouldCancel: @escaping () -> Bool = { false },
         started: (Int) -> Void = { _ in }, progress: (Int, TuneProgress) -> Void = { _, _ in }
     ) throws -> [(model: LabModel, completed: Bool)] {
-        let runs = max(1, min(runs, jobs.count)), workers = max(1, Parallel.cores / runs)
+        // A job that is an earlier job's very run is not tuned again: it gets a copy of that run's model.
+        let sameRunAs = jobs.indices.map { j in jobs[..<j].firstIndex { jobs[j].isSameRun(as: $0) } }
+        let toRun = jobs.indices.filter { sameRunAs[$0] == nil }
+        let runs = max(1, min(runs, toRun.count)), workers = max(1, Parallel.cores / runs)
         let lock = NSLock()
         var next = 0, failed = false
         var results = [Result<(model: LabModel, completed: Bool), Error>?](repeating: nil, count: jobs.count)
@@ -54,10 +75,10 @@ public enum ConcurrentTuning {
             withoutActuallyEscaping(progress) { progress in
                 let worker = { (_: Int) in
                     while let i = serialised({ () -> Int? in
-                        guard next < jobs.count, !failed, !shouldCancel() else { return nil }
+                        guard next < toRun.count, !failed, !shouldCancel() else { return nil }
                         defer { next += 1 }
-                        started(next)
-                        return next
+                        started(toRun[next])
+                        return toRun[next]
                     }) {
                         let job = jobs[i]
                         let result = Result {
@@ -80,7 +101,36 @@ public enum ConcurrentTuning {
             }
         }
         var out: [(model: LabModel, completed: Bool)] = []
-        for case let result? in results { out.append(try result.get()) }
+        for (j, result) in results.enumerated() {
+            if let i = sameRunAs[j], let original = results[i] {
+                let (model, completed) = try original.get()
+                out.append((try model.sameRun(as: jobs[j]), completed))
+            } else if let result {
+                out.append(try result.get())
+            }
+        }
         return out
+    }
+}
+
+extension LabModel {
+    /// This tuned model as `job`'s result, `job` being the same run (`TuneJob.isSameRun`): the same weights and
+    /// loss history under the job's name, its provenance saying the run's length as the job says it and whose run
+    /// it is.
+    func sameRun(as job: TuneJob) throws -> LabModel {
+        let twin = try copy(name: job.name)
+        twin.modelProvenance = job.modelProvenance
+        twin.history = history.map { p in
+            var p = p
+            if p.run == name { p.run = job.name }
+            return p
+        }
+        var options = job.options
+        options.systemPrompt = usesSystemPrompt  // as `tuned` resolved it for the same base
+        twin.provenance = provenance.map { entry in
+            entry.key == "hyper-parameters" ? (entry.key, options.hyperParameterSummary) : entry
+        }
+        twin.provenance.append(("same run as", name))
+        return twin
     }
 }

@@ -86,11 +86,12 @@ public enum StudyBench {
             ])
             let secondsPerStep =
                 m.tuneSeconds.map(\.seconds).reduce(0, +) / Double(m.tuneSeconds.map(\.steps).reduce(0, +))
-            // Equal epochs: each composition its own steps; equal steps: all nine a monolingual set's.
+            // Equal epochs: each composition its own steps; equal steps: all nine a monolingual set's, of which
+            // only the compositions of another size are tuned (the others repeat an epochs run: tune_all copies it).
             func regimesSteps(items: Int, epochs: Int) -> Int {
-                let sizes = compositionSizes(items)
+                let sizes = compositionSizes(items), mono = steps(items: items, epochs: epochs, batch: 16)
                 return sizes.map { steps(items: $0, epochs: epochs, batch: 16) }.reduce(0, +)
-                    + sizes.count * steps(items: items, epochs: epochs, batch: 16)
+                    + sizes.filter { steps(items: $0, epochs: epochs, batch: 16) != mono }.count * mono
             }
             let small = regimesSteps(items: 1000, epochs: 3), large = regimesSteps(items: 10_000, epochs: 1)
             let isMoE = m.base.hasSuffix("moe")

@@ -132,8 +132,10 @@ extension CommandRegistry {
                     .fields([
                         RecordField("model", .object("model"), required: true),
                         RecordField("on", .object("dataset"), required: true), RecordField("name", .string),
-                        RecordField("tag", provenanceTag)
-                    ])), "the runs: records {model: BASE, on: DATASET, name: \"…\", tag: {…}} (tag: as tune's)")
+                        RecordField("tag", provenanceTag), RecordField("steps", .int)
+                    ])),
+                "the runs: records {model: BASE, on: DATASET, name: \"…\", tag: {…}, steps: N} (tag: as tune's; "
+                    + "steps: this run's optimizer steps instead of the options' length)")
         ],
         keywords: tuneOptionKeywords + [
             Parameter(
@@ -147,12 +149,15 @@ extension CommandRegistry {
         details: """
             Each run is what `tune MODEL on: DATASET name: NAME tag: TAG` with these options does, and its tuned
             weights are the same however many run at once (a run's arithmetic does not depend on the cores it gets).
+            A run that repeats an earlier one of the list — the same base, data and options, its length said as
+            epochs or as the steps they make — is not tuned again: it gets a copy of that run's model under its own
+            name and provenance ("same run as …"), as an equal-steps grid repeats its monolingual and sampled runs.
             Without seed: each run takes the session's next seed, in the order of the list. The progress line shows
             every running model; the summaries follow in the order of the list. Ctrl-C stops the running models early
             (they are returned partially tuned) and starts no more.
             """
     ) { inv in
-        var options = try inv.tuneOptions()
+        let options = try inv.tuneOptions()
         let fixedSeed = try inv.int(ifGiven: "seed").map { _ in try inv.seed() }
         var jobs: [TuneJob] = []
         for item in inv.list("jobs") {
@@ -164,6 +169,11 @@ extension CommandRegistry {
             if case .string(let given)? = r["name"] { name = given }
             var tag: Record?
             if case .record(let given)? = r["tag"] { tag = given }
+            var options = options
+            if case .int(let steps)? = r["steps"] {
+                guard steps > 0 else { throw inv.error("steps must be positive, got \(steps)", at: "jobs") }
+                options.steps = steps
+            }
             options.seed = try fixedSeed ?? inv.seed()
             jobs.append(
                 TuneJob(
@@ -272,6 +282,9 @@ extension Invocation {
             summary += ", validation \(ProgressReporter.fixed(v.loss, 3))"
         }
         session.emit(summary)
+        if let original = model.provenance.last(where: { $0.key == "same run as" }) {
+            session.emit("same run as \(original.value) (its base, data, options and length): not tuned again")
+        }
         if let padding = model.provenance.last(where: { $0.key == "padding" }) {
             session.emit("padding: \(padding.value)")
         }
