@@ -23,12 +23,14 @@ final class ForwardBitsTests: XCTestCase {
     }
 
     /// 24 sequences of 20–23 tokens: 6 prompt tokens (mask 0), then answer tokens (mask 1); tags alternate.
-    static func dataset() throws -> [TrainingSequence] {
+    /// `prompts: false`: full windows (25 tokens for rows of 24) with every token weighted, as pre-training has them.
+    static func dataset(prompts: Bool = true) throws -> [TrainingSequence] {
         var rng = SeededRNG(seed: 17)
         return try (0..<24).map { i in
-            let n = 20 + i % 4
+            let n = prompts ? 20 + i % 4 : 25
             let tokens = (0..<n).map { _ in Int(rng.next() % 64) }
-            return try TrainingSequence(tokens: tokens, lossMask: (0..<n).map { Float($0 >= 6 ? 1 : 0) }, tag: i % 2)
+            let mask = (0..<n).map { Float(!prompts || $0 >= 6 ? 1 : 0) }
+            return try TrainingSequence(tokens: tokens, lossMask: mask, tag: i % 2)
         }
     }
 
@@ -57,46 +59,59 @@ final class ForwardBitsTests: XCTestCase {
         }
     }
 
-    static func train(_ config: ModelConfig, lora: Bool = false) throws -> TrainingBits {
+    static func train(_ config: ModelConfig, lora: Bool = false, prompts: Bool = true) throws -> TrainingBits {
         let model = try Transformer(config: config, seed: 3)
         if lora { try model.enableLoRA(rank: 4, alpha: 8, targets: [.q, .v, .o, .gate, .up, .down], seed: 5) }
-        let trainer = try Trainer(model: model, data: dataset(), config: trainingConfig())
+        let data = try dataset(prompts: prompts)
+        let trainer = try Trainer(model: model, data: data, config: trainingConfig())
         let reports = try trainer.train()
         let weights = lora ? model.lora!.params.toArray() : model.params.toArray()
         return TrainingBits(
             losses: reports.map(\.loss.bitPattern), auxLosses: reports.map(\.auxLoss.bitPattern),
             gradNorms: reports.map(\.gradNorm.bitPattern), weights: digest(weights),
-            evaluation: try trainer.evaluate(dataset()).bitPattern)
+            evaluation: try trainer.evaluate(data).bitPattern)
     }
 
     func testDenseTrainingRunKeepsItsLossBits() throws {
         XCTAssertEqual(
             try Self.train(Self.dense),
             TrainingBits(
-                losses: [0x4010aa35f4073f2e, 0x4010386320736e75, 0x400fb3d72c2d8df0, 0x400da0d57d7d7963],
+                losses: [0x4010aa35f409ebf5, 0x4010386321b4960a, 0x400fb3d72f5d83b4, 0x400da0d57423ef4f],
                 auxLosses: [0, 0, 0, 0],
-                gradNorms: [0x3fece1618917e838, 0x3fee82fbfafe2119, 0x3ff3a8c5b2664196, 0x3ff544ec9a8179cb],
-                weights: 0x32e8ed93db836d6f, evaluation: 0x400c8373d39318d4))
+                gradNorms: [0x3fece1617f307c12, 0x3fee82fc08c9e4e5, 0x3ff3a8c600d2b07c, 0x3ff544ecb6db4841],
+                weights: 0x4b161da08faecd92, evaluation: 0x400c8373d24f24b6))
+    }
+
+    /// Every token weighted, as in pre-training: the loss head takes every row, and these bits are revision 4's
+    /// from before tuning's loss head skipped the unweighted rows, so the cached bases stay valid.
+    func testPretrainingRunWithEveryTokenWeightedKeepsItsBits() throws {
+        XCTAssertEqual(
+            try Self.train(Self.dense, prompts: false),
+            TrainingBits(
+                losses: [0x4010af2712626fcc, 0x4010528635ca9d58, 0x400fe7dee55803c1, 0x400e662091ae1d2a],
+                auxLosses: [0, 0, 0, 0],
+                gradNorms: [0x3fe885b62c66dfb3, 0x3fe8201b1141107b, 0x3feeedf2f97ea5c6, 0x3ff53bbc31534fef],
+                weights: 0x80f9e3b91d56b5e3, evaluation: 0x400da1a96cf05249))
     }
 
     func testMoETrainingRunKeepsItsLossBits() throws {
         XCTAssertEqual(
             try Self.train(Self.moe),
             TrainingBits(
-                losses: [0x4010b91425152444, 0x401048a53aaa1b45, 0x400fd826a72cc71d, 0x400e5d8888d59b2d],
-                auxLosses: [0x400012ae30000000, 0x4000257f08000000, 0x40006bb6c0000000, 0x400028bc58000000],
-                gradNorms: [0x3fed4ad251975aa5, 0x3fe9fd82a452e59c, 0x3feacb200b3db7ab, 0x3ff3d2f7be3c6d3b],
-                weights: 0xa38f94849d05a3ef, evaluation: 0x400d7c5cea7a1616))
+                losses: [0x4010b9142506dfda, 0x401048a53aec34c0, 0x400fd826a09ae700, 0x400e5d888c8e72ac],
+                auxLosses: [0x400012ae30000000, 0x4000257f00000000, 0x40006bb6c0000000, 0x400028bc48000000],
+                gradNorms: [0x3fed4ad264326292, 0x3fe9fd82568ed548, 0x3feacb1fd145010d, 0x3ff3d2f7edbf8127],
+                weights: 0xe25672bb9dd94ab1, evaluation: 0x400d7c5ce99bb927))
     }
 
     func testLoRATrainingRunKeepsItsLossBits() throws {
         XCTAssertEqual(
             try Self.train(Self.dense, lora: true),
             TrainingBits(
-                losses: [0x4010aa35f4073f2e, 0x4010a04d28e5ea0f, 0x4010858a92502056, 0x40105a1b85104e5f],
+                losses: [0x4010aa35f409ebf5, 0x4010a04d28eb8154, 0x4010858a932b9934, 0x40105a1b861e3190],
                 auxLosses: [0, 0, 0, 0],
-                gradNorms: [0x3fc2fbe6cb786ee6, 0x3fc6e0419284a3c7, 0x3fc534e7d5519f87, 0x3fc56afecf358523],
-                weights: 0xe70d7123e1dcdb62, evaluation: 0x40103ffcdde551ba))
+                gradNorms: [0x3fc2fbe6cb786ee6, 0x3fc6e0419db579e5, 0x3fc534e7b11a92f3, 0x3fc56aff10f2c435],
+                weights: 0xcfc568f8736ca1eb, evaluation: 0x40103ffcddedfeb8))
     }
 
     struct DecodingBits: Equatable {

@@ -60,11 +60,17 @@ final class StudyFindingsTests: XCTestCase {
     }
 
     func testVerdictNeedsTheAdjustedIntervalAndAnEffectOfAtLeastTheMinimum() {
-        XCTAssertEqual(Verdict.of(estimate: 0.15, pHolm: 0.001, minEffect: 0.2), .notShown("effect below 0.20"))
-        XCTAssertEqual(Verdict.of(estimate: 0.2, pHolm: 0.049, minEffect: 0.2), .reproduces)
-        XCTAssertEqual(Verdict.of(estimate: -0.3, pHolm: 0.01, minEffect: 0.2), .reversed)
-        XCTAssertEqual(Verdict.of(estimate: 2.0, pHolm: 0.05, minEffect: 0.2), .notShown("interval includes 0"))
-        XCTAssertEqual(Verdict.of(estimate: -0.15, pHolm: 0, minEffect: 0.1), .reversed)
+        XCTAssertEqual(
+            Verdict.of(estimate: 0.15, p: 0.0001, pHolm: 0.001, minEffect: 0.2), .notShown("effect below 0.20"))
+        XCTAssertEqual(Verdict.of(estimate: 0.2, p: 0.001, pHolm: 0.049, minEffect: 0.2), .reproduces)
+        XCTAssertEqual(Verdict.of(estimate: -0.3, p: 0.001, pHolm: 0.01, minEffect: 0.2), .reversed)
+        XCTAssertEqual(
+            Verdict.of(estimate: 2.0, p: 0.05, pHolm: 0.05, minEffect: 0.2), .notShown("interval includes 0"))
+        // The printed 95 % interval excludes 0, but not after Holm's adjustment: the reason says which.
+        XCTAssertEqual(
+            Verdict.of(estimate: 0.26, p: 0.007, pHolm: 0.66, minEffect: 0.2),
+            .notShown("not significant after Holm"))
+        XCTAssertEqual(Verdict.of(estimate: -0.15, p: 0, pHolm: 0, minEffect: 0.1), .reversed)
     }
 
     /// ENDEFRITES is 0.5 above DEFRITES on every question, whose levels range from 2 to 9: paired on the same

@@ -9,6 +9,9 @@ public enum NumericsRevision {
     /// 4: causal attention in blocks of `causalBlockRows` query rows, and a linear layer's two backward products
     ///    (and the gate and up projections) side by side on the cores, each GEMM whole: OpenBLAS rounds GEMMs of
     ///    other shapes differently.
+    ///    Still 4 after the loss head left out the rows of weight 0 (tuning's prompts): tuned weights round
+    ///    differently, but pre-training weights every row and keeps its bits, so the cached bases stay valid
+    ///    (`ForwardBitsTests`).
     public static let current = 4
 
     /// OpenBLAS's kernel set: Haswell by default (`POLYGLOT_KERNELS=portable`: every AVX2 machine gives the same bits),

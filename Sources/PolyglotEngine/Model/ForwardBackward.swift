@@ -74,18 +74,46 @@ extension Transformer {
         return aux
     }
 
-    /// The loss head: Σ_n weight_n·CE(lnf_n·Wlmᵀ, target_n), in row chunks of `a.logits`. With `dlnf` it is also the
-    /// backward pass's seed: each chunk's logits gradient is consumed at once (bounded memory), dlnf(N,C) = dlogits·Wlm
-    /// and dWlm += dlogitsᵀ·lnf (full fine-tuning only).
+    /// The loss head: Σ_n weight_n·CE(lnf_n·Wlmᵀ, target_n). With `dlnf` it is also the backward pass's seed:
+    /// dlnf(N,C) = dlogits·Wlm and dWlm += dlogitsᵀ·lnf (full fine-tuning only). Rows of weight 0 (a tuning set's
+    /// prompts, padding) have neither loss nor gradient, so they get no logits: the weighted rows are gathered into
+    /// `a.tmp` (free between the forward pass and the backward one) and their dlnf into `dlnfScratch`, then
+    /// scattered back. Pre-training weights every row and takes the direct path.
     func lossForward(
         _ a: Activations, targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>, N: Int,
-        dlnf: UnsafeMutablePointer<Float>?
+        dlnf: UnsafeMutablePointer<Float>?, dlnfScratch: UnsafeMutablePointer<Float>?
+    ) -> Double {
+        let C = config.hiddenSize
+        let rows = (0..<N).filter { weights[$0] != 0 }
+        if rows.count == N {
+            return lossHead(a, lnf: a.lnf.ptr, targets: targets, weights: weights, N: N, dlnf: dlnf)
+        }
+        let M = rows.count
+        let gatheredTargets = rows.map { targets[$0] }, gatheredWeights = rows.map { weights[$0] }
+        for (i, n) in rows.enumerated() {  // (M,C) ← (N,C)
+            (a.tmp.ptr + i * C).update(from: a.lnf.ptr + n * C, count: C)
+        }
+        let gatheredGrad = dlnf == nil ? nil : dlnfScratch
+        let loss = lossHead(
+            a, lnf: a.tmp.ptr, targets: gatheredTargets, weights: gatheredWeights, N: M, dlnf: gatheredGrad)
+        if let dlnf, let gatheredGrad {  // (N,C) ← (M,C), zero elsewhere
+            dlnf.update(repeating: 0, count: N * C)
+            for (i, n) in rows.enumerated() { (dlnf + n * C).update(from: gatheredGrad + i * C, count: C) }
+        }
+        return loss
+    }
+
+    /// `lossForward` over N rows that all count, in row chunks of `a.logits`: each chunk's logits gradient is
+    /// consumed at once (bounded memory).
+    private func lossHead(
+        _ a: Activations, lnf: UnsafePointer<Float>, targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
+        N: Int, dlnf: UnsafeMutablePointer<Float>?
     ) -> Double {
         let C = config.hiddenSize, V = config.vocabSize, W = params.ptr + layout.lmHead
         let dW = dlnf != nil && lora == nil ? ensureGrads().ptr + layout.lmHead : nil
         var loss: Double = 0, r0 = 0
         while r0 < N {
-            let n = min(Activations.chunkRows(N: N, V: V), N - r0), lnf = a.lnf.ptr + r0 * C
+            let n = min(Activations.chunkRows(N: N, V: V), N - r0), lnf = lnf + r0 * C
             linearForward(out: a.logits.ptr, inp: lnf, weight: W, N: n, C: C, OC: V)
             loss += crossEntropyForwardBackward(
                 dlogits: dlnf == nil ? nil : a.logits.ptr, logits: a.logits.ptr,
@@ -211,7 +239,7 @@ extension Transformer {
                         weights.withUnsafeBufferPointer { w in
                             lossForward(
                                 a, targets: targets.baseAddress!, weights: w.baseAddress!, N: N,
-                                dlnf: g?.dresid.ptr)
+                                dlnf: g?.dresid.ptr, dlnfScratch: g?.dln.ptr)
                         }
                     }
                     if let g {

@@ -153,7 +153,9 @@ extension StudyFindings {
                 + "Holm-adjusted level lies on the study's side of 0 — and the effect is at least +\(minEffect) points "
                 + "(\(String(format: "%g", options.minEffect * 10)) % of the scale); *reversed* when p (Holm) < "
                 + "\(Table.format(FindingsOptions.alpha)) and the effect is −\(minEffect) points or less; otherwise "
-                + "*not shown*, with the reason.", ""
+                + "*not shown*, with the reason: the printed 95 % interval includes 0; *not significant after "
+                + "Holm* (the printed interval excludes 0, the Holm-adjusted one does not: one of many comparisons); "
+                + "or the effect is below \(minEffect) points.", ""
         ]
     }
 

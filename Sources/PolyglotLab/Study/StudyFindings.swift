@@ -37,9 +37,12 @@ public enum Verdict: Equatable, Sendable {
     case notShown(String)
 
     /// "reproduces" needs the Holm-adjusted p below alpha and an effect of at least `minEffect` in the study's
-    /// direction; "reversed" the same in the other direction; anything else is "not shown", with the reason.
-    public static func of(estimate: Double, pHolm: Double, minEffect: Double) -> Verdict {
-        guard pHolm < FindingsOptions.alpha else { return .notShown("interval includes 0") }
+    /// direction; "reversed" the same in the other direction; anything else is "not shown", with the reason: the
+    /// printed 95 % interval includes 0 (p ≥ alpha), or it does not but Holm's adjustment for the page's many
+    /// contrasts does, or the effect is too small.
+    public static func of(estimate: Double, p: Double, pHolm: Double, minEffect: Double) -> Verdict {
+        guard p < FindingsOptions.alpha else { return .notShown("interval includes 0") }
+        guard pHolm < FindingsOptions.alpha else { return .notShown("not significant after Holm") }
         if estimate >= minEffect { return .reproduces }
         if estimate <= -minEffect { return .reversed }
         return .notShown("effect below \(Table.format(minEffect))")
@@ -158,7 +161,8 @@ public struct StudyFindings {
             Contrast(
                 finding: measured[i].0.finding, regime: measured[i].0.regime, comparison: measured[i].0.comparison,
                 interval: intervals[i], perSeed: measured[i].1.perSeed, pHolm: holm[i],
-                verdict: Verdict.of(estimate: intervals[i].estimate, pHolm: holm[i], minEffect: minEffect))
+                verdict: Verdict.of(
+                    estimate: intervals[i].estimate, p: intervals[i].p, pHolm: holm[i], minEffect: minEffect))
         }
         modelScores = zip(grid.models, modelEstimates).map {
             ModelScore(model: $0, score: BootstrapInterval($1), seeds: $1.seeds)
