@@ -39,7 +39,7 @@ final class ErrorMessageTests: XCTestCase {
                 |           ^
               did you mean 'model'?
               expected a record {model: a model, on: a dataset, name?: a string, tag?: a record {base?: a string, \
-            dataset?: a string, composition?: a string, regime?: a string, seed?: an integer}}
+            dataset?: a string, composition?: a string, regime?: a string, seed?: an integer}, steps?: an integer}
             """
         ),
         (
