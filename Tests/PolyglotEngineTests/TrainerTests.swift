@@ -133,6 +133,54 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(ra.gradNorm, rb.gradNorm, accuracy: 1e-4 * ra.gradNorm)
     }
 
+    /// Two lanes (halves of each micro-batch, gradients added after) give one lane's steps up to rounding.
+    func testTwoLanesMatchOneLane() throws {
+        var one = Self.trainingConfig(steps: 3); one.lanes = 1
+        var two = one; two.lanes = 2
+        let a = try Transformer(config: Self.config, seed: 4), b = try Transformer(config: Self.config, seed: 4)
+        let ra = try Trainer(model: a, data: Self.dataset(), config: one).train()
+        let rb = try Trainer(model: b, data: Self.dataset(), config: two).train()
+        for (x, y) in zip(ra, rb) {
+            XCTAssertEqual(x.loss, y.loss, accuracy: 1e-5 * x.loss)
+            XCTAssertEqual(x.gradNorm, y.gradNorm, accuracy: 1e-4 * x.gradNorm)
+            XCTAssertEqual(x.positions, y.positions)
+        }
+        XCTAssertNotNil(b.lanes[1].grads, "the second lane has gradients of its own")
+        XCTAssertEqual(b.lanes[1].grads!.toArray().max(), 0, "and they are cleared once added")
+    }
+
+    /// The lanes fix the arithmetic, not the cores: the same bits on one worker as side by side on two, dense
+    /// and MoE (whose aux loss is per lane), with gradient accumulation over micro-batches too.
+    func testLanesGiveTheSameBitsOnOneCoreAsOnTwo() throws {
+        let moe = ModelConfig(
+            vocabSize: 32, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 32,
+            maxPositionEmbeddings: 32, experts: 4, expertsPerToken: 2)
+        for cfg in [Self.config, moe] {
+            var tc = Self.trainingConfig(steps: 3); tc.batchSize = 5; tc.accumulationSteps = 2; tc.packing = true
+            func run() throws -> (losses: [Double], weights: [Float]) {
+                let m = try Transformer(config: cfg, seed: 6)
+                let reports = try Trainer(model: m, data: Self.dataset(), config: tc).train()
+                return (reports.map(\.loss), m.params.toArray())
+            }
+            let alone = try Parallel.withWorkers(1) { try run() }, sideBySide = try run()
+            XCTAssertEqual(alone.losses, sideBySide.losses)
+            XCTAssertEqual(alone.weights, sideBySide.weights)
+        }
+    }
+
+    /// A micro-batch of one sequence has one lane; LoRA trains on one lane (its adapters' gradients are shared).
+    func testLanesNeedASequenceEachAndFullFineTuning() throws {
+        var tc = Self.trainingConfig(steps: 1); tc.batchSize = 1
+        XCTAssertEqual(try Trainer(model: Transformer(config: Self.config, seed: 1), data: Self.dataset(), config: tc)
+            .laneCount, 1)
+        tc.batchSize = 10
+        let lora = try Transformer(config: Self.config, seed: 1)
+        try lora.enableLoRA(rank: 4, alpha: 8, seed: 2)
+        XCTAssertEqual(try Trainer(model: lora, data: Self.dataset(), config: tc).laneCount, 1)
+        XCTAssertEqual(try Trainer(model: Transformer(config: Self.config, seed: 1), data: Self.dataset(), config: tc)
+            .laneCount, 2)
+    }
+
     func testMoETrainingReportsAuxLossAndLoRATrainsOnlyAdapters() throws {
         var cfg = Self.config
         cfg = ModelConfig(

@@ -12,7 +12,9 @@ public enum NumericsRevision {
     ///    Still 4 after the loss head left out the rows of weight 0 (tuning's prompts): tuned weights round
     ///    differently, but pre-training weights every row and keeps its bits, so the cached bases stay valid
     ///    (`ForwardBitsTests`).
-    public static let current = 4
+    /// 5: a training step's micro-batch runs in two lanes (`TrainingConfig.lanes`), halves of its sequences with
+    ///    their own activations and gradients, side by side on two cores; the halves' gradients are added after.
+    public static let current = 5
 
     /// OpenBLAS's kernel set: Haswell by default (`POLYGLOT_KERNELS=portable`: every AVX2 machine gives the same bits),
     /// AVX-512 kernels where the CPU has them with `native` (faster, other bits), OpenBLAS's own choice with `auto`.

@@ -30,6 +30,20 @@ public enum Parallel {
         DispatchQueue.concurrentPerform(iterations: n, execute: body)
     }
 
+    /// `body(i)` for i in 0..<n, side by side when there are workers for it, each with an equal share of them (at
+    /// least 1); the results in order. For independent parts of one piece of work, whose bits never depend on it.
+    static func sideBySide<R>(_ n: Int, _ body: (Int) throws -> R) throws -> [R] {
+        if n <= 1 || workers == 1 { return try (0..<n).map(body) }
+        let share = max(1, workers / n)
+        var results = [Result<R, Error>?](repeating: nil, count: n)
+        results.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: n) { i in
+                slots[i] = Result { try withWorkers(share) { try body(i) } }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+
     /// Splits 0..<n into at most `cores` contiguous ranges (each at least `minChunk` long), run by the workers.
     static func ranges(_ n: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         let parts = max(1, min(cores, n / max(minChunk, 1)))

@@ -81,12 +81,12 @@ extension Transformer {
     /// scattered back. Pre-training weights every row and takes the direct path.
     func lossForward(
         _ a: Activations, targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>, N: Int,
-        dlnf: UnsafeMutablePointer<Float>?, dlnfScratch: UnsafeMutablePointer<Float>?
+        dlnf: UnsafeMutablePointer<Float>?, dlnfScratch: UnsafeMutablePointer<Float>?, G: UnsafeMutablePointer<Float>?
     ) -> Double {
         let C = config.hiddenSize
         let rows = (0..<N).filter { weights[$0] != 0 }
         if rows.count == N {
-            return lossHead(a, lnf: a.lnf.ptr, targets: targets, weights: weights, N: N, dlnf: dlnf)
+            return lossHead(a, lnf: a.lnf.ptr, targets: targets, weights: weights, N: N, dlnf: dlnf, G: G)
         }
         let M = rows.count
         let gatheredTargets = rows.map { targets[$0] }, gatheredWeights = rows.map { weights[$0] }
@@ -95,7 +95,7 @@ extension Transformer {
         }
         let gatheredGrad = dlnf == nil ? nil : dlnfScratch
         let loss = lossHead(
-            a, lnf: a.tmp.ptr, targets: gatheredTargets, weights: gatheredWeights, N: M, dlnf: gatheredGrad)
+            a, lnf: a.tmp.ptr, targets: gatheredTargets, weights: gatheredWeights, N: M, dlnf: gatheredGrad, G: G)
         if let dlnf, let gatheredGrad {  // (N,C) ← (M,C), zero elsewhere
             dlnf.update(repeating: 0, count: N * C)
             for (i, n) in rows.enumerated() { (dlnf + n * C).update(from: gatheredGrad + i * C, count: C) }
@@ -107,10 +107,10 @@ extension Transformer {
     /// consumed at once (bounded memory).
     private func lossHead(
         _ a: Activations, lnf: UnsafePointer<Float>, targets: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
-        N: Int, dlnf: UnsafeMutablePointer<Float>?
+        N: Int, dlnf: UnsafeMutablePointer<Float>?, G: UnsafeMutablePointer<Float>?
     ) -> Double {
         let C = config.hiddenSize, V = config.vocabSize, W = params.ptr + layout.lmHead
-        let dW = dlnf != nil && lora == nil ? ensureGrads().ptr + layout.lmHead : nil
+        let dW = dlnf != nil ? G.map { $0 + layout.lmHead } : nil
         var loss: Double = 0, r0 = 0
         while r0 < N {
             let n = min(Activations.chunkRows(N: N, V: V), N - r0), lnf = lnf + r0 * C
@@ -131,15 +131,15 @@ extension Transformer {
     // MARK: Backward
 
     /// `forward` reversed (whole sequences only), from d(lnf) in `g.dresid` (the loss head's seed) down to the
-    /// embedding. Accumulates (`+=`) the parameter gradients, or the adapters' under LoRA; `auxScale` is
-    /// d(loss)/d(aux loss) of each layer; `packed` is what `forward` had.
+    /// embedding. Accumulates (`+=`) the parameter gradients into `G` (full fine-tuning), or the adapters' under
+    /// LoRA (`G` nil); `auxScale` is d(loss)/d(aux loss) of each layer; `packed` is what `forward` had.
     func backward(
-        _ a: Activations, _ g: ActivationGrads, tokens: UnsafePointer<Int32>, valid: UnsafePointer<Float>,
-        auxScale: Float, packed: (documents: [[Range<Int>]], positions: UnsafePointer<Int32>)? = nil
+        _ a: Activations, _ g: ActivationGrads, G: UnsafeMutablePointer<Float>?, tokens: UnsafePointer<Int32>,
+        valid: UnsafePointer<Float>, auxScale: Float,
+        packed: (documents: [[Range<Int>]], positions: UnsafePointer<Int32>)? = nil
     ) {
         let cfg = config, P = params.ptr, B = a.B, T = a.T, N = B * T, L = cfg.numHiddenLayers, C = cfg.hiddenSize
         let F = cfg.intermediateSize, H = cfg.numAttentionHeads, Hkv = cfg.numKeyValueHeads, D = cfg.headDim
-        let G = lora == nil ? ensureGrads().ptr : nil
         let position: (Int) -> Int = packed.map { p in { Int(p.positions[$0]) } } ?? { $0 % T }
         let dl = g.dresid.ptr  // d(residual stream), carried downwards
         // lnf = rmsnorm(resid[L])
@@ -161,21 +161,21 @@ extension Transformer {
                 // h recomputed (saves L·N·F floats); σ(gate) waits in dgate for swigluBackward (one exp pass less)
                 swigluForward(
                     h: a.h.ptr, sigmoid: g.dgate.ptr, gate: a.gate[l].ptr, up: a.up[l].ptr, count: N * F)
-                linearBack(l, .down, dinp: g.dh.ptr, dout: dl, inp: a.h.ptr, N: N, acts: a, accumulate: false)
+                linearBack(l, .down, dinp: g.dh.ptr, dout: dl, inp: a.h.ptr, N: N, acts: a, G: G, accumulate: false)
                 swigluBackward(
                     dgate: g.dgate.ptr, dup: g.dup.ptr, dh: g.dh.ptr, sigmoid: g.dgate.ptr, gate: a.gate[l].ptr,
                     up: a.up[l].ptr, count: N * F)
                 linearBack(
-                    l, .gate, dinp: g.dln.ptr, dout: g.dgate.ptr, inp: a.ln2[l].ptr, N: N, acts: a,
+                    l, .gate, dinp: g.dln.ptr, dout: g.dgate.ptr, inp: a.ln2[l].ptr, N: N, acts: a, G: G,
                     accumulate: false)
-                linearBack(l, .up, dinp: g.dln.ptr, dout: g.dup.ptr, inp: a.ln2[l].ptr, N: N, acts: a)
+                linearBack(l, .up, dinp: g.dln.ptr, dout: g.dup.ptr, inp: a.ln2[l].ptr, N: N, acts: a, G: G)
             }
             // ln2 = rmsnorm(residMid)
             rmsnormBackward(
                 dinp: dl, dweight: G.map { $0 + o.mlpNorm }, dout: g.dln.ptr, inp: a.residMid[l].ptr,
                 weight: P + o.mlpNorm, rstd: a.rstd2[l].ptr, N: N, C: C)
             // residMid = x + o_proj(attention(rope(q), rope(k), v))
-            linearBack(l, .o, dinp: g.datt.ptr, dout: dl, inp: a.att[l].ptr, N: N, acts: a, accumulate: false)
+            linearBack(l, .o, dinp: g.datt.ptr, dout: dl, inp: a.att[l].ptr, N: N, acts: a, G: G, accumulate: false)
             g.dq.zero(count: N * H * D); g.dk.zero(count: N * Hkv * D); g.dv.zero(count: N * Hkv * D)
             attentionBackward(
                 dq: g.dq.ptr, dk: g.dk.ptr, dv: g.dv.ptr, dout: g.datt.ptr, q: a.q[l].ptr, k: a.k[l].ptr,
@@ -184,9 +184,9 @@ extension Transformer {
             ropeBackward(dx: g.dq.ptr, rows: N, heads: H, headDim: D, position: position, table: rope)
             ropeBackward(dx: g.dk.ptr, rows: N, heads: Hkv, headDim: D, position: position, table: rope)
             // q, k, v = ln1 · W{q,k,v}ᵀ
-            linearBack(l, .q, dinp: g.dln.ptr, dout: g.dq.ptr, inp: a.ln1[l].ptr, N: N, acts: a, accumulate: false)
-            linearBack(l, .k, dinp: g.dln.ptr, dout: g.dk.ptr, inp: a.ln1[l].ptr, N: N, acts: a)
-            linearBack(l, .v, dinp: g.dln.ptr, dout: g.dv.ptr, inp: a.ln1[l].ptr, N: N, acts: a)
+            linearBack(l, .q, dinp: g.dln.ptr, dout: g.dq.ptr, inp: a.ln1[l].ptr, N: N, acts: a, G: G, accumulate: false)
+            linearBack(l, .k, dinp: g.dln.ptr, dout: g.dk.ptr, inp: a.ln1[l].ptr, N: N, acts: a, G: G)
+            linearBack(l, .v, dinp: g.dln.ptr, dout: g.dv.ptr, inp: a.ln1[l].ptr, N: N, acts: a, G: G)
             // ln1 = rmsnorm(x)
             rmsnormBackward(
                 dinp: dl, dweight: G.map { $0 + o.attnNorm }, dout: g.dln.ptr, inp: x,
@@ -201,23 +201,26 @@ extension Transformer {
     /// Result of one forward(+backward) pass over a batch.
     struct PassResult { var loss: Double; var aux: Double; var maskedTokens: Float }
 
-    /// `forward` over a batch and the loss head; with `backward` also `backward`, accumulating gradients (`+=`).
-    /// The loss is Σ mask·CE / `normalizer` plus `auxWeight`·(mean over layers of the MoE aux loss). `routing`
-    /// (inference only) receives the experts of every valid row, under the tag of its sequence.
+    /// `forward` over a batch and the loss head; with `backward` also `backward`, accumulating gradients (`+=`)
+    /// into `lane`'s buffers (lane 0: the model's gradients; `ensureLanes` first). Passes on distinct lanes may run
+    /// side by side. The loss is Σ mask·CE / `normalizer` plus `auxWeight`·(mean over layers of the MoE aux loss).
+    /// `routing` (inference only) receives the experts of every valid row, under the tag of its sequence.
     func forwardBackward(
-        _ batch: Batch, normalizer: Float, auxWeight: Float, backward: Bool, routing: RoutingRecorder? = nil
+        _ batch: Batch, normalizer: Float, auxWeight: Float, backward: Bool, routing: RoutingRecorder? = nil,
+        lane laneIndex: Int = 0
     ) throws -> PassResult {
-        let B = batch.B, T = batch.T, N = B * T
+        let B = batch.B, T = batch.T, N = B * T, lane = lanes[laneIndex]
         guard T <= config.maxPositionEmbeddings else {
             throw EngineError.invalidInput(
                 "sequence length \(T) exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
         }
-        if acts?.use(B: B, T: T) != true {  // reallocate (after dropping the old buffers) only when it does not fit
-            let previous = acts.map { ($0.rowCapacity, $0.cellCapacity) }
-            acts = nil
-            acts = Activations(training: config, B: B, T: T, lora: lora, atLeast: previous)
+        if lane.acts?.use(B: B, T: T) != true {  // reallocate (after dropping the old buffers) only when it does not fit
+            let previous = lane.acts.map { ($0.rowCapacity, $0.cellCapacity) }
+            lane.acts = nil
+            lane.acts = Activations(training: config, B: B, T: T, lora: lora, atLeast: previous)
         }
-        let a = acts!
+        let a = lane.acts!
+        let G = backward && lora == nil ? ensureGrads(lane: laneIndex).ptr : nil
         let weights = batch.mask.map { $0 / max(normalizer, 1e-12) }
         return batch.inputs.withUnsafeBufferPointer { inputs in
             batch.valid.withUnsafeBufferPointer { valid in
@@ -229,23 +232,23 @@ extension Transformer {
                         routing: routing.map { ($0, batch.tags) }, packed: packed)
                     var g: ActivationGrads?
                     if backward {
-                        if (actGrads?.rowCapacity ?? 0) < N {
-                            actGrads = nil
-                            actGrads = ActivationGrads(config, rows: N)
+                        if (lane.actGrads?.rowCapacity ?? 0) < N {
+                            lane.actGrads = nil
+                            lane.actGrads = ActivationGrads(config, rows: N)
                         }
-                        g = actGrads
+                        g = lane.actGrads
                     }
                     let loss = batch.targets.withUnsafeBufferPointer { targets in
                         weights.withUnsafeBufferPointer { w in
                             lossForward(
                                 a, targets: targets.baseAddress!, weights: w.baseAddress!, N: N,
-                                dlnf: g?.dresid.ptr, dlnfScratch: g?.dln.ptr)
+                                dlnf: g?.dresid.ptr, dlnfScratch: g?.dln.ptr, G: G)
                         }
                     }
                     if let g {
-                        gradientsAreZero = false
+                        if laneIndex == 0 { gradientsAreZero = false }
                         self.backward(
-                            a, g, tokens: tokens, valid: validRows,
+                            a, g, G: G, tokens: tokens, valid: validRows,
                             auxScale: auxWeight / Float(config.numHiddenLayers), packed: packed)
                     }
                     return PassResult(loss: loss + Double(auxWeight) * aux, aux: aux, maskedTokens: batch.maskedTokens)

@@ -106,7 +106,7 @@ extension Transformer {
     /// Attaches fresh LoRA adapters (rank r, scale alpha/r) to the given projections; base weights freeze.
     public func enableLoRA(rank: Int, alpha: Float, targets: [Projection] = Projection.allCases, seed: UInt64) throws {
         lora = try LoRAAdapters(model: self, rank: rank, alpha: alpha, targets: targets, seed: seed)
-        acts = nil
+        dropActivations()
         gradientsAreZero = false  // the trainable gradients are now the adapters'
     }
 
@@ -115,7 +115,7 @@ extension Transformer {
         guard let lora else { return }
         lora.merge(into: self)
         self.lora = nil
-        acts = nil
+        dropActivations()
         gradientsAreZero = false
     }
 

@@ -9,10 +9,13 @@ public final class Transformer {
     public let config: ModelConfig
     let layout: ParamLayout
     let params: FloatBuffer  // all weights, `layout` order
-    private(set) var grads: FloatBuffer?  // same layout; allocated on first backward
     let rope: RopeTable
-    var acts: Activations?  // of the last training pass; reallocated when B or T change
-    var actGrads: ActivationGrads?  // its backward scratch; allocated on first backward
+    /// The training lanes (`TrainingLane`); lane 0's gradients are the model's, the rest are added to them.
+    private(set) var lanes = [TrainingLane()]
+    /// The model's parameter gradients (lane 0's): nil before the first backward pass, and under LoRA.
+    var grads: FloatBuffer? { lanes[0].grads }
+    /// Lane 0's activations, of its last training pass.
+    var acts: Activations? { lanes[0].acts }
     /// Optional LoRA adapters; when set only they receive gradients.
     public internal(set) var lora: LoRAAdapters?
 
@@ -65,12 +68,36 @@ public final class Transformer {
         gradientsAreZero = true
     }
 
+    /// At least `count` lanes; called before lanes run side by side (which must not grow the list).
+    func ensureLanes(_ count: Int) {
+        while lanes.count < count { lanes.append(TrainingLane()) }
+    }
+
+    /// The parameter gradients of `lane` (lane 0: the model's), allocated zeroed on first use.
     @discardableResult
-    func ensureGrads() -> FloatBuffer {
-        if let grads { return grads }
+    func ensureGrads(lane: Int = 0) -> FloatBuffer {
+        if let grads = lanes[lane].grads { return grads }
         let g = FloatBuffer(count: layout.total)
-        grads = g
+        lanes[lane].grads = g
         return g
+    }
+
+    /// Adds the parameter gradients of lanes 1..<count to lane 0's, in lane order, and zeroes theirs for the next
+    /// step (full fine-tuning; LoRA trains on one lane).
+    func addLaneGradients(_ count: Int) {
+        guard let total = grads else { return }
+        for lane in lanes[1..<min(count, lanes.count)] {
+            guard let g = lane.grads else { continue }
+            Parallel.ranges(layout.total, minChunk: 1 << 15) { r in
+                Vec.axpy(1, g.ptr + r.lowerBound, total.ptr + r.lowerBound, r.count)
+                (g.ptr + r.lowerBound).update(repeating: 0, count: r.count)
+            }
+        }
+    }
+
+    /// Drops every lane's activations (their shapes depend on the adapters).
+    func dropActivations() {
+        for lane in lanes { lane.acts = nil }
     }
 
     func moeWeights(_ base: UnsafeMutablePointer<Float>, _ o: LayerOffsets) -> MoEWeights {
@@ -127,14 +154,15 @@ public final class Transformer {
         }
     }
 
-    /// Inverts `linear`: dinp += dout·W (= with `accumulate: false`), dW += doutᵀ·inp (full fine-tuning)
-    /// or adapter grads (LoRA).
+    /// Inverts `linear`: dinp += dout·W (= with `accumulate: false`), dW += doutᵀ·inp into the parameter
+    /// gradients `G` (full fine-tuning; nil under LoRA) or adapter grads (LoRA).
     func linearBack(
         _ l: Int, _ p: Projection, dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-        inp: UnsafePointer<Float>, N: Int, acts: Activations, accumulate: Bool = true
+        inp: UnsafePointer<Float>, N: Int, acts: Activations, G: UnsafeMutablePointer<Float>?,
+        accumulate: Bool = true
     ) {
         let (off, OC, C) = projection(l, p)
-        let dW = lora == nil ? grads.map { $0.ptr + off } : nil
+        let dW = G.map { $0 + off }
         linearBackward(
             dinp: dinp, dweight: dW, dout: dout, inp: inp, weight: params.ptr + off, N: N, C: C, OC: OC,
             accumulate: accumulate)
@@ -142,4 +170,12 @@ public final class Transformer {
             lora.backward(layer: l, p, dinp: dinp, dout: dout, inp: inp, xa: xa, N: N)
         }
     }
+}
+
+/// What a training pass needs of its own, so that parts of a step can run side by side: activations (reallocated
+/// when a batch does not fit), their gradients, and a parameter-gradient buffer (full fine-tuning).
+final class TrainingLane {
+    var acts: Activations?
+    var actGrads: ActivationGrads?
+    var grads: FloatBuffer?
 }

@@ -24,6 +24,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var packing: Bool = false
     /// Micro-batches per optimizer step.
     public var accumulationSteps: Int = 1
+    /// Parts each micro-batch is split into (by sequence, in order), each run on a lane of its own activations and
+    /// gradients, side by side when there are cores for them; the lanes' gradients are added after the step. The
+    /// parts, never the cores, fix the arithmetic: a run gives the same bits on one core or many. Two lanes use
+    /// both cores of a small machine better than splitting every small product across them (LoRA: one lane).
+    public var lanes: Int = 2
     /// Seed of the data order.
     public var seed: UInt64 = 0
 
@@ -105,27 +110,45 @@ public final class Trainer {
         return Array(data.indices).shuffled(using: &rng)
     }
 
-    /// One optimizer step over `accumulationSteps` micro-batches.
+    /// Lanes of this run: `config.lanes`, at most one per sequence of a micro-batch; one under LoRA.
+    var laneCount: Int { model.lora == nil ? max(1, min(config.lanes, config.batchSize)) : 1 }
+
+    /// The sequences of each lane for micro-batch `micro` of step `step`: contiguous parts of the micro-batch.
+    func laneParts(step: Int, micro: Int) -> [[TrainingSequence]] {
+        let sequences = microBatch(step: step, micro: micro), n = sequences.count, k = laneCount
+        return (0..<k).map { i in Array(sequences[(n * i / k)..<(n * (i + 1) / k)]) }
+    }
+
+    /// One optimizer step over `accumulationSteps` micro-batches, each in `laneCount` parts.
     @discardableResult
     public func trainStep() throws -> StepReport {
         let start = DispatchTime.now().uptimeNanoseconds
-        let s = optimizer.step
-        let batches = try (0..<config.accumulationSteps).map { micro in
-            try batch(microBatch(step: s, micro: micro))
+        let s = optimizer.step, lanes = laneCount, passes = config.accumulationSteps * lanes
+        let batches = try (0..<config.accumulationSteps).map { micro in  // [micro][lane]
+            try laneParts(step: s, micro: micro).map(batch)
         }
-        // Normalise by the masked tokens of the whole step so accumulation equals one big batch.
-        let masked = batches.reduce(Float(0)) { $0 + $1.maskedTokens }
-        let auxWeight = model.config.isMoE ? Float(model.config.routerAuxLossCoef) / Float(config.accumulationSteps) : 0
+        // Normalise by the masked tokens of the whole step so the parts add up to one big batch.
+        let masked = batches.joined().reduce(Float(0)) { $0 + $1.maskedTokens }
+        let auxWeight = model.config.isMoE ? Float(model.config.routerAuxLossCoef) / Float(passes) : 0
         model.zeroGrad()
-        var loss = 0.0, aux = 0.0, tokens = 0, positions = 0
-        for batch in batches {
-            let r = try model.forwardBackward(
-                batch, normalizer: masked, auxWeight: auxWeight, backward: true)
-            loss += r.loss - Double(auxWeight) * r.aux
-            aux += r.aux / Double(config.accumulationSteps)
-            tokens += batch.validTokens
-            positions += batch.B * batch.T
+        model.ensureLanes(lanes)
+        let results = try Parallel.sideBySide(lanes) { lane in
+            try batches.map {
+                try model.forwardBackward(
+                    $0[lane], normalizer: masked, auxWeight: auxWeight, backward: true, lane: lane)
+            }
         }
+        var loss = 0.0, aux = 0.0, tokens = 0, positions = 0
+        for micro in batches.indices {
+            for lane in 0..<lanes {
+                let r = results[lane][micro], batch = batches[micro][lane]
+                loss += r.loss - Double(auxWeight) * r.aux
+                aux += r.aux / Double(passes)
+                tokens += batch.validTokens
+                positions += batch.B * batch.T
+            }
+        }
+        model.addLaneGradients(lanes)
         let (params, grads) = trainable
         let norm = globalNorm(grads, count: optimizer.m.count)
         let clip: Float = config.gradClip > 0 && norm > Double(config.gradClip) ? config.gradClip / Float(norm) : 1
@@ -158,9 +181,10 @@ public final class Trainer {
         var positions = 0, tokens = 0
         for step in 0..<config.totalSteps {
             for micro in 0..<config.accumulationSteps {
-                let sequences = microBatch(step: step, micro: micro)
-                positions += layout(of: sequences, packing: packing).positions
-                tokens += sequences.reduce(0) { $0 + $1.positions(limit: config.sequenceLength) }
+                for sequences in laneParts(step: step, micro: micro) {
+                    positions += layout(of: sequences, packing: packing).positions
+                    tokens += sequences.reduce(0) { $0 + $1.positions(limit: config.sequenceLength) }
+                }
             }
         }
         return (positions, tokens)
