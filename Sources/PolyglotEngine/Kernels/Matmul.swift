@@ -71,14 +71,14 @@ func linearForward(
 /// Inverts `out = inp · Wᵀ`: dinp(N,C) += dout·W (= with `accumulate: false`), dweight(OC,C) += doutᵀ·inp
 /// (either may be nil to skip). The two products are independent and of equal work: when both are wanted they run
 /// side by side on the cores, each whole, rather than one after the other split over the cores (a split GEMM packs
-/// its other operand once per part). Which way is a function of the shape and `Parallel.cores`, never of the workers.
+/// its other operand once per part). Which way is a function of the shape and `Parallel.splits`, never of the workers.
 func linearBackward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
     dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     N: Int, C: Int, OC: Int, accumulate: Bool = true, parallel: Bool = true
 ) {
-    let sideBySide = parallel && dinp != nil && dweight != nil && Parallel.cores > 1 && N * C * OC >= 1 << 18
-    let split = parallel && (!sideBySide || Parallel.cores > 2)
+    let sideBySide = parallel && dinp != nil && dweight != nil && Parallel.splits > 1 && N * C * OC >= 1 << 18
+    let split = parallel && (!sideBySide || Parallel.splits > 2)
     func inputGradient() {
         guard let dinp else { return }
         sgemm(

@@ -137,20 +137,20 @@ public final class Transformer {
 
     /// `linear` of two projections of one input (gate and up): side by side on the cores, each whole, when they
     /// are large and have no adapters (whose scratch they would share), as `linearBackward` runs its two products;
-    /// else one after the other. Which way depends on the shapes and `Parallel.cores`, never on the workers.
+    /// else one after the other. Which way depends on the shapes and `Parallel.splits`, never on the workers.
     func linearPair(
         _ l: Int, _ first: (Projection, UnsafeMutablePointer<Float>),
         _ second: (Projection, UnsafeMutablePointer<Float>), inp: UnsafePointer<Float>, N: Int, acts: Activations
     ) {
         let (_, OC, C) = projection(l, first.0)
-        guard lora == nil, Parallel.cores > 1, N * C * OC >= 1 << 18 else {
+        guard lora == nil, Parallel.splits > 1, N * C * OC >= 1 << 18 else {
             linear(l, first.0, out: first.1, inp: inp, N: N, acts: acts)
             linear(l, second.0, out: second.1, inp: inp, N: N, acts: acts)
             return
         }
         Parallel.forEach(2) { i in
             let (p, out) = i == 0 ? first : second
-            linear(l, p, out: out, inp: inp, N: N, acts: acts, parallel: Parallel.cores > 2)
+            linear(l, p, out: out, inp: inp, N: N, acts: acts, parallel: Parallel.splits > 2)
         }
     }
 
