@@ -157,6 +157,7 @@ final class TrainerTests: XCTestCase {
             maxPositionEmbeddings: 32, experts: 4, expertsPerToken: 2)
         for cfg in [Self.config, moe] {
             var tc = Self.trainingConfig(steps: 3); tc.batchSize = 5; tc.accumulationSteps = 2; tc.packing = true
+            tc.lanes = 2
             func run() throws -> (losses: [Double], weights: [Float]) {
                 let m = try Transformer(config: cfg, seed: 6)
                 let reports = try Trainer(model: m, data: Self.dataset(), config: tc).train()
@@ -170,15 +171,17 @@ final class TrainerTests: XCTestCase {
 
     /// A micro-batch of one sequence has one lane; LoRA trains on one lane (its adapters' gradients are shared).
     func testLanesNeedASequenceEachAndFullFineTuning() throws {
-        var tc = Self.trainingConfig(steps: 1); tc.batchSize = 1
-        XCTAssertEqual(try Trainer(model: Transformer(config: Self.config, seed: 1), data: Self.dataset(), config: tc)
-            .laneCount, 1)
+        var tc = Self.trainingConfig(steps: 1); tc.batchSize = 1; tc.lanes = 2
+        XCTAssertEqual(
+            try Trainer(model: Transformer(config: Self.config, seed: 1), data: Self.dataset(), config: tc)
+                .laneCount, 1)
         tc.batchSize = 10
         let lora = try Transformer(config: Self.config, seed: 1)
         try lora.enableLoRA(rank: 4, alpha: 8, seed: 2)
         XCTAssertEqual(try Trainer(model: lora, data: Self.dataset(), config: tc).laneCount, 1)
-        XCTAssertEqual(try Trainer(model: Transformer(config: Self.config, seed: 1), data: Self.dataset(), config: tc)
-            .laneCount, 2)
+        XCTAssertEqual(
+            try Trainer(model: Transformer(config: Self.config, seed: 1), data: Self.dataset(), config: tc)
+                .laneCount, 2)
     }
 
     func testMoETrainingReportsAuxLossAndLoRATrainsOnlyAdapters() throws {

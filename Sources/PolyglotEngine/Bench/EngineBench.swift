@@ -52,6 +52,7 @@ public enum EngineBench {
         }
         var tc = TrainingConfig()
         tc.batchSize = batchSize; tc.sequenceLength = T; tc.totalSteps = steps + 1; tc.seed = seed
+        tc.lanes = 2  // full rows, as pre-training runs them
         let trainer = try Trainer(model: model, data: data, config: tc)
         try trainer.trainStep()  // warm-up: allocates activations
         var seconds: [Double] = []

@@ -184,7 +184,8 @@ extension Transformer {
             ropeBackward(dx: g.dq.ptr, rows: N, heads: H, headDim: D, position: position, table: rope)
             ropeBackward(dx: g.dk.ptr, rows: N, heads: Hkv, headDim: D, position: position, table: rope)
             // q, k, v = ln1 · W{q,k,v}ᵀ
-            linearBack(l, .q, dinp: g.dln.ptr, dout: g.dq.ptr, inp: a.ln1[l].ptr, N: N, acts: a, G: G, accumulate: false)
+            linearBack(
+                l, .q, dinp: g.dln.ptr, dout: g.dq.ptr, inp: a.ln1[l].ptr, N: N, acts: a, G: G, accumulate: false)
             linearBack(l, .k, dinp: g.dln.ptr, dout: g.dk.ptr, inp: a.ln1[l].ptr, N: N, acts: a, G: G)
             linearBack(l, .v, dinp: g.dln.ptr, dout: g.dv.ptr, inp: a.ln1[l].ptr, N: N, acts: a, G: G)
             // ln1 = rmsnorm(x)
@@ -214,7 +215,8 @@ extension Transformer {
             throw EngineError.invalidInput(
                 "sequence length \(T) exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
         }
-        if lane.acts?.use(B: B, T: T) != true {  // reallocate (after dropping the old buffers) only when it does not fit
+        // Reallocate (after dropping the old buffers) only when the batch does not fit.
+        if lane.acts?.use(B: B, T: T) != true {
             let previous = lane.acts.map { ($0.rowCapacity, $0.cellCapacity) }
             lane.acts = nil
             lane.acts = Activations(training: config, B: B, T: T, lora: lora, atLeast: previous)

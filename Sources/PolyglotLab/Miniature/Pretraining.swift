@@ -122,6 +122,7 @@ public enum Pretraining {
         config.sequenceLength = recipe.context
         config.seed = recipe.seed
         config.packing = recipe.packing ?? false
+        config.lanes = 2
         let trainer = try Trainer(model: transformer, data: data, config: config)
         let started = Date()
         var history: [TrainingPoint] = []
