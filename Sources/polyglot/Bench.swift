@@ -63,12 +63,12 @@ struct EngineBenchCommand: ParsableCommand {
         print(
             "OpenBLAS kernels: \(NumericsRevision.blasKernels) (\(NumericsRevision.kernelPolicy); bench engine --kernels portable|native|auto)"
         )
-        print("config        metric                   polyglot      pytorch   ratio")
+        print("config        metric                             polyglot      pytorch   ratio")
         for (config, metric, value) in all {
             let name = config.padding(toLength: 13, withPad: " ", startingAt: 0)
-            let what = metric.padding(toLength: 22, withPad: " ", startingAt: 0)
+            let what = metric.padding(toLength: 32, withPad: " ", startingAt: 0)
             var line = name + " " + what + String(format: " %11.1f", value)
-            if let ref = reference[RefKey(config: config, metric: metric)] {
+            if let ref = reference[RefKey(config: config, metric: Self.referenceMetric[metric] ?? metric)] {
                 line += String(format: " %11.1f %6.2fx", ref, value / ref)
             } else {
                 line += "           —       —"
@@ -79,6 +79,9 @@ struct EngineBenchCommand: ParsableCommand {
             print("no PyTorch reference in this run (python3 with torch and \(torchScript) needed)")
         }
     }
+
+    /// Rows measured against another row's reference: PyTorch trains one way, the engine's lanes are its own.
+    static let referenceMetric = ["train_2lanes_tokens_per_s": "train_tokens_per_s"]
 
     struct RefKey: Hashable, Comparable {
         var config: String, metric: String

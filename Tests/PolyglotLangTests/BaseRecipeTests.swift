@@ -68,4 +68,26 @@ final class BaseRecipeTests: XCTestCase {
         XCTAssertNil(run.error)
         XCTAssertTrue(run.output.joined(separator: "\n").contains("50 % English"), "\(run.output)")
     }
+
+    /// `lanes: 2` pre-trains with other bits, so it is another recipe (cache key, provenance); `lanes: 1` is the
+    /// default recipe itself, and more lanes than sequences per step is an error at the argument.
+    func testTwoLanesAreARecipeOfTheirOwnAndOneLaneIsTheDefault() {
+        var two = PretrainRecipe(kind: .dense)
+        two.lanes = 2
+        XCTAssertNotEqual(two.key, PretrainRecipe(kind: .dense).key)
+        let run = pg(
+            """
+            let one = pretrain builtin:corpus config: {lanes: 1, \(Self.tiny)} seed: 1
+            one
+            let b = pretrain builtin:corpus config: {lanes: 2, \(Self.tiny)} seed: 1
+            b
+            """)
+        XCTAssertNil(run.error)
+        let text = run.output.joined(separator: "\n")
+        XCTAssertEqual(text.components(separatedBy: ", 2 lanes").count, 2, "only the second base says so: \(text)")
+        let bad = pg("pretrain builtin:corpus config: {lanes: 3, batch: 2}")
+        XCTAssertEqual(
+            bad.error?.components(separatedBy: "\n").first,
+            "t.pg:1:33: error: lanes (3) must be at most the batch size (2)")
+    }
 }

@@ -12,9 +12,12 @@ public struct BenchRecord: Codable, Sendable, Equatable {
 /// The engine benchmark as a library function.
 public enum EngineBench {
     /// Measures each preset: `train_tokens_per_s` (batch 16 × ctx, fwd+bwd+AdamW, median step after a warm-up
-    /// step, as the PyTorch reference does), `generate_tokens_per_s` (batch 1, KV cache, up to 128 new tokens),
-    /// `sgemm_gflops` (mean over the model's GEMM shapes), `sgemm_fraction` (that over the 1024³ rate of this
-    /// run), `peak_rss_mb` (VmHWM, process-wide so far). `trainingOnly` skips all but the training rate.
+    /// step, as the PyTorch reference does; one lane, as notebooks train), `train_2lanes_tokens_per_s` (the same in
+    /// two lanes, as `pretrain … config: {lanes: 2}`), `generate_tokens_per_s` (batch 1, KV cache, up to 128 new
+    /// tokens), `sgemm_gflops` (mean over the model's GEMM shapes), `sgemm_fraction` (that over the 1024³ rate of
+    /// this run), `train_gflop_per_token` (`ModelConfig.trainingFLOPsPerToken`), `train_sgemm_bound_tokens_per_s`
+    /// (the tokens/s if all of that ran at `sgemm_gflops`: no training step can beat it with these kernels),
+    /// `peak_rss_mb` (VmHWM, process-wide so far). `trainingOnly` skips all but the training rates.
     public static func run(
         presets: [String] = ModelConfig.presetNames, trainSteps: Int = 10, seed: UInt64 = 0,
         batchSize: Int = 16, trainingOnly: Bool = false
@@ -24,10 +27,11 @@ public enum EngineBench {
         for name in presets {
             let cfg = try ModelConfig.preset(named: name)
             let T = cfg.maxPositionEmbeddings, N = batchSize * T
-            records.append(
-                BenchRecord(
-                    config: name, metric: "train_tokens_per_s",
-                    value: try trainTokensPerSecond(cfg, batchSize: batchSize, steps: trainSteps, seed: seed)))
+            for (metric, lanes) in [("train_tokens_per_s", 1), ("train_2lanes_tokens_per_s", 2)] {
+                let rate = try trainTokensPerSecond(
+                    cfg, batchSize: batchSize, steps: trainSteps, seed: seed, lanes: lanes)
+                records.append(BenchRecord(config: name, metric: metric, value: rate))
+            }
             if trainingOnly { continue }
             records.append(
                 BenchRecord(
@@ -38,12 +42,17 @@ public enum EngineBench {
             let gflops = shapes.map { sgemmGFLOPS(M: $0.0, K: $0.1, N: $0.2) }.reduce(0, +) / Double(shapes.count)
             records.append(BenchRecord(config: name, metric: "sgemm_gflops", value: gflops))
             records.append(BenchRecord(config: name, metric: "sgemm_fraction", value: gflops / peak))
+            let flops = cfg.trainingFLOPsPerToken(T: T)
+            records.append(BenchRecord(config: name, metric: "train_gflop_per_token", value: flops / 1e9))
+            records.append(BenchRecord(config: name, metric: "train_sgemm_bound_tokens_per_s", value: gflops * 1e9 / flops))
             records.append(BenchRecord(config: name, metric: "peak_rss_mb", value: peakRSSMegabytes()))
         }
         return records
     }
 
-    static func trainTokensPerSecond(_ cfg: ModelConfig, batchSize: Int, steps: Int, seed: UInt64) throws -> Double {
+    static func trainTokensPerSecond(
+        _ cfg: ModelConfig, batchSize: Int, steps: Int, seed: UInt64, lanes: Int
+    ) throws -> Double {
         let model = try Transformer(config: cfg, seed: seed)
         var rng = SeededRNG(seed: seed, stream: "bench-data")
         let T = cfg.maxPositionEmbeddings
@@ -52,7 +61,7 @@ public enum EngineBench {
         }
         var tc = TrainingConfig()
         tc.batchSize = batchSize; tc.sequenceLength = T; tc.totalSteps = steps + 1; tc.seed = seed
-        tc.lanes = 2  // full rows, as pre-training runs them
+        tc.lanes = lanes
         let trainer = try Trainer(model: model, data: data, config: tc)
         try trainer.trainStep()  // warm-up: allocates activations
         var seconds: [Double] = []

@@ -12,10 +12,9 @@ public enum NumericsRevision {
     ///    Still 4 after the loss head left out the rows of weight 0 (tuning's prompts): tuned weights round
     ///    differently, but pre-training weights every row and keeps its bits, so the cached bases stay valid
     ///    (`ForwardBitsTests`).
-    /// 5: pre-training runs a step's micro-batch in two lanes (`TrainingConfig.lanes`), halves of its sequences
-    ///    with their own activations and gradients, side by side on two cores, their gradients added after; the
-    ///    bases change (tuning keeps one lane and revision 4's arithmetic).
-    public static let current = 5
+    ///    Still 4 with training lanes (`TrainingConfig.lanes`): one lane, the default, keeps these bits; two lanes
+    ///    are other arithmetic, chosen by the run (`pretrain … config: {lanes: 2}`, its own cache key).
+    public static let current = 4
 
     /// OpenBLAS's kernel set: Haswell by default (`POLYGLOT_KERNELS=portable`: every AVX2 machine gives the same bits),
     /// AVX-512 kernels where the CPU has them with `native` (faster, other bits), OpenBLAS's own choice with `auto`.

@@ -123,6 +123,21 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Channels per attention head.
     public var headDim: Int { hiddenSize / max(numAttentionHeads, 1) }
 
+    /// Floating-point operations of one training step per token over windows of `T` tokens, every token carrying
+    /// loss: the products of the forward pass (the projections, the experts a token is routed to and the router,
+    /// causal attention's two products over the (T+1)/2 keys a query sees on average, the LM head), ×3 with the
+    /// backward pass's two products per forward one. Norms, activations and the optimizer are not counted: this is
+    /// the work a GEMM rate bounds.
+    public func trainingFLOPsPerToken(T: Int) -> Double {
+        let C = Double(hiddenSize), F = Double(intermediateSize), V = Double(vocabSize)
+        let q = Double(numAttentionHeads * headDim), kv = Double(numKeyValueHeads * headDim)
+        let projections = C * (q + 2 * kv) + q * C
+        let mlp = isMoE ? Double(numExpertsPerTok) * 3 * C * F + C * Double(numLocalExperts) : 3 * C * F
+        let attention = 2 * q * Double(T + 1) / 2
+        let forward = 2 * (Double(numHiddenLayers) * (projections + mlp + attention) + C * V)
+        return 3 * forward
+    }
+
     /// The engine's size limit: weights and the RoPE table each hold at most 2^31 floats (8 GiB), so a
     /// config.json with absurd sizes is an error rather than an allocation the machine cannot make.
     public static let maxElements = 1 << 31

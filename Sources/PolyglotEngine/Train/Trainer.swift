@@ -26,9 +26,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var accumulationSteps: Int = 1
     /// Parts each micro-batch is split into (by sequence, in order), each run on a lane of its own activations and
     /// gradients, side by side when there are cores for them; the lanes' gradients are added after the step. The
-    /// parts, never the cores, fix the arithmetic: a run gives the same bits on one core or many. Pre-training
-    /// takes 2 (0.90 of the wall time of a base on 2 cores); tuning keeps 1, since a grid runs two tunings at once
-    /// with a core each, where halved products cost more than whole ones save (docs/perf.md). LoRA: one lane.
+    /// parts, never the cores, fix the arithmetic: a run gives the same bits on one core or many. 1 by default: the
+    /// built-in bases and every recording were trained so, and a grid runs two tunings at once with a core each,
+    /// where halved products cost more than whole ones save; 2 pre-trains a base on 2 cores in 0.90 of the time
+    /// (docs/perf.md). LoRA: one lane.
     public var lanes: Int = 1
     /// Seed of the data order.
     public var seed: UInt64 = 0

@@ -172,7 +172,7 @@ extension CommandRegistry {
         keywords: [
             Parameter(
                 "config", .record, default: .record(Record()),
-                "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup, english_share (0–1; default a fifth per language)"
+                "recipe fields: kind (dense|moe), sentences, merges, d_model, layers, heads, ffn, context, experts, top_k, steps, batch, lr, warmup, english_share (0–1; default a fifth per language), lanes (parts of each step side by side, one per core: 2 is faster on 2 cores, with other bits; default 1)"
             ),
             Parameter(
                 "pack", .bool, default: .bool(false),
@@ -205,6 +205,11 @@ extension CommandRegistry {
                     throw inv.error("english_share must be a share between 0 and 1 (exclusive)", at: "config")
                 }
                 recipe.englishShare = share
+            } else if key == "lanes" {
+                guard case .int(let n) = value, n > 0 else {
+                    throw inv.error("lanes must be a positive integer", at: "config")
+                }
+                recipe.lanes = n > 1 ? n : nil  // one lane is the default recipe (and its cache key)
             } else if let path = fields.first(where: { $0.0 == key })?.1 {
                 guard case .int(let n) = value, n > 0 else {
                     throw inv.error("\(key) must be a positive integer", at: "config")
@@ -213,9 +218,14 @@ extension CommandRegistry {
             } else {
                 throw inv.error(
                     "unknown recipe field '\(key)'", at: "config",
-                    notes: Suggest.note(for: key, in: ["kind", "lr", "english_share"] + fields.map(\.0))
-                        + ["expected some of: kind, lr, english_share, \(fields.map(\.0).joined(separator: ", "))"])
+                    notes: Suggest.note(for: key, in: ["kind", "lr", "english_share", "lanes"] + fields.map(\.0))
+                        + [
+                            "expected some of: kind, lr, english_share, lanes, \(fields.map(\.0).joined(separator: ", "))"
+                        ])
             }
+        }
+        if let lanes = recipe.lanes, lanes > recipe.batchSize {
+            throw inv.error("lanes (\(lanes)) must be at most the batch size (\(recipe.batchSize))", at: "config")
         }
         if r["warmup"] == nil { recipe.warmupSteps = min(recipe.warmupSteps, max(1, recipe.steps / 10)) }
         recipe.seed = try inv.seed()
