@@ -44,7 +44,8 @@ public enum EngineBench {
             records.append(BenchRecord(config: name, metric: "sgemm_fraction", value: gflops / peak))
             let flops = cfg.trainingFLOPsPerToken(T: T)
             records.append(BenchRecord(config: name, metric: "train_gflop_per_token", value: flops / 1e9))
-            records.append(BenchRecord(config: name, metric: "train_sgemm_bound_tokens_per_s", value: gflops * 1e9 / flops))
+            records.append(
+                BenchRecord(config: name, metric: "train_sgemm_bound_tokens_per_s", value: gflops * 1e9 / flops))
             records.append(BenchRecord(config: name, metric: "peak_rss_mb", value: peakRSSMegabytes()))
         }
         return records
