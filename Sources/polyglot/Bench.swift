@@ -53,10 +53,10 @@ struct EngineBenchCommand: ParsableCommand {
         let reference = torchReference(names, modes: trainingOnly ? ["train"] : ["train", "gen"])
         if json {
             for (config, metric, value) in all {
-                print("{\"config\": \"\(config)\", \"metric\": \"\(metric)\", \"value\": \(value)}")
+                print(BenchRecord(config: config, metric: metric, value: value).jsonLine)
             }
             for (key, v) in reference.sorted(by: { $0.key < $1.key }) {
-                print("{\"config\": \"\(key.config)\", \"metric\": \"torch_\(key.metric)\", \"value\": \(v)}")
+                print(BenchRecord(config: key.config, metric: "torch_\(key.metric)", value: v).jsonLine)
             }
             return
         }
@@ -142,6 +142,8 @@ struct StudyBenchCommand: ParsableCommand {
             "Seconds to tune a builtin base on builtin:lima-mini, to answer and judge builtin:bench, and the grid's time per seed."
     )
     @Option(help: "Bases to measure (comma-separated: dense, moe).") var bases = "dense,moe"
+    @Flag(help: "One JSON object per line, as bench engine prints them (the estimate: grid seed_seconds).")
+    var json = false
 
     func run() throws {
         let kinds = try bases.split(separator: ",").map { name -> PretrainRecipe.Kind in
@@ -153,7 +155,11 @@ struct StudyBenchCommand: ParsableCommand {
         let ms = try kinds.map { kind in
             try StudyBench.measure(base: kind) { FileHandle.standardError.write(Data(("… " + $0 + "\n").utf8)) }
         }
-        print(StudyBench.table(ms).render())
+        if json {
+            for r in StudyBench.records(ms) { print(r.jsonLine) }
+        } else {
+            print(StudyBench.table(ms).render())
+        }
     }
 }
 

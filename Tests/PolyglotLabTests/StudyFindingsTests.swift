@@ -433,7 +433,7 @@ final class StudyFindingsTests: XCTestCase {
             StudyBench.compositionSizes(1000).map { StudyBench.steps(items: $0, epochs: 3, batch: 16) }.reduce(0, +),
             3012)
         let m = StudyBench.Measurement(
-            base: "builtin:dense", pretrainSeconds: nil,
+            base: "builtin:dense", pretrainSeconds: nil, pretrainFloorSeconds: 140,
             tuneSeconds: [("EN", 189, 18.9), ("ENDEFRITES", 939, 93.9)], answerJudgeSeconds: 4, score: (2, 4))
         let t = StudyBench.table([m])
         // Equal epochs: 3,012 steps per small set, 10,000 on the large; equal steps: the two full compositions at
@@ -441,5 +441,26 @@ final class StudyFindingsTests: XCTestCase {
         // per regime, copies answered too) × 4 s.
         let grid = t.rows.first { $0[1].text.hasPrefix("grid share per seed: 54 models, 18030 steps") }
         XCTAssertEqual(grid?[2].double ?? 0, 1803.0 + 216, accuracy: 1e-6)
+        // Equal epochs alone, the 45-model grid's share: 2 × 3,012 + 10,000 steps and 27 models.
+        let epochs = t.rows.first { $0[1].text.hasPrefix("equal epochs alone: 27 models, 16024 steps") }
+        XCTAssertEqual(epochs?[2].double ?? 0, 1602.4 + 108, accuracy: 1e-6)
+        let floor = t.rows.first { $0[1].text.hasPrefix("pre-train floor") }
+        XCTAssertEqual(floor?[3].double, 150, "the floor is read against issue 18's budget")
+        // With both bases: the whole grid as records (`bench study --json`), one seed of each regime's models.
+        var moe = m
+        moe.base = "builtin:moe"
+        let records = StudyBench.records([m, moe])
+        let seed = records.first { $0.config == "grid" && $0.metric == "seed_seconds" }
+        // MoE: the two small sets only, 18 models per regime: 0.1 × 2 × 3,390 + 36 × 4.
+        XCTAssertEqual(seed?.value ?? 0, 1803.0 + 216 + 678 + 144, accuracy: 1e-6)
+        XCTAssertEqual(
+            seed?.jsonLine.hasPrefix("{\"config\": \"grid\", \"metric\": \"seed_seconds\", \"value\": "), true)
+        let epochsSeed = records.first { $0.metric == "equal_epochs_seed_seconds" }
+        XCTAssertEqual(epochsSeed?.value ?? 0, 1602.4 + 108 + 602.4 + 72, accuracy: 1e-6)
+        XCTAssertEqual(
+            records.filter { $0.config == "dense" }.map(\.metric),
+            [
+                "pretrain_floor_seconds", "tune_seconds_per_step", "answer_judge_seconds", "grid_share_seconds"
+            ])
     }
 }

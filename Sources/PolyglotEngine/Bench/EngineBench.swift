@@ -7,6 +7,13 @@ public struct BenchRecord: Codable, Sendable, Equatable {
     public var config: String
     public var metric: String
     public var value: Double
+
+    public init(config: String, metric: String, value: Double) {
+        self.config = config; self.metric = metric; self.value = value
+    }
+
+    /// The record as one line of `bench … --json`: `{"config": …, "metric": …, "value": …}`.
+    public var jsonLine: String { "{\"config\": \"\(config)\", \"metric\": \"\(metric)\", \"value\": \(value)}" }
 }
 
 /// The engine benchmark as a library function.
@@ -15,7 +22,7 @@ public enum EngineBench {
     /// step, as the PyTorch reference does; one lane, as notebooks train), `train_2lanes_tokens_per_s` (the same in
     /// two lanes, as `pretrain … config: {lanes: 2}`), `generate_tokens_per_s` (batch 1, KV cache, up to 128 new
     /// tokens), `sgemm_gflops` (mean over the model's GEMM shapes), `sgemm_fraction` (that over the 1024³ rate of
-    /// this run), `train_gflop_per_token` (`ModelConfig.trainingFLOPsPerToken`), `train_sgemm_bound_tokens_per_s`
+    /// this run), `train_mflop_per_token` (`ModelConfig.trainingFLOPsPerToken`), `train_sgemm_bound_tokens_per_s`
     /// (the tokens/s if all of that ran at `sgemm_gflops`: no training step can beat it with these kernels),
     /// `peak_rss_mb` (VmHWM, process-wide so far). `trainingOnly` skips all but the training rates.
     public static func run(
@@ -37,15 +44,14 @@ public enum EngineBench {
                 BenchRecord(
                     config: name, metric: "generate_tokens_per_s",
                     value: try generateTokensPerSecond(cfg, seed: seed)))
-            let C = cfg.hiddenSize, F = cfg.intermediateSize, V = cfg.vocabSize
-            let shapes = [(N, C, C), (N, C, F), (N, F, C), (N, C, V)]
-            let gflops = shapes.map { sgemmGFLOPS(M: $0.0, K: $0.1, N: $0.2) }.reduce(0, +) / Double(shapes.count)
-            records.append(BenchRecord(config: name, metric: "sgemm_gflops", value: gflops))
-            records.append(BenchRecord(config: name, metric: "sgemm_fraction", value: gflops / peak))
-            let flops = cfg.trainingFLOPsPerToken(T: T)
-            records.append(BenchRecord(config: name, metric: "train_gflop_per_token", value: flops / 1e9))
+            let bound = trainingBound(cfg, rows: N, T: T)
+            records.append(BenchRecord(config: name, metric: "sgemm_gflops", value: bound.gflops))
+            records.append(BenchRecord(config: name, metric: "sgemm_fraction", value: bound.gflops / peak))
             records.append(
-                BenchRecord(config: name, metric: "train_sgemm_bound_tokens_per_s", value: gflops * 1e9 / flops))
+                BenchRecord(config: name, metric: "train_mflop_per_token", value: cfg.trainingFLOPsPerToken(T: T) / 1e6)
+            )
+            records.append(
+                BenchRecord(config: name, metric: "train_sgemm_bound_tokens_per_s", value: bound.tokensPerSecond))
             records.append(BenchRecord(config: name, metric: "peak_rss_mb", value: peakRSSMegabytes()))
         }
         return records
@@ -83,6 +89,17 @@ public enum EngineBench {
         let out = try model.generate(prompt: [1], options: GenerationOptions(maxNewTokens: newTokens, seed: seed))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Double(out.tokens.count) / seconds
+    }
+
+    /// The sgemm rate of a model's products on batches of `rows` positions (the mean over its four shapes), and the
+    /// training tokens/s it bounds: `trainingFLOPsPerToken` at that rate, with nothing else in a step.
+    public static func trainingBound(_ cfg: ModelConfig, rows N: Int, T: Int) -> (
+        gflops: Double, tokensPerSecond: Double
+    ) {
+        let C = cfg.hiddenSize, F = cfg.intermediateSize, V = cfg.vocabSize
+        let shapes = [(N, C, C), (N, C, F), (N, F, C), (N, C, V)]
+        let gflops = shapes.map { sgemmGFLOPS(M: $0.0, K: $0.1, N: $0.2) }.reduce(0, +) / Double(shapes.count)
+        return (gflops, gflops * 1e9 / cfg.trainingFLOPsPerToken(T: T))
     }
 
     /// GFLOP/s (2·M·K·N per call) of the engine's sgemm, C(M,N) = A(M,K)·B(K,N), median of timed calls.

@@ -13,6 +13,9 @@ public enum StudyBench {
     public struct Measurement {
         public var base: String
         public var pretrainSeconds: Double?
+        /// The fewest seconds pre-training can take with these kernels: its tokens × the model's training FLOPs
+        /// per token at the sgemm rate of its shapes (`EngineBench.trainingBound`); nil where not measured.
+        public var pretrainFloorSeconds: Double?
         public var tuneSeconds: [(composition: String, steps: Int, seconds: Double)]
         public var answerJudgeSeconds: Double
         public var score: (mono: Double, multi: Double)
@@ -25,8 +28,12 @@ public enum StudyBench {
     {
         let started = Date()
         progress("loading builtin:\(kind.rawValue)")
-        let (base, cached) = try BaseModels.load(PretrainRecipe(kind: kind))
+        let recipe = PretrainRecipe(kind: kind)
+        let (base, cached) = try BaseModels.load(recipe)
         let pretrain = cached ? nil : Date().timeIntervalSince(started)
+        let rows = recipe.batchSize * recipe.context
+        let bound = EngineBench.trainingBound(base.transformer.config, rows: rows, T: recipe.context)
+        let floor = Double(recipe.steps * rows) / bound.tokensPerSecond
         guard let lima = Builtins.dataset("lima-mini") else { throw LabError("builtin:lima-mini is missing") }
         var options = TuneOptions()
         options.epochs = 3; options.learningRate = 2e-4; options.batchSize = 16; options.seed = 1
@@ -56,70 +63,123 @@ public enum StudyBench {
             scores.append(judged.single.map(\.score).reduce(0, +) / Double(max(1, judged.single.count)))
         }
         return Measurement(
-            base: "builtin:\(kind.rawValue)", pretrainSeconds: pretrain, tuneSeconds: tunes,
+            base: "builtin:\(kind.rawValue)", pretrainSeconds: pretrain, pretrainFloorSeconds: floor,
+            tuneSeconds: tunes,
             answerJudgeSeconds: Date().timeIntervalSince(t0) / Double(models.count), score: (scores[0], scores[1]))
     }
 
-    /// The measurements as a table, with the grid's estimated time per seed: 9 compositions × the datasets the
+    /// The grid's time per seed on one base, estimated from its measurement: 9 compositions × the datasets the
     /// study tunes that base on (dense: two 1,000-item sets for 3 epochs and a 10,000-item set for 1; MoE: the two
-    /// small sets) × both regimes (equal epochs, equal steps), at the measured seconds per step, plus answering and
-    /// judging every model.
-    public static func table(_ ms: [Measurement]) -> Table {
-        var rows: [[Table.Cell]] = []
-        var gridTotal = 0.0
-        for m in ms {
-            if let p = m.pretrainSeconds {
-                rows.append([
-                    .text(m.base), .text("pre-train (first use, then cached)"), .number(p), .number(300),
-                    .number(p / 300)
-                ])
-            }
-            for t in m.tuneSeconds {
-                rows.append([
-                    .text(m.base), .text("tune lima-mini \(t.composition) (\(t.steps) steps)"), .number(t.seconds),
-                    .number(60), .number(t.seconds / 60)
-                ])
-            }
-            rows.append([
-                .text(m.base), .text("answer + judge 400 questions × 2 turns"), .number(m.answerJudgeSeconds), .missing,
-                .missing
-            ])
+    /// small sets), at the measured seconds per step, plus answering and judging every model.
+    public struct GridShare {
+        public var models: Int, steps: Int, seconds: Double
+        /// The same for equal epochs alone (the 45-model grid of one regime).
+        public var equalEpochs: (models: Int, steps: Int, seconds: Double)
+
+        init(_ m: Measurement) {
             let secondsPerStep =
                 m.tuneSeconds.map(\.seconds).reduce(0, +) / Double(m.tuneSeconds.map(\.steps).reduce(0, +))
             // Equal epochs: each composition its own steps; equal steps: all nine a monolingual set's, of which
             // only the compositions of another size are tuned (the others repeat an epochs run: tune_all copies it).
-            func regimesSteps(items: Int, epochs: Int) -> Int {
-                let sizes = compositionSizes(items), mono = steps(items: items, epochs: epochs, batch: 16)
-                return sizes.map { steps(items: $0, epochs: epochs, batch: 16) }.reduce(0, +)
-                    + sizes.filter { steps(items: $0, epochs: epochs, batch: 16) != mono }.count * mono
+            func regimes(items: Int, epochs: Int) -> (epochs: Int, extra: Int) {
+                let sizes = StudyBench.compositionSizes(items)
+                let mono = StudyBench.steps(items: items, epochs: epochs, batch: 16)
+                let each = sizes.map { StudyBench.steps(items: $0, epochs: epochs, batch: 16) }
+                return (each.reduce(0, +), each.filter { $0 != mono }.count * mono)
             }
-            let small = regimesSteps(items: 1000, epochs: 3), large = regimesSteps(items: 10_000, epochs: 1)
-            let isMoE = m.base.hasSuffix("moe")
-            let gridSteps = 2 * small + (isMoE ? 0 : large), gridModels = 2 * (isMoE ? 18 : 27)
-            let grid = Double(gridSteps) * secondsPerStep + Double(gridModels) * m.answerJudgeSeconds
-            gridTotal += grid
-            rows.append([
-                .text(m.base), .text("grid share per seed: \(gridModels) models, \(gridSteps) steps (estimate)"),
-                .number(grid), .missing, .missing
-            ])
-            rows.append([
-                .text(m.base),
-                .text(String(format: "mean score EN-tuned %.2f, ENDEFRITES-tuned %.2f", m.score.mono, m.score.multi)),
-                .missing, .missing, .missing
-            ])
+            let sets =
+                [regimes(items: 1000, epochs: 3), regimes(items: 1000, epochs: 3)]
+                + (m.base.hasSuffix("moe") ? [] : [regimes(items: 10_000, epochs: 1)])
+            let epochsSteps = sets.map(\.epochs).reduce(0, +), extraSteps = sets.map(\.extra).reduce(0, +)
+            let perRegime = 9 * sets.count
+            let epochsSeconds = Double(epochsSteps) * secondsPerStep + Double(perRegime) * m.answerJudgeSeconds
+            equalEpochs = (perRegime, epochsSteps, epochsSeconds)
+            models = 2 * perRegime
+            steps = epochsSteps + extraSteps
+            seconds = Double(steps) * secondsPerStep + Double(models) * m.answerJudgeSeconds
+        }
+    }
+
+    /// Budgets of issue 18: a base pre-trained in ≤ 150 s, one seed of the 45-model grid (equal epochs) in ≤ 12
+    /// min; one tuning run ≤ 60 s (issue 3).
+    static let budget = (pretrain: 150.0, tune: 60.0, equalEpochsGrid: 720.0)
+
+    /// The measurements as a table, with the grid's estimated time per seed (both bases measured: the whole grid).
+    public static func table(_ ms: [Measurement]) -> Table {
+        var rows: [[Table.Cell]] = []
+        func row(_ base: String, _ what: String, _ seconds: Double?, budget: Double? = nil) {
+            let budgetCells: [Table.Cell] =
+                if let budget, let seconds { [.number(budget), .number(seconds / budget)] } else {
+                    [.missing, .missing]
+                }
+            rows.append([.text(base), .text(what), seconds.map { .number($0) } ?? .missing] + budgetCells)
+        }
+        for m in ms {
+            if let p = m.pretrainSeconds {
+                row(m.base, "pre-train (first use, then cached)", p, budget: budget.pretrain)
+            }
+            if let floor = m.pretrainFloorSeconds {
+                row(
+                    m.base, "pre-train floor: its FLOPs at the sgemm rate of its shapes", floor, budget: budget.pretrain
+                )
+            }
+            for t in m.tuneSeconds {
+                row(m.base, "tune lima-mini \(t.composition) (\(t.steps) steps)", t.seconds, budget: budget.tune)
+            }
+            row(m.base, "answer + judge 400 questions × 2 turns", m.answerJudgeSeconds)
+            let share = GridShare(m)
+            row(
+                m.base, "grid share per seed: \(share.models) models, \(share.steps) steps (estimate)", share.seconds)
+            row(
+                m.base,
+                "equal epochs alone: \(share.equalEpochs.models) models, \(share.equalEpochs.steps) steps (estimate)",
+                share.equalEpochs.seconds)
+            row(
+                m.base, String(format: "mean score EN-tuned %.2f, ENDEFRITES-tuned %.2f", m.score.mono, m.score.multi),
+                nil)
         }
         if ms.count > 1 {
-            rows.append([
-                .text("both"), .text("grid of 90 models (45 × 2 regimes), one seed (estimate)"), .number(gridTotal),
-                .number(1800),
-                .number(gridTotal / 1800)
-            ])
+            let shares = ms.map(GridShare.init)
+            row(
+                "both", "grid of 45 models (equal epochs), one seed (estimate)",
+                shares.map(\.equalEpochs.seconds).reduce(0, +), budget: budget.equalEpochsGrid)
+            row("both", "grid of 90 models (45 × 2 regimes), one seed (estimate)", shares.map(\.seconds).reduce(0, +))
         }
         return Table(
             title: "polyglot bench study", columns: ["base", "measure", "seconds", "budget_s", "of_budget"], rows: rows,
             notes: [
-                "Budgets from the issue: pre-training ≤ 5 min per base, one tuning run ≤ 60 s, the grid ≤ 30 min per seed.",
+                "Budgets: a base pre-trained in ≤ 150 s and one seed of the 45-model grid in ≤ 12 min (issue 18), one tuning run ≤ 60 s.",
                 "Recipe: AdamW lr 2e-4, batch 16, 3 epochs, no system prompt; builtin:bench answered at MT-Bench temperatures, ≤ 48 tokens per turn."
             ])
+    }
+
+    /// The measurements as `bench engine`'s records, one per line with `--json`: per base (`dense`, `moe`) the
+    /// seconds of pre-training (when it ran), its floor, a tuning step, answering and judging one model, and its
+    /// share of the grid; with both bases, `grid` `seed_seconds` (90 models, both regimes, as 04-study-grid.pg runs
+    /// a seed) and `equal_epochs_seed_seconds` (the 45-model grid of one regime).
+    public static func records(_ ms: [Measurement]) -> [BenchRecord] {
+        var out: [BenchRecord] = []
+        for m in ms {
+            let config = m.base.replacingOccurrences(of: "builtin:", with: "")
+            func add(_ metric: String, _ value: Double?) {
+                if let value { out.append(BenchRecord(config: config, metric: metric, value: value)) }
+            }
+            add("pretrain_seconds", m.pretrainSeconds)
+            add("pretrain_floor_seconds", m.pretrainFloorSeconds)
+            add(
+                "tune_seconds_per_step",
+                m.tuneSeconds.map(\.seconds).reduce(0, +) / Double(m.tuneSeconds.map(\.steps).reduce(0, +)))
+            add("answer_judge_seconds", m.answerJudgeSeconds)
+            add("grid_share_seconds", GridShare(m).seconds)
+        }
+        if ms.count > 1 {
+            let shares = ms.map(GridShare.init)
+            out.append(BenchRecord(config: "grid", metric: "seed_seconds", value: shares.map(\.seconds).reduce(0, +)))
+            out.append(
+                BenchRecord(
+                    config: "grid", metric: "equal_epochs_seed_seconds",
+                    value: shares.map(\.equalEpochs.seconds).reduce(0, +)))
+        }
+        return out
     }
 }
