@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 
+import PolyglotEngine
 @testable import PolyglotLab
 
 final class EvalBenchmarkTests: XCTestCase {
@@ -226,6 +227,22 @@ final class EvalBenchmarkTests: XCTestCase {
         XCTAssertEqual(set.answer(model: "m", question: "82_DE"), answers[1])
         XCTAssertEqual(set.warnings.count, 1)
         XCTAssertTrue(set.warnings[0].message.contains("99_DE"))
+    }
+
+    /// A loaded model answers one question per core (each on one core), and its answers are the bits of one
+    /// question at a time: sampled turns included (the built-in benchmark's temperatures are 0.1–0.7).
+    func testALoadedModelAnswersOneQuestionPerCoreWithTheSameAnswers() throws {
+        let model = try LabModel.fresh(preset: "tiny-moe", seed: 7, name: "fresh")
+        let questions = Array(Builtins.benchmark().questions.prefix(12))
+        let perCore = model.answerGenerator(seed: 3, maxTokens: 12)
+        XCTAssertEqual(perCore.concurrency, Parallel.cores)
+        let one = Parallel.withWorkers(1) { model.answerGenerator(seed: 3, maxTokens: 12) }
+        XCTAssertEqual(one.concurrency, 1, "a caller limited to one core answers one question at a time")
+        let together = try perCore.run(questions), alone = try one.run(questions)
+        XCTAssertEqual(together.map(\.questionID), questions.map(\.id), "in benchmark order")
+        XCTAssertEqual(together.map(\.turns), alone.map(\.turns))
+        XCTAssertEqual(together.map(\.answerID), alone.map(\.answerID))
+        XCTAssertTrue(together.contains { $0.turns.contains { !$0.isEmpty } }, "the fresh model says something")
     }
 
     func testAnswerGeneratorFollowsMTBenchProtocol() throws {

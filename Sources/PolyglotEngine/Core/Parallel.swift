@@ -16,6 +16,10 @@ public enum Parallel {
     /// Workers of a parallel loop started here: the cores, or fewer under `withWorkers`.
     static var workers: Int { min(cores, limit ?? cores) }
 
+    /// The cores the caller may use (`workers`): how many independent pieces of work (each under
+    /// `withWorkers(1)`) it can run side by side without taking another run's core.
+    public static var availableWorkers: Int { workers }
+
     /// True inside a lane of `sideBySide`: the lanes have the cores, so its loops and products run whole.
     @TaskLocal private static var inLane = false
 

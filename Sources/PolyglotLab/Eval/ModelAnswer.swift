@@ -147,8 +147,8 @@ public struct AnswerGenerator {
     public var systemPrompt = true
     /// Written on every answer: what the answering model is in a study grid.
     public var modelProvenance: ModelProvenance?
-    /// Questions answered at once, each on its own thread (a server answers requests in parallel; a local model
-    /// keeps 1). Answers do not depend on it: each question's seed is its own.
+    /// Questions answered at once, each on its own thread (a server answers requests in parallel; a loaded model
+    /// one per core, `LabModel.answerGenerator`). Answers do not depend on it: each question's seed is its own.
     public var concurrency = 1
     public var generate: AnswerFunction
 
@@ -318,10 +318,17 @@ extension LabModel {
     public func answerGenerator(
         id: String? = nil, seed: UInt64, maxTokens: Int, check: @escaping () throws -> Void = {}
     ) -> AnswerGenerator {
+        // One question per core the caller may use, each on one core: decoding one token at a time leaves a second
+        // core mostly idle, and the answers stay the same bits (a question's seed is its own, and the engine's
+        // loops split by the machine's cores, never by the workers running them).
+        let concurrency = Parallel.availableWorkers
         var generator = AnswerGenerator(modelID: id ?? name, seed: seed, maxTokens: maxTokens) { messages, t, s, n in
             try check()
-            return try self.reply(to: messages, temperature: t, seed: s, maxTokens: n).text
+            return try Parallel.withWorkers(1) {
+                try self.reply(to: messages, temperature: t, seed: s, maxTokens: n).text
+            }
         }
+        generator.concurrency = concurrency
         generator.systemPrompt = usesSystemPrompt
         generator.modelProvenance = modelProvenance
         return generator
