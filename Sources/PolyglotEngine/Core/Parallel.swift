@@ -13,12 +13,10 @@ public enum Parallel {
     /// The limit `withWorkers` binds on the thread (or task) that starts the loops.
     @TaskLocal private static var limit: Int?
 
-    /// Workers of a parallel loop started here: the cores, or fewer under `withWorkers`.
-    static var workers: Int { min(cores, limit ?? cores) }
-
-    /// The cores the caller may use (`workers`): how many independent pieces of work (each under
-    /// `withWorkers(1)`) it can run side by side without taking another run's core.
-    public static var availableWorkers: Int { workers }
+    /// Workers of a parallel loop started here: the cores, or fewer under `withWorkers`. Also how many
+    /// independent pieces of work (each under `withWorkers(1)`) a caller can run side by side without taking
+    /// another run's core.
+    public static var workers: Int { min(cores, limit ?? cores) }
 
     /// True inside a lane of `sideBySide`: the lanes have the cores, so its loops and products run whole.
     @TaskLocal private static var inLane = false

@@ -321,7 +321,7 @@ extension LabModel {
         // One question per core the caller may use, each on one core: decoding one token at a time leaves a second
         // core mostly idle, and the answers stay the same bits (a question's seed is its own, and the engine's
         // loops split by the machine's cores, never by the workers running them).
-        let concurrency = Parallel.availableWorkers
+        let concurrency = Parallel.workers
         var generator = AnswerGenerator(modelID: id ?? name, seed: seed, maxTokens: maxTokens) { messages, t, s, n in
             try check()
             return try Parallel.withWorkers(1) {

@@ -19,6 +19,11 @@ public enum StudyBench {
         public var tuneSeconds: [(composition: String, steps: Int, seconds: Double)]
         public var answerJudgeSeconds: Double
         public var score: (mono: Double, multi: Double)
+
+        /// The grid's seconds per tuning step: the measured tuning walls over their steps.
+        public var secondsPerStep: Double {
+            tuneSeconds.map(\.seconds).reduce(0, +) / Double(tuneSeconds.map(\.steps).reduce(0, +))
+        }
     }
 
     /// Tunes `base` on ENDEFRITES and the five monolingual sets of builtin:lima-mini with the study's recipe, as the
@@ -84,8 +89,7 @@ public enum StudyBench {
         public var equalEpochs: (models: Int, steps: Int, seconds: Double)
 
         init(_ m: Measurement) {
-            let secondsPerStep =
-                m.tuneSeconds.map(\.seconds).reduce(0, +) / Double(m.tuneSeconds.map(\.steps).reduce(0, +))
+            let secondsPerStep = m.secondsPerStep
             // Equal epochs: each composition its own steps; equal steps: all nine a monolingual set's, of which
             // only the compositions of another size are tuned (the others repeat an epochs run: tune_all copies it).
             func regimes(items: Int, epochs: Int) -> (epochs: Int, extra: Int) {
@@ -171,9 +175,7 @@ public enum StudyBench {
             }
             add("pretrain_seconds", m.pretrainSeconds)
             add("pretrain_floor_seconds", m.pretrainFloorSeconds)
-            add(
-                "tune_seconds_per_step",
-                m.tuneSeconds.map(\.seconds).reduce(0, +) / Double(m.tuneSeconds.map(\.steps).reduce(0, +)))
+            add("tune_seconds_per_step", m.secondsPerStep)
             add("answer_judge_seconds", m.answerJudgeSeconds)
             add("grid_share_seconds", GridShare(m).seconds)
         }
